@@ -1,0 +1,3 @@
+module github.com/claimsgw/claimsgw
+
+go 1.26.8

@@ -1,0 +1,198 @@
+package x12
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// envelope follows ISA/GS/ST nesting as a Reader goes and checks each
+// trailer against its header: counts, control numbers, and trailers that
+// never come.
+type envelope struct {
+	inISA, inGS, inST bool
+	isa13, gs06, st02 ctl
+	groups            int // GS seen in the open interchange
+	txs               int // ST seen in the open group
+	segs              int // segments seen in the open transaction set, ST included
+}
+
+// ctl holds a control number without allocating per segment.
+type ctl struct {
+	b [16]byte
+	n uint8
+}
+
+func (c *ctl) set(b []byte) { c.n = uint8(copy(c.b[:], b)) }
+
+func (c *ctl) bytes() []byte { return c.b[:c.n] }
+
+func (c *ctl) String() string { return string(c.b[:c.n]) }
+
+// envelope segments and their element counts (ST may carry ST03).
+var envelopeElems = map[string][2]int{
+	"ISA": {16, 16}, "IEA": {2, 2}, "GS": {8, 8}, "GE": {2, 2}, "ST": {2, 3}, "SE": {2, 2}, "TA1": {5, 5},
+}
+
+func (e *envelope) track(r *Reader, s *Segment) {
+	id := s.id
+	if len(id) < 2 || !(id[0] == 'I' || id[0] == 'G' || id[0] == 'S' || id[0] == 'T') {
+		e.body(r)
+		return
+	}
+	switch id {
+	case "ISA", "IEA", "GS", "GE", "ST", "SE", "TA1":
+	default:
+		e.body(r)
+		return
+	}
+	checkLen := func() {
+		if n, want := s.Len(), envelopeElems[id]; n < want[0] || n > want[1] {
+			r.addError(SeverityError, CodeElementCount, 0, fmt.Sprintf("%s has %d elements, want %d", id, n, want[1]))
+		}
+	}
+	if id[1] == 'E' { // trailers: report under the envelope they close
+		checkLen()
+	} else {
+		defer checkLen()
+	}
+	missing := func(code, msg string) { r.addError(SeverityError, code, 0, msg) }
+	switch id {
+	case "ISA":
+		e.closeAll(missing, "the next ISA")
+		e.inISA, e.groups = true, 0
+		e.isa13.set(s.Element(13))
+		if c := s.Element(13); len(c) != 9 || !digits(c) {
+			r.addError(SeverityError, CodeSyntax, 13, fmt.Sprintf("ISA13 %q is not a 9-digit control number", c))
+		}
+	case "TA1":
+		if !e.inISA || e.inGS {
+			r.addError(SeverityError, CodeOutsideEnvelope, 0, "TA1 belongs between ISA and the first GS")
+		}
+	case "GS":
+		e.closeTx(missing, "the next GS")
+		e.closeGroup(missing, "the next GS")
+		if !e.inISA {
+			r.addError(SeverityError, CodeOutsideEnvelope, 0, "GS outside an interchange (no ISA before it)")
+		}
+		e.inGS, e.txs = true, 0
+		e.groups++
+		e.gs06.set(s.Element(6))
+	case "ST":
+		e.closeTx(missing, "the next ST")
+		if !e.inGS {
+			r.addError(SeverityError, CodeOutsideEnvelope, 0, "ST outside a functional group (no GS before it)")
+		}
+		e.inST, e.segs = true, 1
+		e.txs++
+		e.st02.set(s.Element(2))
+	case "SE":
+		if !e.inST {
+			r.addError(SeverityError, CodeOutsideEnvelope, 0, "SE without an ST")
+			return
+		}
+		e.segs++
+		e.count(r, s, "SE01", e.segs, "the transaction set has %d segments")
+		e.match(r, s, "SE02", e.st02.bytes(), "ST02")
+		e.inST = false
+		e.st02.n = 0
+	case "GE":
+		e.closeTx(missing, "GE")
+		if !e.inGS {
+			r.addError(SeverityError, CodeOutsideEnvelope, 0, "GE without a GS")
+			return
+		}
+		e.count(r, s, "GE01", e.txs, "the group has %d transaction sets")
+		e.match(r, s, "GE02", e.gs06.bytes(), "GS06")
+		e.inGS = false
+		e.gs06.n = 0
+	case "IEA":
+		e.closeTx(missing, "IEA")
+		e.closeGroup(missing, "IEA")
+		if !e.inISA {
+			r.addError(SeverityError, CodeOutsideEnvelope, 0, "IEA without an ISA")
+			return
+		}
+		e.count(r, s, "IEA01", e.groups, "the interchange has %d functional groups")
+		e.match(r, s, "IEA02", e.isa13.bytes(), "ISA13")
+		e.inISA = false
+		e.isa13.n = 0
+	}
+}
+
+// body accounts for a segment that is not an envelope segment.
+func (e *envelope) body(r *Reader) {
+	if e.inST {
+		e.segs++
+		return
+	}
+	r.addError(SeverityError, CodeOutsideEnvelope, 0, "segment outside a transaction set (no ST before it)")
+}
+
+// count checks a trailer's count element (element 1) against what was seen.
+func (e *envelope) count(r *Reader, s *Segment, name string, seen int, what string) {
+	v := s.Element(1)
+	n, err := strconv.Atoi(string(v))
+	if err != nil || !digits(v) {
+		r.addError(SeverityError, CodeSyntax, 1, fmt.Sprintf("%s is not a number", name))
+		return
+	}
+	if n != seen {
+		code := map[string]string{"SE01": CodeSegmentCount, "GE01": CodeTransactionCnt, "IEA01": CodeGroupCount}[name]
+		r.addError(SeverityError, code, 1, fmt.Sprintf("%s is %d but "+what, name, n, seen))
+	}
+}
+
+// match checks a trailer's control number (element 2) against its header's.
+// Equal as numbers but not as text ("02" and "2") is a warning.
+func (e *envelope) match(r *Reader, s *Segment, name string, header []byte, headerName string) {
+	v := s.Element(2)
+	if string(v) == string(header) {
+		return
+	}
+	a, errA := strconv.ParseUint(string(v), 10, 64)
+	b, errB := strconv.ParseUint(string(header), 10, 64)
+	if errA == nil && errB == nil && a == b {
+		r.addError(SeverityWarning, CodeControlNumber, 2, fmt.Sprintf("%s %q and %s %q are equal as numbers but not as text", name, v, headerName, header))
+		return
+	}
+	r.addError(SeverityError, CodeControlNumber, 2, fmt.Sprintf("%s %s does not match %s %s", name, v, headerName, header))
+}
+
+func (e *envelope) closeTx(missing func(code, msg string), before string) {
+	if e.inST {
+		missing(CodeMissingTrailer, fmt.Sprintf("transaction set %s has no SE before %s", e.st02.String(), before))
+		e.inST = false
+		e.st02.n = 0
+	}
+}
+
+func (e *envelope) closeGroup(missing func(code, msg string), before string) {
+	if e.inGS {
+		missing(CodeMissingTrailer, fmt.Sprintf("functional group %s has no GE before %s", e.gs06.String(), before))
+		e.inGS = false
+		e.gs06.n = 0
+	}
+}
+
+// closeAll reports and closes every open envelope.
+func (e *envelope) closeAll(missing func(code, msg string), before string) {
+	e.closeTx(missing, before)
+	e.closeGroup(missing, before)
+	if e.inISA {
+		missing(CodeMissingTrailer, fmt.Sprintf("interchange %s has no IEA before %s", e.isa13.String(), before))
+		e.inISA = false
+		e.isa13.n = 0
+	}
+}
+
+func digits(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
