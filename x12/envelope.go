@@ -3,6 +3,7 @@ package x12
 import (
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // envelope follows ISA/GS/ST nesting as a Reader goes and checks each
@@ -64,6 +65,8 @@ func (e *envelope) track(r *Reader, s *Segment) {
 		if c := s.Element(13); len(c) != 9 || !digits(c) {
 			r.addError(SeverityError, CodeSyntax, 13, fmt.Sprintf("ISA13 %q is not a 9-digit control number", c))
 		}
+		checkDate(r, s, 9, "ISA09", "060102")
+		checkDate(r, s, 10, "ISA10", "1504")
 	case "TA1":
 		if !e.inISA || e.inGS {
 			r.addError(SeverityError, CodeOutsideEnvelope, 0, "TA1 belongs between ISA and the first GS")
@@ -77,6 +80,8 @@ func (e *envelope) track(r *Reader, s *Segment) {
 		e.inGS, e.txs = true, 0
 		e.groups++
 		e.gs06.set(s.Element(6))
+		checkDate(r, s, 4, "GS04", "20060102")
+		checkDate(r, s, 5, "GS05", "1504")
 	case "ST":
 		e.closeTx(missing, "the next ST")
 		if !e.inGS {
@@ -182,6 +187,21 @@ func (e *envelope) closeAll(missing func(code, msg string), before string) {
 		missing(CodeMissingTrailer, fmt.Sprintf("interchange %s has no IEA before %s", e.isa13.String(), before))
 		e.inISA = false
 		e.isa13.n = 0
+	}
+}
+
+// checkDate checks a date or time element against a time layout. GS05 may
+// carry seconds and decimal seconds after HHMM.
+func checkDate(r *Reader, s *Segment, n int, name, layout string) {
+	v := s.Element(n)
+	if v == nil {
+		return
+	}
+	if layout == "1504" && len(v) > 4 && len(v) <= 8 && digits(v) && name == "GS05" {
+		v = v[:4] // seconds are checked as digits only
+	}
+	if _, err := time.Parse(layout, string(v)); err != nil || len(v) != len(layout) {
+		r.addError(SeverityError, CodeSyntax, n, fmt.Sprintf("%s is not a valid %s", name, map[string]string{"060102": "date YYMMDD", "1504": "time HHMM", "20060102": "date CCYYMMDD"}[layout]))
 	}
 }
 

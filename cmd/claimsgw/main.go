@@ -1,0 +1,95 @@
+// Command claimsgw is the claims gateway: the daemon, its demo, and tools for
+// X12 files.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK         = 0 // done, nothing wrong
+	exitInvalid    = 1 // done, and the input has errors
+	exitUnreadable = 2 // the input could not be read, or the command line is wrong
+)
+
+const usage = `claimsgw: an X12 claims gateway
+
+Usage:
+  claimsgw demo                      run the whole loop on embedded defaults (not built yet)
+  claimsgw x12 validate [--json] FILE...
+                                     check envelopes and syntax; exit 0 clean, 1 errors, 2 unreadable
+  claimsgw x12 json FILE             the file as JSON (shared/contracts/x12-json.md)
+  claimsgw x12 inspect FILE          a human summary of interchanges, groups and transaction sets
+  claimsgw x12 fmt [--delims "*:^~"] [--newline=false] FILE
+                                     re-emit the segments, one per line by default
+
+FILE may be - for standard input.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: tests call it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUnreadable
+	}
+	switch args[0] {
+	case "x12":
+		return runX12(args[1:], stdin, stdout, stderr)
+	case "demo":
+		fmt.Fprintln(stderr, "claimsgw demo: the gateway daemon is not built yet; today claimsgw reads, checks and writes X12 files (see claimsgw x12)")
+		return exitInvalid
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "claimsgw: unknown command %q\n\n%s", args[0], usage)
+		return exitUnreadable
+	}
+}
+
+// parse parses flags that may come before, between or after the positional
+// arguments, and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// open opens a named file, or standard input for "-".
+func open(name string, stdin io.Reader) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(stdin), nil
+	}
+	return os.Open(name)
+}
+
+func newFlags(name string, stderr io.Writer, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: %s\n", strings.TrimSpace(help))
+		fs.PrintDefaults()
+	}
+	return fs
+}

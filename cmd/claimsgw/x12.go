@@ -1,0 +1,341 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+func runX12(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUnreadable
+	}
+	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) int{
+		"validate": x12Validate, "json": x12JSON, "inspect": x12Inspect, "fmt": x12Fmt,
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "claimsgw x12: unknown command %q\n\n%s", args[0], usage)
+		return exitUnreadable
+	}
+	return cmd(args[1:], stdin, stdout, stderr)
+}
+
+// validateResult is one file's outcome in `x12 validate --json`.
+type validateResult struct {
+	File     string       `json:"file"`
+	Valid    bool         `json:"valid"`
+	Segments int          `json:"segment_count"`
+	Errors   []*x12.Error `json:"errors"`
+	Unread   string       `json:"unreadable,omitempty"` // why the file could not be read
+}
+
+func x12Validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("validate", stderr, "claimsgw x12 validate [--json] FILE...")
+	asJSON := fs.Bool("json", false, "print one JSON object for machines")
+	files, err := parse(fs, args)
+	if err != nil {
+		return exitUnreadable
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return exitUnreadable
+	}
+	code := exitOK
+	var results []validateResult
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	for _, name := range files {
+		res := validateFile(name, stdin)
+		switch {
+		case res.Unread != "":
+			code = exitUnreadable
+		case !res.Valid && code == exitOK:
+			code = exitInvalid
+		}
+		if *asJSON {
+			results = append(results, res)
+			continue
+		}
+		for _, e := range res.Errors {
+			fmt.Fprintf(out, "%s: %v\n", name, e)
+		}
+		switch {
+		case res.Unread != "":
+			fmt.Fprintf(out, "%s: cannot be read: %s\n", name, res.Unread)
+		case res.Valid:
+			fmt.Fprintf(out, "%s: valid (%d segments)\n", name, res.Segments)
+		default:
+			fmt.Fprintf(out, "%s: invalid (%d segments)\n", name, res.Segments)
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+		enc.Encode(map[string]any{"files": results})
+	}
+	return code
+}
+
+// validateFile reads a file through once, keeping only its errors, so
+// memory stays small whatever its size.
+func validateFile(name string, stdin io.Reader) validateResult {
+	res := validateResult{File: name, Errors: []*x12.Error{}}
+	f, err := open(name, stdin)
+	if err != nil {
+		res.Unread = err.Error()
+		return res
+	}
+	defer f.Close()
+	r := x12.NewReader(f)
+	for {
+		_, err = r.Read()
+		if err != nil {
+			break
+		}
+		res.Segments++
+	}
+	res.Errors = append(res.Errors, r.Errors()...)
+	var xe *x12.Error
+	switch {
+	case err == io.EOF:
+	case errors.As(err, &xe):
+		res.Errors = append(res.Errors, xe)
+	default:
+		res.Unread = err.Error()
+	}
+	res.Valid = res.Unread == "" && !x12.HasErrors(res.Errors)
+	return res
+}
+
+// readFile reads a file's envelope structure; it prints why not and returns
+// exitUnreadable when it cannot.
+func readFile(name string, stdin io.Reader, stderr io.Writer) (*x12.File, int) {
+	f, err := open(name, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: cannot be read: %v\n", name, err)
+		return nil, exitUnreadable
+	}
+	defer f.Close()
+	doc, err := x12.ReadFile(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: cannot be read: %v\n", name, err)
+		return nil, exitUnreadable
+	}
+	if x12.HasErrors(doc.Errors) {
+		return doc, exitInvalid
+	}
+	return doc, exitOK
+}
+
+func oneFile(fs *flag.FlagSet, files []string, err error) (string, bool) {
+	if err != nil {
+		return "", false
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return "", false
+	}
+	return files[0], true
+}
+
+func x12JSON(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("json", stderr, "claimsgw x12 json FILE")
+	files, err := parse(fs, args)
+	name, ok := oneFile(fs, files, err)
+	if !ok {
+		return exitUnreadable
+	}
+	doc, code := readFile(name, stdin, stderr)
+	if doc == nil {
+		return code
+	}
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		fmt.Fprintf(stderr, "claimsgw x12 json: %v\n", err)
+		return exitUnreadable
+	}
+	return code
+}
+
+func x12Inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("inspect", stderr, "claimsgw x12 inspect FILE")
+	files, err := parse(fs, args)
+	name, ok := oneFile(fs, files, err)
+	if !ok {
+		return exitUnreadable
+	}
+	doc, code := readFile(name, stdin, stderr)
+	if doc == nil {
+		return code
+	}
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	writeSummary(out, name, doc)
+	return code
+}
+
+// writeSummary prints what a person wants to know of a file first.
+func writeSummary(w io.Writer, name string, doc *x12.File) {
+	fmt.Fprintf(w, "%s: %d interchanges, %d segments\n", name, len(doc.Interchanges), doc.Segments)
+	for _, ic := range doc.Interchanges {
+		fmt.Fprintf(w, "interchange %s  %s:%s -> %s:%s  %s %s  usage %s  version %s  delimiters %q\n",
+			ic.ControlNumber, ic.SenderQualifier, ic.SenderID, ic.ReceiverQualifier, ic.ReceiverID,
+			ic.Date, ic.Time, ic.Usage, ic.Version, ic.Delimiters)
+		for _, t := range ic.TA1 {
+			fmt.Fprintf(w, "  TA1 for interchange %s: %s (%s), note %s\n", t.ControlNumber, t.Code, ta1Codes[t.Code], t.NoteCode)
+		}
+		for _, g := range ic.Groups {
+			fmt.Fprintf(w, "  group %s %s  %s -> %s  %s %s  version %s  %d transaction sets\n",
+				g.FunctionalID, g.ControlNumber, g.SenderCode, g.ReceiverCode, g.Date, g.Time, g.Version, len(g.Transactions))
+			for _, line := range summarizeTransactions(g.Transactions) {
+				fmt.Fprintf(w, "    %s\n", line)
+			}
+		}
+	}
+	errs, warns := 0, 0
+	for _, e := range doc.Errors {
+		if e.Severity == x12.SeverityWarning {
+			warns++
+		} else {
+			errs++
+		}
+	}
+	fmt.Fprintf(w, "%d errors, %d warnings\n", errs, warns)
+	for _, e := range doc.Errors {
+		fmt.Fprintf(w, "  %v\n", e)
+	}
+}
+
+var ta1Codes = map[string]string{"A": "accepted", "E": "accepted with errors", "R": "rejected"}
+
+// summarizeTransactions lists transaction sets one a line, or by type when
+// there are many.
+func summarizeTransactions(txs []*x12.Transaction) []string {
+	var lines []string
+	if len(txs) <= 10 {
+		for _, t := range txs {
+			lines = append(lines, fmt.Sprintf("%s %s  %s  %d segments", t.Type, t.ControlNumber, t.Implementation, t.Segments))
+		}
+		return lines
+	}
+	type agg struct{ n, segs int }
+	var order []string
+	by := map[string]*agg{}
+	for _, t := range txs {
+		k := strings.TrimSpace(t.Type + " " + t.Implementation)
+		if by[k] == nil {
+			by[k] = &agg{}
+			order = append(order, k)
+		}
+		by[k].n++
+		by[k].segs += t.Segments
+	}
+	for _, k := range order {
+		lines = append(lines, fmt.Sprintf("%s  x%d  %d segments", k, by[k].n, by[k].segs))
+	}
+	return lines
+}
+
+func x12Fmt(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("fmt", stderr, `claimsgw x12 fmt [--delims "*:^~"] [--newline=false] FILE`)
+	delims := fs.String("delims", "", `delimiters to write, in the order element, component, repetition, terminator (e.g. "*:^~"; default: each interchange's own)`)
+	newline := fs.Bool("newline", true, "write a line break after each segment")
+	files, err := parse(fs, args)
+	name, ok := oneFile(fs, files, err)
+	if !ok {
+		return exitUnreadable
+	}
+	var want *x12.Delimiters
+	if *delims != "" {
+		d, err := x12.ParseDelimiters(*delims)
+		if err != nil {
+			fmt.Fprintf(stderr, "claimsgw x12 fmt: %v\n", err)
+			return exitUnreadable
+		}
+		want = &d
+	}
+	f, err := open(name, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: cannot be read: %v\n", name, err)
+		return exitUnreadable
+	}
+	defer f.Close()
+	code, err := reformat(f, stdout, want, *newline)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		if code == exitInvalid {
+			return code
+		}
+		return exitUnreadable
+	}
+	return code
+}
+
+// reformat copies the segments of in to out, each interchange with want's
+// delimiters (or its own). Reader errors are printed after the segments and
+// make the result exitInvalid.
+func reformat(in io.Reader, out io.Writer, want *x12.Delimiters, newline bool) (int, error) {
+	r := x12.NewReader(in)
+	var w *x12.Writer
+	for {
+		s, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if w != nil {
+				w.Flush()
+			}
+			if x12.IsFatal(err) {
+				return exitInvalid, err
+			}
+			return exitUnreadable, err
+		}
+		if s.ID() == "ISA" || w == nil {
+			if w != nil {
+				if err := w.Flush(); err != nil {
+					return exitInvalid, err
+				}
+			}
+			d := r.Delimiters()
+			if want != nil {
+				d = *want
+			}
+			d.Suffix = ""
+			if newline && d.Segment != '\n' && d.Segment != '\r' {
+				d.Suffix = "\n"
+			}
+			w = x12.NewWriter(out, d)
+		}
+		w.WriteSegment(s)
+		if err := w.Error(); err != nil {
+			return exitInvalid, fmt.Errorf("segment %d at offset %d: %w", s.Index, s.Offset, err)
+		}
+	}
+	if w != nil {
+		if err := w.Flush(); err != nil {
+			return exitInvalid, err
+		}
+	}
+	if x12.HasErrors(r.Errors()) {
+		var msgs []string
+		for _, e := range r.Errors() {
+			msgs = append(msgs, e.Error())
+		}
+		return exitInvalid, errors.New("the file has errors:\n  " + strings.Join(msgs, "\n  "))
+	}
+	return exitOK, nil
+}
