@@ -79,7 +79,7 @@ func x12Validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *asJSON {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
+		enc.SetEscapeHTML(false)
 		enc.Encode(map[string]any{"files": results})
 	}
 	return code
