@@ -137,9 +137,10 @@ func (w *Writer) Segment(id string, elems ...string) {
 	w.End()
 }
 
-// WriteSegment writes a segment read with any delimiters, translating its
-// component and repetition separators into the writer's. Data that holds one
-// of the writer's delimiters is refused.
+// WriteSegment writes a segment read with any delimiters as it was read,
+// empty trailing elements included, translating its component and
+// repetition separators into the writer's. Data that holds one of the
+// writer's delimiters is refused.
 func (w *Writer) WriteSegment(s *Segment) {
 	if s.ID() == "ISA" {
 		w.writeISA(s)
@@ -147,31 +148,32 @@ func (w *Writer) WriteSegment(s *Segment) {
 	}
 	w.Begin(s.ID())
 	sd := s.Delimiters()
-	for n := 1; n <= s.Len(); n++ {
+	for n := 1; n <= s.Len() && w.err == nil; n++ {
+		w.elem = n
+		w.w.WriteByte(w.d.Element)
 		e := s.Element(n)
-		w.elem++
-		for len(w.pend) > 0 && w.pend[len(w.pend)-1] != w.d.Element {
-			w.pend = w.pend[:len(w.pend)-1]
-		}
-		w.pend = append(w.pend, w.d.Element)
 		start := 0
-		for i := 0; i <= len(e); i++ {
-			if i < len(e) && e[i] != sd.Component && (sd.Repetition == 0 || e[i] != sd.Repetition) {
-				continue
-			}
-			w.valueBytes(e[start:i])
-			if i < len(e) {
-				if e[i] == sd.Component {
-					w.pend = append(w.pend, w.d.Component)
-				} else if w.d.Repetition == 0 {
+		for i, c := range e {
+			var out byte
+			switch {
+			case c == sd.Component:
+				out = w.d.Component
+			case c == sd.Repetition && c != 0:
+				if out = w.d.Repetition; out == 0 {
 					w.fail(fmt.Errorf("x12: %s%02d: the writer's delimiters have no repetition separator", w.id, n))
 					return
-				} else {
-					w.pend = append(w.pend, w.d.Repetition)
 				}
+			case w.delim[c]:
+				w.fail(fmt.Errorf("x12: %s%02d: data holds the delimiter %q", w.id, n, c))
+				return
+			default:
+				continue
 			}
+			w.w.Write(e[start:i])
+			w.w.WriteByte(out)
 			start = i + 1
 		}
+		w.w.Write(e[start:])
 	}
 	w.End()
 }
@@ -262,14 +264,6 @@ func (w *Writer) value(v string) {
 		w.w.Write(w.pend)
 		w.pend = w.pend[:0]
 		w.w.WriteString(v)
-	}
-}
-
-func (w *Writer) valueBytes(v []byte) {
-	if len(v) > 0 && clean(w, v) {
-		w.w.Write(w.pend)
-		w.pend = w.pend[:0]
-		w.w.Write(v)
 	}
 }
 

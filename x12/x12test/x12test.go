@@ -1,0 +1,183 @@
+// Package x12test makes X12 inputs for tests and benchmarks: large,
+// realistic, balanced files that no public sample matches in size.
+package x12test
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+// ClaimsPerPayment is how many claims Remittance puts in one 835 (one
+// payment, one ST).
+const ClaimsPerPayment = 2000
+
+// Remittance writes one interchange of 835 transaction sets holding claims
+// claims in all, with the delimiters d. The content is made up but shaped
+// like a payer's: each claim has claim-level CAS, patient and rendering
+// provider names, dates, and two service lines with their own CAS, REF*6R,
+// AMT*B6 and a remark. Amounts balance: each line's charge minus its
+// adjustments is its payment, each claim's charge minus all adjustments is
+// its payment, and each BPR02 is the sum of its claims' payments. The same
+// seed gives the same bytes.
+func Remittance(w io.Writer, d x12.Delimiters, claims int, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	xw := x12.NewWriter(w, d)
+	at := time.Date(2026, 11, 20, 10, 15, 0, 0, time.UTC)
+	xw.BeginInterchange(x12.InterchangeHeader{
+		SenderQualifier: "ZZ", SenderID: "SIMPAYER", ReceiverQualifier: "ZZ", ReceiverID: "CLAIMSGW",
+		Time: at, ControlNumber: 101, Usage: 'P',
+	})
+	xw.BeginGroup(x12.GroupHeader{FunctionalID: "HP", SenderCode: "SIMPAYER", ReceiverCode: "CLAIMSGW", Time: at, ControlNumber: 1, Version: "005010X221A1"})
+	for st, done := 1, 0; done < claims; st++ {
+		n := min(ClaimsPerPayment, claims-done)
+		payment(xw, rng, st, done, n)
+		done += n
+	}
+	xw.EndGroup()
+	xw.EndInterchange()
+	return xw.Flush()
+}
+
+type line struct {
+	code, mod           string
+	charge, paid, co, pr int64 // cents
+}
+
+func payment(w *x12.Writer, rng *rand.Rand, st, first, n int) {
+	// Lines first, so that BPR02 can be the sum of the payments.
+	claims := make([][2]line, n)
+	var total int64
+	for i := range claims {
+		for j := range claims[i] {
+			l := &claims[i][j]
+			l.code = []string{"99213", "99214", "36415", "80053", "71046", "93000"}[rng.IntN(6)]
+			if rng.IntN(4) == 0 {
+				l.mod = "25"
+			}
+			l.charge = 5000 + rng.Int64N(30000)
+			l.co = rng.Int64N(l.charge / 3)
+			l.pr = rng.Int64N((l.charge - l.co) / 4)
+			l.paid = l.charge - l.co - l.pr
+			total += l.paid
+		}
+	}
+	w.BeginTransaction("835", st, "")
+	w.Segment("BPR", "I", money(total), "C", "ACH", "CCP", "01", "011000015", "DA", "123456789", "1512345678", "", "01", "021000021", "DA", "987654321", "20261120")
+	w.Segment("TRN", "1", "EFT"+strconv.Itoa(100000+st), "1512345678")
+	w.Segment("DTM", "405", "20261119")
+	w.Segment("N1", "PR", "SIM HEALTH PLAN")
+	w.Segment("N3", "100 PAYER WAY")
+	w.Segment("N4", "COLUMBUS", "OH", "43215")
+	w.Segment("REF", "2U", "SIMPAYER")
+	w.Segment("PER", "BL", "PROVIDER SERVICES", "TE", "8005551234")
+	w.Segment("N1", "PE", "RIVERSIDE FAMILY MEDICINE", "XX", "1234567893")
+	w.Segment("REF", "TJ", "621234567")
+	w.Segment("LX", "1")
+	for i, c := range claims {
+		pcn := fmt.Sprintf("PCN%08d", first+i+1)
+		var charge, paid, co, pr int64
+		for _, l := range c {
+			charge += l.charge
+			paid += l.paid
+			co += l.co
+			pr += l.pr
+		}
+		w.Segment("CLP", pcn, "1", money(charge), money(paid), money(pr), "12", fmt.Sprintf("PAY%010d", first+i+1), "11", "1")
+		w.Segment("NM1", "QC", "1", lastNames[rng.IntN(len(lastNames))], firstNames[rng.IntN(len(firstNames))], "", "", "", "MI", fmt.Sprintf("XJH%09d", rng.IntN(1e9)))
+		w.Segment("NM1", "82", "1", "RIVERA", "ANA", "", "", "", "XX", "1497758544")
+		w.Segment("DTM", "232", "20261102")
+		w.Segment("DTM", "233", "20261102")
+		w.Segment("AMT", "AU", money(charge-co))
+		for j, l := range c {
+			w.Begin("SVC")
+			w.Element("HC")
+			w.Component(l.code)
+			w.Component(l.mod)
+			w.Element(money(l.charge))
+			w.Element(money(l.paid))
+			w.Element("")
+			w.Element("1")
+			w.End()
+			w.Segment("DTM", "472", "20261102")
+			w.Segment("CAS", "CO", "45", money(l.co))
+			if l.pr > 0 {
+				w.Segment("CAS", "PR", "2", money(l.pr))
+			}
+			w.Segment("REF", "6R", pcn+"-"+strconv.Itoa(j+1))
+			w.Segment("AMT", "B6", money(l.charge-l.co))
+			w.Segment("LQ", "HE", "N130")
+		}
+	}
+	w.EndTransaction()
+}
+
+var (
+	lastNames  = []string{"DOE", "SMITH", "JOHNSON", "WILLIAMS", "BROWN", "GARCIA", "MILLER", "DAVIS"}
+	firstNames = []string{"JOHN", "JANE", "MARIA", "JAMES", "LINDA", "ROBERT", "PATRICIA", "MICHAEL"}
+)
+
+// money formats cents as X12 money: whole dollars without decimals, as
+// payers send them ("132"), else two decimals ("80.05").
+func money(cents int64) string {
+	if cents%100 == 0 {
+		return strconv.FormatInt(cents/100, 10)
+	}
+	return fmt.Sprintf("%d.%02d", cents/100, cents%100)
+}
+
+// CorpusDir returns the directory of the shared X12 sample files
+// (../shared/x12-corpus beside the repository), or skips tb when it is absent.
+func CorpusDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Skip("x12 corpus: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+	corpus := filepath.Join(dir, "..", "shared", "x12-corpus")
+	if _, err := os.Stat(corpus); err != nil {
+		tb.Skipf("x12 corpus not found at %s (it lives in ../shared beside the repository): %v", corpus, err)
+	}
+	return corpus
+}
+
+// CorpusFiles returns the path of every .x12 file in the corpus, relative
+// paths as keys ("835/chs-ach-ctx.x12").
+func CorpusFiles(tb testing.TB) map[string]string {
+	tb.Helper()
+	dir := CorpusDir(tb)
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".x12") {
+			rel, _ := filepath.Rel(dir, path)
+			files[filepath.ToSlash(rel)] = path
+		}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(files) == 0 {
+		tb.Fatalf("no .x12 files under %s", dir)
+	}
+	return files
+}
