@@ -111,7 +111,7 @@ func (w *Writer) BeginInterchange(h InterchangeHeader) {
 	b.WriteByte(w.d.Component)
 	b.WriteByte(w.d.Segment)
 	b.WriteString(w.suffix)
-	w.w.WriteString(b.String())
+	w.buf = append(w.buf, b.String()...)
 	w.count++
 	w.env = writerEnvelope{inISA: true, isa13: fields[12].v}
 }

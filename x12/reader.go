@@ -126,17 +126,16 @@ func (r *Reader) Read() (*Segment, error) {
 
 	s := &r.seg
 	r.index++
-	s.Offset, s.Index, s.data, s.delims = offset, r.index, data, r.delims
-	s.starts = append(s.starts[:0], 0)
+	s.Offset, s.Index, s.data = offset, r.index, data
+	// A plain loop beats bytes.IndexByte here: elements are a few bytes long.
+	starts := append(s.starts[:0], 0)
 	es := r.delims.Element
-	for i := 0; ; {
-		j := bytes.IndexByte(data[i:], es)
-		if j < 0 {
-			break
+	for i, c := range data {
+		if c == es {
+			starts = append(starts, int32(i+1))
 		}
-		i += j + 1
-		s.starts = append(s.starts, int32(i))
 	}
+	s.starts = starts
 	idEnd := len(data)
 	if len(s.starts) > 1 {
 		idEnd = int(s.starts[1]) - 1
@@ -286,7 +285,7 @@ func (r *Reader) frameISA() (widths string, _ *Error) {
 			widths += fmt.Sprintf("%sISA%02d has %d characters, want %d", sep(widths), k, w, isaWidths[k])
 		}
 	}
-	r.framed, r.delims = true, d
+	r.framed, r.delims, r.seg.delims = true, d, d
 	return widths, nil
 }
 
@@ -369,17 +368,29 @@ type idTable struct {
 // get returns the interned ID, or "" when b is not 2 or 3 capital letters
 // and digits.
 func (t *idTable) get(b []byte) string {
-	if len(b) < 2 || len(b) > 3 {
-		return ""
-	}
 	var k uint32
-	for _, c := range b {
-		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+	switch len(b) {
+	case 3:
+		if !idChar[b[0]] || !idChar[b[1]] || !idChar[b[2]] {
 			return ""
 		}
-		k = k<<8 | uint32(c)
+		k = uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2])
+	case 2:
+		if !idChar[b[0]] || !idChar[b[1]] {
+			return ""
+		}
+		k = uint32(b[0])<<8 | uint32(b[1])
+	default:
+		return ""
 	}
 	h := (k * 2654435761) >> 24
+	if t.keys[h] == k {
+		return t.ids[h]
+	}
+	return t.insert(b, k, h)
+}
+
+func (t *idTable) insert(b []byte, k, h uint32) string {
 	for range len(t.keys) {
 		switch t.keys[h] {
 		case k:
@@ -396,3 +407,14 @@ func (t *idTable) get(b []byte) string {
 	}
 	return string(b)
 }
+
+// idChar tells the bytes a segment ID is made of.
+var idChar = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	return t
+}()

@@ -1,7 +1,6 @@
 package x12
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 )
@@ -26,7 +25,8 @@ import (
 // their End counterparts) write ISA/GS/ST and fill in SE, GE and IEA counts and
 // control numbers.
 type Writer struct {
-	w      *bufio.Writer
+	out    io.Writer
+	buf    []byte // written on End once past flushAt, and on Flush
 	d      Delimiters
 	delim  [256]bool
 	err    error
@@ -42,7 +42,7 @@ type Writer struct {
 // NewWriter returns a Writer that writes to w with delimiters d. An invalid
 // delimiter set is the Writer's first error.
 func NewWriter(w io.Writer, d Delimiters) *Writer {
-	wr := &Writer{w: bufio.NewWriterSize(w, 64<<10), d: d, suffix: d.Suffix}
+	wr := &Writer{out: w, buf: make([]byte, 0, flushAt+4096), d: d, suffix: d.Suffix}
 	if err := d.Validate(); err != nil {
 		wr.err = err
 	}
@@ -71,7 +71,7 @@ func (w *Writer) Begin(id string) {
 		return
 	}
 	w.inSeg, w.id, w.elem, w.pend = true, id, 0, w.pend[:0]
-	w.w.WriteString(id)
+	w.buf = append(w.buf, id...)
 }
 
 // Element starts the next element with v as its value (or first component).
@@ -120,12 +120,15 @@ func (w *Writer) End() {
 		return
 	}
 	w.inSeg = false
-	w.w.WriteByte(w.d.Segment)
+	w.buf = append(w.buf, w.d.Segment)
 	if w.suffix != "" {
-		w.w.WriteString(w.suffix)
+		w.buf = append(w.buf, w.suffix...)
 	}
 	w.count++
 	w.env.segs++
+	if len(w.buf) >= flushAt {
+		w.flush()
+	}
 }
 
 // Segment writes a whole segment of simple elements.
@@ -150,7 +153,7 @@ func (w *Writer) WriteSegment(s *Segment) {
 	sd := s.Delimiters()
 	for n := 1; n <= s.Len() && w.err == nil; n++ {
 		w.elem = n
-		w.w.WriteByte(w.d.Element)
+		w.buf = append(w.buf, w.d.Element)
 		e := s.Element(n)
 		start := 0
 		for i, c := range e {
@@ -169,11 +172,11 @@ func (w *Writer) WriteSegment(s *Segment) {
 			default:
 				continue
 			}
-			w.w.Write(e[start:i])
-			w.w.WriteByte(out)
+			w.buf = append(w.buf, e[start:i]...)
+			w.buf = append(w.buf, out)
 			start = i + 1
 		}
-		w.w.Write(e[start:])
+		w.buf = append(w.buf, e[start:]...)
 	}
 	w.End()
 }
@@ -193,25 +196,25 @@ func (w *Writer) writeISA(s *Segment) {
 		return
 	}
 	w.id = "ISA"
-	w.w.WriteString("ISA")
+	w.buf = append(w.buf, "ISA"...)
 	for n := 1; n <= 16; n++ {
 		e := s.Element(n)
-		w.w.WriteByte(w.d.Element)
+		w.buf = append(w.buf, w.d.Element)
 		switch {
 		case n == 11 && s.Delimiters().Repetition != 0:
 			if w.d.Repetition == 0 {
 				w.fail(fmt.Errorf("x12: ISA11: the interchange uses a repetition separator and the writer's delimiters have none"))
 				return
 			}
-			w.w.WriteByte(w.d.Repetition)
+			w.buf = append(w.buf, w.d.Repetition)
 		case n == 16:
-			w.w.WriteByte(w.d.Component)
+			w.buf = append(w.buf, w.d.Component)
 		default:
 			w.elem = n
 			if !clean(w, e) {
 				return
 			}
-			w.w.Write(e)
+			w.buf = append(w.buf, e...)
 		}
 	}
 	w.inSeg = true
@@ -230,10 +233,20 @@ func (w *Writer) Flush() error {
 		w.fail(fmt.Errorf("x12: flush inside segment %s", w.id))
 		return w.err
 	}
-	if err := w.w.Flush(); err != nil {
-		w.err = err
-	}
+	w.flush()
 	return w.err
+}
+
+const flushAt = 64 << 10
+
+func (w *Writer) flush() {
+	if len(w.buf) == 0 || w.err != nil {
+		return
+	}
+	if _, err := w.out.Write(w.buf); err != nil {
+		w.fail(err)
+	}
+	w.buf = w.buf[:0]
 }
 
 // Error returns the first error the Writer met, or nil.
@@ -261,9 +274,9 @@ func (w *Writer) need(what string) bool {
 // value writes v after the owed separators, or owes them when v is empty.
 func (w *Writer) value(v string) {
 	if v != "" && clean(w, v) {
-		w.w.Write(w.pend)
+		w.buf = append(w.buf, w.pend...)
 		w.pend = w.pend[:0]
-		w.w.WriteString(v)
+		w.buf = append(w.buf, v...)
 	}
 }
 

@@ -49,7 +49,7 @@ func Remittance(w io.Writer, d x12.Delimiters, claims int, seed uint64) error {
 }
 
 type line struct {
-	code, mod           string
+	code, mod            string
 	charge, paid, co, pr int64 // cents
 }
 
