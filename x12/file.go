@@ -1,7 +1,10 @@
 package x12
 
 import (
+	"cmp"
+	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -60,32 +63,111 @@ type Transaction struct {
 	Implementation string `json:"implementation,omitempty"` // ST03
 	Segments       int    `json:"segment_count"`            // ST to SE, both included
 	Offset         int64  `json:"offset"`
+
+	// The typed content, when ReadFileWith was given a decoder for the set:
+	// one of these is set, under the key the JSON contract names.
+	Remittance     any `json:"remittance,omitempty"`     // 835
+	ClaimStatus    any `json:"claim_status,omitempty"`   // 277, 277CA
+	Acknowledgment any `json:"acknowledgment,omitempty"` // 999, 997
+	Claims         any `json:"claims,omitempty"`         // 837
+}
+
+// Content keys a DecoderFunc returns, one per field of Transaction.
+const (
+	KeyRemittance     = "remittance"
+	KeyClaimStatus    = "claim_status"
+	KeyAcknowledgment = "acknowledgment"
+	KeyClaims         = "claims"
+)
+
+// A Decoder decodes the content of one transaction set while ReadFileWith
+// reads the stream.
+type Decoder interface {
+	// Segment is called with each segment of the set, ST and SE included, in
+	// order. s is valid only during the call; r.Position(s) and r.Control()
+	// tell where it is.
+	Segment(r *Reader, s *Segment)
+	// Finish is called once after SE, or where the set ends without one. It
+	// returns the decoded content and the problems found in it.
+	Finish() (content any, errs []*Error)
+}
+
+// DecoderFunc chooses the decoder for a transaction set from ST01 (the set
+// ID), ST03 (its implementation reference, often empty) and GS08 (the
+// group's version), and names the Transaction field its content goes in
+// (one of the Key constants). A nil Decoder leaves the set at the envelope
+// level.
+type DecoderFunc func(setID, implementation, groupVersion string) (key string, d Decoder)
+
+// Position is where a segment stands, what a typed model keeps of every
+// segment it came from so that errors and matches can point back into the
+// file.
+type Position struct {
+	Offset   int64 `json:"offset"`        // byte offset of the segment in the stream
+	Index    int   `json:"segment_index"` // 1-based ordinal of the segment in the stream
+	Position int   `json:"position"`      // position in its transaction set, ST = 1 (a 999's IK302)
+}
+
+// Position returns where s, the segment last read, stands.
+func (r *Reader) Position(s *Segment) Position {
+	return Position{Offset: s.Offset, Index: s.Index, Position: r.TransactionPosition()}
+}
+
+// Control holds the control numbers around a transaction set.
+type Control struct {
+	Interchange string // ISA13
+	Group       string // GS06
+	Transaction string // ST02
+}
+
+// Errorf makes an error about a segment at p, with the control numbers of
+// its envelopes. elem and comp are 1-based, 0 for the whole segment or
+// element. The message must not quote element data that may be PHI.
+func (c Control) Errorf(p Position, segID string, elem, comp int, sev Severity, code, format string, args ...any) *Error {
+	return &Error{
+		Offset: p.Offset, SegmentIndex: p.Index, SegmentID: segID, Element: elem, Component: comp,
+		Interchange: c.Interchange, Group: c.Group, Transaction: c.Transaction,
+		Code: code, Message: fmt.Sprintf(format, args...), Severity: sev,
+	}
 }
 
 // ReadFile reads a whole stream into its envelope structure. Problems in
 // the stream are in File.Errors; the error returned is only an I/O error.
-func ReadFile(rd io.Reader) (*File, error) {
+func ReadFile(rd io.Reader) (*File, error) { return ReadFileWith(rd, nil) }
+
+// ReadFileWith reads a whole stream like ReadFile and decodes the content
+// of each transaction set that decoders has a Decoder for. The decoders'
+// problems join File.Errors in stream order.
+func ReadFileWith(rd io.Reader, decoders DecoderFunc) (*File, error) {
 	r := NewReader(rd)
 	f := &File{Interchanges: []*Interchange{}}
 	var ic *Interchange
 	var g *Group
 	var tx *Transaction
+	var dec decoding
 	for {
 		s, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			f.Errors = r.Errors()
+			dec.finish(f)
+			f.Errors = append(r.Errors(), f.Errors...)
 			if e, ok := err.(*Error); ok {
 				f.Errors = append(f.Errors, e)
+				sortErrors(f.Errors)
 				return f, nil
 			}
+			sortErrors(f.Errors)
 			return f, err
 		}
 		f.Segments++
 		if tx != nil {
 			tx.Segments++
+		}
+		switch s.ID() {
+		case "ST", "GE", "IEA", "ISA":
+			dec.finish(f) // a set that ended without its SE
 		}
 		switch s.ID() {
 		case "ISA":
@@ -123,19 +205,68 @@ func ReadFile(rd io.Reader) (*File, error) {
 			}
 			tx = &Transaction{Type: s.Str(1), ControlNumber: s.Str(2), Implementation: s.Str(3), Segments: 1, Offset: s.Offset}
 			g.Transactions = append(g.Transactions, tx)
+			if decoders != nil {
+				dec.key, dec.d = decoders(tx.Type, tx.Implementation, g.Version)
+				dec.tx = tx
+			}
 		case "SE":
+			dec.segment(r, s)
+			dec.finish(f)
 			tx = nil
 		case "GE":
 			g, tx = nil, nil
 		case "IEA":
 			ic, g, tx = nil, nil, nil
 		}
+		dec.segment(r, s)
 	}
-	f.Errors = r.Errors()
+	dec.finish(f)
+	f.Errors = append(r.Errors(), f.Errors...)
+	sortErrors(f.Errors)
 	if f.Errors == nil {
 		f.Errors = []*Error{}
 	}
 	return f, nil
+}
+
+// decoding is the transaction set being decoded, if any.
+type decoding struct {
+	d   Decoder
+	key string
+	tx  *Transaction
+}
+
+func (dec *decoding) segment(r *Reader, s *Segment) {
+	if dec.d != nil {
+		dec.d.Segment(r, s)
+	}
+}
+
+// finish ends the open decoder: its content goes in the transaction's field
+// for its key, its errors in f.Errors.
+func (dec *decoding) finish(f *File) {
+	if dec.d == nil {
+		return
+	}
+	content, errs := dec.d.Finish()
+	switch dec.key {
+	case KeyRemittance:
+		dec.tx.Remittance = content
+	case KeyClaimStatus:
+		dec.tx.ClaimStatus = content
+	case KeyAcknowledgment:
+		dec.tx.Acknowledgment = content
+	case KeyClaims:
+		dec.tx.Claims = content
+	}
+	f.Errors = append(f.Errors, errs...)
+	*dec = decoding{}
+}
+
+// sortErrors puts errors in stream order; those at the same segment keep
+// the order they were found in.
+func sortErrors(errs []*Error) {
+	slices.SortStableFunc(errs, func(a, b *Error) int { return cmp.Compare(a.Offset, b.Offset) })
 }
 
 func trim(s *Segment, n int) string {
