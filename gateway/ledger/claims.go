@@ -1,0 +1,218 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// Encounter is an encounter as the gateway received it.
+type Encounter struct {
+	ID         string
+	PayerID    string
+	ClaimType  string
+	Raw        []byte // the JSON as received
+	Valid      bool
+	Problems   []byte // JSON list of the scrubber's problems, "[]" when none
+	ReceivedAt time.Time
+}
+
+// Claim is one claim: what was billed, where it went and where it stands.
+type Claim struct {
+	ID               string
+	EncounterID      string
+	PayerID          string
+	ClaimType        string
+	PCN              string // CLM01, the patient control number
+	BillingNPI       string
+	BillingTaxID     string
+	Charge           money.Cents
+	ServiceFrom      string // YYYY-MM-DD
+	ServiceTo        string
+	Status           Status
+	PayerClaimNumber string
+	FileID           string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Lines            []Line
+}
+
+// Line is one service line of a claim.
+type Line struct {
+	No          int    // LX01, 1-based
+	LineID      string // REF*6R
+	Procedure   string // qualifier:code[:modifier...]
+	Charge      money.Cents
+	Units       string
+	ServiceDate string
+}
+
+// Source says what made a claim change status, so its history can point
+// back at the file, transaction set and segment.
+type Source struct {
+	Kind        string // intake, batcher, deliverer, TA1, 999, 277CA, 835, manual ...
+	File        string // outbound file id or inbound file sha256
+	Transaction string // ST02
+	Position    int    // segment position in the transaction set
+	Reason      string // codes and a short text; never PHI
+	Actor       string // the stage, or the person who matched by hand
+}
+
+// Change is one entry of a claim's history.
+type Change struct {
+	At   time.Time
+	From Status
+	To   Status
+	Source
+}
+
+// RecordEncounter stores an encounter and its claim in one transaction.
+// The claim starts as received and moves at once to queued, or to invalid
+// when the encounter is not valid. An encounter id seen before changes
+// nothing and reports created false: the same id twice is one claim.
+func (l *Ledger) RecordEncounter(ctx context.Context, e Encounter, c Claim) (created bool, err error) {
+	now := l.millis()
+	err = l.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO encounters (id, payer_id, claim_type, raw, status, problems, received_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+			e.ID, e.PayerID, e.ClaimType, e.Raw, map[bool]string{true: "accepted", false: "invalid"}[e.Valid], string(e.Problems), e.ReceivedAt.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("ledger: encounter: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		created = true
+		c.EncounterID = e.ID
+		if c.ID == "" {
+			c.ID = e.ID
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO claims (id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id,
+				charge_cents, service_from, service_to, status, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+			c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
+			int64(c.Charge), c.ServiceFrom, c.ServiceTo, StatusReceived, now); err != nil {
+			return fmt.Errorf("ledger: claim: %w", err)
+		}
+		for _, ln := range c.Lines {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO claim_lines (claim_id, line_no, line_id, procedure, charge_cents, units, service_date)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate); err != nil {
+				return fmt.Errorf("ledger: claim line: %w", err)
+			}
+		}
+		to, reason := StatusQueued, ""
+		if !e.Valid {
+			to, reason = StatusInvalid, "the scrubber found errors"
+		}
+		_, err = l.transition(ctx, tx, c.ID, to, Source{Kind: "intake", Reason: reason, Actor: "intake"})
+		return err
+	})
+	return created, err
+}
+
+// Transition moves a claim to a status and records the change with its
+// source, in one transaction. It returns the status the claim had.
+func (l *Ledger) Transition(ctx context.Context, claimID string, to Status, src Source) (from Status, err error) {
+	err = l.inTx(ctx, func(tx *sql.Tx) error {
+		from, err = l.transition(ctx, tx, claimID, to, src)
+		return err
+	})
+	return from, err
+}
+
+func (l *Ledger) transition(ctx context.Context, tx *sql.Tx, claimID string, to Status, src Source) (Status, error) {
+	var from Status
+	if err := tx.QueryRowContext(ctx, `SELECT status FROM claims WHERE id = $1`, claimID).Scan(&from); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("ledger: claim %s: %w", claimID, ErrNotFound)
+		}
+		return "", fmt.Errorf("ledger: claim %s: %w", claimID, err)
+	}
+	now := l.millis()
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = $2, updated_at = $3 WHERE id = $1`, claimID, to, now); err != nil {
+		return "", fmt.Errorf("ledger: claim %s: %w", claimID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO claim_history (claim_id, at, from_status, to_status, source_kind, source_file, source_st02, position, reason, actor)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		claimID, now, from, to, src.Kind, src.File, src.Transaction, src.Position, src.Reason, src.Actor); err != nil {
+		return "", fmt.Errorf("ledger: claim %s history: %w", claimID, err)
+	}
+	return from, nil
+}
+
+// Claim returns a claim with its lines.
+func (l *Ledger) Claim(ctx context.Context, id string) (*Claim, error) {
+	c := &Claim{}
+	var charge, created, updated int64
+	err := l.db.QueryRowContext(ctx, `SELECT id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents,
+			service_from, service_to, status, payer_claim_number, file_id, created_at, updated_at
+		FROM claims WHERE id = $1`, id).Scan(&c.ID, &c.EncounterID, &c.PayerID, &c.ClaimType, &c.PCN, &c.BillingNPI, &c.BillingTaxID,
+		&charge, &c.ServiceFrom, &c.ServiceTo, &c.Status, &c.PayerClaimNumber, &c.FileID, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("ledger: claim %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claim %s: %w", id, err)
+	}
+	c.Charge, c.CreatedAt, c.UpdatedAt = money.Cents(charge), time.UnixMilli(created), time.UnixMilli(updated)
+	rows, err := l.db.QueryContext(ctx, `SELECT line_no, line_id, procedure, charge_cents, units, service_date
+		FROM claim_lines WHERE claim_id = $1 ORDER BY line_no`, id)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claim %s lines: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ln Line
+		var charge int64
+		if err := rows.Scan(&ln.No, &ln.LineID, &ln.Procedure, &charge, &ln.Units, &ln.ServiceDate); err != nil {
+			return nil, fmt.Errorf("ledger: claim %s lines: %w", id, err)
+		}
+		ln.Charge = money.Cents(charge)
+		c.Lines = append(c.Lines, ln)
+	}
+	return c, rows.Err()
+}
+
+// History returns a claim's status changes, oldest first.
+func (l *Ledger) History(ctx context.Context, claimID string) ([]Change, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT at, from_status, to_status, source_kind, source_file, source_st02, position, reason, actor
+		FROM claim_history WHERE claim_id = $1 ORDER BY id`, claimID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claim %s history: %w", claimID, err)
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var at int64
+		if err := rows.Scan(&at, &c.From, &c.To, &c.Kind, &c.File, &c.Transaction, &c.Position, &c.Reason, &c.Actor); err != nil {
+			return nil, fmt.Errorf("ledger: claim %s history: %w", claimID, err)
+		}
+		c.At = time.UnixMilli(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CountByStatus counts the claims in each status.
+func (l *Ledger) CountByStatus(ctx context.Context) (map[Status]int, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT status, count(*) FROM claims GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: count claims: %w", err)
+	}
+	defer rows.Close()
+	out := map[Status]int{}
+	for rows.Next() {
+		var s Status
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("ledger: count claims: %w", err)
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,177 @@
+// Package ledger is the gateway's record of everything it has seen and
+// done: encounters as received, claims and their status history, the 837
+// files it built and delivered, control numbers, payer files picked up, and
+// queue messages that could not be processed. The same code runs on SQLite
+// (embedded, the default) and PostgreSQL (production).
+//
+// The ledger is the final guard of idempotency: an encounter id, a control
+// number, a file's sha256 is recorded once, whatever the queue redelivers.
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Drivers.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Ledger is an open ledger database. It is safe for concurrent use.
+type Ledger struct {
+	db     *sql.DB
+	driver string
+	now    func() time.Time
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open opens the ledger and brings its schema up to date. driver is SQLite
+// (dsn is a file path) or Postgres (dsn is a PostgreSQL connection string).
+func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
+	var db *sql.DB
+	var err error
+	switch driver {
+	case SQLite:
+		// WAL lets readers run beside the one writer; immediate transactions
+		// take the write lock up front, so two writers wait instead of
+		// failing half-way.
+		db, err = sql.Open("sqlite", "file:"+dsn+
+			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	case Postgres:
+		db, err = sql.Open("pgx", dsn)
+	default:
+		return nil, fmt.Errorf("ledger: unknown driver %q (want %s or %s)", driver, SQLite, Postgres)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: open: %w", err)
+	}
+	l := &Ledger{db: db, driver: driver, now: time.Now}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: connect: %w", err)
+	}
+	if err := l.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// Close closes the database.
+func (l *Ledger) Close() error { return l.db.Close() }
+
+// Driver returns SQLite or Postgres.
+func (l *Ledger) Driver() string { return l.driver }
+
+// millis is the ledger's time form.
+func (l *Ledger) millis() int64 { return l.now().UnixMilli() }
+
+// inTx runs f in a transaction and commits it, or rolls it back when f or
+// the commit fails.
+func (l *Ledger) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("ledger: begin: %w", err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("ledger: commit: %w", err)
+	}
+	return nil
+}
+
+// migrate applies the embedded migrations not applied yet, each in its own
+// transaction. On PostgreSQL an advisory lock keeps two replicas starting at
+// once from applying the same one twice.
+func (l *Ledger) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	return l.inTx(ctx, func(tx *sql.Tx) error {
+		if l.driver == Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7262849)`); err != nil {
+				return fmt.Errorf("ledger: migration lock: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+			return fmt.Errorf("ledger: migrations table: %w", err)
+		}
+		for _, name := range names {
+			base := strings.TrimPrefix(name, "migrations/")
+			v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+			if err != nil {
+				return fmt.Errorf("ledger: migration %s has no version number", base)
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, v).Scan(&n); err != nil {
+				return fmt.Errorf("ledger: migrations: %w", err)
+			}
+			if n > 0 {
+				continue
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			for _, stmt := range statements(l.dialect(string(body))) {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("ledger: migration %s: %w", base, err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, v, l.millis()); err != nil {
+				return fmt.Errorf("ledger: migration %s: %w", base, err)
+			}
+		}
+		return nil
+	})
+}
+
+// dialect fills in the types that differ between the databases.
+func (l *Ledger) dialect(sql string) string {
+	id, blob := "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB"
+	if l.driver == Postgres {
+		id, blob = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA"
+	}
+	return strings.NewReplacer("{{id}}", id, "{{blob}}", blob).Replace(sql)
+}
+
+// statements splits a migration into statements, dropping comments.
+func statements(sql string) []string {
+	var b strings.Builder
+	for line := range strings.Lines(sql) {
+		if i := strings.Index(line, "--"); i >= 0 {
+			line = line[:i] + "\n"
+		}
+		b.WriteString(line)
+	}
+	var out []string
+	for s := range strings.SplitSeq(b.String(), ";") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ErrNotFound is returned when what was asked for is not in the ledger.
+var ErrNotFound = errors.New("ledger: not found")

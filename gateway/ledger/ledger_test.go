@@ -1,0 +1,207 @@
+package ledger_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+)
+
+func TestControlNumbersNeverRepeat(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		first, err := l.AllocateControl(ctx, "SIMPAYER", ledger.ISA13, 1)
+		if err != nil || first != 1 {
+			t.Fatalf("first ISA13 = %d, %v; want 1", first, err)
+		}
+		// Counters are per partner and per kind.
+		if n, _ := l.AllocateControl(ctx, "OTHER", ledger.ISA13, 1); n != 1 {
+			t.Errorf("another partner's first ISA13 = %d, want 1", n)
+		}
+		if n, _ := l.AllocateControl(ctx, "SIMPAYER", ledger.ST02, 5); n != 1 {
+			t.Errorf("first ST02 block = %d, want 1", n)
+		}
+		if n, _ := l.AllocateControl(ctx, "SIMPAYER", ledger.ST02, 1); n != 6 {
+			t.Errorf("ST02 after a block of 5 = %d, want 6", n)
+		}
+		// Many allocators at once, as replicas would: every number once.
+		const workers, each = 8, 20
+		var mu sync.Mutex
+		seen := map[int64]bool{1: true}
+		var wg sync.WaitGroup
+		errs := make(chan error, workers*each)
+		for range workers {
+			wg.Go(func() {
+				for range each {
+					n, err := l.AllocateControl(ctx, "SIMPAYER", ledger.ISA13, 1)
+					if err != nil {
+						errs <- err
+						return
+					}
+					mu.Lock()
+					if seen[n] {
+						errs <- fmt.Errorf("ISA13 %d handed out twice", n)
+					}
+					seen[n] = true
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if len(seen) != workers*each+1 {
+			t.Fatalf("%d distinct numbers, want %d", len(seen), workers*each+1)
+		}
+		if _, err := l.AllocateControl(ctx, "SIMPAYER", ledger.ISA13, 0); err == nil {
+			t.Error("allocating 0 numbers succeeded")
+		}
+	})
+}
+
+func TestControlNumbersRunOut(t *testing.T) {
+	l := ledgertest.SQLite(t)
+	ctx := context.Background()
+	if _, err := l.AllocateControl(ctx, "P", ledger.ISA13, ledger.MaxControlNumber); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := l.AllocateControl(ctx, "P", ledger.ISA13, 1); err == nil {
+		t.Fatalf("got ISA13 %d past the nine-digit limit", n)
+	}
+}
+
+func TestControlNumbersSurviveReopen(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	for want := int64(1); want <= 3; want++ {
+		l, err := ledger.Open(ctx, ledger.SQLite, dir+"/ledger.db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := l.AllocateControl(ctx, "SIMPAYER", ledger.ISA13, 1)
+		l.Close()
+		if err != nil || n != want {
+			t.Fatalf("after %d opens ISA13 = %d, %v; want %d", want, n, err, want)
+		}
+	}
+}
+
+func encounter(id string, valid bool) (ledger.Encounter, ledger.Claim) {
+	return ledger.Encounter{ID: id, PayerID: "SIMPAYER", ClaimType: "professional", Raw: []byte(`{"id":"` + id + `"}`),
+			Valid: valid, Problems: []byte("[]"), ReceivedAt: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)},
+		ledger.Claim{PayerID: "SIMPAYER", ClaimType: "professional", PCN: "PCN-" + id, BillingNPI: "1234567893", BillingTaxID: "621234567",
+			Charge: 23500, ServiceFrom: "2026-11-02", ServiceTo: "2026-11-02", Lines: []ledger.Line{
+				{No: 1, LineID: id + "-1", Procedure: "HC:99214:25", Charge: 18500, Units: "1", ServiceDate: "2026-11-02"},
+				{No: 2, LineID: id + "-2", Procedure: "HC:85025", Charge: 5000, Units: "1", ServiceDate: "2026-11-02"},
+			}}
+}
+
+func TestRecordEncounterOnce(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		e, c := encounter("E1", true)
+		created, err := l.RecordEncounter(ctx, e, c)
+		if err != nil || !created {
+			t.Fatalf("first record: created %v, %v", created, err)
+		}
+		created, err = l.RecordEncounter(ctx, e, c)
+		if err != nil || created {
+			t.Fatalf("second record of the same id: created %v, %v; want false, nil", created, err)
+		}
+		got, err := l.Claim(ctx, "E1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != ledger.StatusQueued || got.Charge != 23500 || got.PCN != "PCN-E1" || got.EncounterID != "E1" || len(got.Lines) != 2 ||
+			got.Lines[0].Procedure != "HC:99214:25" || got.Lines[1].Charge != 5000 {
+			t.Errorf("claim read back: %+v", got)
+		}
+		counts, err := l.CountByStatus(ctx)
+		if err != nil || counts[ledger.StatusQueued] != 1 || len(counts) != 1 {
+			t.Errorf("counts %v, %v", counts, err)
+		}
+
+		bad, badClaim := encounter("E2", false)
+		if _, err := l.RecordEncounter(ctx, bad, badClaim); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := l.Claim(ctx, "E2"); got == nil || got.Status != ledger.StatusInvalid {
+			t.Errorf("invalid encounter's claim: %+v", got)
+		}
+		if _, err := l.Claim(ctx, "nope"); !errors.Is(err, ledger.ErrNotFound) {
+			t.Errorf("missing claim: %v", err)
+		}
+	})
+}
+
+func TestTransitionHistory(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		e, c := encounter("E1", true)
+		if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+			t.Fatal(err)
+		}
+		from, err := l.Transition(ctx, "E1", ledger.StatusRejected, ledger.Source{Kind: "999", File: "abc", Transaction: "0001", Position: 23, Reason: "IK3 8", Actor: "matcher"})
+		if err != nil || from != ledger.StatusQueued {
+			t.Fatalf("transition from %q, %v", from, err)
+		}
+		h, err := l.History(ctx, "E1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var steps []string
+		for _, ch := range h {
+			steps = append(steps, string(ch.From)+">"+string(ch.To))
+		}
+		if fmt.Sprint(steps) != "[received>queued queued>rejected]" {
+			t.Fatalf("history %v", steps)
+		}
+		if last := h[1]; last.Kind != "999" || last.File != "abc" || last.Transaction != "0001" || last.Position != 23 || last.Reason != "IK3 8" || last.Actor != "matcher" {
+			t.Errorf("last change %+v", last)
+		}
+		if _, err := l.Transition(ctx, "nope", ledger.StatusPaid, ledger.Source{}); !errors.Is(err, ledger.ErrNotFound) {
+			t.Errorf("transition of a missing claim: %v", err)
+		}
+	})
+}
+
+func TestDeadLetters(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		for i := range 3 {
+			if err := l.ParkDeadLetter(ctx, ledger.DeadLetter{Stream: "ENCOUNTERS", Subject: "claimsgw.encounters.in", MsgID: fmt.Sprint("m", i), Data: []byte{byte(i)}, Error: "boom"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page, err := l.DeadLetters(ctx, 0, 2)
+		if err != nil || len(page) != 2 || page[0].MsgID != "m2" || page[1].MsgID != "m1" {
+			t.Fatalf("first page %+v, %v", page, err)
+		}
+		rest, err := l.DeadLetters(ctx, page[1].ID, 2)
+		if err != nil || len(rest) != 1 || rest[0].MsgID != "m0" || rest[0].Error != "boom" || rest[0].Data[0] != 0 {
+			t.Fatalf("second page %+v, %v", rest, err)
+		}
+	})
+}
+
+func TestMigrateTwice(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	for range 2 {
+		l, err := ledger.Open(ctx, ledger.SQLite, dir+"/ledger.db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.AllocateControl(ctx, "P", ledger.GS06, 1); err != nil {
+			t.Fatal(err)
+		}
+		l.Close()
+	}
+}

@@ -1,0 +1,75 @@
+// Package ledgertest opens fresh ledgers for tests, on every database the
+// machine offers: SQLite always, PostgreSQL when CLAIMSGW_TEST_POSTGRES_DSN
+// names one (.ci/run sets it).
+package ledgertest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+)
+
+// PostgresEnv names the environment variable holding the PostgreSQL DSN.
+const PostgresEnv = "CLAIMSGW_TEST_POSTGRES_DSN"
+
+var schemas atomic.Int64
+
+// Each runs f as a subtest once per database, each with a new, empty
+// ledger. Without PostgreSQL it says so in the test log.
+func Each(t *testing.T, f func(t *testing.T, l *ledger.Ledger)) {
+	t.Run(ledger.SQLite, func(t *testing.T) { f(t, SQLite(t)) })
+	t.Run(ledger.Postgres, func(t *testing.T) {
+		l := Postgres(t)
+		f(t, l)
+	})
+}
+
+// SQLite opens a ledger in a new SQLite file under t.TempDir().
+func SQLite(t testing.TB) *ledger.Ledger {
+	t.Helper()
+	l, err := ledger.Open(context.Background(), ledger.SQLite, t.TempDir()+"/ledger.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// Postgres opens a ledger in a new schema of the database named by
+// CLAIMSGW_TEST_POSTGRES_DSN, dropped when the test ends, or skips the test
+// when the variable is unset.
+func Postgres(t testing.TB) *ledger.Ledger {
+	t.Helper()
+	dsn := os.Getenv(PostgresEnv)
+	if dsn == "" {
+		t.Skipf("%s is not set: the PostgreSQL ledger is not tested (.ci/run sets it)", PostgresEnv)
+	}
+	schema := fmt.Sprintf("claimsgw_test_%d_%d", time.Now().UnixNano(), schemas.Add(1))
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	ctx := context.Background()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("PostgreSQL at %s: %v", PostgresEnv, err)
+	}
+	t.Cleanup(func() { admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE") })
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	l, err := ledger.Open(ctx, ledger.Postgres, dsn+sep+"search_path="+schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
