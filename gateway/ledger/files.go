@@ -1,0 +1,275 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// FileStatus is where an outbound file stands.
+type FileStatus string
+
+// Outbound file statuses.
+const (
+	FileBuilt          FileStatus = "built"           // stored, not delivered yet
+	FileSubmitted      FileStatus = "submitted"       // on the payer's server
+	FileDeliveryFailed FileStatus = "delivery_failed" // given up after the last attempt
+)
+
+// File is an outbound 837 file: one interchange for one payer.
+type File struct {
+	ID          string
+	PayerID     string
+	Usage       string // ISA15
+	ISA13       int64
+	Name        string // the remote file name
+	Content     []byte
+	SHA256      string
+	Status      FileStatus
+	Attempts    int
+	LastError   string
+	CreatedAt   time.Time
+	DeliveredAt time.Time
+	Claims      []FileClaim
+}
+
+// FileClaim places a claim in a file: its group, transaction set and the
+// range of segment positions it occupies there (ST = 1), so a 999 that
+// points at a segment can be traced to the claim.
+type FileClaim struct {
+	ClaimID  string
+	GS06     int64
+	ST02     int64
+	FirstPos int
+	LastPos  int
+}
+
+// Pending is a queued claim handed to a file builder, with the encounter
+// it came from.
+type Pending struct {
+	ClaimID   string
+	ClaimType string
+	Encounter []byte // the JSON as received
+}
+
+// Allocator hands out control numbers inside the transaction that stores
+// the file they go in: if the file is not stored, the numbers are not
+// used up, and if it is, they are never handed out again.
+type Allocator func(kind string, n int) (first int64, err error)
+
+// BuildFunc builds a file from claims with control numbers from alloc. It
+// fills in everything but ID (when empty), PayerID, SHA256, Status and
+// CreatedAt, which the ledger sets.
+type BuildFunc func(alloc Allocator, claims []Pending) (*File, error)
+
+// ErrNothingQueued is returned by CreateFile when the payer has no queued
+// claims.
+var ErrNothingQueued = errors.New("ledger: no queued claims")
+
+// CreateFile takes up to max queued claims of a payer, oldest first, has
+// build make the file, and stores it with its claims, which become
+// batched, in one transaction. On PostgreSQL the claims are locked with
+// SKIP LOCKED, so two replicas batching at once take different claims.
+func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build BuildFunc) (*File, error) {
+	var f *File
+	err := l.inTx(ctx, func(tx *sql.Tx) error {
+		q := `SELECT c.id, c.claim_type, e.raw FROM claims c JOIN encounters e ON e.id = c.encounter_id
+			WHERE c.payer_id = $1 AND c.status = $2 ORDER BY c.created_at, c.id LIMIT $3`
+		if l.driver == Postgres {
+			q += ` FOR UPDATE OF c SKIP LOCKED`
+		}
+		rows, err := tx.QueryContext(ctx, q, payerID, StatusQueued, max)
+		if err != nil {
+			return fmt.Errorf("ledger: queued claims: %w", err)
+		}
+		var pending []Pending
+		for rows.Next() {
+			var p Pending
+			if err := rows.Scan(&p.ClaimID, &p.ClaimType, &p.Encounter); err != nil {
+				rows.Close()
+				return fmt.Errorf("ledger: queued claims: %w", err)
+			}
+			pending = append(pending, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("ledger: queued claims: %w", err)
+		}
+		if len(pending) == 0 {
+			return ErrNothingQueued
+		}
+		f, err = build(func(kind string, n int) (int64, error) { return allocate(ctx, tx, payerID, kind, n) }, pending)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(f.Content)
+		f.PayerID, f.SHA256, f.Status, f.CreatedAt = payerID, hex.EncodeToString(sum[:]), FileBuilt, l.now()
+		if f.ID == "" {
+			f.ID = fmt.Sprintf("%s-%09d", payerID, f.ISA13)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO files (id, payer_id, usage, isa13, name, content, sha256, claims, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			f.ID, f.PayerID, f.Usage, f.ISA13, f.Name, f.Content, f.SHA256, len(f.Claims), f.Status, f.CreatedAt.UnixMilli()); err != nil {
+			return fmt.Errorf("ledger: file %s: %w", f.ID, err)
+		}
+		for _, fc := range f.Claims {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO file_claims (file_id, claim_id, gs06, st02, first_pos, last_pos) VALUES ($1, $2, $3, $4, $5, $6)`,
+				f.ID, fc.ClaimID, fc.GS06, fc.ST02, fc.FirstPos, fc.LastPos); err != nil {
+				return fmt.Errorf("ledger: file %s claim %s: %w", f.ID, fc.ClaimID, err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE claims SET file_id = $2 WHERE id = $1`, fc.ClaimID, f.ID); err != nil {
+				return fmt.Errorf("ledger: claim %s: %w", fc.ClaimID, err)
+			}
+			if _, err := l.transition(ctx, tx, fc.ClaimID, StatusBatched, Source{Kind: "batcher", File: f.ID, Transaction: fmt.Sprint(fc.ST02), Position: fc.FirstPos, Actor: "batcher"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return f, err
+}
+
+// FileByID returns an outbound file with its claims.
+func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
+	f := &File{}
+	var created, delivered int64
+	err := l.db.QueryRowContext(ctx, `SELECT id, payer_id, usage, isa13, name, content, sha256, status, attempts, last_error, created_at, delivered_at
+		FROM files WHERE id = $1`, id).Scan(&f.ID, &f.PayerID, &f.Usage, &f.ISA13, &f.Name, &f.Content, &f.SHA256, &f.Status, &f.Attempts, &f.LastError, &created, &delivered)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("ledger: file %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: file %s: %w", id, err)
+	}
+	f.CreatedAt = time.UnixMilli(created)
+	if delivered > 0 {
+		f.DeliveredAt = time.UnixMilli(delivered)
+	}
+	rows, err := l.db.QueryContext(ctx, `SELECT claim_id, gs06, st02, first_pos, last_pos FROM file_claims WHERE file_id = $1 ORDER BY gs06, st02, first_pos`, id)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: file %s claims: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var fc FileClaim
+		if err := rows.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos); err != nil {
+			return nil, fmt.Errorf("ledger: file %s claims: %w", id, err)
+		}
+		f.Claims = append(f.Claims, fc)
+	}
+	return f, rows.Err()
+}
+
+// FilesInStatus lists the ids of a payer's files in a status, oldest
+// first ("" payer: every payer). The deliverer uses it at start to pick
+// up files built before a crash.
+func (l *Ledger) FilesInStatus(ctx context.Context, payerID string, status FileStatus) ([]string, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT id FROM files WHERE status = $1 AND ($2 = '' OR payer_id = $2) ORDER BY created_at, id`, status, payerID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: files: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("ledger: files: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// RecordAttempt counts a delivery attempt that failed with err.
+func (l *Ledger) RecordAttempt(ctx context.Context, fileID string, err error) error {
+	_, dbErr := l.db.ExecContext(ctx, `UPDATE files SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, fileID, err.Error())
+	if dbErr != nil {
+		return fmt.Errorf("ledger: file %s: %w", fileID, dbErr)
+	}
+	return nil
+}
+
+// MarkDelivered records that a file is on the payer's server: the file
+// becomes submitted, and so do its claims. It returns the claims that
+// changed, none when the file was marked before (a redelivered message).
+func (l *Ledger) MarkDelivered(ctx context.Context, fileID string) ([]string, error) {
+	return l.settleFile(ctx, fileID, FileSubmitted, StatusSubmitted, "")
+}
+
+// MarkDeliveryFailed records that a file could not be delivered after its
+// last attempt: the file and its claims become delivery_failed.
+func (l *Ledger) MarkDeliveryFailed(ctx context.Context, fileID string, reason string) ([]string, error) {
+	return l.settleFile(ctx, fileID, FileDeliveryFailed, StatusDeliveryFailed, reason)
+}
+
+func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, cs Status, reason string) ([]string, error) {
+	var changed []string
+	err := l.inTx(ctx, func(tx *sql.Tx) error {
+		// The successful attempt is counted here; failed ones by RecordAttempt.
+		attempt, deliveredAt := 0, int64(0)
+		if fs == FileSubmitted {
+			attempt, deliveredAt = 1, l.millis()
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE files SET status = $2, attempts = attempts + $3, last_error = $4, delivered_at = $5 WHERE id = $1 AND status = $6`,
+			fileID, fs, attempt, reason, deliveredAt, FileBuilt)
+		if err != nil {
+			return fmt.Errorf("ledger: file %s: %w", fileID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT c.id FROM claims c JOIN file_claims fc ON fc.claim_id = c.id
+			WHERE fc.file_id = $1 AND c.file_id = $1 AND c.status = $2 ORDER BY c.id`, fileID, StatusBatched)
+		if err != nil {
+			return fmt.Errorf("ledger: file %s claims: %w", fileID, err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("ledger: file %s claims: %w", fileID, err)
+			}
+			changed = append(changed, id)
+		}
+		rows.Close()
+		for _, id := range changed {
+			if _, err := l.transition(ctx, tx, id, cs, Source{Kind: "deliverer", File: fileID, Reason: reason, Actor: "deliverer"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return changed, err
+}
+
+// InboundFile is a file picked up from a payer.
+type InboundFile struct {
+	SHA256     string
+	PayerID    string
+	Name       string
+	Kind       string // TA1, 999, 997, 277CA, 277, 835, unknown
+	Content    []byte
+	ReceivedAt time.Time
+}
+
+// RecordInbound archives a picked-up file by its sha256. A file seen
+// before is not stored again and reports created false: a file picked up
+// twice is processed once.
+func (l *Ledger) RecordInbound(ctx context.Context, f InboundFile) (created bool, err error) {
+	if f.SHA256 == "" {
+		sum := sha256.Sum256(f.Content)
+		f.SHA256 = hex.EncodeToString(sum[:])
+	}
+	res, err := l.db.ExecContext(ctx, `INSERT INTO inbound_files (sha256, payer_id, name, kind, content, status, received_at)
+		VALUES ($1, $2, $3, $4, $5, 'received', $6) ON CONFLICT (sha256) DO NOTHING`,
+		f.SHA256, f.PayerID, f.Name, f.Kind, f.Content, l.millis())
+	if err != nil {
+		return false, fmt.Errorf("ledger: inbound file %s: %w", f.Name, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}

@@ -1,0 +1,194 @@
+package ledger_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+)
+
+// fakeBuild makes a file naming its claims, one ST per claim, with control
+// numbers from the ledger.
+func fakeBuild(alloc ledger.Allocator, claims []ledger.Pending) (*ledger.File, error) {
+	isa, err := alloc(ledger.ISA13, 1)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := alloc(ledger.GS06, 1)
+	if err != nil {
+		return nil, err
+	}
+	st, err := alloc(ledger.ST02, len(claims))
+	if err != nil {
+		return nil, err
+	}
+	f := &ledger.File{Usage: "T", ISA13: isa, Name: fmt.Sprintf("SIM_%09d.837", isa)}
+	for i, p := range claims {
+		f.Content = append(f.Content, p.ClaimID+";"...)
+		f.Claims = append(f.Claims, ledger.FileClaim{ClaimID: p.ClaimID, GS06: gs, ST02: st + int64(i), FirstPos: 20, LastPos: 31})
+	}
+	return f, nil
+}
+
+func TestCreateAndDeliverFile(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		if _, err := l.CreateFile(ctx, "SIMPAYER", 10, fakeBuild); !errors.Is(err, ledger.ErrNothingQueued) {
+			t.Fatalf("empty queue: %v", err)
+		}
+		for _, id := range []string{"E1", "E2", "E3"} {
+			e, c := encounter(id, true)
+			if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bad, badClaim := encounter("E4", false)
+		if _, err := l.RecordEncounter(ctx, bad, badClaim); err != nil {
+			t.Fatal(err)
+		}
+		f, err := l.CreateFile(ctx, "SIMPAYER", 2, fakeBuild)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(f.Content) != "E1;E2;" || f.ISA13 != 1 || f.Status != ledger.FileBuilt || len(f.SHA256) != 64 {
+			t.Fatalf("first file: %q ISA13 %d %s", f.Content, f.ISA13, f.Status)
+		}
+		f2, err := l.CreateFile(ctx, "SIMPAYER", 2, fakeBuild)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The invalid claim is never batched; ST02s continue across files.
+		if string(f2.Content) != "E3;" || f2.ISA13 != 2 || f2.Claims[0].ST02 != 3 {
+			t.Fatalf("second file: %q ISA13 %d ST02 %d", f2.Content, f2.ISA13, f2.Claims[0].ST02)
+		}
+		if _, err := l.CreateFile(ctx, "SIMPAYER", 2, fakeBuild); !errors.Is(err, ledger.ErrNothingQueued) {
+			t.Fatalf("after two files: %v", err)
+		}
+		back, err := l.FileByID(ctx, f.ID)
+		if err != nil || back.Name != "SIM_000000001.837" || len(back.Claims) != 2 || back.Claims[1].ClaimID != "E2" || back.Claims[1].FirstPos != 20 {
+			t.Fatalf("file read back: %+v, %v", back, err)
+		}
+		c, _ := l.Claim(ctx, "E1")
+		if c.Status != ledger.StatusBatched || c.FileID != f.ID {
+			t.Fatalf("claim after batching: %s in %q", c.Status, c.FileID)
+		}
+		built, _ := l.FilesInStatus(ctx, "", ledger.FileBuilt)
+		if !slices.Equal(built, []string{f.ID, f2.ID}) {
+			t.Fatalf("built files %v", built)
+		}
+
+		if err := l.RecordAttempt(ctx, f.ID, errors.New("connection refused")); err != nil {
+			t.Fatal(err)
+		}
+		changed, err := l.MarkDelivered(ctx, f.ID)
+		if err != nil || !slices.Equal(changed, []string{"E1", "E2"}) {
+			t.Fatalf("delivered: %v, %v", changed, err)
+		}
+		again, err := l.MarkDelivered(ctx, f.ID)
+		if err != nil || len(again) != 0 {
+			t.Fatalf("delivered twice: %v, %v", again, err)
+		}
+		back, _ = l.FileByID(ctx, f.ID)
+		if back.Status != ledger.FileSubmitted || back.Attempts != 2 || back.DeliveredAt.IsZero() {
+			t.Fatalf("delivered file: %s, %d attempts", back.Status, back.Attempts)
+		}
+		if c, _ := l.Claim(ctx, "E2"); c.Status != ledger.StatusSubmitted {
+			t.Fatalf("claim after delivery: %s", c.Status)
+		}
+		failed, err := l.MarkDeliveryFailed(ctx, f2.ID, "host key mismatch")
+		if err != nil || !slices.Equal(failed, []string{"E3"}) {
+			t.Fatalf("failed delivery: %v, %v", failed, err)
+		}
+		if c, _ := l.Claim(ctx, "E3"); c.Status != ledger.StatusDeliveryFailed {
+			t.Fatalf("claim after failed delivery: %s", c.Status)
+		}
+	})
+}
+
+// A build that fails stores nothing and uses up no control number.
+func TestCreateFileRollsBack(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		e, c := encounter("E1", true)
+		if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+			t.Fatal(err)
+		}
+		boom := errors.New("boom")
+		_, err := l.CreateFile(ctx, "SIMPAYER", 10, func(alloc ledger.Allocator, claims []ledger.Pending) (*ledger.File, error) {
+			if _, err := alloc(ledger.ISA13, 1); err != nil {
+				return nil, err
+			}
+			return nil, boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("got %v", err)
+		}
+		f, err := l.CreateFile(ctx, "SIMPAYER", 10, fakeBuild)
+		if err != nil || f.ISA13 != 1 {
+			t.Fatalf("after a rolled-back build: ISA13 %v, %v; want 1", f, err)
+		}
+	})
+}
+
+// Replicas batching at once take each claim once.
+func TestCreateFileConcurrently(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		const claims = 40
+		for i := range claims {
+			e, c := encounter(fmt.Sprint("E", i), true)
+			if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for {
+					f, err := l.CreateFile(ctx, "SIMPAYER", 3, fakeBuild)
+					if errors.Is(err, ledger.ErrNothingQueued) {
+						return
+					}
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					for _, fc := range f.Claims {
+						seen[fc.ClaimID]++
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if len(seen) != claims {
+			t.Fatalf("%d claims batched, want %d", len(seen), claims)
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Errorf("claim %s in %d files", id, n)
+			}
+		}
+	})
+}
+
+func TestRecordInboundOnce(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		f := ledger.InboundFile{PayerID: "SIMPAYER", Name: "a.999", Kind: "999", Content: []byte("ISA*...")}
+		for i, want := range []bool{true, false} {
+			created, err := l.RecordInbound(ctx, f)
+			if err != nil || created != want {
+				t.Fatalf("record %d: created %v, %v; want %v", i+1, created, err, want)
+			}
+		}
+	})
+}
