@@ -93,6 +93,7 @@ func (e *envelope) track(r *Reader, s *Segment) {
 	case "SE":
 		if !e.inST {
 			r.addError(SeverityError, CodeOutsideEnvelope, 0, "SE without an ST")
+			e.segs = 0 // TransactionPosition: not in a transaction set
 			return
 		}
 		e.segs++

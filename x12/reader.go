@@ -100,7 +100,7 @@ func (r *Reader) Read() (*Segment, error) {
 	term := r.delims.Segment
 	searched, t, unterminated := 0, 0, false
 	for {
-		if j := bytes.IndexByte(r.buf[r.pos+searched:r.end], term); j >= 0 {
+		if j := bytes.IndexByte(r.buf[r.pos+searched:r.end], term); j >= 0 && searched+j <= r.maxSegment() {
 			t = r.pos + searched + j
 			break
 		}
