@@ -146,19 +146,13 @@ func (l *Ledger) transition(ctx context.Context, tx *sql.Tx, claimID string, to 
 
 // Claim returns a claim with its lines.
 func (l *Ledger) Claim(ctx context.Context, id string) (*Claim, error) {
-	c := &Claim{}
-	var charge, created, updated int64
-	err := l.db.QueryRowContext(ctx, `SELECT id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents,
-			service_from, service_to, status, payer_claim_number, file_id, created_at, updated_at
-		FROM claims WHERE id = $1`, id).Scan(&c.ID, &c.EncounterID, &c.PayerID, &c.ClaimType, &c.PCN, &c.BillingNPI, &c.BillingTaxID,
-		&charge, &c.ServiceFrom, &c.ServiceTo, &c.Status, &c.PayerClaimNumber, &c.FileID, &created, &updated)
+	c, err := scanClaim(l.db.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("ledger: claim %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("ledger: claim %s: %w", id, err)
 	}
-	c.Charge, c.CreatedAt, c.UpdatedAt = money.Cents(charge), time.UnixMilli(created), time.UnixMilli(updated)
 	rows, err := l.db.QueryContext(ctx, `SELECT line_no, line_id, procedure, charge_cents, units, service_date
 		FROM claim_lines WHERE claim_id = $1 ORDER BY line_no`, id)
 	if err != nil {
@@ -215,4 +209,61 @@ func (l *Ledger) CountByStatus(ctx context.Context) (map[Status]int, error) {
 		out[s] = n
 	}
 	return out, rows.Err()
+}
+
+// ClaimFilter selects claims for ListClaims. Zero fields select all.
+type ClaimFilter struct {
+	Status  Status
+	PayerID string
+	PCN     string
+	From    time.Time // created at or after
+	To      time.Time // created before
+	After   string    // the last id of the previous page
+	Limit   int       // at most 1000; 0 means 100
+}
+
+// ListClaims returns claims in id order, one page at a time: pass the last
+// id of a page as After to get the next. Lines are not loaded.
+func (l *Ledger) ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	f.Limit = min(f.Limit, 1000)
+	to := int64(1 << 62)
+	if !f.To.IsZero() {
+		to = f.To.UnixMilli()
+	}
+	rows, err := l.db.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims
+		WHERE ($1 = '' OR status = $1) AND ($2 = '' OR payer_id = $2) AND ($3 = '' OR pcn = $3)
+			AND created_at >= $4 AND created_at < $5 AND id > $6
+		ORDER BY id LIMIT $7`,
+		f.Status, f.PayerID, f.PCN, f.From.UnixMilli(), to, f.After, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: list claims: %w", err)
+	}
+	defer rows.Close()
+	var out []Claim
+	for rows.Next() {
+		c, err := scanClaim(rows)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: list claims: %w", err)
+		}
+		out = append(out, *c)
+	}
+	return out, rows.Err()
+}
+
+const claimColumns = `id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents,
+	service_from, service_to, status, payer_claim_number, file_id, created_at, updated_at`
+
+// scanClaim reads the claimColumns of a row.
+func scanClaim(row interface{ Scan(...any) error }) (*Claim, error) {
+	c := &Claim{}
+	var charge, created, updated int64
+	if err := row.Scan(&c.ID, &c.EncounterID, &c.PayerID, &c.ClaimType, &c.PCN, &c.BillingNPI, &c.BillingTaxID,
+		&charge, &c.ServiceFrom, &c.ServiceTo, &c.Status, &c.PayerClaimNumber, &c.FileID, &created, &updated); err != nil {
+		return nil, err
+	}
+	c.Charge, c.CreatedAt, c.UpdatedAt = money.Cents(charge), time.UnixMilli(created), time.UnixMilli(updated)
+	return c, nil
 }

@@ -205,3 +205,41 @@ func TestMigrateTwice(t *testing.T) {
 		l.Close()
 	}
 }
+
+func TestListClaimsPages(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		for i := range 5 {
+			e, c := encounter(fmt.Sprint("E", i), i != 2)
+			if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ids []string
+		after := ""
+		for {
+			page, err := l.ListClaims(ctx, ledger.ClaimFilter{Status: ledger.StatusQueued, After: after, Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, c := range page {
+				ids = append(ids, c.ID)
+			}
+			after = page[len(page)-1].ID
+		}
+		if fmt.Sprint(ids) != "[E0 E1 E3 E4]" {
+			t.Fatalf("queued claims in pages of 3: %v", ids)
+		}
+		one, err := l.ListClaims(ctx, ledger.ClaimFilter{PCN: "PCN-E2"})
+		if err != nil || len(one) != 1 || one[0].Status != ledger.StatusInvalid || one[0].Charge != 23500 {
+			t.Fatalf("by PCN: %+v, %v", one, err)
+		}
+		none, err := l.ListClaims(ctx, ledger.ClaimFilter{PayerID: "OTHER"})
+		if err != nil || len(none) != 0 {
+			t.Fatalf("other payer: %+v, %v", none, err)
+		}
+	})
+}
