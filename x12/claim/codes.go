@@ -1,0 +1,85 @@
+package claim
+
+// Element rules shared by the writer and the decoder.
+
+// HI code list qualifiers.
+const (
+	qualPrincipal  = "ABK"
+	qualAdmitting  = "ABJ"
+	qualReason     = "APR"
+	qualOther      = "ABF"
+	qualPrincProc  = "BBR"
+	qualOtherProc  = "BBQ"
+	hiPerSegment   = 12 // composites in one HI
+	maxDiagnosesP  = 12 // 837P: one HI, ABK then ABF
+	maxReasons     = 3  // 837I APR
+	maxOtherI      = 24 // 837I: two HI of ABF
+	maxOtherProcsI = 24 // 837I: two HI of BBQ
+	maxPointers    = 4  // 837P SV107
+	maxModifiers   = 4
+)
+
+// claimsPerTransaction is the most claims one ST holds by default.
+const claimsPerTransaction = 5000
+
+// typeOf returns the claim type of an implementation reference (ST03 or
+// GS08), "" for one this package does not read.
+func typeOf(version string) Type {
+	switch {
+	case len(version) >= 10 && version[:10] == "005010X222":
+		return Professional
+	case len(version) >= 10 && version[:10] == "005010X223":
+		return Institutional
+	}
+	return ""
+}
+
+// isDate reports whether s is YYYY-MM-DD with digits where they belong.
+func isDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	return isDigits(s[:4]) && isDigits(s[5:7]) && isDigits(s[8:])
+}
+
+// isHour reports whether s is HHMM.
+func isHour(s string) bool { return len(s) == 4 && isDigits(s) }
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isQuantity reports whether s is an unsigned decimal: "1", "2.5".
+func isQuantity(s string) bool {
+	dot := false
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.' && !dot:
+			dot = true
+		case c >= '0' && c <= '9':
+			digits++
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// d8 appends a YYYY-MM-DD date as CCYYMMDD.
+func d8(b []byte, date string) []byte {
+	return append(append(append(b, date[:4]...), date[5:7]...), date[8:]...)
+}
+
+// fromD8 turns CCYYMMDD into YYYY-MM-DD, or "" when it is not 8 digits.
+func fromD8(b []byte) string {
+	if len(b) != 8 || !isDigits(string(b)) {
+		return ""
+	}
+	return string(b[:4]) + "-" + string(b[4:6]) + "-" + string(b[6:])
+}

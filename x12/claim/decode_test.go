@@ -1,0 +1,285 @@
+package claim
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+const corpus = "../../../shared/x12-corpus"
+
+func corpusFile(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(corpus, name))
+	if os.IsNotExist(err) {
+		t.Skipf("corpus file %s is absent (the shared x12-corpus is not beside the repository)", name)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestDecodeCorpus reads every 837P and 837I sample: no panic, no I/O
+// error, and what lies outside the subset is reported as skipped.
+func TestDecodeCorpus(t *testing.T) {
+	var files []string
+	for _, dir := range []string{"837P", "837I"} {
+		m, _ := filepath.Glob(filepath.Join(corpus, dir, "*.x12"))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skipf("no 837 samples under %s", corpus)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			claims, skipped := 0, 0
+			for _, s := range d.Sets {
+				claims += len(s.Claims)
+				skipped += len(s.Skipped)
+				if len(s.Claims) != len(s.Placements) {
+					t.Errorf("set %s: %d claims, %d placements", s.Transaction, len(s.Claims), len(s.Placements))
+				}
+				for _, c := range s.Claims {
+					if c.Info.PatientControlNumber == "" || len(c.ServiceLines) == 0 {
+						t.Errorf("set %s: a claim without CLM01 or lines", s.Transaction)
+					}
+				}
+			}
+			if claims == 0 {
+				t.Error("no claims decoded")
+			}
+			t.Logf("%d sets, %d claims, %d segments skipped, %d errors", len(d.Sets), claims, skipped, len(d.Errors))
+			for _, e := range d.Errors {
+				if e.Code == "invalid_element" { // the rest are the samples' known envelope defects
+					t.Error(e)
+				}
+			}
+		})
+	}
+}
+
+// TestDecodeStupedi checks the decoded content of the two reference
+// samples.
+func TestDecodeStupidedi(t *testing.T) {
+	d, err := Decode(bytes.NewReader(corpusFile(t, "837P/stupidedi-commercial-health-insurance.x12")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := d.Claims()
+	if len(p) != 1 {
+		t.Fatalf("%d claims", len(p))
+	}
+	c := p[0]
+	if c.Type != Professional || c.Info.PatientControlNumber != "26463774" || c.Info.TotalCharge != 10000 ||
+		c.Info.PlaceOfService != "11" || c.Info.Frequency != "1" || c.Patient == nil || c.Patient.FirstName != "TED" ||
+		c.Patient.Relationship != "19" || c.Subscriber.MemberID != "JS00111223333" || c.Payer.ID != "999996666" ||
+		c.BillingProvider.NPI != "9876543210" || c.BillingProvider.TaxID != "587654321" || c.BillingProvider.Taxonomy != "203BF0100Y" ||
+		len(c.ServiceLines) != 4 || c.ServiceLines[2].Charge != 3500 || c.ServiceLines[2].ServiceDate != "2006-10-10" ||
+		!reflect.DeepEqual(c.ServiceLines[2].DiagnosisPointers, []int{2}) {
+		t.Errorf("837P sample decoded as %+v", c)
+	}
+	if want := []Diagnosis{{Code: "0340", Type: Principal}, {Code: "V7389", Type: Other}}; !reflect.DeepEqual(c.Info.Diagnoses, want) {
+		t.Errorf("diagnoses %+v", c.Info.Diagnoses)
+	}
+	if s := d.Sets[0]; s.Submitter.Name != "PREMIER BILLING SERVICE" || s.Submitter.Phone != "3055552222" || s.Receiver.ID != "66783JJT" ||
+		s.Placements[0].First != 27 || s.Placements[0].Last != 41 || s.Placements[0].PatientHL != 21 {
+		t.Errorf("set %+v", s)
+	}
+
+	d, err = Decode(bytes.NewReader(corpusFile(t, "837I/stupidedi-institutional-claim.x12")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := d.Claims()
+	if len(i) != 1 {
+		t.Fatalf("%d claims", len(i))
+	}
+	c = i[0]
+	if c.Type != Institutional || c.Info.FacilityType != "14" || c.Info.StatementFrom != "1996-09-11" ||
+		c.Info.PatientStatus != "01" || c.Info.Admission == nil || c.Info.Admission.Type != "3" ||
+		c.AttendingProvider == nil || c.AttendingProvider.LastName != "JONES" || c.Patient != nil ||
+		len(c.ServiceLines) != 2 || c.ServiceLines[1].RevenueCode != "0730" || c.ServiceLines[1].Units != "3" ||
+		c.ServiceLines[1].Procedure.Code != "93005" {
+		t.Errorf("837I sample decoded as %+v", c)
+	}
+	var skipped []string
+	for _, s := range d.Sets[0].Skipped {
+		skipped = append(skipped, s.Loop+":"+s.ID)
+	}
+	// The occurrence, value and condition HIs, the attending provider's REF
+	// and the 2320 other subscriber loop are outside the subset.
+	want := []string{"2010BB:REF", "2300:HI", "2300:HI", "2300:HI", "2310A:REF", "2320:SBR", "2320:OI",
+		"2330:NM1", "2330:N3", "2330:N4", "2330:NM1"}
+	if !slices.Equal(skipped, want) {
+		t.Errorf("skipped %v, want %v", skipped, want)
+	}
+}
+
+// loops splits the segments of each transaction set into loops, named as the
+// guides name them (2310 and 2330 loops by their NM101), and gives each loop
+// the IDs of its first occurrence, in order.
+func loops(t *testing.T, data []byte) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	seen := map[string]bool{}
+	r := x12.NewReader(bytes.NewReader(data))
+	loop, inClaim := "", false
+	var cur []string
+	flush := func() {
+		if loop != "" && !seen[loop] {
+			seen[loop] = true
+			out[loop] = cur
+		}
+		cur = nil
+	}
+	start := func(l string) {
+		flush()
+		loop = l
+	}
+	for {
+		s, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := s.ID()
+		switch id {
+		case "ISA", "GS", "GE", "IEA", "SE":
+			start("")
+			continue
+		case "ST":
+			start("HEADER")
+			inClaim = false
+		case "HL":
+			start(map[string]string{"20": "2000A", "22": "2000B", "23": "2000C"}[s.Str(3)])
+			inClaim = false
+		case "CLM":
+			start("2300")
+			inClaim = true
+		case "SBR":
+			if inClaim {
+				start("2320")
+			}
+		case "LX":
+			start("2400")
+		case "NM1":
+			e := s.Str(1)
+			switch {
+			case !inClaim:
+				start(map[string]string{"41": "1000A", "40": "1000B", "85": "2010AA", "87": "2010AB",
+					"IL": "2010BA", "PR": "2010BB", "QC": "2010CA"}[e])
+			case loop == "2400" || len(loop) > 4 && loop[:4] == "2420":
+				start("2420/" + e)
+			case loop == "2320" || len(loop) > 4 && loop[:4] == "2330":
+				start("2330/" + e)
+			default:
+				start("2310/" + e)
+			}
+		}
+		cur = append(cur, id)
+	}
+	flush()
+	return out
+}
+
+// firstOrder returns the distinct IDs of ids that keep is true for, in the
+// order they first appear.
+func firstOrder(ids []string, keep func(string) bool) []string {
+	var out []string
+	for _, id := range ids {
+		if keep(id) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// TestSegmentOrderMatchesCorpus checks, loop by loop, that the segments the
+// writer emits come in the same relative order as in the reference samples.
+func TestSegmentOrderMatchesCorpus(t *testing.T) {
+	full := dependent(professional(1, subscriber(1)), "JILL")
+	full.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", NPI: "1093817465"}
+	full.Info.ReferralNumber, full.Info.Notes = "REF123", "NOTE"
+	inst := institutional(2)
+	inst.Info.Procedures = append(inst.Info.Procedures, Procedure{Code: "B2111ZZ", Date: "2026-10-30", Type: OtherProcedure})
+	for _, tc := range []struct {
+		sample string
+		claim  Claim
+	}{
+		{"837P/stupidedi-commercial-health-insurance.x12", full},
+		{"837I/stupidedi-institutional-claim.x12", inst},
+	} {
+		t.Run(tc.sample, func(t *testing.T) {
+			want := loops(t, corpusFile(t, tc.sample))
+			data, _ := write(t, testBatch(), []Claim{tc.claim})
+			got := loops(t, data)
+			compared := 0
+			for loop, ids := range got {
+				ref, ok := want[loop]
+				if !ok {
+					t.Logf("loop %s is not in the sample", loop)
+					continue
+				}
+				common := func(id string) bool { return slices.Contains(ids, id) && slices.Contains(ref, id) }
+				g, w := firstOrder(ids, common), firstOrder(ref, common)
+				if !slices.Equal(g, w) {
+					t.Errorf("loop %s: the writer orders %v, the sample %v", loop, g, w)
+				}
+				if len(g) > 1 {
+					compared++
+				}
+			}
+			if compared < 8 {
+				t.Errorf("only %d loops compared", compared)
+			}
+		})
+	}
+}
+
+// TestDecodeProblems checks that element problems are reported where they
+// are, and that decoding goes on past them.
+func TestDecodeProblems(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := Write(&buf, testBatch(), []Claim{professional(1, subscriber(1)), professional(2, subscriber(2))}); err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Replace(buf.Bytes(), []byte("CLM*PCN000001*285*"), []byte("CLM*PCN000001*2.855*"), 1)
+	data = bytes.Replace(data, []byte("DMG*D8*19800201*M"), []byte("DMG*D8*800201*M"), 1)
+	data = bytes.Replace(data, []byte("***1:2~"), []byte("***1:X~"), 1)
+	d, err := Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.Claims()); n != 2 {
+		t.Errorf("%d claims decoded, want 2", n)
+	}
+	var got []string
+	for _, e := range d.Errors {
+		got = append(got, fmt.Sprintf("%s%02d-%d %s", e.SegmentID, e.Element, e.Component, e.Code))
+		if e.Transaction != "0001" || e.Interchange != "000000042" {
+			t.Errorf("error without its control numbers: %v", e)
+		}
+	}
+	want := []string{"DMG02-0 invalid_element", "CLM02-0 invalid_element", "SV107-2 invalid_element"}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,814 @@
+package claim
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+// Batch holds what one interchange needs besides its claims: envelope
+// identities, control numbers, delimiters and the 1000A/1000B loops. The
+// writer never invents a control number: every one comes from here.
+type Batch struct {
+	SenderQualifier   string // ISA05, e.g. "ZZ"
+	SenderID          string // ISA06
+	ReceiverQualifier string // ISA07
+	ReceiverID        string // ISA08
+	GroupSenderCode   string // GS02; "" means SenderID
+	GroupReceiverCode string // GS03; "" means ReceiverID
+	Usage             byte   // ISA15: 'T' or 'P'
+	AckRequested      bool   // ISA14
+
+	// Delimiters; the zero value means x12.DefaultDelimiters (* : ^ ~).
+	Delimiters x12.Delimiters
+
+	Time time.Time // ISA09/10, GS04/05, BHT04/05
+
+	InterchangeControlNumber int // ISA13
+	// GroupControlNumber is GS06 of the first group; when the interchange
+	// holds both 837P and 837I claims, the 837I group takes the next number.
+	GroupControlNumber int
+	// TransactionControlNumber is ST02 of the first transaction set; each
+	// further set takes the next number.
+	TransactionControlNumber int
+	// ReferenceID is BHT03 of every transaction set, e.g. the batch ID.
+	ReferenceID string
+	// MaxClaimsPerTransaction starts a new ST past this many claims; 0
+	// means 5,000.
+	MaxClaimsPerTransaction int
+
+	Submitter Submitter // 1000A
+	Receiver  Receiver  // 1000B
+}
+
+// Submitter is loop 1000A: NM1*41 (an organization, ID qualifier 46) and
+// PER*IC.
+type Submitter struct {
+	Name        string // NM103
+	ID          string // NM109
+	ContactName string // PER02
+	Phone       string // PER TE
+	Email       string // PER EM
+}
+
+// Receiver is loop 1000B: NM1*40.
+type Receiver struct {
+	Name string // NM103
+	ID   string // NM109
+}
+
+// Result tells where each claim went.
+type Result struct {
+	Interchange  string        // ISA13 as written (9 digits)
+	Transactions []Transaction // every transaction set written, in order
+	Claims       []Placement   // Claims[i] is where claims[i] went
+}
+
+// Transaction is one transaction set written.
+type Transaction struct {
+	Type          Type
+	Group         string // GS06
+	ControlNumber string // ST02 as written (at least 4 digits)
+	Claims        int
+	Segments      int // SE01: ST to SE, both included
+}
+
+// Placement is where a claim stands: its envelopes and the positions of its
+// segments in its transaction set, counted as a 999 IK302 counts them (ST
+// is 1).
+type Placement struct {
+	Interchange string // ISA13
+	Group       string // GS06
+	Transaction string // ST02
+
+	First int   // the 2300 CLM
+	Last  int   // the last segment of its last 2400 loop
+	Lines []int // each line's LX
+
+	BillingProviderHL int // the 2000A HL the claim is under
+	SubscriberHL      int // its 2000B HL
+	PatientHL         int // its 2000C HL, 0 when the patient is the subscriber
+}
+
+// Contains reports whether a segment position of the placement's
+// transaction set falls in the claim's 2300 and 2400 loops.
+func (p Placement) Contains(position int) bool { return position >= p.First && position <= p.Last }
+
+// Write writes one interchange holding claims: the 837P claims in one
+// functional group, the 837I claims in another, each split into
+// transaction sets of at most Batch.MaxClaimsPerTransaction claims. Within a
+// set, claims of the same billing provider share one 2000A loop and claims of
+// the same subscriber (and payer) one 2000B loop, and claims of the same
+// dependent patient one 2000C loop; claims keep their input order otherwise.
+//
+// Data holding a delimiter is refused, never altered. On error, out may have
+// received part of the interchange: write to a temporary file.
+func Write(out io.Writer, b Batch, claims []Claim) (*Result, error) {
+	if len(claims) == 0 {
+		return nil, errors.New("x12/claim: no claims to write")
+	}
+	if err := checkBatch(&b); err != nil {
+		return nil, fmt.Errorf("x12/claim: %w", err)
+	}
+	for i := range claims {
+		if err := check(&claims[i]); err != nil {
+			return nil, fmt.Errorf("x12/claim: claim %d: %w", i, err)
+		}
+	}
+	d := b.Delimiters
+	if d == (x12.Delimiters{}) {
+		d = x12.DefaultDelimiters
+	}
+	perST := b.MaxClaimsPerTransaction
+	if perST <= 0 {
+		perST = claimsPerTransaction
+	}
+	gsSender, gsReceiver := cmp.Or(b.GroupSenderCode, b.SenderID), cmp.Or(b.GroupReceiverCode, b.ReceiverID)
+	e := &encoder{
+		w: x12.NewWriter(out, d), b: &b, claims: claims,
+		res: &Result{Interchange: fmt.Sprintf("%09d", b.InterchangeControlNumber), Claims: make([]Placement, len(claims))},
+	}
+	w := e.w
+	w.BeginInterchange(x12.InterchangeHeader{
+		SenderQualifier: b.SenderQualifier, SenderID: b.SenderID,
+		ReceiverQualifier: b.ReceiverQualifier, ReceiverID: b.ReceiverID,
+		Time: b.Time, ControlNumber: b.InterchangeControlNumber, AckRequested: b.AckRequested, Usage: b.Usage,
+	})
+	if err := w.Error(); err != nil {
+		return nil, fmt.Errorf("x12/claim: %w", err)
+	}
+	keys := arrange(claims)
+	gs, st := b.GroupControlNumber, b.TransactionControlNumber
+	for len(keys) > 0 {
+		t := claims[keys[0].i].Type
+		n := 0
+		for n < len(keys) && claims[keys[n].i].Type == t {
+			n++
+		}
+		group := keys[:n]
+		keys = keys[n:]
+		w.BeginGroup(x12.GroupHeader{FunctionalID: "HC", SenderCode: gsSender, ReceiverCode: gsReceiver,
+			Time: b.Time, ControlNumber: gs, Version: t.Version()})
+		e.gs06 = strconv.Itoa(gs)
+		for len(group) > 0 {
+			n := min(perST, len(group))
+			if err := e.transaction(t, st, group[:n]); err != nil {
+				return nil, err
+			}
+			group = group[n:]
+			st++
+		}
+		w.EndGroup()
+		gs++
+	}
+	w.EndInterchange()
+	if err := w.Flush(); err != nil {
+		return nil, fmt.Errorf("x12/claim: %w", err)
+	}
+	return e.res, nil
+}
+
+// key places a claim: its type and the HL parents it shares with others,
+// numbered in order of first appearance.
+type key struct {
+	typ, bp, sub, pat, i int
+}
+
+// arrange orders the claims by type, billing provider, subscriber and
+// patient, in order of first appearance, keeping input order within each.
+func arrange(claims []Claim) []key {
+	type subKey struct {
+		bp  int
+		s   Subscriber
+		p   Payer
+		own bool // the subscriber is the patient
+	}
+	type patKey struct {
+		sub int
+		p   Patient
+	}
+	bps, subs, pats := map[Provider]int{}, map[subKey]int{}, map[patKey]int{}
+	keys := make([]key, len(claims))
+	for i := range claims {
+		c := &claims[i]
+		k := key{i: i, bp: number(bps, c.BillingProvider)}
+		k.sub = number(subs, subKey{k.bp, c.Subscriber, c.Payer, c.Patient == nil})
+		if c.Patient != nil {
+			k.pat = number(pats, patKey{k.sub, *c.Patient})
+		}
+		if c.Type == Institutional {
+			k.typ = 1
+		}
+		keys[i] = k
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.typ, b.typ), cmp.Compare(a.bp, b.bp), cmp.Compare(a.sub, b.sub),
+			cmp.Compare(a.pat, b.pat), cmp.Compare(a.i, b.i))
+	})
+	return keys
+}
+
+// number returns k's number in m, giving it the next one (from 1) when new.
+func number[K comparable](m map[K]int, k K) int {
+	n, ok := m[k]
+	if !ok {
+		n = len(m) + 1
+		m[k] = n
+	}
+	return n
+}
+
+type encoder struct {
+	w      *x12.Writer
+	b      *Batch
+	claims []Claim
+	res    *Result
+	gs06   string
+	st02   string
+	st0    int    // w.Count() once ST is written
+	buf    []byte // scratch for dates
+}
+
+// pos returns the position of the last segment written in its transaction
+// set.
+func (e *encoder) pos() int { return e.w.Count() - e.st0 + 1 }
+
+// transaction writes one ST/SE holding the claims of keys, all of type t.
+func (e *encoder) transaction(t Type, st int, keys []key) error {
+	w, b := e.w, e.b
+	w.BeginTransaction("837", st, t.Version())
+	e.st0, e.st02 = w.Count(), fmt.Sprintf("%04d", st)
+	w.Segment("BHT", "0019", "00", b.ReferenceID, b.Time.Format("20060102"), b.Time.Format("1504"), "CH")
+	e.name("41", "2", b.Submitter.Name, "", "", "46", b.Submitter.ID)
+	w.Begin("PER")
+	w.Element("IC")
+	w.Element(b.Submitter.ContactName)
+	if b.Submitter.Phone != "" {
+		w.Element("TE")
+		w.Element(b.Submitter.Phone)
+	}
+	if b.Submitter.Email != "" {
+		w.Element("EM")
+		w.Element(b.Submitter.Email)
+	}
+	w.End()
+	e.name("40", "2", b.Receiver.Name, "", "", "46", b.Receiver.ID)
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("x12/claim: %w", err)
+	}
+
+	hl := 0
+	var bpHL, subHL int           // HL01 of the open levels
+	var bpPos, subPos, patPos int // their positions
+	prev := key{bp: -1}
+	for _, k := range keys {
+		c := &e.claims[k.i]
+		if k.bp != prev.bp {
+			hl++
+			bpHL = hl
+			w.Segment("HL", strconv.Itoa(hl), "", "20", "1")
+			bpPos = e.pos()
+			e.billingProvider(&c.BillingProvider)
+			prev.sub = -1
+		}
+		if k.sub != prev.sub {
+			hl++
+			subHL = hl
+			child := "0"
+			if c.Patient != nil {
+				child = "1"
+			}
+			w.Segment("HL", strconv.Itoa(hl), strconv.Itoa(bpHL), "22", child)
+			subPos = e.pos()
+			e.subscriber(c)
+			prev.pat = -1
+		}
+		pat := 0
+		if c.Patient != nil {
+			if k.pat != prev.pat {
+				hl++
+				w.Segment("HL", strconv.Itoa(hl), strconv.Itoa(subHL), "23", "0")
+				patPos = e.pos()
+				e.patient(c.Patient)
+			}
+			pat = patPos
+		}
+		p := &e.res.Claims[k.i]
+		*p = Placement{Interchange: e.res.Interchange, Group: e.gs06, Transaction: e.st02,
+			BillingProviderHL: bpPos, SubscriberHL: subPos, PatientHL: pat}
+		e.claim(c, p)
+		if err := w.Error(); err != nil {
+			return fmt.Errorf("x12/claim: claim %d: %w", k.i, err)
+		}
+		prev = k
+	}
+	segs := e.pos() + 1
+	w.EndTransaction()
+	e.res.Transactions = append(e.res.Transactions, Transaction{Type: t, Group: e.gs06, ControlNumber: e.st02,
+		Claims: len(keys), Segments: segs})
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("x12/claim: %w", err)
+	}
+	return nil
+}
+
+// name writes an NM1: entity code, entity type (1 person, 2 organization),
+// last or organization name, first, middle, ID qualifier and ID.
+func (e *encoder) name(entity, typ, last, first, middle, qual, id string) {
+	w := e.w
+	w.Begin("NM1")
+	w.Element(entity)
+	w.Element(typ)
+	w.Element(last)
+	w.Element(first)
+	w.Element(middle)
+	w.Element("")
+	w.Element("")
+	if id != "" {
+		w.Element(qual)
+		w.Element(id)
+	}
+	w.End()
+}
+
+// provider writes a provider's NM1 with its NPI.
+func (e *encoder) provider(entity string, p *Provider) {
+	if p.OrganizationName != "" {
+		e.name(entity, "2", p.OrganizationName, "", "", "XX", p.NPI)
+		return
+	}
+	e.name(entity, "1", p.LastName, p.FirstName, p.MiddleName, "XX", p.NPI)
+}
+
+// address writes N3 and N4 for the parts that are set.
+func (e *encoder) address(a *Address) {
+	if a.Line1 != "" {
+		e.w.Segment("N3", a.Line1, a.Line2)
+	}
+	if a.City != "" {
+		e.w.Segment("N4", a.City, a.State, a.PostalCode)
+	}
+}
+
+// demographics writes DMG when a birth date or gender is known.
+func (e *encoder) demographics(birth, gender string) {
+	if birth == "" && gender == "" {
+		return
+	}
+	w := e.w
+	w.Begin("DMG")
+	if birth != "" {
+		w.Element("D8")
+		w.Element(e.date(birth))
+	} else {
+		w.Element("")
+		w.Element("")
+	}
+	w.Element(gender)
+	w.End()
+}
+
+// date returns a YYYY-MM-DD date as CCYYMMDD.
+func (e *encoder) date(s string) string {
+	e.buf = d8(e.buf[:0], s)
+	return string(e.buf)
+}
+
+// taxonomy writes PRV with the provider code (BI, PE, AT) when a taxonomy
+// is set.
+func (e *encoder) taxonomy(code, taxonomy string) {
+	if taxonomy != "" {
+		e.w.Segment("PRV", code, "PXC", taxonomy)
+	}
+}
+
+// billingProvider writes 2000A's PRV and loop 2010AA, after its HL.
+func (e *encoder) billingProvider(p *Provider) {
+	e.taxonomy("BI", p.Taxonomy)
+	e.provider("85", p)
+	e.address(&p.Address)
+	if p.TaxID != "" {
+		e.w.Segment("REF", "EI", p.TaxID)
+	}
+}
+
+// subscriber writes 2000B's SBR and loops 2010BA and 2010BB, after its HL.
+func (e *encoder) subscriber(c *Claim) {
+	s := &c.Subscriber
+	rel := "18"
+	if c.Patient != nil {
+		rel = ""
+	}
+	e.w.Segment("SBR", s.PayerResponsibility, rel, s.GroupNumber, "", "", "", "", "", s.ClaimFilingIndicator)
+	e.name("IL", "1", s.LastName, s.FirstName, s.MiddleName, "MI", s.MemberID)
+	e.address(&s.Address)
+	e.demographics(s.BirthDate, s.Gender)
+	e.name("PR", "2", c.Payer.Name, "", "", "PI", c.Payer.ID)
+}
+
+// patient writes 2000C's PAT and loop 2010CA, after its HL.
+func (e *encoder) patient(p *Patient) {
+	e.w.Segment("PAT", p.Relationship)
+	e.name("QC", "1", p.LastName, p.FirstName, p.MiddleName, "", "")
+	e.address(&p.Address)
+	e.demographics(p.BirthDate, p.Gender)
+}
+
+// claim writes the 2300 loop and its 2400 loops, recording their positions
+// in p.
+func (e *encoder) claim(c *Claim, p *Placement) {
+	w, in := e.w, &c.Info
+	inst := c.Type == Institutional
+	w.Begin("CLM")
+	w.Element(in.PatientControlNumber)
+	w.Element(in.TotalCharge.X12())
+	w.Element("")
+	w.Element("")
+	if inst {
+		w.Element(in.FacilityType)
+		w.Component("A")
+		w.Component(in.Frequency)
+		w.Element("") // CLM06 is not used on 837I
+	} else {
+		w.Element(in.PlaceOfService)
+		w.Component("B")
+		w.Component(in.Frequency)
+		w.Element("Y") // provider signature on file
+	}
+	w.Element("A") // assigned
+	w.Element("Y") // benefits assigned
+	w.Element("Y") // release of information
+	w.End()
+	p.First = e.pos()
+
+	if inst {
+		if in.DischargeHour != "" {
+			w.Segment("DTP", "096", "TM", in.DischargeHour)
+		}
+		if in.StatementFrom != "" {
+			w.Segment("DTP", "434", "RD8", e.date(in.StatementFrom)+"-"+e.date(in.StatementTo))
+		}
+		if a := in.Admission; a != nil && a.Date != "" {
+			if a.Hour != "" {
+				w.Segment("DTP", "435", "DT", e.date(a.Date)+a.Hour)
+			} else {
+				w.Segment("DTP", "435", "D8", e.date(a.Date))
+			}
+		}
+		if a := in.Admission; a != nil && (a.Type != "" || a.Source != "") || in.PatientStatus != "" {
+			var typ, src string
+			if a != nil {
+				typ, src = a.Type, a.Source
+			}
+			w.Segment("CL1", typ, src, in.PatientStatus)
+		}
+	}
+	if in.ReferralNumber != "" {
+		w.Segment("REF", "9F", in.ReferralNumber)
+	}
+	if in.PriorAuthorization != "" {
+		w.Segment("REF", "G1", in.PriorAuthorization)
+	}
+	if in.OriginalPayerClaimNumber != "" {
+		w.Segment("REF", "F8", in.OriginalPayerClaimNumber)
+	}
+	if in.Notes != "" {
+		w.Segment("NTE", "ADD", in.Notes)
+	}
+	e.diagnoses(in.Diagnoses, inst)
+	e.procedures(in.Procedures)
+
+	if inst {
+		e.namedProvider("71", "AT", c.AttendingProvider)
+		e.namedProvider("72", "", c.OperatingProvider)
+		e.namedProvider("82", "", c.RenderingProvider)
+		e.facility(c.ServiceFacility)
+		e.namedProvider("DN", "", c.ReferringProvider)
+	} else {
+		e.namedProvider("DN", "", c.ReferringProvider)
+		e.namedProvider("82", "PE", c.RenderingProvider)
+		e.facility(c.ServiceFacility)
+	}
+
+	p.Lines = make([]int, len(c.ServiceLines))
+	for i := range c.ServiceLines {
+		w.Segment("LX", strconv.Itoa(i+1))
+		p.Lines[i] = e.pos()
+		e.line(c, &c.ServiceLines[i])
+	}
+	p.Last = e.pos()
+}
+
+// namedProvider writes a 2310 provider loop: NM1 and, when prv is set, PRV
+// with the taxonomy.
+func (e *encoder) namedProvider(entity, prv string, p *Provider) {
+	if p == nil {
+		return
+	}
+	e.provider(entity, p)
+	if prv != "" {
+		e.taxonomy(prv, p.Taxonomy)
+	}
+}
+
+// facility writes the service facility loop (837P 2310C, 837I 2310E).
+func (e *encoder) facility(p *Provider) {
+	if p == nil {
+		return
+	}
+	e.provider("77", p)
+	e.address(&p.Address)
+}
+
+// diagnoses writes the HI segments of the diagnoses: ABK, then (837I) ABJ
+// and APR, then ABF, at most 12 composites a segment.
+func (e *encoder) diagnoses(ds []Diagnosis, inst bool) {
+	w := e.w
+	open, last := 0, DiagnosisType("")
+	for _, d := range ds {
+		// 837P carries every diagnosis in one HI; 837I starts a new HI for
+		// each type and every 12 codes.
+		if open == 0 || inst && (d.Type != last || open == hiPerSegment) {
+			if open > 0 {
+				w.End()
+			}
+			w.Begin("HI")
+			open = 0
+		}
+		w.Element(qualifier(d.Type))
+		w.Component(d.Code)
+		if d.PresentOnAdmission != "" {
+			for range 6 {
+				w.Component("")
+			}
+			w.Component(d.PresentOnAdmission)
+		}
+		open++
+		last = d.Type
+	}
+	if open > 0 {
+		w.End()
+	}
+}
+
+func qualifier(t DiagnosisType) string {
+	switch t {
+	case Principal:
+		return qualPrincipal
+	case Admitting:
+		return qualAdmitting
+	case ReasonForVisit:
+		return qualReason
+	}
+	return qualOther
+}
+
+// procedures writes the 837I HI segments of ICD-10-PCS procedures: BBR,
+// then BBQ, at most 12 a segment.
+func (e *encoder) procedures(ps []Procedure) {
+	w := e.w
+	open, last := 0, ProcedureType("")
+	for _, p := range ps {
+		if open == 0 || p.Type != last || open == hiPerSegment {
+			if open > 0 {
+				w.End()
+			}
+			w.Begin("HI")
+			open = 0
+		}
+		if p.Type == PrincipalProcedure {
+			w.Element(qualPrincProc)
+		} else {
+			w.Element(qualOtherProc)
+		}
+		w.Component(p.Code)
+		w.Component("D8")
+		w.Component(e.date(p.Date))
+		open++
+		last = p.Type
+	}
+	if open > 0 {
+		w.End()
+	}
+}
+
+// line writes a 2400 loop after its LX: SV1 or SV2, DTP*472 and REF*6R.
+func (e *encoder) line(c *Claim, l *ServiceLine) {
+	w := e.w
+	unit := cmp.Or(l.UnitType, "UN")
+	if c.Type == Institutional {
+		w.Begin("SV2")
+		w.Element(l.RevenueCode)
+		if l.Procedure.Code != "" {
+			e.procedureCode(&l.Procedure)
+		} else {
+			w.Element("")
+		}
+		w.Element(l.Charge.X12())
+		w.Element(unit)
+		w.Element(l.Units)
+		w.End()
+	} else {
+		w.Begin("SV1")
+		e.procedureCode(&l.Procedure)
+		w.Element(l.Charge.X12())
+		w.Element(unit)
+		w.Element(l.Units)
+		w.Element(l.PlaceOfService)
+		w.Element("")
+		for i, ptr := range l.DiagnosisPointers {
+			if i == 0 {
+				w.Element(strconv.Itoa(ptr))
+			} else {
+				w.Component(strconv.Itoa(ptr))
+			}
+		}
+		w.End()
+	}
+	if l.ServiceDate != "" {
+		w.Segment("DTP", "472", "D8", e.date(l.ServiceDate))
+	} else {
+		w.Segment("DTP", "472", "RD8", e.date(l.ServiceDateFrom)+"-"+e.date(l.ServiceDateTo))
+	}
+	w.Segment("REF", "6R", l.LineID)
+}
+
+// procedureCode writes SV101 / SV202: qualifier, code and modifiers.
+func (e *encoder) procedureCode(p *ProcedureCode) {
+	e.w.Element(cmp.Or(p.Qualifier, "HC"))
+	e.w.Component(p.Code)
+	for _, m := range p.Modifiers {
+		e.w.Component(m)
+	}
+}
+
+// checkBatch refuses a batch missing what 1000A, 1000B and BHT need; the
+// x12 Writer checks the envelope fields.
+func checkBatch(b *Batch) error {
+	switch {
+	case b.Time.IsZero():
+		return errors.New("batch: no time")
+	case b.ReferenceID == "":
+		return errors.New("batch: no reference ID (BHT03)")
+	case b.Submitter.Name == "" || b.Submitter.ID == "":
+		return errors.New("batch: the submitter needs a name and an ID")
+	case b.Submitter.Phone == "" && b.Submitter.Email == "":
+		return errors.New("batch: the submitter needs a phone number or an email address")
+	case b.Receiver.Name == "" || b.Receiver.ID == "":
+		return errors.New("batch: the receiver needs a name and an ID")
+	}
+	return nil
+}
+
+// check refuses a claim the writer cannot put in an 837 as the guides
+// shape it. Code values and text are the caller's to validate.
+func check(c *Claim) error {
+	in := &c.Info
+	inst := c.Type == Institutional
+	switch {
+	case c.Type != Professional && !inst:
+		return fmt.Errorf("claim type %q is not %s or %s", c.Type, Professional, Institutional)
+	case in.PatientControlNumber == "":
+		return errors.New("no patient control number")
+	case len(c.ServiceLines) == 0:
+		return errors.New("no service lines")
+	case inst && len(c.ServiceLines) > 999, !inst && len(c.ServiceLines) > 50:
+		return fmt.Errorf("%d service lines: an %s claim holds at most %d", len(c.ServiceLines), c.Type, map[bool]int{true: 999, false: 50}[inst])
+	case len(in.Diagnoses) == 0:
+		return errors.New("no diagnoses")
+	case !inst && (in.Admission != nil || in.StatementFrom != "" || in.DischargeHour != "" || in.PatientStatus != "" || len(in.Procedures) > 0):
+		return errors.New("statement dates, admission, discharge, patient status and ICD-10-PCS procedures are 837I only")
+	}
+	for _, p := range []*Provider{&c.BillingProvider, c.RenderingProvider, c.ReferringProvider, c.AttendingProvider, c.OperatingProvider, c.ServiceFacility} {
+		if p != nil && p.OrganizationName == "" && p.LastName == "" {
+			return errors.New("a provider has neither an organization nor a last name")
+		}
+	}
+	if !inst && (c.AttendingProvider != nil || c.OperatingProvider != nil) {
+		return errors.New("attending and operating providers are 837I only")
+	}
+	if err := checkDiagnoses(in.Diagnoses, inst); err != nil {
+		return err
+	}
+	if err := checkProcedures(in.Procedures); err != nil {
+		return err
+	}
+	dates := []string{c.Subscriber.BirthDate}
+	if c.Patient != nil {
+		dates = append(dates, c.Patient.BirthDate)
+	}
+	if (in.StatementFrom != "" || in.StatementTo != "") && (!isDate(in.StatementFrom) || !isDate(in.StatementTo)) {
+		return errors.New("statement dates: want both from and to as YYYY-MM-DD")
+	}
+	if a := in.Admission; a != nil {
+		dates = append(dates, a.Date)
+		if a.Hour != "" && (a.Date == "" || !isHour(a.Hour)) {
+			return errors.New("admission hour: want HHMM with an admission date")
+		}
+	}
+	if in.DischargeHour != "" && !isHour(in.DischargeHour) {
+		return errors.New("discharge hour: want HHMM")
+	}
+	for i := range c.ServiceLines {
+		l := &c.ServiceLines[i]
+		if err := checkLine(l, len(in.Diagnoses), inst); err != nil {
+			return fmt.Errorf("service line %d: %w", i+1, err)
+		}
+	}
+	for _, d := range dates {
+		if d != "" && !isDate(d) {
+			return errors.New("a date is not YYYY-MM-DD")
+		}
+	}
+	return nil
+}
+
+// checkDiagnoses checks the order and the counts the HI segments allow.
+func checkDiagnoses(ds []Diagnosis, inst bool) error {
+	if ds[0].Type != Principal {
+		return errors.New("the first diagnosis must be the principal one")
+	}
+	var n [4]int // principal, admitting, reason, other
+	rank := map[DiagnosisType]int{Principal: 0, Admitting: 1, ReasonForVisit: 2, Other: 3}
+	last := 0
+	for _, d := range ds {
+		r, ok := rank[d.Type]
+		switch {
+		case d.Code == "":
+			return errors.New("a diagnosis has no code")
+		case !ok || !inst && r != 0 && r != 3:
+			return fmt.Errorf("diagnosis type %q is not used on an %s claim", d.Type, map[bool]Type{true: Institutional, false: Professional}[inst])
+		case r < last:
+			return errors.New("diagnoses must come principal, admitting, reason_for_visit, then other")
+		case d.PresentOnAdmission != "" && (!inst || r == 1 || r == 2):
+			return errors.New("present_on_admission goes with 837I principal and other diagnoses only")
+		}
+		last = r
+		n[r]++
+	}
+	switch {
+	case n[0] > 1 || n[1] > 1:
+		return errors.New("more than one principal or admitting diagnosis")
+	case !inst && len(ds) > maxDiagnosesP:
+		return fmt.Errorf("%d diagnoses: an 837P claim holds at most %d", len(ds), maxDiagnosesP)
+	case n[2] > maxReasons:
+		return fmt.Errorf("%d reasons for visit: at most %d", n[2], maxReasons)
+	case n[3] > maxOtherI:
+		return fmt.Errorf("%d other diagnoses: at most %d", n[3], maxOtherI)
+	}
+	return nil
+}
+
+// checkProcedures checks 837I ICD-10-PCS procedures: the principal first,
+// dated, at most 24 others.
+func checkProcedures(ps []Procedure) error {
+	others := 0
+	for i, p := range ps {
+		switch {
+		case p.Code == "" || !isDate(p.Date):
+			return errors.New("a procedure needs a code and a YYYY-MM-DD date")
+		case p.Type == PrincipalProcedure && i > 0, p.Type != PrincipalProcedure && p.Type != OtherProcedure:
+			return errors.New("procedures must be one principal first, then others")
+		case p.Type == OtherProcedure:
+			others++
+		}
+	}
+	if others > maxOtherProcsI {
+		return fmt.Errorf("%d other procedures: at most %d", others, maxOtherProcsI)
+	}
+	return nil
+}
+
+func checkLine(l *ServiceLine, diagnoses int, inst bool) error {
+	switch {
+	case l.LineID == "":
+		return errors.New("no line ID (REF*6R)")
+	case !isQuantity(l.Units):
+		return errors.New("units: want a decimal number")
+	case l.ServiceDate == "" && (!isDate(l.ServiceDateFrom) || !isDate(l.ServiceDateTo)),
+		l.ServiceDate != "" && (!isDate(l.ServiceDate) || l.ServiceDateFrom != "" || l.ServiceDateTo != ""):
+		return errors.New("want a service date, or a from and to date, as YYYY-MM-DD")
+	case len(l.Procedure.Modifiers) > maxModifiers:
+		return fmt.Errorf("%d modifiers: at most %d", len(l.Procedure.Modifiers), maxModifiers)
+	case inst && l.RevenueCode == "":
+		return errors.New("no revenue code")
+	case inst && (l.PlaceOfService != "" || len(l.DiagnosisPointers) > 0):
+		return errors.New("place of service and diagnosis pointers are 837P only")
+	case !inst && (l.Procedure.Code == "" || l.RevenueCode != ""):
+		return errors.New("an 837P line needs a procedure code and no revenue code")
+	case !inst && (len(l.DiagnosisPointers) == 0 || len(l.DiagnosisPointers) > maxPointers):
+		return fmt.Errorf("%d diagnosis pointers: want 1 to %d", len(l.DiagnosisPointers), maxPointers)
+	}
+	for _, p := range l.DiagnosisPointers {
+		if p < 1 || p > diagnoses {
+			return fmt.Errorf("diagnosis pointer %d: the claim has %d diagnoses", p, diagnoses)
+		}
+	}
+	return nil
+}
