@@ -1,0 +1,128 @@
+package ack_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/ack"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+const corpus = "../../../shared/x12-corpus"
+
+// corpusFiles returns the corpus files of the sets this package decodes.
+func corpusFiles(tb testing.TB) []string {
+	var files []string
+	for _, dir := range []string{"999", "TA1"} {
+		m, _ := filepath.Glob(filepath.Join(corpus, dir, "*.x12"))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		tb.Skip("no corpus at " + corpus + ": the 999 and TA1 samples live in shared/x12-corpus beside the repository")
+	}
+	return files
+}
+
+// TestCorpus decodes every 999 and TA1 sample and compares the whole file,
+// envelope, acknowledgments and errors, with testdata/<dir>-<name>.json.
+func TestCorpus(t *testing.T) {
+	for _, path := range corpusFiles(t) {
+		name := filepath.Base(filepath.Dir(path)) + "-" + strings.TrimSuffix(filepath.Base(path), ".x12")
+		t.Run(name, func(t *testing.T) {
+			in, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := x12.ReadFileWith(bytes.NewReader(in), ack.Decoders)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.MarshalIndent(f, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			golden := filepath.Join("testdata", name+".json")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to write it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("output differs from %s (go test -update rewrites it):\n%s", golden, got)
+			}
+		})
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, path := range corpusFiles(f) {
+		in, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		acks, _, err := ack.Decode(bytes.NewReader(in))
+		if err != nil {
+			t.Fatal(err) // a bytes.Reader has no I/O errors
+		}
+		for _, a := range acks {
+			if _, err := json.Marshal(a); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecode decodes a 999 with many AK2 loops, beside a bare read of
+// the same bytes as the baseline.
+func BenchmarkDecode(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLAIMSGW       *261120*1015*^*00501*000000101*0*P*:~" +
+		"GS*FA*PAYER*CLAIMSGW*20261120*1015*1*X*005010X231A1~ST*999*0001*005010X231A1~AK1*HC*7*005010X222A1~")
+	const sets = 5000
+	segs := 2 // ST, AK1
+	for i := range sets {
+		if i%10 == 0 {
+			sb.WriteString("AK2*837*" + strconv.Itoa(i) + "~IK3*NM1*23*2010BA*8~CTX*CLM01:PCN" + strconv.Itoa(i) + "~IK4*9**7*XX~IK5*R*5~")
+			segs += 5
+		} else {
+			sb.WriteString("AK2*837*" + strconv.Itoa(i) + "~IK5*A~")
+			segs += 2
+		}
+	}
+	sb.WriteString("AK9*P*" + strconv.Itoa(sets) + "*" + strconv.Itoa(sets) + "*" + strconv.Itoa(sets-sets/10) + "~SE*" + strconv.Itoa(segs+2) + "*0001~GE*1*1~IEA*1*000000101~")
+	in := []byte(sb.String())
+	b.Run("read", func(b *testing.B) {
+		b.SetBytes(int64(len(in)))
+		for b.Loop() {
+			if _, err := x12.ReadFile(bytes.NewReader(in)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(in)))
+		for b.Loop() {
+			_, errs, err := ack.Decode(bytes.NewReader(in))
+			if err != nil || len(errs) > 0 {
+				b.Fatal(err, errs)
+			}
+		}
+	})
+}
