@@ -42,6 +42,7 @@ type TA1 struct {
 	Time          string `json:"time"`
 	Code          string `json:"code"` // A accepted, E accepted with errors, R rejected
 	NoteCode      string `json:"note_code"`
+	Offset        int64  `json:"offset"`
 }
 
 // Group is one GS/GE functional group.
@@ -186,7 +187,7 @@ func ReadFileWith(rd io.Reader, decoders DecoderFunc) (*File, error) {
 			}
 			ic.TA1 = append(ic.TA1, &TA1{
 				ControlNumber: s.Str(1), Date: date(s.Element(2), "060102"), Time: date(s.Element(3), "1504"),
-				Code: s.Str(4), NoteCode: s.Str(5),
+				Code: s.Str(4), NoteCode: s.Str(5), Offset: s.Offset,
 			})
 		case "GS":
 			if ic == nil {
