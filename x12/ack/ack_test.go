@@ -153,7 +153,7 @@ func TestTA1(t *testing.T) {
 	if len(ic.TA1) != 1 {
 		t.Fatalf("%d TA1, want 1", len(ic.TA1))
 	}
-	want := `{"control_number":"000000007","date":"2026-11-19","time":"23:00","code":"R","note_code":"025"}`
+	want := `{"control_number":"000000007","date":"2026-11-19","time":"23:00","code":"R","note_code":"025","offset":106}`
 	if got := jsonOf(t, ic.TA1[0]); got != want {
 		t.Errorf("TA1 %s, want %s", got, want)
 	}
