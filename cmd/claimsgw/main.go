@@ -28,6 +28,7 @@ Usage:
   claimsgw x12 fmt [--delims "*:^~"] [--newline=false] FILE
                                      re-emit the segments, one per line by default
 
+  claimsgw claim check [--json] ENCOUNTER.json...  scrub encounters (a JSON object or JSON lines); exit 0 valid, 1 problems, 2 unreadable
 FILE may be - for standard input.
 `
 
@@ -44,6 +45,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "x12":
 		return runX12(args[1:], stdin, stdout, stderr)
+	case "claim":
+		return runClaim(args[1:], stdin, stdout, stderr)
 	case "demo":
 		fmt.Fprintln(stderr, "claimsgw demo: the gateway daemon is not built yet; today claimsgw reads, checks and writes X12 files (see claimsgw x12)")
 		return exitInvalid

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/claimsgw/claimsgw/gateway/encounter"
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+func runClaim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUnreadable
+	}
+	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) int{
+		"check": claimCheck,
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "claimsgw claim: unknown command %q\n\n%s", args[0], usage)
+		return exitUnreadable
+	}
+	return cmd(args[1:], stdin, stdout, stderr)
+}
+
+// checkedEncounter is one encounter's outcome in `claim check --json`.
+type checkedEncounter struct {
+	Index    int                 `json:"index"` // 1-based position in the file
+	ID       string              `json:"id"`
+	Valid    bool                `json:"valid"`
+	Problems []encounter.Problem `json:"problems"`
+}
+
+// checkedFile is one file's outcome in `claim check --json`.
+type checkedFile struct {
+	File       string             `json:"file"`
+	Encounters []checkedEncounter `json:"encounters"`
+	Unread     string             `json:"unreadable,omitempty"` // why the file could not be read
+}
+
+func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("check", stderr, `claimsgw claim check [--json] [--icd10cm FILE] [--hcpcs FILE] [--delims "*:^~"] ENCOUNTER.json...`)
+	asJSON := fs.Bool("json", false, "print one JSON object for machines")
+	icd := fs.String("icd10cm", "", "ICD-10-CM code list, one code per line (the CMS icd10cm_codes file); without it diagnoses are checked for structure only")
+	hcpcs := fs.String("hcpcs", "", "HCPCS/CPT code list, one code per line; without it procedure codes are checked for structure only")
+	delims := fs.String("delims", "", `the route's delimiters, in the order element, component, repetition, terminator (default "*:^~")`)
+	files, err := parse(fs, args)
+	if err != nil {
+		return exitUnreadable
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return exitUnreadable
+	}
+	opts, err := checkOptions(*icd, *hcpcs, *delims)
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw claim check: %v\n", err)
+		return exitUnreadable
+	}
+	code := exitOK
+	var results []checkedFile
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	for _, name := range files {
+		res := checkFile(name, stdin, opts)
+		for _, e := range res.Encounters {
+			if !e.Valid && code == exitOK {
+				code = exitInvalid
+			}
+		}
+		if res.Unread != "" {
+			code = exitUnreadable
+		}
+		if *asJSON {
+			results = append(results, res)
+		} else {
+			writeChecked(out, res)
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		enc.Encode(map[string]any{"files": results})
+	}
+	return code
+}
+
+func checkOptions(icd, hcpcs, delims string) (encounter.Options, error) {
+	var opts encounter.Options
+	var err error
+	if icd != "" {
+		if opts.ICD10CM, err = encounter.LoadCodeSet(icd); err != nil {
+			return opts, err
+		}
+	}
+	if hcpcs != "" {
+		if opts.HCPCS, err = encounter.LoadCodeSet(hcpcs); err != nil {
+			return opts, err
+		}
+	}
+	if delims != "" {
+		if opts.Delimiters, err = x12.ParseDelimiters(delims); err != nil {
+			return opts, err
+		}
+	}
+	return opts, nil
+}
+
+// checkFile decodes and scrubs every encounter of a file: one JSON object,
+// JSON lines, or objects one after another.
+func checkFile(name string, stdin io.Reader, opts encounter.Options) checkedFile {
+	res := checkedFile{File: name, Encounters: []checkedEncounter{}}
+	f, err := open(name, stdin)
+	if err != nil {
+		res.Unread = err.Error()
+		return res
+	}
+	defer f.Close()
+	r := encounter.NewReader(f)
+	for i := 1; ; i++ {
+		e, err := r.Read()
+		var de *encounter.DecodeError
+		switch {
+		case err == io.EOF:
+			if i == 1 {
+				res.Unread = "no JSON object in the file"
+			}
+			return res
+		case errors.As(err, &de):
+			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: de.ID, Problems: de.Problems})
+		case err != nil:
+			res.Unread = err.Error()
+			return res
+		default:
+			probs := encounter.Scrub(e, opts)
+			if probs == nil {
+				probs = []encounter.Problem{}
+			}
+			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: e.ID, Valid: !encounter.HasErrors(probs), Problems: probs})
+		}
+	}
+}
+
+// writeChecked prints a file's problems one a line as FILE: ID: path: code:
+// message, then each distinct note once, then a summary line.
+func writeChecked(w io.Writer, res checkedFile) {
+	invalid := 0
+	var notes []string
+	seen := map[string]bool{}
+	for _, e := range res.Encounters {
+		if !e.Valid {
+			invalid++
+		}
+		id := e.ID
+		if id == "" {
+			id = fmt.Sprintf("#%d", e.Index)
+		}
+		for _, p := range e.Problems {
+			switch p.Severity {
+			case encounter.SeverityInfo:
+				if !seen[p.Message] {
+					seen[p.Message] = true
+					notes = append(notes, p.Message)
+				}
+			case encounter.SeverityWarning:
+				fmt.Fprintf(w, "%s: %s: %s: %s: %s (warning)\n", res.File, id, p.Path, p.Code, p.Message)
+			default:
+				fmt.Fprintf(w, "%s: %s: %s: %s: %s\n", res.File, id, p.Path, p.Code, p.Message)
+			}
+		}
+	}
+	for _, n := range notes {
+		fmt.Fprintf(w, "%s: note: %s\n", res.File, n)
+	}
+	switch {
+	case res.Unread != "":
+		fmt.Fprintf(w, "%s: cannot be read: %s\n", res.File, res.Unread)
+	case invalid == 0:
+		fmt.Fprintf(w, "%s: valid (%s)\n", res.File, encounters(len(res.Encounters)))
+	default:
+		fmt.Fprintf(w, "%s: invalid (%d of %s)\n", res.File, invalid, encounters(len(res.Encounters)))
+	}
+}
+
+func encounters(n int) string {
+	if n == 1 {
+		return "1 encounter"
+	}
+	return fmt.Sprintf("%d encounters", n)
+}

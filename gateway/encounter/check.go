@@ -1,0 +1,224 @@
+package encounter
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+// Severity tells a problem that rejects the encounter (error) from one a
+// strict payer may dislike (warning) and from a note on how the check ran
+// (info).
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
+)
+
+// Problem is one thing wrong with an encounter: where (a path such as
+// service_lines[1].procedure.code, 0-based indexes), what (a stable code),
+// and a message that holds no PHI.
+type Problem struct {
+	Path     string   `json:"path"`
+	Code     string   `json:"code"`
+	Message  string   `json:"message"`
+	Severity Severity `json:"severity"`
+}
+
+// HasErrors reports whether probs holds anything worse than a warning.
+func HasErrors(probs []Problem) bool {
+	for _, p := range probs {
+		if p.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// Problem codes. They are stable: tools match on them.
+const (
+	// Decoding.
+	CodeInvalidJSON  = "invalid_json"  // JSON that encoding/json refuses for another reason
+	CodeUnknownField = "unknown_field" // a field the contract does not have
+	CodeWrongType    = "wrong_type"    // a string where a number belongs, and so on
+
+	// Presence.
+	CodeRequired             = "required"                // a field the claim type needs is missing
+	CodeNotAllowed           = "not_allowed"             // a field the claim type does not carry
+	CodeUnsupportedClaimType = "unsupported_claim_type"  // dental: no 837D writer yet
+	CodeOriginalClaimNeeded  = "original_claim_required" // frequency 7 or 8 without original_payer_claim_number
+	CodeConflictingDates     = "conflicting_dates"       // service_date and service_date_from together
+
+	// Formats and code values.
+	CodeInvalidClaimType     = "invalid_claim_type"
+	CodeInvalidNPI           = "invalid_npi"
+	CodeInvalidTaxID         = "invalid_tax_id"
+	CodeInvalidTaxonomy      = "invalid_taxonomy"
+	CodeInvalidICD10         = "invalid_icd10"     // not ICD-10-CM shaped
+	CodeInvalidICD10PCS      = "invalid_icd10_pcs" // not ICD-10-PCS shaped
+	CodeInvalidCPT           = "invalid_cpt"       // not a CPT or HCPCS Level II code
+	CodeInvalidProcedureCode = "invalid_procedure_code"
+	CodeInvalidQualifier     = "invalid_procedure_qualifier"
+	CodeInvalidModifier      = "invalid_modifier"
+	CodeInvalidPOS           = "invalid_place_of_service"
+	CodeInvalidFacilityType  = "invalid_facility_type"
+	CodeInvalidFrequency     = "invalid_frequency"
+	CodeInvalidRevenueCode   = "invalid_revenue_code"
+	CodeInvalidGender        = "invalid_gender"
+	CodeInvalidState         = "invalid_state"
+	CodeInvalidZIP           = "invalid_zip"
+	CodePOBox                = "po_box" // a billing provider address that is a post office box
+	CodeInvalidCode          = "invalid_code"
+	CodeInvalidUnits         = "invalid_units"
+	CodeInvalidUnitType      = "invalid_unit_type"
+	CodeInvalidDiagnosisType = "invalid_diagnosis_type"
+	CodeInvalidPOA           = "invalid_present_on_admission"
+	CodeUnknownCode          = "unknown_code" // well formed, but not in the loaded code-set file
+
+	// Dates.
+	CodeInvalidDate            = "invalid_date"
+	CodeInvalidTime            = "invalid_time"
+	CodeDateOrder              = "date_order"
+	CodeFutureDate             = "future_date"
+	CodeBeforeBirth            = "before_birth"
+	CodeOutsideStatementPeriod = "outside_statement_period"
+
+	// Money.
+	CodeInvalidAmount  = "invalid_amount"
+	CodeNegativeAmount = "negative_amount"
+	CodeTotalMismatch  = "total_mismatch"
+
+	// Limits.
+	CodeTooManyDiagnoses   = "too_many_diagnoses"
+	CodeTooManyProcedures  = "too_many_procedures"
+	CodeDuplicatePrincipal = "duplicate_principal"
+	CodeTooManyLines       = "too_many_lines"
+	CodeTooManyModifiers   = "too_many_modifiers"
+	CodeTooManyPointers    = "too_many_diagnosis_pointers"
+	CodeBadPointer         = "bad_diagnosis_pointer"
+	CodeDuplicateLineID    = "duplicate_line_id"
+	CodeLineIDTooLong      = "line_id_too_long"
+	CodePCNTooLong         = "pcn_too_long"
+	CodePCNLong            = "pcn_long" // warning: over 17 characters
+	CodeTooLong            = "too_long" // longer than its X12 element allows
+
+	// Characters.
+	CodeDelimiterInData  = "delimiter_in_data"
+	CodeInvalidCharacter = "invalid_character"
+
+	// Notes.
+	CodeCodesNotVerified = "codes_not_verified" // info: no code-set file, structure checked only
+)
+
+// Options are what Check needs beyond the encounter.
+type Options struct {
+	// Delimiters are the route's; the zero value means x12.DefaultDelimiters.
+	Delimiters x12.Delimiters
+	// Now gives today's date for future_date; the zero value means time.Now().
+	Now time.Time
+	// ICD10CM and HCPCS, when set, make diagnosis and procedure code checks
+	// exact; without them only the structure is checked, and Check says so
+	// with an info problem.
+	ICD10CM *CodeSet
+	HCPCS   *CodeSet
+}
+
+// Scrub normalizes e in place and checks it: what the gateway does with
+// every encounter.
+func Scrub(e *Encounter, opts Options) []Problem {
+	Normalize(e)
+	return Check(e, opts)
+}
+
+// Check returns every problem of e at once, errors and warnings in the order
+// of the contract's fields. It does not change e; run Normalize first so that
+// lower-case codes and dotted ICD-10 codes are accepted.
+func Check(e *Encounter, opts Options) []Problem {
+	if opts.Delimiters == (x12.Delimiters{}) {
+		opts.Delimiters = x12.DefaultDelimiters
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	c := &checker{e: e, opts: opts, today: opts.Now.Format(time.DateOnly)}
+	c.top()
+	c.parties()
+	if e.Claim != nil {
+		c.claim(e.Claim)
+	}
+	c.lines()
+	c.text()
+	c.codeSetNotes()
+	return c.probs
+}
+
+// checker carries one Check run.
+type checker struct {
+	e     *Encounter
+	opts  Options
+	today string // YYYY-MM-DD
+	birth string // the patient's valid birth date, or ""
+	probs []Problem
+}
+
+func (c *checker) add(path, code, format string, args ...any) {
+	c.probs = append(c.probs, Problem{Path: path, Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityError})
+}
+
+func (c *checker) warn(path, code, format string, args ...any) {
+	c.probs = append(c.probs, Problem{Path: path, Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityWarning})
+}
+
+// present reports whether v is set, adding a required problem when not.
+func (c *checker) present(path string, v string) bool {
+	if v == "" {
+		c.add(path, CodeRequired, "required")
+	}
+	return v != ""
+}
+
+// notAllowed adds a problem for a field given for a claim type that does
+// not carry it.
+func (c *checker) notAllowed(path string, given bool) {
+	if given {
+		c.add(path, CodeNotAllowed, "not carried on a %s claim", c.e.ClaimType)
+	}
+}
+
+// is reports whether the claim type is t.
+func (c *checker) is(t string) bool { return c.e.ClaimType == t }
+
+// oneOf checks a code against a list; it quotes the value, so it is only
+// for code values, never for PHI.
+func (c *checker) oneOf(path, v string, list map[string]bool, code, what string) {
+	if v != "" && !list[v] {
+		c.add(path, code, "%q is not %s", v, what)
+	}
+}
+
+func (c *checker) top() {
+	e := c.e
+	c.present("id", e.ID)
+	c.present("payer_id", e.PayerID)
+	switch e.ClaimType {
+	case Professional, Institutional:
+	case Dental:
+		c.add("claim_type", CodeUnsupportedClaimType, "dental claims (837D) are not built yet")
+	case "":
+		c.present("claim_type", "")
+	default:
+		c.add("claim_type", CodeInvalidClaimType, "%q is not professional, institutional or dental", e.ClaimType)
+	}
+	if e.BillingProvider == nil {
+		c.present("billing_provider", "")
+	}
+	if e.Subscriber == nil {
+		c.present("subscriber", "")
+	}
+	if e.Claim == nil {
+		c.present("claim", "")
+	}
+}

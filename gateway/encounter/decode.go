@@ -1,0 +1,214 @@
+package encounter
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// DecodeError says why a JSON object is not an encounter: each field with an
+// unknown name, the wrong JSON type or a malformed amount, by path. It holds
+// no field values.
+type DecodeError struct {
+	ID       string    // the encounter's id when it could be read, else ""
+	Problems []Problem // every problem, in path order
+}
+
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	b.WriteString("encounter: not an encounter")
+	for i, p := range e.Problems {
+		if i == 3 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-i)
+			break
+		}
+		fmt.Fprintf(&b, "; %s: %s: %s", p.Path, p.Code, p.Message)
+	}
+	return b.String()
+}
+
+// Decode reads exactly one encounter object from r.
+func Decode(r io.Reader) (*Encounter, error) {
+	d := NewReader(r)
+	e, err := d.Read()
+	if err == io.EOF {
+		return nil, errors.New("encounter: no JSON object")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.dec.Token(); err != io.EOF {
+		return nil, errors.New("encounter: more after the first JSON value: use a Reader for a stream")
+	}
+	return e, nil
+}
+
+// Reader reads a stream of encounter objects: JSON lines, or objects one
+// after another with any white space between them.
+type Reader struct {
+	dec *json.Decoder
+	n   int
+}
+
+// NewReader returns a Reader reading from r.
+func NewReader(r io.Reader) *Reader { return &Reader{dec: json.NewDecoder(r)} }
+
+// Read returns the next encounter, or io.EOF after the last. A *DecodeError
+// means the object was JSON but not an encounter; reading may go on with
+// the next object. Any other error means the stream is not JSON (or not a
+// stream of objects) and reading cannot go on.
+func (r *Reader) Read() (*Encounter, error) {
+	var raw json.RawMessage
+	if err := r.dec.Decode(&raw); err != nil {
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("encounter: not JSON at byte %d: %v", se.Offset, se)
+		}
+		return nil, fmt.Errorf("encounter: %w", err)
+	}
+	r.n++
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, fmt.Errorf("encounter: value %d of the stream is not a JSON object", r.n)
+	}
+	return unmarshal(raw)
+}
+
+// unmarshal decodes one object strictly. When that fails it walks the
+// object generically to name every problem by path: encoding/json stops at
+// the first and does not say where.
+func unmarshal(raw []byte) (*Encounter, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var e Encounter
+	err := dec.Decode(&e)
+	if err == nil {
+		return &e, nil
+	}
+	var v map[string]any
+	gen := json.NewDecoder(bytes.NewReader(raw))
+	gen.UseNumber()
+	if gen.Decode(&v) != nil {
+		return nil, fmt.Errorf("encounter: %w", err)
+	}
+	de := &DecodeError{}
+	if id, ok := v["id"].(string); ok {
+		de.ID = id
+	}
+	walk(&de.Problems, "", v, reflect.TypeFor[Encounter]())
+	if len(de.Problems) == 0 {
+		de.Problems = []Problem{{Code: CodeInvalidJSON, Message: err.Error(), Severity: SeverityError}}
+	}
+	return nil, de
+}
+
+var centsType = reflect.TypeFor[money.Cents]()
+
+// walk checks a generic JSON value v against the Go type t the way
+// encoding/json would decode it, adding a problem for each mismatch.
+func walk(probs *[]Problem, path string, v any, t reflect.Type) {
+	if v == nil {
+		return // null leaves the zero value; Check reports what is required
+	}
+	bad := func(code, msg string) {
+		*probs = append(*probs, Problem{Path: path, Code: code, Message: msg, Severity: SeverityError})
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == centsType:
+		s, ok := v.(string)
+		if _, err := money.Parse(s); !ok || err != nil {
+			bad(CodeInvalidAmount, `want an amount as a JSON string with at most two decimals, like "185.00"`)
+		}
+	case t.Kind() == reflect.String:
+		if _, ok := v.(string); !ok {
+			bad(CodeWrongType, "want a string")
+		}
+	case t.Kind() == reflect.Int:
+		n, ok := v.(json.Number)
+		if _, err := strconv.Atoi(string(n)); !ok || err != nil {
+			bad(CodeWrongType, "want an integer")
+		}
+	case t.Kind() == reflect.Slice:
+		a, ok := v.([]any)
+		if !ok {
+			bad(CodeWrongType, "want an array")
+			return
+		}
+		for i, x := range a {
+			walk(probs, fmt.Sprintf("%s[%d]", path, i), x, t.Elem())
+		}
+	case t.Kind() == reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			bad(CodeWrongType, "want an object")
+			return
+		}
+		fields := jsonFields(t)
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			p := join(path, k)
+			f, ok := lookupField(fields, k)
+			if !ok {
+				*probs = append(*probs, Problem{Path: p, Code: CodeUnknownField, Message: "no such field", Severity: SeverityError})
+				continue
+			}
+			walk(probs, p, m[k], f.Type)
+		}
+	}
+}
+
+// lookupField finds a field by its JSON name, case-insensitively as
+// encoding/json does.
+func lookupField(fields map[string]reflect.StructField, name string) (reflect.StructField, bool) {
+	if f, ok := fields[name]; ok {
+		return f, true
+	}
+	for k, f := range fields {
+		if strings.EqualFold(k, name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// jsonFields maps the JSON names of a struct's fields, embedded structs'
+// fields included, to the fields.
+func jsonFields(t reflect.Type) map[string]reflect.StructField {
+	m := map[string]reflect.StructField{}
+	for f := range t.Fields() {
+		if f.Anonymous {
+			for k, g := range jsonFields(f.Type) {
+				m[k] = g
+			}
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		m[name] = f
+	}
+	return m
+}
+
+// join appends a field name to a path.
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}

@@ -1,0 +1,117 @@
+package encounter
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestDecodeProblems(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new string // a change to the professional example
+		want     []want
+	}{
+		{"unknown field", `"patient_control_number"`, `"patient_control_numbr"`, []want{{"claim.patient_control_numbr", CodeUnknownField}}},
+		{"unknown top-level field", `"payer_id"`, `"payer"`, []want{{"payer", CodeUnknownField}}},
+		{"money as a number", `"total_charge": "235.00"`, `"total_charge": 235.00`, []want{{"claim.total_charge", CodeInvalidAmount}}},
+		{"three decimals", `"charge": "50.00"`, `"charge": "50.005"`, []want{{"service_lines[1].charge", CodeInvalidAmount}}},
+		{"pointer as a string", `"diagnosis_pointers": [1]`, `"diagnosis_pointers": ["1"]`, []want{{"service_lines[1].diagnosis_pointers[0]", CodeWrongType}}},
+		{"pointer not an integer", `"diagnosis_pointers": [1]`, `"diagnosis_pointers": [1.5]`, []want{{"service_lines[1].diagnosis_pointers[0]", CodeWrongType}}},
+		{"member ID as a number", `"member_id": "XJH123456789"`, `"member_id": 123456789`, []want{{"subscriber.member_id", CodeWrongType}}},
+		{"object as a string", `"rendering_provider": {`, `"rendering_provider": "SMITH", "x": {`, []want{{"rendering_provider", CodeWrongType}, {"x", CodeUnknownField}}},
+		{"array as an object", `"modifiers": ["25"]`, `"modifiers": {"a": "25"}`, []want{{"service_lines[0].procedure.modifiers", CodeWrongType}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(professionalJSON, tt.old, tt.new, 1)
+			if src == professionalJSON {
+				t.Fatal("the change did not apply")
+			}
+			_, err := Decode(strings.NewReader(src))
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("want a *DecodeError, got %v", err)
+			}
+			var got []want
+			for _, p := range de.Problems {
+				got = append(got, want{p.Path, p.Code})
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("got  %v\nwant %v", got, tt.want)
+			}
+			if de.ID != "enc-2026-000123" {
+				t.Errorf("ID = %q", de.ID)
+			}
+			for _, phi := range []string{"XJH", "123456789", "SMITH", "DOE"} {
+				if strings.Contains(err.Error(), phi) {
+					t.Errorf("error %q holds PHI %q", err, phi)
+				}
+			}
+		})
+	}
+}
+
+func TestDecodeNotJSON(t *testing.T) {
+	for _, src := range []string{"", "{", `{"id": }`, "[]", `"enc"`, professionalJSON + " x", professionalJSON + institutionalJSON} {
+		_, err := Decode(strings.NewReader(src))
+		var de *DecodeError
+		if err == nil || errors.As(err, &de) {
+			t.Errorf("%.20q: want a plain error, got %v", src, err)
+		}
+	}
+}
+
+func TestReaderStream(t *testing.T) {
+	bad := strings.Replace(professionalJSON, `"payer_id"`, `"payer"`, 1)
+	lines := []string{professionalJSON, bad, institutionalJSON}
+	for i := range lines {
+		lines[i] = strings.ReplaceAll(lines[i], "\n", " ")
+	}
+	r := NewReader(strings.NewReader(strings.Join(lines, "\n") + "\n"))
+	var got []string
+	for {
+		e, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		var de *DecodeError
+		switch {
+		case errors.As(err, &de):
+			got = append(got, "bad "+de.ID)
+		case err != nil:
+			t.Fatal(err)
+		default:
+			got = append(got, e.ID)
+		}
+	}
+	if want := "[enc-2026-000123 bad enc-2026-000123 enc-2026-000124]"; fmt.Sprint(got) != want {
+		t.Errorf("got %v, want %s", got, want)
+	}
+
+	r = NewReader(strings.NewReader(professionalJSON + "\n{oops}\n" + institutionalJSON))
+	if _, err := r.Read(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.Read()
+	var de *DecodeError
+	if err == nil || errors.As(err, &de) || !strings.Contains(err.Error(), "byte") {
+		t.Errorf("want a syntax error with its offset, got %v", err)
+	}
+	if _, err2 := r.Read(); err2 == nil || err2 == io.EOF {
+		t.Errorf("reading after a syntax error: got %v", err2)
+	}
+}
+
+func TestDecodeFallback(t *testing.T) {
+	// encoding/json keeps the first error of a duplicate key; the generic
+	// walk sees only the last value, so the problem is the decoder's own.
+	src := strings.Replace(professionalJSON, `"payer_id": "SIMPAYER"`, `"payer_id": 5, "payer_id": "SIMPAYER"`, 1)
+	_, err := Decode(strings.NewReader(src))
+	var de *DecodeError
+	if !errors.As(err, &de) || len(de.Problems) != 1 || de.Problems[0].Code != CodeInvalidJSON || de.Problems[0].Path != "" {
+		t.Errorf("want one invalid_json problem, got %v", err)
+	}
+}
