@@ -18,6 +18,7 @@ func runClaim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) int{
 		"check": claimCheck,
+		"build": claimBuild,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
@@ -33,6 +34,8 @@ type checkedEncounter struct {
 	ID       string              `json:"id"`
 	Valid    bool                `json:"valid"`
 	Problems []encounter.Problem `json:"problems"`
+
+	enc *encounter.Encounter // normalized, when it decoded
 }
 
 // checkedFile is one file's outcome in `claim check --json`.
@@ -141,7 +144,7 @@ func checkFile(name string, stdin io.Reader, opts encounter.Options) checkedFile
 			if probs == nil {
 				probs = []encounter.Problem{}
 			}
-			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: e.ID, Valid: !encounter.HasErrors(probs), Problems: probs})
+			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: e.ID, Valid: !encounter.HasErrors(probs), Problems: probs, enc: e})
 		}
 	}
 }

@@ -28,7 +28,10 @@ Usage:
   claimsgw x12 fmt [--delims "*:^~"] [--newline=false] FILE
                                      re-emit the segments, one per line by default
 
-  claimsgw claim check [--json] ENCOUNTER.json...  scrub encounters (a JSON object or JSON lines); exit 0 valid, 1 problems, 2 unreadable
+  claimsgw claim check [--json] ENCOUNTER.json...
+                                     scrub encounters (a JSON object or JSON lines); exit 0 valid, 1 problems, 2 unreadable
+  claimsgw claim build [flags] ENCOUNTER.json...
+                                     write one interchange of 837P/837I claims to stdout; refuses invalid encounters
 FILE may be - for standard input.
 `
 

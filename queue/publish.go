@@ -1,0 +1,45 @@
+package queue
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Publish stores data on subject with the Nats-Msg-Id msgID and waits for the
+// stream's acknowledgement. Publishing again with the same msgID within the
+// stream's duplicate window stores nothing and reports duplicate; so a
+// publisher that is not sure its message arrived simply publishes it again.
+// headers may be nil; Publish does not modify it.
+func Publish(ctx context.Context, js jetstream.JetStream, subject, msgID string, data []byte, headers nats.Header) (duplicate bool, err error) {
+	if msgID == "" {
+		return false, errors.New("queue: publish without a message id")
+	}
+	m := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
+	for k, v := range headers {
+		m.Header[k] = v
+	}
+	ack, err := js.PublishMsg(ctx, m, jetstream.WithMsgID(msgID))
+	if err != nil {
+		return false, fmt.Errorf("queue: publish to %s: %w", subject, err)
+	}
+	return ack.Duplicate, nil
+}
+
+// EncounterMsgID is the message id of an encounter: its id in the billing system.
+func EncounterMsgID(encounterID string) string { return "encounter:" + encounterID }
+
+// BatchMsgID is the message id of the 837 file of a batch.
+func BatchMsgID(batchID string) string { return "batch:" + batchID }
+
+// FileMsgID is the message id of a file picked up from a payer: the SHA-256 of
+// its content, so the same file picked up twice is stored once.
+func FileMsgID(content []byte) string {
+	sum := sha256.Sum256(content)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,264 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
+)
+
+// Message is one message handed to a Worker's handler.
+type Message struct {
+	Subject    string
+	Data       []byte
+	Headers    nats.Header
+	MsgID      string // the Nats-Msg-Id it was published with
+	Deliveries uint64 // 1 on the first delivery
+	StreamSeq  uint64 // sequence in the stream
+}
+
+// ErrMaxDeliver is wrapped by the error given to DeadLetter when a message
+// was delivered MaxDeliver times without being processed.
+var ErrMaxDeliver = errors.New("queue: maximum deliveries reached")
+
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// Permanent marks err as one that retrying cannot fix (a malformed message, a
+// rejected claim): a handler returning it has its message dead-lettered at
+// once instead of redelivered. Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err}
+}
+
+// Worker processes the messages of one durable pull consumer, one at a time.
+// Several Workers with the same Stream and Consumer, in one process or in
+// several replicas, share the messages: each is processed by one of them.
+//
+// The handler's result decides a message's fate:
+//   - nil: the message is acknowledged, after the handler has returned (so
+//     after its effect is committed);
+//   - an error marked Permanent, or any error on the MaxDeliver-th delivery:
+//     DeadLetter parks the message with the error, then it is terminated; if
+//     DeadLetter fails, the message is redelivered later instead;
+//   - any other error: redelivered after Backoff.
+//
+// A message not acknowledged within AckWait (a crashed replica) is redelivered
+// too; after MaxDeliver such deliveries the server gives up on it and Run
+// dead-letters it from the server's max-deliveries advisory. Processing must
+// be idempotent: a message may be handled more than once.
+type Worker struct {
+	JS            jetstream.JetStream
+	Stream        string // stream name, e.g. Default.Stream(StreamEncounters)
+	Consumer      string // durable consumer name, e.g. "intake"
+	FilterSubject string // optional; e.g. one payer's FilesOut subject
+
+	Handler    func(ctx context.Context, m *Message) error
+	DeadLetter func(ctx context.Context, m *Message, err error) error
+
+	// AckWait bounds one delivery: the handler and DeadLetter each get a
+	// context that ends after it. 30s if zero.
+	AckWait time.Duration
+	// MaxDeliver is how many times a message is delivered before it is
+	// dead-lettered. 5 if zero.
+	MaxDeliver int
+	// Backoff is the delay before redelivery after the n-th failed delivery
+	// (the last entry repeats). 1s, 5s, 30s, 2m if empty.
+	Backoff []time.Duration
+
+	Log zerolog.Logger // the zero value logs nothing
+}
+
+// withDefaults is a copy of w with the zero fields set to their defaults.
+func (w Worker) withDefaults() *Worker {
+	if w.AckWait <= 0 {
+		w.AckWait = 30 * time.Second
+	}
+	if w.MaxDeliver <= 0 {
+		w.MaxDeliver = 5
+	}
+	if len(w.Backoff) == 0 {
+		w.Backoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute}
+	}
+	return &w
+}
+
+func (w *Worker) consumerConfig() jetstream.ConsumerConfig {
+	return jetstream.ConsumerConfig{
+		Durable:       w.Consumer,
+		FilterSubject: w.FilterSubject,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       w.AckWait,
+		MaxDeliver:    w.MaxDeliver,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+	}
+}
+
+// Run creates or updates the durable consumer and processes its messages
+// until ctx is cancelled; then it stops fetching, finishes the message in
+// hand and returns nil. It returns an error if the consumer cannot be set up
+// or the connection is closed.
+func (w *Worker) Run(ctx context.Context) error {
+	if w.JS == nil || w.Stream == "" || w.Consumer == "" || w.Handler == nil || w.DeadLetter == nil {
+		return errors.New("queue: Worker needs JS, Stream, Consumer, Handler and DeadLetter")
+	}
+	w = w.withDefaults()
+	log := w.Log.With().Str("stream", w.Stream).Str("consumer", w.Consumer).Logger()
+	cons, err := w.JS.CreateOrUpdateConsumer(ctx, w.Stream, w.consumerConfig())
+	if err != nil {
+		return fmt.Errorf("queue: consumer %s on %s: %w", w.Consumer, w.Stream, err)
+	}
+	stream, err := w.JS.Stream(ctx, w.Stream)
+	if err != nil {
+		return fmt.Errorf("queue: stream %s: %w", w.Stream, err)
+	}
+
+	// Messages the server gave up on after MaxDeliver unacknowledged
+	// deliveries are announced by an advisory; one Worker of the queue group
+	// parks each.
+	advisories := make(chan *nats.Msg, 64)
+	sub, err := w.JS.Conn().ChanQueueSubscribe(maxDeliveriesAdvisory+"."+w.Stream+"."+w.Consumer, "claimsgw-deadletter", advisories)
+	if err != nil {
+		return fmt.Errorf("queue: subscribe to max-deliveries advisories: %w", err)
+	}
+	defer sub.Unsubscribe()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	advCtx, stopAdv := context.WithCancel(ctx)
+	defer stopAdv()
+	wg.Go(func() {
+		for {
+			select {
+			case <-advCtx.Done():
+				return
+			case a := <-advisories:
+				w.parkExceeded(advCtx, stream, a.Data, log)
+			}
+		}
+	})
+
+	for {
+		msg, err := cons.Next(jetstream.FetchContext(ctx))
+		switch {
+		case err == nil:
+			w.process(ctx, msg, log)
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, nats.ErrTimeout), errors.Is(err, jetstream.ErrNoHeartbeat):
+			// Nothing to do for a while; ask again.
+		case errors.Is(err, nats.ErrConnectionClosed):
+			return fmt.Errorf("queue: consumer %s on %s: %w", w.Consumer, w.Stream, err)
+		default:
+			log.Warn().Err(err).Msg("fetch failed; retrying")
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(time.Second):
+			}
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// maxDeliveriesAdvisory is the subject prefix of the server's advisories
+// for messages that reached a consumer's MaxDeliver.
+const maxDeliveriesAdvisory = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES"
+
+// call runs f with a context that keeps ctx's values but not its
+// cancellation (so a stopping Worker finishes the message in hand) and ends
+// after AckWait.
+func (w *Worker) call(ctx context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.AckWait)
+	defer cancel()
+	return f(ctx)
+}
+
+func (w *Worker) process(ctx context.Context, msg jetstream.Msg, log zerolog.Logger) {
+	m := &Message{Subject: msg.Subject(), Data: msg.Data(), Headers: msg.Headers(), MsgID: msg.Headers().Get(jetstream.MsgIDHeader)}
+	if md, err := msg.Metadata(); err == nil {
+		m.Deliveries = md.NumDelivered
+		m.StreamSeq = md.Sequence.Stream
+	}
+	log = log.With().Uint64("stream_seq", m.StreamSeq).Uint64("deliveries", m.Deliveries).Logger()
+
+	err := w.call(ctx, func(ctx context.Context) error { return w.Handler(ctx, m) })
+	if err == nil {
+		if err := msg.Ack(); err != nil {
+			log.Warn().Err(err).Msg("ack failed; the message will be redelivered")
+		}
+		return
+	}
+	var perm *permanentError
+	switch {
+	case errors.As(err, &perm):
+	case m.Deliveries >= uint64(w.MaxDeliver):
+		err = fmt.Errorf("%w (%d): %w", ErrMaxDeliver, m.Deliveries, err)
+	default:
+		log.Warn().Err(err).Msg("handler failed; the message will be redelivered")
+		w.nak(msg, m.Deliveries, log)
+		return
+	}
+	if dlErr := w.call(ctx, func(ctx context.Context) error { return w.DeadLetter(ctx, m, err) }); dlErr != nil {
+		log.Error().Err(dlErr).AnErr("cause", err).Msg("dead letter failed; the message will be redelivered")
+		w.nak(msg, m.Deliveries, log)
+		return
+	}
+	log.Warn().Err(err).Msg("message dead-lettered")
+	if err := msg.TermWithReason("dead-lettered"); err != nil {
+		log.Warn().Err(err).Msg("term failed; the message will be redelivered")
+	}
+}
+
+func (w *Worker) nak(msg jetstream.Msg, deliveries uint64, log zerolog.Logger) {
+	i := min(int(max(deliveries, 1))-1, len(w.Backoff)-1)
+	if err := msg.NakWithDelay(w.Backoff[i]); err != nil {
+		log.Warn().Err(err).Msg("nak failed; the message will be redelivered after AckWait")
+	}
+}
+
+// parkExceeded dead-letters the message of a max-deliveries advisory and
+// removes it from the stream. If DeadLetter fails, the message stays in the
+// stream (not delivered again) for an operator to look at.
+func (w *Worker) parkExceeded(ctx context.Context, stream jetstream.Stream, advisory []byte, log zerolog.Logger) {
+	var a struct {
+		StreamSeq  uint64 `json:"stream_seq"`
+		Deliveries uint64 `json:"deliveries"`
+	}
+	if err := json.Unmarshal(advisory, &a); err != nil {
+		log.Error().Err(err).Msg("bad max-deliveries advisory")
+		return
+	}
+	log = log.With().Uint64("stream_seq", a.StreamSeq).Uint64("deliveries", a.Deliveries).Logger()
+	err := w.call(ctx, func(ctx context.Context) error {
+		raw, err := stream.GetMsg(ctx, a.StreamSeq)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return nil // acknowledged late, or parked by another Worker
+		}
+		if err != nil {
+			return err
+		}
+		m := &Message{Subject: raw.Subject, Data: raw.Data, Headers: raw.Header, MsgID: raw.Header.Get(jetstream.MsgIDHeader), Deliveries: a.Deliveries, StreamSeq: raw.Sequence}
+		cause := fmt.Errorf("%w (%d): the last delivery was not acknowledged", ErrMaxDeliver, a.Deliveries)
+		if err := w.DeadLetter(ctx, m, cause); err != nil {
+			return fmt.Errorf("dead letter: %w", err)
+		}
+		log.Warn().Err(cause).Msg("message dead-lettered")
+		return stream.DeleteMsg(ctx, a.StreamSeq)
+	})
+	if err != nil {
+		log.Error().Err(err).Msg("could not park a message past MaxDeliver; it stays in the stream")
+	}
+}

@@ -1,0 +1,276 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// runWorker runs w until the returned stop is called or the test ends.
+func runWorker(t *testing.T, w *Worker) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Error("Run did not return after cancel")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// recorder records what a Worker's handler and dead-letter callback saw.
+type recorder struct {
+	mu      sync.Mutex
+	handled []Message
+	dead    []error
+	handle  func(m *Message) error          // the handler's result
+	park    func(m *Message, e error) error // the dead-letter callback's result
+}
+
+func (r *recorder) worker(js jetstream.JetStream) *Worker {
+	return &Worker{
+		JS: js, Stream: StreamEncounters, Consumer: "intake",
+		AckWait: time.Second, MaxDeliver: 3, Backoff: []time.Duration{50 * time.Millisecond},
+		Handler: func(ctx context.Context, m *Message) error {
+			r.mu.Lock()
+			r.handled = append(r.handled, *m)
+			r.mu.Unlock()
+			if r.handle == nil {
+				return nil
+			}
+			return r.handle(m)
+		},
+		DeadLetter: func(ctx context.Context, m *Message, e error) error {
+			var err error
+			if r.park != nil {
+				err = r.park(m, e)
+			}
+			if err == nil {
+				r.mu.Lock()
+				r.dead = append(r.dead, e)
+				r.mu.Unlock()
+			}
+			return err
+		},
+	}
+}
+
+func (r *recorder) get() ([]Message, []error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Message(nil), r.handled...), append([]error(nil), r.dead...)
+}
+
+func (r *recorder) counts() (handled, dead int) {
+	h, d := r.get()
+	return len(h), len(d)
+}
+
+func (r *recorder) deliveries() []uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var d []uint64
+	for _, m := range r.handled {
+		d = append(d, m.Deliveries)
+	}
+	return d
+}
+
+func TestWorkerAcksOnSuccess(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	r := &recorder{}
+	runWorker(t, r.worker(js))
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	handled, dead := r.get()
+	if len(handled) != 1 || len(dead) != 0 {
+		t.Fatalf("handled %d, dead-lettered %d; want 1, 0", len(handled), len(dead))
+	}
+	m := handled[0]
+	if m.Subject != SubjectEncounters || string(m.Data) != "enc" || m.MsgID != EncounterMsgID("E1") ||
+		m.Deliveries != 1 || m.StreamSeq != 1 || m.Headers.Get(jetstream.MsgIDHeader) != m.MsgID {
+		t.Errorf("message %+v", m)
+	}
+}
+
+func TestWorkerRedeliversAfterTransientError(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	r := &recorder{handle: func(m *Message) error {
+		if m.Deliveries == 1 {
+			return errors.New("ledger unavailable")
+		}
+		return nil
+	}}
+	runWorker(t, r.worker(js))
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	if d := r.deliveries(); fmt.Sprint(d) != "[1 2]" {
+		t.Errorf("deliveries %v, want [1 2]", d)
+	}
+	if _, d := r.counts(); d != 0 {
+		t.Errorf("dead-lettered %d", d)
+	}
+}
+
+func TestWorkerDeadLettersPermanentError(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	errBad := errors.New("no diagnosis code")
+	r := &recorder{handle: func(*Message) error { return fmt.Errorf("scrub: %w", Permanent(errBad)) }}
+	runWorker(t, r.worker(js))
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	time.Sleep(1500 * time.Millisecond) // past AckWait: nothing comes back
+	handled, dead := r.get()
+	if len(handled) != 1 || len(dead) != 1 {
+		t.Fatalf("handled %d, dead-lettered %d; want 1, 1", len(handled), len(dead))
+	}
+	if !errors.Is(dead[0], errBad) || errors.Is(dead[0], ErrMaxDeliver) {
+		t.Errorf("dead letter error %v", dead[0])
+	}
+}
+
+func TestWorkerDeadLettersAtMaxDeliver(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	errDown := errors.New("ledger unavailable")
+	r := &recorder{handle: func(*Message) error { return errDown }}
+	runWorker(t, r.worker(js)) // MaxDeliver 3
+	eventually(t, "a dead letter", func() bool { _, d := r.counts(); return d > 0 })
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	if d := r.deliveries(); fmt.Sprint(d) != "[1 2 3]" {
+		t.Errorf("deliveries %v, want [1 2 3]", d)
+	}
+	if _, dead := r.get(); len(dead) != 1 || !errors.Is(dead[0], ErrMaxDeliver) || !errors.Is(dead[0], errDown) {
+		t.Errorf("dead letters: %v", dead)
+	}
+}
+
+// TestWorkerDeadLettersAbandonedMessage: a replica takes a message and dies
+// without acknowledging it; once MaxDeliver deliveries have timed out, a
+// running Worker parks it from the server's advisory.
+func TestWorkerDeadLettersAbandonedMessage(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	ctx := ctxT(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	r := &recorder{}
+	w := r.worker(js)
+	w.MaxDeliver = 1
+	c, err := js.CreateOrUpdateConsumer(ctx, StreamEncounters, w.withDefaults().consumerConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Next(jetstream.FetchMaxWait(2 * time.Second)); err != nil { // and never acknowledged
+		t.Fatal(err)
+	}
+	runWorker(t, w)
+	eventually(t, "a dead letter", func() bool { _, d := r.counts(); return d > 0 })
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	if handled, dead := r.get(); len(handled) != 0 || len(dead) != 1 || !errors.Is(dead[0], ErrMaxDeliver) {
+		t.Errorf("handled %d, dead letters %v", len(handled), dead)
+	}
+}
+
+func TestWorkerRedeliversWhenDeadLetterFails(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	r := &recorder{
+		handle: func(*Message) error { return Permanent(errors.New("no diagnosis code")) },
+		park: func(m *Message, _ error) error {
+			if m.Deliveries == 1 {
+				return errors.New("ledger unavailable")
+			}
+			return nil
+		},
+	}
+	runWorker(t, r.worker(js))
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	if d := r.deliveries(); fmt.Sprint(d) != "[1 2]" {
+		t.Errorf("deliveries %v, want [1 2]", d)
+	}
+	if _, d := r.counts(); d != 1 {
+		t.Errorf("%d dead letters, want 1", d)
+	}
+}
+
+func TestWorkersShareConsumer(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	const n = 20
+	for i := range n {
+		publish(t, js, SubjectEncounters, EncounterMsgID(fmt.Sprint(i)), fmt.Sprint(i))
+	}
+	var mu sync.Mutex
+	seen := map[string]int{}
+	byWorker := [2]int{}
+	for i := range byWorker {
+		w := (&recorder{}).worker(js)
+		w.Handler = func(ctx context.Context, m *Message) error {
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			seen[m.MsgID]++
+			byWorker[i]++
+			mu.Unlock()
+			return nil
+		}
+		runWorker(t, w)
+	}
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != n {
+		t.Errorf("%d distinct messages processed, want %d", len(seen), n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("%s processed %d times", id, k)
+		}
+	}
+	if byWorker[0] == 0 || byWorker[1] == 0 {
+		t.Errorf("work not shared: %v", byWorker)
+	}
+}
+
+// TestWorkerStopFinishesInFlight cancels Run while the handler works: the
+// handler's context is not cancelled, its message is acknowledged, Run returns.
+func TestWorkerStopFinishesInFlight(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	started := make(chan struct{})
+	r := &recorder{}
+	w := r.worker(js)
+	w.Handler = func(ctx context.Context, m *Message) error {
+		close(started)
+		time.Sleep(200 * time.Millisecond)
+		return ctx.Err()
+	}
+	stop := runWorker(t, w)
+	<-started
+	stop()
+	if n := streamMsgs(t, js, StreamEncounters); n != 0 {
+		t.Errorf("%d messages left after a graceful stop, want 0", n)
+	}
+}

@@ -1,0 +1,42 @@
+// Package sets chooses the typed decoder for each transaction set the
+// gateway understands: 835 remittances, 277CA and 277 claim statuses, 999
+// and 997 acknowledgments, and 837 claims.
+package sets
+
+import (
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/ack"
+	"github.com/claimsgw/claimsgw/x12/claim"
+	"github.com/claimsgw/claimsgw/x12/status"
+)
+
+// Decoders is an x12.DecoderFunc for every transaction set with a typed
+// model; other sets stay at the envelope level.
+func Decoders(setID, implementation, groupVersion string) (string, x12.Decoder) {
+	for _, f := range []x12.DecoderFunc{status.Decoders, ack.Decoders, claim.DecoderFor} {
+		if key, d := f(setID, implementation, groupVersion); d != nil {
+			return key, d
+		}
+	}
+	return "", nil
+}
+
+// ErrorsOnly wraps a DecoderFunc so that each set's content is dropped as
+// soon as it is decoded and only its problems are kept: memory stays
+// bounded by the largest transaction set, not the file.
+func ErrorsOnly(f x12.DecoderFunc) x12.DecoderFunc {
+	return func(setID, implementation, groupVersion string) (string, x12.Decoder) {
+		key, d := f(setID, implementation, groupVersion)
+		if d == nil {
+			return "", nil
+		}
+		return key, errorsOnly{d}
+	}
+}
+
+type errorsOnly struct{ x12.Decoder }
+
+func (e errorsOnly) Finish() (any, []*x12.Error) {
+	_, errs := e.Decoder.Finish()
+	return nil, errs
+}
