@@ -1,0 +1,190 @@
+package payersim
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/money"
+	"github.com/claimsgw/claimsgw/x12/x12test"
+)
+
+func testPayer() *Payer {
+	return &Payer{Seed: 7, ID: "SIMPAYER", Name: "SIM HEALTH PLAN", TaxID: "512345678",
+		Now: func() time.Time { return time.Date(2026, 11, 20, 10, 15, 0, 0, time.UTC) }}
+}
+
+func corpus837(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(x12test.CorpusDir(t), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// segments returns the segments of a file, each as its elements.
+func segments(t *testing.T, data []byte) [][]string {
+	t.Helper()
+	f, err := x12.ReadFile(bytes.NewReader(data))
+	if err != nil || len(f.Errors) > 0 {
+		t.Fatalf("answer does not read clean: %v %v\n%s", err, f.Errors, data)
+	}
+	var out [][]string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "~\n") {
+		out = append(out, strings.Split(strings.TrimSuffix(line, "~"), "*"))
+	}
+	return out
+}
+
+func TestAnswerCorpus837(t *testing.T) {
+	for _, name := range []string{"837P/stupidedi-commercial-health-insurance.x12", "837I/stupidedi-institutional-claim.x12", "837P/moov-8-claims-lt-component.x12", "837P/hccinfhir-5st-one-line.x12", "837I/stupidedi-two-claims-same-provider.x12"} {
+		t.Run(name, func(t *testing.T) {
+			answers, err := testPayer().Answer("in.837", corpus837(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for _, a := range answers {
+				kinds = append(kinds, a.Kind)
+				segs := segments(t, a.Data)
+				if a.Kind == "835" {
+					checkBalanced(t, segs)
+				}
+				if a.Kind == "999" {
+					for _, s := range segs {
+						if s[0] == "IK5" && s[1] != "A" {
+							t.Errorf("999 rejects a corpus file: %v", s)
+						}
+					}
+				}
+			}
+			if got := strings.Join(kinds, " "); !strings.HasPrefix(got, "999 277CA 835") {
+				t.Fatalf("answers %q", got)
+			}
+			for i := 1; i < len(answers); i++ {
+				if answers[i-1].Name >= answers[i].Name {
+					t.Errorf("answer names do not sort in order: %s, %s", answers[i-1].Name, answers[i].Name)
+				}
+			}
+		})
+	}
+}
+
+// checkBalanced checks an 835 the way a poster would: every line and claim
+// balances, and each BPR02 is the claims' payments less the PLBs.
+func checkBalanced(t *testing.T, segs [][]string) {
+	t.Helper()
+	amt := func(s string) money.Cents {
+		c, err := money.Parse(s)
+		if err != nil && s != "" {
+			t.Fatalf("amount %q: %v", s, err)
+		}
+		return c
+	}
+	var bpr, sumPaid, sumPLB money.Cents
+	var clpCharge, clpPaid, clpAdj money.Cents
+	var svcCharge, svcPaid, svcAdj money.Cents
+	inSVC, inCLP := false, false
+	endLine := func() {
+		if inSVC && svcCharge-svcPaid != svcAdj {
+			t.Errorf("line: charge %s - paid %s != adjustments %s", svcCharge, svcPaid, svcAdj)
+		}
+		inSVC = false
+	}
+	endClaim := func() {
+		endLine()
+		if inCLP && clpCharge-clpPaid != clpAdj {
+			t.Errorf("claim: charge %s - paid %s != adjustments %s", clpCharge, clpPaid, clpAdj)
+		}
+		inCLP = false
+	}
+	for _, s := range segs {
+		switch s[0] {
+		case "BPR":
+			bpr, sumPaid, sumPLB = amt(s[2]), 0, 0
+		case "CLP":
+			endClaim()
+			inCLP, clpCharge, clpPaid, clpAdj = true, amt(s[3]), amt(s[4]), 0
+			sumPaid += clpPaid
+		case "SVC":
+			endLine()
+			inSVC, svcCharge, svcPaid, svcAdj = true, amt(s[2]), amt(s[3]), 0
+		case "CAS":
+			for i := 3; i < len(s); i += 3 {
+				a := amt(s[i])
+				clpAdj += a
+				if inSVC {
+					svcAdj += a
+				}
+			}
+		case "PLB":
+			endClaim()
+			for i := 4; i < len(s); i += 2 {
+				sumPLB += amt(s[i])
+			}
+		case "SE":
+			endClaim()
+			if bpr != sumPaid-sumPLB {
+				t.Errorf("BPR02 %s != paid %s - PLB %s", bpr, sumPaid, sumPLB)
+			}
+		}
+	}
+}
+
+func TestOutcomesCoverEveryCase(t *testing.T) {
+	p := testPayer()
+	seen := map[Outcome]int{}
+	for i := range 1000 {
+		seen[p.OutcomeOf(fmt.Sprintf("PCN%06d", i), 3)]++
+	}
+	for _, o := range []Outcome{Paid, PartiallyPaid, Denied, Split, Reversed, Forwarded} {
+		if seen[o] < 30 {
+			t.Errorf("%s: %d of 1000 claims", o, seen[o])
+		}
+	}
+	if got := p.OutcomeOf("PCN1", 3); got != p.OutcomeOf("PCN1", 3) {
+		t.Error("outcome not deterministic")
+	}
+}
+
+func TestRejectsBrokenTransactionSet(t *testing.T) {
+	in := corpus837(t, "837P/stupidedi-commercial-health-insurance.x12")
+	// Break the SE count: the payer's 999 rejects the set and pays nothing.
+	i := bytes.LastIndex(in, []byte("SE*"))
+	j := i + 3 + bytes.IndexByte(in[i+3:], '*')
+	broken := append(append(append([]byte{}, in[:i+3]...), "999"...), in[j:]...)
+	answers, err := testPayer().Answer("in.837", broken)
+	if err != nil || len(answers) != 1 || answers[0].Kind != "999" {
+		t.Fatalf("answers %v", answers)
+	}
+	segs := segments(t, answers[0].Data)
+	var ik5, ak9 []string
+	for _, s := range segs {
+		switch s[0] {
+		case "IK5":
+			ik5 = s
+		case "AK9":
+			ak9 = s
+		}
+	}
+	if ik5[1] != "R" || ak9[1] != "R" || ak9[4] != "0" {
+		t.Fatalf("IK5 %v AK9 %v", ik5, ak9)
+	}
+}
+
+func TestTA1ForUnreadableInterchange(t *testing.T) {
+	in := corpus837(t, "837P/stupidedi-commercial-health-insurance.x12")
+	answers, err := testPayer().Answer("in.837", in[:200]) // cut inside an ST: not fatal, rejected by 999
+	if err != nil || len(answers) == 0 || answers[0].Kind != "999" {
+		t.Fatalf("truncated file: %v", answers)
+	}
+	if got, err := testPayer().Answer("junk.837", []byte("hello")); err != nil || len(got) != 0 {
+		t.Fatalf("not X12 at all: %v", got)
+	}
+}

@@ -1,0 +1,189 @@
+package payersim
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// received is what the simulated payer reads of one 837 file: its
+// envelopes, whether each transaction set is valid, and the claims in the
+// valid ones. It reads segments directly, as a payer's front end would,
+// rather than through the gateway's own 837 decoder, so the two check each
+// other.
+type received struct {
+	ISA13                string
+	SenderQual, SenderID string // ISA05/06: the gateway
+	RecvQual, RecvID     string // ISA07/08: this payer
+	Usage                string
+	Fatal                bool // the interchange could not be read: TA1 R
+	Groups               []*recvGroup
+}
+
+type recvGroup struct {
+	GS06, FunctionalID, Version string
+	Sets                        []*recvSet
+}
+
+type recvSet struct {
+	ST02   string
+	Index  int // the ST's segment index in the stream
+	Errors []*x12.Error
+	Claims []*recvClaim
+}
+
+type recvClaim struct {
+	PCN           string
+	Charge        money.Cents
+	Institutional bool
+	FacilityOrPOS string
+	BillingName   string
+	BillingNPI    string
+	BillingTaxID  string
+	MemberID      string
+	SubLast       string
+	SubFirst      string
+	PatLast       string // set when the patient is not the subscriber
+	PatFirst      string
+	ServiceFrom   string // CCYYMMDD
+	Lines         []*recvLine
+}
+
+type recvLine struct {
+	Qualifier, Code string
+	Modifiers       []string
+	Revenue         string
+	Charge          money.Cents
+	Units           string
+	Date            string // CCYYMMDD
+	LineID          string // REF*6R
+}
+
+// read837 reads an 837 interchange stream.
+func read837(data []byte) *received {
+	rcv := &received{}
+	r := x12.NewReader(bytes.NewReader(data))
+	var g *recvGroup
+	var set *recvSet
+	var c *recvClaim
+	var ln *recvLine
+	var billName, billNPI, billTax, member, subLast, subFirst, patLast, patFirst string
+	var inLine bool
+	for {
+		s, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			rcv.Fatal = true
+			break
+		}
+		switch s.ID() {
+		case "ISA":
+			rcv.ISA13, rcv.Usage = s.Str(13), s.Str(15)
+			rcv.SenderQual, rcv.SenderID = trim(s.Str(5)), trim(s.Str(6))
+			rcv.RecvQual, rcv.RecvID = trim(s.Str(7)), trim(s.Str(8))
+		case "GS":
+			g = &recvGroup{GS06: s.Str(6), FunctionalID: s.Str(1), Version: s.Str(8)}
+			rcv.Groups = append(rcv.Groups, g)
+		case "ST":
+			set = &recvSet{ST02: s.Str(2), Index: s.Index}
+			if g != nil {
+				g.Sets = append(g.Sets, set)
+			}
+			c, ln = nil, nil
+		case "HL":
+			c, ln, inLine = nil, nil, false
+			switch s.Str(3) {
+			case "20":
+				billName, billNPI, billTax = "", "", ""
+			case "22":
+				member, subLast, subFirst, patLast, patFirst = "", "", "", "", ""
+			}
+		case "NM1":
+			switch s.Str(1) {
+			case "85":
+				billName, billNPI = s.Str(3), s.Str(9)
+			case "IL":
+				subLast, subFirst, member = s.Str(3), s.Str(4), s.Str(9)
+			case "QC":
+				patLast, patFirst = s.Str(3), s.Str(4)
+			}
+		case "REF":
+			switch {
+			case s.Str(1) == "EI" && c == nil:
+				billTax = s.Str(2)
+			case s.Str(1) == "6R" && ln != nil:
+				ln.LineID = s.Str(2)
+			}
+		case "CLM":
+			charge, _ := money.ParseBytes(s.Element(2))
+			c = &recvClaim{PCN: s.Str(1), Charge: charge, FacilityOrPOS: string(s.Component(5, 1)), Institutional: string(s.Component(5, 2)) == "A",
+				BillingName: billName, BillingNPI: billNPI, BillingTaxID: billTax, MemberID: member,
+				SubLast: subLast, SubFirst: subFirst, PatLast: patLast, PatFirst: patFirst}
+			if set != nil {
+				set.Claims = append(set.Claims, c)
+			}
+			ln, inLine = nil, false
+		case "LX":
+			inLine = true
+		case "SV1", "SV2":
+			if c == nil || !inLine {
+				continue
+			}
+			ln = &recvLine{}
+			proc, amt, units := 1, 2, 4
+			if s.ID() == "SV2" {
+				ln.Revenue = s.Str(1)
+				proc, amt, units = 2, 3, 5
+			}
+			ln.Qualifier, ln.Code = string(s.Component(proc, 1)), string(s.Component(proc, 2))
+			for m := 3; m <= 6; m++ {
+				if v := s.Component(proc, m); len(v) > 0 {
+					ln.Modifiers = append(ln.Modifiers, string(v))
+				}
+			}
+			ln.Charge, _ = money.ParseBytes(s.Element(amt))
+			ln.Units = s.Str(units)
+			c.Lines = append(c.Lines, ln)
+		case "DTP":
+			if s.Str(1) == "472" && ln != nil {
+				d := s.Str(3)
+				if len(d) >= 8 {
+					ln.Date = d[:8]
+				}
+				if c.ServiceFrom == "" || ln.Date < c.ServiceFrom {
+					c.ServiceFrom = ln.Date
+				}
+			}
+		}
+	}
+	// Every problem the reader found makes its transaction set invalid.
+	for _, e := range r.Errors() {
+		if e.Severity != x12.SeverityError {
+			continue
+		}
+		if set := rcv.set(e.Group, e.Transaction); set != nil {
+			set.Errors = append(set.Errors, e)
+		}
+	}
+	return rcv
+}
+
+func (rcv *received) set(gs06, st02 string) *recvSet {
+	for _, g := range rcv.Groups {
+		if g.GS06 != gs06 {
+			continue
+		}
+		for _, s := range g.Sets {
+			if s.ST02 == st02 {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+func trim(s string) string { return string(bytes.TrimRight([]byte(s), " ")) }
