@@ -273,3 +273,17 @@ func (l *Ledger) RecordInbound(ctx context.Context, f InboundFile) (created bool
 	n, _ := res.RowsAffected()
 	return n > 0, nil
 }
+
+// QueuedStats tells the batcher how many claims of a payer wait and since
+// when the oldest has waited.
+func (l *Ledger) QueuedStats(ctx context.Context, payerID string) (n int, oldest time.Time, err error) {
+	var min sql.NullInt64
+	if err := l.db.QueryRowContext(ctx, `SELECT count(*), min(created_at) FROM claims WHERE payer_id = $1 AND status = $2`, payerID, StatusQueued).
+		Scan(&n, &min); err != nil {
+		return 0, time.Time{}, fmt.Errorf("ledger: queued claims: %w", err)
+	}
+	if min.Valid {
+		oldest = time.UnixMilli(min.Int64)
+	}
+	return n, oldest, nil
+}

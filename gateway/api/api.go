@@ -1,0 +1,140 @@
+// Package api is the gateway's HTTP API: encounters in, claims, files,
+// dead letters and counts out, plus health, readiness and metrics.
+//
+// Responses are JSON with snake_case names, RFC 3339 UTC times and money as
+// strings ("80.00"). Errors are {"error": {"code": ..., "message": ...}}.
+// Request bodies and query values are never logged: they may hold PHI.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+)
+
+// Intake takes an encounter as received (one JSON object) and queues it.
+// duplicate is true when its id was seen before.
+type Intake interface {
+	SubmitEncounter(ctx context.Context, raw []byte) (id string, duplicate bool, err error)
+}
+
+// Options are the parts of the API outside the ledger and the intake.
+type Options struct {
+	Ready   func(ctx context.Context) error // nil error: ready; nil func: always ready
+	Metrics http.Handler                    // served at /metrics when set
+	Log     zerolog.Logger
+}
+
+// maxBody is the largest encounter accepted.
+const maxBody = 1 << 20
+
+type server struct {
+	ledger *ledger.Ledger
+	intake Intake
+	opts   Options
+}
+
+// New returns the API's handler.
+func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
+	s := &server{ledger: l, intake: in, opts: opts}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/encounters", s.submitEncounter)
+	mux.HandleFunc("GET /v1/claims", s.listClaims)
+	mux.HandleFunc("GET /v1/claims/{id}", s.getClaim)
+	mux.HandleFunc("GET /v1/claims/{id}/history", s.getHistory)
+	mux.HandleFunc("GET /v1/files/{id}", s.getFile)
+	mux.HandleFunc("GET /v1/files/{id}/content", s.getFileContent)
+	mux.HandleFunc("GET /v1/dead-letters", s.listDeadLetters)
+	mux.HandleFunc("GET /v1/stats", s.stats)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { text(w, http.StatusOK, "ok") })
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if opts.Metrics != nil {
+		mux.Handle("GET /metrics", opts.Metrics)
+	}
+	return s.logged(mux)
+}
+
+// logged logs each request: method, the route's pattern (not the path, nor
+// the query), status, size and duration.
+func (s *server) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.opts.Log.Info().Str("method", r.Method).Str("pattern", r.Pattern).Int("status", rec.status).
+			Int("bytes", rec.bytes).Dur("duration", time.Since(start)).Msg("http request")
+	})
+}
+
+// recorder remembers the status and size of a response.
+type recorder struct {
+	http.ResponseWriter
+	status, bytes int
+}
+
+func (r *recorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Ready != nil {
+		if err := s.opts.Ready(r.Context()); err != nil {
+			text(w, http.StatusServiceUnavailable, "not ready: "+err.Error())
+			return
+		}
+	}
+	text(w, http.StatusOK, "ok")
+}
+
+func text(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(msg + "\n"))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	var b errorBody
+	b.Error.Code, b.Error.Message = code, msg
+	writeJSON(w, status, b)
+}
+
+// fail answers a ledger or intake error: 404 for ErrNotFound, else 500
+// with the details logged, not sent.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, ledger.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "not_found", "not found")
+		return
+	}
+	s.opts.Log.Error().Err(err).Str("method", r.Method).Str("pattern", r.Pattern).Msg("http request failed")
+	writeError(w, http.StatusInternalServerError, "internal", "internal error")
+}

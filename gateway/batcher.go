@@ -1,0 +1,182 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/encounter"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12/claim"
+)
+
+// runBatcher closes files per payer: when max_claims wait, or when the
+// oldest waiting claim has waited the cutoff. Files built before a restart
+// and not delivered are handed to the deliverer again first.
+func (g *Gateway) runBatcher(ctx context.Context) error {
+	if err := g.republishBuilt(ctx); err != nil {
+		g.log.Warn().Err(err).Msg("built files not republished; the next start tries again")
+	}
+	t := time.NewTicker(g.o.Tick)
+	defer t.Stop()
+	batchAll := func(ctx context.Context, flush bool) {
+		for i := range g.cfg.Payers {
+			p := &g.cfg.Payers[i]
+			if err := g.batchPayer(ctx, p, flush); err != nil {
+				g.log.Error().Err(err).Str("payer", p.PayerID).Msg("batch not built")
+			}
+		}
+	}
+	for {
+		batchAll(ctx, false)
+		select {
+		case <-ctx.Done():
+			// On the way out, what is queued goes into files now rather than
+			// wait for the cutoff; the next start delivers them.
+			flush, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			batchAll(flush, true)
+			cancel()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// batchPayer builds as many files as the payer's queued claims call for,
+// or, with flush, one more for whatever is queued.
+func (g *Gateway) batchPayer(ctx context.Context, p *config.Payer, flush bool) error {
+	for {
+		n, oldest, err := g.led.QueuedStats(ctx, p.PayerID)
+		if err != nil || n == 0 {
+			return err
+		}
+		if !flush && n < p.Batch.MaxClaims && g.o.Now().Sub(oldest) < p.Batch.Cutoff.Duration {
+			return nil
+		}
+		f, err := g.led.CreateFile(ctx, p.PayerID, p.Batch.MaxClaims, g.build(p))
+		if errors.Is(err, ledger.ErrNothingQueued) {
+			return nil // another replica took them
+		}
+		if err != nil {
+			return err
+		}
+		g.o.Metrics.FileBuilt(p.PayerID, len(f.Claims))
+		g.log.Info().Str("file", f.ID).Str("payer", p.PayerID).Int64("isa13", f.ISA13).Int("claims", len(f.Claims)).Msg("file built")
+		if err := g.publishFile(ctx, f); err != nil {
+			return err // it is built: the next start republishes it
+		}
+		events := make([]Event, 0, len(f.Claims))
+		for _, fc := range f.Claims {
+			c, err := g.led.Claim(ctx, fc.ClaimID)
+			if err != nil {
+				return err
+			}
+			events = append(events, g.claimEvent(c, ledger.StatusQueued, ledger.StatusBatched, ledger.Source{Kind: "batcher", File: f.ID}, 0))
+		}
+		g.publishEvents(ctx, events)
+	}
+}
+
+// publishFile hands a built file to the deliverer.
+func (g *Gateway) publishFile(ctx context.Context, f *ledger.File) error {
+	subject, err := g.names.FilesOut(f.PayerID)
+	if err != nil {
+		return err
+	}
+	_, err = queue.Publish(ctx, g.js, subject, queue.BatchMsgID(f.ID), []byte(f.ID), nil)
+	return err
+}
+
+func (g *Gateway) republishBuilt(ctx context.Context) error {
+	ids, err := g.led.FilesInStatus(ctx, "", ledger.FileBuilt)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		f, err := g.led.FileByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := g.publishFile(ctx, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// build returns the ledger's file builder for a payer: the 837 of the
+// claims handed to it, with control numbers allocated in the same
+// transaction that stores the file.
+func (g *Gateway) build(p *config.Payer) ledger.BuildFunc {
+	return func(alloc ledger.Allocator, pending []ledger.Pending) (*ledger.File, error) {
+		claims := make([]claim.Claim, len(pending))
+		sets := map[claim.Type]int{}
+		for i, pc := range pending {
+			c, err := g.toClaim(pc.Encounter, p)
+			if err != nil {
+				return nil, fmt.Errorf("claim %s: %w", pc.ClaimID, err)
+			}
+			claims[i] = c
+			sets[c.Type]++
+		}
+		nSets := 0
+		for _, n := range sets {
+			nSets += (n + config.MaxClaimsPerST - 1) / config.MaxClaimsPerST
+		}
+		isa13, err := alloc(ledger.ISA13, 1)
+		if err != nil {
+			return nil, err
+		}
+		gs06, err := alloc(ledger.GS06, len(sets))
+		if err != nil {
+			return nil, err
+		}
+		st02, err := alloc(ledger.ST02, nSets)
+		if err != nil {
+			return nil, err
+		}
+		now := g.o.Now()
+		name, err := config.RenderFileName(p.SFTP.FileName, config.NameValues{PayerID: p.PayerID, ISA13: int(isa13), Usage: p.Usage, Time: now})
+		if err != nil {
+			return nil, err
+		}
+		recv := g.cfg.ReceiverFor(p)
+		sub := g.cfg.Submitter
+		var buf bytes.Buffer
+		res, err := claim.Write(&buf, claim.Batch{
+			SenderQualifier: p.ISA.SenderQualifier, SenderID: p.ISA.SenderID,
+			ReceiverQualifier: p.ISA.ReceiverQualifier, ReceiverID: p.ISA.ReceiverID,
+			GroupSenderCode: p.GS.SenderCode, GroupReceiverCode: p.GS.ReceiverCode,
+			Usage: p.Usage[0], Delimiters: p.Delimiters.Delimiters, Time: now,
+			InterchangeControlNumber: int(isa13), GroupControlNumber: int(gs06), TransactionControlNumber: int(st02),
+			ReferenceID: fmt.Sprintf("%09d", isa13),
+			Submitter:   claim.Submitter{Name: sub.Name, ID: sub.ID, ContactName: sub.ContactName, Phone: sub.Phone, Email: sub.Email},
+			Receiver:    claim.Receiver{Name: recv.Name, ID: recv.ID},
+		}, claims)
+		if err != nil {
+			return nil, err
+		}
+		f := &ledger.File{Usage: p.Usage, ISA13: isa13, Name: name, Content: buf.Bytes()}
+		for i, pl := range res.Claims {
+			gs, _ := strconv.ParseInt(pl.Group, 10, 64)
+			st, _ := strconv.ParseInt(pl.Transaction, 10, 64)
+			f.Claims = append(f.Claims, ledger.FileClaim{ClaimID: pending[i].ClaimID, GS06: gs, ST02: st, FirstPos: pl.First, LastPos: pl.Last})
+		}
+		return f, nil
+	}
+}
+
+// toClaim turns a stored encounter into the 837 writer's claim.
+func (g *Gateway) toClaim(raw []byte, p *config.Payer) (claim.Claim, error) {
+	e, err := encounter.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return claim.Claim{}, err
+	}
+	encounter.Normalize(e)
+	return encounter.ToClaim(e, claim.Payer{Name: p.Name, ID: p.PayerID}), nil
+}

@@ -1,0 +1,299 @@
+// Package demo runs the whole loop on one machine: the daemon on embedded
+// defaults (NATS with JetStream, an SQLite ledger) and the built-in payer
+// simulator, an SFTP server that answers every 837 with a 999, a 277CA and
+// 835s. `claimsgw demo` and the end-to-end tests use it.
+package demo
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/gateway/daemon"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/payersim"
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// PayerID is the simulated payer's route key.
+const PayerID = "SIMPAYER"
+
+// Options for a demo.
+type Options struct {
+	DataDir string // where NATS, the ledger and the payer's files live
+	Listen  string // the HTTP API; "" means 127.0.0.1:8080, or a free port when that is taken
+	Seed    uint64 // the payer's outcomes; the same seed, the same answers
+	Log     zerolog.Logger
+	// MaxClaims and Cutoff close the demo payer's files; 0 means 25 claims
+	// or one second.
+	MaxClaims int
+	Cutoff    time.Duration
+}
+
+// Demo is a running demo: the daemon and the payer simulator.
+type Demo struct {
+	Daemon *daemon.Daemon
+	Sim    *payersim.Server
+	Payer  *payersim.Payer
+
+	root   string // the payer's directory
+	cancel context.CancelFunc
+	simRun chan error
+}
+
+// Start starts the payer simulator and the daemon with a route to it.
+func Start(ctx context.Context, o Options) (_ *Demo, err error) {
+	if o.MaxClaims == 0 {
+		o.MaxClaims = 25
+	}
+	if o.Cutoff == 0 {
+		o.Cutoff = time.Second
+	}
+	d := &Demo{simRun: make(chan error, 1)}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
+	keyFile, userKey, err := clientKey(filepath.Join(o.DataDir, "keys"))
+	if err != nil {
+		return nil, err
+	}
+	root := filepath.Join(o.DataDir, "payer")
+	d.root = root
+	d.Sim, err = payersim.NewServer(payersim.Config{Root: root, User: "claimsgw", UserKey: userKey})
+	if err != nil {
+		return nil, err
+	}
+	simCtx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	if err := d.Sim.Start(simCtx); err != nil {
+		return nil, err
+	}
+	d.Payer = &payersim.Payer{Seed: o.Seed, ID: PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678"}
+	go func() { d.simRun <- d.Payer.Run(simCtx, root, 50*time.Millisecond) }()
+
+	cfg, err := Config(o, d.Sim, keyFile)
+	if err != nil {
+		return nil, err
+	}
+	d.Daemon, err = daemon.Start(ctx, cfg, daemon.Options{Log: o.Log, Tick: 100 * time.Millisecond,
+		MaxDeliver: 5, Backoff: []time.Duration{200 * time.Millisecond, time.Second}})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Config is the daemon's configuration for a demo: embedded defaults in
+// the data directory and one route, to the simulated payer, with its host
+// key pinned.
+func Config(o Options, sim *payersim.Server, keyFile string) (*config.Config, error) {
+	cfg := config.Default()
+	cfg.DataDir = o.DataDir
+	cfg.Ledger.DSN = config.Secret(filepath.Join(o.DataDir, "ledger.db"))
+	cfg.HTTP.Listen = o.Listen
+	if cfg.HTTP.Listen == "" {
+		cfg.HTTP.Listen = freeOr("127.0.0.1:8080")
+	}
+	cfg.Submitter = config.Submitter{Name: "CLAIMSGW DEMO CLEARINGHOUSE", ID: "CLAIMSGW", ContactName: "EDI SUPPORT", Phone: "8005550100"}
+	host, port, err := net.SplitHostPort(sim.Addr())
+	if err != nil {
+		return nil, err
+	}
+	portN, _ := strconv.Atoi(port)
+	p := config.Payer{
+		PayerID: PayerID, Name: "SIM HEALTH PLAN", Usage: "T",
+		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: PayerID},
+		GS:         config.GS{SenderCode: "CLAIMSGW", ReceiverCode: PayerID},
+		ClaimTypes: []config.ClaimType{config.Professional, config.Institutional},
+		Batch:      config.Batch{MaxClaims: o.MaxClaims},
+		SFTP: config.SFTP{
+			Host: host, Port: portN, User: "claimsgw", Auth: config.SFTPAuth{PrivateKeyFile: keyFile},
+			HostKey: sim.HostKeyLine(), Environment: "test",
+			UploadDir: "/" + payersim.InboundDir, PickupDir: "/" + payersim.OutboundDir,
+			FileName: "{payer}_{isa13}.837", AfterPickup: "delete",
+		},
+	}
+	p.Delimiters.Delimiters = x12.DefaultDelimiters
+	p.Batch.Cutoff.Duration = o.Cutoff
+	p.SFTP.PollInterval.Duration = 100 * time.Millisecond
+	cfg.Payers = []config.Payer{p}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// freeOr returns addr when it can be listened on, else a free port on the
+// same host.
+func freeOr(addr string) string {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		ln.Close()
+		return addr
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	return net.JoinHostPort(host, "0")
+}
+
+// clientKey makes the gateway's SFTP key for the demo: a new ed25519 key,
+// its private half written where the route's config points.
+func clientKey(dir string) (file string, pub ssh.PublicKey, err error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return "", nil, err
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "claimsgw demo")
+	if err != nil {
+		return "", nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", nil, err
+	}
+	file = filepath.Join(dir, "sftp_ed25519")
+	if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
+		return "", nil, err
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		return "", nil, err
+	}
+	return file, signer.PublicKey(), nil
+}
+
+// Submit publishes encounters to the daemon's intake.
+func (d *Demo) Submit(ctx context.Context, encounters [][]byte) error {
+	for _, e := range encounters {
+		if _, _, err := gateway.Submit(ctx, d.Daemon.JS, d.Daemon.Names, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Summary is what a demo run did, as `claimsgw demo --json` prints it.
+type Summary struct {
+	Encounters    int         `json:"encounters"`
+	Invalid       int         `json:"invalid"`
+	Files         int         `json:"files"`
+	Submitted     int         `json:"submitted"`
+	Acknowledged  int         `json:"acknowledged"`
+	Accepted      int         `json:"accepted"`
+	Rejected      int         `json:"rejected"`
+	Paid          int         `json:"paid"`
+	PartiallyPaid int         `json:"partially_paid"`
+	Denied        int         `json:"denied"`
+	Forwarded     int         `json:"forwarded"`
+	Reversed      int         `json:"reversed"` // claims reversed on the way (then paid again)
+	Unsettled     int         `json:"unsettled"`
+	Unmatched     int         `json:"unmatched"`
+	PayerFiles    int         `json:"payer_files"`
+	TotalCharge   money.Cents `json:"total_charge"`
+	TotalPaid     money.Cents `json:"total_paid"`
+	PatientResp   money.Cents `json:"patient_responsibility"`
+	Seconds       float64     `json:"seconds"`
+	Settled       bool        `json:"settled"`
+	API           string      `json:"api"`
+	DataDir       string      `json:"data_dir"`
+}
+
+// Wait polls the ledger until n claims have settled (paid, partially paid,
+// denied, rejected, forwarded or invalid) and every payer file is
+// processed, or ctx ends; it returns the summary either way.
+func (d *Demo) Wait(ctx context.Context, n int, start time.Time) (*Summary, error) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		s, err := d.Summary(ctx, n, start)
+		if err != nil || s.Settled {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return s, nil
+		case err := <-d.simRun:
+			d.simRun <- err
+			return s, fmt.Errorf("payer simulator stopped: %v", err)
+		case <-t.C:
+		}
+	}
+}
+
+// Summary reads where the demo stands.
+func (d *Demo) Summary(ctx context.Context, n int, start time.Time) (*Summary, error) {
+	t, err := d.Daemon.Ledger.Totals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Summary{
+		Encounters: t.Claims, Invalid: t.ByStatus[ledger.StatusInvalid], Files: t.Files,
+		Submitted: t.Reached[ledger.StatusSubmitted], Acknowledged: t.Reached[ledger.StatusAcknowledged],
+		Accepted: t.Reached[ledger.StatusAccepted], Rejected: t.ByStatus[ledger.StatusRejected],
+		Paid: t.ByStatus[ledger.StatusPaid], PartiallyPaid: t.ByStatus[ledger.StatusPartiallyPaid],
+		Denied: t.ByStatus[ledger.StatusDenied], Forwarded: t.ByStatus[ledger.StatusForwarded],
+		Reversed: t.Reached[ledger.StatusReversed], Unmatched: t.OpenExceptions, PayerFiles: t.InboundFiles,
+		TotalCharge: t.Charge, TotalPaid: t.Paid, PatientResp: t.PatientResp,
+		Seconds: time.Since(start).Seconds(), API: "http://" + d.Daemon.Addr, DataDir: d.Daemon.Config.DataDir,
+	}
+	settled := 0
+	for st, k := range t.ByStatus {
+		if st.Settled() {
+			settled += k
+		}
+	}
+	s.Unsettled = t.Claims - settled
+	pending, err := d.Daemon.Ledger.CountInbound(ctx, "received")
+	if err != nil {
+		return nil, err
+	}
+	idle, err := d.payerIdle()
+	if err != nil {
+		return nil, err
+	}
+	s.Settled = t.Claims >= n && s.Unsettled == 0 && pending == 0 && idle
+	return s, nil
+}
+
+// payerIdle reports whether the payer has answered every file and the
+// gateway has picked up every answer.
+func (d *Demo) payerIdle() (bool, error) {
+	for _, dir := range []string{payersim.InboundDir, payersim.OutboundDir} {
+		entries, err := os.ReadDir(filepath.Join(d.root, dir))
+		if err != nil {
+			return false, err
+		}
+		for _, e := range entries {
+			if e.Type().IsRegular() {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// Close stops the daemon and the simulator.
+func (d *Demo) Close() {
+	if d.Daemon != nil {
+		d.Daemon.Close()
+	}
+	if d.cancel != nil {
+		d.cancel()
+	}
+	if d.Sim != nil {
+		d.Sim.Close()
+	}
+}

@@ -1,0 +1,52 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// The whole loop in process: encounters in over NATS, 837s to the payer's
+// SFTP server, 999, 277CA and 835s back, every claim settled and matched.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end: not in -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	d, err := Start(ctx, Options{DataDir: t.TempDir(), Listen: "127.0.0.1:0", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	start := time.Now()
+	const n = 60
+	if err := d.Submit(ctx, Encounters(n, PayerID, 1, start)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := d.Wait(ctx, n, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", s)
+	if !s.Settled || s.Unmatched != 0 || s.Encounters != n || s.Invalid != 0 {
+		t.Fatalf("not settled: %+v", s)
+	}
+	if s.Submitted != n || s.Acknowledged != n {
+		t.Errorf("%d submitted, %d acknowledged; want %d", s.Submitted, s.Acknowledged, n)
+	}
+	if got := s.Paid + s.PartiallyPaid + s.Denied + s.Rejected + s.Forwarded; got != n {
+		t.Errorf("settled statuses add up to %d, want %d", got, n)
+	}
+	// Every outcome the payer simulator produces shows up in 60 claims.
+	if s.Rejected == 0 || s.Paid == 0 || s.PartiallyPaid == 0 || s.Denied == 0 || s.Forwarded == 0 || s.Reversed == 0 {
+		t.Errorf("an outcome is missing: %+v", s)
+	}
+	if s.TotalPaid <= 0 || s.TotalPaid >= s.TotalCharge {
+		t.Errorf("paid %s of %s charged", s.TotalPaid, s.TotalCharge)
+	}
+	dead, err := d.Daemon.Ledger.DeadLetters(ctx, 0, 10)
+	if err != nil || len(dead) != 0 {
+		t.Errorf("dead letters: %+v, %v", dead, err)
+	}
+}

@@ -1,0 +1,149 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/encounter"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12/claim"
+)
+
+func (g *Gateway) intakeWorker() *queue.Worker {
+	return g.worker(queue.StreamEncounters, "intake", g.intake)
+}
+
+// intake scrubs one encounter and records it with its claim. An invalid
+// encounter is kept with its problems as an invalid claim and acked: it is
+// answered, not redelivered. The same encounter id twice is one claim.
+func (g *Gateway) intake(ctx context.Context, m *queue.Message) error {
+	e, probs := g.scrub(m.Data)
+	rec := ledger.Encounter{ID: e.ID, PayerID: e.PayerID, ClaimType: e.ClaimType, Raw: m.Data,
+		Valid: !encounter.HasErrors(probs), ReceivedAt: g.o.Now()}
+	if rec.ID == "" {
+		// Not even an id could be read: the content names the encounter.
+		sum := sha256.Sum256(m.Data)
+		rec.ID = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	if probs == nil {
+		probs = []encounter.Problem{}
+	}
+	rec.Problems, _ = json.Marshal(probs)
+	c := claimRecord(e)
+	created, err := g.led.RecordEncounter(ctx, rec, c)
+	if err != nil {
+		return err
+	}
+	outcome := map[bool]string{true: "accepted", false: "invalid"}[rec.Valid]
+	if !created {
+		outcome = "duplicate"
+	}
+	g.o.Metrics.Encounter(outcome)
+	g.log.Info().Str("encounter_id", rec.ID).Str("payer", rec.PayerID).Str("outcome", outcome).Int("problems", len(probs)).Msg("encounter")
+	if created {
+		stored, err := g.led.Claim(ctx, rec.ID)
+		if err != nil {
+			return err
+		}
+		g.publishEvents(ctx, []Event{g.claimEvent(stored, ledger.StatusReceived, stored.Status, ledger.Source{Kind: "intake"}, 0)})
+	}
+	return nil
+}
+
+// scrub decodes and checks an encounter against its payer's route. What
+// cannot be decoded comes back as an empty encounter with the problems.
+func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem) {
+	e, err := encounter.Decode(bytes.NewReader(data))
+	var de *encounter.DecodeError
+	switch {
+	case errors.As(err, &de):
+		return &encounter.Encounter{ID: de.ID}, de.Problems
+	case err != nil:
+		return &encounter.Encounter{}, []encounter.Problem{{Path: "", Code: "invalid_json", Message: "the message is not one JSON object", Severity: encounter.SeverityError}}
+	}
+	opts := encounter.Options{Now: g.o.Now(), ICD10CM: g.o.ICD10CM, HCPCS: g.o.HCPCS}
+	p := g.payers[e.PayerID]
+	if p != nil {
+		opts.Delimiters = p.Delimiters.Delimiters
+	}
+	probs := encounter.Scrub(e, opts)
+	switch {
+	case p == nil && e.PayerID != "":
+		probs = append(probs, encounter.Problem{Path: "payer_id", Code: "unknown_payer", Message: "no trading partner route has this payer_id", Severity: encounter.SeverityError})
+	case p != nil && !slices.Contains(p.ClaimTypes, config.ClaimType(e.ClaimType)):
+		probs = append(probs, encounter.Problem{Path: "claim_type", Code: "claim_type_not_accepted", Message: "the payer's route does not take " + e.ClaimType + " claims", Severity: encounter.SeverityError})
+	case p != nil && !encounter.HasErrors(probs):
+		// What the scrubber passes, the 837 writer must take: a claim it
+		// refused later would hold up the payer's batch.
+		c := encounter.ToClaim(e, claim.Payer{Name: p.Name, ID: p.PayerID})
+		if _, err := claim.Write(io.Discard, probeBatch(p), []claim.Claim{c}); err != nil {
+			probs = append(probs, encounter.Problem{Path: "", Code: "not_writable", Message: err.Error(), Severity: encounter.SeverityError})
+		}
+	}
+	return e, probs
+}
+
+// probeBatch is an envelope for writing one claim to see whether the
+// writer takes it.
+func probeBatch(p *config.Payer) claim.Batch {
+	return claim.Batch{
+		SenderQualifier: "ZZ", SenderID: "PROBE", ReceiverQualifier: "ZZ", ReceiverID: "PROBE", Usage: 'T',
+		Delimiters: p.Delimiters.Delimiters, Time: time.Unix(0, 0), InterchangeControlNumber: 1, GroupControlNumber: 1, TransactionControlNumber: 1,
+		ReferenceID: "PROBE", Submitter: claim.Submitter{Name: "PROBE", ID: "PROBE", ContactName: "PROBE", Phone: "0000000000"},
+		Receiver: claim.Receiver{Name: "PROBE", ID: "PROBE"},
+	}
+}
+
+// claimRecord is what the ledger keeps of an encounter's claim.
+func claimRecord(e *encounter.Encounter) ledger.Claim {
+	c := ledger.Claim{PayerID: e.PayerID, ClaimType: e.ClaimType}
+	if b := e.BillingProvider; b != nil {
+		c.BillingNPI, c.BillingTaxID = b.NPI, b.TaxID
+	}
+	if k := e.Claim; k != nil {
+		c.PCN = k.PatientControlNumber
+		if k.TotalCharge != nil {
+			c.Charge = *k.TotalCharge
+		}
+		c.ServiceFrom, c.ServiceTo = k.StatementFrom, k.StatementTo
+	}
+	for i, l := range e.ServiceLines {
+		if l == nil {
+			continue
+		}
+		ln := ledger.Line{No: i + 1, LineID: l.LineID, Units: l.Units, ServiceDate: l.ServiceDate}
+		if l.Charge != nil {
+			ln.Charge = *l.Charge
+		}
+		if ln.ServiceDate == "" {
+			ln.ServiceDate = l.ServiceDateFrom
+		}
+		if p := l.Procedure; p != nil {
+			q := p.Qualifier
+			if q == "" {
+				q = "HC"
+			}
+			ln.Procedure = strings.Join(append([]string{q, p.Code}, p.Modifiers...), ":")
+		} else if l.RevenueCode != "" {
+			ln.Procedure = "NU:" + l.RevenueCode
+		}
+		c.Lines = append(c.Lines, ln)
+		if c.ServiceFrom == "" || (ln.ServiceDate != "" && ln.ServiceDate < c.ServiceFrom) {
+			c.ServiceFrom = ln.ServiceDate
+		}
+		if end := max(ln.ServiceDate, l.ServiceDateTo); end > c.ServiceTo {
+			c.ServiceTo = end
+		}
+	}
+	return c
+}

@@ -1,0 +1,250 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// Tx is one transaction of inbound processing: everything a payer file
+// changes, applied together with the file's processed mark, or not at all.
+type Tx struct {
+	l   *Ledger
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+// ErrProcessed is returned by ApplyInbound for a file already processed.
+var ErrProcessed = errors.New("ledger: inbound file already processed")
+
+// ApplyInbound runs apply in one transaction and marks the inbound file
+// processed in it. A file that is already processed is not applied again
+// (ErrProcessed): a redelivered message changes nothing.
+func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx *Tx) error) error {
+	return l.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE inbound_files SET status = 'processed', processed_at = $2 WHERE sha256 = $1 AND status <> 'processed'`,
+			sha256, l.millis())
+		if err != nil {
+			return fmt.Errorf("ledger: inbound file %s: %w", sha256, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var status string
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM inbound_files WHERE sha256 = $1`, sha256).Scan(&status); errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("ledger: inbound file %s: %w", sha256, ErrNotFound)
+			}
+			return ErrProcessed
+		}
+		return apply(&Tx{l: l, ctx: ctx, tx: tx})
+	})
+}
+
+// InboundContent returns an archived inbound file.
+func (l *Ledger) InboundContent(ctx context.Context, sha256 string) (*InboundFile, error) {
+	f := &InboundFile{SHA256: sha256}
+	err := l.db.QueryRowContext(ctx, `SELECT payer_id, name, kind, content FROM inbound_files WHERE sha256 = $1`, sha256).
+		Scan(&f.PayerID, &f.Name, &f.Kind, &f.Content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("ledger: inbound file %s: %w", sha256, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: inbound file %s: %w", sha256, err)
+	}
+	return f, nil
+}
+
+// ClaimsByPCN returns the ids and statuses of a payer's claims with a
+// patient control number, newest first.
+func (t *Tx) ClaimsByPCN(payerID, pcn string) ([]Claim, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+claimColumns+` FROM claims WHERE payer_id = $1 AND pcn = $2 ORDER BY created_at DESC, id DESC`, payerID, pcn)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claims by PCN: %w", err)
+	}
+	defer rows.Close()
+	var out []Claim
+	for rows.Next() {
+		c, err := scanClaim(rows)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: claims by PCN: %w", err)
+		}
+		out = append(out, *c)
+	}
+	return out, rows.Err()
+}
+
+// ClaimsInSet returns the claims placed in a payer's transaction set,
+// found by the group and transaction control numbers an acknowledgment
+// names, with their segment ranges.
+func (t *Tx) ClaimsInSet(payerID string, gs06, st02 int64) ([]FileClaim, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos
+		FROM file_claims fc JOIN files f ON f.id = fc.file_id
+		WHERE f.payer_id = $1 AND fc.gs06 = $2 AND fc.st02 = $3 ORDER BY fc.first_pos`, payerID, gs06, st02)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claims in set: %w", err)
+	}
+	defer rows.Close()
+	var out []FileClaim
+	for rows.Next() {
+		var fc FileClaim
+		if err := rows.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos); err != nil {
+			return nil, fmt.Errorf("ledger: claims in set: %w", err)
+		}
+		out = append(out, fc)
+	}
+	return out, rows.Err()
+}
+
+// Transition moves a claim to a status within the transaction.
+func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
+	return t.l.transition(t.ctx, t.tx, claimID, to, src)
+}
+
+// SetPayerClaimNumber records the payer's own number for a claim (277CA
+// REF*1K, 835 CLP07).
+func (t *Tx) SetPayerClaimNumber(claimID, number string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE claims SET payer_claim_number = $2 WHERE id = $1`, claimID, number); err != nil {
+		return fmt.Errorf("ledger: claim %s: %w", claimID, err)
+	}
+	return nil
+}
+
+// Payment is one 835 CLP applied to a claim.
+type Payment struct {
+	ClaimID          string
+	InboundSHA256    string
+	ST02             string
+	Position         int
+	TraceNumber      string
+	PaymentDate      string
+	StatusCode       string // CLP02
+	Charge           money.Cents
+	Paid             money.Cents
+	PatientResp      money.Cents
+	PayerClaimNumber string
+	Adjustments      []byte // JSON
+}
+
+// AddPayment records a CLP against a claim.
+func (t *Tx) AddPayment(p Payment) error {
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO claim_payments (claim_id, inbound_sha256, st02, position, trace_number, payment_date,
+			status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number, adjustments, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		p.ClaimID, p.InboundSHA256, p.ST02, p.Position, p.TraceNumber, p.PaymentDate, p.StatusCode,
+		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, string(p.Adjustments), t.l.millis()); err != nil {
+		return fmt.Errorf("ledger: payment for claim %s: %w", p.ClaimID, err)
+	}
+	return nil
+}
+
+// Payments returns the CLPs applied to a claim, in the order they came.
+func (l *Ledger) Payments(ctx context.Context, claimID string) ([]Payment, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT claim_id, inbound_sha256, st02, position, trace_number, payment_date, status_code,
+			charge_cents, paid_cents, patient_resp_cents, payer_claim_number, adjustments
+		FROM claim_payments WHERE claim_id = $1 ORDER BY id`, claimID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	}
+	defer rows.Close()
+	var out []Payment
+	for rows.Next() {
+		var p Payment
+		var charge, paid, pr int64
+		var adj string
+		if err := rows.Scan(&p.ClaimID, &p.InboundSHA256, &p.ST02, &p.Position, &p.TraceNumber, &p.PaymentDate, &p.StatusCode,
+			&charge, &paid, &pr, &p.PayerClaimNumber, &adj); err != nil {
+			return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+		}
+		p.Charge, p.Paid, p.PatientResp, p.Adjustments = money.Cents(charge), money.Cents(paid), money.Cents(pr), []byte(adj)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PaidTotals returns what has been paid on a claim so far, all CLPs
+// (reversals included) added up.
+func (t *Tx) PaidTotals(claimID string) (paid, patientResp money.Cents, err error) {
+	var p, pr int64
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(paid_cents), 0), COALESCE(SUM(patient_resp_cents), 0) FROM claim_payments WHERE claim_id = $1`,
+		claimID).Scan(&p, &pr); err != nil {
+		return 0, 0, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	}
+	return money.Cents(p), money.Cents(pr), nil
+}
+
+// Exception is something a payer sent that could not be matched to a
+// claim.
+type Exception struct {
+	ID            int64
+	InboundSHA256 string
+	Kind          string
+	ST02          string
+	Position      int
+	PCN           string
+	Reason        string
+	Status        string // open or resolved
+	ClaimID       string
+	ResolvedBy    string
+}
+
+// AddException parks an unmatched item for a person to look at.
+func (t *Tx) AddException(e Exception) error {
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO exceptions (inbound_sha256, kind, st02, position, pcn, reason, status, at)
+		VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)`, e.InboundSHA256, e.Kind, e.ST02, e.Position, e.PCN, e.Reason, t.l.millis()); err != nil {
+		return fmt.Errorf("ledger: exception: %w", err)
+	}
+	return nil
+}
+
+// CountOpenExceptions counts the unmatched items nobody has resolved.
+func (l *Ledger) CountOpenExceptions(ctx context.Context) (int, error) {
+	var n int
+	if err := l.db.QueryRowContext(ctx, `SELECT count(*) FROM exceptions WHERE status = 'open'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("ledger: exceptions: %w", err)
+	}
+	return n, nil
+}
+
+// ClaimsInInterchange returns the claims of the file a payer's TA1 names
+// by its ISA13.
+func (t *Tx) ClaimsInInterchange(payerID string, isa13 int64) ([]FileClaim, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos
+		FROM file_claims fc JOIN files f ON f.id = fc.file_id
+		WHERE f.payer_id = $1 AND f.isa13 = $2 ORDER BY fc.gs06, fc.st02, fc.first_pos`, payerID, isa13)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claims in interchange: %w", err)
+	}
+	defer rows.Close()
+	var out []FileClaim
+	for rows.Next() {
+		var fc FileClaim
+		if err := rows.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos); err != nil {
+			return nil, fmt.Errorf("ledger: claims in interchange: %w", err)
+		}
+		out = append(out, fc)
+	}
+	return out, rows.Err()
+}
+
+// Claim returns a claim's current state within the transaction.
+func (t *Tx) Claim(claimID string) (*Claim, error) {
+	c, err := scanClaim(t.tx.QueryRowContext(t.ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1`, claimID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, err)
+	}
+	return c, nil
+}
+
+// CountInbound counts the payer files in a processing status (received,
+// processed).
+func (l *Ledger) CountInbound(ctx context.Context, status string) (int, error) {
+	var n int
+	if err := l.db.QueryRowContext(ctx, `SELECT count(*) FROM inbound_files WHERE status = $1`, status).Scan(&n); err != nil {
+		return 0, fmt.Errorf("ledger: inbound files: %w", err)
+	}
+	return n, nil
+}

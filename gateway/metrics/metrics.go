@@ -1,0 +1,158 @@
+// Package metrics holds the gateway's Prometheus metrics. Every name starts
+// with claimsgw_; labels carry payer ids, statuses, stream and consumer
+// names, never PHI.
+package metrics
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+)
+
+// Outcomes of an encounter (encounters_total).
+const (
+	Accepted  = "accepted"
+	Invalid   = "invalid"
+	Duplicate = "duplicate"
+)
+
+// Outcomes of a delivery attempt (deliveries_total).
+const (
+	OK     = "ok"
+	Retry  = "retry"
+	Failed = "failed"
+)
+
+// scrapeTimeout bounds the queries a scrape runs.
+const scrapeTimeout = 3 * time.Second
+
+// Metrics is the gateway's metrics with their own registry. The pipeline
+// stages update the exported fields.
+type Metrics struct {
+	registry *prometheus.Registry
+
+	Encounters      *prometheus.CounterVec // outcome: Accepted, Invalid, Duplicate
+	BatchSize       prometheus.Histogram   // claims per outbound file
+	FilesBuilt      *prometheus.CounterVec // payer
+	DeliverySeconds prometheus.Histogram   // one delivery attempt, whatever its outcome
+	Deliveries      *prometheus.CounterVec // payer, outcome: OK, Retry, Failed
+	InboundFiles    *prometheus.CounterVec // payer, kind (TA1, 999, 277CA, 835 ...)
+	DeadLetters     *prometheus.CounterVec // stream
+}
+
+// New makes the metrics. countByStatus feeds claims_by_status and lag feeds
+// queue_lag, both at scrape time; either may be nil to leave its metric out.
+func New(countByStatus func(ctx context.Context) (map[ledger.Status]int, error), lag func(ctx context.Context) (map[string]uint64, error)) *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		Encounters: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "claimsgw_encounters_total",
+			Help: "Encounters taken in by the intake stage, by outcome.",
+		}, []string{"outcome"}),
+		BatchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "claimsgw_batch_size",
+			Help:    "Claims per outbound 837 file.",
+			Buckets: []float64{1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000},
+		}),
+		FilesBuilt: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "claimsgw_files_built_total",
+			Help: "Outbound 837 files built, by payer.",
+		}, []string{"payer"}),
+		DeliverySeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "claimsgw_delivery_seconds",
+			Help:    "Time of one delivery attempt of an outbound file, whatever its outcome.",
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120},
+		}),
+		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "claimsgw_deliveries_total",
+			Help: "Delivery attempts of outbound files, by payer and outcome (ok, retry, failed).",
+		}, []string{"payer", "outcome"}),
+		InboundFiles: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "claimsgw_inbound_files_total",
+			Help: "Files picked up from payers, by payer and kind.",
+		}, []string{"payer", "kind"}),
+		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "claimsgw_dead_letters_total",
+			Help: "Queue messages parked as dead letters, by stream.",
+		}, []string{"stream"}),
+	}
+	for _, o := range []string{Accepted, Invalid, Duplicate} {
+		m.Encounters.WithLabelValues(o)
+	}
+	m.registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.Encounters, m.BatchSize, m.FilesBuilt, m.DeliverySeconds, m.Deliveries, m.InboundFiles, m.DeadLetters,
+	)
+	if countByStatus != nil {
+		m.registry.MustRegister(&gaugeFunc{
+			desc: prometheus.NewDesc("claimsgw_claims_by_status", "Claims in the ledger in each status.", []string{"status"}, nil),
+			fetch: func(ctx context.Context) (map[string]float64, error) {
+				counts, err := countByStatus(ctx)
+				if err != nil {
+					return nil, err
+				}
+				out := map[string]float64{}
+				for _, s := range ledger.Statuses {
+					out[string(s)] = 0
+				}
+				for s, n := range counts {
+					out[string(s)] = float64(n)
+				}
+				return out, nil
+			},
+		})
+	}
+	if lag != nil {
+		m.registry.MustRegister(&gaugeFunc{
+			desc: prometheus.NewDesc("claimsgw_queue_lag", "Messages a queue consumer has not processed yet.", []string{"consumer"}, nil),
+			fetch: func(ctx context.Context) (map[string]float64, error) {
+				pending, err := lag(ctx)
+				if err != nil {
+					return nil, err
+				}
+				out := make(map[string]float64, len(pending))
+				for c, n := range pending {
+					out[c] = float64(n)
+				}
+				return out, nil
+			},
+		})
+	}
+	return m
+}
+
+// Handler serves the metrics in the Prometheus exposition formats. A
+// collector that fails leaves its metric out of the scrape; the rest is
+// served.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
+// gaugeFunc is a gauge with one label whose values are fetched at scrape
+// time, within scrapeTimeout.
+type gaugeFunc struct {
+	desc  *prometheus.Desc
+	fetch func(ctx context.Context) (map[string]float64, error)
+}
+
+func (g *gaugeFunc) Describe(ch chan<- *prometheus.Desc) { ch <- g.desc }
+
+func (g *gaugeFunc) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	values, err := g.fetch(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(g.desc, err)
+		return
+	}
+	for label, v := range values {
+		ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, v, label)
+	}
+}
