@@ -1,0 +1,87 @@
+package remit
+
+import "unsafe"
+
+// A large 835 holds hundreds of thousands of small values. Allocating them
+// one by one costs more than reading the segments, so the decoder takes them
+// from chunks: structs from a pool, the elements of a list from a slab, and
+// the strings it keeps from an arena. A chunk lives as long as anything in
+// it is referenced, which is as long as the Remittance.
+
+// chunkBytes is about the size of a chunk: small enough to come from the
+// allocator's size classes, whose memory is reused, rather than from fresh
+// pages.
+const chunkBytes = 16 << 10
+
+// chunkLen is how many values of T make a chunk.
+func chunkLen[T any]() int {
+	var v T
+	return max(8, chunkBytes/max(1, int(unsafe.Sizeof(v))))
+}
+
+// pool hands out pointers to zeroed values of T, allocated a chunk at a
+// time.
+type pool[T any] struct{ free []T }
+
+func (p *pool[T]) new() *T {
+	if len(p.free) == 0 {
+		p.free = make([]T, chunkLen[T]())
+	}
+	v := &p.free[0]
+	p.free = p.free[1:]
+	return v
+}
+
+// slab builds lists of T, one list open at a time, in shared chunks. Each
+// list it returns has its length as its capacity, so appending to it copies
+// rather than writes into the next list.
+type slab[T any] struct {
+	buf   []T
+	start int // where the open list starts in buf
+}
+
+// begin opens a new list.
+func (s *slab[T]) begin() { s.start = len(s.buf) }
+
+// add appends v to the open list and returns the list.
+func (s *slab[T]) add(v T) []T {
+	p, list := s.next()
+	*p = v
+	return list
+}
+
+// next appends a zero value to the open list and returns it, to be filled
+// in place, and the list.
+func (s *slab[T]) next() (*T, []T) {
+	if len(s.buf) == cap(s.buf) {
+		open := s.buf[s.start:]
+		nb := make([]T, len(open), max(chunkLen[T](), 2*len(open)))
+		copy(nb, open)
+		s.buf, s.start = nb, 0
+	}
+	// Past its length a chunk is still zero: nothing is ever removed.
+	n := len(s.buf)
+	s.buf = s.buf[:n+1]
+	return &s.buf[n], s.buf[s.start : n+1 : n+1]
+}
+
+// arena copies the bytes of strings the model keeps into shared chunks.
+// The bytes are never written again once a string refers to them.
+type arena struct{ buf []byte }
+
+const arenaSize = chunkBytes
+
+func (a *arena) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > arenaSize/8 {
+		return string(b)
+	}
+	if len(a.buf)+len(b) > cap(a.buf) {
+		a.buf = make([]byte, 0, arenaSize)
+	}
+	n := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return unsafe.String(&a.buf[n], len(b))
+}
