@@ -24,13 +24,6 @@ func (g *Gateway) inboundWorker() *queue.Worker {
 	return g.worker(queue.StreamFilesIn, "inbound", g.processInbound)
 }
 
-var inboundDecoders = func(setID, impl, version string) (string, x12.Decoder) {
-	if key, d := remit.Decoders()(setID, impl, version); d != nil {
-		return key, d
-	}
-	return sets.Decoders(setID, impl, version)
-}
-
 // processInbound applies one payer file to the ledger: every change it
 // makes and the file's processed mark commit together, so a redelivered
 // message or a file picked up twice changes nothing.
@@ -43,7 +36,7 @@ func (g *Gateway) processInbound(ctx context.Context, m *queue.Message) error {
 	if err != nil {
 		return err
 	}
-	doc, err := x12.ReadFileWith(bytes.NewReader(in.Content), inboundDecoders)
+	doc, err := x12.ReadFileWith(bytes.NewReader(in.Content), sets.Decoders())
 	if err != nil {
 		return err
 	}

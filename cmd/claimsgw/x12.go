@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/sets"
 )
 
 func runX12(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -85,8 +86,10 @@ func x12Validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-// validateFile reads a file through once, keeping only its errors, so
-// memory stays small whatever its size.
+// validateFile reads a file through once: envelopes, syntax, and each
+// transaction set's own rules (balancing, required segments) where it has
+// a typed model. Each set's content is dropped once checked, so memory is
+// bounded by the largest set, not the file.
 func validateFile(name string, stdin io.Reader) validateResult {
 	res := validateResult{File: name, Errors: []*x12.Error{}}
 	f, err := open(name, stdin)
@@ -95,24 +98,13 @@ func validateFile(name string, stdin io.Reader) validateResult {
 		return res
 	}
 	defer f.Close()
-	r := x12.NewReader(f)
-	for {
-		_, err = r.Read()
-		if err != nil {
-			break
-		}
-		res.Segments++
-	}
-	res.Errors = append(res.Errors, r.Errors()...)
-	var xe *x12.Error
-	switch {
-	case err == io.EOF:
-	case errors.As(err, &xe):
-		res.Errors = append(res.Errors, xe)
-	default:
+	doc, err := x12.ReadFileWith(f, sets.ErrorsOnly(sets.Decoders()))
+	if err != nil {
 		res.Unread = err.Error()
+		return res
 	}
-	res.Valid = res.Unread == "" && !x12.HasErrors(res.Errors)
+	res.Segments, res.Errors = doc.Segments, doc.Errors
+	res.Valid = !x12.HasErrors(res.Errors)
 	return res
 }
 
@@ -125,7 +117,7 @@ func readFile(name string, stdin io.Reader, stderr io.Writer) (*x12.File, int) {
 		return nil, exitUnreadable
 	}
 	defer f.Close()
-	doc, err := x12.ReadFile(f)
+	doc, err := x12.ReadFileWith(f, sets.Decoders())
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: cannot be read: %v\n", name, err)
 		return nil, exitUnreadable

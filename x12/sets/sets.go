@@ -7,18 +7,24 @@ import (
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/ack"
 	"github.com/claimsgw/claimsgw/x12/claim"
+	"github.com/claimsgw/claimsgw/x12/remit"
 	"github.com/claimsgw/claimsgw/x12/status"
 )
 
-// Decoders is an x12.DecoderFunc for every transaction set with a typed
-// model; other sets stay at the envelope level.
-func Decoders(setID, implementation, groupVersion string) (string, x12.Decoder) {
-	for _, f := range []x12.DecoderFunc{status.Decoders, ack.Decoders, claim.DecoderFor} {
-		if key, d := f(setID, implementation, groupVersion); d != nil {
-			return key, d
+// Decoders returns an x12.DecoderFunc for every transaction set with a
+// typed model; other sets stay at the envelope level. Use one per stream:
+// the 835 decoder shares a table of repeated codes across the sets of a
+// stream.
+func Decoders() x12.DecoderFunc {
+	funcs := []x12.DecoderFunc{remit.Decoders(), status.Decoders, ack.Decoders, claim.DecoderFor}
+	return func(setID, implementation, groupVersion string) (string, x12.Decoder) {
+		for _, f := range funcs {
+			if key, d := f(setID, implementation, groupVersion); d != nil {
+				return key, d
+			}
 		}
+		return "", nil
 	}
-	return "", nil
 }
 
 // ErrorsOnly wraps a DecoderFunc so that each set's content is dropped as
