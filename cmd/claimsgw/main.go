@@ -20,7 +20,13 @@ const (
 const usage = `claimsgw: an X12 claims gateway
 
 Usage:
-  claimsgw demo                      run the whole loop on embedded defaults (not built yet)
+  claimsgw demo [--claims N] [--json] [--data DIR] [--keep]
+                                     the whole loop on embedded defaults with the payer simulator
+  claimsgw serve [--config FILE] [--data DIR]
+                                     the daemon (embedded NATS and SQLite without a config)
+  claimsgw submit [--nats URL] FILE...
+                                     publish encounters (a JSON object or JSON lines) to the intake
+  claimsgw payer-sim --config FILE   the payer simulator on its own
   claimsgw x12 validate [--json] FILE...
                                      check envelopes and syntax; exit 0 clean, 1 errors, 2 unreadable
   claimsgw x12 json FILE             the file as JSON (shared/contracts/x12-json.md)
@@ -51,8 +57,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "claim":
 		return runClaim(args[1:], stdin, stdout, stderr)
 	case "demo":
-		fmt.Fprintln(stderr, "claimsgw demo: the gateway daemon is not built yet; today claimsgw reads, checks and writes X12 files (see claimsgw x12)")
-		return exitInvalid
+		return runDemo(args[1:], stdin, stdout, stderr)
+	case "serve":
+		return serve(args[1:], stdin, stdout, stderr)
+	case "submit":
+		return submit(args[1:], stdin, stdout, stderr)
+	case "payer-sim":
+		return payerSim(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

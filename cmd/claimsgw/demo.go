@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/claimsgw/claimsgw/gateway/demo"
+)
+
+// runDemo runs the whole loop on embedded defaults with the payer
+// simulator, and exits 0 only when every encounter settled and nothing is
+// unmatched.
+func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("demo", stderr, "claimsgw demo [--claims N] [--json] [--data DIR] [--keep] [--seed N] [--timeout D]")
+	n := fs.Int("claims", 50, "how many encounters to send")
+	asJSON := fs.Bool("json", false, "end with the summary as one line of JSON")
+	data := fs.String("data", "", "data directory (default: a new temporary one, removed at the end unless --keep)")
+	keep := fs.Bool("keep", false, "leave the daemon, the payer simulator and the API running until Ctrl-C")
+	seed := fs.Uint64("seed", 1, "the encounters' and the payer's seed: the same seed, the same run")
+	timeout := fs.Duration("timeout", 2*time.Minute, "give up when not settled by then")
+	if _, err := parse(fs, args); err != nil || *n < 1 {
+		return exitUnreadable
+	}
+	dir := *data
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "claimsgw-demo-")
+		if err != nil {
+			fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+			return exitUnreadable
+		}
+		dir = tmp
+		if !*keep {
+			defer os.RemoveAll(dir)
+		}
+	}
+	logFile, err := os.OpenFile(filepath.Join(dir, "claimsgw.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+		return exitUnreadable
+	}
+	defer logFile.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	d, err := demo.Start(ctx, demo.Options{DataDir: dir, Seed: *seed, Log: newLogger(logFile, "info")})
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+		return exitInvalid
+	}
+	defer d.Close()
+	fmt.Fprintf(stdout, "claimsgw demo: gateway API on %s, payer SFTP on %s, data in %s\n", "http://"+d.Daemon.Addr, d.Sim.Addr(), dir)
+	fmt.Fprintf(stdout, "sending %d encounters over NATS...\n", *n)
+	if err := d.Submit(ctx, demo.Encounters(*n, demo.PayerID, *seed, start)); err != nil {
+		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+		return exitInvalid
+	}
+	wctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	s, err := d.Wait(wctx, *n, start)
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+		return exitInvalid
+	}
+	printSummary(stdout, s)
+	if *asJSON {
+		b, _ := json.Marshal(s)
+		fmt.Fprintf(stdout, "%s\n", b)
+	}
+	code := exitOK
+	if !s.Settled || s.Unmatched > 0 {
+		fmt.Fprintf(stderr, "claimsgw demo: not every encounter settled (%d unsettled, %d unmatched); the log is %s\n", s.Unsettled, s.Unmatched, logFile.Name())
+		code = exitInvalid
+	}
+	if *keep {
+		fmt.Fprintf(stdout, "--keep: the API stays on http://%s (try /v1/claims), data in %s; Ctrl-C stops\n", d.Daemon.Addr, dir)
+		<-ctx.Done()
+	}
+	return code
+}
+
+func printSummary(w io.Writer, s *demo.Summary) {
+	fmt.Fprintf(w, `
+encounters        %6d   (%d invalid)
+837 files         %6d
+submitted         %6d
+acknowledged 999  %6d
+accepted 277CA    %6d
+rejected          %6d
+paid              %6d
+partially paid    %6d
+denied            %6d
+forwarded         %6d   (crossover to a secondary payer)
+reversed          %6d   (then paid again)
+unmatched         %6d
+payer files       %6d
+billed            %12s
+paid              %12s
+patient owes      %12s
+settled           %6v   in %.1f s
+`, s.Encounters, s.Invalid, s.Files, s.Submitted, s.Acknowledged, s.Accepted, s.Rejected, s.Paid, s.PartiallyPaid,
+		s.Denied, s.Forwarded, s.Reversed, s.Unmatched, s.PayerFiles, s.TotalCharge, s.TotalPaid, s.PatientResp, s.Settled, s.Seconds)
+}

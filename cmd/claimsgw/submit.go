@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/queue"
+)
+
+// submit publishes encounter files (one JSON object, or JSON lines, or
+// objects one after another) to the intake subject.
+func submit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("submit", stderr, "claimsgw submit [--nats URL] FILE...")
+	urls := fs.String("nats", envOr("CLAIMSGW_NATS_URLS", "nats://127.0.0.1:4222"), "NATS server URLs, comma-separated")
+	creds := fs.String("creds", "", "NATS credentials file")
+	files, err := parse(fs, args)
+	if err != nil {
+		return exitUnreadable
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return exitUnreadable
+	}
+	nc, err := queue.Connect(strings.Split(*urls, ","), queue.ConnectOptions{Name: "claimsgw-submit", CredsFile: *creds})
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw submit: %v\n", err)
+		return exitUnreadable
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw submit: %v\n", err)
+		return exitUnreadable
+	}
+	ctx := context.Background()
+	var sent, dups int
+	last := time.Now()
+	for _, name := range files {
+		err := eachObject(name, stdin, func(raw []byte) error {
+			_, dup, err := gateway.Submit(ctx, js, queue.Default, raw)
+			if err != nil {
+				return err
+			}
+			sent++
+			if dup {
+				dups++
+			}
+			if time.Since(last) > time.Second {
+				fmt.Fprintf(stderr, "%d encounters sent\n", sent)
+				last = time.Now()
+			}
+			return nil
+		})
+		if errors.Is(err, jetstream.ErrNoStreamResponse) {
+			err = fmt.Errorf("%w (is claimsgw serve running against this NATS? it creates the streams)", err)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "claimsgw submit: %s: %v\n", name, err)
+			return exitUnreadable
+		}
+	}
+	fmt.Fprintf(stdout, "%d encounters sent (%d already known to NATS)\n", sent, dups)
+	return exitOK
+}
+
+// eachObject calls f with each top-level JSON object of a file.
+func eachObject(name string, stdin io.Reader, f func([]byte) error) error {
+	r, err := open(name, stdin)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<20))
+	for i := 1; ; i++ {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("object %d: %w", i, err)
+		}
+		if len(raw) == 0 || raw[0] != '{' {
+			return fmt.Errorf("object %d: not a JSON object", i)
+		}
+		if err := f(raw); err != nil {
+			return err
+		}
+	}
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
