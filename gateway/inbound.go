@@ -3,7 +3,6 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -221,12 +220,20 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 		kind = "277CA"
 	}
 	for _, c := range cs.Claims {
-		id, err := a.findClaim(c.PatientControlNumber)
+		var npi, taxID string
+		if bp := c.BillingProvider; bp != nil {
+			npi, taxID = bp.NPI, bp.TaxID
+		}
+		var charge money.Cents
+		if c.Charge != nil {
+			charge = *c.Charge
+		}
+		id, warning, err := a.matchClaim(c.PatientControlNumber, npi, taxID, charge)
 		if err != nil {
 			return err
 		}
 		if id == "" {
-			if err := a.exception(kind, t.ControlNumber, c.Pos, c.PatientControlNumber, "no claim with this patient control number"); err != nil {
+			if err := a.exception(kind, t.ControlNumber, c.Pos, c.PatientControlNumber, warning); err != nil {
 				return err
 			}
 			continue
@@ -251,8 +258,11 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 				return err
 			}
 		}
-		src := ledger.Source{Kind: kind, Transaction: t.ControlNumber, Position: c.Pos.Position,
-			Reason: strings.Trim(st.Category+":"+st.Code+":"+st.Entity, ":")}
+		reason := strings.Trim(st.Category+":"+st.Code+":"+st.Entity, ":")
+		if warning != "" {
+			reason += "; " + warning
+		}
+		src := ledger.Source{Kind: kind, Transaction: t.ControlNumber, Position: c.Pos.Position, Reason: reason}
 		if err := a.move(id, to, src, 0); err != nil {
 			return err
 		}
@@ -260,76 +270,206 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 	return nil
 }
 
-// findClaim returns the payer's newest sent claim with a patient control
-// number, "" when there is none.
-func (a *applier) findClaim(pcn string) (string, error) {
+// remit applies an 835: the payment is recorded once (a trace number
+// posted before is an exception, not a second payment); each CLP is
+// matched to its claim by patient control number within the payer and the
+// payee, confirmed by the charge; its lines by REF*6R, else by procedure,
+// date and charge; its adjustments and remarks kept for reconciliation;
+// and each PLB linked to the claim its reference names.
+func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
+	rec := ledger.Remittance{InboundSHA256: a.file.SHA256, ST02: t.ControlNumber, PayerID: a.file.PayerID,
+		TraceNumber: r.Payment.TraceNumber, OriginatorID: r.Payment.OriginatorID, Amount: r.Payment.Amount,
+		CreditDebit: r.Payment.CreditDebit, Method: r.Payment.Method, PaymentDate: r.Payment.Date,
+		PayeeNPI: r.Payee.NPI, PayeeTaxID: r.Payee.TaxID}
+	for _, clp := range r.Claims {
+		rec.ClaimsPaid += clp.Paid
+	}
+	for _, plb := range r.ProviderAdjustments {
+		rec.PLB += plb.Amount
+	}
+	remID, dup, err := a.tx.AddRemittance(rec)
+	if err != nil {
+		return err
+	}
+	if dup {
+		return a.exception("835", t.ControlNumber, r.Position, "", "payment trace "+rec.TraceNumber+" of "+rec.Amount.String()+" was posted before: not posted again")
+	}
+	for _, clp := range r.Claims {
+		if err := a.clp(t, r, remID, clp); err != nil {
+			return err
+		}
+	}
+	for _, plb := range r.ProviderAdjustments {
+		pa := ledger.ProviderAdjustment{RemittanceID: remID, ProviderID: plb.ProviderID, FiscalPeriodDate: plb.FiscalPeriodDate,
+			Reason: plb.Reason, Reference: plb.Reference, Amount: plb.Amount, Position: plb.Position.Position}
+		if plb.Reference != "" {
+			if id, _, err := a.matchClaim(plb.Reference, r.Payee.NPI, r.Payee.TaxID, 0); err != nil {
+				return err
+			} else if id != "" {
+				pa.ClaimID = id
+			}
+		}
+		if err := a.tx.AddProviderAdjustment(pa); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clp applies one CLP.
+func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp *remit.Claim) error {
+	if clp.StatusCode == "23" { // not our claim: the payer sends it back
+		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
+	}
+	id, warning, err := a.matchClaim(clp.PatientControlNumber, r.Payee.NPI, r.Payee.TaxID, clp.Charge)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, warning)
+	}
+	lines, err := a.tx.ClaimLines(id)
+	if err != nil {
+		return err
+	}
+	p := ledger.Payment{
+		ClaimID: id, RemittanceID: remID, InboundSHA256: a.file.SHA256, ST02: t.ControlNumber, Position: clp.Position.Position,
+		TraceNumber: r.Payment.TraceNumber, PaymentDate: r.Payment.Date, StatusCode: clp.StatusCode,
+		Charge: clp.Charge, Paid: clp.Paid, PatientResp: clp.PatientResponsibility, PayerClaimNumber: clp.PayerClaimControlNumber,
+	}
+	for _, adj := range clp.Adjustments {
+		p.Adjustments = append(p.Adjustments, ledger.Adjustment{Group: adj.Group, Reason: adj.Reason, Amount: adj.Amount, Quantity: adj.Quantity})
+	}
+	for _, adj := range []*remit.Adjudication{clp.Inpatient, clp.Outpatient} {
+		if adj != nil {
+			for _, code := range adj.Remarks {
+				p.Remarks = append(p.Remarks, ledger.Remark{Code: code})
+			}
+		}
+	}
+	for _, svc := range clp.ServiceLines {
+		no := matchLine(lines, svc)
+		lp := ledger.LinePayment{LineNo: no, Position: svc.Position.Position, Procedure: procedure(svc.Procedure), Charge: svc.Charge, Paid: svc.Paid}
+		if svc.Allowed.Valid {
+			lp.Allowed = svc.Allowed.Cents
+		}
+		p.Lines = append(p.Lines, lp)
+		for _, adj := range svc.Adjustments {
+			p.Adjustments = append(p.Adjustments, ledger.Adjustment{LineNo: no, Group: adj.Group, Reason: adj.Reason, Amount: adj.Amount, Quantity: adj.Quantity})
+		}
+		for _, code := range svc.Remarks {
+			p.Remarks = append(p.Remarks, ledger.Remark{LineNo: no, Code: code})
+		}
+	}
+	reason := "CLP02 " + clp.StatusCode + " trace " + r.Payment.TraceNumber
+	if warning != "" {
+		reason += "; " + warning
+	}
+	if clp.StatusCode == "22" {
+		if _, found, err := a.tx.PaymentByPayerNumber(id, clp.PayerClaimControlNumber); err != nil {
+			return err
+		} else if !found {
+			reason += "; no earlier payment with this payer claim number to reverse"
+		}
+	}
+	if _, err := a.tx.AddPayment(p); err != nil {
+		return err
+	}
+	if clp.PayerClaimControlNumber != "" {
+		if err := a.tx.SetPayerClaimNumber(id, clp.PayerClaimControlNumber); err != nil {
+			return err
+		}
+	}
+	paid, _, err := a.tx.PaidTotals(id)
+	if err != nil {
+		return err
+	}
+	to := paymentStatus(clp, paid)
+	if clp.CrossoverCarrier != nil && to == ledger.StatusPaid {
+		to = ledger.StatusForwarded
+	}
+	src := ledger.Source{Kind: "835", Transaction: t.ControlNumber, Position: clp.Position.Position, Reason: reason}
+	return a.move(id, to, src, paid)
+}
+
+// matchClaim finds the claim a CLP (or a PLB reference) names: the payer's
+// sent claims with that patient control number, narrowed to the payee's
+// billing provider (NPI, else tax ID), then to the one whose charge equals
+// CLP03 when several remain. A charge that differs from the only candidate
+// is matched with a warning; several candidates none of which has the
+// charge are ambiguous, and go to the exceptions with the reason.
+func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents) (id, warning string, err error) {
 	claims, err := a.tx.ClaimsByPCN(a.file.PayerID, pcn)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
+	var candidates []ledger.Claim
 	for _, c := range claims {
 		switch c.Status {
 		case ledger.StatusReceived, ledger.StatusInvalid, ledger.StatusQueued, ledger.StatusBatched:
 			continue
 		}
-		return c.ID, nil
+		if npi != "" && c.BillingNPI != "" && npi != c.BillingNPI {
+			continue
+		}
+		if npi == "" && taxID != "" && c.BillingTaxID != "" && taxID != c.BillingTaxID {
+			continue
+		}
+		candidates = append(candidates, c)
 	}
-	return "", nil
+	abs := charge
+	if abs < 0 {
+		abs = -abs
+	}
+	switch {
+	case len(candidates) == 0:
+		return "", "no sent claim of this billing provider with this patient control number", nil
+	case charge == 0 || len(candidates) == 1:
+		if charge != 0 && candidates[0].Charge != abs {
+			return candidates[0].ID, "CLP03 " + abs.String() + " is not the claim's charge " + candidates[0].Charge.String(), nil
+		}
+		return candidates[0].ID, "", nil
+	}
+	for _, c := range candidates {
+		if c.Charge == abs {
+			return c.ID, "", nil
+		}
+	}
+	return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(candidates), abs), nil
 }
 
-// remit applies an 835: each CLP is recorded as a payment of its claim,
-// and the claim's status follows from CLP02 and what has been paid.
-func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
-	for _, clp := range r.Claims {
-		id, err := a.findClaim(clp.PatientControlNumber)
-		if err != nil {
-			return err
-		}
-		if id == "" {
-			if err := a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "no claim with this patient control number"); err != nil {
-				return err
+// matchLine finds the claim line an SVC pays: by its line item control
+// number (REF*6R), else by procedure, modifiers, date and charge. 0 when
+// none matches.
+func matchLine(lines []ledger.Line, svc *remit.ServiceLine) int {
+	if id := svc.LineItemControlNumber; id != "" {
+		for _, l := range lines {
+			if l.LineID == id {
+				return l.No
 			}
-			continue
-		}
-		c, err := a.tx.Claim(id)
-		if err != nil {
-			return err
-		}
-		if npi := r.Payee.NPI; npi != "" && c.BillingNPI != "" && npi != c.BillingNPI {
-			if err := a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "the payee NPI is not the claim's billing provider"); err != nil {
-				return err
-			}
-			continue
-		}
-		adj, _ := json.Marshal(struct {
-			Claim []remit.Adjustment   `json:"claim,omitempty"`
-			Lines []*remit.ServiceLine `json:"lines,omitempty"`
-		}{clp.Adjustments, clp.ServiceLines})
-		if err := a.tx.AddPayment(ledger.Payment{
-			ClaimID: id, InboundSHA256: a.file.SHA256, ST02: t.ControlNumber, Position: clp.Position.Position,
-			TraceNumber: r.Payment.TraceNumber, PaymentDate: r.Payment.Date, StatusCode: clp.StatusCode,
-			Charge: clp.Charge, Paid: clp.Paid, PatientResp: clp.PatientResponsibility,
-			PayerClaimNumber: clp.PayerClaimControlNumber, Adjustments: adj,
-		}); err != nil {
-			return err
-		}
-		if clp.PayerClaimControlNumber != "" {
-			if err := a.tx.SetPayerClaimNumber(id, clp.PayerClaimControlNumber); err != nil {
-				return err
-			}
-		}
-		paid, _, err := a.tx.PaidTotals(id)
-		if err != nil {
-			return err
-		}
-		to := paymentStatus(clp, paid)
-		src := ledger.Source{Kind: "835", Transaction: t.ControlNumber, Position: clp.Position.Position,
-			Reason: "CLP02 " + clp.StatusCode + " trace " + r.Payment.TraceNumber}
-		if err := a.move(id, to, src, paid); err != nil {
-			return err
 		}
 	}
-	return nil
+	proc := procedure(svc.Procedure)
+	date := svc.ServiceDate
+	if date == "" {
+		date = svc.ServiceDateFrom
+	}
+	charge := svc.Charge
+	if charge < 0 {
+		charge = -charge
+	}
+	for _, l := range lines {
+		if l.Procedure == proc && l.Charge == charge && (date == "" || l.ServiceDate == date) {
+			return l.No
+		}
+	}
+	return 0
+}
+
+// procedure writes a procedure the way the ledger keeps a claim line's:
+// qualifier:code[:modifier...].
+func procedure(p remit.Procedure) string {
+	return strings.Join(append([]string{p.Qualifier, p.Code}, p.Modifiers...), ":")
 }
 
 // paymentStatus is where a CLP leaves its claim, given all paid on it so

@@ -110,9 +110,12 @@ func (t *Tx) SetPayerClaimNumber(claimID, number string) error {
 	return nil
 }
 
-// Payment is one 835 CLP applied to a claim.
+// Payment is one 835 CLP applied to a claim, with its adjustments,
+// remarks and service lines.
 type Payment struct {
+	ID               int64
 	ClaimID          string
+	RemittanceID     int64
 	InboundSHA256    string
 	ST02             string
 	Position         int
@@ -123,43 +126,173 @@ type Payment struct {
 	Paid             money.Cents
 	PatientResp      money.Cents
 	PayerClaimNumber string
-	Adjustments      []byte // JSON
+	Adjustments      []Adjustment
+	Remarks          []Remark
+	Lines            []LinePayment
 }
 
-// AddPayment records a CLP against a claim.
-func (t *Tx) AddPayment(p Payment) error {
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO claim_payments (claim_id, inbound_sha256, st02, position, trace_number, payment_date,
-			status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number, adjustments, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		p.ClaimID, p.InboundSHA256, p.ST02, p.Position, p.TraceNumber, p.PaymentDate, p.StatusCode,
-		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, string(p.Adjustments), t.l.millis()); err != nil {
-		return fmt.Errorf("ledger: payment for claim %s: %w", p.ClaimID, err)
+// Adjustment is one CAS triplet, at claim level (LineNo 0) or on the
+// claim line its SVC matched.
+type Adjustment struct {
+	LineNo   int
+	Group    string // CO, PR, OA, PI, CR
+	Reason   string // CARC
+	Amount   money.Cents
+	Quantity string
+}
+
+// Remark is a remark code (RARC) at claim level (LineNo 0) or on a line.
+type Remark struct {
+	LineNo int
+	Code   string
+}
+
+// LinePayment is one SVC: what was paid on a claim line.
+type LinePayment struct {
+	LineNo    int // the claim line it matched, 0 when none did
+	Position  int
+	Procedure string
+	Charge    money.Cents
+	Paid      money.Cents
+	Allowed   money.Cents
+}
+
+// AddPayment records a CLP against a claim and returns its id.
+func (t *Tx) AddPayment(p Payment) (int64, error) {
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO claim_payments (claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date,
+			status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		p.ClaimID, p.RemittanceID, p.InboundSHA256, p.ST02, p.Position, p.TraceNumber, p.PaymentDate, p.StatusCode,
+		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, t.l.millis()).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("ledger: payment for claim %s: %w", p.ClaimID, err)
 	}
-	return nil
+	for _, a := range p.Adjustments {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO claim_adjustments (payment_id, claim_id, line_no, group_code, reason_code, amount_cents, quantity)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, p.ClaimID, a.LineNo, a.Group, a.Reason, int64(a.Amount), a.Quantity); err != nil {
+			return 0, fmt.Errorf("ledger: adjustment for claim %s: %w", p.ClaimID, err)
+		}
+	}
+	for _, r := range p.Remarks {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO claim_remarks (payment_id, claim_id, line_no, code) VALUES ($1, $2, $3, $4)`,
+			id, p.ClaimID, r.LineNo, r.Code); err != nil {
+			return 0, fmt.Errorf("ledger: remark for claim %s: %w", p.ClaimID, err)
+		}
+	}
+	for _, l := range p.Lines {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO line_payments (payment_id, claim_id, line_no, position, procedure, charge_cents, paid_cents, allowed_cents)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, p.ClaimID, l.LineNo, l.Position, l.Procedure, int64(l.Charge), int64(l.Paid), int64(l.Allowed)); err != nil {
+			return 0, fmt.Errorf("ledger: line payment for claim %s: %w", p.ClaimID, err)
+		}
+	}
+	return id, nil
 }
 
-// Payments returns the CLPs applied to a claim, in the order they came.
+// Payments returns the CLPs applied to a claim, in the order they came,
+// with their adjustments and remarks.
 func (l *Ledger) Payments(ctx context.Context, claimID string) ([]Payment, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT claim_id, inbound_sha256, st02, position, trace_number, payment_date, status_code,
-			charge_cents, paid_cents, patient_resp_cents, payer_claim_number, adjustments
+	rows, err := l.db.QueryContext(ctx, `SELECT id, claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date, status_code,
+			charge_cents, paid_cents, patient_resp_cents, payer_claim_number
 		FROM claim_payments WHERE claim_id = $1 ORDER BY id`, claimID)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
 	}
-	defer rows.Close()
 	var out []Payment
+	byID := map[int64]int{}
 	for rows.Next() {
 		var p Payment
 		var charge, paid, pr int64
-		var adj string
-		if err := rows.Scan(&p.ClaimID, &p.InboundSHA256, &p.ST02, &p.Position, &p.TraceNumber, &p.PaymentDate, &p.StatusCode,
-			&charge, &paid, &pr, &p.PayerClaimNumber, &adj); err != nil {
+		if err := rows.Scan(&p.ID, &p.ClaimID, &p.RemittanceID, &p.InboundSHA256, &p.ST02, &p.Position, &p.TraceNumber, &p.PaymentDate, &p.StatusCode,
+			&charge, &paid, &pr, &p.PayerClaimNumber); err != nil {
+			rows.Close()
 			return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
 		}
-		p.Charge, p.Paid, p.PatientResp, p.Adjustments = money.Cents(charge), money.Cents(paid), money.Cents(pr), []byte(adj)
+		p.Charge, p.Paid, p.PatientResp = money.Cents(charge), money.Cents(paid), money.Cents(pr)
+		byID[p.ID] = len(out)
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	}
+	adj, err := l.db.QueryContext(ctx, `SELECT payment_id, line_no, group_code, reason_code, amount_cents, quantity FROM claim_adjustments WHERE claim_id = $1 ORDER BY id`, claimID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: adjustments of claim %s: %w", claimID, err)
+	}
+	defer adj.Close()
+	for adj.Next() {
+		var pid, amount int64
+		var a Adjustment
+		if err := adj.Scan(&pid, &a.LineNo, &a.Group, &a.Reason, &amount, &a.Quantity); err != nil {
+			return nil, fmt.Errorf("ledger: adjustments of claim %s: %w", claimID, err)
+		}
+		a.Amount = money.Cents(amount)
+		out[byID[pid]].Adjustments = append(out[byID[pid]].Adjustments, a)
+	}
+	return out, adj.Err()
+}
+
+// Remittance is one payment: an 835 transaction set.
+type Remittance struct {
+	ID            int64
+	InboundSHA256 string
+	ST02          string
+	PayerID       string
+	TraceNumber   string // TRN02
+	OriginatorID  string // TRN03
+	Amount        money.Cents
+	CreditDebit   string
+	Method        string
+	PaymentDate   string
+	PayeeNPI      string
+	PayeeTaxID    string
+	ClaimsPaid    money.Cents // the sum of CLP04
+	PLB           money.Cents // the sum of PLB amounts
+}
+
+// AddRemittance records a payment. The same payer, trace number,
+// originator and amount posted before is a duplicate: nothing is recorded
+// and duplicate is true, so one check or EFT is never posted twice.
+func (t *Tx) AddRemittance(r Remittance) (id int64, duplicate bool, err error) {
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM remittances WHERE payer_id = $1 AND trace_number = $2 AND originator_id = $3 AND amount_cents = $4`,
+		r.PayerID, r.TraceNumber, r.OriginatorID, int64(r.Amount)).Scan(&n); err != nil {
+		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
+	}
+	if n > 0 {
+		return 0, true, nil
+	}
+	err = t.tx.QueryRowContext(t.ctx, `INSERT INTO remittances (inbound_sha256, st02, payer_id, trace_number, originator_id, amount_cents, credit_debit,
+			method, payment_date, payee_npi, payee_tax_id, claims_paid_cents, plb_cents, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		r.InboundSHA256, r.ST02, r.PayerID, r.TraceNumber, r.OriginatorID, int64(r.Amount), r.CreditDebit, r.Method, r.PaymentDate,
+		r.PayeeNPI, r.PayeeTaxID, int64(r.ClaimsPaid), int64(r.PLB), t.l.millis()).Scan(&id)
+	if err != nil {
+		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
+	}
+	return id, false, nil
+}
+
+// ProviderAdjustment is one PLB adjustment pair.
+type ProviderAdjustment struct {
+	RemittanceID     int64
+	ProviderID       string
+	FiscalPeriodDate string
+	Reason           string // WO, L6, FB, ...
+	Reference        string
+	Amount           money.Cents // positive reduces the payment
+	ClaimID          string      // the claim the reference names, "" if none
+	Position         int
+}
+
+// AddProviderAdjustment records a PLB adjustment.
+func (t *Tx) AddProviderAdjustment(p ProviderAdjustment) error {
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO provider_adjustments (remittance_id, provider_id, fiscal_period_date, reason, reference, amount_cents, claim_id, position)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.RemittanceID, p.ProviderID, p.FiscalPeriodDate, p.Reason, p.Reference, int64(p.Amount), p.ClaimID, p.Position); err != nil {
+		return fmt.Errorf("ledger: provider adjustment: %w", err)
+	}
+	return nil
 }
 
 // PaidTotals returns what has been paid on a claim so far, all CLPs
@@ -247,4 +380,40 @@ func (l *Ledger) CountInbound(ctx context.Context, status string) (int, error) {
 		return 0, fmt.Errorf("ledger: inbound files: %w", err)
 	}
 	return n, nil
+}
+
+// ClaimLines returns a claim's lines within the transaction.
+func (t *Tx) ClaimLines(claimID string) ([]Line, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT line_no, line_id, procedure, charge_cents, units, service_date
+		FROM claim_lines WHERE claim_id = $1 ORDER BY line_no`, claimID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claim %s lines: %w", claimID, err)
+	}
+	defer rows.Close()
+	var out []Line
+	for rows.Next() {
+		var ln Line
+		var charge int64
+		if err := rows.Scan(&ln.No, &ln.LineID, &ln.Procedure, &charge, &ln.Units, &ln.ServiceDate); err != nil {
+			return nil, fmt.Errorf("ledger: claim %s lines: %w", claimID, err)
+		}
+		ln.Charge = money.Cents(charge)
+		out = append(out, ln)
+	}
+	return out, rows.Err()
+}
+
+// PaymentByPayerNumber finds the payment a reversal undoes: the claim's
+// last non-reversal CLP with the payer's claim control number.
+func (t *Tx) PaymentByPayerNumber(claimID, payerClaimNumber string) (int64, bool, error) {
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT id FROM claim_payments WHERE claim_id = $1 AND payer_claim_number = $2 AND status_code <> '22'
+		ORDER BY id DESC LIMIT 1`, claimID, payerClaimNumber).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	}
+	return id, true, nil
 }
