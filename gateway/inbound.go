@@ -127,6 +127,8 @@ func (a *applier) move(claimID string, to ledger.Status, src ledger.Source, paid
 func allowed(from, to ledger.Status) bool {
 	sent := []ledger.Status{ledger.StatusSubmitted, ledger.StatusAcknowledged}
 	switch to {
+	case ledger.StatusQueued: // sent again after a 999 rejected another claim of its set
+		return slices.Contains(sent, from)
 	case ledger.StatusAcknowledged:
 		return from == ledger.StatusSubmitted
 	case ledger.StatusAccepted:
@@ -186,30 +188,73 @@ func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 			}
 			continue
 		}
-		to, reason := ledger.StatusAcknowledged, k.Type+" "+set.Code
-		switch set.Code {
-		case "A", "E":
-		default:
-			to = ledger.StatusRejected
-			var why []string
-			for _, e := range set.Errors {
-				why = append(why, fmt.Sprintf("%s at %d code %s", e.SegmentID, e.Position, e.Code))
+		if set.Code == "A" || set.Code == "E" {
+			for _, fc := range claims {
+				src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: k.Type + " " + set.Code}
+				if err := a.move(fc.ClaimID, ledger.StatusAcknowledged, src, 0); err != nil {
+					return err
+				}
 			}
-			if len(set.ErrorCodes) > 0 {
-				why = append(why, "IK5 "+strings.Join(set.ErrorCodes, ","))
-			}
-			if len(why) > 0 {
-				reason += ": " + strings.Join(why, "; ")
-			}
+			continue
 		}
-		for _, fc := range claims {
-			src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: reason}
-			if err := a.move(fc.ClaimID, to, src, 0); err != nil {
-				return err
-			}
+		if err := a.rejectSet(k, t, set, claims); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// rejectSet applies a rejected transaction set. Each IK3 is traced through
+// the segment ranges the 837 writer recorded to the claim it falls in:
+// those claims are rejected with the errors found in them, and the other
+// claims of the set go back to the queue, to be sent again in a new file
+// with new control numbers. When no IK3 falls in a claim (an error in the
+// set's header, or none given), every claim of the set is rejected.
+func (a *applier) rejectSet(k *ack.Acknowledgment, t *x12.Transaction, set *ack.Transaction, claims []ledger.FileClaim) error {
+	why := map[string][]string{} // claim id → the errors in it
+	for _, e := range set.Errors {
+		for _, fc := range claims {
+			if e.Position >= fc.FirstPos && e.Position <= fc.LastPos {
+				why[fc.ClaimID] = append(why[fc.ClaimID], ik3Text(e))
+			}
+		}
+	}
+	base := k.Type + " " + set.Code
+	if len(set.ErrorCodes) > 0 {
+		base += " (IK5 " + strings.Join(set.ErrorCodes, ",") + ")"
+	}
+	for _, fc := range claims {
+		src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: base}
+		to := ledger.StatusRejected
+		switch errs := why[fc.ClaimID]; {
+		case len(why) == 0:
+			var all []string
+			for _, e := range set.Errors {
+				all = append(all, ik3Text(e))
+			}
+			if len(all) > 0 {
+				src.Reason += ": " + strings.Join(all, "; ")
+			}
+		case len(errs) > 0:
+			src.Reason += ": " + strings.Join(errs, "; ")
+		default:
+			to, src.Reason = ledger.StatusQueued, base+": set rejected for another claim; sent again"
+		}
+		if err := a.move(fc.ClaimID, to, src, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ik3Text describes one IK3 (and its IK4) without the bad data, which may
+// be PHI.
+func ik3Text(e *ack.Error) string {
+	s := fmt.Sprintf("%s at position %d: %s", e.SegmentID, e.Position, ack.SegmentErrorDescription(e.Code))
+	if e.ElementError != nil {
+		s += fmt.Sprintf(", element %d: %s", e.ElementPosition, ack.ElementErrorDescription(e.ElementCode))
+	}
+	return s
 }
 
 // status applies a 277CA or 277: each claim, found by its patient control

@@ -1,0 +1,372 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+// The matching scenarios run the real stages' per-item logic against a
+// real ledger and a real (embedded) NATS: encounters through intake, a
+// file through the batcher, marked delivered, then hand-written payer files
+// through the inbound processor.
+
+type harness struct {
+	t   *testing.T
+	g   *Gateway
+	led *ledger.Ledger
+	ctx context.Context
+	n   int // payer files applied
+}
+
+var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+func newHarness(t *testing.T, l *ledger.Ledger) *harness {
+	t.Helper()
+	srv, err := queue.StartEmbedded(t.TempDir(), queue.WithPort(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	nc, err := queue.Connect([]string{srv.ClientURL()}, queue.ConnectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := queue.Default.Setup(ctx, js, 1); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	p := config.Payer{PayerID: "SIMPAYER", Name: "SIM HEALTH PLAN", Usage: "T",
+		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: "SIMPAYER"},
+		ClaimTypes: []config.ClaimType{config.Professional, config.Institutional},
+		Batch:      config.Batch{MaxClaims: 100},
+		SFTP:       config.SFTP{FileName: "{payer}_{isa13}.837"}}
+	p.Delimiters.Delimiters = x12.DefaultDelimiters
+	cfg.Payers = []config.Payer{p}
+	cfg.Submitter = config.Submitter{Name: "CLAIMSGW", ID: "CLAIMSGW", ContactName: "EDI", Phone: "8005550100"}
+	g, err := New(Options{Config: cfg, Ledger: l, JS: js, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, g: g, led: l, ctx: ctx}
+}
+
+// encounter is a valid professional encounter: lines of the charges given
+// (cents), PCN and line ids from the id.
+func encounterJSON(id string, charges ...int64) []byte {
+	var lines []string
+	var total int64
+	for i, c := range charges {
+		total += c
+		lines = append(lines, fmt.Sprintf(`{"line_id": "%s-%d", "procedure": {"code": "%s"}, "charge": "%d.%02d", "units": "1", "service_date": "2026-11-02", "diagnosis_pointers": [1]}`,
+			id, i+1, []string{"99214", "87804", "85025", "80053"}[i], c/100, c%100))
+	}
+	return []byte(fmt.Sprintf(`{"id": "%s", "claim_type": "professional", "payer_id": "SIMPAYER",
+  "billing_provider": {"organization_name": "RIVERSIDE FAMILY MEDICINE", "npi": "1234567893", "tax_id": "621234567", "taxonomy": "207Q00000X",
+    "address": {"line1": "100 MAIN ST", "city": "NASHVILLE", "state": "TN", "postal_code": "372031234"}},
+  "subscriber": {"member_id": "XJH123456789", "last_name": "DOE", "first_name": "JOHN", "birth_date": "1980-02-01", "gender": "M",
+    "address": {"line1": "12 OAK AVE", "city": "NASHVILLE", "state": "TN", "postal_code": "37205"},
+    "claim_filing_indicator": "CI", "payer_responsibility": "P"},
+  "claim": {"patient_control_number": "%s", "total_charge": "%d.%02d", "place_of_service": "11", "diagnoses": [{"code": "J10.1"}]},
+  "service_lines": [%s]}`, id, id, total/100, total%100, strings.Join(lines, ",")))
+}
+
+// submit takes encounters through intake, batches them into one file and
+// marks it delivered; it returns the file.
+func (h *harness) submit(encounters ...[]byte) *ledger.File {
+	h.t.Helper()
+	for _, e := range encounters {
+		if err := h.g.intake(h.ctx, &queue.Message{Data: e}); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	if err := h.g.batchPayer(h.ctx, &h.g.cfg.Payers[0], true); err != nil {
+		h.t.Fatal(err)
+	}
+	ids, err := h.led.FilesInStatus(h.ctx, "SIMPAYER", ledger.FileBuilt)
+	if err != nil || len(ids) != 1 {
+		h.t.Fatalf("built files %v, %v", ids, err)
+	}
+	if _, err := h.led.MarkDelivered(h.ctx, ids[0]); err != nil {
+		h.t.Fatal(err)
+	}
+	f, err := h.led.FileByID(h.ctx, ids[0])
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return f
+}
+
+// apply archives a payer file and processes it as the inbound stage does.
+func (h *harness) apply(kind, content string) {
+	h.t.Helper()
+	h.n++
+	sum := sha256.Sum256([]byte(content))
+	sha := hex.EncodeToString(sum[:])
+	if _, err := h.led.RecordInbound(h.ctx, ledger.InboundFile{SHA256: sha, PayerID: "SIMPAYER", Name: fmt.Sprintf("%d.%s", h.n, kind), Kind: kind, Content: []byte(content)}); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.g.processInbound(h.ctx, &queue.Message{Data: []byte(sha)}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) status(id string) ledger.Status {
+	h.t.Helper()
+	c, err := h.led.Claim(h.ctx, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return c.Status
+}
+
+func (h *harness) lastChange(id string) ledger.Change {
+	h.t.Helper()
+	hist, err := h.led.History(h.ctx, id)
+	if err != nil || len(hist) == 0 {
+		h.t.Fatalf("history of %s: %v", id, err)
+	}
+	return hist[len(hist)-1]
+}
+
+func (h *harness) exceptions() int {
+	h.t.Helper()
+	n, err := h.led.CountOpenExceptions(h.ctx)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
+
+// interchange wraps transaction set bodies (segments without ST/SE) in an
+// envelope from the payer with the counts right.
+func interchange(functionalID, version, setID string, bodies ...[]string) string {
+	var b strings.Builder
+	b.WriteString("ISA*00*          *00*          *ZZ*SIMPAYER       *ZZ*CLAIMSGW       *261123*1200*^*00501*000000777*0*T*:~\n")
+	fmt.Fprintf(&b, "GS*%s*SIMPAYER*CLAIMSGW*20261123*1200*77*X*%s~\n", functionalID, version)
+	for i, body := range bodies {
+		impl := ""
+		if setID != "835" {
+			impl = "*" + version
+		}
+		fmt.Fprintf(&b, "ST*%s*%04d%s~\n", setID, i+1, impl)
+		for _, s := range body {
+			b.WriteString(s + "~\n")
+		}
+		fmt.Fprintf(&b, "SE*%d*%04d~\n", len(body)+2, i+1)
+	}
+	fmt.Fprintf(&b, "GE*%d*77~\nIEA*1*000000777~\n", len(bodies))
+	return b.String()
+}
+
+// remittance is an 835 body: one payment of the CLP groups given, with
+// PLB segments after them.
+func remittance(trace string, amount string, claims [][]string, plb ...string) []string {
+	body := []string{"BPR*I*" + amount + "*C*ACH*CCP*01*011000015*DA*123456789*1512345678**01*021000021*DA*987654321*20261120",
+		"TRN*1*" + trace + "*1512345678", "DTM*405*20261120", "N1*PR*SIM HEALTH PLAN", "N3*100 PAYER WAY", "N4*COLUMBUS*OH*43215",
+		"PER*BL*PROVIDER SERVICES*TE*8005551234", "N1*PE*RIVERSIDE FAMILY MEDICINE*XX*1234567893", "REF*TJ*621234567", "LX*1"}
+	for _, c := range claims {
+		body = append(body, c...)
+	}
+	return append(body, plb...)
+}
+
+func TestMatchingScenarios(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		f := h.submit(
+			encounterJSON("CLEAN", 18500, 5000),
+			encounterJSON("PARTIAL", 18500, 5000),
+			encounterJSON("DENIED", 10000),
+			encounterJSON("SPLIT", 18500, 5000),
+			encounterJSON("REVERSE", 10000),
+			encounterJSON("CROSS", 10000),
+			encounterJSON("RECOUP", 10000),
+		)
+		if len(f.Claims) != 7 {
+			t.Fatalf("%d claims in the file", len(f.Claims))
+		}
+		set := f.Claims[0]
+		h.apply("999", interchange("FA", "005010X231A1", "999", []string{
+			fmt.Sprintf("AK1*HC*%d*005010X222A1", set.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", set.ST02), "IK5*A", "AK9*A*1*1*1"}))
+		if got := h.status("CLEAN"); got != ledger.StatusAcknowledged {
+			t.Fatalf("after the 999: %s", got)
+		}
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFT1", "500.15", [][]string{
+			// clean payment: both lines paid, CO-45 and PR-3
+			{"CLP*CLEAN*1*235*168*20*12*PAY1*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*185*128**1", "DTM*472*20261102", "CAS*CO*45*37", "CAS*PR*3*20", "REF*6R*CLEAN-1",
+				"SVC*HC:87804*50*40**1", "DTM*472*20261102", "CAS*CO*45*10", "REF*6R*CLEAN-2"},
+			// partial payment: the second line denied
+			{"CLP*PARTIAL*1*235*128*20*12*PAY2*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*185*128**1", "DTM*472*20261102", "CAS*CO*45*37", "CAS*PR*3*20", "REF*6R*PARTIAL-1",
+				"SVC*HC:87804*50*0**1", "DTM*472*20261102", "CAS*CO*97*50", "REF*6R*PARTIAL-2", "LQ*HE*M15"},
+			// denial with its CARC and RARC
+			{"CLP*DENIED*4*100*0*0*12*PAY3*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*100*0**1", "DTM*472*20261102", "CAS*CO*50*100", "REF*6R*DENIED-1", "LQ*HE*N130"},
+			// split claim: the lines in two CLPs, matched by procedure and date (no REF*6R)
+			{"CLP*SPLIT*1*185*148*0*12*PAY4*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*185*148**1", "DTM*472*20261102", "CAS*CO*45*37"},
+			{"CLP*SPLIT*1*50*40*0*12*PAY4*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:87804*50*40**1", "DTM*472*20261102", "CAS*CO*45*10"},
+			// paid, to be reversed in the next 835
+			{"CLP*REVERSE*1*100*80*0*12*PAY5*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*100*80**1", "DTM*472*20261102", "CAS*CO*45*20", "REF*6R*REVERSE-1"},
+			// crossover: paid as primary and forwarded
+			{"CLP*CROSS*19*100*80*0*12*PAY6*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "NM1*TT*2*SECOND PLAN*****PI*SEC1",
+				"SVC*HC:99214*100*80**1", "DTM*472*20261102", "CAS*CO*45*20", "REF*6R*CROSS-1"},
+			// a claim the gateway never sent
+			{"CLP*NOSUCHPCN*1*100*80*0*12*PAY7*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*100*80**1", "CAS*CO*45*20"},
+			// interest on the payment (a negative PLB adds to it)
+		}, "PLB*1234567893*20261231*L6*-1.15")))
+		want := map[string]ledger.Status{"CLEAN": ledger.StatusPaid, "PARTIAL": ledger.StatusPartiallyPaid, "DENIED": ledger.StatusDenied,
+			"SPLIT": ledger.StatusPaid, "REVERSE": ledger.StatusPaid, "CROSS": ledger.StatusForwarded, "RECOUP": ledger.StatusAcknowledged}
+		for id, st := range want {
+			if got := h.status(id); got != st {
+				t.Errorf("%s: %s, want %s", id, got, st)
+			}
+		}
+		if n := h.exceptions(); n != 1 {
+			t.Errorf("%d open exceptions after the unmatched CLP, want 1", n)
+		}
+		split, err := l.Payments(h.ctx, "SPLIT")
+		if err != nil || len(split) != 2 || split[0].Paid+split[1].Paid != 18800 {
+			t.Fatalf("split payments %+v, %v", split, err)
+		}
+		denied, _ := l.Payments(h.ctx, "DENIED")
+		if len(denied) != 1 || len(denied[0].Adjustments) != 1 || denied[0].Adjustments[0].Reason != "50" || denied[0].Adjustments[0].LineNo != 1 {
+			t.Fatalf("denial adjustments %+v", denied)
+		}
+
+		// The same 835 again changes nothing; the same trace in another file is not posted twice.
+		before := h.exceptions()
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFT1", "500.15", nil))+" ")
+		if n := h.exceptions(); n != before+1 {
+			t.Errorf("a second posting of trace EFT1: %d exceptions, want %d", n, before+1)
+		}
+		if p, _ := l.Payments(h.ctx, "CLEAN"); len(p) != 1 {
+			t.Errorf("CLEAN has %d payments after the duplicate", len(p))
+		}
+
+		// Reversal and correction, with a recoupment (WO) naming another claim.
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFT2", "15", [][]string{
+			{"CLP*REVERSE*22*-100*-80*0*12*PAY5*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*-100*-80**1", "DTM*472*20261102", "CAS*CO*45*-20", "REF*6R*REVERSE-1"},
+			{"CLP*REVERSE*1*100*90*0*12*PAY5*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*100*90**1", "DTM*472*20261102", "CAS*CO*45*10", "REF*6R*REVERSE-1"},
+			{"CLP*RECOUP*1*100*80*0*12*PAY8*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*100*80**1", "DTM*472*20261102", "CAS*CO*45*20", "REF*6R*RECOUP-1"},
+		}, "PLB*1234567893*20261231*WO:CLEAN*75")))
+		if got := h.status("REVERSE"); got != ledger.StatusPaid {
+			t.Errorf("REVERSE after the correction: %s", got)
+		}
+		hist, _ := l.History(h.ctx, "REVERSE")
+		var path []string
+		for _, ch := range hist {
+			path = append(path, string(ch.To))
+		}
+		if !strings.HasSuffix(strings.Join(path, " "), "paid reversed paid") {
+			t.Errorf("REVERSE history %v", path)
+		}
+		rp, _ := l.Payments(h.ctx, "REVERSE")
+		var net int64
+		for _, p := range rp {
+			net += int64(p.Paid)
+		}
+		if len(rp) != 3 || net != 9000 {
+			t.Errorf("REVERSE payments %d, net %d; want 3 and 9000", len(rp), net)
+		}
+	})
+}
+
+// A 999 that rejects a set traces each IK3 to the claim whose segments it
+// points at: that claim is rejected with the reason, the others of the set
+// go back to the queue and are sent again with new control numbers.
+func TestRejectedSetTracedAndResent(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		f := h.submit(encounterJSON("A1", 10000), encounterJSON("B2", 10000), encounterJSON("C3", 10000))
+		var bad ledger.FileClaim
+		for _, fc := range f.Claims {
+			if fc.ClaimID == "B2" {
+				bad = fc
+			}
+		}
+		h.apply("999", interchange("FA", "005010X231A1", "999", []string{
+			fmt.Sprintf("AK1*HC*%d*005010X222A1", bad.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", bad.ST02),
+			fmt.Sprintf("IK3*NM1*%d*2010BA*8", bad.FirstPos+1), "IK4*9*67*7", "IK5*R*5", "AK9*R*1*1*0"}))
+		if got := h.status("B2"); got != ledger.StatusRejected {
+			t.Fatalf("the traced claim: %s", got)
+		}
+		if r := h.lastChange("B2").Reason; !strings.Contains(r, "NM1 at position") || !strings.Contains(r, "999 R") {
+			t.Errorf("rejection reason %q", r)
+		}
+		for _, id := range []string{"A1", "C3"} {
+			if got := h.status(id); got != ledger.StatusQueued {
+				t.Errorf("%s: %s, want queued to be sent again", id, got)
+			}
+		}
+		again := h.submit()
+		if len(again.Claims) != 2 || again.ISA13 == f.ISA13 || again.Claims[0].ST02 == bad.ST02 {
+			t.Fatalf("resent file: ISA13 %d (first %d), %d claims", again.ISA13, f.ISA13, len(again.Claims))
+		}
+		if got := h.status("A1"); got != ledger.StatusSubmitted {
+			t.Errorf("A1 after the resend: %s", got)
+		}
+	})
+}
+
+func TestTA1AndRejectedStatus(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		f := h.submit(encounterJSON("T1", 10000), encounterJSON("T2", 10000))
+		h.apply("277CA", interchange("HN", "005010X214", "277", []string{
+			"BHT*0085*08*X1*20261123*1200*TH", "HL*1**20*1", "NM1*PR*2*SIM HEALTH PLAN*****PI*SIMPAYER", "TRN*1*X1",
+			"DTP*050*D8*20261123", "DTP*009*D8*20261123",
+			"HL*2*1*21*1", "NM1*41*2*CLAIMSGW*****46*CLAIMSGW", "TRN*2*1",
+			"STC*A1:19:PR*20261123*WQ*200", "QTY*90*1", "QTY*AA*1", "AMT*YU*100", "AMT*YY*100",
+			"HL*3*2*19*1", "NM1*85*2*RIVERSIDE FAMILY MEDICINE*****XX*1234567893", "TRN*1*P1", "QTY*QA*1", "QTY*QC*1", "AMT*YU*100", "AMT*YY*100",
+			"HL*4*3*PT", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "TRN*2*T1", "STC*A2:20:PR*20261123*WQ*100", "REF*1K*PAYT1", "DTP*472*D8*20261102",
+			"HL*5*3*PT", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "TRN*2*T2", "STC*A7:164:IL*20261123*U*100", "DTP*472*D8*20261102",
+		}))
+		if got := h.status("T1"); got != ledger.StatusAccepted {
+			t.Errorf("T1 after 277CA A2: %s", got)
+		}
+		if c, _ := l.Claim(h.ctx, "T1"); c.PayerClaimNumber != "PAYT1" {
+			t.Errorf("payer claim number %q", c.PayerClaimNumber)
+		}
+		if got, r := h.status("T2"), h.lastChange("T2").Reason; got != ledger.StatusRejected || r != "A7:164:IL" {
+			t.Errorf("T2 after 277CA A7: %s (%q)", got, r)
+		}
+		// A TA1 R for the interchange rejects what is left of it.
+		var ta1 bytes.Buffer
+		fmt.Fprintf(&ta1, "ISA*00*          *00*          *ZZ*SIMPAYER       *ZZ*CLAIMSGW       *261123*1200*^*00501*000000778*0*T*:~\nTA1*%09d*261123*1200*R*025~\nIEA*0*000000778~\n", f.ISA13)
+		h.apply("TA1", ta1.String())
+		if got := h.status("T1"); got != ledger.StatusRejected {
+			t.Errorf("T1 after TA1 R: %s", got)
+		}
+		if r := h.lastChange("T1"); r.Kind != "TA1" || r.Reason != "TA1 R note 025" {
+			t.Errorf("TA1 change %+v", r)
+		}
+	})
+}
