@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -24,7 +25,7 @@ func inX12Set(r rune) bool {
 // claim_type, payer_id and the diagnosis and procedure types), writes ICD-10-CM codes without their dot, and
 // fills the contract's defaults (frequency 1, qualifier HC, unit type UN).
 func Normalize(e *Encounter) {
-	eachText(reflect.ValueOf(e), "", 0, func(_ string, s *string, _ int) {
+	eachText(reflect.ValueOf(e), nil, 0, func(_ *textPath, s *string, _ int) {
 		*s = strings.ToUpper(strings.TrimSpace(*s))
 	})
 	if cl := e.Claim; cl != nil {
@@ -59,19 +60,19 @@ func (c *checker) text() {
 	if d.Repetition != 0 {
 		names[d.Repetition] = "repetition separator"
 	}
-	eachText(reflect.ValueOf(c.e), "", 0, func(path string, s *string, max int) {
+	eachText(reflect.ValueOf(c.e), nil, 0, func(p *textPath, s *string, max int) {
 		if n := utf8.RuneCountInString(*s); max > 0 && n > max {
-			c.add(path, CodeTooLong, "%d characters: the X12 element holds at most %d", n, max)
+			c.add(p.String(), CodeTooLong, "%d characters: the X12 element holds at most %d", n, max)
 		}
 		pos := 0
 		for _, r := range *s {
 			pos++
 			if name, ok := names[byte(r)]; ok && r < utf8.RuneSelf {
-				c.add(path, CodeDelimiterInData, "character %d is the trading partner's %s %q", pos, name, r)
+				c.add(p.String(), CodeDelimiterInData, "character %d is the trading partner's %s %q", pos, name, r)
 				return
 			}
 			if !inX12Set(r) {
-				c.add(path, CodeInvalidCharacter, "character %d (U+%04X) is outside the X12 extended character set", pos, r)
+				c.add(p.String(), CodeInvalidCharacter, "character %d (U+%04X) is outside the X12 extended character set", pos, r)
 				return
 			}
 		}
@@ -80,8 +81,9 @@ func (c *checker) text() {
 
 // eachText calls fn with every string of v that goes to the payer, its path
 // and its X12 maximum length from the max tag (0 when none). Fields tagged
-// scrub:"-" are skipped.
-func eachText(v reflect.Value, path string, max int, fn func(path string, s *string, max int)) {
+// scrub:"-" are skipped. The path is built only when fn asks for it: most
+// strings are fine and need none.
+func eachText(v reflect.Value, path *textPath, max int, fn func(path *textPath, s *string, max int)) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
@@ -91,21 +93,63 @@ func eachText(v reflect.Value, path string, max int, fn func(path string, s *str
 		fn(path, v.Addr().Interface().(*string), max)
 	case reflect.Slice:
 		for i := range v.Len() {
-			eachText(v.Index(i), fmt.Sprintf("%s[%d]", path, i), max, fn)
+			eachText(v.Index(i), &textPath{parent: path, index: i}, max, fn)
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			switch {
-			case f.Tag.Get("scrub") == "-":
-			case f.Anonymous:
-				eachText(v.Field(i), path, 0, fn)
-			default:
-				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-				n, _ := strconv.Atoi(f.Tag.Get("max"))
-				eachText(v.Field(i), join(path, name), n, fn)
+		for _, f := range textFieldsOf(v.Type()) {
+			if f.anonymous {
+				eachText(v.Field(f.index), path, 0, fn)
+			} else {
+				eachText(v.Field(f.index), &textPath{parent: path, name: f.name, index: -1}, f.max, fn)
 			}
 		}
 	}
+}
+
+// textPath is a path like service_lines[1].procedure.code, kept as links
+// until String is called.
+type textPath struct {
+	parent *textPath
+	name   string // a field; "" for an index
+	index  int    // a slice index; -1 for a field
+}
+
+func (p *textPath) String() string {
+	if p == nil {
+		return ""
+	}
+	parent := p.parent.String()
+	if p.index >= 0 {
+		return fmt.Sprintf("%s[%d]", parent, p.index)
+	}
+	return join(parent, p.name)
+}
+
+// textField is what eachText needs of a struct field, read from its tags
+// once per type.
+type textField struct {
+	index     int
+	name      string
+	max       int
+	anonymous bool
+}
+
+var textFields sync.Map // reflect.Type → []textField
+
+func textFieldsOf(t reflect.Type) []textField {
+	if fs, ok := textFields.Load(t); ok {
+		return fs.([]textField)
+	}
+	var fs []textField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Tag.Get("scrub") == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		n, _ := strconv.Atoi(f.Tag.Get("max"))
+		fs = append(fs, textField{index: i, name: name, max: n, anonymous: f.Anonymous})
+	}
+	textFields.Store(t, fs)
+	return fs
 }
