@@ -2,8 +2,15 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/queue"
 )
 
 // The whole loop in process: encounters in over NATS, 837s to the payer's
@@ -48,5 +55,35 @@ func TestEndToEnd(t *testing.T) {
 	dead, err := d.Daemon.Ledger.DeadLetters(ctx, 0, 10)
 	if err != nil || len(dead) != 0 {
 		t.Errorf("dead letters: %+v, %v", dead, err)
+	}
+
+	// Billing systems follow their claims on NATS: every change is an event
+	// on its status's subject.
+	cons, err := d.Daemon.JS.OrderedConsumer(ctx, d.Daemon.Names.Stream(queue.StreamEvents), jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := map[string]int{}
+	claims := map[string]bool{}
+	for {
+		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			break
+		}
+		var e gateway.Event
+		if err := json.Unmarshal(msg.Data(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(msg.Subject(), "."+e.Status) || e.ClaimID == "" || e.PCN == "" || e.Source == "" {
+			t.Fatalf("event on %s: %+v", msg.Subject(), e)
+		}
+		events[e.Status]++
+		claims[e.ClaimID] = true
+	}
+	if events["queued"] != n || events["submitted"] != n || events["acknowledged"] != n || len(claims) != n {
+		t.Errorf("events %v for %d claims", events, len(claims))
+	}
+	if events["paid"] < s.Paid || events["denied"] < s.Denied || events["rejected"] != s.Rejected {
+		t.Errorf("events %v do not cover the outcomes %+v", events, s)
 	}
 }
