@@ -176,18 +176,18 @@ type Event struct {
 // committed. A failure is logged, not returned: the ledger has the truth,
 // and the API serves it.
 func (g *Gateway) publishEvents(ctx context.Context, events []Event) {
+	msgs := make([]queue.Outgoing, 0, len(events))
 	for _, e := range events {
 		subject, err := g.names.ClaimEvent(e.Status)
-		if err == nil {
-			var data []byte
-			data, err = json.Marshal(e)
-			if err == nil {
-				_, err = queue.Publish(ctx, g.js, subject, fmt.Sprintf("event:%s:%s:%d", e.ClaimID, e.Status, e.At.UnixMilli()), data, nil)
-			}
-		}
 		if err != nil {
 			g.log.Warn().Err(err).Str("claim_id", e.ClaimID).Str("status", e.Status).Msg("claim event not published")
+			continue
 		}
+		data, _ := json.Marshal(e) // an Event always marshals
+		msgs = append(msgs, queue.Outgoing{Subject: subject, MsgID: fmt.Sprintf("event:%s:%s:%d:%d", e.ClaimID, e.Status, e.At.UnixNano(), len(msgs)), Data: data})
+	}
+	if err := queue.PublishAll(ctx, g.js, msgs); err != nil {
+		g.log.Warn().Err(err).Int("events", len(msgs)).Msg("claim events not published")
 	}
 }
 

@@ -25,7 +25,7 @@ import (
 // through the inbound processor.
 
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	g   *Gateway
 	led *ledger.Ledger
 	ctx context.Context
@@ -34,7 +34,7 @@ type harness struct {
 
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-func newHarness(t *testing.T, l *ledger.Ledger) *harness {
+func newHarness(t testing.TB, l *ledger.Ledger) *harness {
 	t.Helper()
 	srv, err := queue.StartEmbedded(t.TempDir(), queue.WithPort(0))
 	if err != nil {
@@ -58,7 +58,7 @@ func newHarness(t *testing.T, l *ledger.Ledger) *harness {
 	p := config.Payer{PayerID: "SIMPAYER", Name: "SIM HEALTH PLAN", Usage: "T",
 		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: "SIMPAYER"},
 		ClaimTypes: []config.ClaimType{config.Professional, config.Institutional},
-		Batch:      config.Batch{MaxClaims: 100},
+		Batch:      config.Batch{MaxClaims: 5000},
 		SFTP:       config.SFTP{FileName: "{payer}_{isa13}.837"}}
 	p.Delimiters.Delimiters = x12.DefaultDelimiters
 	cfg.Payers = []config.Payer{p}

@@ -43,3 +43,37 @@ func FileMsgID(content []byte) string {
 	sum := sha256.Sum256(content)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
+
+// Outgoing is one message for PublishAll.
+type Outgoing struct {
+	Subject string
+	MsgID   string
+	Data    []byte
+}
+
+// PublishAll publishes messages without waiting for each acknowledgment in
+// turn, then waits for all of them: many small messages (claim events) cost
+// one round trip's wait, not one each. It returns the first error.
+func PublishAll(ctx context.Context, js jetstream.JetStream, msgs []Outgoing) error {
+	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
+	for _, m := range msgs {
+		if m.MsgID == "" {
+			return errors.New("queue: publish without a message id")
+		}
+		f, err := js.PublishMsgAsync(&nats.Msg{Subject: m.Subject, Data: m.Data, Header: nats.Header{}}, jetstream.WithMsgID(m.MsgID))
+		if err != nil {
+			return fmt.Errorf("queue: publish to %s: %w", m.Subject, err)
+		}
+		futures = append(futures, f)
+	}
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("queue: publish to %s: %w", f.Msg().Subject, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}

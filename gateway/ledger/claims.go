@@ -124,7 +124,7 @@ func (l *Ledger) Transition(ctx context.Context, claimID string, to Status, src 
 	return from, err
 }
 
-func (l *Ledger) transition(ctx context.Context, tx *sql.Tx, claimID string, to Status, src Source) (Status, error) {
+func (l *Ledger) transition(ctx context.Context, tx runner, claimID string, to Status, src Source) (Status, error) {
 	var from Status
 	if err := tx.QueryRowContext(ctx, `SELECT status FROM claims WHERE id = $1`, claimID).Scan(&from); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

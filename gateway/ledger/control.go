@@ -31,7 +31,7 @@ func (l *Ledger) AllocateControl(ctx context.Context, partner, kind string, n in
 	return first, err
 }
 
-func allocate(ctx context.Context, tx *sql.Tx, partner, kind string, n int) (int64, error) {
+func allocate(ctx context.Context, tx runner, partner, kind string, n int) (int64, error) {
 	if n < 1 {
 		return 0, fmt.Errorf("ledger: allocate %d control numbers", n)
 	}

@@ -14,7 +14,7 @@ import (
 type Tx struct {
 	l   *Ledger
 	ctx context.Context
-	tx  *sql.Tx
+	tx  runner
 }
 
 // ErrProcessed is returned by ApplyInbound for a file already processed.
@@ -37,7 +37,7 @@ func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx 
 			}
 			return ErrProcessed
 		}
-		return apply(&Tx{l: l, ctx: ctx, tx: tx})
+		return apply(&Tx{l: l, ctx: ctx, tx: newStmtCache(tx)})
 	})
 }
 
