@@ -304,6 +304,12 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 			}
 		}
 		reason := strings.Trim(st.Category+":"+st.Code+":"+st.Entity, ":")
+		for _, l := range c.ServiceLines { // line statuses, by their REF*FJ line item control number
+			if l.LineItemControlNumber != "" && len(l.Statuses) > 0 {
+				ls := l.Statuses[0]
+				reason += "; line " + l.LineItemControlNumber + " " + strings.Trim(ls.Category+":"+ls.Code+":"+ls.Entity, ":")
+			}
+		}
 		if warning != "" {
 			reason += "; " + warning
 		}

@@ -348,6 +348,7 @@ func TestTA1AndRejectedStatus(t *testing.T) {
 			"HL*3*2*19*1", "NM1*85*2*RIVERSIDE FAMILY MEDICINE*****XX*1234567893", "TRN*1*P1", "QTY*QA*1", "QTY*QC*1", "AMT*YU*100", "AMT*YY*100",
 			"HL*4*3*PT", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "TRN*2*T1", "STC*A2:20:PR*20261123*WQ*100", "REF*1K*PAYT1", "DTP*472*D8*20261102",
 			"HL*5*3*PT", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "TRN*2*T2", "STC*A7:164:IL*20261123*U*100", "DTP*472*D8*20261102",
+			"SVC*HC:99214*100", "STC*A3:21*20261123", "REF*FJ*T2-1", "DTP*472*D8*20261102",
 		}))
 		if got := h.status("T1"); got != ledger.StatusAccepted {
 			t.Errorf("T1 after 277CA A2: %s", got)
@@ -355,7 +356,7 @@ func TestTA1AndRejectedStatus(t *testing.T) {
 		if c, _ := l.Claim(h.ctx, "T1"); c.PayerClaimNumber != "PAYT1" {
 			t.Errorf("payer claim number %q", c.PayerClaimNumber)
 		}
-		if got, r := h.status("T2"), h.lastChange("T2").Reason; got != ledger.StatusRejected || r != "A7:164:IL" {
+		if got, r := h.status("T2"), h.lastChange("T2").Reason; got != ledger.StatusRejected || r != "A7:164:IL; line T2-1 A3:21" {
 			t.Errorf("T2 after 277CA A7: %s (%q)", got, r)
 		}
 		// A TA1 R for the interchange rejects what is left of it.

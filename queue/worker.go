@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -74,7 +75,9 @@ type Worker struct {
 	// dead-lettered. 5 if zero.
 	MaxDeliver int
 	// Backoff is the delay before redelivery after the n-th failed delivery
-	// (the last entry repeats). 1s, 5s, 30s, 2m if empty.
+	// (the last entry repeats), each varied by up to a fifth either way so
+	// that messages that failed together do not all come back together.
+	// 1s, 5s, 30s, 2m if empty.
 	Backoff []time.Duration
 
 	Log zerolog.Logger // the zero value logs nothing
@@ -224,7 +227,7 @@ func (w *Worker) process(ctx context.Context, msg jetstream.Msg, log zerolog.Log
 
 func (w *Worker) nak(msg jetstream.Msg, deliveries uint64, log zerolog.Logger) {
 	i := min(int(max(deliveries, 1))-1, len(w.Backoff)-1)
-	if err := msg.NakWithDelay(w.Backoff[i]); err != nil {
+	if err := msg.NakWithDelay(jitter(w.Backoff[i])); err != nil {
 		log.Warn().Err(err).Msg("nak failed; the message will be redelivered after AckWait")
 	}
 }
@@ -261,4 +264,12 @@ func (w *Worker) parkExceeded(ctx context.Context, stream jetstream.Stream, advi
 	if err != nil {
 		log.Error().Err(err).Msg("could not park a message past MaxDeliver; it stays in the stream")
 	}
+}
+
+// jitter varies d by up to a fifth either way.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return d
+	}
+	return d - d/5 + rand.N(2*d/5+1)
 }

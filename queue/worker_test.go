@@ -274,3 +274,20 @@ func TestWorkerStopFinishesInFlight(t *testing.T) {
 		t.Errorf("%d messages left after a graceful stop, want 0", n)
 	}
 }
+
+func TestJitter(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 200 {
+		d := jitter(10 * time.Second)
+		if d < 8*time.Second || d > 12*time.Second {
+			t.Fatalf("jitter(10s) = %v, outside 8s to 12s", d)
+		}
+		seen[d] = true
+	}
+	if len(seen) < 100 {
+		t.Errorf("only %d distinct delays in 200", len(seen))
+	}
+	if jitter(0) != 0 {
+		t.Error("jitter(0) is not 0")
+	}
+}
