@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/remit"
 	"github.com/claimsgw/claimsgw/x12/sets"
 )
 
@@ -140,11 +141,26 @@ func oneFile(fs *flag.FlagSet, files []string, err error) (string, bool) {
 }
 
 func x12JSON(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("json", stderr, "claimsgw x12 json FILE")
+	fs := newFlags("json", stderr, "claimsgw x12 json [--carc FILE] [--rarc FILE] FILE")
+	carcFile := fs.String("carc", "", "CARC descriptions (code, description: CSV or TSV) to add for the adjustment reasons in the file")
+	rarcFile := fs.String("rarc", "", "RARC descriptions (same format) to add for the remark codes in the file")
 	files, err := parse(fs, args)
 	name, ok := oneFile(fs, files, err)
 	if !ok {
 		return exitUnreadable
+	}
+	var carc, rarc remit.ReasonCodes
+	for _, f := range []struct {
+		path string
+		into *remit.ReasonCodes
+	}{{*carcFile, &carc}, {*rarcFile, &rarc}} {
+		if f.path == "" {
+			continue
+		}
+		if *f.into, err = remit.LoadReasonCodes(f.path); err != nil {
+			fmt.Fprintf(stderr, "claimsgw x12 json: %v\n", err)
+			return exitUnreadable
+		}
 	}
 	doc, code := readFile(name, stdin, stderr)
 	if doc == nil {
@@ -155,11 +171,62 @@ func x12JSON(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
+	if err := enc.Encode(withDescriptions(doc, carc, rarc)); err != nil {
 		fmt.Fprintf(stderr, "claimsgw x12 json: %v\n", err)
 		return exitUnreadable
 	}
 	return code
+}
+
+// described is the JSON document with the descriptions of the reason and
+// remark codes it holds, from the operator's files.
+type described struct {
+	*x12.File
+	CARC map[string]string `json:"carc,omitempty"`
+	RARC map[string]string `json:"rarc,omitempty"`
+}
+
+func withDescriptions(doc *x12.File, carc, rarc remit.ReasonCodes) described {
+	d := described{File: doc}
+	add := func(m *map[string]string, codes remit.ReasonCodes, code string) {
+		if desc := codes.Describe(code); desc != "" {
+			if *m == nil {
+				*m = map[string]string{}
+			}
+			(*m)[code] = desc
+		}
+	}
+	for _, ic := range doc.Interchanges {
+		for _, g := range ic.Groups {
+			for _, t := range g.Transactions {
+				r, ok := t.Remittance.(*remit.Remittance)
+				if !ok {
+					continue
+				}
+				for _, c := range r.Claims {
+					for _, a := range c.Adjustments {
+						add(&d.CARC, carc, a.Reason)
+					}
+					for _, l := range c.ServiceLines {
+						for _, a := range l.Adjustments {
+							add(&d.CARC, carc, a.Reason)
+						}
+						for _, code := range l.Remarks {
+							add(&d.RARC, rarc, code)
+						}
+					}
+					for _, adj := range []*remit.Adjudication{c.Inpatient, c.Outpatient} {
+						if adj != nil {
+							for _, code := range adj.Remarks {
+								add(&d.RARC, rarc, code)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return d
 }
 
 func x12Inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
