@@ -59,7 +59,9 @@ func TestX12JSONDescriptions(t *testing.T) {
 				Transactions []struct {
 					Remittance struct {
 						Payment struct{ Amount string }
-						Claims  []struct{ PatientControlNumber string `json:"patient_control_number"` }
+						Claims  []struct {
+							PatientControlNumber string `json:"patient_control_number"`
+						}
 					}
 				}
 			}
