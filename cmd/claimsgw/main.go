@@ -38,6 +38,13 @@ Usage:
                                      scrub encounters (a JSON object or JSON lines); exit 0 valid, 1 problems, 2 unreadable
   claimsgw claim build [flags] ENCOUNTER.json...
                                      write one interchange of 837P/837I claims to stdout; refuses invalid encounters
+
+  claimsgw recon payments|payment TRACE|claim ID|aging|denials|rejections|unmatched|daily
+        [--config FILE | --data DIR] [--payer P] [--from D] [--to D] [--format table|csv|json]
+                                     reconciliation reports from the ledger (docs/reconciliation.md)
+  claimsgw exceptions list [--status open|resolved|all] [--config FILE | --data DIR] [--format F]
+  claimsgw exceptions match ID --claim CLAIM --actor NAME [--config FILE | --data DIR]
+                                     the items no claim matched, and matching one by hand
 FILE may be - for standard input.
 `
 
@@ -64,6 +71,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return submit(args[1:], stdin, stdout, stderr)
 	case "payer-sim":
 		return payerSim(args[1:], stdin, stdout, stderr)
+	case "recon":
+		return runRecon(args[1:], stdin, stdout, stderr)
+	case "exceptions":
+		return runExceptions(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

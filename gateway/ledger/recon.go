@@ -1,0 +1,665 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// Reconciliation: what finance reads from the ledger. Every sum is done by
+// the database on integer cents; docs/reconciliation.md explains each
+// report, its columns and its formulas.
+
+// OpenStatuses are the statuses of an open claim: sent to the payer (a
+// file with it was delivered) and not settled yet. Claims never sent
+// (queued, batched, delivery_failed) are not open: nothing is owed on them
+// until they reach the payer.
+var OpenStatuses = []Status{StatusSubmitted, StatusAcknowledged, StatusAccepted, StatusPending, StatusReversed}
+
+// Reconciliation errors.
+var (
+	ErrResolved     = errors.New("ledger: exception already resolved")
+	ErrUnknownClaim = errors.New("ledger: unknown claim")
+	ErrOtherPayer   = errors.New("ledger: the claim belongs to another payer than the exception's file")
+	ErrAmbiguous    = errors.New("ledger: several payments have this trace number")
+)
+
+// PaymentBalance is one payment (an 835 transaction set) checked against
+// what it pays: BPR02 = Σ CLP04 − Σ PLB.
+type PaymentBalance struct {
+	RemittanceID  int64
+	PayerID       string
+	TraceNumber   string // TRN02
+	OriginatorID  string // TRN03
+	PaymentDate   string // BPR16, YYYY-MM-DD
+	CreditDebit   string // BPR03
+	Method        string // BPR04
+	InboundSHA256 string
+	ST02          string
+	Amount        money.Cents // BPR02, negative for a debit (BPR03 D)
+	ClaimsPaid    money.Cents // Σ CLP04 of every CLP in the 835, matched or not
+	PLB           money.Cents // Σ PLB amounts (positive reduces the payment)
+	Expected      money.Cents // ClaimsPaid − PLB
+	Difference    money.Cents // Amount − Expected; 0 when balanced
+	Balanced      bool
+	MatchedPaid   money.Cents // Σ CLP04 of the CLPs applied to claims
+	UnmatchedPaid money.Cents // ClaimsPaid − MatchedPaid: CLPs parked as exceptions
+	ClaimCount    int         // CLPs applied to claims
+
+	// Filled by PaymentBalance, and by Payments for each payment.
+	Claims              []PaymentClaim
+	ProviderAdjustments []ProviderAdjustment
+	Exceptions          []ExceptionInfo // this 835's items that were not matched
+}
+
+// PaymentClaim is one CLP of a payment, applied to a claim.
+type PaymentClaim struct {
+	PaymentID        int64
+	ClaimID          string
+	PCN              string
+	Position         int
+	StatusCode       string // CLP02
+	Charge           money.Cents
+	Paid             money.Cents
+	PatientResp      money.Cents // CLP05
+	PayerClaimNumber string
+}
+
+// PaymentFilter selects payments. Zero fields select all; dates are
+// YYYY-MM-DD payment dates (BPR16), both inclusive.
+type PaymentFilter struct {
+	PayerID string
+	From    string
+	To      string
+	After   int64 // the last remittance id of the previous page
+	Limit   int   // 0 means 100, at most 1000
+}
+
+const paymentColumns = `r.id, r.payer_id, r.trace_number, r.originator_id, r.payment_date, r.credit_debit, r.method,
+	r.inbound_sha256, r.st02, r.amount_cents, r.claims_paid_cents,
+	COALESCE((SELECT SUM(pa.amount_cents) FROM provider_adjustments pa WHERE pa.remittance_id = r.id), 0),
+	COALESCE((SELECT SUM(p.paid_cents) FROM claim_payments p WHERE p.remittance_id = r.id), 0),
+	(SELECT count(*) FROM claim_payments p WHERE p.remittance_id = r.id)`
+
+func scanPayment(row interface{ Scan(...any) error }) (*PaymentBalance, error) {
+	var b PaymentBalance
+	var amount, claimsPaid, plb, matched int64
+	if err := row.Scan(&b.RemittanceID, &b.PayerID, &b.TraceNumber, &b.OriginatorID, &b.PaymentDate, &b.CreditDebit, &b.Method,
+		&b.InboundSHA256, &b.ST02, &amount, &claimsPaid, &plb, &matched, &b.ClaimCount); err != nil {
+		return nil, err
+	}
+	b.Amount, b.ClaimsPaid, b.PLB, b.MatchedPaid = money.Cents(amount), money.Cents(claimsPaid), money.Cents(plb), money.Cents(matched)
+	if b.CreditDebit == "D" {
+		b.Amount = -b.Amount
+	}
+	b.Expected = b.ClaimsPaid - b.PLB
+	b.Difference = b.Amount - b.Expected
+	b.Balanced = b.Difference == 0
+	b.UnmatchedPaid = b.ClaimsPaid - b.MatchedPaid
+	return &b, nil
+}
+
+// ListPayments lists payments (835 transaction sets) in remittance id order, one page at a time, each
+// with its balance and its claims.
+func (l *Ledger) ListPayments(ctx context.Context, f PaymentFilter) ([]PaymentBalance, error) {
+	f.Limit = pageSize(f.Limit)
+	rows, err := l.db.QueryContext(ctx, `SELECT `+paymentColumns+` FROM remittances r
+		WHERE ($1 = '' OR r.payer_id = $1) AND ($2 = '' OR r.payment_date >= $2) AND ($3 = '' OR r.payment_date <= $3) AND r.id > $4
+		ORDER BY r.id LIMIT $5`, f.PayerID, f.From, f.To, f.After, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: payments: %w", err)
+	}
+	var out []PaymentBalance
+	for rows.Next() {
+		b, err := scanPayment(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("ledger: payments: %w", err)
+		}
+		out = append(out, *b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: payments: %w", err)
+	}
+	for i := range out {
+		if out[i].Claims, err = l.paymentClaims(ctx, out[i].RemittanceID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// PaymentBalance returns one payment by its trace number (TRN02), with
+// its claims, provider adjustments and unmatched items. payerID narrows
+// the search when several payers used the trace number; "" means any.
+// ErrAmbiguous says the trace number names several payments.
+func (l *Ledger) PaymentBalance(ctx context.Context, payerID, trace string) (*PaymentBalance, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT `+paymentColumns+` FROM remittances r
+		WHERE r.trace_number = $1 AND ($2 = '' OR r.payer_id = $2) ORDER BY r.id LIMIT 2`, trace, payerID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: payment %s: %w", trace, err)
+	}
+	var found []*PaymentBalance
+	for rows.Next() {
+		b, err := scanPayment(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("ledger: payment %s: %w", trace, err)
+		}
+		found = append(found, b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: payment %s: %w", trace, err)
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("ledger: payment %s: %w", trace, ErrNotFound)
+	case 2:
+		return nil, fmt.Errorf("ledger: payment %s: %w", trace, ErrAmbiguous)
+	}
+	b := found[0]
+	if b.Claims, err = l.paymentClaims(ctx, b.RemittanceID); err != nil {
+		return nil, err
+	}
+	if b.ProviderAdjustments, err = l.providerAdjustments(ctx, `remittance_id = $1`, b.RemittanceID); err != nil {
+		return nil, err
+	}
+	if b.Exceptions, err = l.exceptions(ctx, `e.inbound_sha256 = $1 AND e.st02 = $2 AND e.kind = '835' ORDER BY e.position`, b.InboundSHA256, b.ST02); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (l *Ledger) paymentClaims(ctx context.Context, remittanceID int64) ([]PaymentClaim, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT p.id, p.claim_id, c.pcn, p.position, p.status_code, p.charge_cents, p.paid_cents,
+			p.patient_resp_cents, p.payer_claim_number
+		FROM claim_payments p JOIN claims c ON c.id = p.claim_id WHERE p.remittance_id = $1 ORDER BY p.position, p.id`, remittanceID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claims of payment %d: %w", remittanceID, err)
+	}
+	defer rows.Close()
+	var out []PaymentClaim
+	for rows.Next() {
+		var c PaymentClaim
+		var charge, paid, pr int64
+		if err := rows.Scan(&c.PaymentID, &c.ClaimID, &c.PCN, &c.Position, &c.StatusCode, &charge, &paid, &pr, &c.PayerClaimNumber); err != nil {
+			return nil, fmt.Errorf("ledger: claims of payment %d: %w", remittanceID, err)
+		}
+		c.Charge, c.Paid, c.PatientResp = money.Cents(charge), money.Cents(paid), money.Cents(pr)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (l *Ledger) providerAdjustments(ctx context.Context, where string, arg any) ([]ProviderAdjustment, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT remittance_id, provider_id, fiscal_period_date, reason, reference, amount_cents, claim_id, position
+		FROM provider_adjustments WHERE `+where+` ORDER BY position, id`, arg)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: provider adjustments: %w", err)
+	}
+	defer rows.Close()
+	var out []ProviderAdjustment
+	for rows.Next() {
+		var p ProviderAdjustment
+		var amount int64
+		if err := rows.Scan(&p.RemittanceID, &p.ProviderID, &p.FiscalPeriodDate, &p.Reason, &p.Reference, &amount, &p.ClaimID, &p.Position); err != nil {
+			return nil, fmt.Errorf("ledger: provider adjustments: %w", err)
+		}
+		p.Amount = money.Cents(amount)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ClaimBalance is a claim checked across all its payments, reversals
+// included: Charge = Paid + PatientResp + Contractual + Other.
+type ClaimBalance struct {
+	ClaimID     string
+	PayerID     string
+	PCN         string
+	Status      Status
+	Charge      money.Cents // what was billed
+	Adjudicated money.Cents // Σ CLP03, net of reversals
+	Paid        money.Cents // Σ CLP04
+	PatientResp money.Cents // Σ CAS group PR, claim and line level
+	Contractual money.Cents // Σ CAS group CO
+	Other       money.Cents // Σ CAS groups OA, PI, CR (and any other)
+	ReportedPR  money.Cents // Σ CLP05, what the payer says the patient owes
+	Imbalance   money.Cents // Charge − (Paid + PatientResp + Contractual + Other)
+	// Balanced is true when the claim has payments and Imbalance is 0. A
+	// claim without payments has nothing to balance: Balanced is false and
+	// Imbalance is its charge.
+	Balanced            bool
+	Payments            []ClaimPaymentBalance
+	ProviderAdjustments []ProviderAdjustment // PLBs naming the claim: not part of the balance
+}
+
+// ClaimPaymentBalance is one CLP of a claim with its adjustments summed by
+// group.
+type ClaimPaymentBalance struct {
+	PaymentID   int64
+	TraceNumber string
+	PaymentDate string
+	StatusCode  string // CLP02; 22 is a reversal
+	Charge      money.Cents
+	Paid        money.Cents
+	PatientResp money.Cents // CAS PR
+	Contractual money.Cents // CAS CO
+	Other       money.Cents
+	ReportedPR  money.Cents // CLP05
+}
+
+// ClaimBalance checks a claim against everything paid and adjusted on it.
+func (l *Ledger) ClaimBalance(ctx context.Context, claimID string) (*ClaimBalance, error) {
+	b := &ClaimBalance{ClaimID: claimID}
+	var charge int64
+	err := l.db.QueryRowContext(ctx, `SELECT payer_id, pcn, status, charge_cents FROM claims WHERE id = $1`, claimID).
+		Scan(&b.PayerID, &b.PCN, &b.Status, &charge)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, err)
+	}
+	b.Charge = money.Cents(charge)
+	rows, err := l.db.QueryContext(ctx, `SELECT p.id, p.trace_number, p.payment_date, p.status_code, p.charge_cents, p.paid_cents, p.patient_resp_cents,
+			COALESCE(SUM(CASE WHEN a.group_code = 'PR' THEN a.amount_cents ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN a.group_code = 'CO' THEN a.amount_cents ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN a.group_code NOT IN ('PR', 'CO') THEN a.amount_cents ELSE 0 END), 0)
+		FROM claim_payments p LEFT JOIN claim_adjustments a ON a.payment_id = p.id
+		WHERE p.claim_id = $1
+		GROUP BY p.id, p.trace_number, p.payment_date, p.status_code, p.charge_cents, p.paid_cents, p.patient_resp_cents
+		ORDER BY p.id`, claimID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claim %s balance: %w", claimID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p ClaimPaymentBalance
+		var c, paid, rpr, pr, co, other int64
+		if err := rows.Scan(&p.PaymentID, &p.TraceNumber, &p.PaymentDate, &p.StatusCode, &c, &paid, &rpr, &pr, &co, &other); err != nil {
+			return nil, fmt.Errorf("ledger: claim %s balance: %w", claimID, err)
+		}
+		p.Charge, p.Paid, p.ReportedPR = money.Cents(c), money.Cents(paid), money.Cents(rpr)
+		p.PatientResp, p.Contractual, p.Other = money.Cents(pr), money.Cents(co), money.Cents(other)
+		b.Payments = append(b.Payments, p)
+		b.Adjudicated += p.Charge
+		b.Paid += p.Paid
+		b.ReportedPR += p.ReportedPR
+		b.PatientResp += p.PatientResp
+		b.Contractual += p.Contractual
+		b.Other += p.Other
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: claim %s balance: %w", claimID, err)
+	}
+	b.Imbalance = b.Charge - (b.Paid + b.PatientResp + b.Contractual + b.Other)
+	b.Balanced = len(b.Payments) > 0 && b.Imbalance == 0
+	if b.ProviderAdjustments, err = l.providerAdjustments(ctx, `claim_id = $1`, claimID); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Aging buckets, by whole days since a claim was first submitted.
+var AgingBuckets = []string{"0-30", "31-60", "61-90", "90+"}
+
+// AgingRow is the open claims of one payer in one aging bucket.
+type AgingRow struct {
+	PayerID string
+	Bucket  string // one of AgingBuckets
+	Claims  int
+	Charge  money.Cents
+}
+
+// Aging counts the open claims (OpenStatuses) by payer and days since
+// their first submission at asOf: 0–30, 31–60, 61–90, over 90. Every payer
+// with an open claim has a row for each bucket, in payer then bucket order.
+func (l *Ledger) Aging(ctx context.Context, payerID string, asOf time.Time) ([]AgingRow, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT payer_id, bucket, count(*), COALESCE(SUM(charge_cents), 0) FROM (
+			SELECT c.payer_id, c.charge_cents, CASE
+				WHEN ($1 - s.at) / 86400000 <= 30 THEN '0-30'
+				WHEN ($1 - s.at) / 86400000 <= 60 THEN '31-60'
+				WHEN ($1 - s.at) / 86400000 <= 90 THEN '61-90'
+				ELSE '90+' END AS bucket
+			FROM claims c JOIN (SELECT claim_id, MIN(at) AS at FROM claim_history WHERE to_status = $2 GROUP BY claim_id) s ON s.claim_id = c.id
+			WHERE c.status IN ($3, $4, $5, $6, $7) AND ($8 = '' OR c.payer_id = $8)
+		) o GROUP BY payer_id, bucket ORDER BY payer_id, bucket`,
+		asOf.UnixMilli(), StatusSubmitted, OpenStatuses[0], OpenStatuses[1], OpenStatuses[2], OpenStatuses[3], OpenStatuses[4], payerID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: aging: %w", err)
+	}
+	defer rows.Close()
+	var out []AgingRow
+	for rows.Next() {
+		var r AgingRow
+		var charge int64
+		if err := rows.Scan(&r.PayerID, &r.Bucket, &r.Claims, &charge); err != nil {
+			return nil, fmt.Errorf("ledger: aging: %w", err)
+		}
+		r.Charge = money.Cents(charge)
+		if len(out) == 0 || out[len(out)-1].PayerID != r.PayerID {
+			for _, b := range AgingBuckets {
+				out = append(out, AgingRow{PayerID: r.PayerID, Bucket: b})
+			}
+		}
+		for i := len(out) - len(AgingBuckets); i < len(out); i++ {
+			if out[i].Bucket == r.Bucket {
+				out[i] = r
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// ReportFilter selects what a report covers. Zero fields select all;
+// dates are YYYY-MM-DD, both inclusive.
+type ReportFilter struct {
+	PayerID string
+	From    string
+	To      string
+}
+
+// DenialRow is the denials of one payer with one adjustment group, CARC
+// and RARC.
+type DenialRow struct {
+	PayerID string
+	Group   string // CAS01: CO, OA, PI, CR
+	CARC    string // CAS02
+	RARC    string // the remark on the same CLP or line (the lowest code when several), "" if none
+	Count   int    // denial adjustments; a reversal's negative one subtracts
+	Claims  int    // distinct claims
+	Amount  money.Cents
+}
+
+// Denials groups the denied amounts by payer, CARC and RARC. A denial is a
+// CAS adjustment other than patient responsibility (PR) on a denied CLP
+// (CLP02 4), or on a service line paid nothing of which the patient owes
+// nothing either (a line the patient's copay took whole is not denied).
+// Dates are payment dates.
+func (l *Ledger) Denials(ctx context.Context, f ReportFilter) ([]DenialRow, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT payer_id, group_code, reason_code, rarc,
+			SUM(CASE WHEN amount_cents > 0 THEN 1 WHEN amount_cents < 0 THEN -1 ELSE 0 END), count(DISTINCT claim_id), SUM(amount_cents)
+		FROM (
+			SELECT c.payer_id, a.group_code, a.reason_code, a.claim_id, a.amount_cents,
+				COALESCE((SELECT MIN(r.code) FROM claim_remarks r WHERE r.payment_id = a.payment_id AND r.line_no = a.line_no), '') AS rarc
+			FROM claim_adjustments a JOIN claim_payments p ON p.id = a.payment_id JOIN claims c ON c.id = a.claim_id
+			WHERE a.group_code <> 'PR'
+				AND (p.status_code = '4' OR (a.line_no > 0
+					AND EXISTS (SELECT 1 FROM line_payments lp WHERE lp.payment_id = a.payment_id AND lp.line_no = a.line_no AND lp.paid_cents = 0)
+					AND NOT EXISTS (SELECT 1 FROM claim_adjustments pr WHERE pr.payment_id = a.payment_id AND pr.line_no = a.line_no
+						AND pr.group_code = 'PR' AND pr.amount_cents <> 0)))
+				AND ($1 = '' OR c.payer_id = $1) AND ($2 = '' OR p.payment_date >= $2) AND ($3 = '' OR p.payment_date <= $3)
+		) d GROUP BY payer_id, group_code, reason_code, rarc
+		ORDER BY payer_id, SUM(amount_cents) DESC, group_code, reason_code, rarc`, f.PayerID, f.From, f.To)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: denials: %w", err)
+	}
+	defer rows.Close()
+	var out []DenialRow
+	for rows.Next() {
+		var r DenialRow
+		var amount int64
+		if err := rows.Scan(&r.PayerID, &r.Group, &r.CARC, &r.RARC, &r.Count, &r.Claims, &amount); err != nil {
+			return nil, fmt.Errorf("ledger: denials: %w", err)
+		}
+		r.Amount = money.Cents(amount)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RejectionRow is the claims of one payer rejected by one kind of answer
+// for one reason.
+type RejectionRow struct {
+	PayerID    string
+	SourceKind string // TA1, 999, 277CA, 277, manual ...
+	Reason     string
+	Claims     int
+	Charge     money.Cents
+}
+
+// Rejections groups the changes to rejected in the claims' history by
+// payer, source kind and reason. Dates are when the rejection was recorded
+// (UTC).
+func (l *Ledger) Rejections(ctx context.Context, f ReportFilter) ([]RejectionRow, error) {
+	from, to, err := millisRange(f.From, f.To)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := l.db.QueryContext(ctx, `SELECT c.payer_id, h.source_kind, h.reason, count(DISTINCT c.id), COALESCE(SUM(c.charge_cents), 0)
+		FROM claim_history h JOIN claims c ON c.id = h.claim_id
+		WHERE h.to_status = $1 AND ($2 = '' OR c.payer_id = $2) AND h.at >= $3 AND h.at < $4
+		GROUP BY c.payer_id, h.source_kind, h.reason
+		ORDER BY c.payer_id, count(DISTINCT c.id) DESC, h.source_kind, h.reason`, StatusRejected, f.PayerID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: rejections: %w", err)
+	}
+	defer rows.Close()
+	var out []RejectionRow
+	for rows.Next() {
+		var r RejectionRow
+		var charge int64
+		if err := rows.Scan(&r.PayerID, &r.SourceKind, &r.Reason, &r.Claims, &charge); err != nil {
+			return nil, fmt.Errorf("ledger: rejections: %w", err)
+		}
+		r.Charge = money.Cents(charge)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// millisRange turns inclusive YYYY-MM-DD dates into a half-open range of
+// unix milliseconds (UTC).
+func millisRange(from, to string) (int64, int64, error) {
+	lo, hi := int64(0), int64(1<<62)
+	if from != "" {
+		t, err := time.Parse(time.DateOnly, from)
+		if err != nil {
+			return 0, 0, fmt.Errorf("ledger: from: %w", err)
+		}
+		lo = t.UnixMilli()
+	}
+	if to != "" {
+		t, err := time.Parse(time.DateOnly, to)
+		if err != nil {
+			return 0, 0, fmt.Errorf("ledger: to: %w", err)
+		}
+		hi = t.AddDate(0, 0, 1).UnixMilli()
+	}
+	return lo, hi, nil
+}
+
+// DailyRow is one day's totals.
+type DailyRow struct {
+	Date        string      // YYYY-MM-DD (UTC for submissions; BPR16 for payments)
+	Submitted   int         // claims first submitted that day
+	Billed      money.Cents // their charges
+	Paid        money.Cents // Σ CLP04 of the payments dated that day
+	PatientResp money.Cents // Σ CLP05 of those payments
+	Adjusted    money.Cents // Σ CAS other than PR of those payments
+}
+
+// Daily totals, by day: billed by first submission date, paid, patient
+// responsibility and adjusted by payment date. Days with nothing are left
+// out.
+func (l *Ledger) Daily(ctx context.Context, f ReportFilter) ([]DailyRow, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT day, SUM(n), SUM(billed), SUM(paid), SUM(pr), SUM(adj) FROM (
+			SELECT `+l.dayOf("s.at")+` AS day, 1 AS n, c.charge_cents AS billed, 0 AS paid, 0 AS pr, 0 AS adj
+				FROM claims c JOIN (SELECT claim_id, MIN(at) AS at FROM claim_history WHERE to_status = $1 GROUP BY claim_id) s ON s.claim_id = c.id
+				WHERE $2 = '' OR c.payer_id = $2
+			UNION ALL
+			SELECT p.payment_date, 0, 0, p.paid_cents, p.patient_resp_cents, 0
+				FROM claim_payments p JOIN claims c ON c.id = p.claim_id WHERE $2 = '' OR c.payer_id = $2
+			UNION ALL
+			SELECT p.payment_date, 0, 0, 0, 0, a.amount_cents
+				FROM claim_adjustments a JOIN claim_payments p ON p.id = a.payment_id JOIN claims c ON c.id = a.claim_id
+				WHERE a.group_code <> 'PR' AND ($2 = '' OR c.payer_id = $2)
+		) d WHERE ($3 = '' OR day >= $3) AND ($4 = '' OR day <= $4)
+		GROUP BY day ORDER BY day`, StatusSubmitted, f.PayerID, f.From, f.To)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: daily totals: %w", err)
+	}
+	defer rows.Close()
+	var out []DailyRow
+	for rows.Next() {
+		var r DailyRow
+		var billed, paid, pr, adj int64
+		if err := rows.Scan(&r.Date, &r.Submitted, &billed, &paid, &pr, &adj); err != nil {
+			return nil, fmt.Errorf("ledger: daily totals: %w", err)
+		}
+		r.Billed, r.Paid, r.PatientResp, r.Adjusted = money.Cents(billed), money.Cents(paid), money.Cents(pr), money.Cents(adj)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// dayOf is the SQL for the UTC date (YYYY-MM-DD) of a unix milliseconds
+// column.
+func (l *Ledger) dayOf(col string) string {
+	if l.driver == Postgres {
+		return "to_char(to_timestamp(" + col + " / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	return "strftime('%Y-%m-%d', " + col + " / 1000, 'unixepoch')"
+}
+
+// ExceptionInfo is an exception with its payer, when it was parked and
+// when it was resolved.
+type ExceptionInfo struct {
+	Exception
+	PayerID    string // of the file it came in
+	At         time.Time
+	ResolvedAt time.Time // zero while open
+}
+
+// ExceptionFilter selects exceptions. Status is open, resolved or "" for
+// both.
+type ExceptionFilter struct {
+	Status string
+	After  int64 // the last id of the previous page
+	Limit  int   // 0 means 100, at most 1000
+}
+
+// Exceptions lists exceptions in id order, one page at a time.
+func (l *Ledger) Exceptions(ctx context.Context, f ExceptionFilter) ([]ExceptionInfo, error) {
+	return l.exceptions(ctx, `($1 = '' OR e.status = $1) AND e.id > $2 ORDER BY e.id LIMIT $3`, f.Status, f.After, pageSize(f.Limit))
+}
+
+// Exception returns one exception.
+func (l *Ledger) Exception(ctx context.Context, id int64) (*ExceptionInfo, error) {
+	es, err := l.exceptions(ctx, `e.id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, fmt.Errorf("ledger: exception %d: %w", id, ErrNotFound)
+	}
+	return &es[0], nil
+}
+
+func (l *Ledger) exceptions(ctx context.Context, where string, args ...any) ([]ExceptionInfo, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT e.id, e.inbound_sha256, e.kind, e.st02, e.position, e.pcn, e.reason, e.status, e.claim_id,
+			e.resolved_by, e.at, e.resolved_at, COALESCE(f.payer_id, '')
+		FROM exceptions e LEFT JOIN inbound_files f ON f.sha256 = e.inbound_sha256 WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: exceptions: %w", err)
+	}
+	defer rows.Close()
+	var out []ExceptionInfo
+	for rows.Next() {
+		var e ExceptionInfo
+		var at, resolved int64
+		if err := rows.Scan(&e.ID, &e.InboundSHA256, &e.Kind, &e.ST02, &e.Position, &e.PCN, &e.Reason, &e.Status, &e.ClaimID,
+			&e.ResolvedBy, &at, &resolved, &e.PayerID); err != nil {
+			return nil, fmt.Errorf("ledger: exceptions: %w", err)
+		}
+		e.At = time.UnixMilli(at)
+		if resolved > 0 {
+			e.ResolvedAt = time.UnixMilli(resolved)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ResolveException matches an exception to a claim by hand: the exception
+// becomes resolved with the claim and who resolved it, and the claim's
+// history gets an entry (source kind manual, the actor, the exception's
+// file, transaction set and position), its status unchanged.
+//
+// It links; it does not apply. The payment of an 835 CLP, the status of a
+// 277CA, is not re-applied to the claim here: that is the inbound
+// processor's work (docs/reconciliation.md says what is missing).
+//
+// Errors: ErrNotFound for an unknown exception, ErrResolved, ErrUnknownClaim,
+// ErrOtherPayer when the claim is another payer's.
+func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor string) error {
+	actor = strings.TrimSpace(actor)
+	if actor == "" {
+		return errors.New("ledger: resolving an exception needs an actor")
+	}
+	return l.inTx(ctx, func(tx *sql.Tx) error {
+		q := `SELECT e.status, e.kind, e.inbound_sha256, e.st02, e.position, e.pcn, COALESCE(f.payer_id, '')
+			FROM exceptions e LEFT JOIN inbound_files f ON f.sha256 = e.inbound_sha256 WHERE e.id = $1`
+		if l.driver == Postgres {
+			q += ` FOR UPDATE OF e`
+		}
+		var status, kind, sha, st02, pcn, payer string
+		var pos int
+		err := tx.QueryRowContext(ctx, q, id).Scan(&status, &kind, &sha, &st02, &pos, &pcn, &payer)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("ledger: exception %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("ledger: exception %d: %w", id, err)
+		}
+		if status != "open" {
+			return fmt.Errorf("ledger: exception %d: %w", id, ErrResolved)
+		}
+		var claimPayer string
+		var claimStatus Status
+		err = tx.QueryRowContext(ctx, `SELECT payer_id, status FROM claims WHERE id = $1`, claimID).Scan(&claimPayer, &claimStatus)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("ledger: exception %d: claim %q: %w", id, claimID, ErrUnknownClaim)
+		}
+		if err != nil {
+			return fmt.Errorf("ledger: claim %s: %w", claimID, err)
+		}
+		if payer != "" && claimPayer != payer {
+			return fmt.Errorf("ledger: exception %d of payer %s, claim %s of payer %s: %w", id, payer, claimID, claimPayer, ErrOtherPayer)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE exceptions SET status = 'resolved', claim_id = $2, resolved_by = $3, resolved_at = $4
+			WHERE id = $1 AND status = 'open'`, id, claimID, actor, l.millis())
+		if err != nil {
+			return fmt.Errorf("ledger: exception %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("ledger: exception %d: %w", id, ErrResolved)
+		}
+		reason := fmt.Sprintf("exception %d (%s", id, kind)
+		if pcn != "" {
+			reason += " PCN " + pcn
+		}
+		reason += ") matched by hand"
+		if kind == "835" {
+			reason += "; the payment is not applied until the CLP is reprocessed"
+		}
+		_, err = l.transition(ctx, tx, claimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: actor})
+		return err
+	})
+}
+
+// pageSize is a page's size: 100 by default, at most 1000.
+func pageSize(n int) int {
+	if n <= 0 {
+		return 100
+	}
+	return min(n, 1000)
+}
