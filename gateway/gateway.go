@@ -193,9 +193,13 @@ func (g *Gateway) publishEvents(ctx context.Context, events []Event) {
 
 // claimEvent makes the event for a claim that just moved.
 func (g *Gateway) claimEvent(c *ledger.Claim, from ledger.Status, to ledger.Status, src ledger.Source, paid money.Cents) Event {
+	return newEvent(g.o.Now(), c, from, to, src, paid)
+}
+
+func newEvent(at time.Time, c *ledger.Claim, from ledger.Status, to ledger.Status, src ledger.Source, paid money.Cents) Event {
 	return Event{
 		ClaimID: c.ID, EncounterID: c.EncounterID, PCN: c.PCN, PayerID: c.PayerID, Status: string(to), From: string(from),
-		Charge: c.Charge, Paid: paid, Reason: src.Reason, Source: src.Kind, File: src.File, At: g.o.Now().UTC(),
+		Charge: c.Charge, Paid: paid, Reason: src.Reason, Source: src.Kind, File: src.File, At: at.UTC(),
 	}
 }
 

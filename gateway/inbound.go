@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/queue"
@@ -41,7 +42,7 @@ func (g *Gateway) processInbound(ctx context.Context, m *queue.Message) error {
 	}
 	var a *applier
 	err = g.led.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{g: g, tx: tx, file: in}
+		a = &applier{now: g.o.Now, tx: tx, file: in}
 		return a.apply(doc)
 	})
 	if errors.Is(err, ledger.ErrProcessed) {
@@ -59,7 +60,7 @@ func (g *Gateway) processInbound(ctx context.Context, m *queue.Message) error {
 // applier matches one payer file's content to claims within one ledger
 // transaction and collects the events to publish once it commits.
 type applier struct {
-	g         *Gateway
+	now       func() time.Time
 	tx        *ledger.Tx
 	file      *ledger.InboundFile
 	events    []Event
@@ -118,7 +119,7 @@ func (a *applier) move(claimID string, to ledger.Status, src ledger.Source, paid
 	if err != nil {
 		return err
 	}
-	a.events = append(a.events, a.g.claimEvent(c, from, to, src, paid))
+	a.events = append(a.events, newEvent(a.now(), c, from, to, src, paid))
 	return nil
 }
 
@@ -379,12 +380,18 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	if id == "" {
 		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, warning)
 	}
+	return a.post(t.ControlNumber, r, remID, clp, id, warning)
+}
+
+// post records a CLP as a payment of the claim it was matched to, and
+// moves the claim.
+func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit.Claim, id, warning string) error {
 	lines, err := a.tx.ClaimLines(id)
 	if err != nil {
 		return err
 	}
 	p := ledger.Payment{
-		ClaimID: id, RemittanceID: remID, InboundSHA256: a.file.SHA256, ST02: t.ControlNumber, Position: clp.Position.Position,
+		ClaimID: id, RemittanceID: remID, InboundSHA256: a.file.SHA256, ST02: st02, Position: clp.Position.Position,
 		TraceNumber: r.Payment.TraceNumber, PaymentDate: r.Payment.Date, StatusCode: clp.StatusCode,
 		Charge: clp.Charge, Paid: clp.Paid, PatientResp: clp.PatientResponsibility, PayerClaimNumber: clp.PayerClaimControlNumber,
 	}
@@ -439,7 +446,7 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	if clp.CrossoverCarrier != nil && to == ledger.StatusPaid {
 		to = ledger.StatusForwarded
 	}
-	src := ledger.Source{Kind: "835", Transaction: t.ControlNumber, Position: clp.Position.Position, Reason: reason}
+	src := ledger.Source{Kind: "835", Transaction: st02, Position: clp.Position.Position, Reason: reason}
 	return a.move(id, to, src, paid)
 }
 

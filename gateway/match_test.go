@@ -201,8 +201,9 @@ func TestMatchingScenarios(t *testing.T) {
 			encounterJSON("REVERSE", 10000),
 			encounterJSON("CROSS", 10000),
 			encounterJSON("RECOUP", 10000),
+			encounterJSON("ORPHAN", 10000),
 		)
-		if len(f.Claims) != 7 {
+		if len(f.Claims) != 8 {
 			t.Fatalf("%d claims in the file", len(f.Claims))
 		}
 		set := f.Claims[0]
@@ -249,9 +250,30 @@ func TestMatchingScenarios(t *testing.T) {
 		if n := h.exceptions(); n != 1 {
 			t.Errorf("%d open exceptions after the unmatched CLP, want 1", n)
 		}
+		if got := h.status("ORPHAN"); got != ledger.StatusAcknowledged {
+			t.Errorf("ORPHAN before the manual match: %s", got)
+		}
 		split, err := l.Payments(h.ctx, "SPLIT")
 		if err != nil || len(split) != 2 || split[0].Paid+split[1].Paid != 18800 {
 			t.Fatalf("split payments %+v, %v", split, err)
+		}
+		// The unmatched CLP, matched by hand, is posted to the claim chosen.
+		open, err := l.Exceptions(h.ctx, ledger.ExceptionFilter{Status: "open"})
+		if err != nil || len(open) != 1 || open[0].PCN != "NOSUCHPCN" {
+			t.Fatalf("open exceptions %+v, %v", open, err)
+		}
+		if posted, err := MatchException(h.ctx, l, open[0].ID, "ORPHAN", "alice"); err != nil || !posted {
+			t.Fatalf("manual match: posted %v, %v", posted, err)
+		}
+		if got := h.status("ORPHAN"); got != ledger.StatusPaid {
+			t.Errorf("ORPHAN after the manual match: %s", got)
+		}
+		if p, _ := l.Payments(h.ctx, "ORPHAN"); len(p) != 1 || p[0].Paid != 8000 {
+			t.Errorf("ORPHAN payments %+v", p)
+		}
+		if hist, _ := l.History(h.ctx, "ORPHAN"); len(hist) < 2 || hist[len(hist)-2].Kind != "manual" || hist[len(hist)-2].Actor != "alice" ||
+			!strings.Contains(hist[len(hist)-1].Reason, "matched by hand by alice") {
+			t.Errorf("ORPHAN history %+v", hist)
 		}
 		denied, _ := l.Payments(h.ctx, "DENIED")
 		if len(denied) != 1 || len(denied[0].Adjustments) != 1 || denied[0].Adjustments[0].Reason != "50" || denied[0].Adjustments[0].LineNo != 1 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/claimsgw/claimsgw/gateway"
 	"io"
 	"os"
 	"path/filepath"
@@ -261,7 +262,8 @@ func runExceptions(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		return exitUnreadable
 	}
 	defer l.Close()
-	if err := l.ResolveException(ctx, id, *claim, *actor); err != nil {
+	posted, err := gateway.MatchException(ctx, l, id, *claim, *actor)
+	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw exceptions match: %v\n", err)
 		return exitInvalid
 	}
@@ -271,8 +273,8 @@ func runExceptions(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		return exitUnreadable
 	}
 	fmt.Fprintf(stdout, "exception %d (%s) matched to claim %s by %s\n", e.ID, e.Kind, e.ClaimID, e.ResolvedBy)
-	if e.Kind == "835" {
-		fmt.Fprintln(stdout, "the CLP's payment is not applied to the claim until it is reprocessed (docs/reconciliation.md)")
+	if posted {
+		fmt.Fprintln(stdout, "the CLP is posted to the claim as its payment")
 	}
 	return exitOK
 }

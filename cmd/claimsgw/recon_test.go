@@ -377,7 +377,7 @@ func TestReconDemo(t *testing.T) {
 			{[]string{"exceptions", "match", "999999", "--claim", claim, "--actor", "alice"}, exitInvalid, "", "not found"},
 			{[]string{"exceptions", "match", id, "--claim", "NOSUCH", "--actor", "alice"}, exitInvalid, "", "unknown claim"},
 			{[]string{"exceptions", "match", id, "--claim", claim, "--actor", "alice"}, exitOK,
-				"exception " + id + " (835) matched to claim " + claim + " by alice\nthe CLP's payment is not applied to the claim until it is reprocessed (docs/reconciliation.md)\n", ""},
+				"exception " + id + " (835) matched to claim " + claim + " by alice\n", ""},
 			{[]string{"exceptions", "match", id, "--claim", claim, "--actor", "bob"}, exitInvalid, "", "already resolved"},
 		} {
 			code, out, errOut := reconCLI(t, append(c.args, data...)...)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/claimsgw/claimsgw/gateway"
 	"io"
 	"net/http"
 	"strconv"
@@ -606,7 +607,7 @@ func (s *server) matchException(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_body", "claim_id and actor are required")
 		return
 	}
-	switch err := s.ledger.ResolveException(r.Context(), id, body.ClaimID, body.Actor); {
+	switch _, err := gateway.MatchException(r.Context(), s.ledger, id, body.ClaimID, body.Actor); {
 	case errors.Is(err, ledger.ErrResolved):
 		writeError(w, http.StatusConflict, "already_resolved", "the exception is already resolved")
 		return

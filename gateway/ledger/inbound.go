@@ -417,3 +417,17 @@ func (t *Tx) PaymentByPayerNumber(claimID, payerClaimNumber string) (int64, bool
 	}
 	return id, true, nil
 }
+
+// RemittanceID returns the id of the payment recorded for an 835
+// transaction set; false when none was (its trace was posted before).
+func (t *Tx) RemittanceID(sha256, st02 string) (int64, bool, error) {
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT id FROM remittances WHERE inbound_sha256 = $1 AND st02 = $2`, sha256, st02).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
+	}
+	return id, true, nil
+}

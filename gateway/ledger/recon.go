@@ -600,7 +600,7 @@ func (l *Ledger) exceptions(ctx context.Context, where string, args ...any) ([]E
 //
 // Errors: ErrNotFound for an unknown exception, ErrResolved, ErrUnknownClaim,
 // ErrOtherPayer when the claim is another payer's.
-func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor string) error {
+func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor string, apply func(tx *Tx, e Exception) error) error {
 	actor = strings.TrimSpace(actor)
 	if actor == "" {
 		return errors.New("ledger: resolving an exception needs an actor")
@@ -648,11 +648,13 @@ func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor 
 			reason += " PCN " + pcn
 		}
 		reason += ") matched by hand"
-		if kind == "835" {
-			reason += "; the payment is not applied until the CLP is reprocessed"
+		if _, err = l.transition(ctx, tx, claimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: actor}); err != nil {
+			return err
 		}
-		_, err = l.transition(ctx, tx, claimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: actor})
-		return err
+		if apply == nil {
+			return nil
+		}
+		return apply(&Tx{l: l, ctx: ctx, tx: newStmtCache(tx)}, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: claimID, ResolvedBy: actor})
 	})
 }
 

@@ -272,17 +272,17 @@ func TestResolveException(t *testing.T) {
 			{id, "NOSUCH", "alice", ledger.ErrUnknownClaim},
 			{id, "C7", "alice", ledger.ErrOtherPayer},
 		} {
-			if err := l.ResolveException(ctx, c.id, c.claim, c.actor); !errors.Is(err, c.want) {
+			if err := l.ResolveException(ctx, c.id, c.claim, c.actor, nil); !errors.Is(err, c.want) {
 				t.Errorf("resolve %d to %s: %v, want %v", c.id, c.claim, err, c.want)
 			}
 		}
-		if err := l.ResolveException(ctx, id, "C5", " "); err == nil {
+		if err := l.ResolveException(ctx, id, "C5", " ", nil); err == nil {
 			t.Error("resolved without an actor")
 		}
-		if err := l.ResolveException(ctx, id, "C5", "alice"); err != nil {
+		if err := l.ResolveException(ctx, id, "C5", "alice", nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := l.ResolveException(ctx, id, "C5", "bob"); !errors.Is(err, ledger.ErrResolved) {
+		if err := l.ResolveException(ctx, id, "C5", "bob", nil); !errors.Is(err, ledger.ErrResolved) {
 			t.Errorf("resolving twice: %v", err)
 		}
 		e, err = l.Exception(ctx, id)
@@ -296,7 +296,7 @@ func TestResolveException(t *testing.T) {
 		last := h[len(h)-1]
 		if last.Kind != "manual" || last.Actor != "alice" || last.From != ledger.StatusPaid || last.To != ledger.StatusPaid ||
 			last.File != seed.SHA1 || last.Transaction != "0001" || last.Position != 60 ||
-			last.Reason != fmt.Sprintf("exception %d (835 PCN NOPE) matched by hand; the payment is not applied until the CLP is reprocessed", id) {
+			last.Reason != fmt.Sprintf("exception %d (835 PCN NOPE) matched by hand", id) {
 			t.Errorf("history entry: %+v", last)
 		}
 		if c, _ := l.Claim(ctx, "C5"); c.Status != ledger.StatusPaid {
