@@ -230,7 +230,8 @@ func TestAPI(t *testing.T) {
 		t.Run("claim", func(t *testing.T) {
 			line := `{"no":1,"line_id":"L1","procedure":"HC:99213","charge":"80.00","units":"1","service_date":"2026-11-01"}`
 			check(t, srv, []call{
-				{"GET", "/v1/claims/C01", "", 200, strings.TrimSuffix(c1, "}") + `,"lines":[` + line + `],"history":` + history1 + `}`},
+				{"GET", "/v1/claims/C01", "", 200, strings.TrimSuffix(c1, "}") + `,"lines":[` + line + `],"history":` + history1 +
+					`,"files":[{"file_id":"SIMPAYER-000000001","name":"SIM_000000001.837","status":"submitted","isa13":1,"gs06":1,"st02":1,"first_pos":2,"last_pos":30,"created_at":"T"}],"payments":[]}`},
 				{"GET", "/v1/claims/C01/history", "", 200, `{"claim_id":"C01","history":` + history1 + `}`},
 				{"GET", "/v1/claims/C07/history", "", 200, `{"claim_id":"C07","history":[{"at":"T","from":"received","to":"invalid","kind":"intake","file":"","transaction":"","position":0,"reason":"the scrubber found errors","actor":"intake"}]}`},
 				{"GET", "/v1/claims/NOPE", "", 404, notFound},

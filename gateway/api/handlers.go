@@ -191,15 +191,73 @@ func (s *server) getClaim(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	files, err := s.ledger.ClaimFiles(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	payments, err := s.ledger.Payments(r.Context(), c.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	out := struct {
 		claimJSON
-		Lines   []lineJSON   `json:"lines"`
-		History []changeJSON `json:"history"`
-	}{claimJSON: toClaim(*c), Lines: []lineJSON{}, History: toHistory(h)}
+		Lines    []lineJSON          `json:"lines"`
+		History  []changeJSON        `json:"history"`
+		Files    []claimFileJSON     `json:"files"`
+		Payments []paymentDetailJSON `json:"payments"`
+	}{claimJSON: toClaim(*c), Lines: []lineJSON{}, History: toHistory(h), Files: []claimFileJSON{}, Payments: []paymentDetailJSON{}}
 	for _, ln := range c.Lines {
 		out.Lines = append(out.Lines, lineJSON{ln.No, ln.LineID, ln.Procedure, ln.Charge, ln.Units, ln.ServiceDate})
 	}
+	for _, f := range files {
+		out.Files = append(out.Files, claimFileJSON{f.FileID, f.Name, string(f.Status), f.ISA13, f.GS06, f.ST02, f.FirstPos, f.LastPos, f.CreatedAt.UTC()})
+	}
+	for _, p := range payments {
+		pj := paymentDetailJSON{p.TraceNumber, p.PaymentDate, p.StatusCode, p.Charge, p.Paid, p.PatientResp, p.PayerClaimNumber,
+			p.InboundSHA256, p.ST02, p.Position, []adjustmentJSON{}}
+		for _, a := range p.Adjustments {
+			pj.Adjustments = append(pj.Adjustments, adjustmentJSON{a.LineNo, a.Group, a.Reason, a.Amount})
+		}
+		out.Payments = append(out.Payments, pj)
+	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// claimFileJSON is a file a claim went in, with its place there.
+type claimFileJSON struct {
+	FileID    string    `json:"file_id"`
+	Name      string    `json:"name"`
+	Status    string    `json:"status"`
+	ISA13     int64     `json:"isa13"`
+	GS06      int64     `json:"gs06"`
+	ST02      int64     `json:"st02"`
+	FirstPos  int       `json:"first_pos"`
+	LastPos   int       `json:"last_pos"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// paymentDetailJSON is one 835 CLP applied to a claim.
+type paymentDetailJSON struct {
+	TraceNumber      string           `json:"trace_number"`
+	PaymentDate      string           `json:"payment_date"`
+	StatusCode       string           `json:"status_code"`
+	Charge           money.Cents      `json:"charge"`
+	Paid             money.Cents      `json:"paid"`
+	PatientResp      money.Cents      `json:"patient_responsibility"`
+	PayerClaimNumber string           `json:"payer_claim_number"`
+	File             string           `json:"file"` // the 835's sha256
+	ST02             string           `json:"st02"`
+	Position         int              `json:"position"`
+	Adjustments      []adjustmentJSON `json:"adjustments"`
+}
+
+type adjustmentJSON struct {
+	LineNo int         `json:"line_no"` // 0: claim level
+	Group  string      `json:"group"`
+	Reason string      `json:"reason"`
+	Amount money.Cents `json:"amount"`
 }
 
 func (s *server) getHistory(w http.ResponseWriter, r *http.Request) {

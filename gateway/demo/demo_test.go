@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,9 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12/money"
 )
 
 // The whole loop in process: encounters in over NATS, 837s to the payer's
@@ -55,6 +58,29 @@ func TestEndToEnd(t *testing.T) {
 	dead, err := d.Daemon.Ledger.DeadLetters(ctx, 0, 10)
 	if err != nil || len(dead) != 0 {
 		t.Errorf("dead letters: %+v, %v", dead, err)
+	}
+
+	// The API shows a paid claim with the file it went in and its payment.
+	paid, err := d.Daemon.Ledger.ListClaims(ctx, ledger.ClaimFilter{Status: ledger.StatusPaid, Limit: 1})
+	if err != nil || len(paid) != 1 {
+		t.Fatalf("a paid claim: %v, %v", paid, err)
+	}
+	resp, err := http.Get("http://" + d.Daemon.Addr + "/v1/claims/" + paid[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var detail struct {
+		Status string
+		Files  []struct {
+			FileID string `json:"file_id"`
+		}
+		Payments []struct{ Paid money.Cents }
+		History  []struct{ To string }
+	}
+	err = json.NewDecoder(resp.Body).Decode(&detail)
+	resp.Body.Close()
+	if err != nil || detail.Status != "paid" || len(detail.Files) != 1 || len(detail.Payments) == 0 || detail.Payments[0].Paid <= 0 || len(detail.History) < 5 {
+		t.Errorf("GET /v1/claims/%s: %+v, %v", paid[0].ID, detail, err)
 	}
 
 	// Billing systems follow their claims on NATS: every change is an event

@@ -287,3 +287,38 @@ func (l *Ledger) QueuedStats(ctx context.Context, payerID string) (n int, oldest
 	}
 	return n, oldest, nil
 }
+
+// ClaimFile is an outbound file a claim went in (a claim sent again after
+// a rejected set is in more than one).
+type ClaimFile struct {
+	FileID    string
+	Name      string
+	Status    FileStatus
+	ISA13     int64
+	GS06      int64
+	ST02      int64
+	FirstPos  int
+	LastPos   int
+	CreatedAt time.Time
+}
+
+// ClaimFiles lists the files a claim went in, oldest first.
+func (l *Ledger) ClaimFiles(ctx context.Context, claimID string) ([]ClaimFile, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT f.id, f.name, f.status, f.isa13, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, f.created_at
+		FROM file_claims fc JOIN files f ON f.id = fc.file_id WHERE fc.claim_id = $1 ORDER BY f.created_at, f.id`, claimID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: files of claim %s: %w", claimID, err)
+	}
+	defer rows.Close()
+	var out []ClaimFile
+	for rows.Next() {
+		var f ClaimFile
+		var created int64
+		if err := rows.Scan(&f.FileID, &f.Name, &f.Status, &f.ISA13, &f.GS06, &f.ST02, &f.FirstPos, &f.LastPos, &created); err != nil {
+			return nil, fmt.Errorf("ledger: files of claim %s: %w", claimID, err)
+		}
+		f.CreatedAt = time.UnixMilli(created)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
