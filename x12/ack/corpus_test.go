@@ -12,24 +12,13 @@ import (
 
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/ack"
+	"github.com/claimsgw/claimsgw/x12/x12test"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-const corpus = "../../../shared/x12-corpus"
-
 // corpusFiles returns the corpus files of the sets this package decodes.
-func corpusFiles(tb testing.TB) []string {
-	var files []string
-	for _, dir := range []string{"999", "TA1"} {
-		m, _ := filepath.Glob(filepath.Join(corpus, dir, "*.x12"))
-		files = append(files, m...)
-	}
-	if len(files) == 0 {
-		tb.Skip("no corpus at " + corpus + ": the 999 and TA1 samples live in shared/x12-corpus beside the repository")
-	}
-	return files
-}
+func corpusFiles(tb testing.TB) []string { return x12test.CorpusIn(tb, "999", "TA1") }
 
 // TestCorpus decodes every 999 and TA1 sample and compares the whole file,
 // envelope, acknowledgments and errors, with testdata/<dir>-<name>.json.
@@ -45,25 +34,7 @@ func TestCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := json.MarshalIndent(f, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			golden := filepath.Join("testdata", name+".json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to write it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (go test -update rewrites it):\n%s", golden, got)
-			}
+			x12test.Golden(t, name, f, *update)
 		})
 	}
 }

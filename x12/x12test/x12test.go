@@ -3,6 +3,8 @@
 package x12test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -180,4 +182,47 @@ func CorpusFiles(tb testing.TB) map[string]string {
 		tb.Fatalf("no .x12 files under %s", dir)
 	}
 	return files
+}
+
+// CorpusIn returns the corpus files in the given directories
+// ("999", "TA1", ...), or skips tb when there are none.
+func CorpusIn(tb testing.TB, dirs ...string) []string {
+	tb.Helper()
+	corpus := CorpusDir(tb)
+	var files []string
+	for _, dir := range dirs {
+		m, _ := filepath.Glob(filepath.Join(corpus, dir, "*.x12"))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		tb.Skipf("no %s samples in %s", strings.Join(dirs, ", "), corpus)
+	}
+	return files
+}
+
+// Golden compares v, as indented JSON, with the golden file
+// testdata/<name>.json, or rewrites the file when update is set (the tests'
+// -update flag). Review a rewritten file against its source before
+// committing it.
+func Golden(t testing.TB, name string, v any, update bool) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	file := filepath.Join("testdata", name+".json")
+	if update {
+		if err := os.WriteFile(file, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (go test -update rewrites it; review the diff):\n%s", file, got)
+	}
 }
