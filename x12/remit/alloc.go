@@ -8,24 +8,36 @@ import "unsafe"
 // the strings it keeps from an arena. A chunk lives as long as anything in
 // it is referenced, which is as long as the Remittance.
 
-// chunkBytes is about the size of a chunk: small enough to come from the
-// allocator's size classes, whose memory is reused, rather than from fresh
-// pages.
-const chunkBytes = 16 << 10
+// Chunks grow geometrically, from firstChunkBytes to maxChunkBytes: a small
+// set takes little memory, and a large one few chunks, each of which costs a
+// span from the heap.
+const (
+	firstChunkBytes = 2 << 10
+	maxChunkBytes   = 32<<10 - 64
+)
 
-// chunkLen is how many values of T make a chunk.
-func chunkLen[T any]() int {
+// chunkLen returns how many values of T make the next chunk after one of
+// prev values.
+func chunkLen[T any](prev int) int {
 	var v T
-	return max(8, chunkBytes/max(1, int(unsafe.Sizeof(v))))
+	size := max(1, int(unsafe.Sizeof(v)))
+	if prev == 0 {
+		return max(8, firstChunkBytes/size)
+	}
+	return max(prev, min(2*prev, maxChunkBytes/size))
 }
 
 // pool hands out pointers to zeroed values of T, allocated a chunk at a
 // time.
-type pool[T any] struct{ free []T }
+type pool[T any] struct {
+	free []T
+	last int // the length of the last chunk
+}
 
 func (p *pool[T]) new() *T {
 	if len(p.free) == 0 {
-		p.free = make([]T, chunkLen[T]())
+		p.last = chunkLen[T](p.last)
+		p.free = make([]T, p.last)
 	}
 	v := &p.free[0]
 	p.free = p.free[1:]
@@ -55,7 +67,7 @@ func (s *slab[T]) add(v T) []T {
 func (s *slab[T]) next() (*T, []T) {
 	if len(s.buf) == cap(s.buf) {
 		open := s.buf[s.start:]
-		nb := make([]T, len(open), max(chunkLen[T](), 2*len(open)))
+		nb := make([]T, len(open), max(chunkLen[T](cap(s.buf)), 2*len(open)))
 		copy(nb, open)
 		s.buf, s.start = nb, 0
 	}
@@ -69,7 +81,7 @@ func (s *slab[T]) next() (*T, []T) {
 // The bytes are never written again once a string refers to them.
 type arena struct{ buf []byte }
 
-const arenaSize = chunkBytes
+const arenaSize = 16 << 10
 
 func (a *arena) string(b []byte) string {
 	if len(b) == 0 {

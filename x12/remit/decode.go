@@ -39,15 +39,16 @@ func Decode(rd io.Reader) ([]*Remittance, []*x12.Error, error) {
 
 // Decoders returns an x12.DecoderFunc that decodes every 835 set with a new
 // Decoder and leaves other sets alone. The decoders it makes share a table
-// of interned code values, so use one per stream (it is not safe for
-// concurrent use).
+// of interned code values and the chunks the models are allocated from, so
+// use one per stream (it is not safe for concurrent use), and finish one set
+// before the next begins, as x12.ReadFileWith does.
 func Decoders() x12.DecoderFunc {
-	strs := newInterner()
+	strs, mem := newInterner(), &store{}
 	return func(setID, implementation, groupVersion string) (string, x12.Decoder) {
 		if setID != "835" {
 			return "", nil
 		}
-		d := &Decoder{strs: strs}
+		d := &Decoder{strs: strs, store: mem}
 		d.v5010 = strings.HasPrefix(groupVersion, "00501") || strings.HasPrefix(implementation, "00501")
 		return x12.KeyRemittance, d
 	}
@@ -91,7 +92,7 @@ type Decoder struct {
 	claim  *Claim
 	line   *ServiceLine
 	last   x12.Position // the last segment, for a set that ends without SE
-	lastID string
+	lastID segKey       // its ID; a key rather than a string spares a write barrier per segment
 
 	// What the header has had, and what was already reported missing.
 	seenBPR, seenTRN, seenPayer, seenPayee bool
@@ -107,9 +108,15 @@ type Decoder struct {
 	lineBad, claimBad, txBad        bool
 	paidSum, plbSum                 money.Cents
 
-	comps [8][]byte // scratch for composites
+	// Where the model's values come from (see alloc.go), shared by the
+	// decoders of one stream.
+	*store
+}
 
-	// Where the model's values come from (see alloc.go).
+// store holds the chunks the model's values are taken from. The decoders
+// of one stream share one, so that a set starts in the chunks the last set
+// left unfinished and the chunks keep the size they grew to.
+type store struct {
 	claims  pool[Claim]
 	lines   pool[ServiceLine]
 	names   pool[Name]
@@ -127,65 +134,119 @@ type Decoder struct {
 // 005010X221A1 that 004010X091A1 lacks (payer N3, N4 and PER*BL); the
 // decoders of Decoders check them only for 005010 groups.
 func NewDecoder() *Decoder {
-	return &Decoder{strs: newInterner(), v5010: true}
+	return &Decoder{strs: newInterner(), v5010: true, store: &store{}}
+}
+
+// segKey is a segment ID packed into an integer, so that dispatching on it
+// is an integer switch.
+type segKey uint32
+
+func key(id string) segKey {
+	switch len(id) {
+	case 2:
+		return segKey(id[0])<<8 | segKey(id[1])
+	case 3:
+		return segKey(id[0])<<16 | segKey(id[1])<<8 | segKey(id[2])
+	}
+	return 0
+}
+
+// Keys of the segments the decoder handles.
+const (
+	kST  = segKey('S')<<8 | 'T'
+	kSE  = segKey('S')<<8 | 'E'
+	kBPR = segKey('B')<<16 | segKey('P')<<8 | 'R'
+	kTRN = segKey('T')<<16 | segKey('R')<<8 | 'N'
+	kCUR = segKey('C')<<16 | segKey('U')<<8 | 'R'
+	kREF = segKey('R')<<16 | segKey('E')<<8 | 'F'
+	kDTM = segKey('D')<<16 | segKey('T')<<8 | 'M'
+	kN1  = segKey('N')<<8 | '1'
+	kN3  = segKey('N')<<8 | '3'
+	kN4  = segKey('N')<<8 | '4'
+	kPER = segKey('P')<<16 | segKey('E')<<8 | 'R'
+	kLX  = segKey('L')<<8 | 'X'
+	kTS3 = segKey('T')<<16 | segKey('S')<<8 | '3'
+	kTS2 = segKey('T')<<16 | segKey('S')<<8 | '2'
+	kCLP = segKey('C')<<16 | segKey('L')<<8 | 'P'
+	kCAS = segKey('C')<<16 | segKey('A')<<8 | 'S'
+	kNM1 = segKey('N')<<16 | segKey('M')<<8 | '1'
+	kMIA = segKey('M')<<16 | segKey('I')<<8 | 'A'
+	kMOA = segKey('M')<<16 | segKey('O')<<8 | 'A'
+	kAMT = segKey('A')<<16 | segKey('M')<<8 | 'T'
+	kQTY = segKey('Q')<<16 | segKey('T')<<8 | 'Y'
+	kSVC = segKey('S')<<16 | segKey('V')<<8 | 'C'
+	kLQ  = segKey('L')<<8 | 'Q'
+	kPLB = segKey('P')<<16 | segKey('L')<<8 | 'B'
+)
+
+// String returns the segment ID.
+func (k segKey) String() string {
+	var b [4]byte
+	n := 4
+	for ; k != 0 && n > 0; k >>= 8 {
+		n--
+		b[n] = byte(k)
+	}
+	return string(b[n:])
 }
 
 // Segment decodes one segment of the set; see x12.Decoder.
 func (d *Decoder) Segment(r *x12.Reader, s *x12.Segment) {
 	id := s.ID()
+	k := key(id)
 	p := r.Position(s)
-	if id == "ST" {
+	if k == kST {
 		d.start(r, s, p)
 		return
 	}
 	if d.rem == nil {
 		return
 	}
-	d.last, d.lastID = p, id
-	switch id {
-	case "BPR":
+	d.last, d.lastID = p, k
+	switch k {
+	case kBPR:
 		d.bpr(s, p)
-	case "TRN":
+	case kTRN:
 		d.trn(s, p)
-	case "CUR":
+	case kCUR:
 		d.rem.Currency = &Currency{Position: p, Entity: d.code(s.Element(1)), Code: d.code(s.Element(2)), Rate: string(s.Element(3))}
-	case "REF":
+	case kREF:
 		d.ref(s, p)
-	case "DTM":
+	case kDTM:
 		d.dtm(s, p)
-	case "N1":
+	case kN1:
 		d.n1(s, p)
-	case "N3", "N4":
+	case kN3, kN4:
 		d.address(s, p)
-	case "PER":
+	case kPER:
 		d.per(s, p)
-	case "LX":
+	case kLX:
 		d.require(p, id, stageDetail)
 		d.closeClaim()
 		d.header = &Header{Position: p, Number: d.code(s.Element(1))}
 		d.rem.Headers = append(d.rem.Headers, d.header)
 		d.loop = loopNumber
-	case "TS3", "TS2":
+	case kTS3, kTS2:
 		d.summary(s, p)
-	case "CLP":
+	case kCLP:
 		d.clp(s, p)
-	case "CAS":
+	case kCAS:
 		d.cas(s, p)
-	case "NM1":
+	case kNM1:
 		d.nm1(s, p)
-	case "MIA", "MOA":
+	case kMIA, kMOA:
 		d.adjudication(s, p)
-	case "AMT":
+	case kAMT:
 		d.amt(s, p)
-	case "QTY":
+	case kQTY:
 		d.qty(s, p)
-	case "SVC":
+	case kSVC:
 		d.svc(s, p)
-	case "LQ":
+	case kLQ:
 		d.lq(s, p)
-	case "PLB":
+	case kPLB:
 		d.plb(s, p)
-	case "SE":
+	case kSE:
 		d.require(p, id, stageDetail)
 		d.closeClaim()
 		d.loop = loopTrailer
@@ -198,7 +259,9 @@ func (d *Decoder) Finish() (any, []*x12.Error) {
 	if d.rem == nil {
 		return nil, nil
 	}
-	d.require(d.last, d.lastID, stageDetail) // for a set that ended before SE
+	if d.checked < stageDetail-1 {
+		d.require(d.last, d.lastID.String(), stageDetail) // for a set that ended before SE
+	}
 	d.closeClaim()
 	d.balanceTransaction()
 	rem, errs := d.rem, d.errs
@@ -207,11 +270,11 @@ func (d *Decoder) Finish() (any, []*x12.Error) {
 }
 
 func (d *Decoder) start(r *x12.Reader, s *x12.Segment, p x12.Position) {
-	strs, v5010 := d.strs, d.v5010
-	*d = Decoder{strs: strs, v5010: v5010}
+	strs, v5010, mem := d.strs, d.v5010, d.store
+	*d = Decoder{strs: strs, v5010: v5010, store: mem}
 	d.ctl.Interchange, d.ctl.Group, d.ctl.Transaction = r.Control()
 	d.rem = &Remittance{Position: p, ControlNumber: s.Str(2), Claims: []*Claim{}}
-	d.last, d.lastID = p, "ST"
+	d.last, d.lastID = p, kST
 }
 
 // require reports the header segments missing before a segment of stage.
@@ -511,14 +574,14 @@ func (d *Decoder) clp(s *x12.Segment, p x12.Position) {
 	c.Position = p
 	c.PatientControlNumber = d.text.string(s.Element(1))
 	c.StatusCode = d.checkedCode(s, p, 2, claimStatuses, &d.statuses)
-	c.FilingIndicator = d.code(s.Element(6))
+	d.setCode(&c.FilingIndicator, s.Element(6))
 	c.PayerClaimControlNumber = d.text.string(s.Element(7))
-	c.FacilityType = d.code(s.Element(8))
-	c.Frequency = d.code(s.Element(9))
-	c.PatientStatus = d.code(s.Element(10))
-	c.DRG = d.code(s.Element(11))
-	c.DRGWeight = d.quantity(s, p, 12)
-	c.DischargeFraction = d.quantity(s, p, 13)
+	d.setCode(&c.FacilityType, s.Element(8))
+	d.setCode(&c.Frequency, s.Element(9))
+	d.setCode(&c.PatientStatus, s.Element(10))
+	d.setCode(&c.DRG, s.Element(11))
+	d.setQuantity(&c.DRGWeight, s, p, 12)
+	d.setQuantity(&c.DischargeFraction, s, p, 13)
 	d.linePtr.begin()
 	d.adjs.begin()
 	d.refs.begin()
@@ -579,16 +642,16 @@ func (d *Decoder) nm1(s *x12.Segment, p x12.Position) {
 	// Fields one by one: the pool's memory is zeroed, and copying a whole
 	// struct of strings costs more than filling it.
 	n.Position = p
-	n.EntityType = d.code(s.Element(2))
-	n.LastName = d.code(s.Element(3))
-	n.FirstName = d.code(s.Element(4))
-	n.MiddleName = d.code(s.Element(5))
-	n.Suffix = d.code(s.Element(7))
-	n.IDQualifier = d.code(s.Element(8))
+	d.setCode(&n.EntityType, s.Element(2))
+	d.setCode(&n.LastName, s.Element(3))
+	d.setCode(&n.FirstName, s.Element(4))
+	d.setCode(&n.MiddleName, s.Element(5))
+	d.setCode(&n.Suffix, s.Element(7))
+	d.setCode(&n.IDQualifier, s.Element(8))
 	if member {
 		n.MemberID = d.text.string(s.Element(9))
 	} else {
-		n.ID = d.code(s.Element(9))
+		d.setCode(&n.ID, s.Element(9))
 	}
 }
 
@@ -648,9 +711,9 @@ func (d *Decoder) svc(s *x12.Segment, p x12.Position) {
 	l := d.lines.new() // zeroed: fill field by field (see nm1)
 	l.Position = p
 	d.procedure(&l.Procedure, s.Element(1), s.Delimiters().Component)
-	l.RevenueCode = d.code(s.Element(4))
-	l.Units = d.quantity(s, p, 5)
-	l.OriginalUnits = d.quantity(s, p, 7)
+	d.setCode(&l.RevenueCode, s.Element(4))
+	d.setQuantity(&l.Units, s, p, 5)
+	d.setQuantity(&l.OriginalUnits, s, p, 7)
 	if e := s.Element(6); len(e) > 0 {
 		l.OriginalProcedure = &Procedure{}
 		d.procedure(l.OriginalProcedure, e, s.Delimiters().Component)
@@ -670,8 +733,9 @@ func (d *Decoder) svc(s *x12.Segment, p x12.Position) {
 
 // procedure reads an SVC01 or SVC06 composite into pr.
 func (d *Decoder) procedure(pr *Procedure, e []byte, sep byte) {
-	cs := d.comps[:0]
-	for len(cs) < len(d.comps)-1 {
+	var comps [8][]byte
+	cs := comps[:0]
+	for len(cs) < len(comps)-1 {
 		i := bytes.IndexByte(e, sep)
 		if i < 0 {
 			break
@@ -745,7 +809,7 @@ func (d *Decoder) cas(s *x12.Segment, p x12.Position) {
 		var a *Adjustment
 		a, *adjs = d.adjs.next()
 		a.Position, a.Element, a.Group, a.Reason, a.Amount = p, n, group, d.code(reason), amt
-		a.Quantity = d.quantity(s, p, n+2)
+		d.setQuantity(&a.Quantity, s, p, n+2)
 	}
 }
 
@@ -794,7 +858,27 @@ func (d *Decoder) errorf(p x12.Position, id string, elem, comp int, sev x12.Seve
 }
 
 // code returns an element as an interned string.
-func (d *Decoder) code(b []byte) string { return d.strs.get(b) }
+func (d *Decoder) code(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return d.strs.get(b)
+}
+
+// setCode sets *dst to b interned, when b is not empty. The decoder's values
+// come zeroed, so leaving out the empty ones spares the stores.
+func (d *Decoder) setCode(dst *string, b []byte) {
+	if len(b) > 0 {
+		*dst = d.strs.get(b)
+	}
+}
+
+// setQuantity sets *dst to element n as quantity returns it, when present.
+func (d *Decoder) setQuantity(dst *string, s *x12.Segment, p x12.Position, n int) {
+	if len(s.Element(n)) > 0 {
+		*dst = d.quantity(s, p, n)
+	}
+}
 
 // checkedCode returns element n, with a warning when it is present and not
 // in known. seen, when not nil, remembers known codes, which spares the
@@ -835,6 +919,47 @@ func (d *Decoder) amount(s *x12.Segment, p x12.Position, n, c int) (money.Cents,
 	if c > 0 {
 		b = s.Component(n, c)
 	}
+	if v, ok := plainCents(b); ok {
+		return v, true
+	}
+	return d.parseAmount(s, p, n, c, b)
+}
+
+// plainCents parses the common form of an amount, digits with at most two
+// decimals and no sign, as money.ParseBytes does; it reports false for any
+// other form, which is left to money.ParseBytes.
+func plainCents(b []byte) (money.Cents, bool) {
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var v int64
+	i := 0
+	for ; i < len(b); i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			break
+		}
+		v = v*10 + int64(c)
+	}
+	if i == 0 {
+		return 0, false
+	}
+	switch len(b) - i {
+	case 0:
+		return money.Cents(v * 100), true
+	case 2:
+		if c := b[i+1] - '0'; b[i] == '.' && c <= 9 {
+			return money.Cents(v*100 + int64(c)*10), true
+		}
+	case 3:
+		if c1, c2 := b[i+1]-'0', b[i+2]-'0'; b[i] == '.' && c1 <= 9 && c2 <= 9 {
+			return money.Cents(v*100 + int64(c1)*10 + int64(c2)), true
+		}
+	}
+	return 0, false
+}
+
+func (d *Decoder) parseAmount(s *x12.Segment, p x12.Position, n, c int, b []byte) (money.Cents, bool) {
 	v, err := money.ParseBytes(b)
 	if err != nil {
 		what := "is not an amount with at most two decimals"
