@@ -19,15 +19,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // corpus835 returns the 835 files of the shared corpus, or skips.
-func corpus835(tb testing.TB) []string {
-	tb.Helper()
-	dir := filepath.Join(x12test.CorpusDir(tb), "835")
-	files, err := filepath.Glob(filepath.Join(dir, "*.x12"))
-	if err != nil || len(files) == 0 {
-		tb.Skipf("no 835 files in the corpus at %s (it lives in ../shared beside the repository)", dir)
-	}
-	return files
-}
+func corpus835(tb testing.TB) []string { return x12test.CorpusIn(tb, "835") }
 
 // golden is what a golden file holds: the decoded sets and every error.
 type golden struct {
@@ -54,25 +46,7 @@ func TestCorpus(t *testing.T) {
 			if len(data) > 64<<10 {
 				content = summarize(rems, errs)
 			}
-			got, err := json.MarshalIndent(content, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, '\n')
-			file := filepath.Join("testdata", name+".json")
-			if *update {
-				if err := os.WriteFile(file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v (run go test ./x12/remit -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("decoded JSON differs from %s (run go test ./x12/remit -update and review the diff)", file)
-			}
+			x12test.Golden(t, name, content, *update)
 		})
 	}
 }
