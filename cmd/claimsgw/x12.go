@@ -99,7 +99,7 @@ func validateFile(name string, stdin io.Reader) validateResult {
 		return res
 	}
 	defer f.Close()
-	doc, err := x12.ReadFileWith(f, sets.ErrorsOnly(sets.Decoders()))
+	doc, err := x12.ReadFileWith(f, sets.Checkers())
 	if err != nil {
 		res.Unread = err.Error()
 		return res

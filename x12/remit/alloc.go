@@ -30,18 +30,25 @@ func chunkLen[T any](prev int) int {
 // pool hands out pointers to zeroed values of T, allocated a chunk at a
 // time.
 type pool[T any] struct {
-	free []T
-	last int // the length of the last chunk
+	chunk []T
+	used  int // values of chunk handed out
 }
 
 func (p *pool[T]) new() *T {
-	if len(p.free) == 0 {
-		p.last = chunkLen[T](p.last)
-		p.free = make([]T, p.last)
+	if p.used == len(p.chunk) {
+		p.chunk = make([]T, chunkLen[T](len(p.chunk)))
+		p.used = 0
 	}
-	v := &p.free[0]
-	p.free = p.free[1:]
+	v := &p.chunk[p.used]
+	p.used++
 	return v
+}
+
+// reuse zeroes the values handed out from the current chunk and hands them
+// out again: for a decoder that keeps nothing it has decoded.
+func (p *pool[T]) reuse() {
+	clear(p.chunk[:p.used])
+	p.used = 0
 }
 
 // slab builds lists of T, one list open at a time, in shared chunks. Each
@@ -75,6 +82,13 @@ func (s *slab[T]) next() (*T, []T) {
 	n := len(s.buf)
 	s.buf = s.buf[:n+1]
 	return &s.buf[n], s.buf[s.start : n+1 : n+1]
+}
+
+// reuse zeroes the lists in the current chunk and builds the next ones
+// there again, as pool.reuse.
+func (s *slab[T]) reuse() {
+	clear(s.buf)
+	s.buf, s.start = s.buf[:0], 0
 }
 
 // arena copies the bytes of strings the model keeps into shared chunks.

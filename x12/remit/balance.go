@@ -53,6 +53,10 @@ func (d *Decoder) closeClaim() {
 	d.paidSum += c.Paid
 	d.claim, d.claimPatient, d.claimCAS, d.claimLineCAS, d.claimBad = nil, false, 0, 0, false
 	d.loop = loopNumber
+	if d.checkOnly {
+		d.rem.Claims = d.rem.Claims[:0]
+		d.store.reuse()
+	}
 }
 
 // balanceTransaction checks BPR02 against the claim payments and the

@@ -36,6 +36,20 @@ func BenchmarkDecode835(b *testing.B) {
 	}
 }
 
+// BenchmarkCheck835 runs every check of the typed decode but keeps
+// nothing (Checkers), as claimsgw x12 validate does.
+func BenchmarkCheck835(b *testing.B) {
+	data := benchInput()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := x12.ReadFileWith(bytes.NewReader(data), Checkers())
+		if err != nil || len(f.Errors) != 0 {
+			b.Fatalf("errors %v, %v", f.Errors, err)
+		}
+	}
+}
+
 func BenchmarkDecode835RawReader(b *testing.B) {
 	data := benchInput()
 	b.SetBytes(int64(len(data)))

@@ -42,13 +42,21 @@ func Decode(rd io.Reader) ([]*Remittance, []*x12.Error, error) {
 // of interned code values and the chunks the models are allocated from, so
 // use one per stream (it is not safe for concurrent use), and finish one set
 // before the next begins, as x12.ReadFileWith does.
-func Decoders() x12.DecoderFunc {
+func Decoders() x12.DecoderFunc { return decoders(false) }
+
+// Checkers is Decoders for a caller that wants the problems only, such as
+// claimsgw x12 validate: every check runs as in Decoders, but each claim's
+// memory is reused once it has been checked and Finish returns no
+// Remittance, so a set of any size takes the memory of one claim.
+func Checkers() x12.DecoderFunc { return decoders(true) }
+
+func decoders(checkOnly bool) x12.DecoderFunc {
 	strs, mem := newInterner(), &store{}
 	return func(setID, implementation, groupVersion string) (string, x12.Decoder) {
 		if setID != "835" {
 			return "", nil
 		}
-		d := &Decoder{strs: strs, store: mem}
+		d := &Decoder{strs: strs, store: mem, checkOnly: checkOnly}
 		d.v5010 = strings.HasPrefix(groupVersion, "00501") || strings.HasPrefix(implementation, "00501")
 		return x12.KeyRemittance, d
 	}
@@ -111,6 +119,22 @@ type Decoder struct {
 	// Where the model's values come from (see alloc.go), shared by the
 	// decoders of one stream.
 	*store
+	checkOnly bool // keep nothing: see Checkers
+}
+
+// reuse hands out again every value of the current chunks: for a decoder
+// that keeps nothing (Checkers), once a claim has been checked.
+func (m *store) reuse() {
+	m.claims.reuse()
+	m.lines.reuse()
+	m.names.reuse()
+	m.linePtr.reuse()
+	m.adjs.reuse()
+	m.refs.reuse()
+	m.amts.reuse()
+	m.qtys.reuse()
+	m.remarks.reuse()
+	m.mods.reuse()
 }
 
 // store holds the chunks the model's values are taken from. The decoders
@@ -266,12 +290,15 @@ func (d *Decoder) Finish() (any, []*x12.Error) {
 	d.balanceTransaction()
 	rem, errs := d.rem, d.errs
 	d.rem, d.errs = nil, nil
+	if d.checkOnly {
+		return nil, errs
+	}
 	return rem, errs
 }
 
 func (d *Decoder) start(r *x12.Reader, s *x12.Segment, p x12.Position) {
-	strs, v5010, mem := d.strs, d.v5010, d.store
-	*d = Decoder{strs: strs, v5010: v5010, store: mem}
+	strs, v5010, mem, checkOnly := d.strs, d.v5010, d.store, d.checkOnly
+	*d = Decoder{strs: strs, v5010: v5010, store: mem, checkOnly: checkOnly}
 	d.ctl.Interchange, d.ctl.Group, d.ctl.Transaction = r.Control()
 	d.rem = &Remittance{Position: p, ControlNumber: s.Str(2), Claims: []*Claim{}}
 	d.last, d.lastID = p, kST

@@ -640,3 +640,47 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// Checkers report exactly what Decoders report, on every corpus file and
+// on a large generated one, while keeping nothing.
+func TestCheckersFindTheSameErrors(t *testing.T) {
+	var big bytes.Buffer
+	if err := x12test.Remittance(&big, x12.DefaultDelimiters, 5000, 7); err != nil {
+		t.Fatal(err)
+	}
+	// Unbalance one line of the generated file, so there is something to find.
+	in := bytes.Replace(big.Bytes(), []byte("CAS*CO*45*"), []byte("CAS*CO*45*1"), 1)
+	inputs := map[string][]byte{"generated": in}
+	for _, path := range corpus835(t) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[filepath.Base(path)] = b
+	}
+	for name, b := range inputs {
+		full, err := x12.ReadFileWith(bytes.NewReader(b), Decoders())
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked, err := x12.ReadFileWith(bytes.NewReader(b), Checkers())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(full.Errors, checked.Errors) {
+			t.Errorf("%s: Decoders found %d errors, Checkers %d", name, len(full.Errors), len(checked.Errors))
+		}
+		for _, ic := range checked.Interchanges {
+			for _, g := range ic.Groups {
+				for _, tx := range g.Transactions {
+					if tx.Remittance != nil {
+						t.Fatalf("%s: a Checker kept a remittance", name)
+					}
+				}
+			}
+		}
+	}
+	if full, _ := x12.ReadFileWith(bytes.NewReader(in), Decoders()); len(full.Errors) == 0 {
+		t.Error("the unbalanced generated file reads clean")
+	}
+}

@@ -27,10 +27,31 @@ func Decoders() x12.DecoderFunc {
 	}
 }
 
-// ErrorsOnly wraps a DecoderFunc so that each set's content is dropped as
+// Checkers is Decoders for a caller that wants only the problems, such as
+// claimsgw x12 validate: no content is kept, and the 835 checks reuse one
+// claim's memory, so memory stays bounded whatever the size of a set.
+func Checkers() x12.DecoderFunc {
+	rest := dropContent(func(setID, implementation, groupVersion string) (string, x12.Decoder) {
+		for _, f := range []x12.DecoderFunc{status.Decoders, ack.Decoders, claim.DecoderFor} {
+			if key, d := f(setID, implementation, groupVersion); d != nil {
+				return key, d
+			}
+		}
+		return "", nil
+	})
+	remits := remit.Checkers()
+	return func(setID, implementation, groupVersion string) (string, x12.Decoder) {
+		if key, d := remits(setID, implementation, groupVersion); d != nil {
+			return key, d
+		}
+		return rest(setID, implementation, groupVersion)
+	}
+}
+
+// dropContent wraps a DecoderFunc so that each set's content is dropped as
 // soon as it is decoded and only its problems are kept: memory stays
 // bounded by the largest transaction set, not the file.
-func ErrorsOnly(f x12.DecoderFunc) x12.DecoderFunc {
+func dropContent(f x12.DecoderFunc) x12.DecoderFunc {
 	return func(setID, implementation, groupVersion string) (string, x12.Decoder) {
 		key, d := f(setID, implementation, groupVersion)
 		if d == nil {
