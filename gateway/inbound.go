@@ -68,6 +68,19 @@ type applier struct {
 }
 
 func (a *applier) apply(doc *x12.File) error {
+	if len(doc.Errors) > 0 {
+		var b strings.Builder
+		for _, e := range doc.Errors {
+			b.WriteString(e.Error())
+			b.WriteByte('\n')
+		}
+		if err := a.tx.SetInboundErrors(a.file.SHA256, b.String()); err != nil {
+			return err
+		}
+	}
+	if len(doc.Interchanges) == 0 {
+		return a.exception(a.file.Kind, "", x12.Position{}, "", "the file is not readable X12; its errors are kept with it")
+	}
 	for _, ic := range doc.Interchanges {
 		for _, t := range ic.TA1 {
 			if err := a.ta1(t); err != nil {

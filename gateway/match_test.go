@@ -393,3 +393,22 @@ func TestTA1AndRejectedStatus(t *testing.T) {
 		}
 	})
 }
+
+// A payer file that is not X12 is kept with its errors and shows as an
+// exception; nothing else changes.
+func TestUnreadablePayerFile(t *testing.T) {
+	h := newHarness(t, ledgertest.SQLite(t))
+	h.submit(encounterJSON("U1", 10000))
+	h.apply("unknown", "this is not an X12 file")
+	if n := h.exceptions(); n != 1 {
+		t.Fatalf("%d exceptions, want 1", n)
+	}
+	if got := h.status("U1"); got != ledger.StatusSubmitted {
+		t.Errorf("U1: %s", got)
+	}
+	sum := sha256.Sum256([]byte("this is not an X12 file"))
+	in, err := h.led.InboundContent(h.ctx, hex.EncodeToString(sum[:]))
+	if err != nil || !strings.Contains(in.Errors, "not_x12") {
+		t.Errorf("errors kept with the file: %q, %v", in.Errors, err)
+	}
+}

@@ -254,6 +254,7 @@ type InboundFile struct {
 	Kind       string // TA1, 999, 997, 277CA, 277, 835, unknown
 	Content    []byte
 	ReceivedAt time.Time
+	Errors     string // the problems found in it, one a line
 }
 
 // RecordInbound archives a picked-up file by its sha256. A file seen

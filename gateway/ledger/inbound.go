@@ -44,8 +44,8 @@ func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx 
 // InboundContent returns an archived inbound file.
 func (l *Ledger) InboundContent(ctx context.Context, sha256 string) (*InboundFile, error) {
 	f := &InboundFile{SHA256: sha256}
-	err := l.db.QueryRowContext(ctx, `SELECT payer_id, name, kind, content FROM inbound_files WHERE sha256 = $1`, sha256).
-		Scan(&f.PayerID, &f.Name, &f.Kind, &f.Content)
+	err := l.db.QueryRowContext(ctx, `SELECT payer_id, name, kind, content, errors FROM inbound_files WHERE sha256 = $1`, sha256).
+		Scan(&f.PayerID, &f.Name, &f.Kind, &f.Content, &f.Errors)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("ledger: inbound file %s: %w", sha256, ErrNotFound)
 	}
@@ -430,4 +430,13 @@ func (t *Tx) RemittanceID(sha256, st02 string) (int64, bool, error) {
 		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
 	}
 	return id, true, nil
+}
+
+// SetInboundErrors keeps the problems found in an inbound file with it,
+// one a line (positions and codes, never element data).
+func (t *Tx) SetInboundErrors(sha256, errs string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE inbound_files SET errors = $2 WHERE sha256 = $1`, sha256, errs); err != nil {
+		return fmt.Errorf("ledger: inbound file %s: %w", sha256, err)
+	}
+	return nil
 }
