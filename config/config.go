@@ -36,6 +36,7 @@ type Config struct {
 // server with JetStream in DataDir.
 type NATS struct {
 	Embedded        bool     `yaml:"embedded"`
+	Port            int      `yaml:"port"` // the embedded server's port on 127.0.0.1; 0: 4222 when free, else any
 	URLs            []string `yaml:"urls"`
 	CredentialsFile string   `yaml:"credentials_file"`
 	NKeySeedFile    string   `yaml:"nkey_seed_file"`

@@ -308,6 +308,8 @@ func TestValidate(t *testing.T) {
 		{"embedded with urls", []string{top, "nats: {embedded: true, urls: [\"nats://a:4222\"]}\n" + top}, []string{"nats.embedded conflict"}},
 		{"nats url scheme", []string{top, "nats: {urls: [\"nats://a:4222\", \"http://b:4222\"]}\n" + top}, []string{"nats.urls[1] invalid"}},
 		{"nats url password", []string{top, "nats: {urls: [\"nats://u:p@a:4222\"]}\n" + top}, []string{"nats.urls[0] inline_secret"}},
+		{"port with urls", []string{top, "nats: {urls: [\"nats://a:4222\"], port: 4333}\n" + top}, []string{"nats.port conflict"}},
+		{"port out of range", []string{top, "nats: {port: 70000}\n" + top}, []string{"nats.port out_of_range"}},
 		{"embedded replicas", []string{top, "nats: {replicas: 3}\n" + top}, []string{"nats.replicas out_of_range"}},
 		{"cluster replicas", []string{top, "nats: {urls: [\"nats://a:4222\"], replicas: 7}\n" + top}, []string{"nats.replicas out_of_range"}},
 		{"creds missing", []string{top, "nats: {credentials_file: DIR/nope}\n" + top}, []string{"nats.credentials_file file_not_found"}},

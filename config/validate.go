@@ -148,6 +148,12 @@ func (c *Config) validateNATS(ps *problems) {
 	if n.Embedded && len(n.URLs) > 0 {
 		ps.add("nats.embedded", CodeConflict, "embedded is true but urls are given; use one or the other")
 	}
+	if n.Port != 0 && len(n.URLs) > 0 {
+		ps.add("nats.port", CodeConflict, "port is for the embedded server; it is not used with urls")
+	}
+	if n.Port < 0 || n.Port > 65535 {
+		ps.add("nats.port", CodeOutOfRange, "port %d: want 1 to 65535, or 0 for the default", n.Port)
+	}
 	for i, s := range n.URLs {
 		at := fmt.Sprintf("nats.urls[%d]", i)
 		u, err := url.Parse(s)

@@ -152,7 +152,12 @@ func (w *Worker) Run(ctx context.Context) error {
 	})
 
 	for {
-		msg, err := cons.Next(jetstream.FetchContext(ctx))
+		// Not FetchContext(ctx): a pull abandoned when ctx ends can still
+		// be answered by the server, and that message, counted as
+		// delivered, would wait out AckWait before anyone got it again.
+		// A pull with a short expiry always completes, with a message
+		// (then the one in hand) or with a timeout.
+		msg, err := cons.Next(jetstream.FetchMaxWait(fetchWait))
 		switch {
 		case err == nil:
 			w.process(ctx, msg, log)
@@ -175,6 +180,10 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}
 }
+
+// fetchWait is how long one pull waits for a message: it bounds how long
+// Run takes to return once its context ends.
+const fetchWait = 500 * time.Millisecond
 
 // maxDeliveriesAdvisory is the subject prefix of the server's advisories
 // for messages that reached a consumer's MaxDeliver.

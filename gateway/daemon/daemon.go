@@ -68,7 +68,11 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 	}
 	urls := cfg.NATS.URLs
 	if len(urls) == 0 {
-		d.nats, err = queue.StartEmbedded(filepath.Join(cfg.DataDir, "nats"))
+		var opts []queue.EmbeddedOption
+		if cfg.NATS.Port != 0 {
+			opts = append(opts, queue.WithPort(cfg.NATS.Port))
+		}
+		d.nats, err = queue.StartEmbedded(filepath.Join(cfg.DataDir, "nats"), opts...)
 		if err != nil {
 			return nil, err
 		}

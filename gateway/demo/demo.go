@@ -49,9 +49,10 @@ type Demo struct {
 	Sim    *payersim.Server
 	Payer  *payersim.Payer
 
-	root   string // the payer's directory
-	cancel context.CancelFunc
-	simRun chan error
+	root      string // the payer's directory
+	cancel    context.CancelFunc
+	simRun    chan error
+	payerDone chan struct{} // closed when the payer has stopped
 }
 
 // Start starts the payer simulator and the daemon with a route to it.
@@ -84,7 +85,11 @@ func Start(ctx context.Context, o Options) (_ *Demo, err error) {
 		return nil, err
 	}
 	d.Payer = &payersim.Payer{Seed: o.Seed, ID: PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678"}
-	go func() { d.simRun <- d.Payer.Run(simCtx, root, 50*time.Millisecond) }()
+	d.payerDone = make(chan struct{})
+	go func() {
+		defer close(d.payerDone)
+		d.simRun <- d.Payer.Run(simCtx, root, 50*time.Millisecond)
+	}()
 
 	cfg, err := Config(o, d.Sim, keyFile)
 	if err != nil {
@@ -285,13 +290,18 @@ func (d *Demo) payerIdle() (bool, error) {
 	return true, nil
 }
 
-// Close stops the daemon and the simulator.
+// Close stops the daemon and the simulator, and waits for the payer to
+// finish the file in hand, so a demo started again on the same directory
+// does not answer the same file beside it.
 func (d *Demo) Close() {
 	if d.Daemon != nil {
 		d.Daemon.Close()
 	}
 	if d.cancel != nil {
 		d.cancel()
+	}
+	if d.payerDone != nil {
+		<-d.payerDone
 	}
 	if d.Sim != nil {
 		d.Sim.Close()

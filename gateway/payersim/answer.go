@@ -27,9 +27,12 @@ type Payer struct {
 	Name  string
 	TaxID string // TRN03 and BPR10: 1 + its nine-digit tax id
 	Now   func() time.Time
-	mu    sync.Mutex
-	ctl   int // last control number sent (ISA13, GS06 and ST02 alike)
-	seq   int // last answer file sequence
+	// MinAge leaves an uploaded file unanswered until it is this old (by
+	// its modification time), as a payer that answers later than at once.
+	MinAge time.Duration
+	mu     sync.Mutex
+	ctl    int // last control number sent (ISA13, GS06 and ST02 alike)
+	seq    int // last answer file sequence
 }
 
 // Answer is one file the payer sends back.

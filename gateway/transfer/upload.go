@@ -16,10 +16,11 @@ const (
 // Upload delivers data as dir/name. It writes a temporary dot-name in dir,
 // syncs it when the server offers fsync@openssh.com, renames it to name
 // (posix-rename@openssh.com when offered, else plain rename) and checks the
-// size of the result. If name already exists with len(data) bytes, the file
-// counts as delivered and nothing is written; with another size, Upload fails
-// with ErrAlreadyDelivered. The temporary file is removed on failure, as far
-// as the connection allows.
+// size of the result, unless the payer has taken it away already. If name
+// already exists with len(data) bytes, the file counts as delivered and
+// nothing is written; with another size, Upload fails with
+// ErrAlreadyDelivered. The temporary file is removed on failure, as far as
+// the connection allows.
 func (c *Client) Upload(ctx context.Context, dir, name string, data []byte) error {
 	return c.run(ctx, "upload", dir, name, func() error {
 		if err := SafeName(name); err != nil {
@@ -38,7 +39,13 @@ func (c *Client) Upload(ctx context.Context, dir, name string, data []byte) erro
 			_ = c.sftp.Remove(tmp)
 			return err
 		}
-		return c.checkSize(final, int64(len(data)))
+		// A payer may take the file the moment it appears under its final
+		// name: gone already, it was delivered (its size was checked under
+		// the temporary name).
+		if err := c.checkSize(final, int64(len(data))); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
 	})
 }
 
