@@ -24,6 +24,12 @@ func (g *Gateway) inboundWorker() *queue.Worker {
 	return g.worker(queue.StreamFilesIn, "inbound", g.processInbound)
 }
 
+// errNotDelivered is returned while a payer file answers claims whose
+// file the deliverer has not yet marked delivered: the payer can answer
+// between the upload's rename and the ledger's commit. Nothing of the file
+// is applied; the message comes back after a backoff and is applied then.
+var errNotDelivered = errors.New("the payer answered claims whose file is not marked delivered yet")
+
 // processInbound applies one payer file to the ledger: every change it
 // makes and the file's processed mark commit together, so a redelivered
 // message or a file picked up twice changes nothing.
@@ -123,6 +129,9 @@ func (a *applier) move(claimID string, to ledger.Status, src ledger.Source, paid
 	c, err := a.tx.Claim(claimID)
 	if err != nil {
 		return err
+	}
+	if c.Status == ledger.StatusBatched {
+		return errNotDelivered
 	}
 	if !allowed(c.Status, to) {
 		return nil
@@ -477,7 +486,9 @@ func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents) (id, wa
 	var candidates []ledger.Claim
 	for _, c := range claims {
 		switch c.Status {
-		case ledger.StatusReceived, ledger.StatusInvalid, ledger.StatusQueued, ledger.StatusBatched:
+		case ledger.StatusBatched:
+			return "", "", errNotDelivered
+		case ledger.StatusReceived, ledger.StatusInvalid, ledger.StatusQueued:
 			continue
 		}
 		if npi != "" && c.BillingNPI != "" && npi != c.BillingNPI {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -410,5 +411,46 @@ func TestUnreadablePayerFile(t *testing.T) {
 	in, err := h.led.InboundContent(h.ctx, hex.EncodeToString(sum[:]))
 	if err != nil || !strings.Contains(in.Errors, "not_x12") {
 		t.Errorf("errors kept with the file: %q, %v", in.Errors, err)
+	}
+}
+
+// A payer that answers before the deliverer has marked the file delivered:
+// nothing is applied and the file comes back later, when it applies as
+// usual.
+func TestAnswerBeforeDeliveryIsRetried(t *testing.T) {
+	h := newHarness(t, ledgertest.SQLite(t))
+	if err := h.g.intake(h.ctx, &queue.Message{Data: encounterJSON("EARLY", 10000)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.g.batchPayer(h.ctx, &h.g.cfg.Payers[0], true); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := h.led.FilesInStatus(h.ctx, "SIMPAYER", ledger.FileBuilt)
+	f, err := h.led.FileByID(h.ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := f.Claims[0]
+	ack := interchange("FA", "005010X231A1", "999", []string{
+		fmt.Sprintf("AK1*HC*%d*005010X222A1", fc.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", fc.ST02), "IK5*A", "AK9*A*1*1*1"})
+	sum := sha256.Sum256([]byte(ack))
+	sha := hex.EncodeToString(sum[:])
+	if _, err := h.led.RecordInbound(h.ctx, ledger.InboundFile{SHA256: sha, PayerID: "SIMPAYER", Name: "early.999", Kind: "999", Content: []byte(ack)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.g.processInbound(h.ctx, &queue.Message{Data: []byte(sha)}); !errors.Is(err, errNotDelivered) {
+		t.Fatalf("before delivery: %v", err)
+	}
+	if got := h.status("EARLY"); got != ledger.StatusBatched || h.exceptions() != 0 {
+		t.Fatalf("before delivery: %s, %d exceptions", got, h.exceptions())
+	}
+	if _, err := h.led.MarkDelivered(h.ctx, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.g.processInbound(h.ctx, &queue.Message{Data: []byte(sha)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.status("EARLY"); got != ledger.StatusAcknowledged {
+		t.Fatalf("after delivery: %s", got)
 	}
 }

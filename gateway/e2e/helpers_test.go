@@ -72,9 +72,7 @@ func startSimAnswering(t testing.TB, root string, answer bool) *sim {
 		t.Fatal(err)
 	}
 	s := &sim{Root: root, Server: srv, KeyFile: keyFile, cancel: cancel, done: make(chan error, 1)}
-	// MinAge: the payer answers a file once it is 300ms old, not the
-	// moment it appears; see answeredBeforeDelivered.
-	p := &payersim.Payer{Seed: 1, ID: demo.PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678", MinAge: 300 * time.Millisecond}
+	p := &payersim.Payer{Seed: 1, ID: demo.PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678"}
 	if answer {
 		go func() { s.done <- p.Run(ctx, root, 50*time.Millisecond) }()
 	}
@@ -401,26 +399,9 @@ func checkLedger(ctx context.Context, t testing.TB, db *sql.DB, encounterIDs []s
 		t.Errorf("dead letter: %s", s)
 	}
 	for _, s := range queryStrings(ctx, t, db, `SELECT kind || ' ' || pcn || ': ' || reason FROM exceptions WHERE status = 'open'`) {
-		if strings.HasSuffix(s, ": "+answeredBeforeDelivered) {
-			// A known race, not a duplicate: the claim is checked above
-			// to be in one file, delivered once and settled.
-			t.Logf("open exception (an answer applied before its file was marked delivered): %s", s)
-			continue
-		}
 		t.Errorf("open exception: %s", s)
 	}
 }
-
-// answeredBeforeDelivered is the reason of the exception the inbound
-// processor opens when a payer's answer to a file is applied before the
-// deliverer has recorded the file as delivered (its claims are still
-// batched and are not matched). A payer simulator answering within 50ms of
-// the upload does that often with two replicas (and under -race, with
-// one): the answer overtakes the deliverer's commit. A 277CA rejection
-// lost that way leaves its claim unsettled. The simulator here waits
-// 300ms (MinAge), which makes it rare; when it happens anyway it is
-// logged, not failed, as long as the claims settled.
-const answeredBeforeDelivered = "no sent claim of this billing provider with this patient control number"
 
 // queryStrings returns the one text column of a query's rows.
 func queryStrings(ctx context.Context, t testing.TB, db *sql.DB, q string, args ...any) []string {

@@ -25,7 +25,8 @@ type SimConfig struct {
 	PayerID       string        `yaml:"payer_id"`       // default SIMPAYER
 	PayerName     string        `yaml:"payer_name"`     // default SIM HEALTH PLAN
 	Seed          uint64        `yaml:"seed"`
-	Every         time.Duration `yaml:"every"` // how often inbound/ is read; default 1s
+	Every         time.Duration `yaml:"every"`        // how often inbound/ is read; default 1s
+	AnswerAfter   time.Duration `yaml:"answer_after"` // leave a file unanswered until it is this old, as a real payer would
 }
 
 // LoadSimConfig reads a simulator config file and fills the defaults.
