@@ -51,11 +51,14 @@ func (g *Gateway) intake(ctx context.Context, m *queue.Message) error {
 	g.o.Metrics.Encounter(outcome)
 	g.log.Info().Str("encounter_id", rec.ID).Str("payer", rec.PayerID).Str("outcome", outcome).Int("problems", len(probs)).Msg("encounter")
 	if created {
-		stored, err := g.led.Claim(ctx, rec.ID)
-		if err != nil {
-			return err
+		// The claim as recorded: RecordEncounter names it after the
+		// encounter and moves it to queued, or invalid.
+		c.ID, c.EncounterID = rec.ID, rec.ID
+		to := ledger.StatusQueued
+		if !rec.Valid {
+			to = ledger.StatusInvalid
 		}
-		g.publishEvents(ctx, []Event{g.claimEvent(stored, ledger.StatusReceived, stored.Status, ledger.Source{Kind: "intake"}, 0)})
+		g.publishEvents(ctx, []Event{g.claimEvent(&c, ledger.StatusReceived, to, ledger.Source{Kind: "intake"}, 0)})
 	}
 	return nil
 }
