@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
+	"io/fs"
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
@@ -80,7 +82,7 @@ func (g *Gateway) poll(ctx context.Context, p *config.Payer) error {
 		} else {
 			err = r.Remove(ctx, dir, rf.Name)
 		}
-		if err != nil {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) { // gone: another replica picked it up too
 			return err
 		}
 	}
