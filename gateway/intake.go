@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
@@ -20,19 +22,65 @@ import (
 )
 
 func (g *Gateway) intakeWorker() *queue.Worker {
-	return g.worker(queue.StreamEncounters, "intake", g.intake)
+	w := g.worker(queue.StreamEncounters, "intake", g.intake)
+	w.Batch = g.intakeBatch
+	return w
 }
 
 // intake scrubs one encounter and records it with its claim. An invalid
 // encounter is kept with its problems as an invalid claim and acked: it is
 // answered, not redelivered. The same encounter id twice is one claim.
 func (g *Gateway) intake(ctx context.Context, m *queue.Message) error {
-	e, probs := g.scrub(m.Data)
-	rec := ledger.Encounter{ID: e.ID, PayerID: e.PayerID, ClaimType: e.ClaimType, Raw: m.Data,
+	ec := g.prepare(m.Data)
+	created, err := g.led.RecordEncounter(ctx, ec.Encounter, ec.Claim)
+	if err != nil {
+		return err
+	}
+	g.recorded(ctx, []ledger.EncounterClaim{ec}, []bool{created})
+	return nil
+}
+
+// intakeBatch is intake for the encounters at hand, scrubbed on every core
+// and recorded in one transaction. When that transaction fails, one of
+// them may be at fault: they are taken one by one then, so that the others
+// go through.
+func (g *Gateway) intakeBatch(ctx context.Context, ms []*queue.Message) []error {
+	ecs := make([]ledger.EncounterClaim, len(ms))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(ms)) {
+		wg.Go(func() {
+			for i := range next {
+				ecs[i] = g.prepare(ms[i].Data)
+			}
+		})
+	}
+	for i := range ms {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	errs := make([]error, len(ms))
+	created, err := g.led.RecordEncounters(ctx, ecs)
+	if err != nil {
+		g.log.Warn().Err(err).Int("encounters", len(ms)).Msg("batch not recorded; recording its encounters one by one")
+		for i, m := range ms {
+			errs[i] = g.intake(ctx, m)
+		}
+		return errs
+	}
+	g.recorded(ctx, ecs, created)
+	return errs
+}
+
+// prepare scrubs an encounter and makes its ledger records.
+func (g *Gateway) prepare(data []byte) ledger.EncounterClaim {
+	e, probs := g.scrub(data)
+	rec := ledger.Encounter{ID: e.ID, PayerID: e.PayerID, ClaimType: e.ClaimType, Raw: data,
 		Valid: !encounter.HasErrors(probs), ReceivedAt: g.o.Now()}
 	if rec.ID == "" {
 		// Not even an id could be read: the content names the encounter.
-		sum := sha256.Sum256(m.Data)
+		sum := sha256.Sum256(data)
 		rec.ID = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	if probs == nil {
@@ -40,27 +88,30 @@ func (g *Gateway) intake(ctx context.Context, m *queue.Message) error {
 	}
 	rec.Problems, _ = json.Marshal(probs)
 	c := claimRecord(e)
-	created, err := g.led.RecordEncounter(ctx, rec, c)
-	if err != nil {
-		return err
-	}
-	outcome := map[bool]string{true: "accepted", false: "invalid"}[rec.Valid]
-	if !created {
-		outcome = "duplicate"
-	}
-	g.o.Metrics.Encounter(outcome)
-	g.log.Info().Str("encounter_id", rec.ID).Str("payer", rec.PayerID).Str("outcome", outcome).Int("problems", len(probs)).Msg("encounter")
-	if created {
-		// The claim as recorded: RecordEncounter names it after the
-		// encounter and moves it to queued, or invalid.
-		c.ID, c.EncounterID = rec.ID, rec.ID
-		to := ledger.StatusQueued
-		if !rec.Valid {
-			to = ledger.StatusInvalid
+	// The claim as RecordEncounter names it: after the encounter.
+	c.ID, c.EncounterID = rec.ID, rec.ID
+	return ledger.EncounterClaim{Encounter: rec, Claim: c}
+}
+
+// recorded counts, logs and announces encounters just recorded.
+func (g *Gateway) recorded(ctx context.Context, ecs []ledger.EncounterClaim, created []bool) {
+	var events []Event
+	for i, ec := range ecs {
+		outcome := map[bool]string{true: "accepted", false: "invalid"}[ec.Encounter.Valid]
+		if !created[i] {
+			outcome = "duplicate"
 		}
-		g.publishEvents(ctx, []Event{g.claimEvent(&c, ledger.StatusReceived, to, ledger.Source{Kind: "intake"}, 0)})
+		g.o.Metrics.Encounter(outcome)
+		g.log.Info().Str("encounter_id", ec.Encounter.ID).Str("payer", ec.Encounter.PayerID).Str("outcome", outcome).Msg("encounter")
+		if created[i] {
+			to := ledger.StatusQueued
+			if !ec.Encounter.Valid {
+				to = ledger.StatusInvalid
+			}
+			events = append(events, g.claimEvent(&ecs[i].Claim, ledger.StatusReceived, to, ledger.Source{Kind: "intake"}, 0))
+		}
 	}
-	return nil
+	g.publishEvents(ctx, events)
 }
 
 // scrub decodes and checks an encounter against its payer's route. What

@@ -43,7 +43,8 @@ func Permanent(err error) error {
 	return &permanentError{err}
 }
 
-// Worker processes the messages of one durable pull consumer, one at a time.
+// Worker processes the messages of one durable pull consumer, one at a time
+// or, with Batch, as many as are at hand.
 // Several Workers with the same Stream and Consumer, in one process or in
 // several replicas, share the messages: each is processed by one of them.
 //
@@ -67,6 +68,14 @@ type Worker struct {
 
 	Handler    func(ctx context.Context, m *Message) error
 	DeadLetter func(ctx context.Context, m *Message, err error) error
+
+	// Batch, when set, is used instead of Handler: it gets the messages
+	// at hand, up to BatchSize at once (the first one waited for, the rest
+	// taken without waiting), and returns one result per message, which
+	// decides that message's fate as Handler's would. A batch lets the
+	// handler commit many messages in one transaction.
+	Batch     func(ctx context.Context, ms []*Message) []error
+	BatchSize int // 100 if zero
 
 	// AckWait bounds one delivery: the handler and DeadLetter each get a
 	// context that ends after it. 30s if zero.
@@ -94,6 +103,9 @@ func (w Worker) withDefaults() *Worker {
 	if len(w.Backoff) == 0 {
 		w.Backoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute}
 	}
+	if w.BatchSize <= 0 {
+		w.BatchSize = 100
+	}
 	return &w
 }
 
@@ -113,8 +125,8 @@ func (w *Worker) consumerConfig() jetstream.ConsumerConfig {
 // hand and returns nil. It returns an error if the consumer cannot be set up
 // or the connection is closed.
 func (w *Worker) Run(ctx context.Context) error {
-	if w.JS == nil || w.Stream == "" || w.Consumer == "" || w.Handler == nil || w.DeadLetter == nil {
-		return errors.New("queue: Worker needs JS, Stream, Consumer, Handler and DeadLetter")
+	if w.JS == nil || w.Stream == "" || w.Consumer == "" || (w.Handler == nil && w.Batch == nil) || w.DeadLetter == nil {
+		return errors.New("queue: Worker needs JS, Stream, Consumer, Handler or Batch, and DeadLetter")
 	}
 	w = w.withDefaults()
 	log := w.Log.With().Str("stream", w.Stream).Str("consumer", w.Consumer).Logger()
@@ -159,6 +171,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		// (then the one in hand) or with a timeout.
 		msg, err := cons.Next(jetstream.FetchMaxWait(fetchWait))
 		switch {
+		case err == nil && w.Batch != nil:
+			w.processBatch(ctx, cons, msg, log)
 		case err == nil:
 			w.process(ctx, msg, log)
 		case ctx.Err() != nil:
@@ -199,14 +213,56 @@ func (w *Worker) call(ctx context.Context, f func(context.Context) error) error 
 }
 
 func (w *Worker) process(ctx context.Context, msg jetstream.Msg, log zerolog.Logger) {
+	m := message(msg)
+	err := w.call(ctx, func(ctx context.Context) error { return w.Handler(ctx, m) })
+	w.settle(ctx, msg, m, err, log)
+}
+
+// processBatch takes, besides the message in hand, the messages available
+// now (up to BatchSize in all), hands them to Batch and settles each.
+func (w *Worker) processBatch(ctx context.Context, cons jetstream.Consumer, first jetstream.Msg, log zerolog.Logger) {
+	msgs := []jetstream.Msg{first}
+	if w.BatchSize > 1 {
+		if more, err := cons.FetchNoWait(w.BatchSize - 1); err == nil {
+			for msg := range more.Messages() {
+				msgs = append(msgs, msg)
+			}
+		}
+	}
+	ms := make([]*Message, len(msgs))
+	for i, msg := range msgs {
+		ms[i] = message(msg)
+	}
+	var errs []error
+	err := w.call(ctx, func(ctx context.Context) error {
+		errs = w.Batch(ctx, ms)
+		if len(errs) != len(ms) {
+			return fmt.Errorf("queue: batch handler returned %d results for %d messages", len(errs), len(ms))
+		}
+		return nil
+	})
+	for i, msg := range msgs {
+		e := err
+		if e == nil {
+			e = errs[i]
+		}
+		w.settle(ctx, msg, ms[i], e, log)
+	}
+}
+
+// message is what a handler sees of a delivered message.
+func message(msg jetstream.Msg) *Message {
 	m := &Message{Subject: msg.Subject(), Data: msg.Data(), Headers: msg.Headers(), MsgID: msg.Headers().Get(jetstream.MsgIDHeader)}
 	if md, err := msg.Metadata(); err == nil {
 		m.Deliveries = md.NumDelivered
 		m.StreamSeq = md.Sequence.Stream
 	}
-	log = log.With().Uint64("stream_seq", m.StreamSeq).Uint64("deliveries", m.Deliveries).Logger()
+	return m
+}
 
-	err := w.call(ctx, func(ctx context.Context) error { return w.Handler(ctx, m) })
+// settle acks, naks or dead-letters a message by its handler's result.
+func (w *Worker) settle(ctx context.Context, msg jetstream.Msg, m *Message, err error, log zerolog.Logger) {
+	log = log.With().Uint64("stream_seq", m.StreamSeq).Uint64("deliveries", m.Deliveries).Logger()
 	if err == nil {
 		if err := msg.Ack(); err != nil {
 			log.Warn().Err(err).Msg("ack failed; the message will be redelivered")

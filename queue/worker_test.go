@@ -291,3 +291,53 @@ func TestJitter(t *testing.T) {
 		t.Error("jitter(0) is not 0")
 	}
 }
+
+// A batch Worker hands over the messages at hand together and settles each
+// by its own result: successes acked, a transient failure redelivered, a
+// permanent one dead-lettered.
+func TestWorkerBatches(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	for i := range 10 {
+		publish(t, js, SubjectEncounters, EncounterMsgID(fmt.Sprint("E", i)), fmt.Sprint("enc", i))
+	}
+	r := &recorder{handle: func(m *Message) error {
+		switch {
+		case string(m.Data) == "enc3" && m.Deliveries == 1:
+			return errors.New("ledger busy")
+		case string(m.Data) == "enc5":
+			return Permanent(errors.New("not an encounter"))
+		}
+		return nil
+	}}
+	w := r.worker(js)
+	var mu sync.Mutex
+	var sizes []int
+	handle := w.Handler
+	w.Handler, w.BatchSize = nil, 4
+	w.Batch = func(ctx context.Context, ms []*Message) []error {
+		mu.Lock()
+		sizes = append(sizes, len(ms))
+		mu.Unlock()
+		errs := make([]error, len(ms))
+		for i, m := range ms {
+			errs[i] = handle(ctx, m)
+		}
+		return errs
+	}
+	runWorker(t, w)
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	handled, dead := r.get()
+	if len(handled) != 11 || len(dead) != 1 {
+		t.Fatalf("%d handled (want 10 and enc3 again), %d dead-lettered (want enc5)", len(handled), len(dead))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	most := 0
+	for _, n := range sizes {
+		most = max(most, n)
+	}
+	if most < 2 || most > 4 {
+		t.Errorf("batch sizes %v: want batches of 2 to 4", sizes)
+	}
+}

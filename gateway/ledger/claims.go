@@ -75,43 +75,75 @@ type Change struct {
 // when the encounter is not valid. An encounter id seen before changes
 // nothing and reports created false: the same id twice is one claim.
 func (l *Ledger) RecordEncounter(ctx context.Context, e Encounter, c Claim) (created bool, err error) {
-	now := l.millis()
 	err = l.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO encounters (id, payer_id, claim_type, raw, status, problems, received_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-			e.ID, e.PayerID, e.ClaimType, e.Raw, map[bool]string{true: "accepted", false: "invalid"}[e.Valid], string(e.Problems), e.ReceivedAt.UnixMilli())
-		if err != nil {
-			return fmt.Errorf("ledger: encounter: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		created = true
-		c.EncounterID = e.ID
-		if c.ID == "" {
-			c.ID = e.ID
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO claims (id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id,
-				charge_cents, service_from, service_to, status, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
-			c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
-			int64(c.Charge), c.ServiceFrom, c.ServiceTo, StatusReceived, now); err != nil {
-			return fmt.Errorf("ledger: claim: %w", err)
-		}
-		for _, ln := range c.Lines {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO claim_lines (claim_id, line_no, line_id, procedure, charge_cents, units, service_date)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate); err != nil {
-				return fmt.Errorf("ledger: claim line: %w", err)
-			}
-		}
-		to, reason := StatusQueued, ""
-		if !e.Valid {
-			to, reason = StatusInvalid, "the scrubber found errors"
-		}
-		_, err = l.transition(ctx, tx, c.ID, to, Source{Kind: "intake", Reason: reason, Actor: "intake"})
+		created, err = l.recordEncounter(ctx, tx, e, c)
 		return err
 	})
 	return created, err
+}
+
+// EncounterClaim is an encounter with its claim, for RecordEncounters.
+type EncounterClaim struct {
+	Encounter Encounter
+	Claim     Claim
+}
+
+// RecordEncounters stores many encounters as RecordEncounter does, in one
+// transaction: all of them or, on an error, none. created[i] tells whether
+// ecs[i] was new.
+func (l *Ledger) RecordEncounters(ctx context.Context, ecs []EncounterClaim) (created []bool, err error) {
+	created = make([]bool, len(ecs))
+	err = l.inTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := newStmtCache(sqlTx) // the same statements for every encounter
+		for i, ec := range ecs {
+			if created[i], err = l.recordEncounter(ctx, tx, ec.Encounter, ec.Claim); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return created, nil
+}
+
+func (l *Ledger) recordEncounter(ctx context.Context, tx runner, e Encounter, c Claim) (bool, error) {
+	now := l.millis()
+	res, err := tx.ExecContext(ctx, `INSERT INTO encounters (id, payer_id, claim_type, raw, status, problems, received_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+		e.ID, e.PayerID, e.ClaimType, e.Raw, map[bool]string{true: "accepted", false: "invalid"}[e.Valid], string(e.Problems), e.ReceivedAt.UnixMilli())
+	if err != nil {
+		return false, fmt.Errorf("ledger: encounter: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	c.EncounterID = e.ID
+	if c.ID == "" {
+		c.ID = e.ID
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO claims (id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id,
+			charge_cents, service_from, service_to, status, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+		c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
+		int64(c.Charge), c.ServiceFrom, c.ServiceTo, StatusReceived, now); err != nil {
+		return false, fmt.Errorf("ledger: claim: %w", err)
+	}
+	for _, ln := range c.Lines {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_lines (claim_id, line_no, line_id, procedure, charge_cents, units, service_date)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate); err != nil {
+			return false, fmt.Errorf("ledger: claim line: %w", err)
+		}
+	}
+	to, reason := StatusQueued, ""
+	if !e.Valid {
+		to, reason = StatusInvalid, "the scrubber found errors"
+	}
+	if _, err := l.transition(ctx, tx, c.ID, to, Source{Kind: "intake", Reason: reason, Actor: "intake"}); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // Transition moves a claim to a status and records the change with its

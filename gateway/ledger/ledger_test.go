@@ -243,3 +243,31 @@ func TestListClaimsPages(t *testing.T) {
 		}
 	})
 }
+
+func TestRecordEncountersInOneTransaction(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		var batch []ledger.EncounterClaim
+		for _, id := range []string{"B1", "B2", "B1"} { // the same id twice: one claim
+			e, c := encounter(id, id != "B2")
+			batch = append(batch, ledger.EncounterClaim{Encounter: e, Claim: c})
+		}
+		created, err := l.RecordEncounters(ctx, batch)
+		if err != nil || fmt.Sprint(created) != "[true true false]" {
+			t.Fatalf("created %v, %v", created, err)
+		}
+		if c, _ := l.Claim(ctx, "B2"); c == nil || c.Status != ledger.StatusInvalid {
+			t.Fatalf("B2: %+v", c)
+		}
+		// One bad encounter (two lines with one number) and none is stored.
+		e3, c3 := encounter("B3", true)
+		e4, c4 := encounter("B4", true)
+		c4.Lines[1].No = 1
+		if _, err := l.RecordEncounters(ctx, []ledger.EncounterClaim{{Encounter: e3, Claim: c3}, {Encounter: e4, Claim: c4}}); err == nil {
+			t.Fatal("a batch with a bad claim was stored")
+		}
+		if _, err := l.Claim(ctx, "B3"); !errors.Is(err, ledger.ErrNotFound) {
+			t.Fatalf("B3 after the failed batch: %v", err)
+		}
+	})
+}
