@@ -70,15 +70,11 @@ func (g *Gateway) batchPayer(ctx context.Context, p *config.Payer, flush bool) e
 		if err := g.publishFile(ctx, f); err != nil {
 			return err // it is built: the next start republishes it
 		}
-		events := make([]Event, 0, len(f.Claims))
-		for _, fc := range f.Claims {
-			c, err := g.led.Claim(ctx, fc.ClaimID)
-			if err != nil {
-				return err
-			}
-			events = append(events, g.claimEvent(c, ledger.StatusQueued, ledger.StatusBatched, ledger.Source{Kind: "batcher", File: f.ID}, 0))
+		ids := make([]string, len(f.Claims))
+		for i, fc := range f.Claims {
+			ids[i] = fc.ClaimID
 		}
-		g.publishEvents(ctx, events)
+		g.claimsMoved(ctx, ids, ledger.StatusQueued, ledger.StatusBatched, ledger.Source{Kind: "batcher", File: f.ID})
 	}
 }
 

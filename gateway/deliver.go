@@ -86,14 +86,14 @@ func (g *Gateway) upload(ctx context.Context, payerID string, f *ledger.File) er
 
 // claimsMoved publishes the events of claims a stage moved together.
 func (g *Gateway) claimsMoved(ctx context.Context, ids []string, from, to ledger.Status, src ledger.Source) {
-	events := make([]Event, 0, len(ids))
-	for _, id := range ids {
-		c, err := g.led.Claim(ctx, id)
-		if err != nil {
-			g.log.Warn().Err(err).Str("claim_id", id).Msg("claim event not published")
-			continue
-		}
-		events = append(events, g.claimEvent(c, from, to, src, 0))
+	claims, err := g.led.ClaimsByIDs(ctx, ids)
+	if err != nil {
+		g.log.Warn().Err(err).Int("claims", len(ids)).Msg("claim events not published")
+		return
+	}
+	events := make([]Event, len(claims))
+	for i := range claims {
+		events[i] = g.claimEvent(&claims[i], from, to, src, 0)
 	}
 	g.publishEvents(ctx, events)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/x12/money"
@@ -298,4 +299,36 @@ func scanClaim(row interface{ Scan(...any) error }) (*Claim, error) {
 	}
 	c.Charge, c.CreatedAt, c.UpdatedAt = money.Cents(charge), time.UnixMilli(created), time.UnixMilli(updated)
 	return c, nil
+}
+
+// ClaimsByIDs returns the claims with the given ids, without their lines,
+// in one query per 500 ids; ids not found are left out.
+func (l *Ledger) ClaimsByIDs(ctx context.Context, ids []string) ([]Claim, error) {
+	var out []Claim
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		marks := make([]string, len(chunk))
+		for i, id := range chunk {
+			args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
+		}
+		rows, err := l.db.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims WHERE id IN (`+strings.Join(marks, ", ")+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: claims: %w", err)
+		}
+		for rows.Next() {
+			c, err := scanClaim(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("ledger: claims: %w", err)
+			}
+			out = append(out, *c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("ledger: claims: %w", err)
+		}
+	}
+	return out, nil
 }

@@ -271,3 +271,24 @@ func TestRecordEncountersInOneTransaction(t *testing.T) {
 		}
 	})
 }
+
+func TestClaimsByIDs(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		for _, id := range []string{"K1", "K2", "K3"} {
+			e, c := encounter(id, true)
+			if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ids []string
+		for i := range 1200 { // three queries' worth, the known ones in the last
+			ids = append(ids, fmt.Sprint("nope", i))
+		}
+		ids = append(ids, "K3", "K1")
+		got, err := l.ClaimsByIDs(ctx, ids)
+		if err != nil || len(got) != 2 || got[0].ID != "K1" || got[1].ID != "K3" || got[0].Charge != 23500 || got[1].PCN != "PCN-K3" {
+			t.Fatalf("got %+v, %v", got, err)
+		}
+	})
+}
