@@ -76,7 +76,8 @@ var ErrNothingQueued = errors.New("ledger: no queued claims")
 // SKIP LOCKED, so two replicas batching at once take different claims.
 func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build BuildFunc) (*File, error) {
 	var f *File
-	err := l.inTx(ctx, func(tx *sql.Tx) error {
+	err := l.inTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := newStmtCache(sqlTx) // the same statements for every claim
 		q := `SELECT c.id, c.claim_type, e.raw FROM claims c JOIN encounters e ON e.id = c.encounter_id
 			WHERE c.payer_id = $1 AND c.status = $2 ORDER BY c.created_at, c.id LIMIT $3`
 		if l.driver == Postgres {
@@ -208,7 +209,8 @@ func (l *Ledger) MarkDeliveryFailed(ctx context.Context, fileID string, reason s
 
 func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, cs Status, reason string) ([]string, error) {
 	var changed []string
-	err := l.inTx(ctx, func(tx *sql.Tx) error {
+	err := l.inTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := newStmtCache(sqlTx) // the same statements for every claim
 		// The successful attempt is counted here; failed ones by RecordAttempt.
 		attempt, deliveredAt := 0, int64(0)
 		if fs == FileSubmitted {
