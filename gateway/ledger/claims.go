@@ -266,28 +266,37 @@ func (l *Ledger) ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
 	if !f.To.IsZero() {
 		to = f.To.UnixMilli()
 	}
-	rows, err := l.db.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims
+	return queryClaims(ctx, l.db, "list claims", `SELECT `+claimColumns+` FROM claims
 		WHERE ($1 = '' OR status = $1) AND ($2 = '' OR payer_id = $2) AND ($3 = '' OR pcn = $3)
 			AND created_at >= $4 AND created_at < $5 AND id > $6
 		ORDER BY id LIMIT $7`,
 		f.Status, f.PayerID, f.PCN, f.From.UnixMilli(), to, f.After, f.Limit)
+}
+
+const claimColumns = `id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents,
+	service_from, service_to, status, payer_claim_number, file_id, created_at, updated_at`
+
+// queryClaims runs a query for claimColumns and reads its claims; what
+// names the query in errors.
+func queryClaims(ctx context.Context, r runner, what, query string, args ...any) ([]Claim, error) {
+	rows, err := r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("ledger: list claims: %w", err)
+		return nil, fmt.Errorf("ledger: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Claim
 	for rows.Next() {
 		c, err := scanClaim(rows)
 		if err != nil {
-			return nil, fmt.Errorf("ledger: list claims: %w", err)
+			return nil, fmt.Errorf("ledger: %s: %w", what, err)
 		}
 		out = append(out, *c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: %s: %w", what, err)
+	}
+	return out, nil
 }
-
-const claimColumns = `id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents,
-	service_from, service_to, status, payer_claim_number, file_id, created_at, updated_at`
 
 // scanClaim reads the claimColumns of a row.
 func scanClaim(row interface{ Scan(...any) error }) (*Claim, error) {
@@ -313,22 +322,11 @@ func (l *Ledger) ClaimsByIDs(ctx context.Context, ids []string) ([]Claim, error)
 		for i, id := range chunk {
 			args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
 		}
-		rows, err := l.db.QueryContext(ctx, `SELECT `+claimColumns+` FROM claims WHERE id IN (`+strings.Join(marks, ", ")+`) ORDER BY id`, args...)
+		claims, err := queryClaims(ctx, l.db, "claims", `SELECT `+claimColumns+` FROM claims WHERE id IN (`+strings.Join(marks, ", ")+`) ORDER BY id`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("ledger: claims: %w", err)
+			return nil, err
 		}
-		for rows.Next() {
-			c, err := scanClaim(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("ledger: claims: %w", err)
-			}
-			out = append(out, *c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("ledger: claims: %w", err)
-		}
+		out = append(out, claims...)
 	}
 	return out, nil
 }

@@ -150,19 +150,33 @@ func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 	if delivered > 0 {
 		f.DeliveredAt = time.UnixMilli(delivered)
 	}
-	rows, err := l.db.QueryContext(ctx, `SELECT claim_id, gs06, st02, first_pos, last_pos FROM file_claims WHERE file_id = $1 ORDER BY gs06, st02, first_pos`, id)
+	f.Claims, err = queryFileClaims(ctx, l.db, "file "+id+" claims",
+		`SELECT claim_id, gs06, st02, first_pos, last_pos FROM file_claims WHERE file_id = $1 ORDER BY gs06, st02, first_pos`, id)
 	if err != nil {
-		return nil, fmt.Errorf("ledger: file %s claims: %w", id, err)
+		return nil, err
+	}
+	return f, nil
+}
+
+// queryFileClaims runs a query for a FileClaim's columns and reads them.
+func queryFileClaims(ctx context.Context, r runner, what, query string, args ...any) ([]FileClaim, error) {
+	rows, err := r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: %s: %w", what, err)
 	}
 	defer rows.Close()
+	var out []FileClaim
 	for rows.Next() {
 		var fc FileClaim
 		if err := rows.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos); err != nil {
-			return nil, fmt.Errorf("ledger: file %s claims: %w", id, err)
+			return nil, fmt.Errorf("ledger: %s: %w", what, err)
 		}
-		f.Claims = append(f.Claims, fc)
+		out = append(out, fc)
 	}
-	return f, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: %s: %w", what, err)
+	}
+	return out, nil
 }
 
 // FilesInStatus lists the ids of a payer's files in a status, oldest

@@ -58,42 +58,16 @@ func (l *Ledger) InboundContent(ctx context.Context, sha256 string) (*InboundFil
 // ClaimsByPCN returns the ids and statuses of a payer's claims with a
 // patient control number, newest first.
 func (t *Tx) ClaimsByPCN(payerID, pcn string) ([]Claim, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+claimColumns+` FROM claims WHERE payer_id = $1 AND pcn = $2 ORDER BY created_at DESC, id DESC`, payerID, pcn)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claims by PCN: %w", err)
-	}
-	defer rows.Close()
-	var out []Claim
-	for rows.Next() {
-		c, err := scanClaim(rows)
-		if err != nil {
-			return nil, fmt.Errorf("ledger: claims by PCN: %w", err)
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return queryClaims(t.ctx, t.tx, "claims by PCN", `SELECT `+claimColumns+` FROM claims WHERE payer_id = $1 AND pcn = $2 ORDER BY created_at DESC, id DESC`, payerID, pcn)
 }
 
 // ClaimsInSet returns the claims placed in a payer's transaction set,
 // found by the group and transaction control numbers an acknowledgment
 // names, with their segment ranges.
 func (t *Tx) ClaimsInSet(payerID string, gs06, st02 int64) ([]FileClaim, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos
+	return queryFileClaims(t.ctx, t.tx, "claims in set", `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos
 		FROM file_claims fc JOIN files f ON f.id = fc.file_id
 		WHERE f.payer_id = $1 AND fc.gs06 = $2 AND fc.st02 = $3 ORDER BY fc.first_pos`, payerID, gs06, st02)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claims in set: %w", err)
-	}
-	defer rows.Close()
-	var out []FileClaim
-	for rows.Next() {
-		var fc FileClaim
-		if err := rows.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos); err != nil {
-			return nil, fmt.Errorf("ledger: claims in set: %w", err)
-		}
-		out = append(out, fc)
-	}
-	return out, rows.Err()
 }
 
 // Transition moves a claim to a status within the transaction.
@@ -342,22 +316,9 @@ func (l *Ledger) CountOpenExceptions(ctx context.Context) (int, error) {
 // ClaimsInInterchange returns the claims of the file a payer's TA1 names
 // by its ISA13.
 func (t *Tx) ClaimsInInterchange(payerID string, isa13 int64) ([]FileClaim, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos
+	return queryFileClaims(t.ctx, t.tx, "claims in interchange", `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos
 		FROM file_claims fc JOIN files f ON f.id = fc.file_id
 		WHERE f.payer_id = $1 AND f.isa13 = $2 ORDER BY fc.gs06, fc.st02, fc.first_pos`, payerID, isa13)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claims in interchange: %w", err)
-	}
-	defer rows.Close()
-	var out []FileClaim
-	for rows.Next() {
-		var fc FileClaim
-		if err := rows.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos); err != nil {
-			return nil, fmt.Errorf("ledger: claims in interchange: %w", err)
-		}
-		out = append(out, fc)
-	}
-	return out, rows.Err()
 }
 
 // Claim returns a claim's current state within the transaction.
