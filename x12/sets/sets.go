@@ -16,7 +16,19 @@ import (
 // the 835 decoder shares a table of repeated codes across the sets of a
 // stream.
 func Decoders() x12.DecoderFunc {
-	funcs := []x12.DecoderFunc{remit.Decoders(), status.Decoders, ack.Decoders, claim.DecoderFor}
+	return first(remit.Decoders(), status.Decoders, ack.Decoders, claim.DecoderFor)
+}
+
+// Checkers is Decoders for a caller that wants only the problems, such as
+// claimsgw x12 validate: no content is kept, and the 835 checks reuse one
+// claim's memory, so memory stays bounded whatever the size of a set.
+func Checkers() x12.DecoderFunc {
+	return first(remit.Checkers(), dropContent(first(status.Decoders, ack.Decoders, claim.DecoderFor)))
+}
+
+// first is the DecoderFunc that asks each of funcs in turn and takes the
+// first decoder one has.
+func first(funcs ...x12.DecoderFunc) x12.DecoderFunc {
 	return func(setID, implementation, groupVersion string) (string, x12.Decoder) {
 		for _, f := range funcs {
 			if key, d := f(setID, implementation, groupVersion); d != nil {
@@ -24,27 +36,6 @@ func Decoders() x12.DecoderFunc {
 			}
 		}
 		return "", nil
-	}
-}
-
-// Checkers is Decoders for a caller that wants only the problems, such as
-// claimsgw x12 validate: no content is kept, and the 835 checks reuse one
-// claim's memory, so memory stays bounded whatever the size of a set.
-func Checkers() x12.DecoderFunc {
-	rest := dropContent(func(setID, implementation, groupVersion string) (string, x12.Decoder) {
-		for _, f := range []x12.DecoderFunc{status.Decoders, ack.Decoders, claim.DecoderFor} {
-			if key, d := f(setID, implementation, groupVersion); d != nil {
-				return key, d
-			}
-		}
-		return "", nil
-	})
-	remits := remit.Checkers()
-	return func(setID, implementation, groupVersion string) (string, x12.Decoder) {
-		if key, d := remits(setID, implementation, groupVersion); d != nil {
-			return key, d
-		}
-		return rest(setID, implementation, groupVersion)
 	}
 }
 
