@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -503,43 +504,21 @@ func (s *server) reconAging(w http.ResponseWriter, r *http.Request) {
 	s.report(w, r, AgingReport(rows, now))
 }
 
-func (s *server) reconDenials(w http.ResponseWriter, r *http.Request) {
-	f, ok := reportQuery(w, r)
-	if !ok {
-		return
+// listReport serves a report made from one ledger query over a
+// ReportFilter (denials, rejections, daily).
+func listReport[Row any](s *server, query func(context.Context, ledger.ReportFilter) ([]Row, error), report func([]Row) Report) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f, ok := reportQuery(w, r)
+		if !ok {
+			return
+		}
+		rows, err := query(r.Context(), f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.report(w, r, report(rows))
 	}
-	rows, err := s.ledger.Denials(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.report(w, r, DenialsReport(rows))
-}
-
-func (s *server) reconRejections(w http.ResponseWriter, r *http.Request) {
-	f, ok := reportQuery(w, r)
-	if !ok {
-		return
-	}
-	rows, err := s.ledger.Rejections(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.report(w, r, RejectionsReport(rows))
-}
-
-func (s *server) reconDaily(w http.ResponseWriter, r *http.Request) {
-	f, ok := reportQuery(w, r)
-	if !ok {
-		return
-	}
-	rows, err := s.ledger.Daily(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.report(w, r, DailyReport(rows))
 }
 
 // reconUnmatched is the open exceptions.
