@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/transfer"
 	"github.com/claimsgw/claimsgw/queue"
@@ -33,9 +34,12 @@ func (g *Gateway) deliverWorker() *queue.Worker {
 	return w
 }
 
-// deliver uploads one file: under a temporary name, renamed when complete,
-// its size checked. The ledger says whether it was delivered before, so a
-// redelivered message uploads nothing twice.
+// deliver uploads one file: staged under a temporary name, the name
+// recorded in the ledger, then renamed into place and its size checked. The
+// ledger says whether it was delivered or staged before, so neither a
+// redelivered message nor a restart after a crash puts a file on the
+// payer's server twice: an attempt that finds the file staged only
+// finishes the rename.
 func (g *Gateway) deliver(ctx context.Context, m *queue.Message) error {
 	f, err := g.led.FileByID(ctx, string(m.Data))
 	if errors.Is(err, ledger.ErrNotFound) {
@@ -52,7 +56,11 @@ func (g *Gateway) deliver(ctx context.Context, m *queue.Message) error {
 		return queue.Permanent(fmt.Errorf("file %s: no route for payer %s", f.ID, f.PayerID))
 	}
 	start := g.o.Now()
-	err = g.upload(ctx, p.PayerID, f)
+	err = g.upload(ctx, p, f)
+	var lerr ledgerError
+	if errors.As(err, &lerr) {
+		return lerr.error
+	}
 	if err != nil {
 		g.o.Metrics.Delivery(p.PayerID, "retry", g.o.Now().Sub(start))
 		if rerr := g.led.RecordAttempt(ctx, f.ID, err); rerr != nil {
@@ -74,14 +82,30 @@ func (g *Gateway) deliver(ctx context.Context, m *queue.Message) error {
 	return nil
 }
 
-func (g *Gateway) upload(ctx context.Context, payerID string, f *ledger.File) error {
-	p := g.payers[payerID]
+// ledgerError is a ledger failure in the middle of an upload: retried, not
+// counted as a failed delivery attempt.
+type ledgerError struct{ error }
+
+func (g *Gateway) upload(ctx context.Context, p *config.Payer, f *ledger.File) error {
 	r, err := g.o.Dial(ctx, p)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	return r.Upload(ctx, p.SFTP.UploadDir, f.Name, f.Content)
+	dir, tmp := p.SFTP.UploadDir, f.StagedName
+	if tmp == "" {
+		ours, err := r.Stage(ctx, dir, f.Name, f.Content)
+		if err != nil || ours == "" {
+			return err // "": on the server already
+		}
+		if tmp, err = g.led.MarkStaged(ctx, f.ID, ours); err != nil {
+			return ledgerError{err}
+		}
+		if tmp != ours { // a racing attempt staged it first: publish that one
+			_ = r.Remove(ctx, dir, ours)
+		}
+	}
+	return r.Publish(ctx, dir, tmp, f.Name, int64(len(f.Content)))
 }
 
 // claimsMoved publishes the events of claims a stage moved together.

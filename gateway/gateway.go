@@ -65,7 +65,8 @@ type Metrics interface {
 
 // Remote is a payer's SFTP server as the stages use it.
 type Remote interface {
-	Upload(ctx context.Context, dir, name string, data []byte) error
+	Stage(ctx context.Context, dir, name string, data []byte) (tmp string, err error)
+	Publish(ctx context.Context, dir, tmp, name string, size int64) error
 	List(ctx context.Context, dir string) ([]transfer.RemoteFile, error)
 	Fetch(ctx context.Context, dir, name string, maxSize int64) ([]byte, error)
 	Remove(ctx context.Context, dir, name string) error

@@ -35,7 +35,7 @@ type harness struct {
 
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-func newHarness(t testing.TB, l *ledger.Ledger) *harness {
+func newHarness(t testing.TB, l *ledger.Ledger, opts ...func(*Options)) *harness {
 	t.Helper()
 	srv, err := queue.StartEmbedded(t.TempDir(), queue.WithPort(0))
 	if err != nil {
@@ -64,7 +64,11 @@ func newHarness(t testing.TB, l *ledger.Ledger) *harness {
 	p.Delimiters.Delimiters = x12.DefaultDelimiters
 	cfg.Payers = []config.Payer{p}
 	cfg.Submitter = config.Submitter{Name: "CLAIMSGW", ID: "CLAIMSGW", ContactName: "EDI", Phone: "8005550100"}
-	g, err := New(Options{Config: cfg, Ledger: l, JS: js, Now: func() time.Time { return testNow }})
+	o := Options{Config: cfg, Ledger: l, JS: js, Now: func() time.Time { return testNow }}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	g, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +99,16 @@ func encounterJSON(id string, charges ...int64) []byte {
 // marks it delivered; it returns the file.
 func (h *harness) submit(encounters ...[]byte) *ledger.File {
 	h.t.Helper()
+	id := h.build(encounters...)
+	if _, err := h.led.MarkDelivered(h.ctx, id); err != nil {
+		h.t.Fatal(err)
+	}
+	return h.file(id)
+}
+
+// build takes the encounters in and batches them into one file.
+func (h *harness) build(encounters ...[]byte) string {
+	h.t.Helper()
 	for _, e := range encounters {
 		if err := h.g.intake(h.ctx, &queue.Message{Data: e}); err != nil {
 			h.t.Fatal(err)
@@ -107,10 +121,12 @@ func (h *harness) submit(encounters ...[]byte) *ledger.File {
 	if err != nil || len(ids) != 1 {
 		h.t.Fatalf("built files %v, %v", ids, err)
 	}
-	if _, err := h.led.MarkDelivered(h.ctx, ids[0]); err != nil {
-		h.t.Fatal(err)
-	}
-	f, err := h.led.FileByID(h.ctx, ids[0])
+	return ids[0]
+}
+
+func (h *harness) file(id string) *ledger.File {
+	h.t.Helper()
+	f, err := h.led.FileByID(h.ctx, id)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ type File struct {
 	Usage       string // ISA15
 	ISA13       int64
 	Name        string // the remote file name
+	StagedName  string // the temporary name it was staged under, once recorded
 	Content     []byte
 	SHA256      string
 	Status      FileStatus
@@ -138,8 +139,8 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 	f := &File{}
 	var created, delivered int64
-	err := l.db.QueryRowContext(ctx, `SELECT id, payer_id, usage, isa13, name, content, sha256, status, attempts, last_error, created_at, delivered_at
-		FROM files WHERE id = $1`, id).Scan(&f.ID, &f.PayerID, &f.Usage, &f.ISA13, &f.Name, &f.Content, &f.SHA256, &f.Status, &f.Attempts, &f.LastError, &created, &delivered)
+	err := l.db.QueryRowContext(ctx, `SELECT id, payer_id, usage, isa13, name, staged_name, content, sha256, status, attempts, last_error, created_at, delivered_at
+		FROM files WHERE id = $1`, id).Scan(&f.ID, &f.PayerID, &f.Usage, &f.ISA13, &f.Name, &f.StagedName, &f.Content, &f.SHA256, &f.Status, &f.Attempts, &f.LastError, &created, &delivered)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("ledger: file %s: %w", id, ErrNotFound)
 	}
@@ -206,6 +207,25 @@ func (l *Ledger) RecordAttempt(ctx context.Context, fileID string, err error) er
 		return fmt.Errorf("ledger: file %s: %w", fileID, dbErr)
 	}
 	return nil
+}
+
+// MarkStaged records that a built file was staged on the payer's server
+// under the temporary name tmp, and returns the name on record: tmp, or the
+// name an earlier (or racing) attempt recorded first, which is the one to
+// publish. Record it before the rename that makes the file visible, and
+// publish only a recorded name: then a file is never delivered twice.
+func (l *Ledger) MarkStaged(ctx context.Context, fileID, tmp string) (string, error) {
+	var name string
+	err := l.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE files SET staged_name = $2 WHERE id = $1 AND staged_name = ''`, fileID, tmp); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT staged_name FROM files WHERE id = $1`, fileID).Scan(&name)
+	})
+	if err != nil {
+		return "", fmt.Errorf("ledger: file %s staged: %w", fileID, err)
+	}
+	return name, nil
 }
 
 // MarkDelivered records that a file is on the payer's server: the file

@@ -85,6 +85,15 @@ func TestCreateAndDeliverFile(t *testing.T) {
 		if err := l.RecordAttempt(ctx, f.ID, errors.New("connection refused")); err != nil {
 			t.Fatal(err)
 		}
+		// The first staged name recorded wins; a racing attempt gets it back.
+		for _, tmp := range []string{".a.part", ".b.part"} {
+			if got, err := l.MarkStaged(ctx, f.ID, tmp); err != nil || got != ".a.part" {
+				t.Fatalf("staged %s: %q, %v", tmp, got, err)
+			}
+		}
+		if back, _ := l.FileByID(ctx, f.ID); back.StagedName != ".a.part" {
+			t.Fatalf("staged name read back: %q", back.StagedName)
+		}
 		changed, err := l.MarkDelivered(ctx, f.ID)
 		if err != nil || !slices.Equal(changed, []string{"E1", "E2"}) {
 			t.Fatalf("delivered: %v, %v", changed, err)

@@ -343,3 +343,48 @@ func TestIsTransient(t *testing.T) {
 		}
 	}
 }
+
+// Stage and Publish apart: a Publish repeated after the rename (the
+// connection dropped before its answer arrived), and one whose file the
+// payer took meanwhile, both find the staged file gone and count the file
+// as delivered; nothing is written twice.
+func TestStagePublish(t *testing.T) {
+	s := startSim(t)
+	c := dial(t, s.ep)
+	ctx := t.Context()
+	data := []byte(strings.Repeat("ISA*00*~", 50))
+
+	tmp, err := c.Stage(ctx, "/inbound", "b1.837", data)
+	if err != nil || !inProgress(tmp) {
+		t.Fatalf("stage: %q, %v", tmp, err)
+	}
+	if names := s.names(t, "inbound"); !slices.Equal(names, []string{tmp}) {
+		t.Fatalf("after staging inbound holds %q", names)
+	}
+	for range 2 {
+		if err := c.Publish(ctx, "/inbound", tmp, "b1.837", int64(len(data))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if names := s.names(t, "inbound"); !slices.Equal(names, []string{"b1.837"}) {
+		t.Fatalf("after publishing inbound holds %q", names)
+	}
+	if err := os.Remove(filepath.Join(s.root, "inbound", "b1.837")); err != nil { // the payer took it
+		t.Fatal(err)
+	}
+	if err := c.Publish(ctx, "/inbound", tmp, "b1.837", int64(len(data))); err != nil {
+		t.Errorf("publish after the payer took the file: %v", err)
+	}
+	if names := s.names(t, "inbound"); len(names) != 0 {
+		t.Errorf("inbound holds %q", names)
+	}
+
+	// Staged again over a file already there: "" and nothing written.
+	s.write(t, "inbound/b2.837", string(data))
+	if tmp, err := c.Stage(ctx, "/inbound", "b2.837", data); err != nil || tmp != "" {
+		t.Errorf("stage over a delivered file: %q, %v", tmp, err)
+	}
+	if err := c.Publish(ctx, "/inbound", "../x.part", "b3.837", 1); !errors.Is(err, ErrUnsafeName) {
+		t.Errorf("unsafe temporary name: %v", err)
+	}
+}

@@ -1,0 +1,169 @@
+package gateway
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/gateway/payersim"
+	"github.com/claimsgw/claimsgw/gateway/transfer"
+	"github.com/claimsgw/claimsgw/queue"
+)
+
+// takingRemote is a real SFTP session to the payer simulator's server with
+// a payer behind it that takes each delivered file out of inbound/ the
+// moment it appears, and a connection that can be made to drop right after
+// the rename: the gateway cannot tell whether its file arrived.
+type takingRemote struct {
+	Remote
+	root        string
+	stages      *int
+	dropPublish bool
+}
+
+func (r takingRemote) Stage(ctx context.Context, dir, name string, data []byte) (string, error) {
+	*r.stages++
+	return r.Remote.Stage(ctx, dir, name, data)
+}
+
+func (r takingRemote) Publish(ctx context.Context, dir, tmp, name string, size int64) error {
+	if err := r.Remote.Publish(ctx, dir, tmp, name, size); err != nil {
+		return err
+	}
+	if err := take(r.root, name); err != nil {
+		return err
+	}
+	if r.dropPublish {
+		return fmt.Errorf("publish %s: %w", name, io.ErrUnexpectedEOF)
+	}
+	return nil
+}
+
+// A connection lost right after the rename, with the payer taking the file
+// at once, leaves the gateway not knowing the file arrived. The next
+// attempt must not upload it again: the ledger says it was staged, the
+// staged file is gone, so it was published. Before the staged name was
+// recorded, the retry found no file under the final name and uploaded a
+// second copy (the crash test's "delivered twice").
+func TestDeliverAfterLostPublish(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"inbound", "taken"} {
+		if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := payersim.NewServer(payersim.Config{Root: root, User: "claimsgw", UserKey: signer.PublicKey(), Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	host, port, _ := net.SplitHostPort(srv.Addr())
+	portN, _ := strconv.Atoi(port)
+	ep := transfer.Endpoint{Host: host, Port: portN, User: "claimsgw", HostKey: srv.HostKeyLine()}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep.PrivateKey = pem.EncodeToMemory(block)
+
+	stages, drop := 0, true
+	h := newHarness(t, ledgertest.SQLite(t), func(o *Options) {
+		o.Config.Payers[0].SFTP.UploadDir = "/inbound"
+		o.Dial = func(ctx context.Context, p *config.Payer) (Remote, error) {
+			c, err := transfer.Dial(ctx, ep)
+			if err != nil {
+				return nil, err
+			}
+			return takingRemote{Remote: c, root: root, stages: &stages, dropPublish: drop}, nil
+		}
+	})
+	id := h.build(encounterJSON("lost-1", 10000), encounterJSON("lost-2", 2500))
+	m := &queue.Message{Data: []byte(id)}
+
+	if err := h.g.deliver(h.ctx, m); !transfer.IsTransient(err) {
+		t.Fatalf("first attempt: %v, want a transient error", err)
+	}
+	f := h.file(id)
+	if f.Status != ledger.FileBuilt || f.StagedName == "" || f.Attempts != 1 {
+		t.Fatalf("after the lost publish: status %s, staged %q, attempts %d", f.Status, f.StagedName, f.Attempts)
+	}
+
+	drop = false
+	if err := h.g.deliver(h.ctx, m); err != nil {
+		t.Fatalf("second attempt: %v", err)
+	}
+	f = h.file(id)
+	if f.Status != ledger.FileSubmitted || f.Attempts != 2 {
+		t.Errorf("after the second attempt: status %s, attempts %d", f.Status, f.Attempts)
+	}
+	if stages != 1 {
+		t.Errorf("the file was staged %d times, want 1", stages)
+	}
+	if got := dirNames(t, filepath.Join(root, "taken")); !slices.Equal(got, []string{f.Name}) {
+		t.Errorf("the payer took %q, want only %s", got, f.Name)
+	}
+	if got := dirNames(t, filepath.Join(root, "inbound")); len(got) != 0 {
+		t.Errorf("inbound still holds %q", got)
+	}
+	for _, c := range f.Claims {
+		if s := h.status(c.ClaimID); s != ledger.StatusSubmitted {
+			t.Errorf("claim %s is %s, want submitted", c.ClaimID, s)
+		}
+	}
+}
+
+// take moves inbound/name to taken/, as name.2 and so on when the payer
+// took that name before.
+func take(root, name string) error {
+	from := filepath.Join(root, "inbound", name)
+	if _, err := os.Stat(from); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	to := filepath.Join(root, "taken", name)
+	for n := 2; ; n++ {
+		if _, err := os.Stat(to); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		to = filepath.Join(root, "taken", fmt.Sprintf("%s.%d", name, n))
+	}
+	return os.Rename(from, to)
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
