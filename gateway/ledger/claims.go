@@ -76,11 +76,11 @@ type Change struct {
 // when the encounter is not valid. An encounter id seen before changes
 // nothing and reports created false: the same id twice is one claim.
 func (l *Ledger) RecordEncounter(ctx context.Context, e Encounter, c Claim) (created bool, err error) {
-	err = l.inTx(ctx, func(tx *sql.Tx) error {
-		created, err = l.recordEncounter(ctx, tx, e, c)
-		return err
-	})
-	return created, err
+	made, err := l.RecordEncounters(ctx, []EncounterClaim{{e, c}})
+	if err != nil {
+		return false, err
+	}
+	return made[0], nil
 }
 
 // EncounterClaim is an encounter with its claim, for RecordEncounters.
@@ -91,13 +91,58 @@ type EncounterClaim struct {
 
 // RecordEncounters stores many encounters as RecordEncounter does, in one
 // transaction: all of them or, on an error, none. created[i] tells whether
-// ecs[i] was new.
+// ecs[i] was new (an id given twice is new the first time only). The rows
+// go in many to a statement: encounters first, and the claims, lines and
+// history of those that were new.
 func (l *Ledger) RecordEncounters(ctx context.Context, ecs []EncounterClaim) (created []bool, err error) {
 	created = make([]bool, len(ecs))
 	err = l.inTx(ctx, func(sqlTx *sql.Tx) error {
-		tx := newStmtCache(sqlTx) // the same statements for every encounter
+		tx := l.stmtCache(sqlTx) // the same statements for every batch of rows
+		encounters := l.rowBatch("encounters", "id, payer_id, claim_type, raw, status, problems, received_at", "ON CONFLICT (id) DO NOTHING RETURNING id")
+		for _, ec := range ecs {
+			e := ec.Encounter
+			encounters.add(e.ID, e.PayerID, e.ClaimType, e.Raw, map[bool]string{true: "accepted", false: "invalid"}[e.Valid], string(e.Problems), e.ReceivedAt.UnixMilli())
+		}
+		inserted := map[string]bool{}
+		if err := encounters.query(ctx, tx, func(rows *sql.Rows) error {
+			var id string
+			err := rows.Scan(&id)
+			inserted[id] = true
+			return err
+		}); err != nil {
+			return err
+		}
+		now := l.millis()
+		claims := l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at", "")
+		lines := l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
+		history := l.historyBatch()
 		for i, ec := range ecs {
-			if created[i], err = l.recordEncounter(ctx, tx, ec.Encounter, ec.Claim); err != nil {
+			e, c := ec.Encounter, ec.Claim
+			if !inserted[e.ID] {
+				continue
+			}
+			delete(inserted, e.ID) // the same id later in ecs is not new
+			created[i] = true
+			c.EncounterID = e.ID
+			if c.ID == "" {
+				c.ID = e.ID
+			}
+			// A claim is received and at once queued, or invalid when the
+			// scrubber found errors: it is written with its status, and
+			// the history says where it came from.
+			to, reason := StatusQueued, ""
+			if !e.Valid {
+				to, reason = StatusInvalid, "the scrubber found errors"
+			}
+			claims.add(c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
+				int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now, now)
+			for _, ln := range c.Lines {
+				lines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
+			}
+			history.addHistory(c.ID, now, StatusReceived, to, Source{Kind: "intake", Reason: reason, Actor: "intake"})
+		}
+		for _, b := range []*rowBatch{claims, lines, history} {
+			if err := b.exec(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -107,44 +152,6 @@ func (l *Ledger) RecordEncounters(ctx context.Context, ecs []EncounterClaim) (cr
 		return nil, err
 	}
 	return created, nil
-}
-
-func (l *Ledger) recordEncounter(ctx context.Context, tx runner, e Encounter, c Claim) (bool, error) {
-	now := l.millis()
-	res, err := tx.ExecContext(ctx, `INSERT INTO encounters (id, payer_id, claim_type, raw, status, problems, received_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-		e.ID, e.PayerID, e.ClaimType, e.Raw, map[bool]string{true: "accepted", false: "invalid"}[e.Valid], string(e.Problems), e.ReceivedAt.UnixMilli())
-	if err != nil {
-		return false, fmt.Errorf("ledger: encounter: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return false, nil
-	}
-	c.EncounterID = e.ID
-	if c.ID == "" {
-		c.ID = e.ID
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO claims (id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id,
-			charge_cents, service_from, service_to, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
-		c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
-		int64(c.Charge), c.ServiceFrom, c.ServiceTo, StatusReceived, now); err != nil {
-		return false, fmt.Errorf("ledger: claim: %w", err)
-	}
-	for _, ln := range c.Lines {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO claim_lines (claim_id, line_no, line_id, procedure, charge_cents, units, service_date)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate); err != nil {
-			return false, fmt.Errorf("ledger: claim line: %w", err)
-		}
-	}
-	to, reason := StatusQueued, ""
-	if !e.Valid {
-		to, reason = StatusInvalid, "the scrubber found errors"
-	}
-	if _, err := l.transition(ctx, tx, c.ID, to, Source{Kind: "intake", Reason: reason, Actor: "intake"}); err != nil {
-		return false, err
-	}
-	return true, nil
 }
 
 // Transition moves a claim to a status and records the change with its

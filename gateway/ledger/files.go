@@ -78,7 +78,7 @@ var ErrNothingQueued = errors.New("ledger: no queued claims")
 func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build BuildFunc) (*File, error) {
 	var f *File
 	err := l.inTx(ctx, func(sqlTx *sql.Tx) error {
-		tx := newStmtCache(sqlTx) // the same statements for every claim
+		tx := l.stmtCache(sqlTx) // the same statements for every 100 claims
 		q := `SELECT c.id, c.claim_type, e.raw FROM claims c JOIN encounters e ON e.id = c.encounter_id
 			WHERE c.payer_id = $1 AND c.status = $2 ORDER BY c.created_at, c.id LIMIT $3`
 		if l.driver == Postgres {
@@ -118,17 +118,23 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 			f.ID, f.PayerID, f.Usage, f.ISA13, f.Name, f.Content, f.SHA256, len(f.Claims), f.Status, f.CreatedAt.UnixMilli()); err != nil {
 			return fmt.Errorf("ledger: file %s: %w", f.ID, err)
 		}
+		// The claims were queued when selected above (the transaction holds
+		// them: SQLite's write lock, PostgreSQL's row locks).
+		now := l.millis()
+		placed, history := l.rowBatch("file_claims", "file_id, claim_id, gs06, st02, first_pos, last_pos", ""), l.historyBatch()
 		for _, fc := range f.Claims {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO file_claims (file_id, claim_id, gs06, st02, first_pos, last_pos) VALUES ($1, $2, $3, $4, $5, $6)`,
-				f.ID, fc.ClaimID, fc.GS06, fc.ST02, fc.FirstPos, fc.LastPos); err != nil {
-				return fmt.Errorf("ledger: file %s claim %s: %w", f.ID, fc.ClaimID, err)
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE claims SET file_id = $2 WHERE id = $1`, fc.ClaimID, f.ID); err != nil {
-				return fmt.Errorf("ledger: claim %s: %w", fc.ClaimID, err)
-			}
-			if _, err := l.transition(ctx, tx, fc.ClaimID, StatusBatched, Source{Kind: "batcher", File: f.ID, Transaction: fmt.Sprint(fc.ST02), Position: fc.FirstPos, Actor: "batcher"}); err != nil {
-				return err
-			}
+			placed.add(f.ID, fc.ClaimID, fc.GS06, fc.ST02, fc.FirstPos, fc.LastPos)
+			history.addHistory(fc.ClaimID, now, StatusQueued, StatusBatched, Source{Kind: "batcher", File: f.ID, Transaction: fmt.Sprint(fc.ST02), Position: fc.FirstPos, Actor: "batcher"})
+		}
+		if err := placed.exec(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = $2, file_id = $1, updated_at = $3
+			WHERE id IN (SELECT claim_id FROM file_claims WHERE file_id = $1)`, f.ID, StatusBatched, now); err != nil {
+			return fmt.Errorf("ledger: file %s claims: %w", f.ID, err)
+		}
+		if err := history.exec(ctx, tx); err != nil {
+			return err
 		}
 		return nil
 	})
@@ -244,7 +250,7 @@ func (l *Ledger) MarkDeliveryFailed(ctx context.Context, fileID string, reason s
 func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, cs Status, reason string) ([]string, error) {
 	var changed []string
 	err := l.inTx(ctx, func(sqlTx *sql.Tx) error {
-		tx := newStmtCache(sqlTx) // the same statements for every claim
+		tx := l.stmtCache(sqlTx) // the same history statement for every 100 claims
 		// The successful attempt is counted here; failed ones by RecordAttempt.
 		attempt, deliveredAt := 0, int64(0)
 		if fs == FileSubmitted {
@@ -272,12 +278,18 @@ func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, c
 			changed = append(changed, id)
 		}
 		rows.Close()
-		for _, id := range changed {
-			if _, err := l.transition(ctx, tx, id, cs, Source{Kind: "deliverer", File: fileID, Reason: reason, Actor: "deliverer"}); err != nil {
-				return err
-			}
+		if len(changed) == 0 {
+			return nil
 		}
-		return nil
+		now, history := l.millis(), l.historyBatch()
+		for _, id := range changed {
+			history.addHistory(id, now, StatusBatched, cs, Source{Kind: "deliverer", File: fileID, Reason: reason, Actor: "deliverer"})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = $2, updated_at = $3
+			WHERE file_id = $1 AND status = $4 AND id IN (SELECT claim_id FROM file_claims WHERE file_id = $1)`, fileID, cs, now, StatusBatched); err != nil {
+			return fmt.Errorf("ledger: file %s claims: %w", fileID, err)
+		}
+		return history.exec(ctx, tx)
 	})
 	return changed, err
 }

@@ -37,7 +37,7 @@ func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx 
 			}
 			return ErrProcessed
 		}
-		return apply(&Tx{l: l, ctx: ctx, tx: newStmtCache(tx)})
+		return apply(&Tx{l: l, ctx: ctx, tx: l.stmtCache(tx)})
 	})
 }
 

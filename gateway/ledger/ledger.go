@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -35,6 +36,9 @@ type Ledger struct {
 	db     *sql.DB
 	driver string
 	now    func() time.Time
+	stmts  stmtPool
+
+	writeMu sync.Mutex // SQLite: one transaction at a time in the process (inTx)
 }
 
 //go:embed migrations/*.sql
@@ -51,7 +55,7 @@ func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
 		// take the write lock up front, so two writers wait instead of
 		// failing half-way.
 		db, err = sql.Open("sqlite", "file:"+dsn+
-			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 	case Postgres:
 		db, err = sql.Open("pgx", dsn)
 	default:
@@ -60,7 +64,12 @@ func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: open: %w", err)
 	}
-	l := &Ledger{db: db, driver: driver, now: time.Now}
+	// database/sql keeps 2 idle connections by default and closes the
+	// rest: with the stages, the API and the metrics at work, connections
+	// (each with its prepared statements) would be opened and closed all
+	// the time.
+	db.SetMaxIdleConns(8)
+	l := &Ledger{db: db, driver: driver, now: time.Now, stmts: stmtPool{db: db}}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("ledger: connect: %w", err)
@@ -73,7 +82,10 @@ func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
 }
 
 // Close closes the database.
-func (l *Ledger) Close() error { return l.db.Close() }
+func (l *Ledger) Close() error {
+	l.stmts.close()
+	return l.db.Close()
+}
 
 // Driver returns SQLite or Postgres.
 func (l *Ledger) Driver() string { return l.driver }
@@ -83,7 +95,17 @@ func (l *Ledger) millis() int64 { return l.now().UnixMilli() }
 
 // inTx runs f in a transaction and commits it, or rolls it back when f or
 // the commit fails.
+//
+// On SQLite every transaction takes the one write lock at BEGIN, and a
+// transaction that finds it taken sleeps in SQLite's busy handler (1, 2,
+// 5, 10 ms ...) before it looks again. The process's own transactions
+// queue on a mutex instead, so the next one starts the moment the last
+// one ends; the busy handler is left for other processes.
 func (l *Ledger) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
+	if l.driver == SQLite {
+		l.writeMu.Lock()
+		defer l.writeMu.Unlock()
+	}
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("ledger: begin: %w", err)

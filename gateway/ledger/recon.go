@@ -654,7 +654,7 @@ func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor 
 		if apply == nil {
 			return nil
 		}
-		return apply(&Tx{l: l, ctx: ctx, tx: newStmtCache(tx)}, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: claimID, ResolvedBy: actor})
+		return apply(&Tx{l: l, ctx: ctx, tx: l.stmtCache(tx)}, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: claimID, ResolvedBy: actor})
 	})
 }
 

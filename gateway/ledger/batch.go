@@ -1,0 +1,124 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// batchRows is how many rows one INSERT of a rowBatch carries at most: a
+// statement's overhead (binding, the driver's round trip) paid once for
+// many rows, well below the parameter limits (SQLite 32,766, PostgreSQL
+// 65,535). The rest goes in statements of 64, 32, ... 1 rows, so a table
+// has eight INSERTs at most, each prepared once (stmtPool).
+const batchRows = 128
+
+// rowBatch collects rows for one table and inserts them many to a
+// statement.
+type rowBatch struct {
+	anon    bool // ? parameters (SQLite), else $1, $2 ... (PostgreSQL)
+	table   string
+	columns string
+	suffix  string // after VALUES: ON CONFLICT ..., RETURNING ...
+	n       int    // columns
+	args    []any
+}
+
+func (l *Ledger) rowBatch(table, columns, suffix string) *rowBatch {
+	return &rowBatch{anon: l.driver == SQLite, table: table, columns: columns, suffix: suffix, n: strings.Count(columns, ",") + 1}
+}
+
+// add appends one row: a value for each column, in order.
+func (b *rowBatch) add(values ...any) {
+	if len(values) != b.n {
+		panic(fmt.Sprintf("ledger: %s row of %d values, want %d", b.table, len(values), b.n))
+	}
+	b.args = append(b.args, values...)
+}
+
+func (b *rowBatch) rows() int { return len(b.args) / b.n }
+
+// exec inserts the rows collected and empties the batch.
+func (b *rowBatch) exec(ctx context.Context, r runner) error {
+	return b.each(func(query string, args []any) error {
+		_, err := r.ExecContext(ctx, query, args...)
+		return err
+	})
+}
+
+// query inserts the rows collected, calls scan for every row the
+// statements return (the suffix has a RETURNING clause) and empties the
+// batch.
+func (b *rowBatch) query(ctx context.Context, r runner, scan func(*sql.Rows) error) error {
+	return b.each(func(query string, args []any) error {
+		rows, err := r.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+func (b *rowBatch) each(run func(query string, args []any) error) error {
+	defer func() { b.args = b.args[:0] }()
+	for len(b.args) > 0 {
+		n := batchRows
+		for n > b.rows() {
+			n /= 2
+		}
+		if err := run(b.statement(n), b.args[:n*b.n]); err != nil {
+			return fmt.Errorf("ledger: %s: %w", b.table, err)
+		}
+		b.args = b.args[n*b.n:]
+	}
+	return nil
+}
+
+// statement is the INSERT of rows rows. SQLite takes numbered parameters
+// too, but its driver looks each one's name up in a list as long as the
+// statement's parameters: ? keeps binding linear.
+func (b *rowBatch) statement(rows int) string {
+	var s strings.Builder
+	s.WriteString("INSERT INTO " + b.table + " (" + b.columns + ") VALUES ")
+	p := 1
+	for i := range rows {
+		if i > 0 {
+			s.WriteByte(',')
+		}
+		s.WriteByte('(')
+		for j := range b.n {
+			if j > 0 {
+				s.WriteByte(',')
+			}
+			if b.anon {
+				s.WriteByte('?')
+			} else {
+				s.WriteByte('$')
+				s.WriteString(strconv.Itoa(p))
+				p++
+			}
+		}
+		s.WriteByte(')')
+	}
+	if b.suffix != "" {
+		s.WriteString(" " + b.suffix)
+	}
+	return s.String()
+}
+
+// historyBatch collects claim_history rows.
+func (l *Ledger) historyBatch() *rowBatch {
+	return l.rowBatch("claim_history", "claim_id, at, from_status, to_status, source_kind, source_file, source_st02, position, reason, actor", "")
+}
+
+func (b *rowBatch) addHistory(claimID string, at int64, from, to Status, src Source) {
+	b.add(claimID, at, from, to, src.Kind, src.File, src.Transaction, src.Position, src.Reason, src.Actor)
+}
