@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
@@ -110,14 +112,12 @@ func (g *Gateway) republishBuilt(ctx context.Context) error {
 // transaction that stores the file.
 func (g *Gateway) build(p *config.Payer) ledger.BuildFunc {
 	return func(alloc ledger.Allocator, pending []ledger.Pending) (*ledger.File, error) {
-		claims := make([]claim.Claim, len(pending))
+		claims, err := g.toClaims(pending, p)
+		if err != nil {
+			return nil, err
+		}
 		sets := map[claim.Type]int{}
-		for i, pc := range pending {
-			c, err := g.toClaim(pc.Encounter, p)
-			if err != nil {
-				return nil, fmt.Errorf("claim %s: %w", pc.ClaimID, err)
-			}
-			claims[i] = c
+		for _, c := range claims {
 			sets[c.Type]++
 		}
 		nSets := 0
@@ -165,6 +165,26 @@ func (g *Gateway) build(p *config.Payer) ledger.BuildFunc {
 		}
 		return f, nil
 	}
+}
+
+// toClaims turns the stored encounters into the 837 writer's claims, on
+// every core: the batcher does this while it holds the ledger's write lock.
+func (g *Gateway) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.Claim, error) {
+	claims := make([]claim.Claim, len(pending))
+	errs := make([]error, len(pending))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(pending))
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(pending); i += workers {
+				if claims[i], errs[i] = g.toClaim(pending[i].Encounter, p); errs[i] != nil {
+					errs[i] = fmt.Errorf("claim %s: %w", pending[i].ClaimID, errs[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return claims, errors.Join(errs...)
 }
 
 // toClaim turns a stored encounter into the 837 writer's claim.

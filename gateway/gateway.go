@@ -133,6 +133,10 @@ func (g *Gateway) Run(ctx context.Context) error {
 			}
 		})
 	}
+	// Two intake workers on the one consumer: while one waits for the
+	// ledger's write lock (held by the batcher building a file, say), the
+	// other scrubs its batch.
+	run("intake", g.intakeWorker().Run)
 	run("intake", g.intakeWorker().Run)
 	run("batcher", g.runBatcher)
 	run("deliverer", g.deliverWorker().Run)

@@ -55,7 +55,7 @@ func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
 		// take the write lock up front, so two writers wait instead of
 		// failing half-way.
 		db, err = sql.Open("sqlite", "file:"+dsn+
-			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 	case Postgres:
 		db, err = sql.Open("pgx", dsn)
 	default:
