@@ -287,6 +287,13 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 	if t.Implementation == "005010X214" || cs.Implementation == "005010X214" {
 		kind = "277CA"
 	}
+	pcns := make([]string, len(cs.Claims))
+	for i, c := range cs.Claims {
+		pcns[i] = c.PatientControlNumber
+	}
+	if err := a.tx.Prefetch(a.file.PayerID, pcns); err != nil {
+		return err
+	}
 	for _, c := range cs.Claims {
 		var npi, taxID string
 		if bp := c.BillingProvider; bp != nil {
@@ -367,6 +374,18 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	}
 	if dup {
 		return a.exception("835", t.ControlNumber, r.Position, "", "payment trace "+rec.TraceNumber+" of "+rec.Amount.String()+" was posted before: not posted again")
+	}
+	pcns := make([]string, 0, len(r.Claims))
+	for _, clp := range r.Claims {
+		pcns = append(pcns, clp.PatientControlNumber)
+	}
+	for _, plb := range r.ProviderAdjustments {
+		if plb.Reference != "" {
+			pcns = append(pcns, plb.Reference)
+		}
+	}
+	if err := a.tx.Prefetch(a.file.PayerID, pcns); err != nil {
+		return err
 	}
 	for _, clp := range r.Claims {
 		if err := a.clp(t, r, remID, clp); err != nil {

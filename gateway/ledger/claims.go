@@ -166,7 +166,11 @@ func (l *Ledger) Transition(ctx context.Context, claimID string, to Status, src 
 
 func (l *Ledger) transition(ctx context.Context, tx runner, claimID string, to Status, src Source) (Status, error) {
 	var from Status
-	if err := tx.QueryRowContext(ctx, `SELECT status FROM claims WHERE id = $1`, claimID).Scan(&from); err != nil {
+	q := `SELECT status FROM claims WHERE id = $1`
+	if l.driver == Postgres {
+		q += ` FOR UPDATE` // see Tx.forUpdate
+	}
+	if err := tx.QueryRowContext(ctx, q, claimID).Scan(&from); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", fmt.Errorf("ledger: claim %s: %w", claimID, ErrNotFound)
 		}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
@@ -200,4 +201,61 @@ func TestRecordInboundOnce(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Two payer files for one claim applied at once by two replicas (a 277CA
+// and an 835): the one that reads the claim second waits for the first to
+// commit, and moves the claim from where the first left it. Before the
+// claims a Tx reads were locked, the 277CA's later commit set a paid
+// claim back to accepted (TestTwoReplicas caught it).
+func TestInboundTransactionsTakeTurns(t *testing.T) {
+	l := ledgertest.Postgres(t)
+	ctx := context.Background()
+	e, c := encounter("R1", true)
+	if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Transition(ctx, "R1", ledger.StatusSubmitted, ledger.Source{Kind: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sha := range []string{"sha-277ca", "sha-835"} {
+		if _, err := l.RecordInbound(ctx, ledger.InboundFile{SHA256: sha, PayerID: "SIMPAYER", Name: sha, Kind: "x", Content: []byte(sha)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- l.ApplyInbound(ctx, "sha-277ca", func(tx *ledger.Tx) error {
+			c, err := tx.Claim("R1")
+			if err != nil {
+				return err
+			}
+			close(read)
+			time.Sleep(300 * time.Millisecond) // the 835 would commit now, unless it waits
+			if c.Status != ledger.StatusSubmitted {
+				return fmt.Errorf("277CA read %s", c.Status)
+			}
+			_, err = tx.Transition("R1", ledger.StatusAccepted, ledger.Source{Kind: "277CA"})
+			return err
+		})
+	}()
+	<-read
+	err := l.ApplyInbound(ctx, "sha-835", func(tx *ledger.Tx) error {
+		c, err := tx.Claim("R1")
+		if err != nil {
+			return err
+		}
+		if c.Status != ledger.StatusAccepted {
+			return fmt.Errorf("the 835 read %s, want accepted: it did not wait for the 277CA", c.Status)
+		}
+		_, err = tx.Transition("R1", ledger.StatusPaid, ledger.Source{Kind: "835"})
+		return err
+	})
+	if err := errors.Join(err, <-first); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := l.Claim(ctx, "R1"); got.Status != ledger.StatusPaid {
+		t.Errorf("claim ends %s, want paid", got.Status)
+	}
 }

@@ -9,14 +9,6 @@ import (
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
-// Tx is one transaction of inbound processing: everything a payer file
-// changes, applied together with the file's processed mark, or not at all.
-type Tx struct {
-	l   *Ledger
-	ctx context.Context
-	tx  runner
-}
-
 // ErrProcessed is returned by ApplyInbound for a file already processed.
 var ErrProcessed = errors.New("ledger: inbound file already processed")
 
@@ -37,7 +29,11 @@ func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx 
 			}
 			return ErrProcessed
 		}
-		return apply(&Tx{l: l, ctx: ctx, tx: l.stmtCache(tx)})
+		t := l.newTx(ctx, tx)
+		if err := apply(t); err != nil {
+			return err
+		}
+		return t.flush()
 	})
 }
 
@@ -55,12 +51,6 @@ func (l *Ledger) InboundContent(ctx context.Context, sha256 string) (*InboundFil
 	return f, nil
 }
 
-// ClaimsByPCN returns the ids and statuses of a payer's claims with a
-// patient control number, newest first.
-func (t *Tx) ClaimsByPCN(payerID, pcn string) ([]Claim, error) {
-	return queryClaims(t.ctx, t.tx, "claims by PCN", `SELECT `+claimColumns+` FROM claims WHERE payer_id = $1 AND pcn = $2 ORDER BY created_at DESC, id DESC`, payerID, pcn)
-}
-
 // ClaimsInSet returns the claims placed in a payer's transaction set,
 // found by the group and transaction control numbers an acknowledgment
 // names, with their segment ranges.
@@ -68,20 +58,6 @@ func (t *Tx) ClaimsInSet(payerID string, gs06, st02 int64) ([]FileClaim, error) 
 	return queryFileClaims(t.ctx, t.tx, "claims in set", `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos
 		FROM file_claims fc JOIN files f ON f.id = fc.file_id
 		WHERE f.payer_id = $1 AND fc.gs06 = $2 AND fc.st02 = $3 ORDER BY fc.first_pos`, payerID, gs06, st02)
-}
-
-// Transition moves a claim to a status within the transaction.
-func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
-	return t.l.transition(t.ctx, t.tx, claimID, to, src)
-}
-
-// SetPayerClaimNumber records the payer's own number for a claim (277CA
-// REF*1K, 835 CLP07).
-func (t *Tx) SetPayerClaimNumber(claimID, number string) error {
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE claims SET payer_claim_number = $2 WHERE id = $1`, claimID, number); err != nil {
-		return fmt.Errorf("ledger: claim %s: %w", claimID, err)
-	}
-	return nil
 }
 
 // Payment is one 835 CLP applied to a claim, with its adjustments,
@@ -131,7 +107,8 @@ type LinePayment struct {
 	Allowed   money.Cents
 }
 
-// AddPayment records a CLP against a claim and returns its id.
+// AddPayment records a CLP against a claim and returns its id. Its
+// adjustments, remarks and lines are written a hundred and more at a time.
 func (t *Tx) AddPayment(p Payment) (int64, error) {
 	var id int64
 	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO claim_payments (claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date,
@@ -143,22 +120,20 @@ func (t *Tx) AddPayment(p Payment) (int64, error) {
 		return 0, fmt.Errorf("ledger: payment for claim %s: %w", p.ClaimID, err)
 	}
 	for _, a := range p.Adjustments {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO claim_adjustments (payment_id, claim_id, line_no, group_code, reason_code, amount_cents, quantity)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, p.ClaimID, a.LineNo, a.Group, a.Reason, int64(a.Amount), a.Quantity); err != nil {
-			return 0, fmt.Errorf("ledger: adjustment for claim %s: %w", p.ClaimID, err)
-		}
+		t.adjustments.add(id, p.ClaimID, a.LineNo, a.Group, a.Reason, int64(a.Amount), a.Quantity)
 	}
 	for _, r := range p.Remarks {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO claim_remarks (payment_id, claim_id, line_no, code) VALUES ($1, $2, $3, $4)`,
-			id, p.ClaimID, r.LineNo, r.Code); err != nil {
-			return 0, fmt.Errorf("ledger: remark for claim %s: %w", p.ClaimID, err)
-		}
+		t.remarks.add(id, p.ClaimID, r.LineNo, r.Code)
 	}
 	for _, l := range p.Lines {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO line_payments (payment_id, claim_id, line_no, position, procedure, charge_cents, paid_cents, allowed_cents)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, p.ClaimID, l.LineNo, l.Position, l.Procedure, int64(l.Charge), int64(l.Paid), int64(l.Allowed)); err != nil {
-			return 0, fmt.Errorf("ledger: line payment for claim %s: %w", p.ClaimID, err)
-		}
+		t.linePayments.add(id, p.ClaimID, l.LineNo, l.Position, l.Procedure, int64(l.Charge), int64(l.Paid), int64(l.Allowed))
+	}
+	if err := t.flushFull(); err != nil {
+		return 0, err
+	}
+	if tot := t.paid[p.ClaimID]; tot != nil {
+		tot[0] += p.Paid
+		tot[1] += p.PatientResp
 	}
 	return id, nil
 }
@@ -269,17 +244,6 @@ func (t *Tx) AddProviderAdjustment(p ProviderAdjustment) error {
 	return nil
 }
 
-// PaidTotals returns what has been paid on a claim so far, all CLPs
-// (reversals included) added up.
-func (t *Tx) PaidTotals(claimID string) (paid, patientResp money.Cents, err error) {
-	var p, pr int64
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(paid_cents), 0), COALESCE(SUM(patient_resp_cents), 0) FROM claim_payments WHERE claim_id = $1`,
-		claimID).Scan(&p, &pr); err != nil {
-		return 0, 0, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
-	}
-	return money.Cents(p), money.Cents(pr), nil
-}
-
 // Exception is something a payer sent that could not be matched to a
 // claim.
 type Exception struct {
@@ -321,18 +285,6 @@ func (t *Tx) ClaimsInInterchange(payerID string, isa13 int64) ([]FileClaim, erro
 		WHERE f.payer_id = $1 AND f.isa13 = $2 ORDER BY fc.gs06, fc.st02, fc.first_pos`, payerID, isa13)
 }
 
-// Claim returns a claim's current state within the transaction.
-func (t *Tx) Claim(claimID string) (*Claim, error) {
-	c, err := scanClaim(t.tx.QueryRowContext(t.ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1`, claimID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, err)
-	}
-	return c, nil
-}
-
 // CountInbound counts the payer files in a processing status (received,
 // processed).
 func (l *Ledger) CountInbound(ctx context.Context, status string) (int, error) {
@@ -341,27 +293,6 @@ func (l *Ledger) CountInbound(ctx context.Context, status string) (int, error) {
 		return 0, fmt.Errorf("ledger: inbound files: %w", err)
 	}
 	return n, nil
-}
-
-// ClaimLines returns a claim's lines within the transaction.
-func (t *Tx) ClaimLines(claimID string) ([]Line, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT line_no, line_id, procedure, charge_cents, units, service_date
-		FROM claim_lines WHERE claim_id = $1 ORDER BY line_no`, claimID)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claim %s lines: %w", claimID, err)
-	}
-	defer rows.Close()
-	var out []Line
-	for rows.Next() {
-		var ln Line
-		var charge int64
-		if err := rows.Scan(&ln.No, &ln.LineID, &ln.Procedure, &charge, &ln.Units, &ln.ServiceDate); err != nil {
-			return nil, fmt.Errorf("ledger: claim %s lines: %w", claimID, err)
-		}
-		ln.Charge = money.Cents(charge)
-		out = append(out, ln)
-	}
-	return out, rows.Err()
 }
 
 // PaymentByPayerNumber finds the payment a reversal undoes: the claim's

@@ -654,7 +654,11 @@ func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor 
 		if apply == nil {
 			return nil
 		}
-		return apply(&Tx{l: l, ctx: ctx, tx: l.stmtCache(tx)}, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: claimID, ResolvedBy: actor})
+		t := l.newTx(ctx, tx)
+		if err := apply(t, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: claimID, ResolvedBy: actor}); err != nil {
+			return err
+		}
+		return t.flush()
 	})
 }
 

@@ -1,0 +1,303 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// Tx is one transaction of inbound processing: everything a payer file
+// changes, applied together with the file's processed mark, or not at all.
+//
+// An 835 of thousands of CLPs reads and writes the same few things for
+// each: so a Tx keeps the claims it has read (as they stand in the
+// transaction: their status follows its transitions), their lines and
+// what was paid on them, Prefetch reads them for many patient control
+// numbers at once, and the rows nothing reads back in the transaction
+// (adjustments, remarks, line payments, history) are inserted many to a
+// statement.
+type Tx struct {
+	l   *Ledger
+	ctx context.Context
+	tx  runner
+
+	claims map[string]*Claim          // by id
+	byPCN  map[[2]string][]string     // payer, PCN → claim ids, newest first
+	lines  map[string][]Line          // by claim id
+	paid   map[string]*[2]money.Cents // by claim id: paid, patient responsibility
+
+	adjustments, remarks, linePayments, history *rowBatch
+}
+
+func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
+	return &Tx{l: l, ctx: ctx, tx: l.stmtCache(tx),
+		claims: map[string]*Claim{}, byPCN: map[[2]string][]string{}, lines: map[string][]Line{}, paid: map[string]*[2]money.Cents{},
+		adjustments:  l.rowBatch("claim_adjustments", "payment_id, claim_id, line_no, group_code, reason_code, amount_cents, quantity", ""),
+		remarks:      l.rowBatch("claim_remarks", "payment_id, claim_id, line_no, code", ""),
+		linePayments: l.rowBatch("line_payments", "payment_id, claim_id, line_no, position, procedure, charge_cents, paid_cents, allowed_cents", ""),
+		history:      l.historyBatch(),
+	}
+}
+
+// flush writes the rows kept back, at the end of the transaction.
+func (t *Tx) flush() error {
+	for _, b := range []*rowBatch{t.adjustments, t.remarks, t.linePayments, t.history} {
+		if err := b.exec(t.ctx, t.tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flushFull writes the kept-back rows of the tables that have a full
+// statement's worth, so they never pile up.
+func (t *Tx) flushFull() error {
+	for _, b := range []*rowBatch{t.adjustments, t.remarks, t.linePayments, t.history} {
+		if b.rows() >= batchRows {
+			if err := b.exec(t.ctx, t.tx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// prefetchChunk is how many keys one IN list of Prefetch holds.
+const prefetchChunk = 500
+
+// Prefetch reads, for many patient control numbers of a payer at once,
+// what ClaimsByPCN, Claim, ClaimLines and PaidTotals would read for each:
+// an 835's CLPs take a query per 500 instead of several each.
+func (t *Tx) Prefetch(payerID string, pcns []string) error {
+	var todo []string
+	seen := map[string]bool{}
+	for _, pcn := range pcns {
+		if k := [2]string{payerID, pcn}; !seen[pcn] && t.byPCN[k] == nil {
+			seen[pcn] = true
+			todo = append(todo, pcn)
+			t.byPCN[k] = []string{} // none, unless the query finds some
+		}
+	}
+	var ids []string
+	for chunk := range chunks(todo) {
+		claims, err := queryClaims(t.ctx, t.tx, "claims by PCN", `SELECT `+claimColumns+` FROM claims
+			WHERE payer_id = $1 AND pcn IN (`+t.list(2, len(chunk))+`) ORDER BY pcn, created_at DESC, id DESC`+t.forUpdate(), append([]any{payerID}, anys(chunk)...)...)
+		if err != nil {
+			return err
+		}
+		for _, c := range claims {
+			k := [2]string{payerID, c.PCN}
+			t.byPCN[k] = append(t.byPCN[k], c.ID)
+			if t.claims[c.ID] == nil {
+				t.claims[c.ID] = &c
+				ids = append(ids, c.ID)
+			}
+		}
+	}
+	for chunk := range chunks(ids) {
+		args := anys(chunk)
+		rows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, line_no, line_id, procedure, charge_cents, units, service_date
+			FROM claim_lines WHERE claim_id IN (`+t.list(1, len(chunk))+`) ORDER BY claim_id, line_no`, args...)
+		if err != nil {
+			return fmt.Errorf("ledger: claim lines: %w", err)
+		}
+		err = scanLines(rows, func(id string, ln Line) { t.lines[id] = append(t.lines[id], ln) })
+		if err != nil {
+			return err
+		}
+		for _, id := range chunk {
+			if t.lines[id] == nil {
+				t.lines[id] = []Line{}
+			}
+			t.paid[id] = &[2]money.Cents{}
+		}
+		prows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, SUM(paid_cents), SUM(patient_resp_cents) FROM claim_payments
+			WHERE claim_id IN (`+t.list(1, len(chunk))+`) GROUP BY claim_id`, args...)
+		if err != nil {
+			return fmt.Errorf("ledger: payments: %w", err)
+		}
+		for prows.Next() {
+			var id string
+			var p, pr int64
+			if err := prows.Scan(&id, &p, &pr); err != nil {
+				prows.Close()
+				return fmt.Errorf("ledger: payments: %w", err)
+			}
+			t.paid[id] = &[2]money.Cents{money.Cents(p), money.Cents(pr)}
+		}
+		prows.Close()
+		if err := prows.Err(); err != nil {
+			return fmt.Errorf("ledger: payments: %w", err)
+		}
+	}
+	return nil
+}
+
+// chunks cuts keys into IN lists of at most prefetchChunk.
+func chunks(keys []string) func(yield func([]string) bool) {
+	return func(yield func([]string) bool) {
+		for len(keys) > 0 {
+			n := min(len(keys), prefetchChunk)
+			if !yield(keys[:n]) {
+				return
+			}
+			keys = keys[n:]
+		}
+	}
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// list is the parameter list of an IN clause of n values, numbered from
+// first on PostgreSQL.
+func (t *Tx) list(first, n int) string {
+	if t.l.driver == SQLite {
+		return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+	}
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "$%d", first+i)
+	}
+	return b.String()
+}
+
+// forUpdate locks the claims a Tx reads, on PostgreSQL: the Tx moves them
+// from the status it read, so two replicas applying two payer files (a
+// 277CA and an 835 for the same claims) must take turns, or the later
+// commit would undo the other's move (accepted over paid). SQLite has one
+// writer at a time anyway.
+func (t *Tx) forUpdate() string {
+	if t.l.driver == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// ClaimsByPCN returns a payer's claims with a patient control number,
+// newest first.
+func (t *Tx) ClaimsByPCN(payerID, pcn string) ([]Claim, error) {
+	if err := t.Prefetch(payerID, []string{pcn}); err != nil {
+		return nil, err
+	}
+	ids := t.byPCN[[2]string{payerID, pcn}]
+	out := make([]Claim, len(ids))
+	for i, id := range ids {
+		out[i] = *t.claims[id]
+	}
+	return out, nil
+}
+
+// Claim returns a claim's current state within the transaction.
+func (t *Tx) Claim(claimID string) (*Claim, error) {
+	if c := t.claims[claimID]; c != nil {
+		cp := *c
+		return &cp, nil
+	}
+	c, err := scanClaim(t.tx.QueryRowContext(t.ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1`+t.forUpdate(), claimID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, err)
+	}
+	t.claims[claimID] = c
+	cp := *c
+	return &cp, nil
+}
+
+// ClaimLines returns a claim's lines.
+func (t *Tx) ClaimLines(claimID string) ([]Line, error) {
+	if lines, ok := t.lines[claimID]; ok {
+		return lines, nil
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, line_no, line_id, procedure, charge_cents, units, service_date
+		FROM claim_lines WHERE claim_id = $1 ORDER BY line_no`, claimID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: claim %s lines: %w", claimID, err)
+	}
+	lines := []Line{}
+	if err := scanLines(rows, func(_ string, ln Line) { lines = append(lines, ln) }); err != nil {
+		return nil, err
+	}
+	t.lines[claimID] = lines
+	return lines, nil
+}
+
+// scanLines reads claim_id and a Line's columns of each row, and closes
+// the rows.
+func scanLines(rows *sql.Rows, f func(claimID string, ln Line)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var ln Line
+		var charge int64
+		if err := rows.Scan(&id, &ln.No, &ln.LineID, &ln.Procedure, &charge, &ln.Units, &ln.ServiceDate); err != nil {
+			return fmt.Errorf("ledger: claim lines: %w", err)
+		}
+		ln.Charge = money.Cents(charge)
+		f(id, ln)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("ledger: claim lines: %w", err)
+	}
+	return nil
+}
+
+// PaidTotals returns what has been paid on a claim so far, all CLPs
+// (reversals included) added up.
+func (t *Tx) PaidTotals(claimID string) (paid, patientResp money.Cents, err error) {
+	if tot := t.paid[claimID]; tot != nil {
+		return tot[0], tot[1], nil
+	}
+	var p, pr int64
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(paid_cents), 0), COALESCE(SUM(patient_resp_cents), 0) FROM claim_payments WHERE claim_id = $1`,
+		claimID).Scan(&p, &pr); err != nil {
+		return 0, 0, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	}
+	t.paid[claimID] = &[2]money.Cents{money.Cents(p), money.Cents(pr)}
+	return money.Cents(p), money.Cents(pr), nil
+}
+
+// Transition moves a claim to a status within the transaction and returns
+// the status it had.
+func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
+	c, err := t.Claim(claimID)
+	if err != nil {
+		return "", err
+	}
+	now := t.l.millis()
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE claims SET status = $2, updated_at = $3 WHERE id = $1`, claimID, to, now); err != nil {
+		return "", fmt.Errorf("ledger: claim %s: %w", claimID, err)
+	}
+	t.history.addHistory(claimID, now, c.Status, to, src)
+	t.claims[claimID].Status = to
+	return c.Status, t.flushFull()
+}
+
+// SetPayerClaimNumber records the payer's own number for a claim (277CA
+// REF*1K, 835 CLP07).
+func (t *Tx) SetPayerClaimNumber(claimID, number string) error {
+	if c := t.claims[claimID]; c != nil && c.PayerClaimNumber == number {
+		return nil
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE claims SET payer_claim_number = $2 WHERE id = $1`, claimID, number); err != nil {
+		return fmt.Errorf("ledger: claim %s: %w", claimID, err)
+	}
+	if c := t.claims[claimID]; c != nil {
+		c.PayerClaimNumber = number
+	}
+	return nil
+}
