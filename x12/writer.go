@@ -42,7 +42,9 @@ type Writer struct {
 // NewWriter returns a Writer that writes to w with delimiters d. An invalid
 // delimiter set is the Writer's first error.
 func NewWriter(w io.Writer, d Delimiters) *Writer {
-	wr := &Writer{out: w, buf: make([]byte, 0, flushAt+4096), d: d, suffix: d.Suffix}
+	// The buffer grows to flushAt as needed: a writer of one claim (the
+	// scrubber's trial write) does not pay for 68 KB.
+	wr := &Writer{out: w, buf: make([]byte, 0, 4096), d: d, suffix: d.Suffix}
 	if err := d.Validate(); err != nil {
 		wr.err = err
 	}

@@ -20,7 +20,7 @@ type DeadLetter struct {
 
 // ParkDeadLetter stores a message that keeps failing.
 func (l *Ledger) ParkDeadLetter(ctx context.Context, d DeadLetter) error {
-	_, err := l.db.ExecContext(ctx, `INSERT INTO dead_letters (stream, subject, msg_id, data, error, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err := l.exec(ctx, `INSERT INTO dead_letters (stream, subject, msg_id, data, error, at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		d.Stream, d.Subject, d.MsgID, d.Data, d.Error, l.millis())
 	if err != nil {
 		return fmt.Errorf("ledger: dead letter: %w", err)

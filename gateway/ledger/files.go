@@ -208,7 +208,7 @@ func (l *Ledger) FilesInStatus(ctx context.Context, payerID string, status FileS
 
 // RecordAttempt counts a delivery attempt that failed with err.
 func (l *Ledger) RecordAttempt(ctx context.Context, fileID string, err error) error {
-	_, dbErr := l.db.ExecContext(ctx, `UPDATE files SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, fileID, err.Error())
+	_, dbErr := l.exec(ctx, `UPDATE files SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, fileID, err.Error())
 	if dbErr != nil {
 		return fmt.Errorf("ledger: file %s: %w", fileID, dbErr)
 	}
@@ -313,7 +313,7 @@ func (l *Ledger) RecordInbound(ctx context.Context, f InboundFile) (created bool
 		sum := sha256.Sum256(f.Content)
 		f.SHA256 = hex.EncodeToString(sum[:])
 	}
-	res, err := l.db.ExecContext(ctx, `INSERT INTO inbound_files (sha256, payer_id, name, kind, content, status, received_at)
+	res, err := l.exec(ctx, `INSERT INTO inbound_files (sha256, payer_id, name, kind, content, status, received_at)
 		VALUES ($1, $2, $3, $4, $5, 'received', $6) ON CONFLICT (sha256) DO NOTHING`,
 		f.SHA256, f.PayerID, f.Name, f.Kind, f.Content, l.millis())
 	if err != nil {

@@ -38,7 +38,11 @@ type Ledger struct {
 	now    func() time.Time
 	stmts  stmtPool
 
-	writeMu sync.Mutex // SQLite: one transaction at a time in the process (inTx)
+	// SQLite: the process's transactions run one at a time on one
+	// connection of a pool of their own (see inTx).
+	writeMu sync.Mutex
+	writeDB *sql.DB
+	writer  *sql.Conn
 }
 
 //go:embed migrations/*.sql
@@ -47,17 +51,21 @@ var migrations embed.FS
 // Open opens the ledger and brings its schema up to date. driver is SQLite
 // (dsn is a file path) or Postgres (dsn is a PostgreSQL connection string).
 func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
-	var db *sql.DB
+	var db, writeDB *sql.DB
 	var err error
 	switch driver {
 	case SQLite:
 		// WAL lets readers run beside the one writer; immediate transactions
 		// take the write lock up front, so two writers wait instead of
 		// failing half-way.
-		db, err = sql.Open("sqlite", "file:"+dsn+
-			"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+		dsn = "file:" + dsn + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+		if db, err = sql.Open("sqlite", dsn); err == nil {
+			// The writer's pages stay in its cache (below): 64 MB of them.
+			writeDB, err = sql.Open("sqlite", dsn+"&_pragma=cache_size(-65536)")
+		}
 	case Postgres:
 		db, err = sql.Open("pgx", dsn)
+		writeDB = db
 	default:
 		return nil, fmt.Errorf("ledger: unknown driver %q (want %s or %s)", driver, SQLite, Postgres)
 	}
@@ -69,13 +77,25 @@ func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
 	// (each with its prepared statements) would be opened and closed all
 	// the time.
 	db.SetMaxIdleConns(8)
-	l := &Ledger{db: db, driver: driver, now: time.Now, stmts: stmtPool{db: db}}
+	l := &Ledger{db: db, driver: driver, now: time.Now, writeDB: writeDB, stmts: stmtPool{db: writeDB}}
 	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+		l.Close()
 		return nil, fmt.Errorf("ledger: connect: %w", err)
 	}
+	if driver == SQLite {
+		// The writer connection, kept for good: a connection's page cache
+		// is dropped whenever another connection has written, so the
+		// writer's stays warm only if every write is its. The pool's
+		// second connection prepares statements for stmtPool (see
+		// stmtCache), never runs them.
+		writeDB.SetMaxOpenConns(2)
+		if l.writer, err = writeDB.Conn(ctx); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("ledger: connect: %w", err)
+		}
+	}
 	if err := l.migrate(ctx); err != nil {
-		db.Close()
+		l.Close()
 		return nil, err
 	}
 	return l, nil
@@ -84,7 +104,14 @@ func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
 // Close closes the database.
 func (l *Ledger) Close() error {
 	l.stmts.close()
-	return l.db.Close()
+	var err error
+	if l.writer != nil {
+		err = l.writer.Close()
+	}
+	if l.writeDB != l.db {
+		err = errors.Join(err, l.writeDB.Close())
+	}
+	return errors.Join(err, l.db.Close())
 }
 
 // Driver returns SQLite or Postgres.
@@ -100,13 +127,18 @@ func (l *Ledger) millis() int64 { return l.now().UnixMilli() }
 // transaction that finds it taken sleeps in SQLite's busy handler (1, 2,
 // 5, 10 ms ...) before it looks again. The process's own transactions
 // queue on a mutex instead, so the next one starts the moment the last
-// one ends; the busy handler is left for other processes.
+// one ends (the busy handler is left for other processes), and they all
+// run on the one writer connection.
 func (l *Ledger) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	if l.driver == SQLite {
+	var tx *sql.Tx
+	var err error
+	if l.writer != nil {
 		l.writeMu.Lock()
 		defer l.writeMu.Unlock()
+		tx, err = l.writer.BeginTx(ctx, nil)
+	} else {
+		tx, err = l.db.BeginTx(ctx, nil)
 	}
-	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("ledger: begin: %w", err)
 	}
@@ -118,6 +150,15 @@ func (l *Ledger) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 		return fmt.Errorf("ledger: commit: %w", err)
 	}
 	return nil
+}
+
+// exec runs one writing statement in a transaction of its own (inTx).
+func (l *Ledger) exec(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
+	err = l.inTx(ctx, func(tx *sql.Tx) error {
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
 
 // migrate applies the embedded migrations not applied yet, each in its own
