@@ -60,7 +60,20 @@ func (g *Gateway) batchPayer(ctx context.Context, p *config.Payer, flush bool) e
 		if !flush && n < p.Batch.MaxClaims && g.o.Now().Sub(oldest) < p.Batch.Cutoff.Duration {
 			return nil
 		}
-		f, err := g.led.CreateFile(ctx, p.PayerID, p.Batch.MaxClaims, g.build(p))
+		// The claims are converted first, outside the ledger's write lock;
+		// CreateFile takes those still queued when it runs.
+		ahead, err := g.led.QueuedClaims(ctx, p.PayerID, p.Batch.MaxClaims)
+		if err != nil {
+			return err
+		}
+		claims, errs := g.toClaims(ahead, p)
+		converted := make(map[string]claim.Claim, len(ahead))
+		for i, pc := range ahead {
+			if errs[i] == nil { // one that fails fails again in build, which says so
+				converted[pc.ClaimID] = claims[i]
+			}
+		}
+		f, err := g.led.CreateFile(ctx, p.PayerID, p.Batch.MaxClaims, g.build(p, converted))
 		if errors.Is(err, ledger.ErrNothingQueued) {
 			return nil // another replica took them
 		}
@@ -109,12 +122,27 @@ func (g *Gateway) republishBuilt(ctx context.Context) error {
 
 // build returns the ledger's file builder for a payer: the 837 of the
 // claims handed to it, with control numbers allocated in the same
-// transaction that stores the file.
-func (g *Gateway) build(p *config.Payer) ledger.BuildFunc {
+// transaction that stores the file. converted holds claims converted
+// already, by claim id; the others are converted here.
+func (g *Gateway) build(p *config.Payer, converted map[string]claim.Claim) ledger.BuildFunc {
 	return func(alloc ledger.Allocator, pending []ledger.Pending) (*ledger.File, error) {
-		claims, err := g.toClaims(pending, p)
-		if err != nil {
+		claims := make([]claim.Claim, len(pending))
+		var rest []ledger.Pending
+		var at []int
+		for i, pc := range pending {
+			c, ok := converted[pc.ClaimID]
+			if !ok {
+				rest, at = append(rest, pc), append(at, i)
+				continue
+			}
+			claims[i] = c
+		}
+		more, errs := g.toClaims(rest, p)
+		if err := errors.Join(errs...); err != nil {
 			return nil, err
+		}
+		for j, i := range at {
+			claims[i] = more[j]
 		}
 		sets := map[claim.Type]int{}
 		for _, c := range claims {
@@ -167,9 +195,9 @@ func (g *Gateway) build(p *config.Payer) ledger.BuildFunc {
 	}
 }
 
-// toClaims turns the stored encounters into the 837 writer's claims, on
-// every core: the batcher does this while it holds the ledger's write lock.
-func (g *Gateway) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.Claim, error) {
+// toClaims turns stored encounters into the 837 writer's claims, on every
+// core, with an error for each that could not be.
+func (g *Gateway) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.Claim, []error) {
 	claims := make([]claim.Claim, len(pending))
 	errs := make([]error, len(pending))
 	var wg sync.WaitGroup
@@ -184,7 +212,7 @@ func (g *Gateway) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.C
 		})
 	}
 	wg.Wait()
-	return claims, errors.Join(errs...)
+	return claims, errs
 }
 
 // toClaim turns a stored encounter into the 837 writer's claim.

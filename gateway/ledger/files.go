@@ -79,27 +79,9 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 	var f *File
 	err := l.inTx(ctx, func(sqlTx *sql.Tx) error {
 		tx := l.stmtCache(sqlTx) // the same statements for every 100 claims
-		q := `SELECT c.id, c.claim_type, e.raw FROM claims c JOIN encounters e ON e.id = c.encounter_id
-			WHERE c.payer_id = $1 AND c.status = $2 ORDER BY c.created_at, c.id LIMIT $3`
-		if l.driver == Postgres {
-			q += ` FOR UPDATE OF c SKIP LOCKED`
-		}
-		rows, err := tx.QueryContext(ctx, q, payerID, StatusQueued, max)
+		pending, err := queued(ctx, tx, payerID, max, l.driver == Postgres)
 		if err != nil {
-			return fmt.Errorf("ledger: queued claims: %w", err)
-		}
-		var pending []Pending
-		for rows.Next() {
-			var p Pending
-			if err := rows.Scan(&p.ClaimID, &p.ClaimType, &p.Encounter); err != nil {
-				rows.Close()
-				return fmt.Errorf("ledger: queued claims: %w", err)
-			}
-			pending = append(pending, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("ledger: queued claims: %w", err)
+			return err
 		}
 		if len(pending) == 0 {
 			return ErrNothingQueued
@@ -139,6 +121,41 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 		return nil
 	})
 	return f, err
+}
+
+// QueuedClaims returns up to max queued claims of a payer, oldest first,
+// with their encounters: the claims CreateFile would take now, unless
+// another replica or stage takes some first. The batcher converts them
+// before it calls CreateFile, outside its transaction.
+func (l *Ledger) QueuedClaims(ctx context.Context, payerID string, max int) ([]Pending, error) {
+	return queued(ctx, l.db, payerID, max, false)
+}
+
+// queued reads a payer's queued claims, oldest first; lock takes them
+// (PostgreSQL) so that another replica's CreateFile skips them.
+func queued(ctx context.Context, r runner, payerID string, max int, lock bool) ([]Pending, error) {
+	q := `SELECT c.id, c.claim_type, e.raw FROM claims c JOIN encounters e ON e.id = c.encounter_id
+		WHERE c.payer_id = $1 AND c.status = $2 ORDER BY c.created_at, c.id LIMIT $3`
+	if lock {
+		q += ` FOR UPDATE OF c SKIP LOCKED`
+	}
+	rows, err := r.QueryContext(ctx, q, payerID, StatusQueued, max)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: queued claims: %w", err)
+	}
+	defer rows.Close()
+	var pending []Pending
+	for rows.Next() {
+		var p Pending
+		if err := rows.Scan(&p.ClaimID, &p.ClaimType, &p.Encounter); err != nil {
+			return nil, fmt.Errorf("ledger: queued claims: %w", err)
+		}
+		pending = append(pending, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: queued claims: %w", err)
+	}
+	return pending, nil
 }
 
 // FileByID returns an outbound file with its claims.

@@ -1,0 +1,53 @@
+package gateway
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/x12/claim"
+)
+
+// The batcher converts queued claims before it takes the write lock; the
+// file it builds must not depend on which claims were converted ahead
+// (some may have been queued after that): every one, some or none give
+// the same bytes, and a claim that cannot be converted fails the build
+// with its id whether or not it was tried ahead.
+func TestBuildWithClaimsConvertedAhead(t *testing.T) {
+	h := newHarness(t, ledgertest.SQLite(t))
+	p := &h.g.cfg.Payers[0]
+	var pending []ledger.Pending
+	for _, id := range []string{"A1", "A2", "A3"} {
+		pending = append(pending, ledger.Pending{ClaimID: id, ClaimType: "professional", Encounter: encounterJSON(id, 10000, 2500)})
+	}
+	all, errs := h.g.toClaims(pending, p)
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	alloc := func(string, int) (int64, error) { return 7, nil }
+	var files [][]byte
+	for _, ahead := range []map[string]claim.Claim{nil, {"A2": all[1]}, {"A1": all[0], "A2": all[1], "A3": all[2]}} {
+		f, err := h.g.build(p, ahead)(alloc, pending)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Claims) != 3 || f.Claims[2].ClaimID != "A3" {
+			t.Fatalf("file claims %+v", f.Claims)
+		}
+		files = append(files, f.Content)
+	}
+	for i := range files[1:] {
+		if !bytes.Equal(files[0], files[i+1]) {
+			t.Errorf("file %d differs from the one built with nothing converted ahead", i+1)
+		}
+	}
+
+	bad := append(pending, ledger.Pending{ClaimID: "B1", ClaimType: "professional", Encounter: []byte(`{"id":`)})
+	if _, err := h.g.build(p, map[string]claim.Claim{"A1": all[0]})(alloc, bad); err == nil || !strings.Contains(err.Error(), "claim B1") {
+		t.Errorf("a claim that cannot be converted: %v", err)
+	}
+}
