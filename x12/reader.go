@@ -184,7 +184,14 @@ func (r *Reader) maxSegment() int {
 
 func (r *Reader) start() {
 	r.started = true
-	r.buf = make([]byte, bufSize)
+	size := bufSize
+	// A source that knows its length (a payer's file read into memory)
+	// gets a buffer its size, not 256 KB: the gateway reads thousands of
+	// small files.
+	if l, ok := r.src.(interface{ Len() int }); ok && l.Len() < bufSize {
+		size = max(l.Len()+1, 4096)
+	}
+	r.buf = make([]byte, size)
 	if r.ensure(3) && bytes.HasPrefix(r.buf[r.pos:r.end], []byte("\xEF\xBB\xBF")) {
 		r.pos += 3
 	}

@@ -3,6 +3,7 @@ package remit
 import (
 	"bytes"
 	"io"
+	"os"
 	"sync"
 	"testing"
 
@@ -48,6 +49,50 @@ func BenchmarkCheck835(b *testing.B) {
 			b.Fatalf("errors %v, %v", f.Errors, err)
 		}
 	}
+}
+
+// BenchmarkSmallFiles decodes each 835 of the corpus (a few KB each) as
+// its own stream, as the gateway decodes the files payers send: there the
+// cost of starting a stream counts as much as that of each segment. The
+// baseline, in the same run, reads the same streams with the bare reader.
+func BenchmarkSmallFiles(b *testing.B) {
+	var files [][]byte
+	size := 0
+	for _, name := range x12test.CorpusIn(b, "835") {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, data)
+		size += len(data)
+	}
+	run := func(name string, read func(data []byte) error) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, data := range files {
+					if err := read(data); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+	run("decode", func(data []byte) error {
+		_, _, err := Decode(bytes.NewReader(data))
+		return err
+	})
+	run("reader", func(data []byte) error {
+		r := x12.NewReader(bytes.NewReader(data))
+		for {
+			if _, err := r.Read(); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+	})
 }
 
 func BenchmarkDecode835RawReader(b *testing.B) {

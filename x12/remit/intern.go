@@ -5,7 +5,8 @@ import "encoding/binary"
 // interner keeps one copy of the short values that repeat through a file
 // (codes, qualifiers, dates, names), so that decoding them does not
 // allocate each time:
-//   - values of one or two printable ASCII bytes in a table indexed by them;
+//   - values of one or two printable ASCII bytes come from shortText, shared
+//     by every interner;
 //   - values of up to 15 bytes in an open-addressing table keyed by their
 //     packed bytes, faster than a map;
 //   - longer ones, up to maxInternedLen bytes, in a map.
@@ -13,11 +14,26 @@ import "encoding/binary"
 // The tables stop growing at maxInterned values each; past that, values are
 // copied as they come.
 type interner struct {
-	short []string // 96 × 97 entries: one or two bytes from ' ' to DEL
 	slots []internSlot
 	used  int
 	long  map[string]string
 }
+
+// shortText holds every value of one or two printable ASCII bytes (' ' to
+// '~'): (a) at (a−' ')×96, (a, b) at (a−' ')×96 + b−' '+1. Most codes have
+// one or two bytes (CLP02, CAS01, NM102, qualifiers): they cost no
+// allocation, and no table per stream (one made for each stream cost more
+// than decoding a small file). Made once, never written again.
+var shortText = func() []string {
+	t := make([]string, 95*96)
+	for a := range 95 {
+		t[a*96] = string([]byte{byte(' ' + a)})
+		for b := range 95 {
+			t[a*96+b+1] = string([]byte{byte(' ' + a), byte(' ' + b)})
+		}
+	}
+	return t
+}()
 
 type internSlot struct {
 	lo, hi uint64 // the bytes, little-endian, and the length in hi's top byte
@@ -30,7 +46,7 @@ const (
 )
 
 func newInterner() *interner {
-	return &interner{short: make([]string, 96*97), slots: make([]internSlot, 1<<10), long: map[string]string{}}
+	return &interner{slots: make([]internSlot, 1<<6), long: map[string]string{}}
 }
 
 func (t *interner) get(b []byte) string {
@@ -38,20 +54,12 @@ func (t *interner) get(b []byte) string {
 	if n == 0 {
 		return ""
 	}
-	if n <= 2 {
-		k := int(b[0]) - ' '
+	if n <= 2 && printable(b[0]) && printable(b[n-1]) {
+		k := int(b[0]-' ') * 96
 		if n == 2 {
-			k = k*97 + int(b[1]) - ' ' + 1
-		} else {
-			k *= 97
+			k += int(b[1]-' ') + 1
 		}
-		if k < 0 || k >= len(t.short) || n == 2 && (b[1] < ' ' || b[1] > 127) {
-			return string(b)
-		}
-		if t.short[k] == "" {
-			t.short[k] = string(b)
-		}
-		return t.short[k]
+		return shortText[k]
 	}
 	if n > 15 {
 		if s, ok := t.long[string(b)]; ok {
@@ -112,3 +120,5 @@ func (t *interner) grow() {
 		}
 	}
 }
+
+func printable(c byte) bool { return c >= ' ' && c <= '~' }
