@@ -292,3 +292,36 @@ func TestClaimsByIDs(t *testing.T) {
 		}
 	})
 }
+
+// The SQLite ledger writes on one connection kept for good: a transaction
+// whose context ends half-way is rolled back, and the connection goes on
+// serving the next ones.
+func TestWriterOutlivesCanceledTransaction(t *testing.T) {
+	l := ledgertest.SQLite(t)
+	if _, err := l.RecordInbound(context.Background(), ledger.InboundFile{SHA256: "sha-x", PayerID: "SIMPAYER", Name: "x.835", Kind: "835", Content: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	e, c := encounter("W1", true)
+	if _, err := l.RecordEncounter(context.Background(), e, c); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	err := l.ApplyInbound(ctx, "sha-x", func(tx *ledger.Tx) error {
+		if _, err := tx.Transition("W1", ledger.StatusSubmitted, ledger.Source{Kind: "test"}); err != nil {
+			return err
+		}
+		cancel()
+		_, err := tx.Transition("W1", ledger.StatusPaid, ledger.Source{Kind: "test"})
+		return err
+	})
+	if err == nil {
+		t.Fatal("a transaction went on after its context ended")
+	}
+	if got, _ := l.Claim(context.Background(), "W1"); got.Status != ledger.StatusQueued {
+		t.Fatalf("after the rollback the claim is %s, want queued", got.Status)
+	}
+	e2, c2 := encounter("W2", true)
+	if _, err := l.RecordEncounter(context.Background(), e2, c2); err != nil {
+		t.Fatalf("the next write: %v", err)
+	}
+}
