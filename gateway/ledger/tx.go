@@ -66,12 +66,12 @@ func (t *Tx) flushFull() error {
 	return nil
 }
 
-// prefetchChunk is how many keys one IN list of Prefetch holds.
-const prefetchChunk = 500
+// prefetchChunk is how many keys one IN list of Prefetch holds at most.
+const prefetchChunk = 512
 
 // Prefetch reads, for many patient control numbers of a payer at once,
 // what ClaimsByPCN, Claim, ClaimLines and PaidTotals would read for each:
-// an 835's CLPs take a query per 500 instead of several each.
+// an 835's CLPs take a query per 512 instead of several each.
 func (t *Tx) Prefetch(payerID string, pcns []string) error {
 	var todo []string
 	seen := map[string]bool{}
@@ -137,12 +137,24 @@ func (t *Tx) Prefetch(payerID string, pcns []string) error {
 	return nil
 }
 
-// chunks cuts keys into IN lists of at most prefetchChunk.
+// chunks cuts keys into IN lists of at most prefetchChunk, each padded to
+// a power of two by repeating its last key (which changes no result): so
+// the statements have ten lengths, not five hundred, and the ledger keeps
+// each prepared (stmtPool).
 func chunks(keys []string) func(yield func([]string) bool) {
 	return func(yield func([]string) bool) {
 		for len(keys) > 0 {
 			n := min(len(keys), prefetchChunk)
-			if !yield(keys[:n]) {
+			chunk := keys[:n:n]
+			for size := 1; ; size *= 2 {
+				if size >= n {
+					for len(chunk) < size {
+						chunk = append(chunk, keys[n-1])
+					}
+					break
+				}
+			}
+			if !yield(chunk) {
 				return
 			}
 			keys = keys[n:]
