@@ -60,20 +60,32 @@ func (g *Gateway) batchPayer(ctx context.Context, p *config.Payer, flush bool) e
 		if !flush && n < p.Batch.MaxClaims && g.o.Now().Sub(oldest) < p.Batch.Cutoff.Duration {
 			return nil
 		}
-		// The claims are converted first, outside the ledger's write lock;
-		// CreateFile takes those still queued when it runs.
+		// The claims are converted first, outside the ledger's write lock
+		// (most were at intake already); CreateFile takes those still
+		// queued when it runs.
 		ahead, err := g.led.QueuedClaims(ctx, p.PayerID, p.Batch.MaxClaims)
 		if err != nil {
 			return err
 		}
-		claims, errs := g.toClaims(ahead, p)
 		converted := make(map[string]claim.Claim, len(ahead))
+		var rest []ledger.Pending
+		aheadIDs := make([]string, len(ahead))
 		for i, pc := range ahead {
+			aheadIDs[i] = pc.ClaimID
+			if c, ok := g.ready.get(pc.ClaimID); ok {
+				converted[pc.ClaimID] = c
+			} else {
+				rest = append(rest, pc)
+			}
+		}
+		claims, errs := g.toClaims(rest, p)
+		for i, pc := range rest {
 			if errs[i] == nil { // one that fails fails again in build, which says so
 				converted[pc.ClaimID] = claims[i]
 			}
 		}
 		f, err := g.led.CreateFile(ctx, p.PayerID, p.Batch.MaxClaims, g.build(p, converted))
+		g.ready.drop(aheadIDs)
 		if errors.Is(err, ledger.ErrNothingQueued) {
 			return nil // another replica took them
 		}
@@ -89,6 +101,7 @@ func (g *Gateway) batchPayer(ctx context.Context, p *config.Payer, flush bool) e
 		for i, fc := range f.Claims {
 			ids[i] = fc.ClaimID
 		}
+		g.ready.drop(ids)
 		g.claimsMoved(ctx, ids, ledger.StatusQueued, ledger.StatusBatched, ledger.Source{Kind: "batcher", File: f.ID})
 	}
 }

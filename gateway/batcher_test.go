@@ -2,6 +2,10 @@ package gateway
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -49,5 +53,43 @@ func TestBuildWithClaimsConvertedAhead(t *testing.T) {
 	bad := append(pending, ledger.Pending{ClaimID: "B1", ClaimType: "professional", Encounter: []byte(`{"id":`)})
 	if _, err := h.g.build(p, map[string]claim.Claim{"A1": all[0]})(alloc, bad); err == nil || !strings.Contains(err.Error(), "claim B1") {
 		t.Errorf("a claim that cannot be converted: %v", err)
+	}
+}
+
+// Intake hands the claim it converted to the batcher, which then does not
+// convert the stored encounter again: the two must be the same claim. The
+// contract's examples (both claim types, lower-case and dotted codes
+// normalized on the way) and the test encounters are checked.
+func TestIntakeClaimIsTheBatchersClaim(t *testing.T) {
+	h := newHarness(t, ledgertest.SQLite(t))
+	p := &h.g.cfg.Payers[0]
+	raws := [][]byte{encounterJSON("H1", 10000, 2500), encounterJSON("H2", 18500)}
+	for _, name := range []string{"professional.json", "institutional.json"} {
+		data, err := os.ReadFile(filepath.Join("../../shared/contracts/examples", name))
+		if errors.Is(err, os.ErrNotExist) {
+			t.Logf("the contract examples are not at ../shared: %s not checked", name)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		lower := []byte(strings.NewReplacer(`"J10.1"`, `"j10.1"`, `"I21.4"`, `" i21.4 "`).Replace(string(data)))
+		if bytes.Equal(lower, data) {
+			t.Fatalf("%s: no code to write in lower case", name)
+		}
+		raws = append(raws, data, lower)
+	}
+	for i, raw := range raws {
+		ec, handed := h.g.prepare(raw)
+		if !ec.Encounter.Valid || handed == nil {
+			t.Fatalf("encounter %d: valid %v, claim %v: %s", i, ec.Encounter.Valid, handed != nil, ec.Encounter.Problems)
+		}
+		stored, errs := h.g.toClaims([]ledger.Pending{{ClaimID: ec.Claim.ID, Encounter: raw}}, p)
+		if errs[0] != nil {
+			t.Fatal(errs[0])
+		}
+		if !reflect.DeepEqual(*handed, stored[0]) {
+			t.Errorf("encounter %d (%s): intake's claim differs from the one converted from the ledger", i, ec.Claim.ID)
+		}
 	}
 }

@@ -83,6 +83,7 @@ type Gateway struct {
 	names  queue.Names
 	log    zerolog.Logger
 	payers map[string]*config.Payer
+	ready  handoff // claims converted at intake, for the batcher
 }
 
 // New checks the options and returns a Gateway ready to Run.
@@ -191,7 +192,7 @@ func (g *Gateway) publishEvents(ctx context.Context, events []Event) {
 		data, _ := json.Marshal(e) // an Event always marshals
 		msgs = append(msgs, queue.Outgoing{Subject: subject, MsgID: fmt.Sprintf("event:%s:%s:%d:%d", e.ClaimID, e.Status, e.At.UnixNano(), len(msgs)), Data: data})
 	}
-	if err := queue.PublishAll(ctx, g.js, msgs); err != nil {
+	if _, err := queue.PublishAll(ctx, g.js, msgs); err != nil {
 		g.log.Warn().Err(err).Int("events", len(msgs)).Msg("claim events not published")
 	}
 }

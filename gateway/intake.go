@@ -31,12 +31,12 @@ func (g *Gateway) intakeWorker() *queue.Worker {
 // encounter is kept with its problems as an invalid claim and acked: it is
 // answered, not redelivered. The same encounter id twice is one claim.
 func (g *Gateway) intake(ctx context.Context, m *queue.Message) error {
-	ec := g.prepare(m.Data)
+	ec, c := g.prepare(m.Data)
 	created, err := g.led.RecordEncounter(ctx, ec.Encounter, ec.Claim)
 	if err != nil {
 		return err
 	}
-	g.recorded(ctx, []ledger.EncounterClaim{ec}, []bool{created})
+	g.recorded(ctx, []ledger.EncounterClaim{ec}, []*claim.Claim{c}, []bool{created})
 	return nil
 }
 
@@ -46,12 +46,13 @@ func (g *Gateway) intake(ctx context.Context, m *queue.Message) error {
 // go through.
 func (g *Gateway) intakeBatch(ctx context.Context, ms []*queue.Message) []error {
 	ecs := make([]ledger.EncounterClaim, len(ms))
+	claims := make([]*claim.Claim, len(ms))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), len(ms)) {
 		wg.Go(func() {
 			for i := range next {
-				ecs[i] = g.prepare(ms[i].Data)
+				ecs[i], claims[i] = g.prepare(ms[i].Data)
 			}
 		})
 	}
@@ -69,13 +70,14 @@ func (g *Gateway) intakeBatch(ctx context.Context, ms []*queue.Message) []error 
 		}
 		return errs
 	}
-	g.recorded(ctx, ecs, created)
+	g.recorded(ctx, ecs, claims, created)
 	return errs
 }
 
-// prepare scrubs an encounter and makes its ledger records.
-func (g *Gateway) prepare(data []byte) ledger.EncounterClaim {
-	e, probs := g.scrub(data)
+// prepare scrubs an encounter and makes its ledger records, and returns
+// the 837 claim when it is valid.
+func (g *Gateway) prepare(data []byte) (ledger.EncounterClaim, *claim.Claim) {
+	e, probs, c837 := g.scrub(data)
 	rec := ledger.Encounter{ID: e.ID, PayerID: e.PayerID, ClaimType: e.ClaimType, Raw: data,
 		Valid: !encounter.HasErrors(probs), ReceivedAt: g.o.Now()}
 	if rec.ID == "" {
@@ -90,11 +92,12 @@ func (g *Gateway) prepare(data []byte) ledger.EncounterClaim {
 	c := claimRecord(e)
 	// The claim as RecordEncounter names it: after the encounter.
 	c.ID, c.EncounterID = rec.ID, rec.ID
-	return ledger.EncounterClaim{Encounter: rec, Claim: c}
+	return ledger.EncounterClaim{Encounter: rec, Claim: c}, c837
 }
 
-// recorded counts, logs and announces encounters just recorded.
-func (g *Gateway) recorded(ctx context.Context, ecs []ledger.EncounterClaim, created []bool) {
+// recorded counts, logs and announces encounters just recorded, and hands
+// the new valid claims to the batcher.
+func (g *Gateway) recorded(ctx context.Context, ecs []ledger.EncounterClaim, claims []*claim.Claim, created []bool) {
 	var events []Event
 	for i, ec := range ecs {
 		outcome := map[bool]string{true: "accepted", false: "invalid"}[ec.Encounter.Valid]
@@ -103,6 +106,9 @@ func (g *Gateway) recorded(ctx context.Context, ecs []ledger.EncounterClaim, cre
 		}
 		g.o.Metrics.Encounter(outcome)
 		g.log.Info().Str("encounter_id", ec.Encounter.ID).Str("payer", ec.Encounter.PayerID).Str("outcome", outcome).Msg("encounter")
+		if created[i] && ec.Encounter.Valid && claims[i] != nil {
+			g.ready.put(ec.Claim.ID, *claims[i])
+		}
 		if created[i] {
 			to := ledger.StatusQueued
 			if !ec.Encounter.Valid {
@@ -116,14 +122,14 @@ func (g *Gateway) recorded(ctx context.Context, ecs []ledger.EncounterClaim, cre
 
 // scrub decodes and checks an encounter against its payer's route. What
 // cannot be decoded comes back as an empty encounter with the problems.
-func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem) {
+func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem, *claim.Claim) {
 	e, err := encounter.Decode(bytes.NewReader(data))
 	var de *encounter.DecodeError
 	switch {
 	case errors.As(err, &de):
-		return &encounter.Encounter{ID: de.ID}, de.Problems
+		return &encounter.Encounter{ID: de.ID}, de.Problems, nil
 	case err != nil:
-		return &encounter.Encounter{}, []encounter.Problem{{Path: "", Code: "invalid_json", Message: "the message is not one JSON object", Severity: encounter.SeverityError}}
+		return &encounter.Encounter{}, []encounter.Problem{{Path: "", Code: "invalid_json", Message: "the message is not one JSON object", Severity: encounter.SeverityError}}, nil
 	}
 	opts := encounter.Options{Now: g.o.Now(), ICD10CM: g.o.ICD10CM, HCPCS: g.o.HCPCS}
 	p := g.payers[e.PayerID]
@@ -139,12 +145,15 @@ func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem)
 	case p != nil && !encounter.HasErrors(probs):
 		// What the scrubber passes, the 837 writer must take: a claim it
 		// refused later would hold up the payer's batch.
+		// It is the claim toClaim makes from the stored encounter.
 		c := encounter.ToClaim(e, claim.Payer{Name: p.Name, ID: p.PayerID})
 		if _, err := claim.Write(io.Discard, probeBatch(p), []claim.Claim{c}); err != nil {
 			probs = append(probs, encounter.Problem{Path: "", Code: "not_writable", Message: err.Error(), Severity: encounter.SeverityError})
+			return e, probs, nil
 		}
+		return e, probs, &c
 	}
-	return e, probs
+	return e, probs, nil
 }
 
 // probeBatch is an envelope for writing one claim to see whether the

@@ -18,16 +18,45 @@ import (
 // encounter without a readable id is published under the sha256 of its
 // bytes; the intake stage records it as invalid.
 func Submit(ctx context.Context, js jetstream.JetStream, names queue.Names, raw []byte) (id string, duplicate bool, err error) {
+	if len(raw) == 0 {
+		return "", false, errors.New("gateway: empty encounter")
+	}
+	id = encounterID(raw)
+	duplicate, err = queue.Publish(ctx, js, names.Encounters(), queue.EncounterMsgID(id), raw, nil)
+	return id, duplicate, err
+}
+
+// SubmitAll publishes encounters as Submit does, without waiting for each
+// acknowledgment in turn: all are published, then all acknowledgments
+// awaited. A billing system sending many (claimsgw submit) waits one
+// round trip a batch instead of one an encounter. It returns their ids
+// and how many NATS had seen already.
+func SubmitAll(ctx context.Context, js jetstream.JetStream, names queue.Names, raws [][]byte) (ids []string, duplicates int, err error) {
+	msgs := make([]queue.Outgoing, len(raws))
+	ids = make([]string, len(raws))
+	for i, raw := range raws {
+		if len(raw) == 0 {
+			return nil, 0, errors.New("gateway: empty encounter")
+		}
+		ids[i] = encounterID(raw)
+		msgs[i] = queue.Outgoing{Subject: names.Encounters(), MsgID: queue.EncounterMsgID(ids[i]), Data: raw}
+	}
+	duplicates, err = queue.PublishAll(ctx, js, msgs)
+	if err != nil {
+		return nil, duplicates, err
+	}
+	return ids, duplicates, nil
+}
+
+// encounterID is an encounter's id, or the sha256 of its bytes when none
+// can be read.
+func encounterID(raw []byte) string {
 	var head struct {
 		ID string `json:"id"`
 	}
 	if json.Unmarshal(raw, &head) != nil || head.ID == "" {
 		sum := sha256.Sum256(raw)
-		head.ID = "sha256:" + hex.EncodeToString(sum[:])
+		return "sha256:" + hex.EncodeToString(sum[:])
 	}
-	if len(raw) == 0 {
-		return "", false, errors.New("gateway: empty encounter")
-	}
-	dup, err := queue.Publish(ctx, js, names.Encounters(), queue.EncounterMsgID(head.ID), raw, nil)
-	return head.ID, dup, err
+	return head.ID
 }

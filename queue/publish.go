@@ -53,27 +53,31 @@ type Outgoing struct {
 
 // PublishAll publishes messages without waiting for each acknowledgment in
 // turn, then waits for all of them: many small messages (claim events) cost
-// one round trip's wait, not one each. It returns the first error.
-func PublishAll(ctx context.Context, js jetstream.JetStream, msgs []Outgoing) error {
+// one round trip's wait, not one each. It returns how many the stream had
+// seen already (by message id), and the first error.
+func PublishAll(ctx context.Context, js jetstream.JetStream, msgs []Outgoing) (duplicates int, err error) {
 	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
 	for _, m := range msgs {
 		if m.MsgID == "" {
-			return errors.New("queue: publish without a message id")
+			return 0, errors.New("queue: publish without a message id")
 		}
 		f, err := js.PublishMsgAsync(&nats.Msg{Subject: m.Subject, Data: m.Data, Header: nats.Header{}}, jetstream.WithMsgID(m.MsgID))
 		if err != nil {
-			return fmt.Errorf("queue: publish to %s: %w", m.Subject, err)
+			return 0, fmt.Errorf("queue: publish to %s: %w", m.Subject, err)
 		}
 		futures = append(futures, f)
 	}
 	for _, f := range futures {
 		select {
-		case <-f.Ok():
+		case ack := <-f.Ok():
+			if ack.Duplicate {
+				duplicates++
+			}
 		case err := <-f.Err():
-			return fmt.Errorf("queue: publish to %s: %w", f.Msg().Subject, err)
+			return duplicates, fmt.Errorf("queue: publish to %s: %w", f.Msg().Subject, err)
 		case <-ctx.Done():
-			return ctx.Err()
+			return duplicates, ctx.Err()
 		}
 	}
-	return nil
+	return duplicates, nil
 }

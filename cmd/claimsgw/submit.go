@@ -11,11 +11,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/queue"
 )
+
+// submitWindow is how many encounters submit publishes before it waits for
+// their acknowledgments.
+const submitWindow = 256
 
 // submit publishes encounter files (one JSON object, or JSON lines, or
 // objects one after another) to the intake subject.
@@ -45,27 +50,40 @@ func submit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	var sent, dups int
 	last := time.Now()
+	// Encounters go submitWindow at a time, their acknowledgments awaited
+	// together: one round trip a window, not one an encounter.
+	var window [][]byte
+	flush := func() error {
+		if len(window) == 0 {
+			return nil
+		}
+		_, d, err := gateway.SubmitAll(ctx, js, queue.Default, window)
+		if err != nil {
+			return err
+		}
+		sent, dups, window = sent+len(window), dups+d, window[:0]
+		if time.Since(last) > time.Second {
+			fmt.Fprintf(stderr, "%d encounters sent\n", sent)
+			last = time.Now()
+		}
+		return nil
+	}
 	for _, name := range files {
 		err := eachObject(name, stdin, func(raw []byte) error {
-			_, dup, err := gateway.Submit(ctx, js, queue.Default, raw)
-			if err != nil {
-				return err
-			}
-			sent++
-			if dup {
-				dups++
-			}
-			if time.Since(last) > time.Second {
-				fmt.Fprintf(stderr, "%d encounters sent\n", sent)
-				last = time.Now()
+			window = append(window, raw)
+			if len(window) == submitWindow {
+				return flush()
 			}
 			return nil
 		})
-		if errors.Is(err, jetstream.ErrNoStreamResponse) {
+		if err == nil {
+			err = flush()
+		}
+		if errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, nats.ErrNoResponders) {
 			err = fmt.Errorf("%w (is claimsgw serve running against this NATS? it creates the streams)", err)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "claimsgw submit: %s: %v\n", name, err)
+			fmt.Fprintf(stderr, "claimsgw submit: %s: %v (%d encounters sent before)\n", name, err, sent)
 			return exitUnreadable
 		}
 	}

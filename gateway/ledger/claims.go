@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/x12/money"
@@ -328,12 +327,7 @@ func (l *Ledger) ClaimsByIDs(ctx context.Context, ids []string) ([]Claim, error)
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), 500)]
 		ids = ids[len(chunk):]
-		args := make([]any, len(chunk))
-		marks := make([]string, len(chunk))
-		for i, id := range chunk {
-			args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
-		}
-		claims, err := queryClaims(ctx, l.db, "claims", `SELECT `+claimColumns+` FROM claims WHERE id IN (`+strings.Join(marks, ", ")+`) ORDER BY id`, args...)
+		claims, err := queryClaims(ctx, l.db, "claims", `SELECT `+claimColumns+` FROM claims WHERE id IN (`+l.list(1, len(chunk))+`) ORDER BY id`, anys(chunk)...)
 		if err != nil {
 			return nil, err
 		}

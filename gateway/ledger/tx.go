@@ -85,7 +85,7 @@ func (t *Tx) Prefetch(payerID string, pcns []string) error {
 	var ids []string
 	for chunk := range chunks(todo) {
 		claims, err := queryClaims(t.ctx, t.tx, "claims by PCN", `SELECT `+claimColumns+` FROM claims
-			WHERE payer_id = $1 AND pcn IN (`+t.list(2, len(chunk))+`) ORDER BY pcn, created_at DESC, id DESC`+t.forUpdate(), append([]any{payerID}, anys(chunk)...)...)
+			WHERE payer_id = $1 AND pcn IN (`+t.l.list(2, len(chunk))+`) ORDER BY pcn, created_at DESC, id DESC`+t.forUpdate(), append([]any{payerID}, anys(chunk)...)...)
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (t *Tx) Prefetch(payerID string, pcns []string) error {
 	for chunk := range chunks(ids) {
 		args := anys(chunk)
 		rows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, line_no, line_id, procedure, charge_cents, units, service_date
-			FROM claim_lines WHERE claim_id IN (`+t.list(1, len(chunk))+`) ORDER BY claim_id, line_no`, args...)
+			FROM claim_lines WHERE claim_id IN (`+t.l.list(1, len(chunk))+`) ORDER BY claim_id, line_no`, args...)
 		if err != nil {
 			return fmt.Errorf("ledger: claim lines: %w", err)
 		}
@@ -116,7 +116,7 @@ func (t *Tx) Prefetch(payerID string, pcns []string) error {
 			t.paid[id] = &[2]money.Cents{}
 		}
 		prows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, SUM(paid_cents), SUM(patient_resp_cents) FROM claim_payments
-			WHERE claim_id IN (`+t.list(1, len(chunk))+`) GROUP BY claim_id`, args...)
+			WHERE claim_id IN (`+t.l.list(1, len(chunk))+`) GROUP BY claim_id`, args...)
 		if err != nil {
 			return fmt.Errorf("ledger: payments: %w", err)
 		}
@@ -171,9 +171,10 @@ func anys(s []string) []any {
 }
 
 // list is the parameter list of an IN clause of n values, numbered from
-// first on PostgreSQL.
-func (t *Tx) list(first, n int) string {
-	if t.l.driver == SQLite {
+// first on PostgreSQL; ? on SQLite, whose driver looks numbered ones up by
+// name, in a list as long as the statement's parameters.
+func (l *Ledger) list(first, n int) string {
+	if l.driver == SQLite {
 		return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 	}
 	var b strings.Builder
