@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -84,6 +85,9 @@ type Gateway struct {
 	log    zerolog.Logger
 	payers map[string]*config.Payer
 	ready  handoff // claims converted at intake, for the batcher
+
+	events       chan []Event // to Run's publisher, while eventsHanded
+	eventsHanded atomic.Bool
 }
 
 // New checks the options and returns a Gateway ready to Run.
@@ -109,7 +113,8 @@ func New(o Options) (*Gateway, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	g := &Gateway{o: o, cfg: o.Config, led: o.Ledger, js: o.JS, names: o.Names, log: o.Log, payers: map[string]*config.Payer{}}
+	g := &Gateway{o: o, cfg: o.Config, led: o.Ledger, js: o.JS, names: o.Names, log: o.Log, payers: map[string]*config.Payer{},
+		events: make(chan []Event, 256)}
 	for i := range o.Config.Payers {
 		p := &o.Config.Payers[i]
 		g.payers[p.PayerID] = p
@@ -134,17 +139,34 @@ func (g *Gateway) Run(ctx context.Context) error {
 			}
 		})
 	}
-	// Two intake workers on the one consumer: while one waits for the
-	// ledger's write lock (held by the batcher building a file, say), the
-	// other scrubs its batch.
-	run("intake", g.intakeWorker().Run)
-	run("intake", g.intakeWorker().Run)
+	// Several intake workers on the one consumer: while one waits for the
+	// ledger's write lock (held by another, or by the batcher storing a
+	// file), the others scrub their batches.
+	for range intakeWorkers {
+		run("intake", g.intakeWorker().Run)
+	}
 	run("batcher", g.runBatcher)
 	run("deliverer", g.deliverWorker().Run)
 	run("poller", g.runPoller)
 	run("inbound", g.inboundWorker().Run)
+	// The stages hand their events to one publisher and go on: they wait
+	// for NATS to take them only when it lags 256 batches behind. It
+	// publishes what they handed over before Run returns.
+	published := make(chan struct{})
+	go func() {
+		defer close(published)
+		for events := range g.events {
+			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			g.publishNow(pctx, events)
+			cancel()
+		}
+	}()
+	g.eventsHanded.Store(true)
 	g.log.Info().Int("payers", len(g.payers)).Msg("gateway running")
 	wg.Wait()
+	g.eventsHanded.Store(false)
+	close(g.events)
+	<-published
 	close(errs)
 	return <-errs
 }
@@ -179,9 +201,21 @@ type Event struct {
 }
 
 // publishEvents publishes claim events after the change they tell of is
-// committed. A failure is logged, not returned: the ledger has the truth,
-// and the API serves it.
+// committed: while Run runs, by handing them to its publisher, in order.
+// A failure is logged, not returned: the ledger has the truth, and the API
+// serves it.
 func (g *Gateway) publishEvents(ctx context.Context, events []Event) {
+	if len(events) == 0 {
+		return
+	}
+	if g.eventsHanded.Load() {
+		g.events <- events
+		return
+	}
+	g.publishNow(ctx, events)
+}
+
+func (g *Gateway) publishNow(ctx context.Context, events []Event) {
 	msgs := make([]queue.Outgoing, 0, len(events))
 	for _, e := range events {
 		subject, err := g.names.ClaimEvent(e.Status)

@@ -21,6 +21,11 @@ import (
 	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
+// intakeWorkers is how many intake workers Run starts. On 2 cores, 4 kept
+// BenchmarkPipeline above 5,000 encounters/s where 2 gave 4,500-5,000 and 3
+// about as much: a worker spends half its time waiting for the ledger.
+const intakeWorkers = 4
+
 func (g *Gateway) intakeWorker() *queue.Worker {
 	w := g.worker(queue.StreamEncounters, "intake", g.intake)
 	w.Batch = g.intakeBatch

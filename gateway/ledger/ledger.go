@@ -43,6 +43,9 @@ type Ledger struct {
 	writeMu sync.Mutex
 	writeDB *sql.DB
 	writer  *sql.Conn
+
+	stopCheckpoints context.CancelFunc // SQLite: ends checkpoints
+	checkpoints     sync.WaitGroup
 }
 
 //go:embed migrations/*.sql
@@ -61,7 +64,8 @@ func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
 		dsn = "file:" + dsn + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 		if db, err = sql.Open("sqlite", dsn); err == nil {
 			// The writer's pages stay in its cache (below): 64 MB of them.
-			writeDB, err = sql.Open("sqlite", dsn+"&_pragma=cache_size(-65536)")
+			// It leaves checkpoints to checkpoint.
+			writeDB, err = sql.Open("sqlite", dsn+"&_pragma=cache_size(-65536)&_pragma=wal_autocheckpoint(0)")
 		}
 	case Postgres:
 		db, err = sql.Open("pgx", dsn)
@@ -98,11 +102,43 @@ func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
 		l.Close()
 		return nil, err
 	}
+	if driver == SQLite {
+		cctx, stop := context.WithCancel(context.Background())
+		l.stopCheckpoints = stop
+		l.checkpoints.Go(func() { l.checkpoint(cctx) })
+	}
 	return l, nil
+}
+
+// checkpointEvery is how often checkpoint runs.
+const checkpointEvery = time.Second
+
+// checkpoint copies the SQLite write-ahead log into the database file
+// every checkpointEvery, on a reader connection, until ctx ends. SQLite
+// would have the writer do it at its commits, every 4 MB of log, with the
+// write lock held: here it runs beside the writer (PASSIVE: it copies what
+// no reader still needs and waits for nothing), and the log starts over
+// once all of it is copied. A checkpoint that fails is tried again at the
+// next tick; the log only grows meanwhile.
+func (l *Ledger) checkpoint(ctx context.Context) {
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_, _ = l.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
 }
 
 // Close closes the database.
 func (l *Ledger) Close() error {
+	if l.stopCheckpoints != nil {
+		l.stopCheckpoints()
+		l.checkpoints.Wait()
+	}
 	l.stmts.close()
 	var err error
 	if l.writer != nil {

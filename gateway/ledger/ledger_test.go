@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -323,5 +325,41 @@ func TestWriterOutlivesCanceledTransaction(t *testing.T) {
 	e2, c2 := encounter("W2", true)
 	if _, err := l.RecordEncounter(context.Background(), e2, c2); err != nil {
 		t.Fatalf("the next write: %v", err)
+	}
+}
+
+// The SQLite writer does not copy its write-ahead log into the database
+// file at commits; the ledger's checkpointer does, beside it, every second.
+// Without it the log would only grow.
+func TestCheckpointsRunBesideTheWriter(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	l, err := ledger.Open(context.Background(), ledger.SQLite, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	time.Sleep(1500 * time.Millisecond) // the migrations checkpointed
+	var batch []ledger.EncounterClaim
+	for i := range 500 {
+		e, c := encounter(fmt.Sprintf("K%04d", i), true)
+		batch = append(batch, ledger.EncounterClaim{Encounter: e, Claim: c})
+	}
+	before := size()
+	if _, err := l.RecordEncounters(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for size() <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file stayed at %d bytes: nothing was checkpointed", before)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
