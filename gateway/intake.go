@@ -21,14 +21,23 @@ import (
 	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
-// intakeWorkers is how many intake workers Run starts. On 2 cores, 4 kept
-// BenchmarkPipeline above 5,000 encounters/s where 2 gave 4,500-5,000 and 3
-// about as much: a worker spends half its time waiting for the ledger.
-const intakeWorkers = 4
+// Intake runs intakeWorkers workers, each taking up to intakeBatchSize
+// encounters at a time: a worker spends half its time waiting for the
+// ledger, and a transaction of 200 costs little more than one of 100. Their
+// product must stay well under the consumer's 1,000 unacknowledged
+// messages (JetStream's MaxAckPending): at the limit, each ack frees room
+// for one message, and the workers are left taking them one by one (4 ×
+// 500 ran at 800 encounters/s). On 2 cores, 4 × 200 runs
+// BenchmarkPipeline at about 5,500/s, 2 × 100 at 4,500-5,000.
+const (
+	intakeWorkers   = 4
+	intakeBatchSize = 200
+)
 
 func (g *Gateway) intakeWorker() *queue.Worker {
 	w := g.worker(queue.StreamEncounters, "intake", g.intake)
 	w.Batch = g.intakeBatch
+	w.BatchSize = intakeBatchSize
 	return w
 }
 
