@@ -230,7 +230,7 @@ func (g *Gateway) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.C
 
 // toClaim turns a stored encounter into the 837 writer's claim.
 func (g *Gateway) toClaim(raw []byte, p *config.Payer) (claim.Claim, error) {
-	e, err := encounter.Decode(bytes.NewReader(raw))
+	e, err := encounter.DecodeBytes(raw)
 	if err != nil {
 		return claim.Claim{}, err
 	}

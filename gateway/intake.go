@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -137,7 +136,7 @@ func (g *Gateway) recorded(ctx context.Context, ecs []ledger.EncounterClaim, cla
 // scrub decodes and checks an encounter against its payer's route. What
 // cannot be decoded comes back as an empty encounter with the problems.
 func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem, *claim.Claim) {
-	e, err := encounter.Decode(bytes.NewReader(data))
+	e, err := encounter.DecodeBytes(data)
 	var de *encounter.DecodeError
 	switch {
 	case errors.As(err, &de):

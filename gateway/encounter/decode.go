@@ -51,6 +51,26 @@ func Decode(r io.Reader) (*Encounter, error) {
 	return e, nil
 }
 
+// DecodeBytes decodes exactly one encounter held in memory, as Decode does,
+// with one pass over the JSON less (Decode first cuts the object out of its
+// stream). Whatever does not decode at once goes through Decode, so the
+// errors are Decode's.
+func DecodeBytes(data []byte) (*Encounter, error) {
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
+		return Decode(bytes.NewReader(data))
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var e Encounter
+	if err := dec.Decode(&e); err != nil {
+		return Decode(bytes.NewReader(data))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Decode(bytes.NewReader(data))
+	}
+	return &e, nil
+}
+
 // Reader reads a stream of encounter objects: JSON lines, or objects one
 // after another with any white space between them.
 type Reader struct {

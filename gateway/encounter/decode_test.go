@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -113,5 +114,29 @@ func TestDecodeFallback(t *testing.T) {
 	var de *DecodeError
 	if !errors.As(err, &de) || len(de.Problems) != 1 || de.Problems[0].Code != CodeInvalidJSON || de.Problems[0].Path != "" {
 		t.Errorf("want one invalid_json problem, got %v", err)
+	}
+}
+
+// DecodeBytes gives what Decode gives, encounter or error, for every kind
+// of input: it only skips a pass when the object decodes at once.
+func TestDecodeBytesIsDecode(t *testing.T) {
+	inputs := map[string]string{
+		"the example":           professionalJSON,
+		"white space around":    "\n  " + professionalJSON + " \n",
+		"unknown field":         strings.Replace(professionalJSON, `"payer_id"`, `"payer"`, 1),
+		"money as a number":     strings.Replace(professionalJSON, `"total_charge": "235.00"`, `"total_charge": 235.00`, 1),
+		"not JSON":              `{"id": "x",`,
+		"an array":              `[1, 2]`,
+		"empty":                 "  ",
+		"two objects":           professionalJSON + professionalJSON,
+		"something after":       professionalJSON + " x",
+		"no id, unknown fields": `{"nope": 1}`,
+	}
+	for name, in := range inputs {
+		want, wantErr := Decode(strings.NewReader(in))
+		got, gotErr := DecodeBytes([]byte(in))
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: DecodeBytes gave %v, %v; Decode %v, %v", name, got != nil, gotErr, want != nil, wantErr)
+		}
 	}
 }
