@@ -39,6 +39,9 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if !*keep {
 			defer os.RemoveAll(dir)
 		}
+	} else if err := os.MkdirAll(dir, 0o750); err != nil {
+		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+		return exitUnreadable
 	}
 	logFile, err := os.OpenFile(filepath.Join(dir, "claimsgw.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {

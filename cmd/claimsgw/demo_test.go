@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -12,7 +13,8 @@ func TestDemoJSON(t *testing.T) {
 	if testing.Short() {
 		t.Skip("demo: not in -short")
 	}
-	code, out, errOut := runClaimCLI(t, "", "demo", "--claims", "12", "--json", "--data", t.TempDir(), "--seed", "3")
+	// --data names a directory that does not exist yet: the demo makes it.
+	code, out, errOut := runClaimCLI(t, "", "demo", "--claims", "12", "--json", "--data", filepath.Join(t.TempDir(), "new", "data"), "--seed", "3")
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
