@@ -151,13 +151,16 @@ func (g *Gateway) Run(ctx context.Context) error {
 	run("inbound", g.inboundWorker().Run)
 	// The stages hand their events to one publisher and go on: they wait
 	// for NATS to take them only when it lags 256 batches behind. It
-	// publishes what they handed over before Run returns.
+	// publishes what they handed over before Run returns, for up to 10 s
+	// once they have stopped.
 	published := make(chan struct{})
+	pubCtx, stopPublishing := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopPublishing()
 	go func() {
 		defer close(published)
 		for events := range g.events {
-			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			g.publishNow(pctx, events)
+			bctx, cancel := context.WithTimeout(pubCtx, 30*time.Second)
+			g.publishNow(bctx, events)
 			cancel()
 		}
 	}()
@@ -166,7 +169,9 @@ func (g *Gateway) Run(ctx context.Context) error {
 	wg.Wait()
 	g.eventsHanded.Store(false)
 	close(g.events)
+	drain := time.AfterFunc(10*time.Second, stopPublishing)
 	<-published
+	drain.Stop()
 	close(errs)
 	return <-errs
 }
@@ -201,7 +206,8 @@ type Event struct {
 }
 
 // publishEvents publishes claim events after the change they tell of is
-// committed: while Run runs, by handing them to its publisher, in order.
+// committed: while Run runs, by handing them to its publisher, in order
+// (only the stages call it then: Run closes the hand-over when they stop).
 // A failure is logged, not returned: the ledger has the truth, and the API
 // serves it.
 func (g *Gateway) publishEvents(ctx context.Context, events []Event) {
@@ -209,7 +215,15 @@ func (g *Gateway) publishEvents(ctx context.Context, events []Event) {
 		return
 	}
 	if g.eventsHanded.Load() {
-		g.events <- events
+		select {
+		case g.events <- events:
+		default: // the publisher lags: wait for room, unless the stage is stopping
+			select {
+			case g.events <- events:
+			case <-ctx.Done():
+				g.log.Warn().Int("events", len(events)).Msg("claim events not published: stopping while NATS lags")
+			}
+		}
 		return
 	}
 	g.publishNow(ctx, events)
