@@ -15,19 +15,34 @@ import (
 // has eight INSERTs at most, each prepared once (stmtPool).
 const batchRows = 128
 
-// rowBatch collects rows for one table and inserts them many to a
-// statement.
+// rowBatch collects rows for one table and writes them many to a
+// statement: an INSERT of their VALUES, or (updateBatch) an UPDATE from
+// them.
 type rowBatch struct {
-	anon    bool // ? parameters (SQLite), else $1, $2 ... (PostgreSQL)
-	table   string
-	columns string
-	suffix  string // after VALUES: ON CONFLICT ..., RETURNING ...
-	n       int    // columns
-	args    []any
+	anon  bool   // ? parameters (SQLite), else $1, $2 ... (PostgreSQL)
+	table string // for errors
+	head  string // up to the rows' VALUES
+	tail  string // after them
+	casts []string
+	n     int // columns
+	args  []any
 }
 
+// rowBatch inserts into table; suffix follows the VALUES (ON CONFLICT ...,
+// RETURNING ...).
 func (l *Ledger) rowBatch(table, columns, suffix string) *rowBatch {
-	return &rowBatch{anon: l.driver == SQLite, table: table, columns: columns, suffix: suffix, n: strings.Count(columns, ",") + 1}
+	n := strings.Count(columns, ",") + 1
+	return &rowBatch{anon: l.driver == SQLite, table: table, n: n, casts: make([]string, n),
+		head: "INSERT INTO " + table + " (" + columns + ") VALUES ", tail: strings.TrimRight(" "+suffix, " ")}
+}
+
+// updateBatch updates table from its rows: with v(columns) AS (VALUES
+// ...), set says what to set FROM v (WHERE included). casts gives each
+// column's SQL type where the database must be told (PostgreSQL takes
+// parameters in VALUES as text), "" for text.
+func (l *Ledger) updateBatch(table, columns string, casts []string, set string) *rowBatch {
+	return &rowBatch{anon: l.driver == SQLite, table: table, n: len(casts), casts: casts,
+		head: "WITH v(" + columns + ") AS (VALUES ", tail: ") UPDATE " + table + " SET " + set}
 }
 
 // add appends one row: a value for each column, in order.
@@ -82,12 +97,12 @@ func (b *rowBatch) each(run func(query string, args []any) error) error {
 	return nil
 }
 
-// statement is the INSERT of rows rows. SQLite takes numbered parameters
-// too, but its driver looks each one's name up in a list as long as the
-// statement's parameters: ? keeps binding linear.
+// statement is the statement of rows rows. SQLite takes numbered
+// parameters too, but its driver looks each one's name up in a list as
+// long as the statement's parameters: ? keeps binding linear.
 func (b *rowBatch) statement(rows int) string {
 	var s strings.Builder
-	s.WriteString("INSERT INTO " + b.table + " (" + b.columns + ") VALUES ")
+	s.WriteString(b.head)
 	p := 1
 	for i := range rows {
 		if i > 0 {
@@ -98,6 +113,9 @@ func (b *rowBatch) statement(rows int) string {
 			if j > 0 {
 				s.WriteByte(',')
 			}
+			if b.casts[j] != "" {
+				s.WriteString("CAST(")
+			}
 			if b.anon {
 				s.WriteByte('?')
 			} else {
@@ -105,12 +123,13 @@ func (b *rowBatch) statement(rows int) string {
 				s.WriteString(strconv.Itoa(p))
 				p++
 			}
+			if b.casts[j] != "" {
+				s.WriteString(" AS " + b.casts[j] + ")")
+			}
 		}
 		s.WriteByte(')')
 	}
-	if b.suffix != "" {
-		s.WriteString(" " + b.suffix)
-	}
+	s.WriteString(b.tail)
 	return s.String()
 }
 

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/claimsgw/claimsgw/x12/money"
@@ -31,6 +33,12 @@ type Tx struct {
 	paid   map[string]*[2]money.Cents // by claim id: paid, patient responsibility
 
 	adjustments, remarks, linePayments, history *rowBatch
+
+	// The claims moved or given a payer's number in the transaction, with
+	// when: written together (claimUpdates) as the transaction ends. Every
+	// read of a claim in a Tx goes through claims first.
+	dirty        map[string]int64
+	claimUpdates *rowBatch
 }
 
 func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
@@ -40,12 +48,21 @@ func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
 		remarks:      l.rowBatch("claim_remarks", "payment_id, claim_id, line_no, code", ""),
 		linePayments: l.rowBatch("line_payments", "payment_id, claim_id, line_no, position, procedure, charge_cents, paid_cents, allowed_cents", ""),
 		history:      l.historyBatch(),
+		dirty:        map[string]int64{},
+		claimUpdates: l.updateBatch("claims", "id, status, number, at", []string{"", "", "", "BIGINT"},
+			"status = v.status, payer_claim_number = v.number, updated_at = v.at FROM v WHERE claims.id = v.id"),
 	}
 }
 
 // flush writes the rows kept back, at the end of the transaction.
 func (t *Tx) flush() error {
-	for _, b := range []*rowBatch{t.adjustments, t.remarks, t.linePayments, t.history} {
+	ids := slices.Sorted(maps.Keys(t.dirty))
+	for _, id := range ids {
+		c := t.claims[id]
+		t.claimUpdates.add(id, c.Status, c.PayerClaimNumber, t.dirty[id])
+	}
+	clear(t.dirty)
+	for _, b := range []*rowBatch{t.claimUpdates, t.adjustments, t.remarks, t.linePayments, t.history} {
 		if err := b.exec(t.ctx, t.tx); err != nil {
 			return err
 		}
@@ -292,25 +309,22 @@ func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
 		return "", err
 	}
 	now := t.l.millis()
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE claims SET status = $2, updated_at = $3 WHERE id = $1`, claimID, to, now); err != nil {
-		return "", fmt.Errorf("ledger: claim %s: %w", claimID, err)
-	}
 	t.history.addHistory(claimID, now, c.Status, to, src)
 	t.claims[claimID].Status = to
+	t.dirty[claimID] = now
 	return c.Status, t.flushFull()
 }
 
 // SetPayerClaimNumber records the payer's own number for a claim (277CA
 // REF*1K, 835 CLP07).
 func (t *Tx) SetPayerClaimNumber(claimID, number string) error {
-	if c := t.claims[claimID]; c != nil && c.PayerClaimNumber == number {
-		return nil
+	c, err := t.Claim(claimID)
+	if err != nil || c.PayerClaimNumber == number {
+		return err
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE claims SET payer_claim_number = $2 WHERE id = $1`, claimID, number); err != nil {
-		return fmt.Errorf("ledger: claim %s: %w", claimID, err)
-	}
-	if c := t.claims[claimID]; c != nil {
-		c.PayerClaimNumber = number
+	t.claims[claimID].PayerClaimNumber = number
+	if _, ok := t.dirty[claimID]; !ok {
+		t.dirty[claimID] = c.UpdatedAt.UnixMilli()
 	}
 	return nil
 }
