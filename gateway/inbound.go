@@ -387,6 +387,9 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	if err := a.tx.Prefetch(a.file.PayerID, pcns); err != nil {
 		return err
 	}
+	if err := a.tx.ReservePayments(len(r.Claims)); err != nil {
+		return err
+	}
 	for _, clp := range r.Claims {
 		if err := a.clp(t, r, remID, clp); err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/x12/money"
 )
 
 // fakeBuild makes a file naming its claims, one ST per claim, with control
@@ -258,4 +259,56 @@ func TestInboundTransactionsTakeTurns(t *testing.T) {
 	if got, _ := l.Claim(ctx, "R1"); got.Status != ledger.StatusPaid {
 		t.Errorf("claim ends %s, want paid", got.Status)
 	}
+}
+
+// A Tx writes its payments in batches as it ends; within it, what reads
+// payments sees them already: the totals, the payment a reversal undoes.
+// Ids are reserved up front and follow one another.
+func TestPaymentsKeptBackAreRead(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		e, c := encounter("P1", true)
+		if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.RecordInbound(ctx, ledger.InboundFile{SHA256: "sha-p", PayerID: "SIMPAYER", Name: "p.835", Kind: "835", Content: []byte("p")}); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		err := l.ApplyInbound(ctx, "sha-p", func(tx *ledger.Tx) error {
+			if err := tx.ReservePayments(2); err != nil {
+				return err
+			}
+			for i, paid := range []money.Cents{15000, -15000, 17000} {
+				code := map[bool]string{true: "22", false: "1"}[paid < 0]
+				id, err := tx.AddPayment(ledger.Payment{ClaimID: "P1", InboundSHA256: "sha-p", ST02: "0001", Position: 10 * (i + 1),
+					TraceNumber: "T1", PaymentDate: "2026-11-20", StatusCode: code, Charge: 23500, Paid: paid, PayerClaimNumber: "PAYER-1"})
+				if err != nil {
+					return err
+				}
+				ids = append(ids, id)
+				if i == 0 {
+					undone, found, err := tx.PaymentByPayerNumber("P1", "PAYER-1")
+					if err != nil || !found || undone != id {
+						return fmt.Errorf("the payment a reversal would undo: %d, %v, %v; want %d", undone, found, err, id)
+					}
+				}
+			}
+			paid, _, err := tx.PaidTotals("P1")
+			if err != nil || paid != 17000 {
+				return fmt.Errorf("paid so far %s, %v; want 170.00", paid, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids[1] != ids[0]+1 || ids[2] != ids[1]+1 {
+			t.Errorf("payment ids %v", ids)
+		}
+		ps, err := l.Payments(ctx, "P1")
+		if err != nil || len(ps) != 3 || ps[2].ID != ids[2] || ps[1].Paid != -15000 {
+			t.Fatalf("payments read back: %+v, %v", ps, err)
+		}
+	})
 }

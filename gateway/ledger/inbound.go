@@ -107,18 +107,16 @@ type LinePayment struct {
 	Allowed   money.Cents
 }
 
-// AddPayment records a CLP against a claim and returns its id. Its
-// adjustments, remarks and lines are written a hundred and more at a time.
+// AddPayment records a CLP against a claim and returns its id. It is
+// written with its adjustments, remarks and lines, a hundred and more
+// rows at a time; its id is reserved now.
 func (t *Tx) AddPayment(p Payment) (int64, error) {
-	var id int64
-	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO claim_payments (claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date,
-			status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-		p.ClaimID, p.RemittanceID, p.InboundSHA256, p.ST02, p.Position, p.TraceNumber, p.PaymentDate, p.StatusCode,
-		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, t.l.millis()).Scan(&id)
+	id, err := t.paymentID()
 	if err != nil {
-		return 0, fmt.Errorf("ledger: payment for claim %s: %w", p.ClaimID, err)
+		return 0, err
 	}
+	t.payments.add(id, p.ClaimID, p.RemittanceID, p.InboundSHA256, p.ST02, p.Position, p.TraceNumber, p.PaymentDate, p.StatusCode,
+		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, t.l.millis())
 	for _, a := range p.Adjustments {
 		t.adjustments.add(id, p.ClaimID, a.LineNo, a.Group, a.Reason, int64(a.Amount), a.Quantity)
 	}
@@ -298,6 +296,9 @@ func (l *Ledger) CountInbound(ctx context.Context, status string) (int, error) {
 // PaymentByPayerNumber finds the payment a reversal undoes: the claim's
 // last non-reversal CLP with the payer's claim control number.
 func (t *Tx) PaymentByPayerNumber(claimID, payerClaimNumber string) (int64, bool, error) {
+	if err := t.flush(); err != nil { // the payments kept back count too
+		return 0, false, err
+	}
 	var id int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT id FROM claim_payments WHERE claim_id = $1 AND payer_claim_number = $2 AND status_code <> '22'
 		ORDER BY id DESC LIMIT 1`, claimID, payerClaimNumber).Scan(&id)

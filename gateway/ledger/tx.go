@@ -32,7 +32,9 @@ type Tx struct {
 	lines  map[string][]Line          // by claim id
 	paid   map[string]*[2]money.Cents // by claim id: paid, patient responsibility
 
-	adjustments, remarks, linePayments, history *rowBatch
+	payments, adjustments, remarks, linePayments, history *rowBatch
+	paymentIDs                                            []int64 // reserved (ReservePayments), not handed out yet
+	lastPaymentID                                         int64   // SQLite: the last id reserved
 
 	// The claims moved or given a payer's number in the transaction, with
 	// when: written together (claimUpdates) as the transaction ends. Every
@@ -44,6 +46,7 @@ type Tx struct {
 func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
 	return &Tx{l: l, ctx: ctx, tx: l.stmtCache(tx),
 		claims: map[string]*Claim{}, byPCN: map[[2]string][]string{}, lines: map[string][]Line{}, paid: map[string]*[2]money.Cents{},
+		payments:     l.paymentBatch(),
 		adjustments:  l.rowBatch("claim_adjustments", "payment_id, claim_id, line_no, group_code, reason_code, amount_cents, quantity", ""),
 		remarks:      l.rowBatch("claim_remarks", "payment_id, claim_id, line_no, code", ""),
 		linePayments: l.rowBatch("line_payments", "payment_id, claim_id, line_no, position, procedure, charge_cents, paid_cents, allowed_cents", ""),
@@ -54,7 +57,8 @@ func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
 	}
 }
 
-// flush writes the rows kept back, at the end of the transaction.
+// flush writes the rows kept back: at the end of the transaction, and
+// before a query that reads their tables.
 func (t *Tx) flush() error {
 	ids := slices.Sorted(maps.Keys(t.dirty))
 	for _, id := range ids {
@@ -62,7 +66,8 @@ func (t *Tx) flush() error {
 		t.claimUpdates.add(id, c.Status, c.PayerClaimNumber, t.dirty[id])
 	}
 	clear(t.dirty)
-	for _, b := range []*rowBatch{t.claimUpdates, t.adjustments, t.remarks, t.linePayments, t.history} {
+	// Payments before the rows that refer to them.
+	for _, b := range []*rowBatch{t.claimUpdates, t.payments, t.adjustments, t.remarks, t.linePayments, t.history} {
 		if err := b.exec(t.ctx, t.tx); err != nil {
 			return err
 		}
@@ -70,17 +75,79 @@ func (t *Tx) flush() error {
 	return nil
 }
 
-// flushFull writes the kept-back rows of the tables that have a full
-// statement's worth, so they never pile up.
+// flushFull flushes once a table has a full statement's worth kept back,
+// so that rows never pile up.
 func (t *Tx) flushFull() error {
-	for _, b := range []*rowBatch{t.adjustments, t.remarks, t.linePayments, t.history} {
+	for _, b := range []*rowBatch{t.payments, t.adjustments, t.remarks, t.linePayments, t.history} {
 		if b.rows() >= batchRows {
-			if err := b.exec(t.ctx, t.tx); err != nil {
-				return err
-			}
+			return t.flush()
 		}
 	}
 	return nil
+}
+
+// paymentBatch inserts claim_payments rows with the ids AddPayment
+// reserved (PostgreSQL generates its identity column unless told).
+func (l *Ledger) paymentBatch() *rowBatch {
+	b := l.rowBatch("claim_payments", "id, claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date, "+
+		"status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number, at", "")
+	if l.driver == Postgres {
+		b.head = strings.Replace(b.head, ") VALUES ", ") OVERRIDING SYSTEM VALUE VALUES ", 1)
+	}
+	return b
+}
+
+// ReservePayments reserves ids for the n payments about to be added (an
+// 835's CLPs), so that AddPayment need not ask for each; on PostgreSQL an
+// id reserved and not used is a gap in claim_payments' ids.
+func (t *Tx) ReservePayments(n int) error {
+	if n <= len(t.paymentIDs) {
+		return nil
+	}
+	n -= len(t.paymentIDs)
+	if t.l.driver == SQLite {
+		// This is the one writer: the ids after the highest given are free.
+		if t.lastPaymentID == 0 {
+			if err := t.tx.QueryRowContext(t.ctx, `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'claim_payments'), 0),
+				COALESCE((SELECT MAX(id) FROM claim_payments), 0))`).Scan(&t.lastPaymentID); err != nil {
+				return fmt.Errorf("ledger: payment ids: %w", err)
+			}
+		}
+		for range n {
+			t.lastPaymentID++
+			t.paymentIDs = append(t.paymentIDs, t.lastPaymentID)
+		}
+		return nil
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT nextval(pg_get_serial_sequence('claim_payments', 'id')) FROM generate_series(1, $1)`, n)
+	if err != nil {
+		return fmt.Errorf("ledger: payment ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("ledger: payment ids: %w", err)
+		}
+		t.paymentIDs = append(t.paymentIDs, id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("ledger: payment ids: %w", err)
+	}
+	return nil
+}
+
+// paymentID hands out a reserved payment id, reserving one if none is.
+func (t *Tx) paymentID() (int64, error) {
+	if err := t.ReservePayments(1); err != nil {
+		return 0, err
+	}
+	if len(t.paymentIDs) == 0 {
+		return 0, errors.New("ledger: payment ids: none reserved")
+	}
+	id := t.paymentIDs[0]
+	t.paymentIDs = t.paymentIDs[1:]
+	return id, nil
 }
 
 // prefetchChunk is how many keys one IN list of Prefetch holds at most.
@@ -131,6 +198,11 @@ func (t *Tx) Prefetch(payerID string, pcns []string) error {
 				t.lines[id] = []Line{}
 			}
 			t.paid[id] = &[2]money.Cents{}
+		}
+		if t.payments.rows() > 0 { // a claim paid before it was read (by id) counts its payment
+			if err := t.flush(); err != nil {
+				return err
+			}
 		}
 		prows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, SUM(paid_cents), SUM(patient_resp_cents) FROM claim_payments
 			WHERE claim_id IN (`+t.l.list(1, len(chunk))+`) GROUP BY claim_id`, args...)
@@ -291,6 +363,9 @@ func scanLines(rows *sql.Rows, f func(claimID string, ln Line)) error {
 func (t *Tx) PaidTotals(claimID string) (paid, patientResp money.Cents, err error) {
 	if tot := t.paid[claimID]; tot != nil {
 		return tot[0], tot[1], nil
+	}
+	if err := t.flush(); err != nil { // the payments kept back count too
+		return 0, 0, err
 	}
 	var p, pr int64
 	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(paid_cents), 0), COALESCE(SUM(patient_resp_cents), 0) FROM claim_payments WHERE claim_id = $1`,
