@@ -4,49 +4,23 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/ack"
 	"github.com/claimsgw/claimsgw/x12/x12test"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// corpusFiles returns the corpus files of the sets this package decodes.
-func corpusFiles(tb testing.TB) []string { return x12test.CorpusIn(tb, "999", "TA1") }
-
 // TestCorpus decodes every 999 and TA1 sample and compares the whole file,
 // envelope, acknowledgments and errors, with testdata/<dir>-<name>.json.
-func TestCorpus(t *testing.T) {
-	for _, path := range corpusFiles(t) {
-		name := filepath.Base(filepath.Dir(path)) + "-" + strings.TrimSuffix(filepath.Base(path), ".x12")
-		t.Run(name, func(t *testing.T) {
-			in, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := x12.ReadFileWith(bytes.NewReader(in), ack.Decoders)
-			if err != nil {
-				t.Fatal(err)
-			}
-			x12test.Golden(t, name, f, *update)
-		})
-	}
-}
+func TestCorpus(t *testing.T) { x12test.GoldenCorpus(t, ack.Decoders, *update, "999", "TA1") }
 
 func FuzzDecode(f *testing.F) {
-	for _, path := range corpusFiles(f) {
-		in, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(in)
-	}
+	x12test.SeedCorpus(f, "999", "TA1")
 	f.Fuzz(func(t *testing.T, in []byte) {
 		acks, _, err := ack.Decode(bytes.NewReader(in))
 		if err != nil {
@@ -78,22 +52,11 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	}
 	sb.WriteString("AK9*P*" + strconv.Itoa(sets) + "*" + strconv.Itoa(sets) + "*" + strconv.Itoa(sets-sets/10) + "~SE*" + strconv.Itoa(segs+2) + "*0001~GE*1*1~IEA*1*000000101~")
-	in := []byte(sb.String())
-	b.Run("read", func(b *testing.B) {
-		b.SetBytes(int64(len(in)))
-		for b.Loop() {
-			if _, err := x12.ReadFile(bytes.NewReader(in)); err != nil {
-				b.Fatal(err)
-			}
+	x12test.BenchmarkDecode(b, []byte(sb.String()), func(r io.Reader) error {
+		_, errs, err := ack.Decode(r)
+		if err == nil && len(errs) > 0 {
+			err = errs[0]
 		}
-	})
-	b.Run("decode", func(b *testing.B) {
-		b.SetBytes(int64(len(in)))
-		for b.Loop() {
-			_, errs, err := ack.Decode(bytes.NewReader(in))
-			if err != nil || len(errs) > 0 {
-				b.Fatal(err, errs)
-			}
-		}
+		return err
 	})
 }

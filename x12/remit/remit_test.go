@@ -625,13 +625,7 @@ func TestOptionalCentsJSON(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	for _, path := range corpus835(f) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	x12test.SeedCorpus(f, "835")
 	f.Add([]byte(file(body("10", "CLP*P*22*-1*-1**12*X", "SVC*HC:1:2:3:4:5:DESC*1*1**1*HC:9*1", "PLB*1*20261231*WO:R*1"))))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rems, _, _ := Decode(bytes.NewReader(data))

@@ -226,3 +226,56 @@ func Golden(t testing.TB, name string, v any, update bool) {
 		t.Errorf("output differs from %s (go test -update rewrites it; review the diff):\n%s", file, got)
 	}
 }
+
+// GoldenCorpus reads every corpus file of the sets dirs name with decoders
+// and compares the whole decoded file (envelopes, transaction sets,
+// errors) with testdata/<dir>-<name>.json.
+func GoldenCorpus(t *testing.T, decoders x12.DecoderFunc, update bool, dirs ...string) {
+	for _, path := range CorpusIn(t, dirs...) {
+		name := filepath.Base(filepath.Dir(path)) + "-" + strings.TrimSuffix(filepath.Base(path), ".x12")
+		t.Run(name, func(t *testing.T) {
+			in, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := x12.ReadFileWith(bytes.NewReader(in), decoders)
+			if err != nil {
+				t.Fatal(err)
+			}
+			Golden(t, name, f, update)
+		})
+	}
+}
+
+// SeedCorpus adds every corpus file of the sets dirs name to a fuzz
+// target's seeds.
+func SeedCorpus(f *testing.F, dirs ...string) {
+	for _, path := range CorpusIn(f, dirs...) {
+		in, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(in)
+	}
+}
+
+// BenchmarkDecode runs decode on in as sub-benchmark "decode", beside
+// "read", the reader alone on the same bytes: the baseline.
+func BenchmarkDecode(b *testing.B, in []byte, decode func(io.Reader) error) {
+	b.Run("read", func(b *testing.B) {
+		b.SetBytes(int64(len(in)))
+		for b.Loop() {
+			if _, err := x12.ReadFile(bytes.NewReader(in)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(in)))
+		for b.Loop() {
+			if err := decode(bytes.NewReader(in)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
