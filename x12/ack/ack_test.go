@@ -1,12 +1,13 @@
 package ack_test
 
 import (
-	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/ack"
+	"github.com/claimsgw/claimsgw/x12/x12test"
 )
 
 const (
@@ -17,36 +18,14 @@ const (
 
 // set wraps the segments of a 999 (or 997) in ST/SE and the envelopes.
 func set(typ string, segs ...string) string {
-	return isa + gs + "ST*" + typ + "*0001~" + strings.Join(segs, "~") + "~SE*" + itoa(len(segs)+2) + "*0001~" + end
+	return isa + gs + "ST*" + typ + "*0001~" + strings.Join(segs, "~") + "~SE*" + strconv.Itoa(len(segs)+2) + "*0001~" + end
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // decode decodes in and returns its one acknowledgment and the decoder's
 // errors as "SEG:element:code" strings.
 func decode(t *testing.T, in string) (*ack.Acknowledgment, []string) {
 	t.Helper()
-	acks, errs, err := ack.Decode(strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(acks) != 1 {
-		t.Fatalf("%d acknowledgments, want 1", len(acks))
-	}
-	var codes []string
-	for _, e := range errs {
-		codes = append(codes, e.SegmentID+":"+itoa(e.Element)+":"+e.Code)
-	}
-	return acks[0], codes
-}
-
-func jsonOf(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return x12test.DecodeOne(t, ack.Decode, in)
 }
 
 func TestDecode(t *testing.T) {
@@ -106,7 +85,7 @@ func TestDecode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, errs := decode(t, tt.in)
-			if got := jsonOf(t, a.Transactions); got != tt.want {
+			if got := x12test.JSON(t, a.Transactions); got != tt.want {
 				t.Errorf("transactions\n got %s\nwant %s", got, tt.want)
 			}
 			if got := strings.Join(errs, " "); got != tt.errs {
@@ -123,7 +102,7 @@ func TestGroupAndPositions(t *testing.T) {
 		t.Fatal(errs)
 	}
 	want := `{"type":"999","group":{"functional_id":"HC","control_number":"12","version":"005010X222A1","code":"P","included":2,"received":2,"accepted":1},`
-	if got := jsonOf(t, a); !strings.HasPrefix(got, want) {
+	if got := x12test.JSON(t, a); !strings.HasPrefix(got, want) {
 		t.Errorf("got %s\nwant prefix %s", got, want)
 	}
 	e := a.Transactions[1].Errors[0]
@@ -154,7 +133,7 @@ func TestTA1(t *testing.T) {
 		t.Fatalf("%d TA1, want 1", len(ic.TA1))
 	}
 	want := `{"control_number":"000000007","date":"2026-11-19","time":"23:00","code":"R","note_code":"025","offset":106}`
-	if got := jsonOf(t, ic.TA1[0]); got != want {
+	if got := x12test.JSON(t, ic.TA1[0]); got != want {
 		t.Errorf("TA1 %s, want %s", got, want)
 	}
 	if _, ok := ic.Groups[0].Transactions[0].Acknowledgment.(*ack.Acknowledgment); !ok {

@@ -1,11 +1,12 @@
 package status_test
 
 import (
-	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/claimsgw/claimsgw/x12/status"
+	"github.com/claimsgw/claimsgw/x12/x12test"
 )
 
 const (
@@ -22,36 +23,14 @@ const (
 func set(impl, segs string) string {
 	n := strings.Count(segs, "~") + 2
 	return isa + "GS*HN*PAYER*CLAIMSGW*20261120*1015*9*X*" + impl + "~ST*277*0001*" + impl + "~" + segs +
-		"SE*" + itoa(n) + "*0001~" + end
+		"SE*" + strconv.Itoa(n) + "*0001~" + end
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 // decode decodes in and returns its one claim status and the decoder's
 // errors as "SEG:element:code" strings.
 func decode(t *testing.T, in string) (*status.ClaimStatus, []string) {
 	t.Helper()
-	sets, errs, err := status.Decode(strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sets) != 1 {
-		t.Fatalf("%d claim status sets, want 1", len(sets))
-	}
-	var codes []string
-	for _, e := range errs {
-		codes = append(codes, e.SegmentID+":"+itoa(e.Element)+":"+e.Code)
-	}
-	return sets[0], codes
-}
-
-func jsonOf(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return x12test.DecodeOne(t, status.Decode, in)
 }
 
 func TestDecode(t *testing.T) {
@@ -125,7 +104,7 @@ func TestDecode(t *testing.T) {
 			for _, c := range cs.Claims {
 				c.Payer, c.BillingProvider = nil, nil
 			}
-			if got := jsonOf(t, cs.Claims); got != tt.claims {
+			if got := x12test.JSON(t, cs.Claims); got != tt.claims {
 				t.Errorf("claims\n got %s\nwant %s", got, tt.claims)
 			}
 			if got := strings.Join(errs, " "); got != tt.errs {
@@ -149,7 +128,7 @@ func TestLevels(t *testing.T) {
 		`"accepted_quantity":"1","rejected_quantity":"1","accepted_amount":"235.00","rejected_amount":"185.00"}],` +
 		`"providers":[{"entity":"85","name":"RIVERSIDE FAMILY MEDICINE","npi":"1234567893","trace_number":"T3",` +
 		`"accepted_quantity":"1","rejected_quantity":"1","accepted_amount":"235.00","rejected_amount":"185.00"}],`
-	if got := jsonOf(t, cs); !strings.HasPrefix(got, want) {
+	if got := x12test.JSON(t, cs); !strings.HasPrefix(got, want) {
 		t.Errorf("got %s\nwant prefix %s", got, want)
 	}
 	c := cs.Claims[0]

@@ -279,3 +279,32 @@ func BenchmarkDecode(b *testing.B, in []byte, decode func(io.Reader) error) {
 		}
 	})
 }
+
+// DecodeOne decodes in with a package's Decode, wants exactly one
+// transaction set and returns it with the decoder's errors, each as
+// "SEGMENT:element:code".
+func DecodeOne[T any](t *testing.T, decode func(io.Reader) ([]T, []*x12.Error, error), in string) (T, []string) {
+	t.Helper()
+	sets, errs, err := decode(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 1 {
+		t.Fatalf("%d transaction sets decoded, want 1", len(sets))
+	}
+	var codes []string
+	for _, e := range errs {
+		codes = append(codes, e.SegmentID+":"+strconv.Itoa(e.Element)+":"+e.Code)
+	}
+	return sets[0], codes
+}
+
+// JSON is v as JSON, or the test fails.
+func JSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
