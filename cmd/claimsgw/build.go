@@ -29,12 +29,8 @@ func claimBuild(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	newline := fs.Bool("newline", true, "a line break after each segment")
 	icd := fs.String("icd10cm", "", "ICD-10-CM code list (see claim check)")
 	hcpcs := fs.String("hcpcs", "", "HCPCS/CPT code list (see claim check)")
-	files, err := parse(fs, args)
-	if err != nil {
-		return exitUnreadable
-	}
-	if len(files) == 0 {
-		fs.Usage()
+	files, ok := parseFiles(fs, args)
+	if !ok {
 		return exitUnreadable
 	}
 	if *usageFlag != "T" && *usageFlag != "P" {

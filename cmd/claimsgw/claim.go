@@ -12,20 +12,7 @@ import (
 )
 
 func runClaim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUnreadable
-	}
-	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) int{
-		"check": claimCheck,
-		"build": claimBuild,
-	}
-	cmd, ok := cmds[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "claimsgw claim: unknown command %q\n\n%s", args[0], usage)
-		return exitUnreadable
-	}
-	return cmd(args[1:], stdin, stdout, stderr)
+	return dispatch("claim", map[string]command{"check": claimCheck, "build": claimBuild}, args, stdin, stdout, stderr)
 }
 
 // checkedEncounter is one encounter's outcome in `claim check --json`.
@@ -51,12 +38,8 @@ func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	icd := fs.String("icd10cm", "", "ICD-10-CM code list, one code per line (the CMS icd10cm_codes file); without it diagnoses are checked for structure only")
 	hcpcs := fs.String("hcpcs", "", "HCPCS/CPT code list, one code per line; without it procedure codes are checked for structure only")
 	delims := fs.String("delims", "", `the route's delimiters, in the order element, component, repetition, terminator (default "*:^~")`)
-	files, err := parse(fs, args)
-	if err != nil {
-		return exitUnreadable
-	}
-	if len(files) == 0 {
-		fs.Usage()
+	files, ok := parseFiles(fs, args)
+	if !ok {
 		return exitUnreadable
 	}
 	opts, err := checkOptions(*icd, *hcpcs, *delims)

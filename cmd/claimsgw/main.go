@@ -84,6 +84,51 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
+// command is a subcommand: its arguments, and the process's streams.
+type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// dispatch runs the subcommand of group (claimsgw x12, claimsgw claim)
+// that args[0] names.
+func dispatch(group string, cmds map[string]command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUnreadable
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "claimsgw %s: unknown command %q\n\n%s", group, args[0], usage)
+		return exitUnreadable
+	}
+	return cmd(args[1:], stdin, stdout, stderr)
+}
+
+// parseFiles parses a command's flags and its file arguments, at least
+// one; else it prints the usage and reports false.
+func parseFiles(fs *flag.FlagSet, args []string) ([]string, bool) {
+	files, err := parse(fs, args)
+	if err != nil {
+		return nil, false
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return nil, false
+	}
+	return files, true
+}
+
+// parseFile is parseFiles for a command that takes exactly one file.
+func parseFile(fs *flag.FlagSet, args []string) (string, bool) {
+	files, err := parse(fs, args)
+	if err != nil {
+		return "", false
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return "", false
+	}
+	return files[0], true
+}
+
 // parse parses flags that may come before, between or after the positional
 // arguments, and returns the positional ones.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {

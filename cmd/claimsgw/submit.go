@@ -28,12 +28,8 @@ func submit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("submit", stderr, "claimsgw submit [--nats URL] FILE...")
 	urls := fs.String("nats", envOr("CLAIMSGW_NATS_URLS", "nats://127.0.0.1:4222"), "NATS server URLs, comma-separated")
 	creds := fs.String("creds", "", "NATS credentials file")
-	files, err := parse(fs, args)
-	if err != nil {
-		return exitUnreadable
-	}
-	if len(files) == 0 {
-		fs.Usage()
+	files, ok := parseFiles(fs, args)
+	if !ok {
 		return exitUnreadable
 	}
 	nc, err := queue.Connect(strings.Split(*urls, ","), queue.ConnectOptions{Name: "claimsgw-submit", CredsFile: *creds})

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -15,19 +14,8 @@ import (
 )
 
 func runX12(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUnreadable
-	}
-	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) int{
-		"validate": x12Validate, "json": x12JSON, "inspect": x12Inspect, "fmt": x12Fmt,
-	}
-	cmd, ok := cmds[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "claimsgw x12: unknown command %q\n\n%s", args[0], usage)
-		return exitUnreadable
-	}
-	return cmd(args[1:], stdin, stdout, stderr)
+	return dispatch("x12", map[string]command{"validate": x12Validate, "json": x12JSON, "inspect": x12Inspect, "fmt": x12Fmt},
+		args, stdin, stdout, stderr)
 }
 
 // validateResult is one file's outcome in `x12 validate --json`.
@@ -42,12 +30,8 @@ type validateResult struct {
 func x12Validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("validate", stderr, "claimsgw x12 validate [--json] FILE...")
 	asJSON := fs.Bool("json", false, "print one JSON object for machines")
-	files, err := parse(fs, args)
-	if err != nil {
-		return exitUnreadable
-	}
-	if len(files) == 0 {
-		fs.Usage()
+	files, ok := parseFiles(fs, args)
+	if !ok {
 		return exitUnreadable
 	}
 	code := exitOK
@@ -129,23 +113,11 @@ func readFile(name string, stdin io.Reader, stderr io.Writer) (*x12.File, int) {
 	return doc, exitOK
 }
 
-func oneFile(fs *flag.FlagSet, files []string, err error) (string, bool) {
-	if err != nil {
-		return "", false
-	}
-	if len(files) != 1 {
-		fs.Usage()
-		return "", false
-	}
-	return files[0], true
-}
-
 func x12JSON(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("json", stderr, "claimsgw x12 json [--carc FILE] [--rarc FILE] FILE")
 	carcFile := fs.String("carc", "", "CARC descriptions (code, description: CSV or TSV) to add for the adjustment reasons in the file")
 	rarcFile := fs.String("rarc", "", "RARC descriptions (same format) to add for the remark codes in the file")
-	files, err := parse(fs, args)
-	name, ok := oneFile(fs, files, err)
+	name, ok := parseFile(fs, args)
 	if !ok {
 		return exitUnreadable
 	}
@@ -157,6 +129,7 @@ func x12JSON(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if f.path == "" {
 			continue
 		}
+		var err error
 		if *f.into, err = remit.LoadReasonCodes(f.path); err != nil {
 			fmt.Fprintf(stderr, "claimsgw x12 json: %v\n", err)
 			return exitUnreadable
@@ -231,8 +204,7 @@ func withDescriptions(doc *x12.File, carc, rarc remit.ReasonCodes) described {
 
 func x12Inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("inspect", stderr, "claimsgw x12 inspect FILE")
-	files, err := parse(fs, args)
-	name, ok := oneFile(fs, files, err)
+	name, ok := parseFile(fs, args)
 	if !ok {
 		return exitUnreadable
 	}
@@ -312,8 +284,7 @@ func x12Fmt(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("fmt", stderr, `claimsgw x12 fmt [--delims "*:^~"] [--newline=false] FILE`)
 	delims := fs.String("delims", "", `delimiters to write, in the order element, component, repetition, terminator (e.g. "*:^~"; default: each interchange's own)`)
 	newline := fs.Bool("newline", true, "write a line break after each segment")
-	files, err := parse(fs, args)
-	name, ok := oneFile(fs, files, err)
+	name, ok := parseFile(fs, args)
 	if !ok {
 		return exitUnreadable
 	}
