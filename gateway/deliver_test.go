@@ -22,6 +22,7 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/gateway/payersim"
 	"github.com/claimsgw/claimsgw/gateway/transfer"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -125,10 +126,10 @@ func TestDeliverAfterLostPublish(t *testing.T) {
 	if stages != 1 {
 		t.Errorf("the file was staged %d times, want 1", stages)
 	}
-	if got := dirNames(t, filepath.Join(root, "taken")); !slices.Equal(got, []string{f.Name}) {
+	if got := testutil.DirNames(t, filepath.Join(root, "taken")); !slices.Equal(got, []string{f.Name}) {
 		t.Errorf("the payer took %q, want only %s", got, f.Name)
 	}
-	if got := dirNames(t, filepath.Join(root, "inbound")); len(got) != 0 {
+	if got := testutil.DirNames(t, filepath.Join(root, "inbound")); len(got) != 0 {
 		t.Errorf("inbound still holds %q", got)
 	}
 	for _, c := range f.Claims {
@@ -153,17 +154,4 @@ func take(root, name string) error {
 		to = filepath.Join(root, "taken", fmt.Sprintf("%s.%d", name, n))
 	}
 	return os.Rename(from, to)
-}
-
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }

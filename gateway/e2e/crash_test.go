@@ -21,6 +21,7 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/demo"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/payersim"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -50,7 +51,7 @@ func TestCrashRestart(t *testing.T) {
 
 	s := startSim(t, filepath.Join(tmp, "payer"))
 	dataDir := filepath.Join(tmp, "data")
-	natsPort := freePort(t)
+	natsPort := testutil.FreePort(t)
 	cfgFile := filepath.Join(tmp, "claimsgw.yaml")
 	cfgYAML := fmt.Sprintf(`data_dir: %q
 nats: {port: %d}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/claimsgw/claimsgw/gateway/demo"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 )
 
 // phiMarkers are values no log line, dead letter, exception or status
@@ -74,7 +75,7 @@ func TestNoPHIInLogs(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	dir := t.TempDir()
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	d, err := demo.Start(ctx, demo.Options{DataDir: dir, Listen: "127.0.0.1:0", Seed: 1, Log: zerolog.New(logs).Level(zerolog.TraceLevel)})
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/demo"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -82,10 +83,10 @@ func TestTwoReplicas(t *testing.T) {
 		}
 		return cfg
 	}
-	var logs [2]*syncBuffer
+	var logs [2]*testutil.SyncBuffer
 	var daemons [2]*daemon.Daemon
 	for i := range daemons {
-		logs[i] = &syncBuffer{}
+		logs[i] = &testutil.SyncBuffer{}
 		d, err := daemon.Start(ctx, newConfig(i), daemon.Options{Log: zerolog.New(logs[i]), Tick: 100 * time.Millisecond,
 			MaxDeliver: 5, Backoff: []time.Duration{200 * time.Millisecond, time.Second}})
 		if err != nil {

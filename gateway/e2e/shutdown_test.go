@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/claimsgw/claimsgw/gateway/demo"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 )
 
 // Close in the middle of a run returns within a few seconds; a demo
@@ -26,7 +27,7 @@ func TestGracefulShutdownMidRun(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	dir := t.TempDir()
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	opts := demo.Options{DataDir: dir, Listen: "127.0.0.1:0", Seed: 1, Log: zerolog.New(logs), MaxClaims: 10, Cutoff: 300 * time.Millisecond}
 	d, err := demo.Start(ctx, opts)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"encoding/pem"
 	"net"
-	"os"
 	"strconv"
 	"testing"
 
@@ -55,17 +54,4 @@ func dial(t *testing.T, ep Endpoint) *Client {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
-}
-
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/claimsgw/claimsgw/gateway/payersim"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -64,7 +65,7 @@ func (s *sim) write(t *testing.T, rel, data string) {
 
 func (s *sim) names(t *testing.T, dir string) []string {
 	t.Helper()
-	return dirNames(t, filepath.Join(s.root, dir))
+	return testutil.DirNames(t, filepath.Join(s.root, dir))
 }
 
 func TestUpload(t *testing.T) {

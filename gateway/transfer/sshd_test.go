@@ -15,33 +15,15 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 )
 
 const sshdPath = "/usr/sbin/sshd"
-
-// lockedBuffer collects sshd's log for a failure message.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // startSSHD runs OpenSSH's sshd in the foreground on a free loopback port,
 // with throwaway host keys and a user key for the current user, serving
@@ -68,7 +50,7 @@ func startSSHD(t *testing.T) (string, Endpoint) {
 		t.Fatal(err)
 	}
 	userPEM, client := newKey(t)
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	files := map[string][]byte{
 		"host_key":        hostPEM,
 		"host_key_ecdsa":  pem.EncodeToMemory(ecdsaBlock),
@@ -95,7 +77,7 @@ LogLevel VERBOSE
 		}
 	}
 
-	var log lockedBuffer
+	var log testutil.SyncBuffer
 	cmd := exec.Command(sshdPath, "-D", "-e", "-f", filepath.Join(dir, "sshd_config"))
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
@@ -132,16 +114,6 @@ LogLevel VERBOSE
 		PrivateKey: userPEM, HostKey: keyLine(host.PublicKey()),
 		DialTimeout: 5 * time.Second,
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func TestOpenSSH(t *testing.T) {
@@ -228,7 +200,7 @@ func TestOpenSSH(t *testing.T) {
 			t.Errorf("%s: %v, want permanent ErrHostKeyMismatch", name, err)
 		}
 	}
-	if names := dirNames(t, inbound); !slices.Equal(names, []string{"batch1.837"}) {
+	if names := testutil.DirNames(t, inbound); !slices.Equal(names, []string{"batch1.837"}) {
 		t.Errorf("inbound holds %q", names)
 	}
 }

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"fmt"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,7 +52,7 @@ func TestUploadTakenAtOnce(t *testing.T) {
 		}
 	}
 	stopMover()
-	if got := len(dirNames(t, taken)) + len(dirNames(t, in)); got != n {
+	if got := len(testutil.DirNames(t, taken)) + len(testutil.DirNames(t, in)); got != n {
 		t.Errorf("the payer has %d files, want %d", got, n)
 	}
 }
