@@ -60,32 +60,7 @@ func (g *Gateway) batchPayer(ctx context.Context, p *config.Payer, flush bool) e
 		if !flush && n < p.Batch.MaxClaims && g.o.Now().Sub(oldest) < p.Batch.Cutoff.Duration {
 			return nil
 		}
-		// The claims are converted first, outside the ledger's write lock
-		// (most were at intake already); CreateFile takes those still
-		// queued when it runs.
-		ahead, err := g.led.QueuedClaims(ctx, p.PayerID, p.Batch.MaxClaims)
-		if err != nil {
-			return err
-		}
-		converted := make(map[string]claim.Claim, len(ahead))
-		var rest []ledger.Pending
-		aheadIDs := make([]string, len(ahead))
-		for i, pc := range ahead {
-			aheadIDs[i] = pc.ClaimID
-			if c, ok := g.ready.get(pc.ClaimID); ok {
-				converted[pc.ClaimID] = c
-			} else {
-				rest = append(rest, pc)
-			}
-		}
-		claims, errs := g.toClaims(rest, p)
-		for i, pc := range rest {
-			if errs[i] == nil { // one that fails fails again in build, which says so
-				converted[pc.ClaimID] = claims[i]
-			}
-		}
-		f, err := g.led.CreateFile(ctx, p.PayerID, p.Batch.MaxClaims, g.build(p, converted))
-		g.ready.drop(aheadIDs)
+		f, err := g.led.CreateFile(ctx, p.PayerID, p.Batch.MaxClaims, g.build(p))
 		if errors.Is(err, ledger.ErrNothingQueued) {
 			return nil // another replica took them
 		}
@@ -135,15 +110,15 @@ func (g *Gateway) republishBuilt(ctx context.Context) error {
 
 // build returns the ledger's file builder for a payer: the 837 of the
 // claims handed to it, with control numbers allocated in the same
-// transaction that stores the file. converted holds claims converted
-// already, by claim id; the others are converted here.
-func (g *Gateway) build(p *config.Payer, converted map[string]claim.Claim) ledger.BuildFunc {
+// transaction that stores the file. Most claims come converted from
+// intake (g.ready); the others are converted here, on every core.
+func (g *Gateway) build(p *config.Payer) ledger.BuildFunc {
 	return func(alloc ledger.Allocator, pending []ledger.Pending) (*ledger.File, error) {
 		claims := make([]claim.Claim, len(pending))
 		var rest []ledger.Pending
 		var at []int
 		for i, pc := range pending {
-			c, ok := converted[pc.ClaimID]
+			c, ok := g.ready.get(pc.ClaimID)
 			if !ok {
 				rest, at = append(rest, pc), append(at, i)
 				continue

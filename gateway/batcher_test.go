@@ -14,11 +14,11 @@ import (
 	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
-// The batcher converts queued claims before it takes the write lock; the
-// file it builds must not depend on which claims were converted ahead
-// (some may have been queued after that): every one, some or none give
-// the same bytes, and a claim that cannot be converted fails the build
-// with its id whether or not it was tried ahead.
+// The batcher takes most claims converted from intake and converts the
+// rest itself; the file it builds must not depend on which came from
+// intake (after a restart, none; from another replica's intake, some):
+// every one, some or none give the same bytes, and a claim that cannot be
+// converted fails the build with its id.
 func TestBuildWithClaimsConvertedAhead(t *testing.T) {
 	h := newHarness(t, ledgertest.SQLite(t))
 	p := &h.g.cfg.Payers[0]
@@ -35,7 +35,11 @@ func TestBuildWithClaimsConvertedAhead(t *testing.T) {
 	alloc := func(string, int) (int64, error) { return 7, nil }
 	var files [][]byte
 	for _, ahead := range []map[string]claim.Claim{nil, {"A2": all[1]}, {"A1": all[0], "A2": all[1], "A3": all[2]}} {
-		f, err := h.g.build(p, ahead)(alloc, pending)
+		h.g.ready.drop([]string{"A1", "A2", "A3"})
+		for id, c := range ahead {
+			h.g.ready.put(id, c)
+		}
+		f, err := h.g.build(p)(alloc, pending)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +55,8 @@ func TestBuildWithClaimsConvertedAhead(t *testing.T) {
 	}
 
 	bad := append(pending, ledger.Pending{ClaimID: "B1", ClaimType: "professional", Encounter: []byte(`{"id":`)})
-	if _, err := h.g.build(p, map[string]claim.Claim{"A1": all[0]})(alloc, bad); err == nil || !strings.Contains(err.Error(), "claim B1") {
+	h.g.ready.drop([]string{"A2", "A3"})
+	if _, err := h.g.build(p)(alloc, bad); err == nil || !strings.Contains(err.Error(), "claim B1") {
 		t.Errorf("a claim that cannot be converted: %v", err)
 	}
 }

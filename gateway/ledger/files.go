@@ -123,14 +123,6 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 	return f, err
 }
 
-// QueuedClaims returns up to max queued claims of a payer, oldest first,
-// with their encounters: the claims CreateFile would take now, unless
-// another replica or stage takes some first. The batcher converts them
-// before it calls CreateFile, outside its transaction.
-func (l *Ledger) QueuedClaims(ctx context.Context, payerID string, max int) ([]Pending, error) {
-	return queued(ctx, l.db, payerID, max, false)
-}
-
 // queued reads a payer's queued claims, oldest first; lock takes them
 // (PostgreSQL) so that another replica's CreateFile skips them.
 func queued(ctx context.Context, r runner, payerID string, max int, lock bool) ([]Pending, error) {
