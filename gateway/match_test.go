@@ -11,11 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
 	"github.com/claimsgw/claimsgw/x12"
 )
@@ -37,20 +36,7 @@ var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
 func newHarness(t testing.TB, l *ledger.Ledger, opts ...func(*Options)) *harness {
 	t.Helper()
-	srv, err := queue.StartEmbedded(t.TempDir(), queue.WithPort(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
-	nc, err := queue.Connect([]string{srv.ClientURL()}, queue.ConnectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := testutil.JetStream(t, testutil.NATS(t).ClientURL())
 	ctx := context.Background()
 	if err := queue.Default.Setup(ctx, js, 1); err != nil {
 		t.Fatal(err)

@@ -9,8 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nats-io/nats.go/jetstream"
-
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -18,11 +17,7 @@ import (
 // and counts those NATS had seen (the same id again is not a second
 // encounter).
 func TestSubmit(t *testing.T) {
-	srv, err := queue.StartEmbedded(t.TempDir(), queue.WithPort(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
+	srv := testutil.NATS(t)
 	file := filepath.Join(t.TempDir(), "encounters.jsonl")
 	var b strings.Builder
 	for i := range 600 { // more than two windows
@@ -40,15 +35,7 @@ func TestSubmit(t *testing.T) {
 		t.Errorf("without the streams: exit %d, %q", code, errOut.String())
 	}
 
-	nc, err := queue.Connect([]string{srv.ClientURL()}, queue.ConnectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := testutil.JetStream(t, srv.ClientURL())
 	ctx := context.Background()
 	if err := queue.Default.Setup(ctx, js, 1); err != nil {
 		t.Fatal(err)

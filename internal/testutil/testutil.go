@@ -7,6 +7,10 @@ import (
 	"os"
 	"sync"
 	"testing"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/claimsgw/claimsgw/queue"
 )
 
 // SyncBuffer is a bytes.Buffer that several goroutines may write (a
@@ -51,4 +55,31 @@ func DirNames(t testing.TB, dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// NATS starts an embedded NATS server with JetStream on a free port, its
+// data in a temporary directory, stopped when the test ends.
+func NATS(t testing.TB) *queue.Server {
+	t.Helper()
+	srv, err := queue.StartEmbedded(t.TempDir(), queue.WithPort(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	return srv
+}
+
+// JetStream connects to the NATS server at url, until the test ends.
+func JetStream(t testing.TB, url string) jetstream.JetStream {
+	t.Helper()
+	nc, err := queue.Connect([]string{url}, queue.ConnectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
 }
