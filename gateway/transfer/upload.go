@@ -70,13 +70,10 @@ func (c *Client) Publish(ctx context.Context, dir, tmp, name string, size int64)
 			return err
 		}
 		from, final := path.Join(dir, tmp), path.Join(dir, name)
-		if _, err := c.sftp.Lstat(from); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		} else if err == nil {
-			if err := c.rename(from, final); err != nil {
-				if _, serr := c.sftp.Lstat(from); !errors.Is(serr, os.ErrNotExist) {
-					return err
-				}
+		if err := c.rename(from, final); err != nil {
+			// The staged file gone means it was renamed already.
+			if _, serr := c.sftp.Lstat(from); !errors.Is(serr, os.ErrNotExist) {
+				return err
 			}
 		}
 		// A payer may take the file the moment it appears under its final
