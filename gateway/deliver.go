@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
@@ -11,12 +12,17 @@ import (
 	"github.com/claimsgw/claimsgw/queue"
 )
 
+// deliveryTimeout bounds one delivery attempt: a file of 5,000 claims is
+// a few megabytes, which a slow payer link can take minutes to take in.
+const deliveryTimeout = 10 * time.Minute
+
 // deliverWorker puts built files on the payers' servers. A file that
 // cannot be delivered after the last attempt, or whose error no retry can
 // mend (a changed host key, a refused login), is parked as a dead letter
 // and the file and its claims become delivery_failed.
 func (g *Gateway) deliverWorker() *queue.Worker {
 	w := g.worker(queue.StreamFilesOut, "deliver", g.deliver)
+	w.Timeout = deliveryTimeout
 	park := w.DeadLetter
 	w.DeadLetter = func(ctx context.Context, m *queue.Message, cause error) error {
 		if err := park(ctx, m, cause); err != nil {

@@ -77,9 +77,18 @@ type Worker struct {
 	Batch     func(ctx context.Context, ms []*Message) []error
 	BatchSize int // 100 if zero
 
-	// AckWait bounds one delivery: the handler and DeadLetter each get a
-	// context that ends after it. 30s if zero.
+	// AckWait is how long the server waits for word from the Worker
+	// before it hands a message to another: while the handler runs, the
+	// Worker tells the server every AckWait/3 that the message is in
+	// progress, so a crashed replica's messages come back after AckWait
+	// and a slow handler keeps its own. DeadLetter gets a context that
+	// ends after AckWait. 30s if zero.
 	AckWait time.Duration
+	// Timeout bounds one delivery: the handler gets a context that ends
+	// after it. A handler that may take long (a payer file of a hundred
+	// thousand claims, a large upload) needs a Timeout beyond AckWait.
+	// AckWait if zero.
+	Timeout time.Duration
 	// MaxDeliver is how many times a message is delivered before it is
 	// dead-lettered. 5 if zero.
 	MaxDeliver int
@@ -96,6 +105,9 @@ type Worker struct {
 func (w Worker) withDefaults() *Worker {
 	if w.AckWait <= 0 {
 		w.AckWait = 30 * time.Second
+	}
+	if w.Timeout <= 0 {
+		w.Timeout = w.AckWait
 	}
 	if w.MaxDeliver <= 0 {
 		w.MaxDeliver = 5
@@ -212,9 +224,39 @@ func (w *Worker) call(ctx context.Context, f func(context.Context) error) error 
 	return f(ctx)
 }
 
+// handle runs the handler f for msgs as call does, but for up to Timeout,
+// and tells the server every AckWait/3 until f returns that msgs are in
+// progress.
+func (w *Worker) handle(ctx context.Context, msgs []jetstream.Msg, f func(context.Context) error, log zerolog.Logger) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.Timeout)
+	defer cancel()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(w.AckWait / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				for _, msg := range msgs {
+					if err := msg.InProgress(); err != nil {
+						log.Warn().Err(err).Msg("in-progress report failed; the message may be redelivered")
+					}
+				}
+			}
+		}
+	})
+	err := f(ctx)
+	close(done)
+	wg.Wait()
+	return err
+}
+
 func (w *Worker) process(ctx context.Context, msg jetstream.Msg, log zerolog.Logger) {
 	m := message(msg)
-	err := w.call(ctx, func(ctx context.Context) error { return w.Handler(ctx, m) })
+	err := w.handle(ctx, []jetstream.Msg{msg}, func(ctx context.Context) error { return w.Handler(ctx, m) }, log)
 	w.settle(ctx, msg, m, err, log)
 }
 
@@ -234,13 +276,13 @@ func (w *Worker) processBatch(ctx context.Context, cons jetstream.Consumer, firs
 		ms[i] = message(msg)
 	}
 	var errs []error
-	err := w.call(ctx, func(ctx context.Context) error {
+	err := w.handle(ctx, msgs, func(ctx context.Context) error {
 		errs = w.Batch(ctx, ms)
 		if len(errs) != len(ms) {
 			return fmt.Errorf("queue: batch handler returned %d results for %d messages", len(errs), len(ms))
 		}
 		return nil
-	})
+	}, log)
 	for i, msg := range msgs {
 		e := err
 		if e == nil {

@@ -341,3 +341,59 @@ func TestWorkerBatches(t *testing.T) {
 		t.Errorf("batch sizes %v: want batches of 2 to 4", sizes)
 	}
 }
+
+// TestWorkerKeepsSlowMessage runs a handler for 3.5 AckWaits, with a
+// Worker more than messages on the same consumer, ready to take what the
+// server hands out again: the message is in progress all along, so it is handled once,
+// by one Worker, with a context that has not ended; so are the messages
+// of a slow batch.
+func TestWorkerKeepsSlowMessage(t *testing.T) {
+	t.Parallel()
+	for _, batch := range []bool{false, true} {
+		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
+			t.Parallel()
+			js := setup(t)
+			publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc1")
+			publish(t, js, SubjectEncounters, EncounterMsgID("E2"), "enc2")
+			r := &recorder{}
+			var mu sync.Mutex
+			var late []string // messages whose handler's context had ended
+			for range 3 {
+				w := r.worker(js)
+				w.Timeout = 10 * time.Second
+				handle := w.Handler
+				slow := func(ctx context.Context, m *Message) error {
+					time.Sleep(3500 * time.Millisecond)
+					if ctx.Err() != nil {
+						mu.Lock()
+						late = append(late, string(m.Data))
+						mu.Unlock()
+					}
+					return handle(ctx, m)
+				}
+				w.Handler = slow
+				if batch {
+					w.Handler, w.BatchSize = nil, 2
+					w.Batch = func(ctx context.Context, ms []*Message) []error {
+						errs := make([]error, len(ms))
+						for i, m := range ms {
+							errs[i] = slow(ctx, m)
+						}
+						return errs
+					}
+				}
+				runWorker(t, w)
+			}
+			eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+			time.Sleep(1500 * time.Millisecond) // past an AckWait: a redelivery would show now
+			if d := r.deliveries(); fmt.Sprint(d) != "[1 1]" {
+				t.Errorf("deliveries %v, want [1 1]: each message handled once", d)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(late) > 0 {
+				t.Errorf("handlers of %v ran past their context", late)
+			}
+		})
+	}
+}
