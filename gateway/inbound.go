@@ -193,7 +193,7 @@ func (a *applier) ta1(t *x12.TA1) error {
 		return a.exception("TA1", "", x12.Position{Offset: t.Offset}, "", "TA1 names an interchange the gateway did not send: "+t.ControlNumber)
 	}
 	for _, fc := range claims {
-		if err := a.move(fc.ClaimID, ledger.StatusRejected, ledger.Source{Kind: "TA1", Reason: "TA1 R note " + t.NoteCode}, 0); err != nil {
+		if err := a.move(fc.ClaimID, ledger.StatusRejected, ledger.Source{Kind: "TA1", Reason: "TA1 R note " + payerCode(t.NoteCode)}, 0); err != nil {
 			return err
 		}
 	}
@@ -252,7 +252,11 @@ func (a *applier) rejectSet(k *ack.Acknowledgment, t *x12.Transaction, set *ack.
 	}
 	base := k.Type + " " + set.Code
 	if len(set.ErrorCodes) > 0 {
-		base += " (IK5 " + strings.Join(set.ErrorCodes, ",") + ")"
+		codes := make([]string, len(set.ErrorCodes))
+		for i, c := range set.ErrorCodes {
+			codes[i] = payerCode(c)
+		}
+		base += " (IK5 " + strings.Join(codes, ",") + ")"
 	}
 	for _, fc := range claims {
 		src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: base}
@@ -281,7 +285,7 @@ func (a *applier) rejectSet(k *ack.Acknowledgment, t *x12.Transaction, set *ack.
 // ik3Text describes one IK3 (and its IK4) without the bad data, which may
 // be PHI.
 func ik3Text(e *ack.Error) string {
-	s := fmt.Sprintf("%s at position %d: %s", e.SegmentID, e.Position, ack.SegmentErrorDescription(e.Code))
+	s := fmt.Sprintf("%s at position %d: %s", payerCode(e.SegmentID), e.Position, ack.SegmentErrorDescription(e.Code))
 	if e.ElementError != nil {
 		s += fmt.Sprintf(", element %d: %s", e.ElementPosition, ack.ElementErrorDescription(e.ElementCode))
 	}
@@ -331,7 +335,7 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 			to = ledger.StatusAccepted
 		case cat == "A3" || cat == "A4" || cat == "A6" || cat == "A7" || cat == "A8":
 			to = ledger.StatusRejected
-		case strings.HasPrefix(cat, "P"):
+		case strings.HasPrefix(cat, "P") && status.CategoryDescription(cat) != "":
 			to = ledger.StatusPending
 		default:
 			continue
@@ -341,12 +345,22 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 				return err
 			}
 		}
-		reason := strings.Trim(st.Category+":"+st.Code+":"+st.Entity, ":")
+		reason := statusText(st)
+		lines, err := a.tx.ClaimLines(id)
+		if err != nil {
+			return err
+		}
 		for _, l := range c.ServiceLines { // line statuses, by their REF*FJ line item control number
-			if l.LineItemControlNumber != "" && len(l.Statuses) > 0 {
-				ls := l.Statuses[0]
-				reason += "; line " + l.LineItemControlNumber + " " + strings.Trim(ls.Category+":"+ls.Code+":"+ls.Entity, ":")
+			if l.LineItemControlNumber == "" || len(l.Statuses) == 0 {
+				continue
 			}
+			no := "?" // not a line of the claim: the payer's control number is not repeated
+			for _, cl := range lines {
+				if cl.LineID == l.LineItemControlNumber {
+					no = strconv.Itoa(cl.No)
+				}
+			}
+			reason += "; line " + no + " " + statusText(l.Statuses[0])
 		}
 		if warning != "" {
 			reason += "; " + warning
@@ -471,7 +485,7 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 			p.Remarks = append(p.Remarks, ledger.Remark{LineNo: no, Code: code})
 		}
 	}
-	reason := "CLP02 " + clp.StatusCode + " trace " + r.Payment.TraceNumber
+	reason := "CLP02 " + payerCode(clp.StatusCode) + " trace " + r.Payment.TraceNumber
 	if warning != "" {
 		reason += "; " + warning
 	}
@@ -604,4 +618,27 @@ func paymentStatus(clp *remit.Claim, paidSoFar money.Cents) ledger.Status {
 		}
 	}
 	return ledger.StatusPaid
+}
+
+// statusText is an STC status composite as a claim's history and events
+// give it: category:code:entity.
+func statusText(st *status.Status) string {
+	return strings.Trim(payerCode(st.Category)+":"+payerCode(st.Code)+":"+payerCode(st.Entity), ":")
+}
+
+// payerCode is a code value from a payer file as a claim's history and its
+// events may carry it. The codes they quote (TA1 note codes, 999 segment
+// IDs and IK5 codes, STC categories, status and entity codes, CLP02) have
+// one to three letters and digits; anything else is not a code but data in
+// the wrong place, which may be PHI (a name, a member ID), and becomes "?".
+func payerCode(s string) string {
+	if len(s) > 3 {
+		return "?"
+	}
+	for i := range len(s) {
+		if c := s[i]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return "?"
+		}
+	}
+	return s
 }

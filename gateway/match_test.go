@@ -381,7 +381,7 @@ func TestTA1AndRejectedStatus(t *testing.T) {
 		if c, _ := l.Claim(h.ctx, "T1"); c.PayerClaimNumber != "PAYT1" {
 			t.Errorf("payer claim number %q", c.PayerClaimNumber)
 		}
-		if got, r := h.status("T2"), h.lastChange("T2").Reason; got != ledger.StatusRejected || r != "A7:164:IL; line T2-1 A3:21" {
+		if got, r := h.status("T2"), h.lastChange("T2").Reason; got != ledger.StatusRejected || r != "A7:164:IL; line 1 A3:21" {
 			t.Errorf("T2 after 277CA A7: %s (%q)", got, r)
 		}
 		// A TA1 R for the interchange rejects what is left of it.
@@ -393,6 +393,45 @@ func TestTA1AndRejectedStatus(t *testing.T) {
 		}
 		if r := h.lastChange("T1"); r.Kind != "TA1" || r.Reason != "TA1 R note 025" {
 			t.Errorf("TA1 change %+v", r)
+		}
+	})
+}
+
+// Payer data where a code belongs (a name, a member ID, a birth date in an
+// STC or IK3 or IK5, a line control number the claim does not have) does
+// not reach a claim's history or its events, which leave the process: it
+// shows as "?". An STC category the guide does not have moves nothing.
+func TestPayerDataStaysOutOfReasons(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		f := h.submit(encounterJSON("X1", 10000), encounterJSON("X2", 10000), encounterJSON("X3", 10000))
+		h.apply("277CA", interchange("HN", "005010X214", "277", []string{
+			"BHT*0085*08*X1*20261123*1200*TH", "HL*1**20*1", "NM1*PR*2*SIM HEALTH PLAN*****PI*SIMPAYER", "TRN*1*X1",
+			"DTP*050*D8*20261123", "DTP*009*D8*20261123",
+			"HL*2*1*21*1", "NM1*41*2*CLAIMSGW*****46*CLAIMSGW", "TRN*2*1",
+			"HL*3*2*19*1", "NM1*85*2*RIVERSIDE FAMILY MEDICINE*****XX*1234567893", "TRN*1*P1",
+			"HL*4*3*PT", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "TRN*2*X1", "STC*A7:JOHN DOE:W123456789*20261123*U*100", "DTP*472*D8*20261102",
+			"SVC*HC:99214*100", "STC*A3:21*20261123", "REF*FJ*SMITH19800101", "DTP*472*D8*20261102",
+			"HL*5*3*PT", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "TRN*2*X3", "STC*PJOHN DOE:19800101*20261123*U*100", "DTP*472*D8*20261102",
+		}))
+		if got, r := h.status("X1"), h.lastChange("X1").Reason; got != ledger.StatusRejected || r != "A7:?:?; line ? A3:21" {
+			t.Errorf("X1 after the 277CA: %s (%q), want rejected (\"A7:?:?; line ? A3:21\")", got, r)
+		}
+		if got := h.status("X3"); got != ledger.StatusSubmitted {
+			t.Errorf("X3 after an STC category that is not one: %s, want submitted", got)
+		}
+		var x2 ledger.FileClaim
+		for _, fc := range f.Claims {
+			if fc.ClaimID == "X2" {
+				x2 = fc
+			}
+		}
+		h.apply("999", interchange("FA", "005010X231A1", "999", []string{
+			fmt.Sprintf("AK1*HC*%d*005010X222A1", x2.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", x2.ST02),
+			fmt.Sprintf("IK3*SMITH*%d*2010BA*8", x2.FirstPos+1), "IK5*R*5*JOHN DOE", "AK9*R*1*1*0"}))
+		want := "999 R (IK5 5,?): ? at position"
+		if r := h.lastChange("X2").Reason; !strings.HasPrefix(r, want) || strings.Contains(r, "SMITH") || strings.Contains(r, "JOHN") {
+			t.Errorf("X2 after the 999: %q, want it to start %q", r, want)
 		}
 	})
 }
