@@ -81,6 +81,8 @@ func TestCheckRules(t *testing.T) {
 		{"billing name missing", "p", func(e *Encounter) { e.BillingProvider.OrganizationName = "" }, Options{}, []want{{"billing_provider.organization_name", CodeRequired}}},
 		{"tax ID with dash", "p", func(e *Encounter) { e.BillingProvider.TaxID = "62-1234567" }, Options{}, []want{{"billing_provider.tax_id", CodeInvalidTaxID}}},
 		{"tax ID missing", "p", func(e *Encounter) { e.BillingProvider.TaxID = "" }, Options{}, []want{{"billing_provider.tax_id", CodeRequired}}},
+		{"billing NPI missing", "p", func(e *Encounter) { e.BillingProvider.NPI = "" }, Options{}, []want{{"billing_provider.npi", CodeRequired}}},
+		{"billing NPI missing, 837I", "i", func(e *Encounter) { e.BillingProvider.NPI = "" }, Options{}, []want{{"billing_provider.npi", CodeRequired}}},
 		{"tax ID on rendering", "p", func(e *Encounter) { e.RenderingProvider.TaxID = "621234567" }, Options{}, []want{{"rendering_provider.tax_id", CodeNotAllowed}}},
 		{"taxonomy", "p", func(e *Encounter) { e.BillingProvider.Taxonomy = "207Q0000" }, Options{}, []want{{"billing_provider.taxonomy", CodeInvalidTaxonomy}}},
 		{"billing ZIP needs 9", "p", func(e *Encounter) { e.BillingProvider.Address.PostalCode = "37203" }, Options{}, []want{{"billing_provider.address.postal_code", CodeInvalidZIP}}},

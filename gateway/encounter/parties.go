@@ -12,6 +12,7 @@ func (c *checker) parties() {
 		} else if isPOBox(p.Address.Line1) || isPOBox(p.Address.Line2) {
 			c.add("billing_provider.address", CodePOBox, "the billing provider address must be a street address, not a post office box")
 		}
+		c.present("billing_provider.npi", p.NPI) // NM109 of 2010AA, and what 835s are matched by
 		c.present("billing_provider.tax_id", p.TaxID)
 	}
 	for _, o := range []struct {
