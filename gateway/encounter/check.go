@@ -41,9 +41,10 @@ func HasErrors(probs []Problem) bool {
 // Problem codes. They are stable: tools match on them.
 const (
 	// Decoding.
-	CodeInvalidJSON  = "invalid_json"  // JSON that encoding/json refuses for another reason
-	CodeUnknownField = "unknown_field" // a field the contract does not have
-	CodeWrongType    = "wrong_type"    // a string where a number belongs, and so on
+	CodeInvalidJSON    = "invalid_json"    // JSON that encoding/json refuses for another reason
+	CodeUnknownField   = "unknown_field"   // a field the contract does not have
+	CodeDuplicateField = "duplicate_field" // a field given twice in one object
+	CodeWrongType      = "wrong_type"      // a string where a number belongs, and so on
 
 	// Presence.
 	CodeRequired             = "required"                // a field the claim type needs is missing

@@ -65,7 +65,7 @@ func DecodeBytes(data []byte) (*Encounter, error) {
 	if err := dec.Decode(&e); err != nil {
 		return Decode(bytes.NewReader(data))
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.Token(); err != io.EOF || keyProblems(data, true) != nil {
 		return Decode(bytes.NewReader(data))
 	}
 	return &e, nil
@@ -113,6 +113,9 @@ func unmarshal(raw []byte) (*Encounter, error) {
 	var e Encounter
 	err := dec.Decode(&e)
 	if err == nil {
+		if probs := keyProblems(raw, true); probs != nil {
+			return nil, &DecodeError{ID: e.ID, Problems: probs}
+		}
 		return &e, nil
 	}
 	var v map[string]any
@@ -126,6 +129,8 @@ func unmarshal(raw []byte) (*Encounter, error) {
 		de.ID = id
 	}
 	walk(&de.Problems, "", v, reflect.TypeFor[Encounter]())
+	de.Problems = append(de.Problems, keyProblems(raw, false)...) // walk's map holds one value of a key
+	sort.SliceStable(de.Problems, func(i, j int) bool { return de.Problems[i].Path < de.Problems[j].Path })
 	if len(de.Problems) == 0 {
 		de.Problems = []Problem{{Code: CodeInvalidJSON, Message: err.Error(), Severity: SeverityError}}
 	}
@@ -184,7 +189,7 @@ func walk(probs *[]Problem, path string, v any, t reflect.Type) {
 		sort.Strings(keys)
 		for _, k := range keys {
 			p := join(path, k)
-			f, ok := lookupField(fields, k)
+			f, ok := fields[k] // exactly: encoding/json would take "Payer_ID" for payer_id
 			if !ok {
 				*probs = append(*probs, Problem{Path: p, Code: CodeUnknownField, Message: "no such field", Severity: SeverityError})
 				continue
@@ -192,20 +197,6 @@ func walk(probs *[]Problem, path string, v any, t reflect.Type) {
 			walk(probs, p, m[k], f.Type)
 		}
 	}
-}
-
-// lookupField finds a field by its JSON name, case-insensitively as
-// encoding/json does.
-func lookupField(fields map[string]reflect.StructField, name string) (reflect.StructField, bool) {
-	if f, ok := fields[name]; ok {
-		return f, true
-	}
-	for k, f := range fields {
-		if strings.EqualFold(k, name) {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
 }
 
 // jsonFields maps the JSON names of a struct's fields, embedded structs'

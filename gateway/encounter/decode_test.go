@@ -24,6 +24,13 @@ func TestDecodeProblems(t *testing.T) {
 		{"member ID as a number", `"member_id": "XJH123456789"`, `"member_id": 123456789`, []want{{"subscriber.member_id", CodeWrongType}}},
 		{"object as a string", `"rendering_provider": {`, `"rendering_provider": "SMITH", "x": {`, []want{{"rendering_provider", CodeWrongType}, {"x", CodeUnknownField}}},
 		{"array as an object", `"modifiers": ["25"]`, `"modifiers": {"a": "25"}`, []want{{"service_lines[0].procedure.modifiers", CodeWrongType}}},
+		{"name in another case", `"payer_id"`, `"Payer_ID"`, []want{{"Payer_ID", CodeUnknownField}}},
+		{"nested name in another case", `{"code": "87804"}`, `{"Code": "87804"}`, []want{{"service_lines[1].procedure.Code", CodeUnknownField}}},
+		{"another case beside a wrong type", `"member_id": "XJH123456789"`, `"member_id": 5, "Group_Number": "G1"`, []want{{"subscriber.Group_Number", CodeUnknownField}, {"subscriber.member_id", CodeWrongType}}},
+		{"a field twice", `"claim_type": "professional"`, `"claim_type": "professional", "claim_type": "institutional"`, []want{{"claim_type", CodeDuplicateField}}},
+		{"a field twice, escaped", `"claim_type": "professional"`, `"claim_type": "professional", "claim\u005ftype": "institutional"`, []want{{"claim_type", CodeDuplicateField}}},
+		{"a nested field twice", `{"code": "87804"}`, `{"code": "87804", "code": "99213"}`, []want{{"service_lines[1].procedure.code", CodeDuplicateField}}},
+		{"a field twice, the first of the wrong type", `"payer_id": "SIMPAYER"`, `"payer_id": 5, "payer_id": "SIMPAYER"`, []want{{"payer_id", CodeDuplicateField}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,31 +113,23 @@ func TestReaderStream(t *testing.T) {
 	}
 }
 
-func TestDecodeFallback(t *testing.T) {
-	// encoding/json keeps the first error of a duplicate key; the generic
-	// walk sees only the last value, so the problem is the decoder's own.
-	src := strings.Replace(professionalJSON, `"payer_id": "SIMPAYER"`, `"payer_id": 5, "payer_id": "SIMPAYER"`, 1)
-	_, err := Decode(strings.NewReader(src))
-	var de *DecodeError
-	if !errors.As(err, &de) || len(de.Problems) != 1 || de.Problems[0].Code != CodeInvalidJSON || de.Problems[0].Path != "" {
-		t.Errorf("want one invalid_json problem, got %v", err)
-	}
-}
-
 // DecodeBytes gives what Decode gives, encounter or error, for every kind
 // of input: it only skips a pass when the object decodes at once.
 func TestDecodeBytesIsDecode(t *testing.T) {
 	inputs := map[string]string{
-		"the example":           professionalJSON,
-		"white space around":    "\n  " + professionalJSON + " \n",
-		"unknown field":         strings.Replace(professionalJSON, `"payer_id"`, `"payer"`, 1),
-		"money as a number":     strings.Replace(professionalJSON, `"total_charge": "235.00"`, `"total_charge": 235.00`, 1),
-		"not JSON":              `{"id": "x",`,
-		"an array":              `[1, 2]`,
-		"empty":                 "  ",
-		"two objects":           professionalJSON + professionalJSON,
-		"something after":       professionalJSON + " x",
-		"no id, unknown fields": `{"nope": 1}`,
+		"the example":              professionalJSON,
+		"white space around":       "\n  " + professionalJSON + " \n",
+		"unknown field":            strings.Replace(professionalJSON, `"payer_id"`, `"payer"`, 1),
+		"money as a number":        strings.Replace(professionalJSON, `"total_charge": "235.00"`, `"total_charge": 235.00`, 1),
+		"not JSON":                 `{"id": "x",`,
+		"an array":                 `[1, 2]`,
+		"empty":                    "  ",
+		"two objects":              professionalJSON + professionalJSON,
+		"something after":          professionalJSON + " x",
+		"no id, unknown fields":    `{"nope": 1}`,
+		"a name in another case":   strings.Replace(professionalJSON, `"payer_id"`, `"PAYER_ID"`, 1),
+		"a field twice":            strings.Replace(professionalJSON, `"payer_id": "SIMPAYER"`, `"payer_id": "SIMPAYER", "payer_id": "OTHER"`, 1),
+		"empty objects and arrays": strings.Replace(professionalJSON, `"modifiers": ["25"]`, `"modifiers": [], "qualifier": "HC"`, 1),
 	}
 	for name, in := range inputs {
 		want, wantErr := Decode(strings.NewReader(in))
@@ -138,5 +137,18 @@ func TestDecodeBytesIsDecode(t *testing.T) {
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: DecodeBytes gave %v, %v; Decode %v, %v", name, got != nil, gotErr, want != nil, wantErr)
 		}
+	}
+}
+
+// keyProblems reads keys, not the strings and brackets inside values.
+func TestKeyProblems(t *testing.T) {
+	raw := `{"a": [{}, "x,\"y\":", [], {"b": 1, "B": 2, "b": 3}], "s": "{\"s\": 1, \"s\": 2}", "c": {}, "d": {"e": {"f": [1, {"f": 2}]}, "e": null}}`
+	var got []want
+	for _, p := range keyProblems([]byte(raw), true) {
+		got = append(got, want{p.Path, p.Code})
+	}
+	w := []want{{"a[3].B", CodeUnknownField}, {"a[3].b", CodeDuplicateField}, {"d.e", CodeDuplicateField}}
+	if fmt.Sprint(got) != fmt.Sprint(w) {
+		t.Errorf("got  %v\nwant %v", got, w)
 	}
 }

@@ -1,0 +1,114 @@
+package encounter
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// keyProblems finds what encoding/json lets through in an object's keys
+// and the contract does not: a key that differs from a field's name but in
+// case ("Payer_ID", which encoding/json takes for payer_id), and a key
+// given twice in one object (encoding/json keeps the last value and drops
+// the first without a word). raw is one JSON value that encoding/json has
+// read without a syntax error. With names the contract's exactly, a key
+// that is a field's name but in case has a character outside a-z, 0-9 and
+// _; the names themselves never do. Duplicates come with the path of the
+// second key; a key that is not snake_case only when snakeCase is set.
+func keyProblems(raw []byte, snakeCase bool) []Problem {
+	// It runs on every encounter: it allocates nothing unless it finds a
+	// problem or an escaped key. The keys of the open objects are views
+	// of raw, in one list; each object's start where it begins.
+	var frames [16]keyFrame
+	var keyBuf [64][]byte
+	stack, keys := frames[:0], keyBuf[:0]
+	var probs []Problem
+	wantKey := false
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '{':
+			stack = append(stack, keyFrame{object: true, first: len(keys)})
+			wantKey = true
+		case '[':
+			stack = append(stack, keyFrame{first: len(keys)})
+			wantKey = false
+		case '}', ']':
+			keys = keys[:stack[len(stack)-1].first]
+			stack = stack[:len(stack)-1]
+			wantKey = false
+		case ',':
+			if top := &stack[len(stack)-1]; top.object {
+				wantKey = true
+			} else {
+				top.index++
+			}
+		case '"':
+			start, escaped := i, false
+			for i++; raw[i] != '"'; i++ {
+				if raw[i] == '\\' {
+					i++
+					escaped = true
+				}
+			}
+			if !wantKey {
+				continue
+			}
+			wantKey = false
+			key := raw[start+1 : i]
+			if escaped {
+				var k string
+				_ = json.Unmarshal(raw[start:i+1], &k) // valid JSON: it cannot fail
+				key = []byte(k)
+			}
+			top := &stack[len(stack)-1]
+			top.key = key
+			if snakeCase && !isSnakeCase(key) {
+				probs = append(probs, Problem{Path: keyPath(stack), Code: CodeUnknownField,
+					Message: "no such field: field names are snake_case, matched exactly", Severity: SeverityError})
+			}
+			for _, k := range keys[top.first:] {
+				if bytes.Equal(k, key) {
+					probs = append(probs, Problem{Path: keyPath(stack), Code: CodeDuplicateField,
+						Message: "the field is given twice in its object", Severity: SeverityError})
+					break
+				}
+			}
+			keys = append(keys, key)
+		}
+	}
+	return probs
+}
+
+// keyFrame is an object or array keyProblems is in.
+type keyFrame struct {
+	object bool
+	key    []byte // object: the key of the value being read
+	first  int    // where its keys (an object's) start in the list of keys
+	index  int    // array: the index of the value being read
+}
+
+// keyPath is the path of the key last read in the innermost frame.
+func keyPath(stack []keyFrame) string {
+	var b strings.Builder
+	for _, f := range stack {
+		if !f.object {
+			fmt.Fprintf(&b, "[%d]", f.index)
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.Write(f.key)
+	}
+	return b.String()
+}
+
+func isSnakeCase(s []byte) bool {
+	for _, c := range s {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
