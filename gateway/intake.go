@@ -133,23 +133,25 @@ func (g *Gateway) recorded(ctx context.Context, ecs []ledger.EncounterClaim, cla
 	g.publishEvents(ctx, events)
 }
 
-// scrub decodes and checks an encounter against its payer's route. What
-// cannot be decoded comes back as an empty encounter with the problems.
+// scrub decodes and checks an encounter against its payer's route. An
+// encounter that does not decode comes back as what did (or an empty one)
+// with every problem, the decoding ones and the scrubber's.
 func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem, *claim.Claim) {
 	e, err := encounter.DecodeBytes(data)
 	var de *encounter.DecodeError
 	switch {
 	case errors.As(err, &de):
-		return &encounter.Encounter{ID: de.ID}, de.Problems, nil
+		if de.Partial == nil {
+			return &encounter.Encounter{ID: de.ID}, de.Problems, nil
+		}
+		// What did decode names the claim (payer, PCN, charge) for its
+		// record and its event.
+		return de.Partial, de.Scrub(g.scrubOptions(de.Partial.PayerID)), nil
 	case err != nil:
 		return &encounter.Encounter{}, []encounter.Problem{{Path: "", Code: "invalid_json", Message: "the message is not one JSON object", Severity: encounter.SeverityError}}, nil
 	}
-	opts := encounter.Options{Now: g.o.Now(), ICD10CM: g.o.ICD10CM, HCPCS: g.o.HCPCS}
 	p := g.payers[e.PayerID]
-	if p != nil {
-		opts.Delimiters = p.Delimiters.Delimiters
-	}
-	probs := encounter.Scrub(e, opts)
+	probs := encounter.Scrub(e, g.scrubOptions(e.PayerID))
 	switch {
 	case p == nil && e.PayerID != "":
 		probs = append(probs, encounter.Problem{Path: "payer_id", Code: "unknown_payer", Message: "no trading partner route has this payer_id", Severity: encounter.SeverityError})
@@ -167,6 +169,15 @@ func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem,
 		return e, probs, &c
 	}
 	return e, probs, nil
+}
+
+// scrubOptions are the scrubber's options for an encounter to payerID.
+func (g *Gateway) scrubOptions(payerID string) encounter.Options {
+	opts := encounter.Options{Now: g.o.Now(), ICD10CM: g.o.ICD10CM, HCPCS: g.o.HCPCS}
+	if p := g.payers[payerID]; p != nil {
+		opts.Delimiters = p.Delimiters.Delimiters
+	}
+	return opts
 }
 
 // probeBatch is an envelope for writing one claim to see whether the

@@ -118,7 +118,7 @@ func checkFile(name string, stdin io.Reader, opts encounter.Options) checkedFile
 			}
 			return res
 		case errors.As(err, &de):
-			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: de.ID, Problems: de.Problems})
+			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: de.ID, Problems: de.Scrub(opts)})
 		case err != nil:
 			res.Unread = err.Error()
 			return res

@@ -126,11 +126,13 @@ func TestClaimCheckBadFile(t *testing.T) {
 		}
 	}
 
-	// A typo in a field name is a problem of the encounter, with its path.
+	// A typo in a field name is a problem of the encounter, with its path,
+	// given with the others at once.
 	typo := writeTemp(t, "typo.json", strings.Replace(badEncounter, `"units"`, `"unit"`, 1))
 	code, out, _ = runClaimCLI(t, "", "claim", "check", typo)
-	if code != exitInvalid || !strings.Contains(out, typo+": enc-bad-1: service_lines[0].unit: unknown_field: no such field\n") {
-		t.Errorf("exit %d, want 1 and the unknown field:\n%s", code, out)
+	if code != exitInvalid || !strings.Contains(out, typo+": enc-bad-1: service_lines[0].unit: unknown_field: no such field\n") ||
+		!strings.Contains(out, typo+`: enc-bad-1: service_lines[0].procedure.code: invalid_cpt: "9921" is not a CPT or HCPCS code`+"\n") {
+		t.Errorf("exit %d, want 1, the unknown field and the bad CPT:\n%s", code, out)
 	}
 }
 

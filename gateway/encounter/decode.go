@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +21,44 @@ import (
 type DecodeError struct {
 	ID       string    // the encounter's id when it could be read, else ""
 	Problems []Problem // every problem, in path order
+	// Partial is what did decode, the values with problems left out, for
+	// Scrub to find the other problems; nil when nothing could be.
+	Partial *Encounter
+}
+
+// Scrub returns the decoding problems, then the problems the scrubber
+// finds in Partial that they do not explain, so that bad input gets every
+// problem at once, not the decoding ones first and the others on the next
+// try. A decoding problem explains the problems at, below or above its path
+// (a field left out is not also "required"), and those that compare fields
+// with it (dependsOn). It normalizes Partial.
+func (e *DecodeError) Scrub(opts Options) []Problem {
+	probs := slices.Clone(e.Problems)
+	if e.Partial == nil {
+		return probs
+	}
+	related := func(a, b string) bool { // a is b, or one holds the other
+		return a == "" || b == "" || a == b || under(a, b) || under(b, a)
+	}
+	explained := func(p Problem) bool {
+		for _, d := range e.Problems {
+			if related(d.Path, p.Path) {
+				return true
+			}
+			for _, dep := range dependsOn[p.Code] {
+				if related(d.Path, dep) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, p := range Scrub(e.Partial, opts) {
+		if !explained(p) {
+			probs = append(probs, p)
+		}
+	}
+	return probs
 }
 
 func (e *DecodeError) Error() string {
@@ -33,6 +72,18 @@ func (e *DecodeError) Error() string {
 		fmt.Fprintf(&b, "; %s: %s: %s", p.Path, p.Code, p.Message)
 	}
 	return b.String()
+}
+
+// dependsOn names, for the problems that compare fields, the fields they
+// compare beside the one at their path.
+var dependsOn = map[string][]string{
+	CodeTotalMismatch: {"service_lines"},
+	CodeBadPointer:    {"claim.diagnoses"},
+}
+
+// under reports whether path is below parent: "a.b" and "a[0]" are below "a".
+func under(path, parent string) bool {
+	return strings.HasPrefix(path, parent) && len(path) > len(parent) && (path[len(parent)] == '.' || path[len(parent)] == '[')
 }
 
 // Decode reads exactly one encounter object from r.
@@ -114,7 +165,7 @@ func unmarshal(raw []byte) (*Encounter, error) {
 	err := dec.Decode(&e)
 	if err == nil {
 		if probs := keyProblems(raw, true); probs != nil {
-			return nil, &DecodeError{ID: e.ID, Problems: probs}
+			return nil, &DecodeError{ID: e.ID, Problems: probs, Partial: &e}
 		}
 		return &e, nil
 	}
@@ -133,6 +184,14 @@ func unmarshal(raw []byte) (*Encounter, error) {
 	sort.SliceStable(de.Problems, func(i, j int) bool { return de.Problems[i].Path < de.Problems[j].Path })
 	if len(de.Problems) == 0 {
 		de.Problems = []Problem{{Code: CodeInvalidJSON, Message: err.Error(), Severity: SeverityError}}
+		return nil, de
+	}
+	// walk took the values with problems out of v: the rest decodes.
+	if b, err := json.Marshal(v); err == nil {
+		var p Encounter
+		if json.Unmarshal(b, &p) == nil {
+			de.Partial = &p
+		}
 	}
 	return nil, de
 }
@@ -140,13 +199,17 @@ func unmarshal(raw []byte) (*Encounter, error) {
 var centsType = reflect.TypeFor[money.Cents]()
 
 // walk checks a generic JSON value v against the Go type t the way
-// encoding/json would decode it, adding a problem for each mismatch.
-func walk(probs *[]Problem, path string, v any, t reflect.Type) {
+// encoding/json would decode it, adding a problem for each mismatch. It
+// takes what has a problem out of v: a field out of its object, an element
+// of an array set to null; and it reports whether v itself has one, for
+// its caller to take it out.
+func walk(probs *[]Problem, path string, v any, t reflect.Type) (bad bool) {
 	if v == nil {
-		return // null leaves the zero value; Check reports what is required
+		return false // null leaves the zero value; Check reports what is required
 	}
-	bad := func(code, msg string) {
+	problem := func(code, msg string) {
 		*probs = append(*probs, Problem{Path: path, Code: code, Message: msg, Severity: SeverityError})
+		bad = true
 	}
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -155,30 +218,32 @@ func walk(probs *[]Problem, path string, v any, t reflect.Type) {
 	case t == centsType:
 		s, ok := v.(string)
 		if _, err := money.Parse(s); !ok || err != nil {
-			bad(CodeInvalidAmount, `want an amount as a JSON string with at most two decimals, like "185.00"`)
+			problem(CodeInvalidAmount, `want an amount as a JSON string with at most two decimals, like "185.00"`)
 		}
 	case t.Kind() == reflect.String:
 		if _, ok := v.(string); !ok {
-			bad(CodeWrongType, "want a string")
+			problem(CodeWrongType, "want a string")
 		}
 	case t.Kind() == reflect.Int:
 		n, ok := v.(json.Number)
 		if _, err := strconv.Atoi(string(n)); !ok || err != nil {
-			bad(CodeWrongType, "want an integer")
+			problem(CodeWrongType, "want an integer")
 		}
 	case t.Kind() == reflect.Slice:
 		a, ok := v.([]any)
 		if !ok {
-			bad(CodeWrongType, "want an array")
+			problem(CodeWrongType, "want an array")
 			return
 		}
 		for i, x := range a {
-			walk(probs, fmt.Sprintf("%s[%d]", path, i), x, t.Elem())
+			if walk(probs, fmt.Sprintf("%s[%d]", path, i), x, t.Elem()) {
+				a[i] = nil
+			}
 		}
 	case t.Kind() == reflect.Struct:
 		m, ok := v.(map[string]any)
 		if !ok {
-			bad(CodeWrongType, "want an object")
+			problem(CodeWrongType, "want an object")
 			return
 		}
 		fields := jsonFields(t)
@@ -192,11 +257,15 @@ func walk(probs *[]Problem, path string, v any, t reflect.Type) {
 			f, ok := fields[k] // exactly: encoding/json would take "Payer_ID" for payer_id
 			if !ok {
 				*probs = append(*probs, Problem{Path: p, Code: CodeUnknownField, Message: "no such field", Severity: SeverityError})
+				delete(m, k)
 				continue
 			}
-			walk(probs, p, m[k], f.Type)
+			if walk(probs, p, m[k], f.Type) {
+				delete(m, k)
+			}
 		}
 	}
+	return bad
 }
 
 // jsonFields maps the JSON names of a struct's fields, embedded structs'

@@ -152,3 +152,46 @@ func TestKeyProblems(t *testing.T) {
 		t.Errorf("got  %v\nwant %v", got, w)
 	}
 }
+
+// A DecodeError's Scrub gives the problems of the rest of the encounter
+// too, but not those the decoding problems explain.
+func TestDecodeErrorScrub(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new string // a change to the professional example
+		want     []want
+	}{
+		{"a typo and a bad CPT", `"patient_control_number": "PCN000123", `, `"patient_control_numbr": "PCN000123", `, nil},
+		{"a bad amount: no total mismatch", `"charge": "50.00"`, `"charge": 50`, []want{{"service_lines[1].charge", CodeInvalidAmount}}},
+		{"an object as a string", `"claim": {`, `"claim": "x", "x": {`, []want{{"claim", CodeWrongType}, {"x", CodeUnknownField}}},
+		{"a name in another case and a bad CPT", `"payer_id"`, `"Payer_ID"`, []want{{"Payer_ID", CodeUnknownField}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(professionalJSON, tt.old, tt.new, 1)
+			src = strings.Replace(src, `"code": "87804"`, `"code": "9921"`, 1) // and a bad CPT, which only the scrubber finds
+			if src == professionalJSON || !strings.Contains(src, tt.new) {
+				t.Fatal("the change did not apply")
+			}
+			_, err := Decode(strings.NewReader(src))
+			var de *DecodeError
+			if !errors.As(err, &de) || de.Partial == nil {
+				t.Fatalf("want a *DecodeError with what did decode, got %v", err)
+			}
+			var got []want
+			for _, p := range de.Scrub(Options{Now: today}) {
+				if p.Severity == SeverityError {
+					got = append(got, want{p.Path, p.Code})
+				}
+			}
+			w := append([]want{}, tt.want...)
+			if tt.name == "a typo and a bad CPT" {
+				w = []want{{"claim.patient_control_numbr", CodeUnknownField}, {"claim.patient_control_number", CodeRequired}}
+			}
+			w = append(w, want{"service_lines[1].procedure.code", CodeInvalidCPT})
+			if fmt.Sprint(got) != fmt.Sprint(w) {
+				t.Errorf("got  %v\nwant %v", got, w)
+			}
+		})
+	}
+}
