@@ -58,10 +58,29 @@ type Ledger struct {
 	DSN    Secret `yaml:"dsn"`
 }
 
-// HTTP is the API listener.
+// HTTP is the API listener. The API serves PHI (claims, 837 files), so
+// beyond the loopback interface it takes only callers with a token, unless
+// Unauthenticated says a proxy in front authenticates them.
 type HTTP struct {
 	Listen string `yaml:"listen"`
+	// TokensFile names the file of the API's bearer tokens, one a line:
+	// the caller's name (for the log and the claim history) and its token,
+	// apart by white space. Blank lines and lines starting with # are
+	// skipped. Tokens are read from it at load time.
+	TokensFile      string  `yaml:"tokens_file"`
+	Unauthenticated bool    `yaml:"unauthenticated"`
+	Tokens          []Token `yaml:"-"`
 }
+
+// Token is one caller of the API: its name and its bearer token.
+type Token struct {
+	Name  string
+	Value Secret
+}
+
+// MinTokenLen is the shortest API token accepted: 32 characters, such as
+// the output of openssl rand -hex 16.
+const MinTokenLen = 32
 
 // Submitter is our own identity in loop 1000A of every 837.
 type Submitter struct {
@@ -276,6 +295,7 @@ func Parse(b []byte) (*Config, error) {
 	c.applyEnv(&ps)
 	c.setDefaults()
 	c.loadPasswords()
+	c.HTTP.loadTokens(&ps)
 	c.validate(&ps)
 	if len(ps) > 0 {
 		return nil, &Error{Problems: ps}
@@ -305,6 +325,7 @@ var Env = []string{
 	"CLAIMSGW_LEDGER_DRIVER",
 	"CLAIMSGW_LEDGER_DSN",
 	"CLAIMSGW_HTTP_LISTEN",
+	"CLAIMSGW_HTTP_TOKENS_FILE",
 	"CLAIMSGW_LOG_LEVEL",
 }
 
@@ -338,6 +359,8 @@ func (c *Config) applyEnv(ps *problems) {
 			c.Ledger.DSN = Secret(v)
 		case "CLAIMSGW_HTTP_LISTEN":
 			c.HTTP.Listen = v
+		case "CLAIMSGW_HTTP_TOKENS_FILE":
+			c.HTTP.TokensFile = v
 		case "CLAIMSGW_LOG_LEVEL":
 			c.LogLevel = v
 		}
@@ -410,6 +433,46 @@ func (c *Config) loadPasswords() {
 				a.Password = Secret(strings.TrimRight(string(b), "\r\n"))
 			}
 		}
+	}
+}
+
+// loadTokens reads TokensFile. Problems name the line, never the token.
+func (h *HTTP) loadTokens(ps *problems) {
+	if h.TokensFile == "" {
+		return
+	}
+	b, err := os.ReadFile(h.TokensFile)
+	if err != nil {
+		ps.add("http.tokens_file", CodeFileNotFound, "%v", err)
+		return
+	}
+	names, values := map[string]int{}, map[Secret]int{}
+	for i, line := range strings.Split(string(b), "\n") {
+		n := i + 1
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			ps.add("http.tokens_file", CodeInvalid, "line %d: want a name and a token, apart by white space", n)
+			continue
+		}
+		t := Token{Name: f[0], Value: Secret(f[1])}
+		switch {
+		case len(t.Value) < MinTokenLen:
+			ps.add("http.tokens_file", CodeInvalid, "line %d: the token of %s has %d characters; want at least %d", n, t.Name, len(t.Value), MinTokenLen)
+		case names[t.Name] != 0:
+			ps.add("http.tokens_file", CodeDuplicate, "line %d: the name %s is also on line %d", n, t.Name, names[t.Name])
+		case values[t.Value] != 0:
+			ps.add("http.tokens_file", CodeDuplicate, "line %d: the token of %s is also on line %d", n, t.Name, values[t.Value])
+		default:
+			names[t.Name], values[t.Value] = n, n
+			h.Tokens = append(h.Tokens, t)
+		}
+	}
+	if len(h.Tokens) == 0 && len(*ps) == 0 {
+		ps.add("http.tokens_file", CodeSecretEmpty, "the file holds no token")
 	}
 }
 

@@ -101,13 +101,18 @@ func TestEnvOverrides(t *testing.T) {
 	t.Setenv("CLAIMSGW_DATA_DIR", "/srv/gw")
 	t.Setenv("CLAIMSGW_NATS_URLS", "nats://a:4222, nats://b:4222,,nats://c:4222")
 	t.Setenv("CLAIMSGW_HTTP_LISTEN", ":9090")
+	tokens := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(tokens, []byte("billing "+strings.Repeat("b", MinTokenLen)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CLAIMSGW_HTTP_TOKENS_FILE", tokens)
 	t.Setenv("CLAIMSGW_LOG_LEVEL", "debug")
 	c, err := Parse([]byte("data_dir: /ignored\nlog_level: warn\nhttp: {listen: 127.0.0.1:1}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.DataDir != "/srv/gw" || !slices.Equal(c.NATS.URLs, []string{"nats://a:4222", "nats://b:4222", "nats://c:4222"}) ||
-		c.NATS.Embedded || c.NATS.Replicas != 3 || c.HTTP.Listen != ":9090" || c.LogLevel != "debug" {
+		c.NATS.Embedded || c.NATS.Replicas != 3 || c.HTTP.Listen != ":9090" || len(c.HTTP.Tokens) != 1 || c.LogLevel != "debug" {
 		t.Errorf("env not applied: %+v", c)
 	}
 	if c.Ledger.DSN != "/srv/gw/ledger.db" {
@@ -200,8 +205,11 @@ func TestExamples(t *testing.T) {
 	y := strings.ReplaceAll(string(b), "/etc/claimsgw/", dir+"/")
 	for _, f := range regexp.MustCompile(regexp.QuoteMeta(dir)+`/\S+`).FindAllString(y, -1) {
 		content := "x\n"
-		if filepath.Base(f) == "known_hosts" {
+		switch filepath.Base(f) {
+		case "known_hosts":
 			content = "[edi.bluex.example]:2222 " + hostKey2 + "\n"
+		case "api-tokens":
+			content = "billing " + strings.Repeat("b", MinTokenLen) + "\n"
 		}
 		os.MkdirAll(filepath.Dir(f), 0o755)
 		if err := os.WriteFile(f, []byte(content), 0o600); err != nil {
@@ -446,5 +454,59 @@ func TestErrorMessage(t *testing.T) {
 	_, err := Load(f)
 	if err == nil || !strings.HasPrefix(err.Error(), "config "+f+": 1 problem(s):\n  log_level: ") {
 		t.Errorf("Load error = %v", err)
+	}
+}
+
+// Beyond the loopback interface the API needs tokens, or a word that a
+// proxy authenticates; the tokens file is checked line by line, and no
+// problem quotes a token.
+func TestAPITokens(t *testing.T) {
+	clearEnv(t)
+	dir := t.TempDir()
+	good, other := strings.Repeat("g", MinTokenLen), strings.Repeat("o", MinTokenLen+8)
+	file := func(content string) string {
+		f, err := os.CreateTemp(dir, "tokens")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(content)
+		f.Close()
+		return f.Name()
+	}
+	tests := []struct {
+		name, http string
+		want       []string
+	}{
+		{"loopback without tokens", "{listen: 127.0.0.1:8080}", nil},
+		{"localhost without tokens", "{listen: localhost:8080}", nil},
+		{"IPv6 loopback without tokens", "{listen: '[::1]:8080'}", nil},
+		{"every interface without tokens", "{listen: ':8080'}", []string{"http.tokens_file required"}},
+		{"an address without tokens", "{listen: 10.0.0.5:8080}", []string{"http.tokens_file required"}},
+		{"behind an authenticating proxy", "{listen: 0.0.0.0:8080, unauthenticated: true}", nil},
+		{"tokens", "{listen: 0.0.0.0:8080, tokens_file: " + file("# callers\nbilling "+good+"\n\n  finance\t"+other+"  \n") + "}", nil},
+		{"tokens and unauthenticated", "{listen: 0.0.0.0:8080, unauthenticated: true, tokens_file: " + file("billing "+good) + "}", []string{"http.unauthenticated conflict"}},
+		{"no such file", "{listen: 0.0.0.0:8080, tokens_file: " + filepath.Join(dir, "none") + "}", []string{"http.tokens_file file_not_found"}},
+		{"no token in the file", "{listen: 0.0.0.0:8080, tokens_file: " + file("# none yet\n") + "}", []string{"http.tokens_file secret_empty"}},
+		{"a short token", "{listen: 0.0.0.0:8080, tokens_file: " + file("billing "+good[:20]) + "}", []string{"http.tokens_file invalid"}},
+		{"a token without a name", "{listen: 0.0.0.0:8080, tokens_file: " + file(good) + "}", []string{"http.tokens_file invalid"}},
+		{"a name twice", "{listen: 0.0.0.0:8080, tokens_file: " + file("billing "+good+"\nbilling "+other) + "}", []string{"http.tokens_file duplicate"}},
+		{"a token twice", "{listen: 0.0.0.0:8080, tokens_file: " + file("billing "+good+"\nfinance "+good) + "}", []string{"http.tokens_file duplicate"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte("http: " + tt.http + "\n"))
+			if got := problemsOf(t, err); !slices.Equal(got, tt.want) {
+				t.Fatalf("problems %v, want %v", got, tt.want)
+			}
+			if err != nil {
+				if msg := err.Error(); strings.Contains(msg, good[:20]) || strings.Contains(msg, other[:20]) {
+					t.Errorf("a problem quotes a token: %s", msg)
+				}
+				return
+			}
+			if tt.name == "tokens" && !slices.Equal(c.HTTP.Tokens, []Token{{"billing", Secret(good)}, {"finance", Secret(other)}}) {
+				t.Errorf("tokens %v", c.HTTP.Tokens)
+			}
+		})
 	}
 }

@@ -110,6 +110,12 @@ func (c *Config) validate(ps *problems) {
 	}
 	if host, port, err := net.SplitHostPort(c.HTTP.Listen); err != nil || !validPort(port, true) || strings.ContainsAny(host, " /") {
 		ps.add("http.listen", CodeInvalid, "listen address %q: want host:port", c.HTTP.Listen)
+	} else if c.HTTP.TokensFile == "" && !c.HTTP.Unauthenticated && !loopback(host) {
+		ps.add("http.tokens_file", CodeRequired, "the API listens on %s, beyond this machine, and serves PHI: give tokens_file, "+
+			"or set unauthenticated: true if a proxy in front authenticates the callers", c.HTTP.Listen)
+	}
+	if c.HTTP.TokensFile != "" && c.HTTP.Unauthenticated {
+		ps.add("http.unauthenticated", CodeConflict, "unauthenticated is true but tokens_file is given; use one or the other")
 	}
 	if !slices.Contains(logLevels, c.LogLevel) {
 		ps.add("log_level", CodeInvalid, "log level %q: want one of %s", c.LogLevel, strings.Join(logLevels, ", "))
@@ -438,4 +444,14 @@ var probeKey, _ = ssh.NewPublicKey(ed25519.NewKeyFromSeed(make([]byte, ed25519.S
 func fileExists(name string) bool {
 	_, err := os.Stat(name)
 	return err == nil
+}
+
+// loopback reports whether a listen host is reachable from this machine
+// only: localhost or a loopback address. An empty host is every interface.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

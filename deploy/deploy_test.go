@@ -346,8 +346,8 @@ func TestComposeConfig(t *testing.T) {
 	if cfg.Ledger.Driver != "postgres" || string(cfg.Ledger.DSN) != gw.Environment["CLAIMSGW_LEDGER_DSN"] {
 		t.Errorf("ledger: driver %q, DSN not the one compose sets", cfg.Ledger.Driver)
 	}
-	if cfg.HTTP.Listen != "0.0.0.0:8080" {
-		t.Errorf("http.listen %q; want 0.0.0.0:8080", cfg.HTTP.Listen)
+	if cfg.HTTP.Listen != "0.0.0.0:8080" || len(cfg.HTTP.Tokens) != 1 {
+		t.Errorf("http.listen %q with %d tokens; want 0.0.0.0:8080 with the token of api-tokens", cfg.HTTP.Listen, len(cfg.HTTP.Tokens))
 	}
 	if cfg.DataDir != "/var/lib/claimsgw" || !slices.Contains(gw.Volumes, "gw1-data:/var/lib/claimsgw") {
 		t.Errorf("data_dir %q is not gw1's data volume", cfg.DataDir)
@@ -729,8 +729,8 @@ func TestKubernetesConfig(t *testing.T) {
 	if cfg.Ledger.Driver != "postgres" || cfg.NATS.Embedded || cfg.NATS.Replicas != 3 || len(cfg.NATS.URLs) != 3 {
 		t.Errorf("ledger %q, NATS embedded %v, replicas %d, %d urls; want postgres and a 3-node cluster", cfg.Ledger.Driver, cfg.NATS.Embedded, cfg.NATS.Replicas, len(cfg.NATS.URLs))
 	}
-	if cfg.HTTP.Listen != "0.0.0.0:8080" {
-		t.Errorf("http.listen %q; want 0.0.0.0:8080", cfg.HTTP.Listen)
+	if cfg.HTTP.Listen != "0.0.0.0:8080" || len(cfg.HTTP.Tokens) != 1 {
+		t.Errorf("http.listen %q with %d tokens; want 0.0.0.0:8080 with the token of Secret claimsgw-api", cfg.HTTP.Listen, len(cfg.HTTP.Tokens))
 	}
 	if cfg.DataDir != "/var/lib/claimsgw" {
 		t.Errorf("data_dir %q; want /var/lib/claimsgw (an emptyDir: the root filesystem is read-only)", cfg.DataDir)

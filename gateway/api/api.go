@@ -8,9 +8,12 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -29,6 +32,16 @@ type Options struct {
 	Ready   func(ctx context.Context) error // nil error: ready; nil func: always ready
 	Metrics http.Handler                    // served at /metrics when set
 	Log     zerolog.Logger
+	// Tokens, when given, are the callers of /v1/: each request there
+	// needs "Authorization: Bearer <token>" with one of them, and is
+	// logged with the caller's name. Health, readiness and metrics stay
+	// open.
+	Tokens []Token
+}
+
+// Token is a caller of the API: its name and its bearer token.
+type Token struct {
+	Name, Value string
 }
 
 // maxBody is the largest encounter accepted.
@@ -38,11 +51,21 @@ type server struct {
 	ledger *ledger.Ledger
 	intake Intake
 	opts   Options
+	tokens []tokenHash
+}
+
+// tokenHash is a token kept as its SHA-256, compared in constant time.
+type tokenHash struct {
+	name string
+	sum  [sha256.Size]byte
 }
 
 // New returns the API's handler.
 func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	s := &server{ledger: l, intake: in, opts: opts}
+	for _, t := range opts.Tokens {
+		s.tokens = append(s.tokens, tokenHash{t.Name, sha256.Sum256([]byte(t.Value))})
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/encounters", s.submitEncounter)
 	mux.HandleFunc("GET /v1/claims", s.listClaims)
@@ -67,25 +90,79 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", opts.Metrics)
 	}
-	return s.logged(mux)
+	return s.logged(s.authenticated(mux))
 }
 
 // logged logs each request: method, the route's pattern (not the path, nor
-// the query), status, size and duration.
+// the query), the caller's name, status, size and duration.
 func (s *server) logged(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		s.opts.Log.Info().Str("method", r.Method).Str("pattern", r.Pattern).Int("status", rec.status).
-			Int("bytes", rec.bytes).Dur("duration", time.Since(start)).Msg("http request")
+		ev := s.opts.Log.Info().Str("method", r.Method).Str("pattern", r.Pattern)
+		if rec.caller != "" {
+			ev = ev.Str("caller", rec.caller)
+		}
+		ev.Int("status", rec.status).Int("bytes", rec.bytes).Dur("duration", time.Since(start)).Msg("http request")
 	})
 }
 
-// recorder remembers the status and size of a response.
+// authenticated lets a request to /v1/ through only with a known token,
+// when there are tokens, and tells the handler and the log who called.
+func (s *server) authenticated(next http.Handler) http.Handler {
+	if len(s.tokens) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/v1/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		name := s.caller(r.Header.Get("Authorization"))
+		if name == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="claimsgw"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", "a valid API token is required: Authorization: Bearer <token>")
+			return
+		}
+		if rec, ok := w.(*recorder); ok {
+			rec.caller = name
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, name)))
+	})
+}
+
+// caller returns the name of the token an Authorization header carries,
+// or "". Every token is compared, in constant time.
+func (s *server) caller(header string) string {
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	name := ""
+	for _, t := range s.tokens {
+		if subtle.ConstantTimeCompare(sum[:], t.sum[:]) == 1 {
+			name = t.name
+		}
+	}
+	return name
+}
+
+type callerKey struct{}
+
+// callerName is the name of the token the request came with: "" when the
+// API takes requests without tokens.
+func callerName(ctx context.Context) string {
+	name, _ := ctx.Value(callerKey{}).(string)
+	return name
+}
+
+// recorder remembers the status and size of a response, and the caller.
 type recorder struct {
 	http.ResponseWriter
 	status, bytes int
+	caller        string
 }
 
 func (r *recorder) WriteHeader(status int) {

@@ -565,6 +565,9 @@ func (s *server) exceptionsPage(w http.ResponseWriter, r *http.Request, name, st
 }
 
 // matchException resolves an exception by hand: {"claim_id", "actor"}.
+// With tokens, the claim history records the caller's name, and the actor
+// after it when one is given ("finance-app (alice)"); without, the actor
+// is required.
 func (s *server) matchException(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -582,11 +585,18 @@ func (s *server) matchException(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body.ClaimID, body.Actor = strings.TrimSpace(body.ClaimID), strings.TrimSpace(body.Actor)
-	if body.ClaimID == "" || body.Actor == "" {
+	actor := body.Actor
+	if caller := callerName(r.Context()); caller != "" {
+		actor = caller
+		if body.Actor != "" && body.Actor != caller {
+			actor += " (" + body.Actor + ")"
+		}
+	}
+	if body.ClaimID == "" || actor == "" {
 		writeError(w, http.StatusBadRequest, "bad_body", "claim_id and actor are required")
 		return
 	}
-	switch _, err := gateway.MatchException(r.Context(), s.ledger, id, body.ClaimID, body.Actor); {
+	switch _, err := gateway.MatchException(r.Context(), s.ledger, id, body.ClaimID, actor); {
 	case errors.Is(err, ledger.ErrResolved):
 		writeError(w, http.StatusConflict, "already_resolved", "the exception is already resolved")
 		return

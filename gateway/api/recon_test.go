@@ -14,6 +14,7 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/api"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 )
 
 func TestRecon(t *testing.T) {
@@ -173,4 +174,74 @@ func readAll(t *testing.T, resp *http.Response) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// With tokens, /v1/ takes only callers with one, logs who called (never
+// the token) and records the caller as who matched an exception by hand;
+// health, readiness and metrics stay open.
+func TestAPITokens(t *testing.T) {
+	l := ledgertest.SQLite(t)
+	seed := ledgertest.SeedRecon(t, l)
+	var logs testutil.SyncBuffer
+	billing, finance := strings.Repeat("b", 32), strings.Repeat("f", 40)
+	srv := httptest.NewServer(api.New(l, &fakeIntake{}, api.Options{
+		Log:     zerolog.New(&logs),
+		Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "claimsgw_up 1\n") }),
+		Tokens:  []api.Token{{Name: "billing-app", Value: billing}, {Name: "finance-app", Value: finance}},
+	}))
+	defer srv.Close()
+	get := func(path, auth string) *http.Response {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readAll(t, resp)
+		return resp
+	}
+	for _, tt := range []struct {
+		path, auth string
+		status     int
+	}{
+		{"/v1/stats", "", 401},
+		{"/v1/files/X/content", "", 401},
+		{"/v1/claims", "Bearer " + strings.Repeat("x", 32), 401},
+		{"/v1/claims", "Basic " + billing, 401},
+		{"/v1/claims", "Bearer " + billing[:31], 401},
+		{"/v1/claims", "Bearer " + billing, 200},
+		{"/v1/claims", "bearer " + finance, 200},
+		{"/v1/nosuchroute", "", 401},
+		{"/healthz", "", 200},
+		{"/readyz", "", 200},
+		{"/metrics", "", 200},
+	} {
+		resp := get(tt.path, tt.auth)
+		if resp.StatusCode != tt.status {
+			t.Errorf("GET %s with %.12q: %d, want %d", tt.path, tt.auth, resp.StatusCode, tt.status)
+		}
+		if tt.status == 401 && resp.Header.Get("WWW-Authenticate") != `Bearer realm="claimsgw"` {
+			t.Errorf("GET %s: 401 without WWW-Authenticate", tt.path)
+		}
+	}
+
+	path := fmt.Sprintf("%s/v1/exceptions/%d/match", srv.URL, seed.ExceptionID)
+	req, _ := http.NewRequest("POST", path, strings.NewReader(`{"claim_id":"C5","actor":"alice"}`))
+	req.Header.Set("Authorization", "Bearer "+finance)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readAll(t, resp); resp.StatusCode != 200 || !strings.Contains(body, `"resolved_by":"finance-app (alice)"`) {
+		t.Errorf("match: %d %s", resp.StatusCode, body)
+	}
+	log := logs.String()
+	if !strings.Contains(log, `"caller":"finance-app"`) || !strings.Contains(log, `"caller":"billing-app"`) {
+		t.Errorf("the log does not name the callers:\n%s", log)
+	}
+	if strings.Contains(log, billing[:16]) || strings.Contains(log, finance[:16]) {
+		t.Errorf("the log holds a token:\n%s", log)
+	}
 }
