@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
@@ -29,15 +30,38 @@ func (g *Gateway) deliverWorker() *queue.Worker {
 			return err
 		}
 		fileID := string(m.Data)
-		changed, err := g.led.MarkDeliveryFailed(ctx, fileID, cause.Error())
+		reason := deliveryFailure(cause)
+		changed, err := g.led.MarkDeliveryFailed(ctx, fileID, cause, reason)
 		if err != nil {
 			return err
 		}
 		g.log.Error().Err(cause).Str("file", fileID).Int("claims", len(changed)).Msg("delivery failed")
-		g.claimsMoved(ctx, changed, ledger.StatusBatched, ledger.StatusDeliveryFailed, ledger.Source{Kind: "deliverer", File: fileID, Reason: cause.Error()})
+		g.claimsMoved(ctx, changed, ledger.StatusBatched, ledger.StatusDeliveryFailed, ledger.Source{Kind: "deliverer", File: fileID, Reason: reason})
 		return nil
 	}
 	return w
+}
+
+// deliveryFailure says why a delivery failed, for the claims' history and
+// their events, which billing systems read: the kind of failure, not the
+// server's words (its host, the user, paths and keys stay in the file's last
+// error, the dead letter and the log, for the operator).
+func deliveryFailure(err error) string {
+	switch {
+	case errors.Is(err, transfer.ErrAuth):
+		return "delivery failed: the payer's SFTP server refused the login"
+	case errors.Is(err, transfer.ErrHostKeyMismatch), errors.Is(err, transfer.ErrHostKeyUnknown):
+		return "delivery failed: the payer's SFTP server did not show the pinned host key"
+	case errors.Is(err, os.ErrPermission):
+		return "delivery failed: the payer's SFTP server refused the upload"
+	case errors.Is(err, transfer.ErrAlreadyDelivered):
+		return "delivery failed: another file of the same name is on the payer's SFTP server"
+	case errors.Is(err, transfer.ErrSizeMismatch):
+		return "delivery failed: the file on the payer's SFTP server is not the size written"
+	case errors.Is(err, queue.ErrMaxDeliver):
+		return "delivery failed: every attempt failed (the network or the payer's SFTP server)"
+	}
+	return "delivery failed"
 }
 
 // deliver uploads one file: staged under a temporary name, the name

@@ -155,3 +155,30 @@ func take(root, name string) error {
 	}
 	return os.Rename(from, to)
 }
+
+// A file given up on becomes delivery_failed with its claims. The claims'
+// history and events, which billing systems read, say what kind of
+// failure it was; the server's words (host, user) stay with the file and
+// the dead letter, for the operator.
+func TestDeliveryFailedSaysWhyWithoutTheServer(t *testing.T) {
+	h := newHarness(t, ledgertest.SQLite(t))
+	id := h.build(encounterJSON("F1", 10000))
+	cause := fmt.Errorf("sftp edi@sftp.payer.example:22: %w", transfer.ErrAuth)
+	w := h.g.deliverWorker()
+	if err := w.DeadLetter(h.ctx, &queue.Message{Data: []byte(id)}, queue.Permanent(cause)); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.status("F1"); got != ledger.StatusDeliveryFailed {
+		t.Fatalf("claim after the dead letter: %s", got)
+	}
+	if r := h.lastChange("F1").Reason; r != "delivery failed: the payer's SFTP server refused the login" {
+		t.Errorf("history reason %q", r)
+	}
+	if f := h.file(id); f.Status != ledger.FileDeliveryFailed || f.LastError != cause.Error() {
+		t.Errorf("file %s, last error %q; want delivery_failed, %q", f.Status, f.LastError, cause)
+	}
+	dls, err := h.led.DeadLetters(h.ctx, 0, 10)
+	if err != nil || len(dls) != 1 || dls[0].Error != cause.Error() {
+		t.Errorf("dead letters %+v, %v", dls, err)
+	}
+}

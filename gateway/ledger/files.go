@@ -247,16 +247,18 @@ func (l *Ledger) MarkStaged(ctx context.Context, fileID, tmp string) (string, er
 // becomes submitted, and so do its claims. It returns the claims that
 // changed, none when the file was marked before (a redelivered message).
 func (l *Ledger) MarkDelivered(ctx context.Context, fileID string) ([]string, error) {
-	return l.settleFile(ctx, fileID, FileSubmitted, StatusSubmitted, "")
+	return l.settleFile(ctx, fileID, FileSubmitted, StatusSubmitted, "", "")
 }
 
 // MarkDeliveryFailed records that a file could not be delivered after its
-// last attempt: the file and its claims become delivery_failed.
-func (l *Ledger) MarkDeliveryFailed(ctx context.Context, fileID string, reason string) ([]string, error) {
-	return l.settleFile(ctx, fileID, FileDeliveryFailed, StatusDeliveryFailed, reason)
+// last attempt: the file and its claims become delivery_failed. The file
+// keeps cause as its last error, for the operator; the claims' history
+// gets reason, which their events carry out of the process.
+func (l *Ledger) MarkDeliveryFailed(ctx context.Context, fileID string, cause error, reason string) ([]string, error) {
+	return l.settleFile(ctx, fileID, FileDeliveryFailed, StatusDeliveryFailed, cause.Error(), reason)
 }
 
-func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, cs Status, reason string) ([]string, error) {
+func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, cs Status, lastError, reason string) ([]string, error) {
 	var changed []string
 	err := l.inTx(ctx, func(sqlTx *sql.Tx) error {
 		tx := l.stmtCache(sqlTx) // the same history statement for every 100 claims
@@ -266,7 +268,7 @@ func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, c
 			attempt, deliveredAt = 1, l.millis()
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE files SET status = $2, attempts = attempts + $3, last_error = $4, delivered_at = $5 WHERE id = $1 AND status = $6`,
-			fileID, fs, attempt, reason, deliveredAt, FileBuilt)
+			fileID, fs, attempt, lastError, deliveredAt, FileBuilt)
 		if err != nil {
 			return fmt.Errorf("ledger: file %s: %w", fileID, err)
 		}

@@ -111,12 +111,18 @@ func TestCreateAndDeliverFile(t *testing.T) {
 		if c, _ := l.Claim(ctx, "E2"); c.Status != ledger.StatusSubmitted {
 			t.Fatalf("claim after delivery: %s", c.Status)
 		}
-		failed, err := l.MarkDeliveryFailed(ctx, f2.ID, "host key mismatch")
+		failed, err := l.MarkDeliveryFailed(ctx, f2.ID, errors.New("sftp.payer.example:22: host key mismatch"), "the payer's server is not the one pinned")
 		if err != nil || !slices.Equal(failed, []string{"E3"}) {
 			t.Fatalf("failed delivery: %v, %v", failed, err)
 		}
 		if c, _ := l.Claim(ctx, "E3"); c.Status != ledger.StatusDeliveryFailed {
 			t.Fatalf("claim after failed delivery: %s", c.Status)
+		}
+		if back, _ := l.FileByID(ctx, f2.ID); back.LastError != "sftp.payer.example:22: host key mismatch" {
+			t.Errorf("the file's last error %q", back.LastError)
+		}
+		if h, _ := l.History(ctx, "E3"); h[len(h)-1].Reason != "the payer's server is not the one pinned" {
+			t.Errorf("the claim's history says %q", h[len(h)-1].Reason)
 		}
 	})
 }
