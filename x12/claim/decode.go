@@ -26,25 +26,25 @@ func (d *Decoded) Claims() []Claim {
 
 // Set is the content of one 837 transaction set.
 type Set struct {
-	Type        Type
-	Interchange string // ISA13
-	Group       string // GS06
-	Transaction string // ST02
-	ReferenceID string // BHT03
-	Submitter   Submitter
-	Receiver    Receiver
-	Claims      []Claim
-	Placements  []Placement // Placements[i] is where Claims[i] stands
-	Skipped     []Skipped   // segments outside the subset this package reads
+	Type        Type        `json:"claim_type,omitzero"`
+	Interchange string      `json:"interchange,omitzero"`  // ISA13
+	Group       string      `json:"group,omitzero"`        // GS06
+	Transaction string      `json:"transaction,omitzero"`  // ST02
+	ReferenceID string      `json:"reference_id,omitzero"` // BHT03
+	Submitter   Submitter   `json:"submitter,omitzero"`
+	Receiver    Receiver    `json:"receiver,omitzero"`
+	Claims      []Claim     `json:"claims,omitzero"`
+	Placements  []Placement `json:"placements,omitzero"` // Placements[i] is where Claims[i] stands
+	Skipped     []Skipped   `json:"skipped,omitzero"`    // segments outside the subset this package reads
 }
 
 // Skipped is a segment the decoder does not read, such as a 2320 other
 // subscriber loop or an HI of occurrence codes. It holds no element data.
 type Skipped struct {
-	Index    int    // 1-based ordinal of the segment in the stream
-	Position int    // its position in the transaction set (ST is 1)
-	ID       string // segment ID
-	Loop     string // the loop it is in, e.g. "2320"
+	Index    int    `json:"index,omitzero"`    // 1-based ordinal of the segment in the stream
+	Position int    `json:"position,omitzero"` // its position in the transaction set (ST is 1)
+	ID       string `json:"id,omitzero"`       // segment ID
+	Loop     string `json:"loop,omitzero"`     // the loop it is in, e.g. "2320"
 }
 
 // Decode reads every 837P and 837I transaction set of a stream into claims.

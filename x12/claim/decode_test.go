@@ -2,11 +2,13 @@ package claim
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -281,5 +283,44 @@ func TestDecodeProblems(t *testing.T) {
 	want := []string{"DMG02-0 invalid_element", "CLM02-0 invalid_element", "SV107-2 invalid_element"}
 	if !slices.Equal(got, want) {
 		t.Errorf("errors %v, want %v", got, want)
+	}
+}
+
+// An 837 as JSON (claimsgw x12 json) reads as the encounters it was
+// written from: the contract's snake_case names, absent values left out.
+func TestJSONNames(t *testing.T) {
+	data, err := os.ReadFile("testdata/837p.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Decode(bytes.NewReader(data))
+	if err != nil || len(d.Sets) == 0 {
+		t.Fatalf("%v, %d sets", err, len(d.Sets))
+	}
+	b, err := json.Marshal(d.Sets[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := regexp.MustCompile(`"[A-Z][A-Za-z]*":`).Find(b); k != nil {
+		t.Errorf("a Go name as a key: %s", k)
+	}
+	var set struct {
+		Claims []map[string]any `json:"claims"`
+	}
+	if err := json.Unmarshal(b, &set); err != nil || len(set.Claims) == 0 {
+		t.Fatalf("%v, %d claims", err, len(set.Claims))
+	}
+	c := set.Claims[0]
+	info, _ := c["claim"].(map[string]any)
+	lines, _ := c["service_lines"].([]any)
+	if c["claim_type"] != "professional" || c["billing_provider"] == nil || c["subscriber"] == nil || info == nil ||
+		info["patient_control_number"] == nil || info["total_charge"] == nil || len(lines) == 0 {
+		t.Errorf("the first claim is not encounter-shaped: %s", b)
+	}
+	if line, _ := lines[0].(map[string]any); line["line_id"] == nil || line["charge"] == nil || line["procedure"] == nil {
+		t.Errorf("the first line is not encounter-shaped: %v", lines[0])
+	}
+	if _, ok := c["patient"]; ok {
+		t.Errorf("the first claim's subscriber is the patient, yet it has a patient: %v", c["patient"])
 	}
 }

@@ -50,17 +50,17 @@ type Batch struct {
 // Submitter is loop 1000A: NM1*41 (an organization, ID qualifier 46) and
 // PER*IC.
 type Submitter struct {
-	Name        string // NM103
-	ID          string // NM109
-	ContactName string // PER02
-	Phone       string // PER TE
-	Email       string // PER EM
+	Name        string `json:"name,omitzero"`         // NM103
+	ID          string `json:"id,omitzero"`           // NM109
+	ContactName string `json:"contact_name,omitzero"` // PER02
+	Phone       string `json:"phone,omitzero"`        // PER TE
+	Email       string `json:"email,omitzero"`        // PER EM
 }
 
 // Receiver is loop 1000B: NM1*40.
 type Receiver struct {
-	Name string // NM103
-	ID   string // NM109
+	Name string `json:"name,omitzero"` // NM103
+	ID   string `json:"id,omitzero"`   // NM109
 }
 
 // Result tells where each claim went.
@@ -83,17 +83,17 @@ type Transaction struct {
 // segments in its transaction set, counted as a 999 IK302 counts them (ST
 // is 1).
 type Placement struct {
-	Interchange string // ISA13
-	Group       string // GS06
-	Transaction string // ST02
+	Interchange string `json:"interchange,omitzero"` // ISA13
+	Group       string `json:"group,omitzero"`       // GS06
+	Transaction string `json:"transaction,omitzero"` // ST02
 
-	First int   // the 2300 CLM
-	Last  int   // the last segment of its last 2400 loop
-	Lines []int // each line's LX
+	First int   `json:"first,omitzero"` // the 2300 CLM
+	Last  int   `json:"last,omitzero"`  // the last segment of its last 2400 loop
+	Lines []int `json:"lines,omitzero"` // each line's LX
 
-	BillingProviderHL int // the 2000A HL the claim is under
-	SubscriberHL      int // its 2000B HL
-	PatientHL         int // its 2000C HL, 0 when the patient is the subscriber
+	BillingProviderHL int `json:"billing_provider_hl,omitzero"` // the 2000A HL the claim is under
+	SubscriberHL      int `json:"subscriber_hl,omitzero"`       // its 2000B HL
+	PatientHL         int `json:"patient_hl,omitzero"`          // its 2000C HL, 0 when the patient is the subscriber
 }
 
 // Contains reports whether a segment position of the placement's
