@@ -133,6 +133,18 @@ func (h *harness) apply(kind, content string) {
 	}
 }
 
+// fileClaim is where claim id stands in file f.
+func fileClaim(t *testing.T, f *ledger.File, id string) ledger.FileClaim {
+	t.Helper()
+	for _, fc := range f.Claims {
+		if fc.ClaimID == id {
+			return fc
+		}
+	}
+	t.Fatalf("claim %s is not in file %s", id, f.ID)
+	return ledger.FileClaim{}
+}
+
 func (h *harness) status(id string) ledger.Status {
 	h.t.Helper()
 	c, err := h.led.Claim(h.ctx, id)
@@ -331,12 +343,7 @@ func TestRejectedSetTracedAndResent(t *testing.T) {
 	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
 		h := newHarness(t, l)
 		f := h.submit(encounterJSON("A1", 10000), encounterJSON("B2", 10000), encounterJSON("C3", 10000))
-		var bad ledger.FileClaim
-		for _, fc := range f.Claims {
-			if fc.ClaimID == "B2" {
-				bad = fc
-			}
-		}
+		bad := fileClaim(t, f, "B2")
 		h.apply("999", interchange("FA", "005010X231A1", "999", []string{
 			fmt.Sprintf("AK1*HC*%d*005010X222A1", bad.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", bad.ST02),
 			fmt.Sprintf("IK3*NM1*%d*2010BA*8", bad.FirstPos+1), "IK4*9*67*7", "IK5*R*5", "AK9*R*1*1*0"}))
@@ -420,12 +427,7 @@ func TestPayerDataStaysOutOfReasons(t *testing.T) {
 		if got := h.status("X3"); got != ledger.StatusSubmitted {
 			t.Errorf("X3 after an STC category that is not one: %s, want submitted", got)
 		}
-		var x2 ledger.FileClaim
-		for _, fc := range f.Claims {
-			if fc.ClaimID == "X2" {
-				x2 = fc
-			}
-		}
+		x2 := fileClaim(t, f, "X2")
 		h.apply("999", interchange("FA", "005010X231A1", "999", []string{
 			fmt.Sprintf("AK1*HC*%d*005010X222A1", x2.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", x2.ST02),
 			fmt.Sprintf("IK3*SMITH*%d*2010BA*8", x2.FirstPos+1), "IK5*R*5*JOHN DOE", "AK9*R*1*1*0"}))
