@@ -95,9 +95,11 @@ func (a *applier) apply(doc *x12.File) error {
 	if len(doc.Interchanges) == 0 {
 		return a.exception(a.file.Kind, "", x12.Position{}, "", "the file is not readable X12; its errors are kept with it")
 	}
+	ta1s := 0
 	for _, ic := range doc.Interchanges {
 		for _, t := range ic.TA1 {
-			if err := a.ta1(t); err != nil {
+			ta1s++
+			if err := a.ta1(t, ta1s); err != nil {
 				return err
 			}
 		}
@@ -141,7 +143,7 @@ func (a *applier) move(claimID string, to ledger.Status, src ledger.Source, paid
 	if c.Status == ledger.StatusBatched {
 		return errNotDelivered
 	}
-	if !allowed(c.Status, to) {
+	if !allowed(c.Status, to, src.Kind) {
 		return nil
 	}
 	src.File, src.Actor = a.file.SHA256, "processor"
@@ -153,9 +155,10 @@ func (a *applier) move(claimID string, to ledger.Status, src ledger.Source, paid
 	return nil
 }
 
-// allowed says which statuses a payer's answer may move a claim from: an
-// acknowledgment never undoes a payment, a late 999 never undoes a 277CA.
-func allowed(from, to ledger.Status) bool {
+// allowed says which statuses a payer's answer of a kind (TA1, 999, 277CA,
+// 835 ...) may move a claim from: an acknowledgment never undoes a
+// payment, a late TA1 or 999 never undoes a 277CA.
+func allowed(from, to ledger.Status, kind string) bool {
 	sent := []ledger.Status{ledger.StatusSubmitted, ledger.StatusAcknowledged}
 	switch to {
 	case ledger.StatusQueued: // sent again after a 999 rejected another claim of its set
@@ -165,7 +168,8 @@ func allowed(from, to ledger.Status) bool {
 	case ledger.StatusAccepted:
 		return slices.Contains(sent, from)
 	case ledger.StatusRejected:
-		return slices.Contains(append(sent, ledger.StatusAccepted), from)
+		fromStatus := kind == "277CA" || kind == "277" // a later status answer may reject what it accepted
+		return slices.Contains(sent, from) || fromStatus && from == ledger.StatusAccepted
 	case ledger.StatusPending:
 		return slices.Contains(append(sent, ledger.StatusAccepted), from)
 	case ledger.StatusPaid, ledger.StatusPartiallyPaid, ledger.StatusDenied, ledger.StatusReversed, ledger.StatusForwarded:
@@ -179,8 +183,10 @@ func (a *applier) exception(kind, st02 string, pos x12.Position, pcn, reason str
 	return a.tx.AddException(ledger.Exception{InboundSHA256: a.file.SHA256, Kind: kind, ST02: st02, Position: pos.Position, PCN: pcn, Reason: reason})
 }
 
-// ta1 rejects every claim of the interchange a TA1 R names.
-func (a *applier) ta1(t *x12.TA1) error {
+// ta1 rejects every claim of the interchange a TA1 R names; n is its
+// ordinal among the file's TA1s, an exception's position (a TA1 is in no
+// transaction set).
+func (a *applier) ta1(t *x12.TA1, n int) error {
 	if t.Code != "R" {
 		return nil
 	}
@@ -190,7 +196,7 @@ func (a *applier) ta1(t *x12.TA1) error {
 		return err
 	}
 	if len(claims) == 0 {
-		return a.exception("TA1", "", x12.Position{Offset: t.Offset}, "", "TA1 names an interchange the gateway did not send: "+t.ControlNumber)
+		return a.exception("TA1", "", x12.Position{Offset: t.Offset, Position: n}, "", "TA1 names an interchange the gateway did not send: "+t.ControlNumber)
 	}
 	for _, fc := range claims {
 		if err := a.move(fc.ClaimID, ledger.StatusRejected, ledger.Source{Kind: "TA1", Reason: "TA1 R note " + payerCode(t.NoteCode)}, 0); err != nil {
@@ -315,7 +321,7 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 		if c.Charge != nil {
 			charge = *c.Charge
 		}
-		id, warning, err := a.matchClaim(c.PatientControlNumber, npi, taxID, charge)
+		id, warning, err := a.matchClaim(c.PatientControlNumber, npi, taxID, charge, c.PayerClaimControlNumber)
 		if err != nil {
 			return err
 		}
@@ -421,7 +427,7 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 		pa := ledger.ProviderAdjustment{RemittanceID: remID, ProviderID: plb.ProviderID, FiscalPeriodDate: plb.FiscalPeriodDate,
 			Reason: plb.Reason, Reference: plb.Reference, Amount: plb.Amount, Position: plb.Position.Position}
 		if plb.Reference != "" {
-			if id, _, err := a.matchClaim(plb.Reference, r.Payee.NPI, r.Payee.TaxID, 0); err != nil {
+			if id, _, err := a.matchClaim(plb.Reference, r.Payee.NPI, r.Payee.TaxID, 0, ""); err != nil {
 				return err
 			} else if id != "" {
 				pa.ClaimID = id
@@ -439,14 +445,68 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	if clp.StatusCode == "23" { // not our claim: the payer sends it back
 		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
 	}
-	id, warning, err := a.matchClaim(clp.PatientControlNumber, r.Payee.NPI, r.Payee.TaxID, clp.Charge)
+	id, warning, err := a.matchClaim(clp.PatientControlNumber, r.Payee.NPI, r.Payee.TaxID, clp.Charge, clp.PayerClaimControlNumber)
 	if err != nil {
 		return err
 	}
 	if id == "" {
 		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, warning)
 	}
-	return a.post(t.ControlNumber, r, remID, clp, id, warning)
+	err = a.post(t.ControlNumber, r, remID, clp, id, warning)
+	var refused *RefusedError
+	if errors.As(err, &refused) {
+		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, refused.Reason)
+	}
+	return err
+}
+
+// RefusedError says why a CLP may not be posted to the claim it names:
+// the money would be wrong. The CLP waits in the exceptions.
+type RefusedError struct{ Reason string }
+
+func (e *RefusedError) Error() string { return "the CLP cannot be posted to this claim: " + e.Reason }
+
+// refusal says why a CLP matched to claim id must not be posted, "" when
+// it may be:
+//   - a reversal (CLP02 22) must undo exactly what the claim was paid under
+//     the CLP's payer claim number, and something must be there to undo;
+//   - a denial (CLP02 4) of a claim that holds money not reversed;
+//   - a CLP for lines (or, without lines, a claim) paid before and not
+//     reversed: a second payment needs a reversal first. Parts of a split
+//     claim pay different lines.
+func (a *applier) refusal(id string, clp *remit.Claim, lineNos []int) (string, error) {
+	if clp.StatusCode == "22" {
+		under, err := a.tx.PaidUnder(id, clp.PayerClaimControlNumber)
+		switch {
+		case err != nil:
+			return "", err
+		case under == 0:
+			return "CLP02 22 reverses a payment the claim does not hold under this payer claim number", nil
+		case under != -clp.Paid:
+			return fmt.Sprintf("CLP02 22 reverses %s, but the claim holds %s under this payer claim number", -clp.Paid, under), nil
+		}
+		return "", nil
+	}
+	paid, _, err := a.tx.PaidTotals(id)
+	if err != nil || paid == 0 {
+		return "", err
+	}
+	if clp.StatusCode == "4" {
+		return fmt.Sprintf("CLP02 4 denies a claim that holds %s paid and not reversed", paid), nil
+	}
+	if len(lineNos) == 0 {
+		return fmt.Sprintf("the claim holds %s paid and not reversed: a second payment needs a reversal first", paid), nil
+	}
+	linesPaid, err := a.tx.LinesPaid(id)
+	if err != nil {
+		return "", err
+	}
+	for _, no := range lineNos {
+		if linesPaid[no] != 0 {
+			return fmt.Sprintf("line %d holds %s paid and not reversed: a second payment needs a reversal first", no, linesPaid[no]), nil
+		}
+	}
+	return "", nil
 }
 
 // post records a CLP as a payment of the claim it was matched to, and
@@ -471,8 +531,14 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 			}
 		}
 	}
+	taken := map[int]bool{}
+	var lineNos []int
 	for _, svc := range clp.ServiceLines {
-		no := matchLine(lines, svc)
+		no := matchLine(lines, svc, taken)
+		if no != 0 {
+			taken[no] = true
+			lineNos = append(lineNos, no)
+		}
 		lp := ledger.LinePayment{LineNo: no, Position: svc.Position.Position, Procedure: procedure(svc.Procedure), Charge: svc.Charge, Paid: svc.Paid}
 		if svc.Allowed.Valid {
 			lp.Allowed = svc.Allowed.Cents
@@ -489,12 +555,10 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 	if warning != "" {
 		reason += "; " + warning
 	}
-	if clp.StatusCode == "22" {
-		if _, found, err := a.tx.PaymentByPayerNumber(id, clp.PayerClaimControlNumber); err != nil {
-			return err
-		} else if !found {
-			reason += "; no earlier payment with this payer claim number to reverse"
-		}
+	if why, err := a.refusal(id, clp, lineNos); err != nil {
+		return err
+	} else if why != "" {
+		return &RefusedError{why}
 	}
 	if _, err := a.tx.AddPayment(p); err != nil {
 		return err
@@ -509,20 +573,23 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 		return err
 	}
 	to := paymentStatus(clp, paid)
-	if clp.CrossoverCarrier != nil && to == ledger.StatusPaid {
-		to = ledger.StatusForwarded
+	if clp.CrossoverCarrier != nil && (to == ledger.StatusPaid || to == ledger.StatusPartiallyPaid) {
+		to = ledger.StatusForwarded // the rest is the crossover payer's (NM1*TT)
 	}
 	src := ledger.Source{Kind: "835", Transaction: st02, Position: clp.Position.Position, Reason: reason}
 	return a.move(id, to, src, paid)
 }
 
-// matchClaim finds the claim a CLP (or a PLB reference) names: the payer's
-// sent claims with that patient control number, narrowed to the payee's
-// billing provider (NPI, else tax ID), then to the one whose charge equals
-// CLP03 when several remain. A charge that differs from the only candidate
-// is matched with a warning; several candidates none of which has the
-// charge are ambiguous, and go to the exceptions with the reason.
-func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents) (id, warning string, err error) {
+// matchClaim finds the claim a CLP (or a PLB reference, or a 277 claim)
+// names: the payer's sent claims with that patient control number,
+// narrowed to the payee's billing provider (NPI, else tax ID), then, while
+// several remain, to the one the payer's claim control number (CLP07,
+// REF*1K) names, to those whose charge equals CLP03, and to those still
+// open (not paid, denied, forwarded or closed): a claim sent again with
+// the same number is told from the first so. A charge that differs from
+// the only candidate is matched with a warning; candidates that nothing
+// tells apart are ambiguous, and go to the exceptions with the reason.
+func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents, payerNo string) (id, warning string, err error) {
 	claims, err := a.tx.ClaimsByPCN(a.file.PayerID, pcn)
 	if err != nil {
 		return "", "", err
@@ -543,31 +610,55 @@ func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents) (id, wa
 		}
 		candidates = append(candidates, c)
 	}
+	if len(candidates) == 0 {
+		return "", "no sent claim of this billing provider with this patient control number", nil
+	}
 	abs := charge
 	if abs < 0 {
 		abs = -abs
 	}
-	switch {
-	case len(candidates) == 0:
-		return "", "no sent claim of this billing provider with this patient control number", nil
-	case charge == 0 || len(candidates) == 1:
-		if charge != 0 && candidates[0].Charge != abs {
-			return candidates[0].ID, "CLP03 " + abs.String() + " is not the claim's charge " + candidates[0].Charge.String(), nil
+	narrow := func(keep func(c ledger.Claim) bool) {
+		var kept []ledger.Claim
+		for _, c := range candidates {
+			if keep(c) {
+				kept = append(kept, c)
+			}
 		}
-		return candidates[0].ID, "", nil
-	}
-	for _, c := range candidates {
-		if c.Charge == abs {
-			return c.ID, "", nil
+		if len(kept) > 0 {
+			candidates = kept
 		}
 	}
-	return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(candidates), abs), nil
+	if len(candidates) > 1 && payerNo != "" {
+		narrow(func(c ledger.Claim) bool { return c.PayerClaimNumber == payerNo })
+	}
+	if len(candidates) > 1 && charge != 0 {
+		matched := len(candidates)
+		narrow(func(c ledger.Claim) bool { return c.Charge == abs })
+		if len(candidates) == matched && candidates[0].Charge != abs {
+			return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(candidates), abs), nil
+		}
+	}
+	if len(candidates) > 1 {
+		narrow(func(c ledger.Claim) bool { return !closedForPayment[c.Status] })
+	}
+	if len(candidates) > 1 {
+		return "", fmt.Sprintf("%d claims have this patient control number and nothing tells them apart (charge, payer claim number, status)", len(candidates)), nil
+	}
+	if c := candidates[0]; charge != 0 && c.Charge != abs {
+		return c.ID, "CLP03 " + abs.String() + " is not the claim's charge " + c.Charge.String(), nil
+	}
+	return candidates[0].ID, "", nil
+}
+
+// closedForPayment are the statuses of a claim the payer has settled.
+var closedForPayment = map[ledger.Status]bool{
+	ledger.StatusPaid: true, ledger.StatusDenied: true, ledger.StatusForwarded: true, ledger.StatusClosed: true,
 }
 
 // matchLine finds the claim line an SVC pays: by its line item control
-// number (REF*6R), else by procedure, modifiers, date and charge. 0 when
-// none matches.
-func matchLine(lines []ledger.Line, svc *remit.ServiceLine) int {
+// number (REF*6R), else by procedure, modifiers, date and charge among the
+// lines not taken by the CLP's SVCs before it. 0 when none matches.
+func matchLine(lines []ledger.Line, svc *remit.ServiceLine, taken map[int]bool) int {
 	if id := svc.LineItemControlNumber; id != "" {
 		for _, l := range lines {
 			if l.LineID == id {
@@ -585,7 +676,7 @@ func matchLine(lines []ledger.Line, svc *remit.ServiceLine) int {
 		charge = -charge
 	}
 	for _, l := range lines {
-		if l.Procedure == proc && l.Charge == charge && (date == "" || l.ServiceDate == date) {
+		if !taken[l.No] && l.Procedure == proc && l.Charge == charge && (date == "" || l.ServiceDate == date) {
 			return l.No
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12/money"
 	"github.com/claimsgw/claimsgw/x12"
 )
 
@@ -336,6 +337,117 @@ func TestMatchingScenarios(t *testing.T) {
 	})
 }
 
+// clp1 is a one-line CLP of a 100.00 claim: CLP02 code, CLP07 payerNo,
+// paid (negative for a reversal), the line named by REF*6R when lineID is
+// given.
+func clp1(pcn, code, payerNo string, paid int64, lineID string) []string {
+	sign := ""
+	if paid < 0 {
+		sign, paid = "-", -paid
+	}
+	c := []string{fmt.Sprintf("CLP*%s*%s*%s100*%s%d*0*12*%s*11*1", pcn, code, sign, sign, paid, payerNo), "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+		fmt.Sprintf("SVC*HC:99214*%s100*%s%d**1", sign, sign, paid), "DTM*472*20261102", fmt.Sprintf("CAS*CO*45*%s%d", sign, 100-paid)}
+	if lineID != "" {
+		c = append(c, "REF*6R*"+lineID)
+	}
+	return c
+}
+
+// paidOn returns how many payments a claim has and what they add up to.
+func (h *harness) paidOn(id string) (n int, net money.Cents) {
+	h.t.Helper()
+	ps, err := h.led.Payments(h.ctx, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, p := range ps {
+		net += p.Paid
+	}
+	return len(ps), net
+}
+
+// CLPs that would put money on the wrong claim, or the wrong amount on the
+// right one, wait in the exceptions and change nothing: a reversal of a
+// payment the claim does not hold, a second payment without a reversal, a
+// denial of a paid claim, a trace posted before for another amount. Two
+// claims with one patient control number are told apart by the payer's
+// claim control number, then by which one is still open.
+func TestMoneyIsNotMisposted(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		twin := bytes.ReplaceAll(encounterJSON("TWIN", 5000, 5000), []byte("87804"), []byte("99214"))
+		old := bytes.Replace(encounterJSON("OLD", 10000), []byte(`"patient_control_number": "OLD"`), []byte(`"patient_control_number": "SAMEPCN"`), 1)
+		h.submit(encounterJSON("A", 10000), encounterJSON("B", 10000), encounterJSON("NEVER", 10000), twin, old)
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTM1", "330", [][]string{
+			clp1("A", "1", "PAYA", 80, "A-1"), clp1("B", "1", "PAYB", 80, "B-1"), clp1("SAMEPCN", "1", "PAYOLD", 80, ""),
+			{"CLP*TWIN*1*100*90*0*12*PAYT*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+				"SVC*HC:99214*50*45**1", "DTM*472*20261102", "CAS*CO*45*5", "SVC*HC:99214*50*45**1", "DTM*472*20261102", "CAS*CO*45*5"},
+			clp1("NEVER", "22", "PAYX", -80, ""), // reverses nothing
+		})))
+		if n, net := h.paidOn("NEVER"); n != 0 || net != 0 || h.status("NEVER") != ledger.StatusSubmitted {
+			t.Errorf("NEVER after a reversal of nothing: %s, %d payments, net %s", h.status("NEVER"), n, net)
+		}
+		if n := h.exceptions(); n != 1 {
+			t.Errorf("%d exceptions after the reversal of nothing, want 1", n)
+		}
+		if ps, _ := l.Payments(h.ctx, "TWIN"); len(ps) != 1 || len(ps[0].Adjustments) != 2 || ps[0].Adjustments[0].LineNo != 1 || ps[0].Adjustments[1].LineNo != 2 {
+			t.Errorf("TWIN's two like lines: %+v, want the adjustments on lines 1 and 2", ps)
+		}
+
+		// A second claim with the same patient control number, sent later.
+		h.submit(bytes.Replace(encounterJSON("NEW", 10000), []byte(`"patient_control_number": "NEW"`), []byte(`"patient_control_number": "SAMEPCN"`), 1))
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTM2", "90", [][]string{
+			clp1("B", "22", "PAYA", -80, "B-1"), // A's payer claim number: B holds nothing under it
+			clp1("A", "1", "PAYA", 90, "A-1"),   // a second payment of A's line without a reversal
+			clp1("A", "4", "PAYA", 0, "A-1"),    // a denial of the paid A
+			clp1("SAMEPCN", "22", "PAYOLD", -80, ""), clp1("SAMEPCN", "1", "PAYOLD", 90, ""), // OLD's, by its number
+			clp1("SAMEPCN", "1", "PAYNEW", 80, ""), // NEW's: OLD is paid, NEW still open
+		})))
+		for id, want := range map[string]money.Cents{"A": 8000, "B": 8000, "OLD": 9000, "NEW": 8000} {
+			if _, net := h.paidOn(id); net != want {
+				t.Errorf("%s holds %s, want %s", id, net, want)
+			}
+		}
+		if got := h.status("A"); got != ledger.StatusPaid {
+			t.Errorf("A after the refused CLPs: %s", got)
+		}
+		if n := h.exceptions(); n != 4 {
+			t.Errorf("%d exceptions, want 4 (the reversal of nothing, B's reversal under A's number, A's second payment, A's denial)", n)
+		}
+
+		// Matching a refused CLP by hand is refused the same way.
+		open, err := l.Exceptions(h.ctx, ledger.ExceptionFilter{Status: "open"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tried := false
+		for _, e := range open {
+			if e.PCN == "A" && strings.Contains(e.Reason, "a second payment needs a reversal first") {
+				tried = true
+				var refused *RefusedError
+				if _, err := MatchException(h.ctx, l, e.ID, "A", "alice"); !errors.As(err, &refused) {
+					t.Errorf("matching A's second payment by hand: %v, want it refused", err)
+				}
+			}
+		}
+		if !tried {
+			t.Errorf("no exception for A's second payment among %+v", open)
+		}
+		if _, net := h.paidOn("A"); net != 8000 || h.exceptions() != 4 {
+			t.Errorf("after the refused manual match: A holds %s, %d exceptions open", net, h.exceptions())
+		}
+
+		// The same trace again, for another amount: not posted.
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTM1", "80", [][]string{clp1("B", "1", "PAYB2", 80, "B-1")})))
+		if n, net := h.paidOn("B"); n != 1 || net != 8000 {
+			t.Errorf("B after trace EFTM1 again: %d payments, net %s", n, net)
+		}
+		if n := h.exceptions(); n != 5 {
+			t.Errorf("%d exceptions after trace EFTM1 again, want 5", n)
+		}
+	})
+}
+
 // A 999 that rejects a set traces each IK3 to the claim whose segments it
 // points at: that claim is rejected with the reason, the others of the set
 // go back to the queue and are sent again with new control numbers.
@@ -371,7 +483,7 @@ func TestRejectedSetTracedAndResent(t *testing.T) {
 func TestTA1AndRejectedStatus(t *testing.T) {
 	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
 		h := newHarness(t, l)
-		f := h.submit(encounterJSON("T1", 10000), encounterJSON("T2", 10000))
+		f := h.submit(encounterJSON("T1", 10000), encounterJSON("T2", 10000), encounterJSON("T3", 10000))
 		h.apply("277CA", interchange("HN", "005010X214", "277", []string{
 			"BHT*0085*08*X1*20261123*1200*TH", "HL*1**20*1", "NM1*PR*2*SIM HEALTH PLAN*****PI*SIMPAYER", "TRN*1*X1",
 			"DTP*050*D8*20261123", "DTP*009*D8*20261123",
@@ -391,15 +503,25 @@ func TestTA1AndRejectedStatus(t *testing.T) {
 		if got, r := h.status("T2"), h.lastChange("T2").Reason; got != ledger.StatusRejected || r != "A7:164:IL; line 1 A3:21" {
 			t.Errorf("T2 after 277CA A7: %s (%q)", got, r)
 		}
-		// A TA1 R for the interchange rejects what is left of it.
+		// A TA1 R for the interchange rejects what the 277CA did not
+		// answer; a late TA1 does not undo the 277CA's acceptance. Two
+		// TA1s for interchanges the gateway did not send are two
+		// exceptions.
 		var ta1 bytes.Buffer
-		fmt.Fprintf(&ta1, "ISA*00*          *00*          *ZZ*SIMPAYER       *ZZ*CLAIMSGW       *261123*1200*^*00501*000000778*0*T*:~\nTA1*%09d*261123*1200*R*025~\nIEA*0*000000778~\n", f.ISA13)
+		fmt.Fprintf(&ta1, "ISA*00*          *00*          *ZZ*SIMPAYER       *ZZ*CLAIMSGW       *261123*1200*^*00501*000000778*0*T*:~\n"+
+			"TA1*%09d*261123*1200*R*025~\nTA1*000000901*261123*1200*R*025~\nTA1*000000902*261123*1200*R*025~\nIEA*0*000000778~\n", f.ISA13)
 		h.apply("TA1", ta1.String())
-		if got := h.status("T1"); got != ledger.StatusRejected {
-			t.Errorf("T1 after TA1 R: %s", got)
+		if got := h.status("T3"); got != ledger.StatusRejected {
+			t.Errorf("T3 after TA1 R: %s", got)
 		}
-		if r := h.lastChange("T1"); r.Kind != "TA1" || r.Reason != "TA1 R note 025" {
+		if r := h.lastChange("T3"); r.Kind != "TA1" || r.Reason != "TA1 R note 025" {
 			t.Errorf("TA1 change %+v", r)
+		}
+		if got := h.status("T1"); got != ledger.StatusAccepted {
+			t.Errorf("T1, accepted by the 277CA, after a TA1 R: %s", got)
+		}
+		if n := h.exceptions(); n != 2 {
+			t.Errorf("%d exceptions; want 2, one for each TA1 of an interchange not sent", n)
 		}
 	})
 }

@@ -606,6 +606,9 @@ func (s *server) matchException(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ledger.ErrOtherPayer):
 		writeError(w, http.StatusUnprocessableEntity, "other_payer", "the claim belongs to another payer than the exception's file")
 		return
+	case errors.As(err, new(*gateway.RefusedError)):
+		writeError(w, http.StatusUnprocessableEntity, "not_postable", err.Error())
+		return
 	case err != nil:
 		s.fail(w, r, err)
 		return

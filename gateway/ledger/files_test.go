@@ -293,11 +293,8 @@ func TestPaymentsKeptBackAreRead(t *testing.T) {
 					return err
 				}
 				ids = append(ids, id)
-				if i == 0 {
-					undone, found, err := tx.PaymentByPayerNumber("P1", "PAYER-1")
-					if err != nil || !found || undone != id {
-						return fmt.Errorf("the payment a reversal would undo: %d, %v, %v; want %d", undone, found, err, id)
-					}
+				if under, err := tx.PaidUnder("P1", "PAYER-1"); err != nil || under != []money.Cents{15000, 0, 17000}[i] {
+					return fmt.Errorf("paid under PAYER-1 after payment %d: %s, %v", i+1, under, err)
 				}
 			}
 			paid, _, err := tx.PaidTotals("P1")

@@ -198,12 +198,15 @@ type Remittance struct {
 	PLB           money.Cents // the sum of PLB amounts
 }
 
-// AddRemittance records a payment. The same payer, trace number,
-// originator and amount posted before is a duplicate: nothing is recorded
-// and duplicate is true, so one check or EFT is never posted twice.
+// AddRemittance records a payment. A trace number the payer's payments
+// had before is a duplicate, whatever its amount or originator: nothing is
+// recorded and duplicate is true, so one check or EFT is never posted
+// twice. (Without a trace number, which the 835 requires, the same
+// originator and amount is a duplicate.)
 func (t *Tx) AddRemittance(r Remittance) (id int64, duplicate bool, err error) {
 	var n int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM remittances WHERE payer_id = $1 AND trace_number = $2 AND originator_id = $3 AND amount_cents = $4`,
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM remittances WHERE payer_id = $1 AND trace_number = $2
+		AND ($2 <> '' OR originator_id = $3 AND amount_cents = $4)`,
 		r.PayerID, r.TraceNumber, r.OriginatorID, int64(r.Amount)).Scan(&n); err != nil {
 		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
 	}
@@ -293,22 +296,45 @@ func (l *Ledger) CountInbound(ctx context.Context, status string) (int, error) {
 	return n, nil
 }
 
-// PaymentByPayerNumber finds the payment a reversal undoes: the claim's
-// last non-reversal CLP with the payer's claim control number.
-func (t *Tx) PaymentByPayerNumber(claimID, payerClaimNumber string) (int64, bool, error) {
+// PaidUnder returns what the claim's payments under a payer claim control
+// number add up to, reversals included: what a reversal with that number
+// can undo.
+func (t *Tx) PaidUnder(claimID, payerClaimNumber string) (money.Cents, error) {
 	if err := t.flush(); err != nil { // the payments kept back count too
-		return 0, false, err
+		return 0, err
 	}
-	var id int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT id FROM claim_payments WHERE claim_id = $1 AND payer_claim_number = $2 AND status_code <> '22'
-		ORDER BY id DESC LIMIT 1`, claimID, payerClaimNumber).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
+	var paid int64
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(paid_cents), 0) FROM claim_payments WHERE claim_id = $1 AND payer_claim_number = $2`,
+		claimID, payerClaimNumber).Scan(&paid); err != nil {
+		return 0, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
 	}
+	return money.Cents(paid), nil
+}
+
+// LinesPaid returns, for each line of the claim that payments name, what
+// they paid on it, reversals included.
+func (t *Tx) LinesPaid(claimID string) (map[int]money.Cents, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT line_no, SUM(paid_cents) FROM line_payments WHERE claim_id = $1 AND line_no > 0 GROUP BY line_no`, claimID)
 	if err != nil {
-		return 0, false, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+		return nil, fmt.Errorf("ledger: line payments of claim %s: %w", claimID, err)
 	}
-	return id, true, nil
+	defer rows.Close()
+	paid := map[int]money.Cents{}
+	for rows.Next() {
+		var no int
+		var cents int64
+		if err := rows.Scan(&no, &cents); err != nil {
+			return nil, fmt.Errorf("ledger: line payments of claim %s: %w", claimID, err)
+		}
+		paid[no] = money.Cents(cents)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: line payments of claim %s: %w", claimID, err)
+	}
+	return paid, nil
 }
 
 // RemittanceID returns the id of the payment recorded for an 835
