@@ -16,8 +16,8 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
-	"github.com/claimsgw/claimsgw/x12/money"
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/money"
 )
 
 // The matching scenarios run the real stages' per-item logic against a
@@ -397,9 +397,9 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 		// A second claim with the same patient control number, sent later.
 		h.submit(bytes.Replace(encounterJSON("NEW", 10000), []byte(`"patient_control_number": "NEW"`), []byte(`"patient_control_number": "SAMEPCN"`), 1))
 		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTM2", "90", [][]string{
-			clp1("B", "22", "PAYA", -80, "B-1"), // A's payer claim number: B holds nothing under it
-			clp1("A", "1", "PAYA", 90, "A-1"),   // a second payment of A's line without a reversal
-			clp1("A", "4", "PAYA", 0, "A-1"),    // a denial of the paid A
+			clp1("B", "22", "PAYA", -80, "B-1"),                                              // A's payer claim number: B holds nothing under it
+			clp1("A", "1", "PAYA", 90, "A-1"),                                                // a second payment of A's line without a reversal
+			clp1("A", "4", "PAYA", 0, "A-1"),                                                 // a denial of the paid A
 			clp1("SAMEPCN", "22", "PAYOLD", -80, ""), clp1("SAMEPCN", "1", "PAYOLD", 90, ""), // OLD's, by its number
 			clp1("SAMEPCN", "1", "PAYNEW", 80, ""), // NEW's: OLD is paid, NEW still open
 		})))
