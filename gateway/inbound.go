@@ -38,6 +38,18 @@ func (g *Gateway) inboundWorker() *queue.Worker {
 // is applied; the message comes back after a backoff and is applied then.
 var errNotDelivered = errors.New("the payer answered claims whose file is not marked delivered yet")
 
+// notYet is returned, before a payer file's last delivery, for a CLP that
+// cannot be posted (RefusedError): payer files can be applied out of
+// order (two replicas, one poll that picks up several), and the payment a
+// reversal undoes, or the reversal a correction follows, may be in a file
+// not applied yet. Nothing of the file is applied; it comes back after a
+// backoff. On its last delivery the CLP goes to the exceptions instead.
+type notYet struct{ *RefusedError }
+
+func (e notYet) Error() string {
+	return e.RefusedError.Error() + " (yet: the file is applied again later, in case another file comes first)"
+}
+
 // processInbound applies one payer file to the ledger: every change it
 // makes and the file's processed mark commit together, so a redelivered
 // message or a file picked up twice changes nothing.
@@ -54,9 +66,13 @@ func (g *Gateway) processInbound(ctx context.Context, m *queue.Message) error {
 	if err != nil {
 		return err
 	}
+	maxDeliver := g.o.MaxDeliver
+	if maxDeliver <= 0 {
+		maxDeliver = queue.DefaultMaxDeliver
+	}
 	var a *applier
 	err = g.led.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{now: g.o.Now, tx: tx, file: in}
+		a = &applier{now: g.o.Now, tx: tx, file: in, lastTry: m.Deliveries >= uint64(maxDeliver)}
 		return a.apply(doc)
 	})
 	if errors.Is(err, ledger.ErrProcessed) {
@@ -77,6 +93,7 @@ type applier struct {
 	now       func() time.Time
 	tx        *ledger.Tx
 	file      *ledger.InboundFile
+	lastTry   bool // the file's last delivery: a CLP refused now is an exception (see notYet)
 	events    []Event
 	unmatched int
 }
@@ -454,10 +471,13 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	}
 	err = a.post(t.ControlNumber, r, remID, clp, id, warning)
 	var refused *RefusedError
-	if errors.As(err, &refused) {
-		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, refused.Reason)
+	switch {
+	case !errors.As(err, &refused):
+		return err
+	case !a.lastTry:
+		return notYet{refused}
 	}
-	return err
+	return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, refused.Reason)
 }
 
 // RefusedError says why a CLP may not be posted to the claim it names:

@@ -123,15 +123,22 @@ func (h *harness) file(id string) *ledger.File {
 // apply archives a payer file and processes it as the inbound stage does.
 func (h *harness) apply(kind, content string) {
 	h.t.Helper()
+	if err := h.deliver(kind, content, queue.DefaultMaxDeliver); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// deliver archives a payer file and hands it to the inbound stage as the
+// queue's delivery number n does; the last one is what apply does.
+func (h *harness) deliver(kind, content string, n uint64) error {
+	h.t.Helper()
 	h.n++
 	sum := sha256.Sum256([]byte(content))
 	sha := hex.EncodeToString(sum[:])
 	if _, err := h.led.RecordInbound(h.ctx, ledger.InboundFile{SHA256: sha, PayerID: "SIMPAYER", Name: fmt.Sprintf("%d.%s", h.n, kind), Kind: kind, Content: []byte(content)}); err != nil {
 		h.t.Fatal(err)
 	}
-	if err := h.g.processInbound(h.ctx, &queue.Message{Data: []byte(sha)}); err != nil {
-		h.t.Fatal(err)
-	}
+	return h.g.processInbound(h.ctx, &queue.Message{Data: []byte(sha), Deliveries: n})
 }
 
 // fileClaim is where claim id stands in file f.
@@ -435,6 +442,26 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 		}
 		if _, net := h.paidOn("A"); net != 8000 || h.exceptions() != 4 {
 			t.Errorf("after the refused manual match: A holds %s, %d exceptions open", net, h.exceptions())
+		}
+
+		// Files out of order: a reversal and its correction reach the
+		// gateway before the payment they reverse. The file waits (its
+		// early deliveries apply nothing) until the payment is in.
+		h.submit(encounterJSON("LATE", 10000))
+		reversal := interchange("HP", "005010X221A1", "835", remittance("EFTM4", "10", [][]string{
+			clp1("LATE", "22", "PAYL", -80, "LATE-1"), clp1("LATE", "1", "PAYL", 90, "LATE-1")}))
+		if err := h.deliver("835", reversal, 1); !errors.As(err, new(notYet)) {
+			t.Errorf("the reversal before its payment, first delivery: %v, want it put off", err)
+		}
+		if n, _ := h.paidOn("LATE"); n != 0 {
+			t.Errorf("LATE has %d payments after the put-off file", n)
+		}
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTM3", "80", [][]string{clp1("LATE", "1", "PAYL", 80, "LATE-1")})))
+		if err := h.deliver("835", reversal, 2); err != nil {
+			t.Fatalf("the reversal after its payment: %v", err)
+		}
+		if n, net := h.paidOn("LATE"); n != 3 || net != 9000 || h.status("LATE") != ledger.StatusPaid {
+			t.Errorf("LATE after payment, reversal and correction: %s, %d payments, net %s", h.status("LATE"), n, net)
 		}
 
 		// The same trace again, for another amount: not posted.

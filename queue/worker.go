@@ -90,7 +90,7 @@ type Worker struct {
 	// AckWait if zero.
 	Timeout time.Duration
 	// MaxDeliver is how many times a message is delivered before it is
-	// dead-lettered. 5 if zero.
+	// dead-lettered. DefaultMaxDeliver if zero.
 	MaxDeliver int
 	// Backoff is the delay before redelivery after the n-th failed delivery
 	// (the last entry repeats), each varied by up to a fifth either way so
@@ -101,6 +101,9 @@ type Worker struct {
 	Log zerolog.Logger // the zero value logs nothing
 }
 
+// DefaultMaxDeliver is a Worker's MaxDeliver when none is given.
+const DefaultMaxDeliver = 5
+
 // withDefaults is a copy of w with the zero fields set to their defaults.
 func (w Worker) withDefaults() *Worker {
 	if w.AckWait <= 0 {
@@ -110,7 +113,7 @@ func (w Worker) withDefaults() *Worker {
 		w.Timeout = w.AckWait
 	}
 	if w.MaxDeliver <= 0 {
-		w.MaxDeliver = 5
+		w.MaxDeliver = DefaultMaxDeliver
 	}
 	if len(w.Backoff) == 0 {
 		w.Backoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute}
