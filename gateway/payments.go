@@ -1,0 +1,351 @@
+package gateway
+
+// An 835's payments posted to their claims: matching each CLP to its
+// claim and its lines, and refusing what would put money in the wrong
+// place.
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/money"
+	"github.com/claimsgw/claimsgw/x12/remit"
+)
+
+// remit applies an 835: the payment is recorded once (a trace number
+// posted before is an exception, not a second payment); each CLP is
+// matched to its claim by patient control number within the payer and the
+// payee, confirmed by the charge; its lines by REF*6R, else by procedure,
+// date and charge; its adjustments and remarks kept for reconciliation;
+// and each PLB linked to the claim its reference names.
+func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
+	rec := ledger.Remittance{InboundSHA256: a.file.SHA256, ST02: t.ControlNumber, PayerID: a.file.PayerID,
+		TraceNumber: r.Payment.TraceNumber, OriginatorID: r.Payment.OriginatorID, Amount: r.Payment.Amount,
+		CreditDebit: r.Payment.CreditDebit, Method: r.Payment.Method, PaymentDate: r.Payment.Date,
+		PayeeNPI: r.Payee.NPI, PayeeTaxID: r.Payee.TaxID}
+	for _, clp := range r.Claims {
+		rec.ClaimsPaid += clp.Paid
+	}
+	for _, plb := range r.ProviderAdjustments {
+		rec.PLB += plb.Amount
+	}
+	remID, dup, err := a.tx.AddRemittance(rec)
+	if err != nil {
+		return err
+	}
+	if dup {
+		return a.exception("835", t.ControlNumber, r.Position, "", "payment trace "+rec.TraceNumber+" of "+rec.Amount.String()+" was posted before: not posted again")
+	}
+	pcns := make([]string, 0, len(r.Claims))
+	for _, clp := range r.Claims {
+		pcns = append(pcns, clp.PatientControlNumber)
+	}
+	for _, plb := range r.ProviderAdjustments {
+		if plb.Reference != "" {
+			pcns = append(pcns, plb.Reference)
+		}
+	}
+	if err := a.tx.Prefetch(a.file.PayerID, pcns); err != nil {
+		return err
+	}
+	if err := a.tx.ReservePayments(len(r.Claims)); err != nil {
+		return err
+	}
+	for _, clp := range r.Claims {
+		if err := a.clp(t, r, remID, clp); err != nil {
+			return err
+		}
+	}
+	for _, plb := range r.ProviderAdjustments {
+		pa := ledger.ProviderAdjustment{RemittanceID: remID, ProviderID: plb.ProviderID, FiscalPeriodDate: plb.FiscalPeriodDate,
+			Reason: plb.Reason, Reference: plb.Reference, Amount: plb.Amount, Position: plb.Position.Position}
+		if plb.Reference != "" {
+			if id, _, err := a.matchClaim(plb.Reference, r.Payee.NPI, r.Payee.TaxID, 0, ""); err != nil {
+				return err
+			} else if id != "" {
+				pa.ClaimID = id
+			}
+		}
+		if err := a.tx.AddProviderAdjustment(pa); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clp applies one CLP.
+func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp *remit.Claim) error {
+	if clp.StatusCode == "23" { // not our claim: the payer sends it back
+		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
+	}
+	id, warning, err := a.matchClaim(clp.PatientControlNumber, r.Payee.NPI, r.Payee.TaxID, clp.Charge, clp.PayerClaimControlNumber)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, warning)
+	}
+	err = a.post(t.ControlNumber, r, remID, clp, id, warning)
+	var refused *RefusedError
+	switch {
+	case !errors.As(err, &refused):
+		return err
+	case !a.lastTry:
+		return notYet{refused}
+	}
+	return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, refused.Reason)
+}
+
+// RefusedError says why a CLP may not be posted to the claim it names:
+// the money would be wrong. The CLP waits in the exceptions.
+type RefusedError struct{ Reason string }
+
+func (e *RefusedError) Error() string { return "the CLP cannot be posted to this claim: " + e.Reason }
+
+// refusal says why a CLP matched to claim id must not be posted, "" when
+// it may be:
+//   - a reversal (CLP02 22) must undo exactly what the claim was paid under
+//     the CLP's payer claim number, and something must be there to undo;
+//   - a denial (CLP02 4) of a claim that holds money not reversed;
+//   - a CLP for lines (or, without lines, a claim) paid before and not
+//     reversed: a second payment needs a reversal first. Parts of a split
+//     claim pay different lines.
+func (a *applier) refusal(id string, clp *remit.Claim, lineNos []int) (string, error) {
+	if clp.StatusCode == "22" {
+		under, err := a.tx.PaidUnder(id, clp.PayerClaimControlNumber)
+		switch {
+		case err != nil:
+			return "", err
+		case under == 0:
+			return "CLP02 22 reverses a payment the claim does not hold under this payer claim number", nil
+		case under != -clp.Paid:
+			return fmt.Sprintf("CLP02 22 reverses %s, but the claim holds %s under this payer claim number", -clp.Paid, under), nil
+		}
+		return "", nil
+	}
+	paid, _, err := a.tx.PaidTotals(id)
+	if err != nil || paid == 0 {
+		return "", err
+	}
+	if clp.StatusCode == "4" {
+		return fmt.Sprintf("CLP02 4 denies a claim that holds %s paid and not reversed", paid), nil
+	}
+	if len(lineNos) == 0 {
+		return fmt.Sprintf("the claim holds %s paid and not reversed: a second payment needs a reversal first", paid), nil
+	}
+	linesPaid, err := a.tx.LinesPaid(id)
+	if err != nil {
+		return "", err
+	}
+	for _, no := range lineNos {
+		if linesPaid[no] != 0 {
+			return fmt.Sprintf("line %d holds %s paid and not reversed: a second payment needs a reversal first", no, linesPaid[no]), nil
+		}
+	}
+	return "", nil
+}
+
+// post records a CLP as a payment of the claim it was matched to, and
+// moves the claim.
+func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit.Claim, id, warning string) error {
+	lines, err := a.tx.ClaimLines(id)
+	if err != nil {
+		return err
+	}
+	p := ledger.Payment{
+		ClaimID: id, RemittanceID: remID, InboundSHA256: a.file.SHA256, ST02: st02, Position: clp.Position.Position,
+		TraceNumber: r.Payment.TraceNumber, PaymentDate: r.Payment.Date, StatusCode: clp.StatusCode,
+		Charge: clp.Charge, Paid: clp.Paid, PatientResp: clp.PatientResponsibility, PayerClaimNumber: clp.PayerClaimControlNumber,
+	}
+	for _, adj := range clp.Adjustments {
+		p.Adjustments = append(p.Adjustments, ledger.Adjustment{Group: adj.Group, Reason: adj.Reason, Amount: adj.Amount, Quantity: adj.Quantity})
+	}
+	for _, adj := range []*remit.Adjudication{clp.Inpatient, clp.Outpatient} {
+		if adj != nil {
+			for _, code := range adj.Remarks {
+				p.Remarks = append(p.Remarks, ledger.Remark{Code: code})
+			}
+		}
+	}
+	taken := map[int]bool{}
+	var lineNos []int
+	for _, svc := range clp.ServiceLines {
+		no := matchLine(lines, svc, taken)
+		if no != 0 {
+			taken[no] = true
+			lineNos = append(lineNos, no)
+		}
+		lp := ledger.LinePayment{LineNo: no, Position: svc.Position.Position, Procedure: procedure(svc.Procedure), Charge: svc.Charge, Paid: svc.Paid}
+		if svc.Allowed.Valid {
+			lp.Allowed = svc.Allowed.Cents
+		}
+		p.Lines = append(p.Lines, lp)
+		for _, adj := range svc.Adjustments {
+			p.Adjustments = append(p.Adjustments, ledger.Adjustment{LineNo: no, Group: adj.Group, Reason: adj.Reason, Amount: adj.Amount, Quantity: adj.Quantity})
+		}
+		for _, code := range svc.Remarks {
+			p.Remarks = append(p.Remarks, ledger.Remark{LineNo: no, Code: code})
+		}
+	}
+	reason := "CLP02 " + payerCode(clp.StatusCode) + " trace " + r.Payment.TraceNumber
+	if warning != "" {
+		reason += "; " + warning
+	}
+	if why, err := a.refusal(id, clp, lineNos); err != nil {
+		return err
+	} else if why != "" {
+		return &RefusedError{why}
+	}
+	if _, err := a.tx.AddPayment(p); err != nil {
+		return err
+	}
+	if clp.PayerClaimControlNumber != "" {
+		if err := a.tx.SetPayerClaimNumber(id, clp.PayerClaimControlNumber); err != nil {
+			return err
+		}
+	}
+	paid, _, err := a.tx.PaidTotals(id)
+	if err != nil {
+		return err
+	}
+	to := paymentStatus(clp, paid)
+	if clp.CrossoverCarrier != nil && (to == ledger.StatusPaid || to == ledger.StatusPartiallyPaid) {
+		to = ledger.StatusForwarded // the rest is the crossover payer's (NM1*TT)
+	}
+	src := ledger.Source{Kind: "835", Transaction: st02, Position: clp.Position.Position, Reason: reason}
+	return a.move(id, to, src, paid)
+}
+
+// matchClaim finds the claim a CLP (or a PLB reference, or a 277 claim)
+// names: the payer's sent claims with that patient control number,
+// narrowed to the payee's billing provider (NPI, else tax ID), then, while
+// several remain, to the one the payer's claim control number (CLP07,
+// REF*1K) names, to those whose charge equals CLP03, and to those still
+// open (not paid, denied, forwarded or closed): a claim sent again with
+// the same number is told from the first so. A charge that differs from
+// the only candidate is matched with a warning; candidates that nothing
+// tells apart are ambiguous, and go to the exceptions with the reason.
+func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents, payerNo string) (id, warning string, err error) {
+	claims, err := a.tx.ClaimsByPCN(a.file.PayerID, pcn)
+	if err != nil {
+		return "", "", err
+	}
+	var candidates []ledger.Claim
+	for _, c := range claims {
+		switch c.Status {
+		case ledger.StatusBatched:
+			return "", "", errNotDelivered
+		case ledger.StatusReceived, ledger.StatusInvalid, ledger.StatusQueued:
+			continue
+		}
+		if npi != "" && c.BillingNPI != "" && npi != c.BillingNPI {
+			continue
+		}
+		if npi == "" && taxID != "" && c.BillingTaxID != "" && taxID != c.BillingTaxID {
+			continue
+		}
+		candidates = append(candidates, c)
+	}
+	if len(candidates) == 0 {
+		return "", "no sent claim of this billing provider with this patient control number", nil
+	}
+	abs := charge
+	if abs < 0 {
+		abs = -abs
+	}
+	narrow := func(keep func(c ledger.Claim) bool) {
+		var kept []ledger.Claim
+		for _, c := range candidates {
+			if keep(c) {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) > 0 {
+			candidates = kept
+		}
+	}
+	if len(candidates) > 1 && payerNo != "" {
+		narrow(func(c ledger.Claim) bool { return c.PayerClaimNumber == payerNo })
+	}
+	if len(candidates) > 1 && charge != 0 {
+		matched := len(candidates)
+		narrow(func(c ledger.Claim) bool { return c.Charge == abs })
+		if len(candidates) == matched && candidates[0].Charge != abs {
+			return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(candidates), abs), nil
+		}
+	}
+	if len(candidates) > 1 {
+		narrow(func(c ledger.Claim) bool { return !closedForPayment[c.Status] })
+	}
+	if len(candidates) > 1 {
+		return "", fmt.Sprintf("%d claims have this patient control number and nothing tells them apart (charge, payer claim number, status)", len(candidates)), nil
+	}
+	if c := candidates[0]; charge != 0 && c.Charge != abs {
+		return c.ID, "CLP03 " + abs.String() + " is not the claim's charge " + c.Charge.String(), nil
+	}
+	return candidates[0].ID, "", nil
+}
+
+// closedForPayment are the statuses of a claim the payer has settled.
+var closedForPayment = map[ledger.Status]bool{
+	ledger.StatusPaid: true, ledger.StatusDenied: true, ledger.StatusForwarded: true, ledger.StatusClosed: true,
+}
+
+// matchLine finds the claim line an SVC pays: by its line item control
+// number (REF*6R), else by procedure, modifiers, date and charge among the
+// lines not taken by the CLP's SVCs before it. 0 when none matches.
+func matchLine(lines []ledger.Line, svc *remit.ServiceLine, taken map[int]bool) int {
+	if id := svc.LineItemControlNumber; id != "" {
+		for _, l := range lines {
+			if l.LineID == id {
+				return l.No
+			}
+		}
+	}
+	proc := procedure(svc.Procedure)
+	date := svc.ServiceDate
+	if date == "" {
+		date = svc.ServiceDateFrom
+	}
+	charge := svc.Charge
+	if charge < 0 {
+		charge = -charge
+	}
+	for _, l := range lines {
+		if !taken[l.No] && l.Procedure == proc && l.Charge == charge && (date == "" || l.ServiceDate == date) {
+			return l.No
+		}
+	}
+	return 0
+}
+
+// procedure writes a procedure the way the ledger keeps a claim line's:
+// qualifier:code[:modifier...].
+func procedure(p remit.Procedure) string {
+	return strings.Join(append([]string{p.Qualifier, p.Code}, p.Modifiers...), ":")
+}
+
+// paymentStatus is where a CLP leaves its claim, given all paid on it so
+// far.
+func paymentStatus(clp *remit.Claim, paidSoFar money.Cents) ledger.Status {
+	switch clp.StatusCode {
+	case "22":
+		return ledger.StatusReversed
+	case "4":
+		return ledger.StatusDenied
+	case "19", "20", "21":
+		return ledger.StatusForwarded
+	}
+	if paidSoFar == 0 {
+		return ledger.StatusDenied
+	}
+	for _, l := range clp.ServiceLines {
+		if l.Paid == 0 && l.Charge > 0 {
+			return ledger.StatusPartiallyPaid
+		}
+	}
+	return ledger.StatusPaid
+}
