@@ -384,12 +384,13 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 		h := newHarness(t, l)
 		twin := bytes.ReplaceAll(encounterJSON("TWIN", 5000, 5000), []byte("87804"), []byte("99214"))
 		old := bytes.Replace(encounterJSON("OLD", 10000), []byte(`"patient_control_number": "OLD"`), []byte(`"patient_control_number": "SAMEPCN"`), 1)
-		h.submit(encounterJSON("A", 10000), encounterJSON("B", 10000), encounterJSON("NEVER", 10000), twin, old)
+		h.submit(encounterJSON("A", 10000), encounterJSON("B", 10000), encounterJSON("NEVER", 10000), encounterJSON("ZERO", 10000), twin, old)
 		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTM1", "330", [][]string{
 			clp1("A", "1", "PAYA", 80, "A-1"), clp1("B", "1", "PAYB", 80, "B-1"), clp1("SAMEPCN", "1", "PAYOLD", 80, ""),
 			{"CLP*TWIN*1*100*90*0*12*PAYT*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
 				"SVC*HC:99214*50*45**1", "DTM*472*20261102", "CAS*CO*45*5", "SVC*HC:99214*50*45**1", "DTM*472*20261102", "CAS*CO*45*5"},
-			clp1("NEVER", "22", "PAYX", -80, ""), // reverses nothing
+			clp1("NEVER", "22", "PAYX", -80, ""),                  // reverses nothing
+			{"CLP*ZERO*1*100*0*100*12*PAYZ*11*1", "CAS*PR*1*100"}, // all the patient's: a payment of 0.00
 		})))
 		if n, net := h.paidOn("NEVER"); n != 0 || net != 0 || h.status("NEVER") != ledger.StatusSubmitted {
 			t.Errorf("NEVER after a reversal of nothing: %s, %d payments, net %s", h.status("NEVER"), n, net)
@@ -408,8 +409,12 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 			clp1("A", "1", "PAYA", 90, "A-1"),                                                // a second payment of A's line without a reversal
 			clp1("A", "4", "PAYA", 0, "A-1"),                                                 // a denial of the paid A
 			clp1("SAMEPCN", "22", "PAYOLD", -80, ""), clp1("SAMEPCN", "1", "PAYOLD", 90, ""), // OLD's, by its number
-			clp1("SAMEPCN", "1", "PAYNEW", 80, ""), // NEW's: OLD is paid, NEW still open
+			clp1("SAMEPCN", "1", "PAYNEW", 80, ""),                    // NEW's: OLD is paid, NEW still open
+			{"CLP*ZERO*22*-100*0*-100*12*PAYZ*11*1", "CAS*PR*1*-100"}, // undoes the payment of 0.00
 		})))
+		if n, net := h.paidOn("ZERO"); n != 2 || net != 0 || h.status("ZERO") != ledger.StatusReversed {
+			t.Errorf("ZERO after the reversal of its payment of 0.00: %s, %d payments, net %s", h.status("ZERO"), n, net)
+		}
 		for id, want := range map[string]money.Cents{"A": 8000, "B": 8000, "OLD": 9000, "NEW": 8000} {
 			if _, net := h.paidOn(id); net != want {
 				t.Errorf("%s holds %s, want %s", id, net, want)
@@ -644,5 +649,30 @@ func TestAnswerBeforeDeliveryIsRetried(t *testing.T) {
 	}
 	if got := h.status("EARLY"); got != ledger.StatusAcknowledged {
 		t.Fatalf("after delivery: %s", got)
+	}
+}
+
+func TestReversible(t *testing.T) {
+	pay := func(cents money.Cents) ledger.PaidCLP { return ledger.PaidCLP{Paid: cents} }
+	rev := func(cents money.Cents) ledger.PaidCLP { return ledger.PaidCLP{Reversal: true, Paid: cents} }
+	for _, tt := range []struct {
+		name  string
+		under []ledger.PaidCLP
+		paid  money.Cents
+		want  bool
+	}{
+		{"nothing under the number", nil, -8000, false},
+		{"the payment", []ledger.PaidCLP{pay(8000)}, -8000, true},
+		{"another amount", []ledger.PaidCLP{pay(8000)}, -9500, false},
+		{"a payment of 0.00", []ledger.PaidCLP{pay(0)}, 0, true},
+		{"reversed before", []ledger.PaidCLP{pay(8000), rev(-8000)}, -8000, false},
+		{"the correction", []ledger.PaidCLP{pay(8000), rev(-8000), pay(9000)}, -9000, true},
+		{"one part of a split claim", []ledger.PaidCLP{pay(14800), pay(4000)}, -4000, true},
+		{"both parts", []ledger.PaidCLP{pay(14800), pay(4000)}, -18800, true},
+		{"both parts, reversed before", []ledger.PaidCLP{pay(14800), pay(4000), rev(-18800)}, -4000, false},
+	} {
+		if got := reversible(tt.under, tt.paid); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
@@ -116,13 +117,11 @@ func (e *RefusedError) Error() string { return "the CLP cannot be posted to this
 func (a *applier) refusal(id string, clp *remit.Claim, lineNos []int) (string, error) {
 	if clp.StatusCode == "22" {
 		under, err := a.tx.PaidUnder(id, clp.PayerClaimControlNumber)
-		switch {
-		case err != nil:
+		if err != nil {
 			return "", err
-		case under == 0:
-			return "CLP02 22 reverses a payment the claim does not hold under this payer claim number", nil
-		case under != -clp.Paid:
-			return fmt.Sprintf("CLP02 22 reverses %s, but the claim holds %s under this payer claim number", -clp.Paid, under), nil
+		}
+		if !reversible(under, clp.Paid) {
+			return "CLP02 22 reverses a payment the claim does not hold under this payer claim number (none left, or none of " + (-clp.Paid).String() + ")", nil
 		}
 		return "", nil
 	}
@@ -287,6 +286,29 @@ func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents, payerNo
 		return c.ID, "CLP03 " + abs.String() + " is not the claim's charge " + c.Charge.String(), nil
 	}
 	return candidates[0].ID, "", nil
+}
+
+// reversible reports whether a reversal of paid (negative) undoes what
+// the CLPs under its payer claim number left: one payment not reversed
+// yet, or all of them (the parts of a split claim).
+func reversible(under []ledger.PaidCLP, paid money.Cents) bool {
+	var left []money.Cents // the payments no reversal has undone, in order
+	for _, c := range under {
+		if !c.Reversal {
+			left = append(left, c.Paid)
+			continue
+		}
+		if i := slices.Index(left, -c.Paid); i >= 0 {
+			left = slices.Delete(left, i, i+1)
+		} else {
+			left = nil // it undid them all
+		}
+	}
+	var sum money.Cents
+	for _, p := range left {
+		sum += p
+	}
+	return len(left) > 0 && (slices.Contains(left, -paid) || sum == -paid)
 }
 
 // closedForPayment are the statuses of a claim the payer has settled.

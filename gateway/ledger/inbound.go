@@ -296,19 +296,38 @@ func (l *Ledger) CountInbound(ctx context.Context, status string) (int, error) {
 	return n, nil
 }
 
-// PaidUnder returns what the claim's payments under a payer claim control
-// number add up to, reversals included: what a reversal with that number
-// can undo.
-func (t *Tx) PaidUnder(claimID, payerClaimNumber string) (money.Cents, error) {
+// PaidCLP is what one CLP paid on a claim.
+type PaidCLP struct {
+	Reversal bool        // CLP02 22
+	Paid     money.Cents // CLP04, negative for a reversal
+}
+
+// PaidUnder returns the claim's CLPs under a payer claim control number,
+// in the order they were posted: what a reversal with that number can
+// undo.
+func (t *Tx) PaidUnder(claimID, payerClaimNumber string) ([]PaidCLP, error) {
 	if err := t.flush(); err != nil { // the payments kept back count too
-		return 0, err
+		return nil, err
 	}
-	var paid int64
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(paid_cents), 0) FROM claim_payments WHERE claim_id = $1 AND payer_claim_number = $2`,
-		claimID, payerClaimNumber).Scan(&paid); err != nil {
-		return 0, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT status_code, paid_cents FROM claim_payments WHERE claim_id = $1 AND payer_claim_number = $2 ORDER BY id`,
+		claimID, payerClaimNumber)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
 	}
-	return money.Cents(paid), nil
+	defer rows.Close()
+	var clps []PaidCLP
+	for rows.Next() {
+		var code string
+		var cents int64
+		if err := rows.Scan(&code, &cents); err != nil {
+			return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+		}
+		clps = append(clps, PaidCLP{Reversal: code == "22", Paid: money.Cents(cents)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	}
+	return clps, nil
 }
 
 // LinesPaid returns, for each line of the claim that payments name, what
