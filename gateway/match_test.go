@@ -384,13 +384,15 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 		h := newHarness(t, l)
 		twin := bytes.ReplaceAll(encounterJSON("TWIN", 5000, 5000), []byte("87804"), []byte("99214"))
 		old := bytes.Replace(encounterJSON("OLD", 10000), []byte(`"patient_control_number": "OLD"`), []byte(`"patient_control_number": "SAMEPCN"`), 1)
-		h.submit(encounterJSON("A", 10000), encounterJSON("B", 10000), encounterJSON("NEVER", 10000), encounterJSON("ZERO", 10000), twin, old)
+		h.submit(encounterJSON("A", 10000), encounterJSON("B", 10000), encounterJSON("NEVER", 10000), encounterJSON("ZERO", 10000),
+			encounterJSON("DP", 10000), encounterJSON("DR", 10000), twin, old)
 		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTM1", "330", [][]string{
 			clp1("A", "1", "PAYA", 80, "A-1"), clp1("B", "1", "PAYB", 80, "B-1"), clp1("SAMEPCN", "1", "PAYOLD", 80, ""),
 			{"CLP*TWIN*1*100*90*0*12*PAYT*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
 				"SVC*HC:99214*50*45**1", "DTM*472*20261102", "CAS*CO*45*5", "SVC*HC:99214*50*45**1", "DTM*472*20261102", "CAS*CO*45*5"},
-			clp1("NEVER", "22", "PAYX", -80, ""),                  // reverses nothing
-			{"CLP*ZERO*1*100*0*100*12*PAYZ*11*1", "CAS*PR*1*100"}, // all the patient's: a payment of 0.00
+			clp1("NEVER", "22", "PAYX", -80, ""),                                     // reverses nothing
+			{"CLP*ZERO*1*100*0*100*12*PAYZ*11*1", "CAS*PR*1*100"},                    // all the patient's: a payment of 0.00
+			clp1("DP", "4", "PAYDP", 0, "DP-1"), clp1("DR", "4", "PAYDR", 0, "DR-1"), // denials
 		})))
 		if n, net := h.paidOn("NEVER"); n != 0 || net != 0 || h.status("NEVER") != ledger.StatusSubmitted {
 			t.Errorf("NEVER after a reversal of nothing: %s, %d payments, net %s", h.status("NEVER"), n, net)
@@ -411,11 +413,14 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 			clp1("SAMEPCN", "22", "PAYOLD", -80, ""), clp1("SAMEPCN", "1", "PAYOLD", 90, ""), // OLD's, by its number
 			clp1("SAMEPCN", "1", "PAYNEW", 80, ""),                    // NEW's: OLD is paid, NEW still open
 			{"CLP*ZERO*22*-100*0*-100*12*PAYZ*11*1", "CAS*PR*1*-100"}, // undoes the payment of 0.00
+			clp1("DP", "1", "PAYDP", 80, "DP-1"),                      // paid after the denial, which nothing reversed
+			{"CLP*DR*22*-100*0*0*12*PAYDR*11*1", "SVC*HC:99214*-100*0**1", "DTM*472*20261102", "CAS*CO*45*-100", "REF*6R*DR-1"},
+			clp1("DR", "1", "PAYDR", 80, "DR-1"), // paid after the denial was reversed
 		})))
 		if n, net := h.paidOn("ZERO"); n != 2 || net != 0 || h.status("ZERO") != ledger.StatusReversed {
 			t.Errorf("ZERO after the reversal of its payment of 0.00: %s, %d payments, net %s", h.status("ZERO"), n, net)
 		}
-		for id, want := range map[string]money.Cents{"A": 8000, "B": 8000, "OLD": 9000, "NEW": 8000} {
+		for id, want := range map[string]money.Cents{"A": 8000, "B": 8000, "OLD": 9000, "NEW": 8000, "DP": 0, "DR": 8000} {
 			if _, net := h.paidOn(id); net != want {
 				t.Errorf("%s holds %s, want %s", id, net, want)
 			}
@@ -423,8 +428,11 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 		if got := h.status("A"); got != ledger.StatusPaid {
 			t.Errorf("A after the refused CLPs: %s", got)
 		}
-		if n := h.exceptions(); n != 4 {
-			t.Errorf("%d exceptions, want 4 (the reversal of nothing, B's reversal under A's number, A's second payment, A's denial)", n)
+		if got := h.status("DR"); got != ledger.StatusPaid {
+			t.Errorf("DR, paid after its denial was reversed: %s", got)
+		}
+		if n := h.exceptions(); n != 5 {
+			t.Errorf("%d exceptions, want 5 (the reversal of nothing, B's reversal under A's number, A's second payment, A's denial, DP's payment over its denial)", n)
 		}
 
 		// Matching a refused CLP by hand is refused the same way.
@@ -434,7 +442,7 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 		}
 		tried := false
 		for _, e := range open {
-			if e.PCN == "A" && strings.Contains(e.Reason, "a second payment needs a reversal first") {
+			if e.PCN == "A" && strings.Contains(e.Reason, "a new CLP needs a reversal first") {
 				tried = true
 				var refused *RefusedError
 				if _, err := MatchException(h.ctx, l, e.ID, "A", "alice"); !errors.As(err, &refused) {
@@ -445,7 +453,7 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 		if !tried {
 			t.Errorf("no exception for A's second payment among %+v", open)
 		}
-		if _, net := h.paidOn("A"); net != 8000 || h.exceptions() != 4 {
+		if _, net := h.paidOn("A"); net != 8000 || h.exceptions() != 5 {
 			t.Errorf("after the refused manual match: A holds %s, %d exceptions open", net, h.exceptions())
 		}
 
@@ -474,8 +482,8 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 		if n, net := h.paidOn("B"); n != 1 || net != 8000 {
 			t.Errorf("B after trace EFTM1 again: %d payments, net %s", n, net)
 		}
-		if n := h.exceptions(); n != 5 {
-			t.Errorf("%d exceptions after trace EFTM1 again, want 5", n)
+		if n := h.exceptions(); n != 6 {
+			t.Errorf("%d exceptions after trace EFTM1 again, want 6", n)
 		}
 	})
 }

@@ -111,9 +111,9 @@ func (e *RefusedError) Error() string { return "the CLP cannot be posted to this
 //   - a reversal (CLP02 22) must undo exactly what the claim was paid under
 //     the CLP's payer claim number, and something must be there to undo;
 //   - a denial (CLP02 4) of a claim that holds money not reversed;
-//   - a CLP for lines (or, without lines, a claim) paid before and not
-//     reversed: a second payment needs a reversal first. Parts of a split
-//     claim pay different lines.
+//   - a CLP for lines (or, without lines, a claim) adjudicated before,
+//     paid or denied, and not reversed: a second adjudication needs a
+//     reversal first. Parts of a split claim pay different lines.
 func (a *applier) refusal(id string, clp *remit.Claim, lineNos []int) (string, error) {
 	if clp.StatusCode == "22" {
 		under, err := a.tx.PaidUnder(id, clp.PayerClaimControlNumber)
@@ -125,23 +125,26 @@ func (a *applier) refusal(id string, clp *remit.Claim, lineNos []int) (string, e
 		}
 		return "", nil
 	}
+	if n, err := a.tx.CLPs(id); err != nil || n == 0 {
+		return "", err // the claim's first CLP
+	}
 	paid, _, err := a.tx.PaidTotals(id)
-	if err != nil || paid == 0 {
-		return "", err
-	}
-	if clp.StatusCode == "4" {
-		return fmt.Sprintf("CLP02 4 denies a claim that holds %s paid and not reversed", paid), nil
-	}
-	if len(lineNos) == 0 {
-		return fmt.Sprintf("the claim holds %s paid and not reversed: a second payment needs a reversal first", paid), nil
-	}
-	linesPaid, err := a.tx.LinesPaid(id)
 	if err != nil {
 		return "", err
 	}
+	if clp.StatusCode == "4" && paid != 0 {
+		return fmt.Sprintf("CLP02 4 denies a claim that holds %s paid and not reversed", paid), nil
+	}
+	claimCLPs, lineCLPs, err := a.tx.Adjudications(id)
+	if err != nil {
+		return "", err
+	}
+	if len(lineNos) == 0 && claimCLPs > 0 {
+		return "the claim was adjudicated before (paid or denied) and not reversed: a new CLP needs a reversal first", nil
+	}
 	for _, no := range lineNos {
-		if linesPaid[no] != 0 {
-			return fmt.Sprintf("line %d holds %s paid and not reversed: a second payment needs a reversal first", no, linesPaid[no]), nil
+		if lineCLPs[no] > 0 {
+			return fmt.Sprintf("line %d was adjudicated before (paid or denied) and not reversed: a new CLP needs a reversal first", no), nil
 		}
 	}
 	return "", nil

@@ -130,8 +130,9 @@ func (t *Tx) AddPayment(p Payment) (int64, error) {
 		return 0, err
 	}
 	if tot := t.paid[p.ClaimID]; tot != nil {
-		tot[0] += p.Paid
-		tot[1] += p.PatientResp
+		tot.paid += p.Paid
+		tot.patientResp += p.PatientResp
+		tot.clps++
 	}
 	return id, nil
 }
@@ -330,30 +331,36 @@ func (t *Tx) PaidUnder(claimID, payerClaimNumber string) ([]PaidCLP, error) {
 	return clps, nil
 }
 
-// LinesPaid returns, for each line of the claim that payments name, what
-// they paid on it, reversals included.
-func (t *Tx) LinesPaid(claimID string) (map[int]money.Cents, error) {
+// Adjudications counts the claim's CLPs that no reversal (CLP02 22) has
+// undone: on the claim, and on each of its lines the CLPs' service lines
+// matched (a payment of 0.00, a denial, counts).
+func (t *Tx) Adjudications(claimID string) (claim int, lines map[int]int, err error) {
 	if err := t.flush(); err != nil {
-		return nil, err
+		return 0, nil, err
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT line_no, SUM(paid_cents) FROM line_payments WHERE claim_id = $1 AND line_no > 0 GROUP BY line_no`, claimID)
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(CASE WHEN status_code = '22' THEN -1 ELSE 1 END), 0) FROM claim_payments WHERE claim_id = $1`,
+		claimID).Scan(&claim); err != nil {
+		return 0, nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT lp.line_no, SUM(CASE WHEN p.status_code = '22' THEN -1 ELSE 1 END)
+		FROM line_payments lp JOIN claim_payments p ON p.id = lp.payment_id
+		WHERE lp.claim_id = $1 AND lp.line_no > 0 GROUP BY lp.line_no`, claimID)
 	if err != nil {
-		return nil, fmt.Errorf("ledger: line payments of claim %s: %w", claimID, err)
+		return 0, nil, fmt.Errorf("ledger: line payments of claim %s: %w", claimID, err)
 	}
 	defer rows.Close()
-	paid := map[int]money.Cents{}
+	lines = map[int]int{}
 	for rows.Next() {
-		var no int
-		var cents int64
-		if err := rows.Scan(&no, &cents); err != nil {
-			return nil, fmt.Errorf("ledger: line payments of claim %s: %w", claimID, err)
+		var no, n int
+		if err := rows.Scan(&no, &n); err != nil {
+			return 0, nil, fmt.Errorf("ledger: line payments of claim %s: %w", claimID, err)
 		}
-		paid[no] = money.Cents(cents)
+		lines[no] = n
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger: line payments of claim %s: %w", claimID, err)
+		return 0, nil, fmt.Errorf("ledger: line payments of claim %s: %w", claimID, err)
 	}
-	return paid, nil
+	return claim, lines, nil
 }
 
 // RemittanceID returns the id of the payment recorded for an 835

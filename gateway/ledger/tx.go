@@ -30,7 +30,7 @@ type Tx struct {
 	claims map[string]*Claim          // by id
 	byPCN  map[[2]string][]string     // payer, PCN → claim ids, newest first
 	lines  map[string][]Line          // by claim id
-	paid   map[string]*[2]money.Cents // by claim id: paid, patient responsibility
+	paid   map[string]*claimTotals    // by claim id
 
 	payments, adjustments, remarks, linePayments, history *rowBatch
 	paymentIDs                                            []int64 // reserved (ReservePayments), not handed out yet
@@ -45,7 +45,7 @@ type Tx struct {
 
 func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
 	return &Tx{l: l, ctx: ctx, tx: l.stmtCache(tx),
-		claims: map[string]*Claim{}, byPCN: map[[2]string][]string{}, lines: map[string][]Line{}, paid: map[string]*[2]money.Cents{},
+		claims: map[string]*Claim{}, byPCN: map[[2]string][]string{}, lines: map[string][]Line{}, paid: map[string]*claimTotals{},
 		payments:     l.paymentBatch(),
 		adjustments:  l.rowBatch("claim_adjustments", "payment_id, claim_id, line_no, group_code, reason_code, amount_cents, quantity", ""),
 		remarks:      l.rowBatch("claim_remarks", "payment_id, claim_id, line_no, code", ""),
@@ -197,26 +197,26 @@ func (t *Tx) Prefetch(payerID string, pcns []string) error {
 			if t.lines[id] == nil {
 				t.lines[id] = []Line{}
 			}
-			t.paid[id] = &[2]money.Cents{}
+			t.paid[id] = &claimTotals{}
 		}
 		if t.payments.rows() > 0 { // a claim paid before it was read (by id) counts its payment
 			if err := t.flush(); err != nil {
 				return err
 			}
 		}
-		prows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, SUM(paid_cents), SUM(patient_resp_cents) FROM claim_payments
+		prows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, SUM(paid_cents), SUM(patient_resp_cents), count(*) FROM claim_payments
 			WHERE claim_id IN (`+t.l.list(1, len(chunk))+`) GROUP BY claim_id`, args...)
 		if err != nil {
 			return fmt.Errorf("ledger: payments: %w", err)
 		}
 		for prows.Next() {
 			var id string
-			var p, pr int64
-			if err := prows.Scan(&id, &p, &pr); err != nil {
+			var tot claimTotals
+			if err := prows.Scan(&id, &tot.paid, &tot.patientResp, &tot.clps); err != nil {
 				prows.Close()
 				return fmt.Errorf("ledger: payments: %w", err)
 			}
-			t.paid[id] = &[2]money.Cents{money.Cents(p), money.Cents(pr)}
+			t.paid[id] = &tot
 		}
 		prows.Close()
 		if err := prows.Err(); err != nil {
@@ -361,19 +361,42 @@ func scanLines(rows *sql.Rows, f func(claimID string, ln Line)) error {
 // PaidTotals returns what has been paid on a claim so far, all CLPs
 // (reversals included) added up.
 func (t *Tx) PaidTotals(claimID string) (paid, patientResp money.Cents, err error) {
-	if tot := t.paid[claimID]; tot != nil {
-		return tot[0], tot[1], nil
-	}
-	if err := t.flush(); err != nil { // the payments kept back count too
+	tot, err := t.totals(claimID)
+	if err != nil {
 		return 0, 0, err
 	}
-	var p, pr int64
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(paid_cents), 0), COALESCE(SUM(patient_resp_cents), 0) FROM claim_payments WHERE claim_id = $1`,
-		claimID).Scan(&p, &pr); err != nil {
-		return 0, 0, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	return tot.paid, tot.patientResp, nil
+}
+
+// CLPs returns how many CLPs were posted to the claim, reversals included.
+func (t *Tx) CLPs(claimID string) (int, error) {
+	tot, err := t.totals(claimID)
+	if err != nil {
+		return 0, err
 	}
-	t.paid[claimID] = &[2]money.Cents{money.Cents(p), money.Cents(pr)}
-	return money.Cents(p), money.Cents(pr), nil
+	return tot.clps, nil
+}
+
+// claimTotals is what the CLPs posted to a claim add up to.
+type claimTotals struct {
+	paid, patientResp money.Cents
+	clps              int
+}
+
+func (t *Tx) totals(claimID string) (*claimTotals, error) {
+	if tot := t.paid[claimID]; tot != nil {
+		return tot, nil
+	}
+	if err := t.flush(); err != nil { // the payments kept back count too
+		return nil, err
+	}
+	var tot claimTotals
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(paid_cents), 0), COALESCE(SUM(patient_resp_cents), 0), count(*) FROM claim_payments WHERE claim_id = $1`,
+		claimID).Scan(&tot.paid, &tot.patientResp, &tot.clps); err != nil {
+		return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
+	}
+	t.paid[claimID] = &tot
+	return &tot, nil
 }
 
 // Transition moves a claim to a status within the transaction and returns
