@@ -27,10 +27,10 @@ type Tx struct {
 	ctx context.Context
 	tx  runner
 
-	claims map[string]*Claim          // by id
-	byPCN  map[[2]string][]string     // payer, PCN → claim ids, newest first
-	lines  map[string][]Line          // by claim id
-	paid   map[string]*claimTotals    // by claim id
+	claims map[string]*Claim       // by id
+	byPCN  map[[2]string][]string  // payer, PCN → claim ids, newest first
+	lines  map[string][]Line       // by claim id
+	paid   map[string]*claimTotals // by claim id
 
 	payments, adjustments, remarks, linePayments, history *rowBatch
 	paymentIDs                                            []int64 // reserved (ReservePayments), not handed out yet
