@@ -112,6 +112,7 @@ func (a *applier) apply(doc *x12.File) error {
 	if len(doc.Interchanges) == 0 {
 		return a.exception(a.file.Kind, "", x12.Position{}, "", "the file is not readable X12; its errors are kept with it")
 	}
+	refs := setRefs(doc)
 	ta1s := 0
 	for _, ic := range doc.Interchanges {
 		for _, t := range ic.TA1 {
@@ -122,6 +123,7 @@ func (a *applier) apply(doc *x12.File) error {
 		}
 		for _, grp := range ic.Groups {
 			for _, t := range grp.Transactions {
+				t := withRef(t, refs[t])
 				var err error
 				switch c := content(t).(type) {
 				case *ack.Acknowledgment:
@@ -138,6 +140,52 @@ func (a *applier) apply(doc *x12.File) error {
 		}
 	}
 	return nil
+}
+
+// setRefs names each transaction set of a file uniquely within it, as
+// the ledger keys what a set recorded (its payment, its exceptions, the
+// history it wrote): by its ST02, which is unique only within its group,
+// so by GS06/ST02 when another group of the file has the same ST02, and by
+// ISA13/GS06/ST02 when another interchange has both.
+func setRefs(doc *x12.File) map[*x12.Transaction]string {
+	type set struct {
+		t    *x12.Transaction
+		keys [3]string
+	}
+	var sets []set
+	seen := [3]map[string]int{{}, {}, {}}
+	for _, ic := range doc.Interchanges {
+		for _, g := range ic.Groups {
+			for _, t := range g.Transactions {
+				st := set{t, [3]string{t.ControlNumber, g.ControlNumber + "/" + t.ControlNumber, ic.ControlNumber + "/" + g.ControlNumber + "/" + t.ControlNumber}}
+				for i, k := range st.keys {
+					seen[i][k]++
+				}
+				sets = append(sets, st)
+			}
+		}
+	}
+	refs := make(map[*x12.Transaction]string, len(sets))
+	for _, st := range sets {
+		refs[st.t] = st.keys[2]
+		for i, k := range st.keys[:2] {
+			if seen[i][k] == 1 {
+				refs[st.t] = k
+				break
+			}
+		}
+	}
+	return refs
+}
+
+// withRef is t named by ref instead of its ST02 (see setRefs).
+func withRef(t *x12.Transaction, ref string) *x12.Transaction {
+	if ref == t.ControlNumber {
+		return t
+	}
+	c := *t
+	c.ControlNumber = ref
+	return &c
 }
 
 func content(t *x12.Transaction) any {

@@ -50,17 +50,19 @@ func MatchException(ctx context.Context, led *ledger.Ledger, id int64, claimID, 
 	return err == nil && clp != nil, err
 }
 
-// parkedCLP finds the CLP at a position of an 835 transaction set.
+// parkedCLP finds the CLP at a position of an 835 transaction set, named
+// as setRefs names it.
 func parkedCLP(content []byte, st02 string, position int) (*remit.Remittance, *remit.Claim, error) {
 	doc, err := x12.ReadFileWith(bytes.NewReader(content), sets.Decoders())
 	if err != nil {
 		return nil, nil, err
 	}
+	refs := setRefs(doc)
 	for _, ic := range doc.Interchanges {
 		for _, g := range ic.Groups {
 			for _, t := range g.Transactions {
 				r, ok := t.Remittance.(*remit.Remittance)
-				if !ok || t.ControlNumber != st02 {
+				if !ok || refs[t] != st02 {
 					continue
 				}
 				for _, c := range r.Claims {

@@ -684,3 +684,35 @@ func TestReversible(t *testing.T) {
 		}
 	}
 }
+
+// ST02 is unique within a group only: a payer file of two groups whose
+// sets are both 0001 posts both payments, each named GS06/ST02, and a CLP
+// of the second parked as an exception is found again to match by hand.
+func TestGroupsWithTheSameST02(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		h.submit(encounterJSON("G1", 10000), encounterJSON("G2", 10000))
+		first := interchange("HP", "005010X221A1", "835", remittance("EFTG1", "80", [][]string{clp1("G1", "1", "PG1", 80, "G1-1")}))
+		second := interchange("HP", "005010X221A1", "835", remittance("EFTG2", "150", [][]string{clp1("G2", "1", "PG2", 70, "G2-1"), clp1("NOSUCH", "1", "PGX", 80, "")}))
+		group := second[strings.Index(second, "GS*"):strings.Index(second, "IEA*")]
+		file := strings.Replace(first, "IEA*1*", strings.Replace(strings.Replace(group, "*77*X*", "*78*X*", 1), "GE*1*77~", "GE*1*78~", 1)+"IEA*2*", 1)
+		h.apply("835", file)
+		if _, net := h.paidOn("G1"); net != 8000 {
+			t.Errorf("G1 holds %s, want 80.00", net)
+		}
+		if _, net := h.paidOn("G2"); net != 7000 {
+			t.Errorf("G2 holds %s, want 70.00", net)
+		}
+		open, err := l.Exceptions(h.ctx, ledger.ExceptionFilter{Status: "open"})
+		if err != nil || len(open) != 1 || open[0].ST02 != "78/0001" {
+			t.Fatalf("open exceptions %+v, %v; want NOSUCH's, in set 78/0001", open, err)
+		}
+		h.submit(encounterJSON("G3", 10000))
+		if posted, err := MatchException(h.ctx, l, open[0].ID, "G3", "alice"); err != nil || !posted {
+			t.Fatalf("manual match: %v, %v", posted, err)
+		}
+		if _, net := h.paidOn("G3"); net != 8000 {
+			t.Errorf("G3 holds %s after the match by hand, want 80.00", net)
+		}
+	})
+}
