@@ -716,3 +716,38 @@ func TestGroupsWithTheSameST02(t *testing.T) {
 		}
 	})
 }
+
+// A claim-level denial reversed, then paid: the denials report nets it
+// out, as it does a line-level one.
+func TestReversedDenialLeavesTheDenials(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		h.submit(encounterJSON("DC", 10000))
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTD1", "0", [][]string{
+			{"CLP*DC*4*100*0*0*12*PAYDC*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "CAS*CO*50*100"}})))
+		denials := func() (n int, amount money.Cents) {
+			rows, err := l.Denials(h.ctx, ledger.ReportFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if r.Group == "CO" && r.CARC == "50" {
+					n, amount = n+r.Count, amount+r.Amount
+				}
+			}
+			return n, amount
+		}
+		if n, amount := denials(); n != 1 || amount != 10000 {
+			t.Fatalf("CO-50 after the denial: %d, %s; want 1, 100.00", n, amount)
+		}
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTD2", "80", [][]string{
+			{"CLP*DC*22*-100*0*0*12*PAYDC*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "CAS*CO*50*-100"},
+			clp1("DC", "1", "PAYDC", 80, "DC-1")})))
+		if n, amount := denials(); n != 0 || amount != 0 {
+			t.Errorf("CO-50 after the denial was reversed and the claim paid: %d, %s; want 0, 0.00", n, amount)
+		}
+		if got := h.status("DC"); got != ledger.StatusPaid {
+			t.Errorf("DC: %s", got)
+		}
+	})
+}

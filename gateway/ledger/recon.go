@@ -383,6 +383,7 @@ type DenialRow struct {
 // CAS adjustment other than patient responsibility (PR) on a denied CLP
 // (CLP02 4), or on a service line paid nothing of which the patient owes
 // nothing either (a line the patient's copay took whole is not denied).
+// The reversal of a denial (its negative adjustments) subtracts from it.
 // Dates are payment dates.
 func (l *Ledger) Denials(ctx context.Context, f ReportFilter) ([]DenialRow, error) {
 	rows, err := l.db.QueryContext(ctx, `SELECT payer_id, group_code, reason_code, rarc,
@@ -392,7 +393,10 @@ func (l *Ledger) Denials(ctx context.Context, f ReportFilter) ([]DenialRow, erro
 				COALESCE((SELECT MIN(r.code) FROM claim_remarks r WHERE r.payment_id = a.payment_id AND r.line_no = a.line_no), '') AS rarc
 			FROM claim_adjustments a JOIN claim_payments p ON p.id = a.payment_id JOIN claims c ON c.id = a.claim_id
 			WHERE a.group_code <> 'PR'
-				AND (p.status_code = '4' OR (a.line_no > 0
+				AND (p.status_code = '4'
+					OR (p.status_code = '22' AND a.line_no = 0 AND EXISTS (SELECT 1 FROM claim_payments d -- the reversal of a denial
+						WHERE d.claim_id = p.claim_id AND d.payer_claim_number = p.payer_claim_number AND d.status_code = '4' AND d.id < p.id))
+					OR (a.line_no > 0
 					AND EXISTS (SELECT 1 FROM line_payments lp WHERE lp.payment_id = a.payment_id AND lp.line_no = a.line_no AND lp.paid_cents = 0)
 					AND NOT EXISTS (SELECT 1 FROM claim_adjustments pr WHERE pr.payment_id = a.payment_id AND pr.line_no = a.line_no
 						AND pr.group_code = 'PR' AND pr.amount_cents <> 0)))
