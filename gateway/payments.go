@@ -108,8 +108,8 @@ func (e *RefusedError) Error() string { return "the CLP cannot be posted to this
 
 // refusal says why a CLP matched to claim id must not be posted, "" when
 // it may be:
-//   - a reversal (CLP02 22) must undo exactly what the claim was paid under
-//     the CLP's payer claim number, and something must be there to undo;
+//   - a reversal (CLP02 22) must undo a payment under the CLP's payer
+//     claim number that no reversal undid, or all of them (reversible);
 //   - a denial (CLP02 4) of a claim that holds money not reversed;
 //   - a CLP for lines (or, without lines, a claim) adjudicated before,
 //     paid or denied, and not reversed: a second adjudication needs a
