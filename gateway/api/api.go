@@ -32,10 +32,9 @@ type Options struct {
 	Ready   func(ctx context.Context) error // nil error: ready; nil func: always ready
 	Metrics http.Handler                    // served at /metrics when set
 	Log     zerolog.Logger
-	// Tokens, when given, are the callers of /v1/: each request there
-	// needs "Authorization: Bearer <token>" with one of them, and is
-	// logged with the caller's name. Health, readiness and metrics stay
-	// open.
+	// Tokens, when given, are the API's callers: each request needs
+	// "Authorization: Bearer <token>" with one of them, and is logged with
+	// the caller's name. Health, readiness and metrics stay open.
 	Tokens []Token
 }
 
@@ -108,14 +107,19 @@ func (s *server) logged(next http.Handler) http.Handler {
 	})
 }
 
-// authenticated lets a request to /v1/ through only with a known token,
-// when there are tokens, and tells the handler and the log who called.
+// openPaths need no token: they hold no PHI, and probes and Prometheus
+// reach them.
+var openPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+
+// authenticated lets a request through only with a known token, when
+// there are tokens, unless its path is open; and tells the handler and the
+// log who called.
 func (s *server) authenticated(next http.Handler) http.Handler {
 	if len(s.tokens) == 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/v1/") {
+		if openPaths[r.URL.Path] {
 			next.ServeHTTP(w, r)
 			return
 		}
