@@ -751,3 +751,34 @@ func TestReversedDenialLeavesTheDenials(t *testing.T) {
 		}
 	})
 }
+
+// An SVC that matches no claim line (the payer recoded it), paid nothing,
+// is a denied line: in the denials report with its remark, kept apart from
+// the claim-level adjustments.
+func TestRecodedLineDenied(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		h.submit(encounterJSON("RC", 10000, 5000))
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTR1", "80", [][]string{
+			{"CLP*RC*1*150*80*0*12*PAYRC*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "CAS*OA*23*0",
+				"SVC*HC:99214*100*80**1", "DTM*472*20261102", "CAS*CO*45*20", "REF*6R*RC-1",
+				"SVC*HC:99999*50*0**1", "DTM*472*20261102", "CAS*CO*97*50", "LQ*HE*M15"}})))
+		rows, err := l.Denials(h.ctx, ledger.ReportFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found bool
+		for _, r := range rows {
+			if r.Group == "CO" && r.CARC == "97" {
+				found = r.Count == 1 && r.Amount == 5000 && r.RARC == "M15"
+			}
+		}
+		if !found {
+			t.Errorf("denials %+v: want CO-97 M15, one line of 50.00", rows)
+		}
+		ps, _ := l.Payments(h.ctx, "RC")
+		if len(ps) != 1 || len(ps[0].Adjustments) != 3 || ps[0].Adjustments[0].LineNo != 0 || ps[0].Adjustments[2].LineNo >= 0 {
+			t.Errorf("RC's adjustments %+v: want claim level 0, line 1, and the recoded line below 0", ps)
+		}
+	})
+}

@@ -179,6 +179,11 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 		if no != 0 {
 			taken[no] = true
 			lineNos = append(lineNos, no)
+		} else {
+			// An SVC that matches no claim line (the payer recoded it)
+			// is kept as a line of its own, by its segment position, not
+			// mixed with the claim-level adjustments (0).
+			no = -svc.Position.Position
 		}
 		lp := ledger.LinePayment{LineNo: no, Position: svc.Position.Position, Procedure: procedure(svc.Procedure), Charge: svc.Charge, Paid: svc.Paid}
 		if svc.Allowed.Valid {

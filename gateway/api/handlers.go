@@ -254,7 +254,7 @@ type paymentDetailJSON struct {
 }
 
 type adjustmentJSON struct {
-	LineNo int         `json:"line_no"` // 0: claim level
+	LineNo int         `json:"line_no"` // 0: claim level; -P: an SVC that matched no claim line, at position P
 	Group  string      `json:"group"`
 	Reason string      `json:"reason"`
 	Amount money.Cents `json:"amount"`

@@ -82,7 +82,8 @@ type Payment struct {
 }
 
 // Adjustment is one CAS triplet, at claim level (LineNo 0) or on the
-// claim line its SVC matched.
+// claim line its SVC matched; an SVC that matched no claim line has
+// LineNo −P, P its segment position.
 type Adjustment struct {
 	LineNo   int
 	Group    string // CO, PR, OA, PI, CR
@@ -91,7 +92,8 @@ type Adjustment struct {
 	Quantity string
 }
 
-// Remark is a remark code (RARC) at claim level (LineNo 0) or on a line.
+// Remark is a remark code (RARC) at claim level (LineNo 0) or on a line
+// (as Adjustment numbers them).
 type Remark struct {
 	LineNo int
 	Code   string
@@ -99,7 +101,7 @@ type Remark struct {
 
 // LinePayment is one SVC: what was paid on a claim line.
 type LinePayment struct {
-	LineNo    int // the claim line it matched, 0 when none did
+	LineNo    int // the claim line it matched, or −Position when none did
 	Position  int
 	Procedure string
 	Charge    money.Cents

@@ -396,7 +396,7 @@ func (l *Ledger) Denials(ctx context.Context, f ReportFilter) ([]DenialRow, erro
 				AND (p.status_code = '4'
 					OR (p.status_code = '22' AND a.line_no = 0 AND EXISTS (SELECT 1 FROM claim_payments d -- the reversal of a denial
 						WHERE d.claim_id = p.claim_id AND d.payer_claim_number = p.payer_claim_number AND d.status_code = '4' AND d.id < p.id))
-					OR (a.line_no > 0
+					OR (a.line_no <> 0 -- a claim line, or an SVC that matched none
 					AND EXISTS (SELECT 1 FROM line_payments lp WHERE lp.payment_id = a.payment_id AND lp.line_no = a.line_no AND lp.paid_cents = 0)
 					AND NOT EXISTS (SELECT 1 FROM claim_adjustments pr WHERE pr.payment_id = a.payment_id AND pr.line_no = a.line_no
 						AND pr.group_code = 'PR' AND pr.amount_cents <> 0)))
