@@ -231,10 +231,10 @@ func allowed(from, to ledger.Status, kind string) bool {
 	case ledger.StatusAcknowledged:
 		return from == ledger.StatusSubmitted
 	case ledger.StatusAccepted:
-		return slices.Contains(sent, from)
+		return slices.Contains(sent, from) || from == ledger.StatusPending
 	case ledger.StatusRejected:
-		fromStatus := kind == "277CA" || kind == "277" // a later status answer may reject what it accepted
-		return slices.Contains(sent, from) || fromStatus && from == ledger.StatusAccepted
+		fromStatus := kind == "277CA" || kind == "277" // a later status answer may reject what it accepted or held
+		return slices.Contains(sent, from) || fromStatus && (from == ledger.StatusAccepted || from == ledger.StatusPending)
 	case ledger.StatusPending:
 		return slices.Contains(append(sent, ledger.StatusAccepted), from)
 	case ledger.StatusPaid, ledger.StatusPartiallyPaid, ledger.StatusDenied, ledger.StatusReversed, ledger.StatusForwarded:
@@ -264,6 +264,9 @@ func (a *applier) ta1(t *x12.TA1, n int) error {
 		return a.exception("TA1", "", x12.Position{Offset: t.Offset, Position: n}, "", "TA1 names an interchange the gateway did not send: "+t.ControlNumber)
 	}
 	for _, fc := range claims {
+		if !fc.Current {
+			continue // sent again in another file since: not this answer's
+		}
 		if err := a.move(fc.ClaimID, ledger.StatusRejected, ledger.Source{Kind: "TA1", Reason: "TA1 R note " + payerCode(t.NoteCode)}, 0); err != nil {
 			return err
 		}
@@ -272,12 +275,33 @@ func (a *applier) ta1(t *x12.TA1, n int) error {
 }
 
 // ack applies a 999 or 997: each transaction set it answers is
-// acknowledged (A, E) or rejected (R, M, W, X) with its reasons.
+// acknowledged (A, E) or rejected (R, M, W, X) with its reasons; a group
+// rejected whole (AK9 R without AK2) rejects every set of it. Only the
+// claims whose latest file the answer is for move: a claim sent again in
+// another file since is left to that file's answers.
 func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 	if k.Group == nil {
-		return nil
+		return a.exception(k.Type, t.ControlNumber, k.Pos, "", "the acknowledgment has no AK1: it names no group the gateway sent")
 	}
 	gs06, _ := strconv.ParseInt(k.Group.ControlNumber, 10, 64)
+	if len(k.Transactions) == 0 && rejectCodes[k.Group.Code] {
+		claims, err := a.tx.ClaimsInGroup(a.file.PayerID, gs06)
+		if err != nil {
+			return err
+		}
+		if len(claims) == 0 {
+			return a.exception(k.Type, t.ControlNumber, k.Group.Pos, "", fmt.Sprintf("rejects GS06 %d, which the gateway did not send", gs06))
+		}
+		for _, fc := range claims {
+			if fc.Current {
+				src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: k.Group.TrailerPos.Position, Reason: k.Type + " group " + payerCode(k.Group.Code)}
+				if err := a.move(fc.ClaimID, ledger.StatusRejected, src, 0); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	for _, set := range k.Transactions {
 		st02, _ := strconv.ParseInt(set.ControlNumber, 10, 64)
 		claims, err := a.tx.ClaimsInSet(a.file.PayerID, gs06, st02)
@@ -290,28 +314,40 @@ func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 			}
 			continue
 		}
-		if set.Code == "A" || set.Code == "E" {
+		switch {
+		case set.Code == "A" || set.Code == "E":
 			for _, fc := range claims {
+				if !fc.Current {
+					continue
+				}
 				src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: k.Type + " " + set.Code}
 				if err := a.move(fc.ClaimID, ledger.StatusAcknowledged, src, 0); err != nil {
 					return err
 				}
 			}
-			continue
-		}
-		if err := a.rejectSet(k, t, set, claims); err != nil {
-			return err
+		case rejectCodes[set.Code]:
+			if err := a.rejectSet(k, t, set, claims); err != nil {
+				return err
+			}
+		default:
+			if err := a.exception(k.Type, t.ControlNumber, set.Pos, "", fmt.Sprintf("answers GS06 %d ST02 %d with code %q, which is neither an acceptance nor a rejection", gs06, st02, payerCode(set.Code))); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
+
+// rejectCodes are the IK501/AK901 codes that reject.
+var rejectCodes = map[string]bool{"R": true, "M": true, "W": true, "X": true}
 
 // rejectSet applies a rejected transaction set. Each IK3 is traced through
 // the segment ranges the 837 writer recorded to the claim it falls in:
 // those claims are rejected with the errors found in them, and the other
 // claims of the set go back to the queue, to be sent again in a new file
 // with new control numbers. When no IK3 falls in a claim (an error in the
-// set's header, or none given), every claim of the set is rejected.
+// set's header, or none given), every claim of the set is rejected. Claims
+// sent again in another file since (not Current) do not move.
 func (a *applier) rejectSet(k *ack.Acknowledgment, t *x12.Transaction, set *ack.Transaction, claims []ledger.FileClaim) error {
 	why := map[string][]string{} // claim id → the errors in it
 	for _, e := range set.Errors {
@@ -330,6 +366,9 @@ func (a *applier) rejectSet(k *ack.Acknowledgment, t *x12.Transaction, set *ack.
 		base += " (IK5 " + strings.Join(codes, ",") + ")"
 	}
 	for _, fc := range claims {
+		if !fc.Current {
+			continue
+		}
 		src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: base}
 		to := ledger.StatusRejected
 		switch errs := why[fc.ClaimID]; {
@@ -411,7 +450,10 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 		default:
 			continue
 		}
-		if c.PayerClaimControlNumber != "" {
+		if cur, err := a.tx.Claim(id); err != nil {
+			return err
+		} else if c.PayerClaimControlNumber != "" && (cur.PayerClaimNumber == "" || allowed(cur.Status, to, kind)) {
+			// A late 277 does not change the number a payment gave.
 			if err := a.tx.SetPayerClaimNumber(id, c.PayerClaimControlNumber); err != nil {
 				return err
 			}

@@ -517,6 +517,85 @@ func TestRejectedSetTracedAndResent(t *testing.T) {
 		if got := h.status("A1"); got != ledger.StatusSubmitted {
 			t.Errorf("A1 after the resend: %s", got)
 		}
+
+		// Late answers to the first file do not move the claims sent
+		// again: the same 999 in another envelope, an acceptance of the
+		// old set, a TA1 rejecting the old interchange. (Before, the
+		// first put A1 and C3 back in the queue, to be sent a third time.)
+		old := func(isa13 string, body ...string) string {
+			return strings.ReplaceAll(interchange("FA", "005010X231A1", "999", body), "000000777", isa13)
+		}
+		ak := []string{fmt.Sprintf("AK1*HC*%d*005010X222A1", bad.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", bad.ST02)}
+		h.apply("999", old("000000779", append(ak, fmt.Sprintf("IK3*NM1*%d*2010BA*8", bad.FirstPos+1), "IK4*9*67*7", "IK5*R*5", "AK9*R*1*1*0")...))
+		h.apply("999", old("000000780", append(ak, "IK5*A", "AK9*A*1*1*1")...))
+		var ta1 bytes.Buffer
+		fmt.Fprintf(&ta1, "ISA*00*          *00*          *ZZ*SIMPAYER       *ZZ*CLAIMSGW       *261123*1200*^*00501*000000781*0*T*:~\nTA1*%09d*261123*1200*R*025~\nIEA*0*000000781~\n", f.ISA13)
+		h.apply("TA1", ta1.String())
+		for id, want := range map[string]ledger.Status{"A1": ledger.StatusSubmitted, "C3": ledger.StatusSubmitted, "B2": ledger.StatusRejected} {
+			if got := h.status(id); got != want {
+				t.Errorf("%s after late answers to the first file: %s, want %s", id, got, want)
+			}
+		}
+		// The new file's answer moves them.
+		set := again.Claims[0]
+		h.apply("999", old("000000782", fmt.Sprintf("AK1*HC*%d*005010X222A1", set.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", set.ST02), "IK5*A", "AK9*A*1*1*1"))
+		if got := h.status(set.ClaimID); got != ledger.StatusAcknowledged {
+			t.Errorf("%s after the new file's 999: %s", set.ClaimID, got)
+		}
+	})
+}
+
+// A 999 that rejects a group whole (AK9 R, no AK2) rejects its claims; an
+// AK2 answered with no code, or a 999 without AK1, is an exception and
+// moves nothing.
+func TestGroupRejectedWhole(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		f := h.submit(encounterJSON("W1", 10000), encounterJSON("W2", 10000))
+		set := f.Claims[0]
+		h.apply("999", interchange("FA", "005010X231A1", "999", []string{
+			fmt.Sprintf("AK1*HC*%d*005010X222A1", set.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", set.ST02), "AK9*A*1*1*1"}))
+		if got := h.status("W1"); got != ledger.StatusSubmitted || h.exceptions() != 1 {
+			t.Errorf("W1 after an AK2 without IK5: %s, %d exceptions; want submitted, 1", got, h.exceptions())
+		}
+		h.apply("999", strings.ReplaceAll(interchange("FA", "005010X231A1", "999", []string{
+			fmt.Sprintf("AK1*HC*%d*005010X222A1", set.GS06), "AK9*R*1*1*0*4"}), "000000777", "000000778"))
+		for _, id := range []string{"W1", "W2"} {
+			if got := h.status(id); got != ledger.StatusRejected {
+				t.Errorf("%s after its group was rejected whole: %s", id, got)
+			}
+		}
+	})
+}
+
+// A claim the payer holds (277 P1) can still be accepted or rejected; a
+// claim sent again under the number of a rejected one is matched.
+func TestPendingAndResentClaims(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		h.submit(encounterJSON("PD", 10000), bytes.Replace(encounterJSON("OLDX", 10000), []byte(`"patient_control_number": "OLDX"`), []byte(`"patient_control_number": "PCNX"`), 1))
+		status := func(pcn, stc, payerNo string) {
+			h.apply("277CA", interchange("HN", "005010X214", "277", []string{
+				"BHT*0085*08*X1*20261123*1200*TH", "HL*1**20*1", "NM1*PR*2*SIM HEALTH PLAN*****PI*SIMPAYER", "TRN*1*X1",
+				"DTP*050*D8*20261123", "DTP*009*D8*20261123", "HL*2*1*21*1", "NM1*41*2*CLAIMSGW*****46*CLAIMSGW", "TRN*2*1",
+				"HL*3*2*19*1", "NM1*85*2*RIVERSIDE FAMILY MEDICINE*****XX*1234567893", "TRN*1*P1",
+				"HL*4*3*PT", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "TRN*2*" + pcn, "STC*" + stc + "*20261123*WQ*100", "REF*1K*" + payerNo, "DTP*472*D8*20261102"}))
+		}
+		status("PD", "P1:20:PR", "PAYPD")
+		status("PD", "A3:21:PR", "PAYPD")
+		if got := h.status("PD"); got != ledger.StatusRejected {
+			t.Errorf("PD, pending, after an A3: %s", got)
+		}
+		status("PD", "A2:20:PR", "LATE") // moves nothing, so changes no number
+		if c, _ := l.Claim(h.ctx, "PD"); c.Status != ledger.StatusRejected || c.PayerClaimNumber != "PAYPD" {
+			t.Errorf("PD after a late A2: %s, payer claim number %q; want rejected, PAYPD", c.Status, c.PayerClaimNumber)
+		}
+		status("PCNX", "A3:21:PR", "PAYOLDX")
+		h.submit(bytes.Replace(encounterJSON("NEWX", 10000), []byte(`"patient_control_number": "NEWX"`), []byte(`"patient_control_number": "PCNX"`), 1))
+		status("PCNX", "A2:20:PR", "PAYNEWX")
+		if got := h.status("NEWX"); got != ledger.StatusAccepted || h.exceptions() != 0 {
+			t.Errorf("NEWX, sent again under the number of the rejected OLDX, after an A2: %s, %d exceptions", got, h.exceptions())
+		}
 	})
 }
 

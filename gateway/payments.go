@@ -231,8 +231,8 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 // narrowed to the payee's billing provider (NPI, else tax ID), then, while
 // several remain, to the one the payer's claim control number (CLP07,
 // REF*1K) names, to those whose charge equals CLP03, and to those still
-// open (not paid, denied, forwarded or closed): a claim sent again with
-// the same number is told from the first so. A charge that differs from
+// open (not paid, denied, forwarded, closed or rejected): a claim sent
+// again with the same number is told from the first so. A charge that differs from
 // the only candidate is matched with a warning; candidates that nothing
 // tells apart are ambiguous, and go to the exceptions with the reason.
 func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents, payerNo string) (id, warning string, err error) {
@@ -291,7 +291,7 @@ func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents, payerNo
 		return "", fmt.Sprintf("%d claims have this patient control number and nothing tells them apart (charge, payer claim number, status)", len(candidates)), nil
 	}
 	if c := candidates[0]; charge != 0 && c.Charge != abs {
-		return c.ID, "CLP03 " + abs.String() + " is not the claim's charge " + c.Charge.String(), nil
+		return c.ID, "the payer's charge " + abs.String() + " is not the claim's charge " + c.Charge.String(), nil
 	}
 	return candidates[0].ID, "", nil
 }
@@ -319,9 +319,11 @@ func reversible(under []ledger.PaidCLP, paid money.Cents) bool {
 	return len(left) > 0 && (slices.Contains(left, -paid) || sum == -paid)
 }
 
-// closedForPayment are the statuses of a claim the payer has settled.
+// closedForPayment are the statuses of a claim the payer has settled or
+// refused: a claim sent again under the same number is the open one.
 var closedForPayment = map[ledger.Status]bool{
 	ledger.StatusPaid: true, ledger.StatusDenied: true, ledger.StatusForwarded: true, ledger.StatusClosed: true,
+	ledger.StatusRejected: true,
 }
 
 // matchLine finds the claim line an SVC pays: by its line item control

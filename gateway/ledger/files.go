@@ -47,6 +47,10 @@ type FileClaim struct {
 	ST02     int64
 	FirstPos int
 	LastPos  int
+	// Current says the file is the claim's latest: false once the claim
+	// went again in another file (after a 999 rejected another claim of
+	// its set), when answers to this file no longer concern it.
+	Current bool
 }
 
 // Pending is a queued claim handed to a file builder, with the encounter
@@ -167,7 +171,8 @@ func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 		f.DeliveredAt = time.UnixMilli(delivered)
 	}
 	f.Claims, err = queryFileClaims(ctx, l.db, "file "+id+" claims",
-		`SELECT claim_id, gs06, st02, first_pos, last_pos FROM file_claims WHERE file_id = $1 ORDER BY gs06, st02, first_pos`, id)
+		`SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, c.file_id = fc.file_id
+		FROM file_claims fc JOIN claims c ON c.id = fc.claim_id WHERE fc.file_id = $1 ORDER BY fc.gs06, fc.st02, fc.first_pos`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +189,7 @@ func queryFileClaims(ctx context.Context, r runner, what, query string, args ...
 	var out []FileClaim
 	for rows.Next() {
 		var fc FileClaim
-		if err := rows.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos); err != nil {
+		if err := rows.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos, &fc.Current); err != nil {
 			return nil, fmt.Errorf("ledger: %s: %w", what, err)
 		}
 		out = append(out, fc)
