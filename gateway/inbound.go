@@ -345,16 +345,19 @@ var rejectCodes = map[string]bool{"R": true, "M": true, "W": true, "X": true}
 // the segment ranges the 837 writer recorded to the claim it falls in:
 // those claims are rejected with the errors found in them, and the other
 // claims of the set go back to the queue, to be sent again in a new file
-// with new control numbers. When no IK3 falls in a claim (an error in the
-// set's header, or none given), every claim of the set is rejected. Claims
-// sent again in another file since (not Current) do not move.
+// with new control numbers (errorClaim). When no IK3 is traced to a claim
+// (an error in the set's header, or none given), every claim of the set is
+// rejected. Claims sent again in another file since (not Current) do not
+// move.
 func (a *applier) rejectSet(k *ack.Acknowledgment, t *x12.Transaction, set *ack.Transaction, claims []ledger.FileClaim) error {
 	why := map[string][]string{} // claim id → the errors in it
 	for _, e := range set.Errors {
-		for _, fc := range claims {
-			if e.Position >= fc.FirstPos && e.Position <= fc.LastPos {
-				why[fc.ClaimID] = append(why[fc.ClaimID], ik3Text(e))
-			}
+		id, err := a.errorClaim(e, claims)
+		if err != nil {
+			return err
+		}
+		if id != "" {
+			why[id] = append(why[id], ik3Text(e))
 		}
 	}
 	base := k.Type + " " + set.Code
@@ -390,6 +393,53 @@ func (a *applier) rejectSet(k *ack.Acknowledgment, t *x12.Transaction, set *ack.
 		}
 	}
 	return nil
+}
+
+// errorClaim traces an IK3 to the claim of the set it is about: the
+// claim whose segments (CLM to its last line) hold its position; else the
+// claim a CTX names by its CLM01; else, for a segment of the loops that
+// lead to a claim (billing provider, subscriber, patient: an invalid
+// member ID in 2010BA, say), the first claim after it. "" when none: an
+// error in the set's header concerns them all.
+func (a *applier) errorClaim(e *ack.Error, claims []ledger.FileClaim) (string, error) {
+	for _, fc := range claims {
+		if e.Position >= fc.FirstPos && e.Position <= fc.LastPos {
+			return fc.ClaimID, nil
+		}
+	}
+	for _, ctx := range e.Contexts {
+		for _, id := range ctx.IDs {
+			if ctx.Kind != "business_unit" || id.Name != "CLM01" || id.Reference == "" {
+				continue
+			}
+			for _, fc := range claims {
+				c, err := a.tx.Claim(fc.ClaimID)
+				if err != nil {
+					return "", err
+				}
+				if c.PCN == id.Reference {
+					return fc.ClaimID, nil
+				}
+			}
+		}
+	}
+	if claimLoops[e.Loop] {
+		next := ""
+		for _, fc := range claims { // in segment order
+			if fc.FirstPos > e.Position {
+				next = fc.ClaimID
+				break
+			}
+		}
+		return next, nil
+	}
+	return "", nil
+}
+
+// claimLoops are the 837 loops between the header and a claim's 2300.
+var claimLoops = map[string]bool{
+	"2000A": true, "2010AA": true, "2010AB": true, "2010AC": true,
+	"2000B": true, "2010BA": true, "2010BB": true, "2000C": true, "2010CA": true,
 }
 
 // ik3Text describes one IK3 (and its IK4) without the bad data, which may

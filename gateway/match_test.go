@@ -861,3 +861,32 @@ func TestRecodedLineDenied(t *testing.T) {
 		}
 	})
 }
+
+// An IK3 outside every claim's segments is traced to a claim when it can
+// be: by a CTX naming the claim's CLM01, or, in the loops that lead to a
+// claim (an invalid member ID in 2010BA, say), to the claim after it. The
+// other claims of the set are sent again, not rejected with it.
+func TestIK3BeforeItsClaim(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		var encs [][]byte
+		for i, id := range []string{"S1", "S2", "S3", "S4"} {
+			encs = append(encs, bytes.Replace(encounterJSON(id, 10000), []byte("XJH123456789"), fmt.Appendf(nil, "XJH00000000%d", i), 1))
+		}
+		f := h.submit(encs...)
+		s2, s3 := fileClaim(t, f, "S2"), fileClaim(t, f, "S3")
+		if s2.ST02 != s3.ST02 || s3.FirstPos-1 <= s2.LastPos {
+			t.Fatalf("S2 %+v and S3 %+v: want one set, S3 with its own subscriber loop", s2, s3)
+		}
+		h.apply("999", interchange("FA", "005010X231A1", "999", []string{
+			fmt.Sprintf("AK1*HC*%d*005010X222A1", s2.GS06), fmt.Sprintf("AK2*837*%04d*005010X222A1", s2.ST02),
+			fmt.Sprintf("IK3*NM1*%d*2010BB*8", s3.FirstPos-1), "IK4*9*67*7", // S3's payer name, before its CLM
+			"IK3*REF*4**8", "CTX*CLM01:S2", // named by a CTX
+			"IK5*R*5", "AK9*R*1*1*0"}))
+		for id, want := range map[string]ledger.Status{"S1": ledger.StatusQueued, "S2": ledger.StatusRejected, "S3": ledger.StatusRejected, "S4": ledger.StatusQueued} {
+			if got := h.status(id); got != want {
+				t.Errorf("%s: %s, want %s", id, got, want)
+			}
+		}
+	})
+}
