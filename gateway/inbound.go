@@ -72,7 +72,7 @@ func (g *Gateway) processInbound(ctx context.Context, m *queue.Message) error {
 	}
 	var a *applier
 	err = g.led.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{now: g.o.Now, tx: tx, file: in, lastTry: m.Deliveries >= uint64(maxDeliver)}
+		a = &applier{now: g.o.Now, tx: tx, file: in, lastTry: m.Deliveries >= uint64(maxDeliver), byPayerNo: map[string]string{}}
 		return a.apply(doc)
 	})
 	if errors.Is(err, ledger.ErrProcessed) {
@@ -93,7 +93,8 @@ type applier struct {
 	now       func() time.Time
 	tx        *ledger.Tx
 	file      *ledger.InboundFile
-	lastTry   bool // the file's last delivery: a CLP refused now is an exception (see notYet)
+	lastTry   bool              // the file's last delivery: a CLP refused now is an exception (see notYet)
+	byPayerNo map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
 	events    []Event
 	unmatched int
 }

@@ -890,3 +890,21 @@ func TestIK3BeforeItsClaim(t *testing.T) {
 		}
 	})
 }
+
+// A PLB names its claim by the PCN or by the payer's claim control number
+// (CLP07) of a CLP of the same payment: both link it.
+func TestPLBNamesItsClaimByCLP07(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := newHarness(t, l)
+		h.submit(encounterJSON("WK", 10000))
+		h.apply("835", interchange("HP", "005010X221A1", "835", remittance("EFTW1", "70", [][]string{clp1("WK", "1", "PAYW1", 80, "WK-1")},
+			"PLB*1234567893*20261231*WO:PAYW1*20*FB:PAYW1*-10")))
+		b, err := l.ClaimBalance(h.ctx, "WK")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b.ProviderAdjustments) != 2 {
+			t.Errorf("WK's provider adjustments %+v: want the WO and the FB that name its CLP07", b.ProviderAdjustments)
+		}
+	})
+}

@@ -64,10 +64,14 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 		pa := ledger.ProviderAdjustment{RemittanceID: remID, ProviderID: plb.ProviderID, FiscalPeriodDate: plb.FiscalPeriodDate,
 			Reason: plb.Reason, Reference: plb.Reference, Amount: plb.Amount, Position: plb.Position.Position}
 		if plb.Reference != "" {
+			// PLB03-2 names a claim by its PCN, or by the payer's claim
+			// control number (CLP07) of a CLP of this payment.
 			if id, _, err := a.matchClaim(plb.Reference, r.Payee.NPI, r.Payee.TaxID, 0, ""); err != nil {
 				return err
 			} else if id != "" {
 				pa.ClaimID = id
+			} else {
+				pa.ClaimID = a.byPayerNo[plb.Reference]
 			}
 		}
 		if err := a.tx.AddProviderAdjustment(pa); err != nil {
@@ -208,6 +212,13 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 	}
 	if _, err := a.tx.AddPayment(p); err != nil {
 		return err
+	}
+	if no := clp.PayerClaimControlNumber; no != "" {
+		if other, seen := a.byPayerNo[no]; seen && other != id {
+			a.byPayerNo[no] = "" // two claims: the number names neither
+		} else {
+			a.byPayerNo[no] = id
+		}
 	}
 	if clp.PayerClaimControlNumber != "" {
 		if err := a.tx.SetPayerClaimNumber(id, clp.PayerClaimControlNumber); err != nil {
