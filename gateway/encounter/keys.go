@@ -12,10 +12,10 @@ import (
 // case ("Payer_ID", which encoding/json takes for payer_id), and a key
 // given twice in one object (encoding/json keeps the last value and drops
 // the first without a word). raw is one JSON value that encoding/json has
-// read without a syntax error. With names the contract's exactly, a key
-// that is a field's name but in case has a character outside a-z, 0-9 and
-// _; the names themselves never do. Duplicates come with the path of the
-// second key; a key that is not snake_case only when snakeCase is set.
+// read without a syntax error. The contract's names are lowercase
+// snake_case, so a key that matched a field only case-insensitively has a
+// character outside a-z, 0-9 and _: snakeCase reports those. Duplicates
+// are reported at the path of the second key.
 func keyProblems(raw []byte, snakeCase bool) []Problem {
 	// It runs on every encounter: it allocates nothing unless it finds a
 	// problem or an escaped key. The keys of the open objects are views
