@@ -18,6 +18,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 )
 
@@ -35,12 +36,7 @@ type Options struct {
 	// Tokens, when given, are the API's callers: each request needs
 	// "Authorization: Bearer <token>" with one of them, and is logged with
 	// the caller's name. Health, readiness and metrics stay open.
-	Tokens []Token
-}
-
-// Token is a caller of the API: its name and its bearer token.
-type Token struct {
-	Name, Value string
+	Tokens []config.Token
 }
 
 // maxBody is the largest encounter accepted.
@@ -63,7 +59,7 @@ type tokenHash struct {
 func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	s := &server{ledger: l, intake: in, opts: opts}
 	for _, t := range opts.Tokens {
-		s.tokens = append(s.tokens, tokenHash{t.Name, sha256.Sum256([]byte(t.Value))})
+		s.tokens = append(s.tokens, tokenHash{t.Name, sha256.Sum256([]byte(string(t.Value)))})
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/encounters", s.submitEncounter)

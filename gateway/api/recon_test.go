@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/api"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
@@ -187,7 +188,7 @@ func TestAPITokens(t *testing.T) {
 	srv := httptest.NewServer(api.New(l, &fakeIntake{}, api.Options{
 		Log:     zerolog.New(&logs),
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "claimsgw_up 1\n") }),
-		Tokens:  []api.Token{{Name: "billing-app", Value: billing}, {Name: "finance-app", Value: finance}},
+		Tokens:  []config.Token{{Name: "billing-app", Value: config.Secret(billing)}, {Name: "finance-app", Value: config.Secret(finance)}},
 	}))
 	defer srv.Close()
 	get := func(path, auth string) *http.Response {

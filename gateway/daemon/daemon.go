@@ -108,11 +108,7 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 		return nil, fmt.Errorf("HTTP API: %w", err)
 	}
 	d.Addr = ln.Addr().String()
-	var tokens []api.Token
-	for _, t := range cfg.HTTP.Tokens {
-		tokens = append(tokens, api.Token{Name: t.Name, Value: string(t.Value)})
-	}
-	d.http = &http.Server{Handler: api.New(d.Ledger, d, api.Options{Ready: d.ready, Metrics: m.Handler(), Log: o.Log, Tokens: tokens}), ReadHeaderTimeout: 10 * time.Second}
+	d.http = &http.Server{Handler: api.New(d.Ledger, d, api.Options{Ready: d.ready, Metrics: m.Handler(), Log: o.Log, Tokens: cfg.HTTP.Tokens}), ReadHeaderTimeout: 10 * time.Second}
 	go d.http.Serve(ln)
 
 	runCtx, cancel := context.WithCancel(context.Background())
