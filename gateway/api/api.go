@@ -59,7 +59,7 @@ type tokenHash struct {
 func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	s := &server{ledger: l, intake: in, opts: opts}
 	for _, t := range opts.Tokens {
-		s.tokens = append(s.tokens, tokenHash{t.Name, sha256.Sum256([]byte(string(t.Value)))})
+		s.tokens = append(s.tokens, tokenHash{t.Name, sha256.Sum256([]byte(t.Value))})
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/encounters", s.submitEncounter)
