@@ -170,9 +170,7 @@ func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 	if delivered > 0 {
 		f.DeliveredAt = time.UnixMilli(delivered)
 	}
-	f.Claims, err = queryFileClaims(ctx, l.db, "file "+id+" claims",
-		`SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, c.file_id = fc.file_id
-		FROM file_claims fc JOIN claims c ON c.id = fc.claim_id WHERE fc.file_id = $1 ORDER BY fc.gs06, fc.st02, fc.first_pos`, id)
+	f.Claims, err = queryFileClaims(ctx, l.db, "file "+id+" claims", `fc.file_id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -180,8 +178,12 @@ func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 }
 
 // queryFileClaims runs a query for a FileClaim's columns and reads them.
-func queryFileClaims(ctx context.Context, r runner, what, query string, args ...any) ([]FileClaim, error) {
-	rows, err := r.QueryContext(ctx, query, args...)
+// queryFileClaims reads the claims of the files (f) that where selects,
+// in segment order.
+func queryFileClaims(ctx context.Context, r runner, what, where string, args ...any) ([]FileClaim, error) {
+	rows, err := r.QueryContext(ctx, `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, c.file_id = fc.file_id
+		FROM file_claims fc JOIN files f ON f.id = fc.file_id JOIN claims c ON c.id = fc.claim_id
+		WHERE `+where+` ORDER BY f.id, fc.gs06, fc.st02, fc.first_pos`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: %s: %w", what, err)
 	}

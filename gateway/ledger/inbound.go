@@ -55,17 +55,13 @@ func (l *Ledger) InboundContent(ctx context.Context, sha256 string) (*InboundFil
 // found by the group and transaction control numbers an acknowledgment
 // names, with their segment ranges.
 func (t *Tx) ClaimsInSet(payerID string, gs06, st02 int64) ([]FileClaim, error) {
-	return queryFileClaims(t.ctx, t.tx, "claims in set", `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, c.file_id = fc.file_id
-		FROM file_claims fc JOIN files f ON f.id = fc.file_id JOIN claims c ON c.id = fc.claim_id
-		WHERE f.payer_id = $1 AND fc.gs06 = $2 AND fc.st02 = $3 ORDER BY fc.first_pos`, payerID, gs06, st02)
+	return queryFileClaims(t.ctx, t.tx, "claims in set", `f.payer_id = $1 AND fc.gs06 = $2 AND fc.st02 = $3`, payerID, gs06, st02)
 }
 
 // ClaimsInGroup returns the claims of every set of the functional group
 // (GS06) the gateway sent the payer, with their segment ranges.
 func (t *Tx) ClaimsInGroup(payerID string, gs06 int64) ([]FileClaim, error) {
-	return queryFileClaims(t.ctx, t.tx, "claims in group", `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, c.file_id = fc.file_id
-		FROM file_claims fc JOIN files f ON f.id = fc.file_id JOIN claims c ON c.id = fc.claim_id
-		WHERE f.payer_id = $1 AND fc.gs06 = $2 ORDER BY fc.st02, fc.first_pos`, payerID, gs06)
+	return queryFileClaims(t.ctx, t.tx, "claims in group", `f.payer_id = $1 AND fc.gs06 = $2`, payerID, gs06)
 }
 
 // Payment is one 835 CLP applied to a claim, with its adjustments,
@@ -292,9 +288,7 @@ func (l *Ledger) CountOpenExceptions(ctx context.Context) (int, error) {
 // ClaimsInInterchange returns the claims of the file a payer's TA1 names
 // by its ISA13.
 func (t *Tx) ClaimsInInterchange(payerID string, isa13 int64) ([]FileClaim, error) {
-	return queryFileClaims(t.ctx, t.tx, "claims in interchange", `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, c.file_id = fc.file_id
-		FROM file_claims fc JOIN files f ON f.id = fc.file_id JOIN claims c ON c.id = fc.claim_id
-		WHERE f.payer_id = $1 AND f.isa13 = $2 ORDER BY fc.gs06, fc.st02, fc.first_pos`, payerID, isa13)
+	return queryFileClaims(t.ctx, t.tx, "claims in interchange", `f.payer_id = $1 AND f.isa13 = $2`, payerID, isa13)
 }
 
 // CountInbound counts the payer files in a processing status (received,
