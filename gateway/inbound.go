@@ -72,7 +72,7 @@ func (g *Gateway) processInbound(ctx context.Context, m *queue.Message) error {
 	}
 	var a *applier
 	err = g.led.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{now: g.o.Now, tx: tx, file: in, lastTry: m.Deliveries >= uint64(maxDeliver), byPayerNo: map[string]string{}}
+		a = &applier{now: g.o.Now, tx: tx, file: in, lastTry: m.Deliveries >= uint64(maxDeliver)}
 		return a.apply(doc)
 	})
 	if errors.Is(err, ledger.ErrProcessed) {

@@ -44,7 +44,7 @@ func MatchException(ctx context.Context, led *ledger.Ledger, id int64, claimID, 
 		if !ok {
 			return fmt.Errorf("gateway: exception %d: its payment was never recorded", id)
 		}
-		a := &applier{now: time.Now, tx: tx, file: in, byPayerNo: map[string]string{}}
+		a := &applier{now: time.Now, tx: tx, file: in}
 		return a.post(e.ST02, rem, remID, clp, claimID, "matched by hand by "+actor)
 	})
 	return err == nil && clp != nil, err

@@ -176,12 +176,10 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 			}
 		}
 	}
-	taken := map[int]bool{}
-	var lineNos []int
+	var lineNos []int // the claim lines the SVCs matched so far
 	for _, svc := range clp.ServiceLines {
-		no := matchLine(lines, svc, taken)
+		no := matchLine(lines, svc, lineNos)
 		if no != 0 {
-			taken[no] = true
 			lineNos = append(lineNos, no)
 		} else {
 			// An SVC that matches no claim line (the payer recoded it)
@@ -214,6 +212,9 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 		return err
 	}
 	if no := clp.PayerClaimControlNumber; no != "" {
+		if a.byPayerNo == nil {
+			a.byPayerNo = map[string]string{}
+		}
 		if other, seen := a.byPayerNo[no]; seen && other != id {
 			a.byPayerNo[no] = "" // two claims: the number names neither
 		} else {
@@ -340,7 +341,7 @@ var closedForPayment = map[ledger.Status]bool{
 // matchLine finds the claim line an SVC pays: by its line item control
 // number (REF*6R), else by procedure, modifiers, date and charge among the
 // lines not taken by the CLP's SVCs before it. 0 when none matches.
-func matchLine(lines []ledger.Line, svc *remit.ServiceLine, taken map[int]bool) int {
+func matchLine(lines []ledger.Line, svc *remit.ServiceLine, taken []int) int {
 	if id := svc.LineItemControlNumber; id != "" {
 		for _, l := range lines {
 			if l.LineID == id {
@@ -358,7 +359,7 @@ func matchLine(lines []ledger.Line, svc *remit.ServiceLine, taken map[int]bool) 
 		charge = -charge
 	}
 	for _, l := range lines {
-		if !taken[l.No] && l.Procedure == proc && l.Charge == charge && (date == "" || l.ServiceDate == date) {
+		if !slices.Contains(taken, l.No) && l.Procedure == proc && l.Charge == charge && (date == "" || l.ServiceDate == date) {
 			return l.No
 		}
 	}
