@@ -264,11 +264,18 @@ func (a *applier) ta1(t *x12.TA1, n int) error {
 	if len(claims) == 0 {
 		return a.exception("TA1", "", x12.Position{Offset: t.Offset, Position: n}, "", "TA1 names an interchange the gateway did not send: "+t.ControlNumber)
 	}
+	return a.moveCurrent(claims, ledger.StatusRejected, ledger.Source{Kind: "TA1", Reason: "TA1 R note " + payerCode(t.NoteCode)})
+}
+
+// moveCurrent moves the claims a file's answer names whose latest file it
+// is: a claim sent again in another file since is left to that file's
+// answers.
+func (a *applier) moveCurrent(claims []ledger.FileClaim, to ledger.Status, src ledger.Source) error {
 	for _, fc := range claims {
 		if !fc.Current {
-			continue // sent again in another file since: not this answer's
+			continue
 		}
-		if err := a.move(fc.ClaimID, ledger.StatusRejected, ledger.Source{Kind: "TA1", Reason: "TA1 R note " + payerCode(t.NoteCode)}, 0); err != nil {
+		if err := a.move(fc.ClaimID, to, src, 0); err != nil {
 			return err
 		}
 	}
@@ -278,8 +285,7 @@ func (a *applier) ta1(t *x12.TA1, n int) error {
 // ack applies a 999 or 997: each transaction set it answers is
 // acknowledged (A, E) or rejected (R, M, W, X) with its reasons; a group
 // rejected whole (AK9 R without AK2) rejects every set of it. Only the
-// claims whose latest file the answer is for move: a claim sent again in
-// another file since is left to that file's answers.
+// claims whose latest file the answer is for move (moveCurrent).
 func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 	if k.Group == nil {
 		return a.exception(k.Type, t.ControlNumber, k.Pos, "", "the acknowledgment has no AK1: it names no group the gateway sent")
@@ -293,15 +299,8 @@ func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 		if len(claims) == 0 {
 			return a.exception(k.Type, t.ControlNumber, k.Group.Pos, "", fmt.Sprintf("rejects GS06 %d, which the gateway did not send", gs06))
 		}
-		for _, fc := range claims {
-			if fc.Current {
-				src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: k.Group.TrailerPos.Position, Reason: k.Type + " group " + payerCode(k.Group.Code)}
-				if err := a.move(fc.ClaimID, ledger.StatusRejected, src, 0); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: k.Group.TrailerPos.Position, Reason: k.Type + " group " + payerCode(k.Group.Code)}
+		return a.moveCurrent(claims, ledger.StatusRejected, src)
 	}
 	for _, set := range k.Transactions {
 		st02, _ := strconv.ParseInt(set.ControlNumber, 10, 64)
@@ -317,14 +316,9 @@ func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 		}
 		switch {
 		case set.Code == "A" || set.Code == "E":
-			for _, fc := range claims {
-				if !fc.Current {
-					continue
-				}
-				src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: k.Type + " " + set.Code}
-				if err := a.move(fc.ClaimID, ledger.StatusAcknowledged, src, 0); err != nil {
-					return err
-				}
+			src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: k.Type + " " + set.Code}
+			if err := a.moveCurrent(claims, ledger.StatusAcknowledged, src); err != nil {
+				return err
 			}
 		case rejectCodes[set.Code]:
 			if err := a.rejectSet(k, t, set, claims); err != nil {
