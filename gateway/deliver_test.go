@@ -20,7 +20,7 @@ import (
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
-	"github.com/claimsgw/claimsgw/gateway/payersim"
+	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/gateway/transfer"
 	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/claimsgw/claimsgw/gateway/payersim"
+	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
