@@ -79,15 +79,8 @@ func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func checkOptions(icd, hcpcs, delims string) (encounter.Options, error) {
 	var opts encounter.Options
 	var err error
-	if icd != "" {
-		if opts.ICD10CM, err = encounter.LoadCodeSet(icd); err != nil {
-			return opts, err
-		}
-	}
-	if hcpcs != "" {
-		if opts.HCPCS, err = encounter.LoadCodeSet(hcpcs); err != nil {
-			return opts, err
-		}
+	if opts.Codes, err = encounter.LoadCodeSets(icd, hcpcs); err != nil {
+		return opts, err
 	}
 	if delims != "" {
 		if opts.Delimiters, err = x12.ParseDelimiters(delims); err != nil {

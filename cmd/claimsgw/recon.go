@@ -2,22 +2,25 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/claimsgw/claimsgw/gateway"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/queue"
 
 	"github.com/claimsgw/claimsgw/config"
-	"github.com/claimsgw/claimsgw/gateway/api"
+	"github.com/claimsgw/claimsgw/gateway/inbound"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/report"
 )
 
 const reconUsage = `claimsgw recon payments|payment TRACE|claim ID|aging|denials|rejections|unmatched|daily
@@ -42,9 +45,15 @@ func addLedgerFlags(fs *flag.FlagSet) ledgerFlags {
 // ledger must exist: a wrong directory is an error, not a new empty
 // ledger. SQLite runs in WAL mode, so this reads beside a running daemon.
 func (f ledgerFlags) open(ctx context.Context) (*ledger.Ledger, error) {
+	_, l, err := f.openConfig(ctx)
+	return l, err
+}
+
+// openConfig opens the ledger as open does, and returns the config too.
+func (f ledgerFlags) openConfig(ctx context.Context) (*config.Config, *ledger.Ledger, error) {
 	cfg, err := config.Load(*f.config)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if *f.data != "" {
 		cfg.DataDir = *f.data
@@ -54,10 +63,11 @@ func (f ledgerFlags) open(ctx context.Context) (*ledger.Ledger, error) {
 	}
 	if cfg.Ledger.Driver == ledger.SQLite {
 		if _, err := os.Stat(string(cfg.Ledger.DSN)); err != nil {
-			return nil, fmt.Errorf("no ledger at %s: %w", cfg.Ledger.DSN, err)
+			return nil, nil, fmt.Errorf("no ledger at %s: %w", cfg.Ledger.DSN, err)
 		}
 	}
-	return ledger.Open(ctx, cfg.Ledger.Driver, string(cfg.Ledger.DSN))
+	l, err := ledger.Open(ctx, cfg.Ledger.Driver, string(cfg.Ledger.DSN))
+	return cfg, l, err
 }
 
 // runRecon prints a reconciliation report from the ledger.
@@ -82,7 +92,7 @@ func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUnreadable
 	}
-	if !validFormat(*format) {
+	if !report.ValidFormat(*format) {
 		fmt.Fprintf(stderr, "claimsgw recon: --format %q: want table, csv or json\n", *format)
 		return exitUnreadable
 	}
@@ -99,76 +109,37 @@ func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUnreadable
 	}
 	defer l.Close()
-	f := ledger.ReportFilter{PayerID: *payer, From: *from, To: *to}
-	var rep api.Report
+	f := report.Filter{PayerID: *payer, From: *from, To: *to}
+	var rep report.Report
 	code := exitOK
 	switch pos[0] {
 	case "payments":
-		var all []ledger.PaymentBalance
-		pf := ledger.PaymentFilter{PayerID: f.PayerID, From: f.From, To: f.To, Limit: 1000}
-		for {
-			page, err := l.ListPayments(ctx, pf)
-			if err != nil {
-				return reconFailed(stderr, err)
-			}
-			all = append(all, page...)
-			if len(page) < pf.Limit {
-				break
-			}
-			pf.After = page[len(page)-1].RemittanceID
-		}
-		rep = api.PaymentsReport(all, "")
+		rep, err = report.AllPayments(ctx, l, f)
 	case "payment":
-		p, err := l.PaymentBalance(ctx, f.PayerID, pos[1])
-		if err != nil {
-			return reconFailed(stderr, err)
-		}
-		rep = api.PaymentReport(p)
-		if !p.Balanced {
-			code = exitInvalid
+		var p *ledger.PaymentBalance
+		if p, err = l.PaymentBalance(ctx, f.PayerID, pos[1]); err == nil {
+			rep = report.Payment(p)
+			if !p.Balanced {
+				code = exitInvalid
+			}
 		}
 	case "claim":
-		b, err := l.ClaimBalance(ctx, pos[1])
-		if err != nil {
-			return reconFailed(stderr, err)
+		var b *ledger.ClaimBalance
+		if b, err = l.ClaimBalance(ctx, pos[1]); err == nil {
+			rep = report.Claim(b)
+			if len(b.Payments) > 0 && !b.Balanced {
+				code = exitInvalid
+			}
 		}
-		rep = api.ClaimReport(b)
-		if len(b.Payments) > 0 && !b.Balanced {
-			code = exitInvalid
-		}
-	case "aging":
-		now := time.Now()
-		rows, err := l.Aging(ctx, f.PayerID, now)
-		if err != nil {
-			return reconFailed(stderr, err)
-		}
-		rep = api.AgingReport(rows, now)
-	case "denials":
-		rows, err := l.Denials(ctx, f)
-		if err != nil {
-			return reconFailed(stderr, err)
-		}
-		rep = api.DenialsReport(rows)
-	case "rejections":
-		rows, err := l.Rejections(ctx, f)
-		if err != nil {
-			return reconFailed(stderr, err)
-		}
-		rep = api.RejectionsReport(rows)
 	case "unmatched":
-		es, err := allExceptions(ctx, l, "open")
-		if err != nil {
-			return reconFailed(stderr, err)
-		}
-		rep = api.ExceptionsReport("unmatched", es, "")
-	case "daily":
-		rows, err := l.Daily(ctx, f)
-		if err != nil {
-			return reconFailed(stderr, err)
-		}
-		rep = api.DailyReport(rows)
+		rep, err = report.AllExceptions(ctx, l, "unmatched", "open")
+	default:
+		rep, err = report.Lists[pos[0]].Read(ctx, l, f)
 	}
-	if err := printReport(stdout, rep, *format); err != nil {
+	if err != nil {
+		return reconFailed(stderr, err)
+	}
+	if err := rep.Write(stdout, *format); err != nil {
 		fmt.Fprintf(stderr, "claimsgw recon: %v\n", err)
 		return exitUnreadable
 	}
@@ -181,25 +152,6 @@ func reconFailed(stderr io.Writer, err error) int {
 		return exitInvalid
 	}
 	return exitUnreadable
-}
-
-func validFormat(f string) bool { return f == "table" || f == "csv" || f == "json" }
-
-// allExceptions reads every page of the exceptions in a status.
-func allExceptions(ctx context.Context, l *ledger.Ledger, status string) ([]ledger.ExceptionInfo, error) {
-	var all []ledger.ExceptionInfo
-	f := ledger.ExceptionFilter{Status: status, Limit: 1000}
-	for {
-		page, err := l.Exceptions(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(page) < f.Limit {
-			return all, nil
-		}
-		f.After = page[len(page)-1].ID
-	}
 }
 
 // runExceptions lists the items the gateway could not match, and matches
@@ -221,7 +173,7 @@ func runExceptions(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	ctx := context.Background()
 	if args[0] == "list" {
-		if len(pos) != 0 || !validFormat(*format) || (*status != "open" && *status != "resolved" && *status != "all") {
+		if len(pos) != 0 || !report.ValidFormat(*format) || (*status != "open" && *status != "resolved" && *status != "all") {
 			fs.Usage()
 			return exitUnreadable
 		}
@@ -235,12 +187,12 @@ func runExceptions(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		if st == "all" {
 			st = ""
 		}
-		es, err := allExceptions(ctx, l, st)
+		rep, err := report.AllExceptions(ctx, l, "exceptions", st)
 		if err != nil {
 			fmt.Fprintf(stderr, "claimsgw exceptions: %v\n", err)
 			return exitUnreadable
 		}
-		if err := printReport(stdout, api.ExceptionsReport("exceptions", es, ""), *format); err != nil {
+		if err := rep.Write(stdout, *format); err != nil {
 			fmt.Fprintf(stderr, "claimsgw exceptions: %v\n", err)
 			return exitUnreadable
 		}
@@ -256,13 +208,36 @@ func runExceptions(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "claimsgw exceptions match: %q is not an exception id\n", pos[0])
 		return exitUnreadable
 	}
-	l, err := lf.open(ctx)
+	cfg, l, err := lf.openConfig(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw exceptions: %v\n", err)
 		return exitUnreadable
 	}
 	defer l.Close()
-	posted, err := gateway.MatchException(ctx, l, id, *claim, *actor)
+	// The claim's events go to the daemon's NATS when the config names
+	// it; an embedded server is the daemon's alone.
+	var js jetstream.JetStream
+	if len(cfg.NATS.URLs) > 0 {
+		nc, err := queue.Connect(cfg.NATS.URLs, queue.ConnectOptions{Name: "claimsgw exceptions", CredsFile: cfg.NATS.CredentialsFile,
+			NKeySeedFile: cfg.NATS.NKeySeedFile, CAFile: cfg.NATS.TLS.CAFile, CertFile: cfg.NATS.TLS.CertFile, KeyFile: cfg.NATS.TLS.KeyFile})
+		if err != nil {
+			fmt.Fprintf(stderr, "claimsgw exceptions match: %v\n", err)
+			return exitUnreadable
+		}
+		defer nc.Close()
+		if js, err = jetstream.New(nc); err != nil {
+			fmt.Fprintf(stderr, "claimsgw exceptions match: %v\n", err)
+			return exitUnreadable
+		}
+	} else {
+		fmt.Fprintln(stderr, "claimsgw exceptions match: the config names no NATS server: the claim's events are not published (the daemon's API publishes them: POST /v1/exceptions/{id}/match)")
+	}
+	proc, err := inbound.New(inbound.Options{Options: gateway.Options{Config: cfg, Ledger: l, JS: js}})
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw exceptions match: %v\n", err)
+		return exitUnreadable
+	}
+	posted, err := proc.MatchException(ctx, id, *claim, *actor)
 	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw exceptions match: %v\n", err)
 		return exitInvalid
@@ -277,50 +252,4 @@ func runExceptions(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		fmt.Fprintln(stdout, "the CLP is posted to the claim as its payment")
 	}
 	return exitOK
-}
-
-// printReport writes a report as an aligned table, CSV or indented JSON.
-func printReport(w io.Writer, rep api.Report, format string) error {
-	switch format {
-	case "csv":
-		return api.WriteCSV(w, rep)
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep.JSON)
-	}
-	if rep.Title != "" {
-		fmt.Fprintln(w, rep.Title)
-	}
-	writeTable(w, rep)
-	return nil
-}
-
-// writeTable writes a report's rows in columns two spaces apart, money
-// and counts right-aligned.
-func writeTable(w io.Writer, rep api.Report) {
-	width := make([]int, len(rep.Columns))
-	for _, row := range append([][]string{rep.Columns}, rep.Rows...) {
-		for i, cell := range row {
-			width[i] = max(width[i], utf8.RuneCountInString(cell))
-		}
-	}
-	for _, row := range append([][]string{rep.Columns}, rep.Rows...) {
-		var b strings.Builder
-		for i, cell := range row {
-			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(cell))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if rep.Right[i] {
-				b.WriteString(pad + cell)
-			} else {
-				b.WriteString(cell + pad)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
-	if len(rep.Rows) == 0 {
-		fmt.Fprintln(w, "(none)")
-	}
 }

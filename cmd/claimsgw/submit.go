@@ -14,7 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/gateway/intake"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -53,7 +53,7 @@ func submit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if len(window) == 0 {
 			return nil
 		}
-		_, d, err := gateway.SubmitAll(ctx, js, queue.Default, window)
+		_, d, err := intake.SubmitAll(ctx, js, queue.Default, window)
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/report"
 )
 
 // Intake takes an encounter as received (one JSON object) and queues it.
@@ -28,8 +29,17 @@ type Intake interface {
 	SubmitEncounter(ctx context.Context, raw []byte) (id string, duplicate bool, err error)
 }
 
+// Matcher matches an exception to a claim by hand: the inbound processor,
+// which posts a parked CLP as it would have, and publishes the claim's
+// events.
+type Matcher interface {
+	MatchException(ctx context.Context, id int64, claimID, actor string) (posted bool, err error)
+}
+
 // Options are the parts of the API outside the ledger and the intake.
 type Options struct {
+	// Matcher serves POST /v1/exceptions/{id}/match; nil answers 503.
+	Matcher Matcher
 	Ready   func(ctx context.Context) error // nil error: ready; nil func: always ready
 	Metrics http.Handler                    // served at /metrics when set
 	Log     zerolog.Logger
@@ -73,11 +83,10 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	mux.HandleFunc("GET /v1/recon/payments", s.reconPayments)
 	mux.HandleFunc("GET /v1/recon/payments/{trace}", s.reconPayment)
 	mux.HandleFunc("GET /v1/recon/claims/{id}", s.reconClaim)
-	mux.HandleFunc("GET /v1/recon/aging", s.reconAging)
-	mux.HandleFunc("GET /v1/recon/denials", listReport(s, l.Denials, DenialsReport))
-	mux.HandleFunc("GET /v1/recon/rejections", listReport(s, l.Rejections, RejectionsReport))
+	for name, l := range report.Lists {
+		mux.HandleFunc("GET /v1/recon/"+name, s.list(l))
+	}
 	mux.HandleFunc("GET /v1/recon/unmatched", s.reconUnmatched)
-	mux.HandleFunc("GET /v1/recon/daily", listReport(s, l.Daily, DailyReport))
 	mux.HandleFunc("GET /v1/exceptions", s.listExceptions)
 	mux.HandleFunc("POST /v1/exceptions/{id}/match", s.matchException)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { text(w, http.StatusOK, "ok") })

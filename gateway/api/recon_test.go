@@ -12,7 +12,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/api"
+	"github.com/claimsgw/claimsgw/gateway/inbound"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/internal/testutil"
@@ -21,7 +23,7 @@ import (
 func TestRecon(t *testing.T) {
 	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
 		seed := ledgertest.SeedRecon(t, l)
-		srv := httptest.NewServer(api.New(l, &fakeIntake{}, api.Options{Log: zerolog.Nop()}))
+		srv := httptest.NewServer(api.New(l, &fakeIntake{}, api.Options{Log: zerolog.Nop(), Matcher: matcher(t, l)}))
 		defer srv.Close()
 		today := time.Now().UTC().Format(time.DateOnly)
 		exc := fmt.Sprintf(`{"id":%d,"kind":"835","payer_id":"SIMPAYER","inbound_sha256":"sha-835-1","st02":"0001","position":60,"pcn":"NOPE",`+
@@ -186,6 +188,7 @@ func TestAPITokens(t *testing.T) {
 	var logs testutil.SyncBuffer
 	billing, finance := strings.Repeat("b", 32), strings.Repeat("f", 40)
 	srv := httptest.NewServer(api.New(l, &fakeIntake{}, api.Options{
+		Matcher: matcher(t, l),
 		Log:     zerolog.New(&logs),
 		Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "claimsgw_up 1\n") }),
 		Tokens:  []config.Token{{Name: "billing-app", Value: config.Secret(billing)}, {Name: "finance-app", Value: config.Secret(finance)}},
@@ -248,4 +251,15 @@ func TestAPITokens(t *testing.T) {
 	if strings.Contains(log, billing[:16]) || strings.Contains(log, finance[:16]) {
 		t.Errorf("the log holds a token:\n%s", log)
 	}
+}
+
+// matcher is the inbound processor, as the daemon gives the API, on l
+// alone (its claim events go nowhere).
+func matcher(t *testing.T, l *ledger.Ledger) api.Matcher {
+	t.Helper()
+	p, err := inbound.New(inbound.Options{Options: gateway.Options{Config: config.Default(), Ledger: l}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -1,6 +1,7 @@
 // Package daemon starts what `claimsgw serve` runs: NATS (an embedded
-// server, or a connection to a cluster), the ledger, the gateway's stages
-// and the HTTP API, and stops them in order.
+// server, or a connection to a cluster), the ledger, the pipeline's stages
+// (intake, batch, deliver, pickup, inbound) and the HTTP API, and stops
+// them in order.
 package daemon
 
 import (
@@ -21,17 +22,21 @@ import (
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/api"
+	"github.com/claimsgw/claimsgw/gateway/batch"
+	"github.com/claimsgw/claimsgw/gateway/deliver"
 	"github.com/claimsgw/claimsgw/gateway/encounter"
+	"github.com/claimsgw/claimsgw/gateway/inbound"
+	"github.com/claimsgw/claimsgw/gateway/intake"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/metrics"
+	"github.com/claimsgw/claimsgw/gateway/pickup"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
 // Options tune a daemon beyond its config, for the demo and tests.
 type Options struct {
 	Log zerolog.Logger
-	// Gateway overrides; zero values keep the gateway's defaults.
-	Dial       func(ctx context.Context, p *config.Payer) (gateway.Remote, error)
+	// Stage overrides; zero values keep the stages' defaults.
 	Tick       time.Duration
 	MaxDeliver int
 	Backoff    []time.Duration
@@ -45,9 +50,11 @@ type Daemon struct {
 	JS      jetstream.JetStream
 	Names   queue.Names
 	Addr    string // the HTTP API's address
-	Gateway *gateway.Gateway
 
-	nats   *queue.Server // nil when connected to an external server
+	stages  []gateway.Stage
+	events  *gateway.Events
+	inbound *inbound.Processor
+	nats    *queue.Server // nil when connected to an external server
 	http   *http.Server
 	cancel context.CancelFunc
 	done   chan error
@@ -90,17 +97,8 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 	if d.Ledger, err = ledger.Open(ctx, cfg.Ledger.Driver, string(cfg.Ledger.DSN)); err != nil {
 		return nil, err
 	}
-	gopts := gateway.Options{Config: cfg, Ledger: d.Ledger, JS: d.JS, Names: d.Names, Log: o.Log,
-		Dial: o.Dial, Tick: o.Tick, MaxDeliver: o.MaxDeliver, Backoff: o.Backoff}
-	if gopts.ICD10CM, err = loadCodeSet(cfg.CodeSets.ICD10CM); err != nil {
-		return nil, err
-	}
-	if gopts.HCPCS, err = loadCodeSet(cfg.CodeSets.HCPCS); err != nil {
-		return nil, err
-	}
 	m := metrics.New(d.Ledger.CountByStatus, func(ctx context.Context) (map[string]uint64, error) { return d.Names.Lag(ctx, d.JS) })
-	gopts.Metrics = metricsAdapter{m}
-	if d.Gateway, err = gateway.New(gopts); err != nil {
+	if err := d.stagesFor(cfg, o, m); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
@@ -108,20 +106,69 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 		return nil, fmt.Errorf("HTTP API: %w", err)
 	}
 	d.Addr = ln.Addr().String()
-	d.http = &http.Server{Handler: api.New(d.Ledger, d, api.Options{Ready: d.ready, Metrics: m.Handler(), Log: o.Log, Tokens: cfg.HTTP.Tokens}), ReadHeaderTimeout: 10 * time.Second}
+	d.http = &http.Server{Handler: api.New(d.Ledger, d, api.Options{Ready: d.ready, Metrics: m.Handler(), Log: o.Log, Tokens: cfg.HTTP.Tokens,
+		Matcher: d.inbound}), ReadHeaderTimeout: 10 * time.Second}
 	go d.http.Serve(ln)
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
-	go func() { d.done <- d.Gateway.Run(runCtx) }()
-	o.Log.Info().Str("api", d.Addr).Msg("claimsgw serving")
+	go func() { d.done <- d.run(runCtx) }()
+	o.Log.Info().Str("api", d.Addr).Int("payers", len(cfg.Payers)).Msg("claimsgw serving")
 	return d, nil
+}
+
+// stagesFor makes the pipeline's stages, sharing one claim event
+// publisher and one hand-off of converted claims from intake to the
+// batcher.
+func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) error {
+	codes, err := encounter.LoadCodeSets(cfg.CodeSets.ICD10CM, cfg.CodeSets.HCPCS)
+	if err != nil {
+		return err
+	}
+	d.events = gateway.NewEvents(d.JS, d.Names, o.Log)
+	gopts := gateway.Options{Config: cfg, Ledger: d.Ledger, JS: d.JS, Names: d.Names, Log: o.Log, Events: d.events, Metrics: m,
+		Tick: o.Tick, MaxDeliver: o.MaxDeliver, Backoff: o.Backoff}
+	handoff := &gateway.Handoff{}
+	in, err := intake.New(intake.Options{Options: gopts, Handoff: handoff, Codes: codes})
+	if err != nil {
+		return err
+	}
+	b, err := batch.New(batch.Options{Options: gopts, Handoff: handoff})
+	if err != nil {
+		return err
+	}
+	del, err := deliver.New(deliver.Options{Options: gopts})
+	if err != nil {
+		return err
+	}
+	poll, err := pickup.New(pickup.Options{Options: gopts})
+	if err != nil {
+		return err
+	}
+	if d.inbound, err = inbound.New(inbound.Options{Options: gopts}); err != nil {
+		return err
+	}
+	d.stages = []gateway.Stage{{Name: "intake", Run: in.Run}, {Name: "batcher", Run: b.Run}, {Name: "deliverer", Run: del.Run},
+		{Name: "poller", Run: poll.Run}, {Name: "inbound", Run: d.inbound.Run}}
+	return nil
+}
+
+// run sets up the streams and runs every stage until ctx ends or one
+// fails. The claim events the stages handed over are published before it
+// returns, for up to 10 s once they have stopped.
+func (d *Daemon) run(ctx context.Context) error {
+	if err := d.Names.Setup(ctx, d.JS, max(1, d.Config.NATS.Replicas)); err != nil {
+		return fmt.Errorf("streams: %w", err)
+	}
+	d.events.Start()
+	defer d.events.Stop()
+	return gateway.RunAll(ctx, d.stages...)
 }
 
 // SubmitEncounter publishes an encounter to the intake stream: the API's
 // POST /v1/encounters.
 func (d *Daemon) SubmitEncounter(ctx context.Context, raw []byte) (string, bool, error) {
-	return gateway.Submit(ctx, d.JS, d.Names, raw)
+	return intake.Submit(ctx, d.JS, d.Names, raw)
 }
 
 func (d *Daemon) ready(ctx context.Context) error {
@@ -170,27 +217,3 @@ func (d *Daemon) closeParts() {
 		d.nats.Shutdown()
 	}
 }
-
-func loadCodeSet(path string) (*encounter.CodeSet, error) {
-	if path == "" {
-		return nil, nil
-	}
-	return encounter.LoadCodeSet(path)
-}
-
-// metricsAdapter reports the stages' counts to Prometheus.
-type metricsAdapter struct{ m *metrics.Metrics }
-
-func (a metricsAdapter) Encounter(outcome string) { a.m.Encounters.WithLabelValues(outcome).Inc() }
-func (a metricsAdapter) FileBuilt(payer string, claims int) {
-	a.m.FilesBuilt.WithLabelValues(payer).Inc()
-	a.m.BatchSize.Observe(float64(claims))
-}
-func (a metricsAdapter) Delivery(payer, outcome string, d time.Duration) {
-	a.m.Deliveries.WithLabelValues(payer, outcome).Inc()
-	a.m.DeliverySeconds.Observe(d.Seconds())
-}
-func (a metricsAdapter) InboundFile(payer, kind string) {
-	a.m.InboundFiles.WithLabelValues(payer, kind).Inc()
-}
-func (a metricsAdapter) DeadLetter(stream string) { a.m.DeadLetters.WithLabelValues(stream).Inc() }

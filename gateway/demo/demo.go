@@ -20,8 +20,8 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/claimsgw/claimsgw/config"
-	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/daemon"
+	"github.com/claimsgw/claimsgw/gateway/intake"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/x12"
@@ -183,7 +183,7 @@ func clientKey(dir string) (file string, pub ssh.PublicKey, err error) {
 // Submit publishes encounters to the daemon's intake.
 func (d *Demo) Submit(ctx context.Context, encounters [][]byte) error {
 	for _, e := range encounters {
-		if _, _, err := gateway.Submit(ctx, d.Daemon.JS, d.Daemon.Names, e); err != nil {
+		if _, _, err := intake.Submit(ctx, d.Daemon.JS, d.Daemon.Names, e); err != nil {
 			return err
 		}
 	}

@@ -9,9 +9,9 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/claimsgw/claimsgw/config"
-	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/daemon"
 	"github.com/claimsgw/claimsgw/gateway/demo"
+	"github.com/claimsgw/claimsgw/gateway/intake"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 )
 
@@ -64,7 +64,7 @@ func BenchmarkPipeline(b *testing.B) {
 	go func() {
 		for rest := encounters; len(rest) > 0; {
 			n := min(len(rest), publishWindow)
-			if _, _, err := gateway.SubmitAll(ctx, d.JS, d.Names, rest[:n]); err != nil {
+			if _, _, err := intake.SubmitAll(ctx, d.JS, d.Names, rest[:n]); err != nil {
 				pubErr <- err
 				return
 			}

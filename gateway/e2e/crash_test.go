@@ -17,11 +17,11 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/demo"
+	"github.com/claimsgw/claimsgw/gateway/intake"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
-	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/internal/testutil"
+	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -135,7 +135,7 @@ submitter: {name: CLAIMSGW CRASH TEST, id: CLAIMSGW, contact_name: EDI SUPPORT, 
 		for _, e := range encounters {
 			for {
 				pctx, pcancel := context.WithTimeout(ctx, time.Second)
-				_, _, err := gateway.Submit(pctx, js, queue.Default, e)
+				_, _, err := intake.Submit(pctx, js, queue.Default, e)
 				pcancel()
 				if err == nil {
 					break

@@ -120,11 +120,10 @@ type Options struct {
 	Delimiters x12.Delimiters
 	// Now gives today's date for future_date; the zero value means time.Now().
 	Now time.Time
-	// ICD10CM and HCPCS, when set, make diagnosis and procedure code checks
-	// exact; without them only the structure is checked, and Check says so
-	// with an info problem.
-	ICD10CM *CodeSet
-	HCPCS   *CodeSet
+	// Codes are the code sets diagnoses and procedures are checked against;
+	// without them only the structure is checked, and Check says so with
+	// an info problem.
+	Codes CodeSets
 }
 
 // Scrub normalizes e in place and checks it: what the gateway does with

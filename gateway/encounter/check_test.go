@@ -62,7 +62,7 @@ func TestCheckRules(t *testing.T) {
 			e.ServiceLines[0].DiagnosisPointers = []int{1}
 			e.ServiceLines[1].Procedure.Code = "J1100"
 		},
-			Options{ICD10CM: icd, HCPCS: hcpcs}, nil},
+			Options{Codes: CodeSets{ICD10CM: icd, HCPCS: hcpcs}}, nil},
 
 		// Top level.
 		{"id missing", "p", func(e *Encounter) { e.ID = "" }, Options{}, []want{{"id", CodeRequired}}},
@@ -148,7 +148,7 @@ func TestCheckRules(t *testing.T) {
 		{"no principal on 837I", "i", func(e *Encounter) { e.Claim.Diagnoses[0].Type = DiagOther }, Options{}, []want{{"claim.diagnoses", CodeRequired}}},
 		{"two principals", "i", func(e *Encounter) { e.Claim.Diagnoses[2].Type = DiagPrincipal }, Options{}, []want{{"claim.diagnoses[2].type", CodeDuplicatePrincipal}}},
 		{"two admitting", "i", func(e *Encounter) { e.Claim.Diagnoses[3].Type = DiagAdmitting }, Options{}, []want{{"claim.diagnoses", CodeTooManyDiagnoses}}},
-		{"unknown ICD-10-CM", "p", func(e *Encounter) {}, Options{ICD10CM: icd}, []want{{"claim.diagnoses[1].code", CodeUnknownCode}}},
+		{"unknown ICD-10-CM", "p", func(e *Encounter) {}, Options{Codes: CodeSets{ICD10CM: icd}}, []want{{"claim.diagnoses[1].code", CodeUnknownCode}}},
 
 		// 837I claim fields.
 		{"facility type", "i", func(e *Encounter) { e.Claim.FacilityType = "1" }, Options{}, []want{{"claim.facility_type", CodeInvalidFacilityType}}},
@@ -171,7 +171,7 @@ func TestCheckRules(t *testing.T) {
 		{"CPT shape", "p", func(e *Encounter) { e.ServiceLines[1].Procedure.Code = "9921" }, Options{}, []want{{"service_lines[1].procedure.code", CodeInvalidCPT}}},
 		{"procedure missing on 837P", "p", func(e *Encounter) { e.ServiceLines[1].Procedure = nil }, Options{}, []want{{"service_lines[1].procedure", CodeRequired}}},
 		{"qualifier", "p", func(e *Encounter) { e.ServiceLines[1].Procedure.Qualifier = "ZZ" }, Options{}, []want{{"service_lines[1].procedure.qualifier", CodeInvalidQualifier}}},
-		{"unknown HCPCS", "p", func(e *Encounter) {}, Options{HCPCS: hcpcs}, []want{{"service_lines[1].procedure.code", CodeUnknownCode}}},
+		{"unknown HCPCS", "p", func(e *Encounter) {}, Options{Codes: CodeSets{HCPCS: hcpcs}}, []want{{"service_lines[1].procedure.code", CodeUnknownCode}}},
 		{"modifier", "p", func(e *Encounter) { e.ServiceLines[0].Procedure.Modifiers = []string{"2"} }, Options{}, []want{{"service_lines[0].procedure.modifiers[0]", CodeInvalidModifier}}},
 		{"five modifiers", "p", func(e *Encounter) { e.ServiceLines[0].Procedure.Modifiers = []string{"25", "59", "XS", "76", "77"} }, Options{},
 			[]want{{"service_lines[0].procedure.modifiers", CodeTooManyModifiers}}},
@@ -295,7 +295,7 @@ func TestCodeSetNote(t *testing.T) {
 	}
 	icd := mustCodeSet(t, "J101\nR509\n")
 	hcpcs := mustCodeSet(t, "99214\n87804\n")
-	if probs := Check(e, Options{Now: today, ICD10CM: icd, HCPCS: hcpcs}); len(probs) != 0 {
+	if probs := Check(e, Options{Now: today, Codes: CodeSets{ICD10CM: icd, HCPCS: hcpcs}}); len(probs) != 0 {
 		t.Errorf("with code sets, want no problems, got %+v", probs)
 	}
 }

@@ -149,7 +149,7 @@ func (c *checker) icd10(path, code string) {
 	switch {
 	case !ValidICD10CM(code):
 		c.add(path, CodeInvalidICD10, "%q is not an ICD-10-CM code", code)
-	case c.opts.ICD10CM.Covers(code) && !c.opts.ICD10CM.Has(code):
+	case c.opts.Codes.ICD10CM.Covers(code) && !c.opts.Codes.ICD10CM.Has(code):
 		c.add(path, CodeUnknownCode, "%q is not in the ICD-10-CM code set", code)
 	}
 }

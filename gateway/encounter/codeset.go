@@ -21,6 +21,33 @@ type CodeSet struct {
 	alpha bool // holds codes that begin with a letter
 }
 
+// CodeSets are the scrubber's reference data, passed as one: the code
+// sets diagnosis and procedure codes are checked against. A set left nil
+// leaves its codes checked for structure only.
+type CodeSets struct {
+	ICD10CM *CodeSet // diagnoses
+	HCPCS   *CodeSet // procedures: HCPCS Level II, or a licensed CPT list
+}
+
+// LoadCodeSets reads the code-set files named ("" for none).
+func LoadCodeSets(icd10cm, hcpcs string) (CodeSets, error) {
+	var cs CodeSets
+	for _, f := range []struct {
+		path string
+		set  **CodeSet
+	}{{icd10cm, &cs.ICD10CM}, {hcpcs, &cs.HCPCS}} {
+		if f.path == "" {
+			continue
+		}
+		s, err := LoadCodeSet(f.path)
+		if err != nil {
+			return CodeSets{}, err
+		}
+		*f.set = s
+	}
+	return cs, nil
+}
+
 // LoadCodeSet reads a code-set file: one code per line, optionally followed
 // by white space and a description; ICD-10 codes with or without the dot.
 // Blank lines and lines starting with # are skipped.
@@ -91,14 +118,14 @@ func (s *CodeSet) Has(code string) bool {
 func (c *checker) codeSetNotes() {
 	if cl := c.e.Claim; cl != nil {
 		for _, d := range cl.Diagnoses {
-			if d != nil && d.Code != "" && !c.opts.ICD10CM.Covers(d.Code) {
+			if d != nil && d.Code != "" && !c.opts.Codes.ICD10CM.Covers(d.Code) {
 				c.note("claim.diagnoses", "ICD-10-CM codes were checked for structure only: no code-set file covers them")
 				break
 			}
 		}
 	}
 	for _, l := range c.e.ServiceLines {
-		if l != nil && l.Procedure != nil && l.Procedure.Code != "" && !c.opts.HCPCS.Covers(l.Procedure.Code) {
+		if l != nil && l.Procedure != nil && l.Procedure.Code != "" && !c.opts.Codes.HCPCS.Covers(l.Procedure.Code) {
 			c.note("service_lines", "CPT/HCPCS codes were checked for structure only: no code-set file covers them")
 			break
 		}

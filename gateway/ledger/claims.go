@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/x12/money"
@@ -49,6 +50,13 @@ type Line struct {
 	Charge      money.Cents
 	Units       string
 	ServiceDate string
+}
+
+// ProcedureKey is a procedure as a claim line keeps it, and as an SVC is
+// matched to the line: qualifier:code[:modifier...], e.g. HC:99214:25 or
+// NU:0450 for a revenue code alone.
+func ProcedureKey(qualifier, code string, modifiers ...string) string {
+	return strings.Join(append([]string{qualifier, code}, modifiers...), ":")
 }
 
 // Source says what made a claim change status, so its history can point

@@ -15,12 +15,6 @@ import (
 // the database on integer cents; docs/reconciliation.md explains each
 // report, its columns and its formulas.
 
-// OpenStatuses are the statuses of an open claim: sent to the payer (a
-// file with it was delivered) and not settled yet. Claims never sent
-// (queued, batched, delivery_failed) are not open: nothing is owed on them
-// until they reach the payer.
-var OpenStatuses = []Status{StatusSubmitted, StatusAcknowledged, StatusAccepted, StatusPending, StatusReversed}
-
 // Reconciliation errors.
 var (
 	ErrResolved     = errors.New("ledger: exception already resolved")

@@ -1,5 +1,11 @@
 package ledger
 
+import "slices"
+
+// The claim lifecycle: the statuses a claim passes through, which of them
+// are open (owed by the payer) or settled, and which answer of a payer may
+// move a claim from where it stands.
+
 // Status is where a claim stands in its lifecycle:
 //
 //	received → invalid | queued → batched → submitted | delivery_failed →
@@ -44,3 +50,44 @@ func (s Status) Settled() bool {
 	}
 	return false
 }
+
+// OpenStatuses are the statuses of an open claim: sent to the payer (a
+// file with it was delivered) and not settled yet. Claims never sent
+// (queued, batched, delivery_failed) are not open: nothing is owed on them
+// until they reach the payer.
+var OpenStatuses = []Status{StatusSubmitted, StatusAcknowledged, StatusAccepted, StatusPending, StatusReversed}
+
+// ClosedForPayment reports whether the payer has settled or refused a
+// claim in this status: a claim sent again under the same number is the
+// open one.
+func (s Status) ClosedForPayment() bool {
+	switch s {
+	case StatusPaid, StatusDenied, StatusForwarded, StatusClosed, StatusRejected:
+		return true
+	}
+	return false
+}
+
+// Allowed says which statuses a payer's answer of a kind (TA1, 999, 277CA,
+// 835 ...) may move a claim from: an acknowledgment never undoes a
+// payment, a late TA1 or 999 never undoes a 277CA.
+func Allowed(from, to Status, kind string) bool {
+	sent := []Status{StatusSubmitted, StatusAcknowledged}
+	switch to {
+	case StatusQueued: // sent again after a 999 rejected another claim of its set
+		return slices.Contains(sent, from)
+	case StatusAcknowledged:
+		return from == StatusSubmitted
+	case StatusAccepted:
+		return slices.Contains(sent, from) || from == StatusPending
+	case StatusRejected:
+		fromStatus := kind == "277CA" || kind == "277" // a later status answer may reject what it accepted or held
+		return slices.Contains(sent, from) || fromStatus && (from == StatusAccepted || from == StatusPending)
+	case StatusPending:
+		return slices.Contains(append(sent, StatusAccepted), from)
+	case StatusPaid, StatusPartiallyPaid, StatusDenied, StatusReversed, StatusForwarded:
+		return !slices.Contains([]Status{StatusReceived, StatusInvalid, StatusQueued, StatusBatched, StatusClosed}, from)
+	}
+	return false
+}
+

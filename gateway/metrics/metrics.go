@@ -156,3 +156,26 @@ func (g *gaugeFunc) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, v, label)
 	}
 }
+
+// The stages' reports (gateway.Metrics).
+
+// Encounter counts an encounter taken in, by outcome.
+func (m *Metrics) Encounter(outcome string) { m.Encounters.WithLabelValues(outcome).Inc() }
+
+// FileBuilt counts an outbound file and its size.
+func (m *Metrics) FileBuilt(payer string, claims int) {
+	m.FilesBuilt.WithLabelValues(payer).Inc()
+	m.BatchSize.Observe(float64(claims))
+}
+
+// Delivery counts a delivery attempt and its time.
+func (m *Metrics) Delivery(payer, outcome string, d time.Duration) {
+	m.Deliveries.WithLabelValues(payer, outcome).Inc()
+	m.DeliverySeconds.Observe(d.Seconds())
+}
+
+// InboundFile counts a payer file picked up.
+func (m *Metrics) InboundFile(payer, kind string) { m.InboundFiles.WithLabelValues(payer, kind).Inc() }
+
+// DeadLetter counts a message parked.
+func (m *Metrics) DeadLetter(stream string) { m.DeadLetters.WithLabelValues(stream).Inc() }

@@ -9,11 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/claimsgw/claimsgw/payersim"
-	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/claimsgw/claimsgw/internal/testutil"
+	"github.com/claimsgw/claimsgw/payersim"
 )
 
 // sim is a payer simulator on a temporary root with an endpoint pinned to it.

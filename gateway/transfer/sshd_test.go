@@ -18,9 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/claimsgw/claimsgw/internal/testutil"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/claimsgw/claimsgw/internal/testutil"
 )
 
 const sshdPath = "/usr/sbin/sshd"

@@ -2,12 +2,13 @@ package transfer
 
 import (
 	"fmt"
-	"github.com/claimsgw/claimsgw/internal/testutil"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/claimsgw/claimsgw/internal/testutil"
 )
 
 // A payer that takes each file the moment it appears under its final name

@@ -1,4 +1,4 @@
-package gateway
+package inbound
 
 // An 835's payments posted to their claims: matching each CLP to its
 // claim and its lines, and refusing what would put money in the wrong
@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/x12"
@@ -187,7 +186,7 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 			// mixed with the claim-level adjustments (0).
 			no = -svc.Position.Position
 		}
-		lp := ledger.LinePayment{LineNo: no, Position: svc.Position.Position, Procedure: procedure(svc.Procedure), Charge: svc.Charge, Paid: svc.Paid}
+		lp := ledger.LinePayment{LineNo: no, Position: svc.Position.Position, Procedure: ledger.ProcedureKey(svc.Procedure.Qualifier, svc.Procedure.Code, svc.Procedure.Modifiers...), Charge: svc.Charge, Paid: svc.Paid}
 		if svc.Allowed.Valid {
 			lp.Allowed = svc.Allowed.Cents
 		}
@@ -238,76 +237,6 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 	return a.move(id, to, src, paid)
 }
 
-// matchClaim finds the claim a CLP (or a PLB reference, or a 277 claim)
-// names: the payer's sent claims with that patient control number,
-// narrowed to the payee's billing provider (NPI, else tax ID), then, while
-// several remain, to the one the payer's claim control number (CLP07,
-// REF*1K) names, to those whose charge equals CLP03, and to those still
-// open (not paid, denied, forwarded, closed or rejected): a claim sent
-// again with the same number is told from the first so. A charge that differs from
-// the only candidate is matched with a warning; candidates that nothing
-// tells apart are ambiguous, and go to the exceptions with the reason.
-func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents, payerNo string) (id, warning string, err error) {
-	claims, err := a.tx.ClaimsByPCN(a.file.PayerID, pcn)
-	if err != nil {
-		return "", "", err
-	}
-	var candidates []ledger.Claim
-	for _, c := range claims {
-		switch c.Status {
-		case ledger.StatusBatched:
-			return "", "", errNotDelivered
-		case ledger.StatusReceived, ledger.StatusInvalid, ledger.StatusQueued:
-			continue
-		}
-		if npi != "" && c.BillingNPI != "" && npi != c.BillingNPI {
-			continue
-		}
-		if npi == "" && taxID != "" && c.BillingTaxID != "" && taxID != c.BillingTaxID {
-			continue
-		}
-		candidates = append(candidates, c)
-	}
-	if len(candidates) == 0 {
-		return "", "no sent claim of this billing provider with this patient control number", nil
-	}
-	abs := charge
-	if abs < 0 {
-		abs = -abs
-	}
-	narrow := func(keep func(c ledger.Claim) bool) {
-		var kept []ledger.Claim
-		for _, c := range candidates {
-			if keep(c) {
-				kept = append(kept, c)
-			}
-		}
-		if len(kept) > 0 {
-			candidates = kept
-		}
-	}
-	if len(candidates) > 1 && payerNo != "" {
-		narrow(func(c ledger.Claim) bool { return c.PayerClaimNumber == payerNo })
-	}
-	if len(candidates) > 1 && charge != 0 {
-		matched := len(candidates)
-		narrow(func(c ledger.Claim) bool { return c.Charge == abs })
-		if len(candidates) == matched && candidates[0].Charge != abs {
-			return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(candidates), abs), nil
-		}
-	}
-	if len(candidates) > 1 {
-		narrow(func(c ledger.Claim) bool { return !closedForPayment[c.Status] })
-	}
-	if len(candidates) > 1 {
-		return "", fmt.Sprintf("%d claims have this patient control number and nothing tells them apart (charge, payer claim number, status)", len(candidates)), nil
-	}
-	if c := candidates[0]; charge != 0 && c.Charge != abs {
-		return c.ID, "the payer's charge " + abs.String() + " is not the claim's charge " + c.Charge.String(), nil
-	}
-	return candidates[0].ID, "", nil
-}
-
 // reversible reports whether a reversal of paid (negative) undoes what
 // the CLPs under its payer claim number left: one payment not reversed
 // yet, or all of them (the parts of a split claim).
@@ -329,47 +258,6 @@ func reversible(under []ledger.PaidCLP, paid money.Cents) bool {
 		sum += p
 	}
 	return len(left) > 0 && (slices.Contains(left, -paid) || sum == -paid)
-}
-
-// closedForPayment are the statuses of a claim the payer has settled or
-// refused: a claim sent again under the same number is the open one.
-var closedForPayment = map[ledger.Status]bool{
-	ledger.StatusPaid: true, ledger.StatusDenied: true, ledger.StatusForwarded: true, ledger.StatusClosed: true,
-	ledger.StatusRejected: true,
-}
-
-// matchLine finds the claim line an SVC pays: by its line item control
-// number (REF*6R), else by procedure, modifiers, date and charge among the
-// lines not taken by the CLP's SVCs before it. 0 when none matches.
-func matchLine(lines []ledger.Line, svc *remit.ServiceLine, taken []int) int {
-	if id := svc.LineItemControlNumber; id != "" {
-		for _, l := range lines {
-			if l.LineID == id {
-				return l.No
-			}
-		}
-	}
-	proc := procedure(svc.Procedure)
-	date := svc.ServiceDate
-	if date == "" {
-		date = svc.ServiceDateFrom
-	}
-	charge := svc.Charge
-	if charge < 0 {
-		charge = -charge
-	}
-	for _, l := range lines {
-		if !slices.Contains(taken, l.No) && l.Procedure == proc && l.Charge == charge && (date == "" || l.ServiceDate == date) {
-			return l.No
-		}
-	}
-	return 0
-}
-
-// procedure writes a procedure the way the ledger keeps a claim line's:
-// qualifier:code[:modifier...].
-func procedure(p remit.Procedure) string {
-	return strings.Join(append([]string{p.Qualifier, p.Code}, p.Modifiers...), ":")
 }
 
 // paymentStatus is where a CLP leaves its claim, given all paid on it so

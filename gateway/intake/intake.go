@@ -1,6 +1,12 @@
-package gateway
+// Package intake is the pipeline's first stage: encounters taken from
+// NATS, decoded, scrubbed against the contract and the payer's route, and
+// recorded in the ledger with their claims, which wait there (queued) for
+// the batcher, or stay invalid with every problem. Submit and SubmitAll
+// put encounters on the intake subject.
+package intake
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,55 +15,87 @@ import (
 	"io"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/queue"
 	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
-// Intake runs intakeWorkers workers, each taking up to intakeBatchSize
-// encounters at a time: a worker spends half its time waiting for the
-// ledger, and a transaction of 200 costs little more than one of 100. Their
-// product must stay well under the consumer's 1,000 unacknowledged
-// messages (JetStream's MaxAckPending): at the limit, each ack frees room
-// for one message, and the workers are left taking them one by one (4 ×
-// 500 ran at 800 encounters/s). On 2 cores, 4 × 200 runs
-// BenchmarkPipeline at about 5,500/s, 2 × 100 at 4,500-5,000.
+// Intake runs workers workers, each taking up to batchSize encounters at
+// a time: a worker spends half its time waiting for the ledger, and a
+// transaction of 200 costs little more than one of 100. Their product must
+// stay well under the consumer's 1,000 unacknowledged messages
+// (JetStream's MaxAckPending): at the limit, each ack frees room for one
+// message, and the workers are left taking them one by one. The README's
+// speed table has what the pipeline benchmark measured of these choices.
 const (
-	intakeWorkers   = 4
-	intakeBatchSize = 200
+	workers   = 4
+	batchSize = 200
 )
 
-func (g *Gateway) intakeWorker() *queue.Worker {
-	w := g.worker(queue.StreamEncounters, "intake", g.intake)
-	w.Batch = g.intakeBatch
-	w.BatchSize = intakeBatchSize
-	return w
+// Options are what the intake stage runs on.
+type Options struct {
+	gateway.Options
+	// Handoff receives the claims of valid encounters, for the batcher.
+	Handoff *gateway.Handoff
+	// Codes are the code sets the scrubber checks codes against.
+	Codes encounter.CodeSets
 }
 
-// intake scrubs one encounter and records it with its claim. An invalid
+// Intake is the intake stage.
+type Intake struct {
+	o Options
+}
+
+// New returns the intake stage.
+func New(o Options) (*Intake, error) {
+	var err error
+	if o.Options, err = o.Options.Defaults(); err != nil {
+		return nil, err
+	}
+	if o.Handoff == nil {
+		o.Handoff = &gateway.Handoff{}
+	}
+	return &Intake{o: o}, nil
+}
+
+// Run takes encounters in until ctx ends. Several workers share the one
+// consumer: while one waits for the ledger's write lock (held by another,
+// or by the batcher storing a file), the others scrub their batches.
+func (in *Intake) Run(ctx context.Context) error {
+	stages := make([]gateway.Stage, workers)
+	for i := range stages {
+		w := in.o.Worker(queue.StreamEncounters, "intake", in.Take)
+		w.Batch = in.takeBatch
+		w.BatchSize = batchSize
+		stages[i] = gateway.Stage{Name: "intake", Run: w.Run}
+	}
+	return gateway.RunAll(ctx, stages...)
+}
+
+// Take scrubs one encounter and records it with its claim. An invalid
 // encounter is kept with its problems as an invalid claim and acked: it is
 // answered, not redelivered. The same encounter id twice is one claim.
-func (g *Gateway) intake(ctx context.Context, m *queue.Message) error {
-	ec, c := g.prepare(m.Data)
-	created, err := g.led.RecordEncounter(ctx, ec.Encounter, ec.Claim)
+func (in *Intake) Take(ctx context.Context, m *queue.Message) error {
+	ec, c := in.Prepare(m.Data)
+	created, err := in.o.Ledger.RecordEncounter(ctx, ec.Encounter, ec.Claim)
 	if err != nil {
 		return err
 	}
-	g.recorded(ctx, []ledger.EncounterClaim{ec}, []*claim.Claim{c}, []bool{created})
+	in.recorded(ctx, []ledger.EncounterClaim{ec}, []*claim.Claim{c}, []bool{created})
 	return nil
 }
 
-// intakeBatch is intake for the encounters at hand, scrubbed on every core
+// takeBatch is Take for the encounters at hand, scrubbed on every core
 // and recorded in one transaction. When that transaction fails, one of
 // them may be at fault: they are taken one by one then, so that the others
 // go through.
-func (g *Gateway) intakeBatch(ctx context.Context, ms []*queue.Message) []error {
+func (in *Intake) takeBatch(ctx context.Context, ms []*queue.Message) []error {
 	ecs := make([]ledger.EncounterClaim, len(ms))
 	claims := make([]*claim.Claim, len(ms))
 	var wg sync.WaitGroup
@@ -65,7 +103,7 @@ func (g *Gateway) intakeBatch(ctx context.Context, ms []*queue.Message) []error 
 	for range min(runtime.GOMAXPROCS(0), len(ms)) {
 		wg.Go(func() {
 			for i := range next {
-				ecs[i], claims[i] = g.prepare(ms[i].Data)
+				ecs[i], claims[i] = in.Prepare(ms[i].Data)
 			}
 		})
 	}
@@ -75,24 +113,24 @@ func (g *Gateway) intakeBatch(ctx context.Context, ms []*queue.Message) []error 
 	close(next)
 	wg.Wait()
 	errs := make([]error, len(ms))
-	created, err := g.led.RecordEncounters(ctx, ecs)
+	created, err := in.o.Ledger.RecordEncounters(ctx, ecs)
 	if err != nil {
-		g.log.Warn().Err(err).Int("encounters", len(ms)).Msg("batch not recorded; recording its encounters one by one")
+		in.o.Log.Warn().Err(err).Int("encounters", len(ms)).Msg("batch not recorded; recording its encounters one by one")
 		for i, m := range ms {
-			errs[i] = g.intake(ctx, m)
+			errs[i] = in.Take(ctx, m)
 		}
 		return errs
 	}
-	g.recorded(ctx, ecs, claims, created)
+	in.recorded(ctx, ecs, claims, created)
 	return errs
 }
 
-// prepare scrubs an encounter and makes its ledger records, and returns
+// Prepare scrubs an encounter and makes its ledger records, and returns
 // the 837 claim when it is valid.
-func (g *Gateway) prepare(data []byte) (ledger.EncounterClaim, *claim.Claim) {
-	e, probs, c837 := g.scrub(data)
+func (in *Intake) Prepare(data []byte) (ledger.EncounterClaim, *claim.Claim) {
+	e, probs, c837 := in.scrub(data)
 	rec := ledger.Encounter{ID: e.ID, PayerID: e.PayerID, ClaimType: e.ClaimType, Raw: data,
-		Valid: !encounter.HasErrors(probs), ReceivedAt: g.o.Now()}
+		Valid: !encounter.HasErrors(probs), ReceivedAt: in.o.Now()}
 	if rec.ID == "" {
 		// Not even an id could be read: the content names the encounter.
 		sum := sha256.Sum256(data)
@@ -110,33 +148,34 @@ func (g *Gateway) prepare(data []byte) (ledger.EncounterClaim, *claim.Claim) {
 
 // recorded counts, logs and announces encounters just recorded, and hands
 // the new valid claims to the batcher.
-func (g *Gateway) recorded(ctx context.Context, ecs []ledger.EncounterClaim, claims []*claim.Claim, created []bool) {
-	var events []Event
+func (in *Intake) recorded(ctx context.Context, ecs []ledger.EncounterClaim, claims []*claim.Claim, created []bool) {
+	var events []gateway.Event
+	now := in.o.Now()
 	for i, ec := range ecs {
 		outcome := map[bool]string{true: "accepted", false: "invalid"}[ec.Encounter.Valid]
 		if !created[i] {
 			outcome = "duplicate"
 		}
-		g.o.Metrics.Encounter(outcome)
-		g.log.Info().Str("encounter_id", ec.Encounter.ID).Str("payer", ec.Encounter.PayerID).Str("outcome", outcome).Msg("encounter")
+		in.o.Metrics.Encounter(outcome)
+		in.o.Log.Info().Str("encounter_id", ec.Encounter.ID).Str("payer", ec.Encounter.PayerID).Str("outcome", outcome).Msg("encounter")
 		if created[i] && ec.Encounter.Valid && claims[i] != nil {
-			g.ready.put(ec.Claim.ID, *claims[i])
+			in.o.Handoff.Put(ec.Claim.ID, *claims[i])
 		}
 		if created[i] {
 			to := ledger.StatusQueued
 			if !ec.Encounter.Valid {
 				to = ledger.StatusInvalid
 			}
-			events = append(events, g.claimEvent(&ecs[i].Claim, ledger.StatusReceived, to, ledger.Source{Kind: "intake"}, 0))
+			events = append(events, gateway.NewEvent(now, &ecs[i].Claim, ledger.StatusReceived, to, ledger.Source{Kind: "intake"}, 0))
 		}
 	}
-	g.publishEvents(ctx, events)
+	in.o.Events.Publish(ctx, events)
 }
 
 // scrub decodes and checks an encounter against its payer's route. An
 // encounter that does not decode comes back as what did (or an empty one)
 // with every problem, the decoding ones and the scrubber's.
-func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem, *claim.Claim) {
+func (in *Intake) scrub(data []byte) (*encounter.Encounter, []encounter.Problem, *claim.Claim) {
 	e, err := encounter.DecodeBytes(data)
 	var de *encounter.DecodeError
 	switch {
@@ -146,12 +185,12 @@ func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem,
 		}
 		// What did decode names the claim (payer, PCN, charge) for its
 		// record and its event.
-		return de.Partial, de.Scrub(g.scrubOptions(de.Partial.PayerID)), nil
+		return de.Partial, de.Scrub(in.scrubOptions(de.Partial.PayerID)), nil
 	case err != nil:
 		return &encounter.Encounter{}, []encounter.Problem{{Path: "", Code: "invalid_json", Message: "the message is not one JSON object", Severity: encounter.SeverityError}}, nil
 	}
-	p := g.payers[e.PayerID]
-	probs := encounter.Scrub(e, g.scrubOptions(e.PayerID))
+	p := in.o.Payer(e.PayerID)
+	probs := encounter.Scrub(e, in.scrubOptions(e.PayerID))
 	switch {
 	case p == nil && e.PayerID != "":
 		probs = append(probs, encounter.Problem{Path: "payer_id", Code: "unknown_payer", Message: "no trading partner route has this payer_id", Severity: encounter.SeverityError})
@@ -172,9 +211,9 @@ func (g *Gateway) scrub(data []byte) (*encounter.Encounter, []encounter.Problem,
 }
 
 // scrubOptions are the scrubber's options for an encounter to payerID.
-func (g *Gateway) scrubOptions(payerID string) encounter.Options {
-	opts := encounter.Options{Now: g.o.Now(), ICD10CM: g.o.ICD10CM, HCPCS: g.o.HCPCS}
-	if p := g.payers[payerID]; p != nil {
+func (in *Intake) scrubOptions(payerID string) encounter.Options {
+	opts := encounter.Options{Now: in.o.Now(), Codes: in.o.Codes}
+	if p := in.o.Payer(payerID); p != nil {
 		opts.Delimiters = p.Delimiters.Delimiters
 	}
 	return opts
@@ -216,13 +255,9 @@ func claimRecord(e *encounter.Encounter) ledger.Claim {
 			ln.ServiceDate = l.ServiceDateFrom
 		}
 		if p := l.Procedure; p != nil {
-			q := p.Qualifier
-			if q == "" {
-				q = "HC"
-			}
-			ln.Procedure = strings.Join(append([]string{q, p.Code}, p.Modifiers...), ":")
+			ln.Procedure = ledger.ProcedureKey(cmp.Or(p.Qualifier, "HC"), p.Code, p.Modifiers...)
 		} else if l.RevenueCode != "" {
-			ln.Procedure = "NU:" + l.RevenueCode
+			ln.Procedure = ledger.ProcedureKey("NU", l.RevenueCode)
 		}
 		c.Lines = append(c.Lines, ln)
 		if c.ServiceFrom == "" || (ln.ServiceDate != "" && ln.ServiceDate < c.ServiceFrom) {

@@ -1,4 +1,4 @@
-package gateway
+package inbound_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/remit"
@@ -42,7 +43,7 @@ const (
 // sets from the first, floor from the last, so together they run at most
 // 10 iterations: use -benchtime 1x to 5x.
 //
-//	go test ./gateway -run XXX -bench Apply835 -benchtime 2x
+//	go test ./gateway/inbound -run XXX -bench Apply835 -benchtime 2x
 func BenchmarkApply835(b *testing.B) {
 	var gen bytes.Buffer
 	if err := x12test.Remittance(&gen, x12.DefaultDelimiters, benchCLPs, 7); err != nil {
@@ -64,7 +65,7 @@ func BenchmarkApply835(b *testing.B) {
 	b.Cleanup(func() { l.Close() })
 	sets := benchLedgerClaims / benchCLPs
 	seedSubmitted(b, path, clps, sets)
-	h := newHarness(b, l)
+	h := gatewaytest.New(b, l)
 
 	applied, floored := 0, 0
 	full := func(b *testing.B) {
@@ -81,13 +82,13 @@ func BenchmarkApply835(b *testing.B) {
 			data := bytes.ReplaceAll(gen.Bytes(), []byte("PCN"), fmt.Appendf(nil, "P%02d", set))
 			data = bytes.ReplaceAll(data, []byte("EFT"), fmt.Appendf(nil, "E%02d", set))
 			b.StartTimer()
-			h.apply("835", string(data))
+			h.Apply("835", string(data))
 			b.StopTimer()
-			if n := h.exceptions(); n != 0 {
+			if n := h.Exceptions(); n != 0 {
 				b.Fatalf("%d exceptions", n)
 			}
 			id := fmt.Sprintf("C%02d%08d", set, benchCLPs)
-			if c, _ := h.led.Claim(h.ctx, id); c == nil || c.Status != ledger.StatusPaid && c.Status != ledger.StatusPartiallyPaid {
+			if c, _ := h.Ledger.Claim(h.Ctx, id); c == nil || c.Status != ledger.StatusPaid && c.Status != ledger.StatusPartiallyPaid {
 				b.Fatalf("claim %s after the 835: %+v", id, c)
 			}
 			applied++
@@ -246,7 +247,7 @@ func seedSubmitted(b *testing.B, path string, clps []*remit.Claim, copies int) {
 	enc := newBulk(tx, "encounters", "id, payer_id, claim_type, raw, status, problems, received_at")
 	cl := newBulk(tx, "claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at")
 	lines := newBulk(tx, "claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date")
-	at := testNow.UnixMilli()
+	at := gatewaytest.Now.UnixMilli()
 	for i := range copies {
 		prefix := fmt.Sprintf("P%02d", i)
 		for k, clp := range clps {
@@ -255,7 +256,7 @@ func seedSubmitted(b *testing.B, path string, clps []*remit.Claim, copies int) {
 			enc.add(b, "E"+id[1:], "SIMPAYER", "professional", []byte("{}"), "accepted", "[]", at)
 			cl.add(b, id, "E"+id[1:], "SIMPAYER", "professional", pcn, "1234567893", "621234567", int64(clp.Charge), "2026-11-02", "2026-11-02", "submitted", at, at)
 			for j, svc := range clp.ServiceLines {
-				lines.add(b, id, j+1, strings.Replace(svc.LineItemControlNumber, "PCN", prefix, 1), procedure(svc.Procedure), int64(svc.Charge), "1", "2026-11-02")
+				lines.add(b, id, j+1, strings.Replace(svc.LineItemControlNumber, "PCN", prefix, 1), ledger.ProcedureKey(svc.Procedure.Qualifier, svc.Procedure.Code, svc.Procedure.Modifiers...), int64(svc.Charge), "1", "2026-11-02")
 			}
 		}
 	}

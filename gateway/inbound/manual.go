@@ -1,10 +1,9 @@
-package gateway
+package inbound
 
 import (
 	"bytes"
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/x12"
@@ -16,8 +15,11 @@ import (
 // transaction the exception is resolved, the claim's history records who
 // matched it, and, for a CLP of an 835 that no claim matched, the CLP is
 // posted to the claim as its payment, the claim's status following as if
-// it had matched; posted tells whether it was.
-func MatchException(ctx context.Context, led *ledger.Ledger, id int64, claimID, actor string) (posted bool, err error) {
+// it had matched; posted tells whether it was. The claim's events are
+// published once it commits, as the processor's are. A CLP that may not be
+// posted to that claim is refused with a *RefusedError.
+func (p *Processor) MatchException(ctx context.Context, id int64, claimID, actor string) (posted bool, err error) {
+	led := p.o.Ledger
 	ex, err := led.Exception(ctx, id)
 	if err != nil {
 		return false, err
@@ -33,6 +35,7 @@ func MatchException(ctx context.Context, led *ledger.Ledger, id int64, claimID, 
 			return false, err
 		}
 	}
+	var a *applier
 	err = led.ResolveException(ctx, id, claimID, actor, func(tx *ledger.Tx, e ledger.Exception) error {
 		if clp == nil {
 			return nil // not a CLP (a TA1, a 999 set, a duplicate payment): the link is the match
@@ -42,12 +45,18 @@ func MatchException(ctx context.Context, led *ledger.Ledger, id int64, claimID, 
 			return err
 		}
 		if !ok {
-			return fmt.Errorf("gateway: exception %d: its payment was never recorded", id)
+			return fmt.Errorf("inbound: exception %d: its payment was never recorded", id)
 		}
-		a := &applier{now: time.Now, tx: tx, file: in}
+		a = &applier{now: p.o.Now, tx: tx, file: in}
 		return a.post(e.ST02, rem, remID, clp, claimID, "matched by hand by "+actor)
 	})
-	return err == nil && clp != nil, err
+	if err != nil {
+		return false, err
+	}
+	if a != nil {
+		p.o.Events.Publish(ctx, a.events)
+	}
+	return clp != nil, nil
 }
 
 // parkedCLP finds the CLP at a position of an 835 transaction set, named

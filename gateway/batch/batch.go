@@ -1,4 +1,9 @@
-package gateway
+// Package batch is the stage that builds 837 files: per payer, the
+// queued claims go into one interchange when max_claims wait or the
+// oldest has waited the route's cutoff, with control numbers allocated in
+// the transaction that stores the file; each file built is handed to the
+// deliverer over NATS.
+package batch
 
 import (
 	"bytes"
@@ -11,26 +16,51 @@ import (
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/queue"
 	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
-// runBatcher closes files per payer: when max_claims wait, or when the
-// oldest waiting claim has waited the cutoff. Files built before a restart
-// and not delivered are handed to the deliverer again first.
-func (g *Gateway) runBatcher(ctx context.Context) error {
-	if err := g.republishBuilt(ctx); err != nil {
-		g.log.Warn().Err(err).Msg("built files not republished; the next start tries again")
+// Options are what the batcher runs on.
+type Options struct {
+	gateway.Options
+	// Handoff holds the claims intake converted already.
+	Handoff *gateway.Handoff
+}
+
+// Batcher is the batch stage.
+type Batcher struct {
+	o Options
+}
+
+// New returns the batcher.
+func New(o Options) (*Batcher, error) {
+	var err error
+	if o.Options, err = o.Options.Defaults(); err != nil {
+		return nil, err
 	}
-	t := time.NewTicker(g.o.Tick)
+	if o.Handoff == nil {
+		o.Handoff = &gateway.Handoff{}
+	}
+	return &Batcher{o: o}, nil
+}
+
+// Run closes files per payer until ctx ends: when max_claims wait, or
+// when the oldest waiting claim has waited the cutoff. Files built before
+// a restart and not delivered are handed to the deliverer again first.
+func (b *Batcher) Run(ctx context.Context) error {
+	if err := b.republishBuilt(ctx); err != nil {
+		b.o.Log.Warn().Err(err).Msg("built files not republished; the next start tries again")
+	}
+	t := time.NewTicker(b.o.Tick)
 	defer t.Stop()
 	batchAll := func(ctx context.Context, flush bool) {
-		for i := range g.cfg.Payers {
-			p := &g.cfg.Payers[i]
-			if err := g.batchPayer(ctx, p, flush); err != nil {
-				g.log.Error().Err(err).Str("payer", p.PayerID).Msg("batch not built")
+		for i := range b.o.Config.Payers {
+			p := &b.o.Config.Payers[i]
+			if err := b.Batch(ctx, p, flush); err != nil {
+				b.o.Log.Error().Err(err).Str("payer", p.PayerID).Msg("batch not built")
 			}
 		}
 	}
@@ -49,59 +79,59 @@ func (g *Gateway) runBatcher(ctx context.Context) error {
 	}
 }
 
-// batchPayer builds as many files as the payer's queued claims call for,
-// or, with flush, one more for whatever is queued.
-func (g *Gateway) batchPayer(ctx context.Context, p *config.Payer, flush bool) error {
+// Batch builds as many files as the payer's queued claims call for, or,
+// with flush, one more for whatever is queued.
+func (b *Batcher) Batch(ctx context.Context, p *config.Payer, flush bool) error {
 	for {
-		n, oldest, err := g.led.QueuedStats(ctx, p.PayerID)
+		n, oldest, err := b.o.Ledger.QueuedStats(ctx, p.PayerID)
 		if err != nil || n == 0 {
 			return err
 		}
-		if !flush && n < p.Batch.MaxClaims && g.o.Now().Sub(oldest) < p.Batch.Cutoff.Duration {
+		if !flush && n < p.Batch.MaxClaims && b.o.Now().Sub(oldest) < p.Batch.Cutoff.Duration {
 			return nil
 		}
-		f, err := g.led.CreateFile(ctx, p.PayerID, p.Batch.MaxClaims, g.build(p))
+		f, err := b.o.Ledger.CreateFile(ctx, p.PayerID, p.Batch.MaxClaims, b.build(p))
 		if errors.Is(err, ledger.ErrNothingQueued) {
 			return nil // another replica took them
 		}
 		if err != nil {
 			return err
 		}
-		g.o.Metrics.FileBuilt(p.PayerID, len(f.Claims))
-		g.log.Info().Str("file", f.ID).Str("payer", p.PayerID).Int64("isa13", f.ISA13).Int("claims", len(f.Claims)).Msg("file built")
-		if err := g.publishFile(ctx, f); err != nil {
+		b.o.Metrics.FileBuilt(p.PayerID, len(f.Claims))
+		b.o.Log.Info().Str("batch_id", f.ID).Str("file", f.Name).Str("payer", p.PayerID).Int64("isa13", f.ISA13).Int("claims", len(f.Claims)).Msg("file built")
+		if err := b.publishFile(ctx, f); err != nil {
 			return err // it is built: the next start republishes it
 		}
 		ids := make([]string, len(f.Claims))
 		for i, fc := range f.Claims {
 			ids[i] = fc.ClaimID
 		}
-		g.ready.drop(ids)
-		g.claimsMoved(ctx, ids, ledger.StatusQueued, ledger.StatusBatched, ledger.Source{Kind: "batcher", File: f.ID})
+		b.o.Handoff.Drop(ids)
+		b.o.ClaimsMoved(ctx, ids, ledger.StatusQueued, ledger.StatusBatched, ledger.Source{Kind: "batcher", File: f.ID})
 	}
 }
 
 // publishFile hands a built file to the deliverer.
-func (g *Gateway) publishFile(ctx context.Context, f *ledger.File) error {
-	subject, err := g.names.FilesOut(f.PayerID)
+func (b *Batcher) publishFile(ctx context.Context, f *ledger.File) error {
+	subject, err := b.o.Names.FilesOut(f.PayerID)
 	if err != nil {
 		return err
 	}
-	_, err = queue.Publish(ctx, g.js, subject, queue.BatchMsgID(f.ID), []byte(f.ID), nil)
+	_, err = queue.Publish(ctx, b.o.JS, subject, queue.BatchMsgID(f.ID), []byte(f.ID), nil)
 	return err
 }
 
-func (g *Gateway) republishBuilt(ctx context.Context) error {
-	ids, err := g.led.FilesInStatus(ctx, "", ledger.FileBuilt)
+func (b *Batcher) republishBuilt(ctx context.Context) error {
+	ids, err := b.o.Ledger.FilesInStatus(ctx, "", ledger.FileBuilt)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		f, err := g.led.FileByID(ctx, id)
+		f, err := b.o.Ledger.FileByID(ctx, id)
 		if err != nil {
 			return err
 		}
-		if err := g.publishFile(ctx, f); err != nil {
+		if err := b.publishFile(ctx, f); err != nil {
 			return err
 		}
 	}
@@ -111,21 +141,21 @@ func (g *Gateway) republishBuilt(ctx context.Context) error {
 // build returns the ledger's file builder for a payer: the 837 of the
 // claims handed to it, with control numbers allocated in the same
 // transaction that stores the file. Most claims come converted from
-// intake (g.ready); the others are converted here, on every core.
-func (g *Gateway) build(p *config.Payer) ledger.BuildFunc {
+// intake (the Handoff); the others are converted here, on every core.
+func (b *Batcher) build(p *config.Payer) ledger.BuildFunc {
 	return func(alloc ledger.Allocator, pending []ledger.Pending) (*ledger.File, error) {
 		claims := make([]claim.Claim, len(pending))
 		var rest []ledger.Pending
 		var at []int
 		for i, pc := range pending {
-			c, ok := g.ready.get(pc.ClaimID)
+			c, ok := b.o.Handoff.Get(pc.ClaimID)
 			if !ok {
 				rest, at = append(rest, pc), append(at, i)
 				continue
 			}
 			claims[i] = c
 		}
-		more, errs := g.toClaims(rest, p)
+		more, errs := b.toClaims(rest, p)
 		if err := errors.Join(errs...); err != nil {
 			return nil, err
 		}
@@ -152,13 +182,13 @@ func (g *Gateway) build(p *config.Payer) ledger.BuildFunc {
 		if err != nil {
 			return nil, err
 		}
-		now := g.o.Now()
+		now := b.o.Now()
 		name, err := config.RenderFileName(p.SFTP.FileName, config.NameValues{PayerID: p.PayerID, ISA13: int(isa13), Usage: p.Usage, Time: now})
 		if err != nil {
 			return nil, err
 		}
-		recv := g.cfg.ReceiverFor(p)
-		sub := g.cfg.Submitter
+		recv := b.o.Config.ReceiverFor(p)
+		sub := b.o.Config.Submitter
 		var buf bytes.Buffer
 		res, err := claim.Write(&buf, claim.Batch{
 			SenderQualifier: p.ISA.SenderQualifier, SenderID: p.ISA.SenderID,
@@ -185,7 +215,7 @@ func (g *Gateway) build(p *config.Payer) ledger.BuildFunc {
 
 // toClaims turns stored encounters into the 837 writer's claims, on every
 // core, with an error for each that could not be.
-func (g *Gateway) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.Claim, []error) {
+func (b *Batcher) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.Claim, []error) {
 	claims := make([]claim.Claim, len(pending))
 	errs := make([]error, len(pending))
 	var wg sync.WaitGroup
@@ -193,7 +223,7 @@ func (g *Gateway) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.C
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(pending); i += workers {
-				if claims[i], errs[i] = g.toClaim(pending[i].Encounter, p); errs[i] != nil {
+				if claims[i], errs[i] = ToClaim(pending[i].Encounter, p); errs[i] != nil {
 					errs[i] = fmt.Errorf("claim %s: %w", pending[i].ClaimID, errs[i])
 				}
 			}
@@ -203,8 +233,9 @@ func (g *Gateway) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.C
 	return claims, errs
 }
 
-// toClaim turns a stored encounter into the 837 writer's claim.
-func (g *Gateway) toClaim(raw []byte, p *config.Payer) (claim.Claim, error) {
+// ToClaim turns a stored encounter into the 837 writer's claim for its
+// payer: the claim intake hands over for it is this one.
+func ToClaim(raw []byte, p *config.Payer) (claim.Claim, error) {
 	e, err := encounter.DecodeBytes(raw)
 	if err != nil {
 		return claim.Claim{}, err

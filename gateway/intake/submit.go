@@ -1,4 +1,4 @@
-package gateway
+package intake
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 // bytes; the intake stage records it as invalid.
 func Submit(ctx context.Context, js jetstream.JetStream, names queue.Names, raw []byte) (id string, duplicate bool, err error) {
 	if len(raw) == 0 {
-		return "", false, errors.New("gateway: empty encounter")
+		return "", false, errors.New("intake: empty encounter")
 	}
 	id = encounterID(raw)
 	duplicate, err = queue.Publish(ctx, js, names.Encounters(), queue.EncounterMsgID(id), raw, nil)
@@ -36,7 +36,7 @@ func SubmitAll(ctx context.Context, js jetstream.JetStream, names queue.Names, r
 	ids = make([]string, len(raws))
 	for i, raw := range raws {
 		if len(raw) == 0 {
-			return nil, 0, errors.New("gateway: empty encounter")
+			return nil, 0, errors.New("intake: empty encounter")
 		}
 		ids[i] = encounterID(raw)
 		msgs[i] = queue.Outgoing{Subject: names.Encounters(), MsgID: queue.EncounterMsgID(ids[i]), Data: raw}

@@ -1,4 +1,4 @@
-package gateway
+package deliver_test
 
 import (
 	"context"
@@ -18,11 +18,13 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/deliver"
+	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
-	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/gateway/transfer"
 	"github.com/claimsgw/claimsgw/internal/testutil"
+	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -31,7 +33,7 @@ import (
 // moment it appears, and a connection that can be made to drop right after
 // the rename: the gateway cannot tell whether its file arrived.
 type takingRemote struct {
-	Remote
+	deliver.Outbox
 	root        string
 	stages      *int
 	dropPublish bool
@@ -39,11 +41,11 @@ type takingRemote struct {
 
 func (r takingRemote) Stage(ctx context.Context, dir, name string, data []byte) (string, error) {
 	*r.stages++
-	return r.Remote.Stage(ctx, dir, name, data)
+	return r.Outbox.Stage(ctx, dir, name, data)
 }
 
 func (r takingRemote) Publish(ctx context.Context, dir, tmp, name string, size int64) error {
-	if err := r.Remote.Publish(ctx, dir, tmp, name, size); err != nil {
+	if err := r.Outbox.Publish(ctx, dir, tmp, name, size); err != nil {
 		return err
 	}
 	if err := take(r.root, name); err != nil {
@@ -94,32 +96,34 @@ func TestDeliverAfterLostPublish(t *testing.T) {
 	ep.PrivateKey = pem.EncodeToMemory(block)
 
 	stages, drop := 0, true
-	h := newHarness(t, ledgertest.SQLite(t), func(o *Options) {
-		o.Config.Payers[0].SFTP.UploadDir = "/inbound"
-		o.Dial = func(ctx context.Context, p *config.Payer) (Remote, error) {
-			c, err := transfer.Dial(ctx, ep)
-			if err != nil {
-				return nil, err
-			}
-			return takingRemote{Remote: c, root: root, stages: &stages, dropPublish: drop}, nil
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	h.Payer().SFTP.UploadDir = "/inbound"
+	d, err := deliver.New(deliver.Options{Options: h.Options, Dial: func(ctx context.Context, p *config.Payer) (deliver.Outbox, error) {
+		c, err := transfer.Dial(ctx, ep)
+		if err != nil {
+			return nil, err
 		}
-	})
-	id := h.build(encounterJSON("lost-1", 10000), encounterJSON("lost-2", 2500))
+		return takingRemote{Outbox: c, root: root, stages: &stages, dropPublish: drop}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := h.Build(gatewaytest.EncounterJSON("lost-1", 10000), gatewaytest.EncounterJSON("lost-2", 2500))
 	m := &queue.Message{Data: []byte(id)}
 
-	if err := h.g.deliver(h.ctx, m); !transfer.IsTransient(err) {
+	if err := d.Deliver(h.Ctx, m); !transfer.IsTransient(err) {
 		t.Fatalf("first attempt: %v, want a transient error", err)
 	}
-	f := h.file(id)
+	f := h.File(id)
 	if f.Status != ledger.FileBuilt || f.StagedName == "" || f.Attempts != 1 {
 		t.Fatalf("after the lost publish: status %s, staged %q, attempts %d", f.Status, f.StagedName, f.Attempts)
 	}
 
 	drop = false
-	if err := h.g.deliver(h.ctx, m); err != nil {
+	if err := d.Deliver(h.Ctx, m); err != nil {
 		t.Fatalf("second attempt: %v", err)
 	}
-	f = h.file(id)
+	f = h.File(id)
 	if f.Status != ledger.FileSubmitted || f.Attempts != 2 {
 		t.Errorf("after the second attempt: status %s, attempts %d", f.Status, f.Attempts)
 	}
@@ -133,7 +137,7 @@ func TestDeliverAfterLostPublish(t *testing.T) {
 		t.Errorf("inbound still holds %q", got)
 	}
 	for _, c := range f.Claims {
-		if s := h.status(c.ClaimID); s != ledger.StatusSubmitted {
+		if s := h.Status(c.ClaimID); s != ledger.StatusSubmitted {
 			t.Errorf("claim %s is %s, want submitted", c.ClaimID, s)
 		}
 	}
@@ -161,23 +165,27 @@ func take(root, name string) error {
 // failure it was; the server's words (host, user) stay with the file and
 // the dead letter, for the operator.
 func TestDeliveryFailedSaysWhyWithoutTheServer(t *testing.T) {
-	h := newHarness(t, ledgertest.SQLite(t))
-	id := h.build(encounterJSON("F1", 10000))
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	id := h.Build(gatewaytest.EncounterJSON("F1", 10000))
 	cause := fmt.Errorf("sftp edi@sftp.payer.example:22: %w", transfer.ErrAuth)
-	w := h.g.deliverWorker()
-	if err := w.DeadLetter(h.ctx, &queue.Message{Data: []byte(id)}, queue.Permanent(cause)); err != nil {
+	d, err := deliver.New(deliver.Options{Options: h.Options})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := h.status("F1"); got != ledger.StatusDeliveryFailed {
+	w := d.Worker()
+	if err := w.DeadLetter(h.Ctx, &queue.Message{Data: []byte(id)}, queue.Permanent(cause)); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Status("F1"); got != ledger.StatusDeliveryFailed {
 		t.Fatalf("claim after the dead letter: %s", got)
 	}
-	if r := h.lastChange("F1").Reason; r != "delivery failed: the payer's SFTP server refused the login" {
+	if r := h.LastChange("F1").Reason; r != "delivery failed: the payer's SFTP server refused the login" {
 		t.Errorf("history reason %q", r)
 	}
-	if f := h.file(id); f.Status != ledger.FileDeliveryFailed || f.LastError != cause.Error() {
+	if f := h.File(id); f.Status != ledger.FileDeliveryFailed || f.LastError != cause.Error() {
 		t.Errorf("file %s, last error %q; want delivery_failed, %q", f.Status, f.LastError, cause)
 	}
-	dls, err := h.led.DeadLetters(h.ctx, 0, 10)
+	dls, err := h.Ledger.DeadLetters(h.Ctx, 0, 10)
 	if err != nil || len(dls) != 1 || dls[0].Error != cause.Error() {
 		t.Errorf("dead letters %+v, %v", dls, err)
 	}

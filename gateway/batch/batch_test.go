@@ -1,0 +1,66 @@
+package batch_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/gateway/batch"
+	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/x12/claim"
+)
+
+// The batcher takes most claims converted from intake and converts the
+// rest itself; the file it builds must not depend on which came from
+// intake (after a restart, none; from another replica's intake, some):
+// every one, some or none give the same bytes, and a claim that cannot be
+// converted fails the build with its id.
+func TestBuildWithClaimsConvertedAhead(t *testing.T) {
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	p := h.Payer()
+	handoff := &gateway.Handoff{}
+	b, err := batch.New(batch.Options{Options: h.Options, Handoff: handoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pending []ledger.Pending
+	for _, id := range []string{"A1", "A2", "A3"} {
+		pending = append(pending, ledger.Pending{ClaimID: id, ClaimType: "professional", Encounter: gatewaytest.EncounterJSON(id, 10000, 2500)})
+	}
+	all, errs := b.ToClaims(pending, p)
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	alloc := func(string, int) (int64, error) { return 7, nil }
+	var files [][]byte
+	for _, ahead := range []map[string]claim.Claim{nil, {"A2": all[1]}, {"A1": all[0], "A2": all[1], "A3": all[2]}} {
+		handoff.Drop([]string{"A1", "A2", "A3"})
+		for id, c := range ahead {
+			handoff.Put(id, c)
+		}
+		f, err := b.Build(p)(alloc, pending)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Claims) != 3 || f.Claims[2].ClaimID != "A3" {
+			t.Fatalf("file claims %+v", f.Claims)
+		}
+		files = append(files, f.Content)
+	}
+	for i := range files[1:] {
+		if !bytes.Equal(files[0], files[i+1]) {
+			t.Errorf("file %d differs from the one built with nothing converted ahead", i+1)
+		}
+	}
+
+	bad := append(pending, ledger.Pending{ClaimID: "B1", ClaimType: "professional", Encounter: []byte(`{"id":`)})
+	handoff.Drop([]string{"A2", "A3"})
+	if _, err := b.Build(p)(alloc, bad); err == nil || !strings.Contains(err.Error(), "claim B1") {
+		t.Errorf("a claim that cannot be converted: %v", err)
+	}
+}

@@ -1,0 +1,286 @@
+// Package gatewaytest runs the pipeline's stages in a test against a real
+// ledger and a real (embedded) NATS, one item at a time: encounters through
+// intake, a file through the batcher, marked delivered, then hand-written
+// payer files through the inbound processor. It also writes the
+// encounters and payer files the tests use.
+package gatewaytest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/gateway/batch"
+	"github.com/claimsgw/claimsgw/gateway/inbound"
+	"github.com/claimsgw/claimsgw/gateway/intake"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/internal/testutil"
+	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// Now is the stages' clock in a Harness.
+var Now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// PayerID is the one payer a Harness routes to.
+const PayerID = "SIMPAYER"
+
+// Harness holds the stages a test drives by hand.
+type Harness struct {
+	T       testing.TB
+	Ledger  *ledger.Ledger
+	Options gateway.Options // what the stages run on
+	Intake  *intake.Intake
+	Batcher *batch.Batcher
+	Inbound *inbound.Processor
+	Ctx     context.Context
+	n       int // payer files applied
+}
+
+// Config is a config with one route, to SIMPAYER, for both claim types.
+func Config() *config.Config {
+	cfg := config.Default()
+	p := config.Payer{PayerID: PayerID, Name: "SIM HEALTH PLAN", Usage: "T",
+		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: PayerID},
+		ClaimTypes: []config.ClaimType{config.Professional, config.Institutional},
+		Batch:      config.Batch{MaxClaims: 5000},
+		SFTP:       config.SFTP{FileName: "{payer}_{isa13}.837"}}
+	p.Delimiters.Delimiters = x12.DefaultDelimiters
+	cfg.Payers = []config.Payer{p}
+	cfg.Submitter = config.Submitter{Name: "CLAIMSGW", ID: "CLAIMSGW", ContactName: "EDI", Phone: "8005550100"}
+	return cfg
+}
+
+// New returns a harness on ledger l, with its own embedded NATS and
+// streams.
+func New(t testing.TB, l *ledger.Ledger) *Harness {
+	t.Helper()
+	js := testutil.JetStream(t, testutil.NATS(t).ClientURL())
+	ctx := context.Background()
+	if err := queue.Default.Setup(ctx, js, 1); err != nil {
+		t.Fatal(err)
+	}
+	o, err := gateway.Options{Config: Config(), Ledger: l, JS: js, Now: func() time.Time { return Now }}.Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &Harness{T: t, Ledger: l, Options: o, Ctx: ctx}
+	handoff := &gateway.Handoff{}
+	if h.Intake, err = intake.New(intake.Options{Options: o, Handoff: handoff}); err != nil {
+		t.Fatal(err)
+	}
+	if h.Batcher, err = batch.New(batch.Options{Options: o, Handoff: handoff}); err != nil {
+		t.Fatal(err)
+	}
+	if h.Inbound, err = inbound.New(inbound.Options{Options: o}); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// Payer is the harness's one route.
+func (h *Harness) Payer() *config.Payer { return &h.Options.Config.Payers[0] }
+
+// Submit takes encounters through intake, batches them into one file and
+// marks it delivered; it returns the file.
+func (h *Harness) Submit(encounters ...[]byte) *ledger.File {
+	h.T.Helper()
+	id := h.Build(encounters...)
+	if _, err := h.Ledger.MarkDelivered(h.Ctx, id); err != nil {
+		h.T.Fatal(err)
+	}
+	return h.File(id)
+}
+
+// Take takes encounters in.
+func (h *Harness) Take(encounters ...[]byte) {
+	h.T.Helper()
+	for _, e := range encounters {
+		if err := h.Intake.Take(h.Ctx, &queue.Message{Data: e}); err != nil {
+			h.T.Fatal(err)
+		}
+	}
+}
+
+// Build takes the encounters in and batches what is queued into one file.
+func (h *Harness) Build(encounters ...[]byte) string {
+	h.T.Helper()
+	h.Take(encounters...)
+	if err := h.Batcher.Batch(h.Ctx, h.Payer(), true); err != nil {
+		h.T.Fatal(err)
+	}
+	ids, err := h.Ledger.FilesInStatus(h.Ctx, PayerID, ledger.FileBuilt)
+	if err != nil || len(ids) != 1 {
+		h.T.Fatalf("built files %v, %v", ids, err)
+	}
+	return ids[0]
+}
+
+// File is an outbound file.
+func (h *Harness) File(id string) *ledger.File {
+	h.T.Helper()
+	f, err := h.Ledger.FileByID(h.Ctx, id)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return f
+}
+
+// Apply archives a payer file and processes it as the inbound stage does.
+func (h *Harness) Apply(kind, content string) {
+	h.T.Helper()
+	if err := h.Deliver(kind, content, queue.DefaultMaxDeliver); err != nil {
+		h.T.Fatal(err)
+	}
+}
+
+// Deliver archives a payer file and hands it to the inbound stage as the
+// queue's delivery number n does; the last one is what Apply does.
+func (h *Harness) Deliver(kind, content string, n uint64) error {
+	h.T.Helper()
+	h.n++
+	sha := h.Archive(fmt.Sprintf("%d.%s", h.n, kind), kind, content)
+	return h.Inbound.Process(h.Ctx, &queue.Message{Data: []byte(sha), Deliveries: n})
+}
+
+// Archive records a payer file as the poller does and returns its sha256.
+func (h *Harness) Archive(name, kind, content string) string {
+	h.T.Helper()
+	sum := sha256.Sum256([]byte(content))
+	sha := hex.EncodeToString(sum[:])
+	if _, err := h.Ledger.RecordInbound(h.Ctx, ledger.InboundFile{SHA256: sha, PayerID: PayerID, Name: name, Kind: kind, Content: []byte(content)}); err != nil {
+		h.T.Fatal(err)
+	}
+	return sha
+}
+
+// FileClaim is where claim id stands in file f.
+func FileClaim(t testing.TB, f *ledger.File, id string) ledger.FileClaim {
+	t.Helper()
+	for _, fc := range f.Claims {
+		if fc.ClaimID == id {
+			return fc
+		}
+	}
+	t.Fatalf("claim %s is not in file %s", id, f.ID)
+	return ledger.FileClaim{}
+}
+
+// Status is where a claim stands.
+func (h *Harness) Status(id string) ledger.Status {
+	h.T.Helper()
+	c, err := h.Ledger.Claim(h.Ctx, id)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return c.Status
+}
+
+// LastChange is the last entry of a claim's history.
+func (h *Harness) LastChange(id string) ledger.Change {
+	h.T.Helper()
+	hist, err := h.Ledger.History(h.Ctx, id)
+	if err != nil || len(hist) == 0 {
+		h.T.Fatalf("history of %s: %v", id, err)
+	}
+	return hist[len(hist)-1]
+}
+
+// Exceptions counts the open exceptions.
+func (h *Harness) Exceptions() int {
+	h.T.Helper()
+	n, err := h.Ledger.CountOpenExceptions(h.Ctx)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return n
+}
+
+// PaidOn returns how many payments a claim has and what they add up to.
+func (h *Harness) PaidOn(id string) (n int, net money.Cents) {
+	h.T.Helper()
+	ps, err := h.Ledger.Payments(h.Ctx, id)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	for _, p := range ps {
+		net += p.Paid
+	}
+	return len(ps), net
+}
+
+// EncounterJSON is a valid professional encounter to SIMPAYER: lines of
+// the charges given (cents), PCN and line ids from the id.
+func EncounterJSON(id string, charges ...int64) []byte {
+	var lines []string
+	var total int64
+	for i, c := range charges {
+		total += c
+		lines = append(lines, fmt.Sprintf(`{"line_id": "%s-%d", "procedure": {"code": "%s"}, "charge": "%d.%02d", "units": "1", "service_date": "2026-11-02", "diagnosis_pointers": [1]}`,
+			id, i+1, []string{"99214", "87804", "85025", "80053"}[i], c/100, c%100))
+	}
+	return []byte(fmt.Sprintf(`{"id": "%s", "claim_type": "professional", "payer_id": "SIMPAYER",
+  "billing_provider": {"organization_name": "RIVERSIDE FAMILY MEDICINE", "npi": "1234567893", "tax_id": "621234567", "taxonomy": "207Q00000X",
+    "address": {"line1": "100 MAIN ST", "city": "NASHVILLE", "state": "TN", "postal_code": "372031234"}},
+  "subscriber": {"member_id": "XJH123456789", "last_name": "DOE", "first_name": "JOHN", "birth_date": "1980-02-01", "gender": "M",
+    "address": {"line1": "12 OAK AVE", "city": "NASHVILLE", "state": "TN", "postal_code": "37205"},
+    "claim_filing_indicator": "CI", "payer_responsibility": "P"},
+  "claim": {"patient_control_number": "%s", "total_charge": "%d.%02d", "place_of_service": "11", "diagnoses": [{"code": "J10.1"}]},
+  "service_lines": [%s]}`, id, id, total/100, total%100, strings.Join(lines, ",")))
+}
+
+// Interchange wraps transaction set bodies (segments without ST/SE) in an
+// envelope from the payer with the counts right.
+func Interchange(functionalID, version, setID string, bodies ...[]string) string {
+	var b strings.Builder
+	b.WriteString("ISA*00*          *00*          *ZZ*SIMPAYER       *ZZ*CLAIMSGW       *261123*1200*^*00501*000000777*0*T*:~\n")
+	fmt.Fprintf(&b, "GS*%s*SIMPAYER*CLAIMSGW*20261123*1200*77*X*%s~\n", functionalID, version)
+	for i, body := range bodies {
+		impl := ""
+		if setID != "835" {
+			impl = "*" + version
+		}
+		fmt.Fprintf(&b, "ST*%s*%04d%s~\n", setID, i+1, impl)
+		for _, s := range body {
+			b.WriteString(s + "~\n")
+		}
+		fmt.Fprintf(&b, "SE*%d*%04d~\n", len(body)+2, i+1)
+	}
+	fmt.Fprintf(&b, "GE*%d*77~\nIEA*1*000000777~\n", len(bodies))
+	return b.String()
+}
+
+// Remittance is an 835 body: one payment of the CLP groups given, with
+// PLB segments after them.
+func Remittance(trace string, amount string, claims [][]string, plb ...string) []string {
+	body := []string{"BPR*I*" + amount + "*C*ACH*CCP*01*011000015*DA*123456789*1512345678**01*021000021*DA*987654321*20261120",
+		"TRN*1*" + trace + "*1512345678", "DTM*405*20261120", "N1*PR*SIM HEALTH PLAN", "N3*100 PAYER WAY", "N4*COLUMBUS*OH*43215",
+		"PER*BL*PROVIDER SERVICES*TE*8005551234", "N1*PE*RIVERSIDE FAMILY MEDICINE*XX*1234567893", "REF*TJ*621234567", "LX*1"}
+	for _, c := range claims {
+		body = append(body, c...)
+	}
+	return append(body, plb...)
+}
+
+// CLP1 is a one-line CLP of a 100.00 claim: CLP02 code, CLP07 payerNo,
+// paid (negative for a reversal), the line named by REF*6R when lineID is
+// given.
+func CLP1(pcn, code, payerNo string, paid int64, lineID string) []string {
+	sign := ""
+	if paid < 0 {
+		sign, paid = "-", -paid
+	}
+	c := []string{fmt.Sprintf("CLP*%s*%s*%s100*%s%d*0*12*%s*11*1", pcn, code, sign, sign, paid, payerNo), "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
+		fmt.Sprintf("SVC*HC:99214*%s100*%s%d**1", sign, sign, paid), "DTM*472*20261102", fmt.Sprintf("CAS*CO*45*%s%d", sign, 100-paid)}
+	if lineID != "" {
+		c = append(c, "REF*6R*"+lineID)
+	}
+	return c
+}

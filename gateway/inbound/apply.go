@@ -1,0 +1,263 @@
+// Package inbound is the payer-file processor: each file the poller picked
+// up is decoded and applied to the claims in one ledger transaction. TA1s
+// and 999s acknowledge or reject what was sent (acks.go), 277CAs and 277s
+// accept, pend or reject claims (status.go), 835s post payments and
+// denials (remit.go), each matched to its claim (match.go); what matches no
+// claim becomes an exception, which a person can match by hand
+// (manual.go).
+package inbound
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/ack"
+	"github.com/claimsgw/claimsgw/x12/money"
+	"github.com/claimsgw/claimsgw/x12/remit"
+	"github.com/claimsgw/claimsgw/x12/sets"
+	"github.com/claimsgw/claimsgw/x12/status"
+)
+
+// payerFileTimeout bounds applying one payer file. A file is one ledger
+// transaction, and a large 835 takes long: 100,000 CLPs about 11 s on a
+// 2-core machine with SQLite. While it runs the worker keeps the message
+// (in-progress reports every 10 s), so another replica does not take it.
+const payerFileTimeout = 15 * time.Minute
+
+// Options are what the processor runs on.
+type Options struct {
+	gateway.Options
+}
+
+// Processor is the inbound stage.
+type Processor struct {
+	o Options
+}
+
+// New returns the processor.
+func New(o Options) (*Processor, error) {
+	var err error
+	if o.Options, err = o.Options.Defaults(); err != nil {
+		return nil, err
+	}
+	return &Processor{o: o}, nil
+}
+
+// Run applies the payer files the poller hands over until ctx ends.
+func (p *Processor) Run(ctx context.Context) error {
+	w := p.o.Worker(queue.StreamFilesIn, "inbound", p.Process)
+	w.Timeout = payerFileTimeout
+	return w.Run(ctx)
+}
+
+// errNotDelivered is returned while a payer file answers claims whose
+// file the deliverer has not yet marked delivered: the payer can answer
+// between the upload's rename and the ledger's commit. Nothing of the file
+// is applied; the message comes back after a backoff and is applied then.
+var errNotDelivered = errors.New("the payer answered claims whose file is not marked delivered yet")
+
+// notYet is returned, before a payer file's last delivery, for a CLP that
+// cannot be posted (RefusedError): payer files can be applied out of
+// order (two replicas, one poll that picks up several), and the payment a
+// reversal undoes, or the reversal a correction follows, may be in a file
+// not applied yet. Nothing of the file is applied; it comes back after a
+// backoff. On its last delivery the CLP goes to the exceptions instead.
+type notYet struct{ *RefusedError }
+
+func (e notYet) Error() string {
+	return e.RefusedError.Error() + " (yet: the file is applied again later, in case another file comes first)"
+}
+
+// Process applies one payer file to the ledger: every change it
+// makes and the file's processed mark commit together, so a redelivered
+// message or a file picked up twice changes nothing.
+func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
+	sha := string(m.Data)
+	in, err := p.o.Ledger.InboundContent(ctx, sha)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return queue.Permanent(err)
+	}
+	if err != nil {
+		return err
+	}
+	doc, err := x12.ReadFileWith(bytes.NewReader(in.Content), sets.Decoders())
+	if err != nil {
+		return err
+	}
+	var a *applier
+	err = p.o.Ledger.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
+		a = &applier{now: p.o.Now, tx: tx, file: in, lastTry: m.Deliveries >= uint64(p.o.MaxDeliver)}
+		return a.apply(doc)
+	})
+	if errors.Is(err, ledger.ErrProcessed) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p.o.Log.Info().Str("payer", in.PayerID).Str("file", in.Name).Str("kind", in.Kind).Str("sha256", sha).
+		Int("changes", len(a.events)).Int("unmatched", a.unmatched).Int("errors", len(doc.Errors)).Msg("payer file applied")
+	p.o.Events.Publish(ctx, a.events)
+	return nil
+}
+
+// applier matches one payer file's content to claims within one ledger
+// transaction and collects the events to publish once it commits.
+type applier struct {
+	now       func() time.Time
+	tx        *ledger.Tx
+	file      *ledger.InboundFile
+	lastTry   bool              // the file's last delivery: a CLP refused now is an exception (see notYet)
+	byPayerNo map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
+	events    []gateway.Event
+	unmatched int
+}
+
+func (a *applier) apply(doc *x12.File) error {
+	if len(doc.Errors) > 0 {
+		var b strings.Builder
+		for _, e := range doc.Errors {
+			b.WriteString(e.Error())
+			b.WriteByte('\n')
+		}
+		if err := a.tx.SetInboundErrors(a.file.SHA256, b.String()); err != nil {
+			return err
+		}
+	}
+	if len(doc.Interchanges) == 0 {
+		return a.exception(a.file.Kind, "", x12.Position{}, "", "the file is not readable X12; its errors are kept with it")
+	}
+	refs := setRefs(doc)
+	ta1s := 0
+	for _, ic := range doc.Interchanges {
+		for _, t := range ic.TA1 {
+			ta1s++
+			if err := a.ta1(t, ta1s); err != nil {
+				return err
+			}
+		}
+		for _, grp := range ic.Groups {
+			for _, t := range grp.Transactions {
+				t := withRef(t, refs[t])
+				var err error
+				switch c := content(t).(type) {
+				case *ack.Acknowledgment:
+					err = a.ack(t, c)
+				case *status.ClaimStatus:
+					err = a.status(t, c)
+				case *remit.Remittance:
+					err = a.remit(t, c)
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// setRefs names each transaction set of a file uniquely within it, as
+// the ledger keys what a set recorded (its payment, its exceptions, the
+// history it wrote): by its ST02, which is unique only within its group,
+// so by GS06/ST02 when another group of the file has the same ST02, and by
+// ISA13/GS06/ST02 when another interchange has both.
+func setRefs(doc *x12.File) map[*x12.Transaction]string {
+	type set struct {
+		t    *x12.Transaction
+		keys [3]string
+	}
+	var sets []set
+	seen := [3]map[string]int{{}, {}, {}}
+	for _, ic := range doc.Interchanges {
+		for _, g := range ic.Groups {
+			for _, t := range g.Transactions {
+				st := set{t, [3]string{t.ControlNumber, g.ControlNumber + "/" + t.ControlNumber, ic.ControlNumber + "/" + g.ControlNumber + "/" + t.ControlNumber}}
+				for i, k := range st.keys {
+					seen[i][k]++
+				}
+				sets = append(sets, st)
+			}
+		}
+	}
+	refs := make(map[*x12.Transaction]string, len(sets))
+	for _, st := range sets {
+		refs[st.t] = st.keys[2]
+		for i, k := range st.keys[:2] {
+			if seen[i][k] == 1 {
+				refs[st.t] = k
+				break
+			}
+		}
+	}
+	return refs
+}
+
+// withRef is t named by ref instead of its ST02 (see setRefs).
+func withRef(t *x12.Transaction, ref string) *x12.Transaction {
+	if ref == t.ControlNumber {
+		return t
+	}
+	c := *t
+	c.ControlNumber = ref
+	return &c
+}
+
+func content(t *x12.Transaction) any {
+	switch {
+	case t.Acknowledgment != nil:
+		return t.Acknowledgment
+	case t.ClaimStatus != nil:
+		return t.ClaimStatus
+	}
+	return t.Remittance
+}
+
+// move changes a claim's status when the lifecycle allows it from where
+// the claim stands, and records the event.
+func (a *applier) move(claimID string, to ledger.Status, src ledger.Source, paid money.Cents) error {
+	c, err := a.tx.Claim(claimID)
+	if err != nil {
+		return err
+	}
+	if c.Status == ledger.StatusBatched {
+		return errNotDelivered
+	}
+	if !ledger.Allowed(c.Status, to, src.Kind) {
+		return nil
+	}
+	src.File, src.Actor = a.file.SHA256, "processor"
+	from, err := a.tx.Transition(claimID, to, src)
+	if err != nil {
+		return err
+	}
+	a.events = append(a.events, gateway.NewEvent(a.now(), c, from, to, src, paid))
+	return nil
+}
+
+func (a *applier) exception(kind, st02 string, pos x12.Position, pcn, reason string) error {
+	a.unmatched++
+	return a.tx.AddException(ledger.Exception{InboundSHA256: a.file.SHA256, Kind: kind, ST02: st02, Position: pos.Position, PCN: pcn, Reason: reason})
+}
+
+// moveCurrent moves the claims a file's answer names whose latest file it
+// is: a claim sent again in another file since is left to that file's
+// answers.
+func (a *applier) moveCurrent(claims []ledger.FileClaim, to ledger.Status, src ledger.Source) error {
+	for _, fc := range claims {
+		if !fc.Current {
+			continue
+		}
+		if err := a.move(fc.ClaimID, to, src, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,6 @@
+package inbound
+
+// What the external tests check errors against.
+var ErrNotDelivered = errNotDelivered
+
+type NotYet = notYet

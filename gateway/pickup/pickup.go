@@ -1,0 +1,139 @@
+// Package pickup is the stage that picks up what payers send back: each
+// payer's pickup directory is listed every poll interval, and each file is
+// archived in the ledger by its sha256 and handed to the inbound processor
+// over NATS before it is deleted (or moved) on the payer's server.
+package pickup
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"time"
+
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/transfer"
+	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12/sets"
+)
+
+// Inbox is a payer's SFTP server as the poller uses it.
+type Inbox interface {
+	List(ctx context.Context, dir string) ([]transfer.RemoteFile, error)
+	Fetch(ctx context.Context, dir, name string, maxSize int64) ([]byte, error)
+	Remove(ctx context.Context, dir, name string) error
+	Move(ctx context.Context, dir, name, toDir string) error
+	Close() error
+}
+
+// Options are what the poller runs on.
+type Options struct {
+	gateway.Options
+	// Dial connects to a payer's server; nil means gateway.DialSFTP.
+	Dial func(ctx context.Context, p *config.Payer) (Inbox, error)
+	// MaxSize refuses payer files larger than this; 0 means 64 MiB.
+	MaxSize int64
+}
+
+// Poller is the pickup stage.
+type Poller struct {
+	o Options
+}
+
+// New returns the poller.
+func New(o Options) (*Poller, error) {
+	var err error
+	if o.Options, err = o.Options.Defaults(); err != nil {
+		return nil, err
+	}
+	if o.Dial == nil {
+		o.Dial = func(ctx context.Context, p *config.Payer) (Inbox, error) {
+			c, err := gateway.DialSFTP(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		}
+	}
+	if o.MaxSize <= 0 {
+		o.MaxSize = 64 << 20
+	}
+	return &Poller{o: o}, nil
+}
+
+// Run lists each payer's pickup directory every poll interval until ctx
+// ends.
+func (p *Poller) Run(ctx context.Context) error {
+	last := map[string]time.Time{}
+	t := time.NewTicker(p.o.Tick)
+	defer t.Stop()
+	for {
+		for i := range p.o.Config.Payers {
+			payer := &p.o.Config.Payers[i]
+			if now := p.o.Now(); now.Sub(last[payer.PayerID]) >= payer.SFTP.PollInterval.Duration {
+				last[payer.PayerID] = now
+				if err := p.Poll(ctx, payer); err != nil && ctx.Err() == nil {
+					p.o.Log.Warn().Err(err).Str("payer", payer.PayerID).Msg("pickup failed")
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// Poll picks up a payer's files: each is archived in the ledger by its
+// sha256 and handed to the processor before it is deleted (or moved) on
+// the payer's server, so a crash in between picks it up again and the
+// ledger sees it once.
+func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
+	r, err := p.o.Dial(ctx, payer)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	dir := payer.SFTP.PickupDir
+	files, err := r.List(ctx, dir)
+	if err != nil {
+		return err
+	}
+	subject, err := p.o.Names.FilesIn(payer.PayerID)
+	if err != nil {
+		return err
+	}
+	for _, rf := range files {
+		data, err := r.Fetch(ctx, dir, rf.Name, p.o.MaxSize)
+		if err != nil {
+			p.o.Log.Warn().Err(err).Str("payer", payer.PayerID).Str("file", rf.Name).Msg("file not picked up")
+			continue
+		}
+		sum := sha256.Sum256(data)
+		in := ledger.InboundFile{SHA256: hex.EncodeToString(sum[:]), PayerID: payer.PayerID, Name: rf.Name, Kind: sets.Kind(data), Content: data}
+		created, err := p.o.Ledger.RecordInbound(ctx, in)
+		if err != nil {
+			return err
+		}
+		if _, err := queue.Publish(ctx, p.o.JS, subject, queue.FileMsgID(data), []byte(in.SHA256), nil); err != nil {
+			return err
+		}
+		if created {
+			p.o.Metrics.InboundFile(payer.PayerID, in.Kind)
+		}
+		p.o.Log.Info().Str("payer", payer.PayerID).Str("file", rf.Name).Str("kind", in.Kind).Str("sha256", in.SHA256).Bool("new", created).Msg("file picked up")
+		if payer.SFTP.AfterPickup == "move" {
+			err = r.Move(ctx, dir, rf.Name, payer.SFTP.MoveTo)
+		} else {
+			err = r.Remove(ctx, dir, rf.Name)
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) { // gone: another replica picked it up too
+			return err
+		}
+	}
+	return nil
+}

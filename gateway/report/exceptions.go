@@ -1,0 +1,92 @@
+package report
+
+import (
+	"context"
+	"time"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+)
+
+// Exception is an exception as the reports and the API give it in JSON.
+type Exception struct {
+	ID            int64      `json:"id"`
+	Kind          string     `json:"kind"`
+	PayerID       string     `json:"payer_id"`
+	InboundSHA256 string     `json:"inbound_sha256"`
+	ST02          string     `json:"st02"`
+	Position      int        `json:"position"`
+	PCN           string     `json:"pcn"`
+	Reason        string     `json:"reason"`
+	Status        string     `json:"status"`
+	ClaimID       string     `json:"claim_id"`
+	ResolvedBy    string     `json:"resolved_by"`
+	At            time.Time  `json:"at"`
+	ResolvedAt    *time.Time `json:"resolved_at"`
+}
+
+// NewException is e in its JSON form.
+func NewException(e ledger.ExceptionInfo) Exception {
+	out := Exception{e.ID, e.Kind, e.PayerID, e.InboundSHA256, e.ST02, e.Position, e.PCN, e.Reason, e.Status, e.ClaimID, e.ResolvedBy, e.At.UTC(), nil}
+	if !e.ResolvedAt.IsZero() {
+		t := e.ResolvedAt.UTC()
+		out.ResolvedAt = &t
+	}
+	return out
+}
+
+func toExceptions(es []ledger.ExceptionInfo) []Exception {
+	out := []Exception{}
+	for _, e := range es {
+		out = append(out, NewException(e))
+	}
+	return out
+}
+
+// Exceptions is a page of exceptions (the unmatched report is the open
+// ones).
+func Exceptions(name string, es []ledger.ExceptionInfo, next string) Report {
+	cols := []string{"id", "kind", "payer_id", "st02", "position", "pcn", "reason", "status", "claim_id", "resolved_by", "at", "inbound_sha256"}
+	rep := Report{Name: name, Columns: cols, Right: right(cols, "id", "position"), Next: next,
+		JSON: struct {
+			Exceptions []Exception `json:"exceptions"`
+			Next       string          `json:"next"`
+		}{toExceptions(es), next}}
+	for _, e := range es {
+		rep.Rows = append(rep.Rows, []string{itoa64(e.ID), e.Kind, e.PayerID, e.ST02, itoa(e.Position), e.PCN, e.Reason, e.Status, e.ClaimID,
+			e.ResolvedBy, e.At.UTC().Format(time.RFC3339), e.InboundSHA256})
+	}
+	return rep
+}
+
+// ReadExceptions is a page of the exceptions in a status (open, resolved,
+// "" for both) after the id after, limit at most; name is "unmatched" for
+// the open ones as the unmatched report, else "exceptions".
+func ReadExceptions(ctx context.Context, l *ledger.Ledger, name, status string, after int64, limit int) (Report, error) {
+	es, err := l.Exceptions(ctx, ledger.ExceptionFilter{Status: status, After: after, Limit: limit + 1})
+	if err != nil {
+		return Report{}, err
+	}
+	next := ""
+	if len(es) > limit {
+		es = es[:limit]
+		next = itoa64(es[limit-1].ID)
+	}
+	return Exceptions(name, es, next), nil
+}
+
+// AllExceptions is every exception in a status, as one report.
+func AllExceptions(ctx context.Context, l *ledger.Ledger, name, status string) (Report, error) {
+	var all []ledger.ExceptionInfo
+	f := ledger.ExceptionFilter{Status: status, Limit: 1000}
+	for {
+		page, err := l.Exceptions(ctx, f)
+		if err != nil {
+			return Report{}, err
+		}
+		all = append(all, page...)
+		if len(page) < f.Limit {
+			return Exceptions(name, all, ""), nil
+		}
+		f.After = page[len(page)-1].ID
+	}
+}
