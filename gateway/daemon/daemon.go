@@ -44,21 +44,21 @@ type Options struct {
 
 // Daemon is a running gateway.
 type Daemon struct {
-	Config  *config.Config
-	Ledger  *ledger.Ledger
-	Conn    *nats.Conn
-	JS      jetstream.JetStream
-	Names   queue.Names
-	Addr    string // the HTTP API's address
+	Config *config.Config
+	Ledger *ledger.Ledger
+	Conn   *nats.Conn
+	JS     jetstream.JetStream
+	Names  queue.Names
+	Addr   string // the HTTP API's address
 
 	stages  []gateway.Stage
 	events  *gateway.Events
 	inbound *inbound.Processor
 	nats    *queue.Server // nil when connected to an external server
-	http   *http.Server
-	cancel context.CancelFunc
-	done   chan error
-	once   sync.Once
+	http    *http.Server
+	cancel  context.CancelFunc
+	done    chan error
+	once    sync.Once
 }
 
 // Start brings a daemon up. It returns once the stages run and the API

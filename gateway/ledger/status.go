@@ -90,4 +90,3 @@ func Allowed(from, to Status, kind string) bool {
 	}
 	return false
 }
-

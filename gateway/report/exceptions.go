@@ -49,7 +49,7 @@ func Exceptions(name string, es []ledger.ExceptionInfo, next string) Report {
 	rep := Report{Name: name, Columns: cols, Right: right(cols, "id", "position"), Next: next,
 		JSON: struct {
 			Exceptions []Exception `json:"exceptions"`
-			Next       string          `json:"next"`
+			Next       string      `json:"next"`
 		}{toExceptions(es), next}}
 	for _, e := range es {
 		rep.Rows = append(rep.Rows, []string{itoa64(e.ID), e.Kind, e.PayerID, e.ST02, itoa(e.Position), e.PCN, e.Reason, e.Status, e.ClaimID,
