@@ -12,74 +12,91 @@ import (
 	"github.com/claimsgw/claimsgw/x12/remit"
 )
 
-// matchClaim finds the claim a CLP (or a PLB reference, or a 277 claim)
-// names: the payer's sent claims with that patient control number,
-// narrowed to the payee's billing provider (NPI, else tax ID), then, while
-// several remain, to the one the payer's claim control number (CLP07,
-// REF*1K) names, to those whose charge equals CLP03, and to those still
-// open (not paid, denied, forwarded, closed or rejected): a claim sent
-// again with the same number is told from the first so. A charge that differs from
-// the only candidate is matched with a warning; candidates that nothing
-// tells apart are ambiguous, and go to the exceptions with the reason.
-func (a *applier) matchClaim(pcn, npi, taxID string, charge money.Cents, payerNo string) (id, warning string, err error) {
-	claims, err := a.tx.ClaimsByPCN(a.file.PayerID, pcn)
-	if err != nil {
-		return "", "", err
-	}
-	var candidates []ledger.Claim
-	for _, c := range claims {
+// claimRef is how a payer names a claim: by its patient control number
+// (CLP01, TRN02 of a 277, a PLB reference), with what it says of the
+// billing provider (the payee's NPI, else tax ID), the charge and its own
+// claim control number (CLP07, REF*1K).
+type claimRef struct {
+	pcn, npi, taxID string
+	charge          money.Cents
+	payerNo         string
+}
+
+// matchClaim finds the claim a payer names among the payer's claims with
+// that patient control number (candidates, newest first). Claims never
+// sent are not candidates, and an answer for a claim whose file is not
+// marked delivered yet waits (errNotDelivered). The rest are narrowed to
+// the payee's billing provider (NPI, else tax ID), then, while several
+// remain, to the one the payer's claim control number names, to those
+// whose charge is the payer's, and to those still open (not paid, denied,
+// forwarded, closed or rejected): a claim sent again with the same number
+// is told from the first so. A charge that differs from the only
+// candidate is matched with a warning; candidates that nothing tells apart
+// match none, and the warning says why.
+func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (id, warning string, err error) {
+	var kept []*ledger.Snapshot
+	for _, c := range candidates {
 		switch c.Status {
 		case ledger.StatusBatched:
 			return "", "", errNotDelivered
 		case ledger.StatusReceived, ledger.StatusInvalid, ledger.StatusQueued:
 			continue
 		}
-		if npi != "" && c.BillingNPI != "" && npi != c.BillingNPI {
+		if ref.npi != "" && c.BillingNPI != "" && ref.npi != c.BillingNPI {
 			continue
 		}
-		if npi == "" && taxID != "" && c.BillingTaxID != "" && taxID != c.BillingTaxID {
+		if ref.npi == "" && ref.taxID != "" && c.BillingTaxID != "" && ref.taxID != c.BillingTaxID {
 			continue
 		}
-		candidates = append(candidates, c)
+		kept = append(kept, c)
 	}
-	if len(candidates) == 0 {
+	if len(kept) == 0 {
 		return "", "no sent claim of this billing provider with this patient control number", nil
 	}
-	abs := charge
+	abs := ref.charge
 	if abs < 0 {
 		abs = -abs
 	}
-	narrow := func(keep func(c ledger.Claim) bool) {
-		var kept []ledger.Claim
-		for _, c := range candidates {
+	narrow := func(keep func(c *ledger.Snapshot) bool) {
+		var n []*ledger.Snapshot
+		for _, c := range kept {
 			if keep(c) {
-				kept = append(kept, c)
+				n = append(n, c)
 			}
 		}
-		if len(kept) > 0 {
-			candidates = kept
+		if len(n) > 0 {
+			kept = n
 		}
 	}
-	if len(candidates) > 1 && payerNo != "" {
-		narrow(func(c ledger.Claim) bool { return c.PayerClaimNumber == payerNo })
+	if len(kept) > 1 && ref.payerNo != "" {
+		narrow(func(c *ledger.Snapshot) bool { return c.PayerClaimNumber == ref.payerNo })
 	}
-	if len(candidates) > 1 && charge != 0 {
-		matched := len(candidates)
-		narrow(func(c ledger.Claim) bool { return c.Charge == abs })
-		if len(candidates) == matched && candidates[0].Charge != abs {
-			return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(candidates), abs), nil
+	if len(kept) > 1 && ref.charge != 0 {
+		before := len(kept)
+		narrow(func(c *ledger.Snapshot) bool { return c.Charge == abs })
+		if len(kept) == before && kept[0].Charge != abs {
+			return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(kept), abs), nil
 		}
 	}
-	if len(candidates) > 1 {
-		narrow(func(c ledger.Claim) bool { return !c.Status.ClosedForPayment() })
+	if len(kept) > 1 {
+		narrow(func(c *ledger.Snapshot) bool { return !c.Status.ClosedForPayment() })
 	}
-	if len(candidates) > 1 {
-		return "", fmt.Sprintf("%d claims have this patient control number and nothing tells them apart (charge, payer claim number, status)", len(candidates)), nil
+	if len(kept) > 1 {
+		return "", fmt.Sprintf("%d claims have this patient control number and nothing tells them apart (charge, payer claim number, status)", len(kept)), nil
 	}
-	if c := candidates[0]; charge != 0 && c.Charge != abs {
+	if c := kept[0]; ref.charge != 0 && c.Charge != abs {
 		return c.ID, "the payer's charge " + abs.String() + " is not the claim's charge " + c.Charge.String(), nil
 	}
-	return candidates[0].ID, "", nil
+	return kept[0].ID, "", nil
+}
+
+// matchClaim finds the claim a payer names in the transaction's claims.
+func (a *applier) matchClaim(ref claimRef) (id, warning string, err error) {
+	candidates, err := a.tx.ClaimsByPCN(a.file.PayerID, ref.pcn)
+	if err != nil {
+		return "", "", err
+	}
+	return matchClaim(candidates, ref)
 }
 
 // matchLine finds the claim line an SVC pays: by its line item control

@@ -65,7 +65,7 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 		if plb.Reference != "" {
 			// PLB03-2 names a claim by its PCN, or by the payer's claim
 			// control number (CLP07) of a CLP of this payment.
-			if id, _, err := a.matchClaim(plb.Reference, r.Payee.NPI, r.Payee.TaxID, 0, ""); err != nil {
+			if id, _, err := a.matchClaim(claimRef{pcn: plb.Reference, npi: r.Payee.NPI, taxID: r.Payee.TaxID}); err != nil {
 				return err
 			} else if id != "" {
 				pa.ClaimID = id
@@ -85,7 +85,7 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	if clp.StatusCode == "23" { // not our claim: the payer sends it back
 		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
 	}
-	id, warning, err := a.matchClaim(clp.PatientControlNumber, r.Payee.NPI, r.Payee.TaxID, clp.Charge, clp.PayerClaimControlNumber)
+	id, warning, err := a.matchClaim(claimRef{pcn: clp.PatientControlNumber, npi: r.Payee.NPI, taxID: r.Payee.TaxID, charge: clp.Charge, payerNo: clp.PayerClaimControlNumber})
 	if err != nil {
 		return err
 	}
@@ -109,104 +109,20 @@ type RefusedError struct{ Reason string }
 
 func (e *RefusedError) Error() string { return "the CLP cannot be posted to this claim: " + e.Reason }
 
-// refusal says why a CLP matched to claim id must not be posted, "" when
-// it may be:
-//   - a reversal (CLP02 22) must undo a payment under the CLP's payer
-//     claim number that no reversal undid, or all of them (reversible);
-//   - a denial (CLP02 4) of a claim that holds money not reversed;
-//   - a CLP for lines (or, without lines, a claim) adjudicated before,
-//     paid or denied, and not reversed: a second adjudication needs a
-//     reversal first. Parts of a split claim pay different lines.
-func (a *applier) refusal(id string, clp *remit.Claim, lineNos []int) (string, error) {
-	if clp.StatusCode == "22" {
-		under, err := a.tx.PaidUnder(id, clp.PayerClaimControlNumber)
-		if err != nil {
-			return "", err
-		}
-		if !reversible(under, clp.Paid) {
-			return "CLP02 22 reverses a payment the claim does not hold under this payer claim number (none left, or none of " + (-clp.Paid).String() + ")", nil
-		}
-		return "", nil
-	}
-	if n, err := a.tx.CLPs(id); err != nil || n == 0 {
-		return "", err // the claim's first CLP
-	}
-	paid, _, err := a.tx.PaidTotals(id)
-	if err != nil {
-		return "", err
-	}
-	if clp.StatusCode == "4" && paid != 0 {
-		return fmt.Sprintf("CLP02 4 denies a claim that holds %s paid and not reversed", paid), nil
-	}
-	claimCLPs, lineCLPs, err := a.tx.Adjudications(id)
-	if err != nil {
-		return "", err
-	}
-	if len(lineNos) == 0 && claimCLPs > 0 {
-		return "the claim was adjudicated before (paid or denied) and not reversed: a new CLP needs a reversal first", nil
-	}
-	for _, no := range lineNos {
-		if lineCLPs[no] > 0 {
-			return fmt.Sprintf("line %d was adjudicated before (paid or denied) and not reversed: a new CLP needs a reversal first", no), nil
-		}
-	}
-	return "", nil
-}
-
 // post records a CLP as a payment of the claim it was matched to, and
-// moves the claim.
+// moves the claim, unless the CLP may not be posted to it (a
+// *RefusedError).
 func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit.Claim, id, warning string) error {
-	lines, err := a.tx.ClaimLines(id)
+	snap, err := a.tx.Snapshot(id)
 	if err != nil {
 		return err
 	}
-	p := ledger.Payment{
-		ClaimID: id, RemittanceID: remID, InboundSHA256: a.file.SHA256, ST02: st02, Position: clp.Position.Position,
-		TraceNumber: r.Payment.TraceNumber, PaymentDate: r.Payment.Date, StatusCode: clp.StatusCode,
-		Charge: clp.Charge, Paid: clp.Paid, PatientResp: clp.PatientResponsibility, PayerClaimNumber: clp.PayerClaimControlNumber,
-	}
-	for _, adj := range clp.Adjustments {
-		p.Adjustments = append(p.Adjustments, ledger.Adjustment{Group: adj.Group, Reason: adj.Reason, Amount: adj.Amount, Quantity: adj.Quantity})
-	}
-	for _, adj := range []*remit.Adjudication{clp.Inpatient, clp.Outpatient} {
-		if adj != nil {
-			for _, code := range adj.Remarks {
-				p.Remarks = append(p.Remarks, ledger.Remark{Code: code})
-			}
-		}
-	}
-	var lineNos []int // the claim lines the SVCs matched so far
-	for _, svc := range clp.ServiceLines {
-		no := matchLine(lines, svc, lineNos)
-		if no != 0 {
-			lineNos = append(lineNos, no)
-		} else {
-			// An SVC that matches no claim line (the payer recoded it)
-			// is kept as a line of its own, by its segment position, not
-			// mixed with the claim-level adjustments (0).
-			no = -svc.Position.Position
-		}
-		lp := ledger.LinePayment{LineNo: no, Position: svc.Position.Position, Procedure: ledger.ProcedureKey(svc.Procedure.Qualifier, svc.Procedure.Code, svc.Procedure.Modifiers...), Charge: svc.Charge, Paid: svc.Paid}
-		if svc.Allowed.Valid {
-			lp.Allowed = svc.Allowed.Cents
-		}
-		p.Lines = append(p.Lines, lp)
-		for _, adj := range svc.Adjustments {
-			p.Adjustments = append(p.Adjustments, ledger.Adjustment{LineNo: no, Group: adj.Group, Reason: adj.Reason, Amount: adj.Amount, Quantity: adj.Quantity})
-		}
-		for _, code := range svc.Remarks {
-			p.Remarks = append(p.Remarks, ledger.Remark{LineNo: no, Code: code})
-		}
-	}
-	reason := "CLP02 " + payerCode(clp.StatusCode) + " trace " + r.Payment.TraceNumber
-	if warning != "" {
-		reason += "; " + warning
-	}
-	if why, err := a.refusal(id, clp, lineNos); err != nil {
-		return err
-	} else if why != "" {
+	p, lineNos := payment(clp, snap.Lines)
+	if why := refusal(snap, clp, lineNos); why != "" {
 		return &RefusedError{why}
 	}
+	p.ClaimID, p.RemittanceID, p.InboundSHA256, p.ST02 = id, remID, a.file.SHA256, st02
+	p.TraceNumber, p.PaymentDate = r.Payment.TraceNumber, r.Payment.Date
 	if _, err := a.tx.AddPayment(p); err != nil {
 		return err
 	}
@@ -219,31 +135,123 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 		} else {
 			a.byPayerNo[no] = id
 		}
-	}
-	if clp.PayerClaimControlNumber != "" {
-		if err := a.tx.SetPayerClaimNumber(id, clp.PayerClaimControlNumber); err != nil {
+		if err := a.tx.SetPayerClaimNumber(id, no); err != nil {
 			return err
 		}
 	}
-	paid, _, err := a.tx.PaidTotals(id)
-	if err != nil {
-		return err
-	}
-	to := paymentStatus(clp, paid)
-	if clp.CrossoverCarrier != nil && (to == ledger.StatusPaid || to == ledger.StatusPartiallyPaid) {
-		to = ledger.StatusForwarded // the rest is the crossover payer's (NM1*TT)
+	to := paymentStatus(clp, snap.Paid())
+	reason := "CLP02 " + payerCode(clp.StatusCode) + " trace " + r.Payment.TraceNumber
+	if warning != "" {
+		reason += "; " + warning
 	}
 	src := ledger.Source{Kind: "835", Transaction: st02, Position: clp.Position.Position, Reason: reason}
-	return a.move(id, to, src, paid)
+	return a.move(id, to, src, snap.Paid())
+}
+
+// payment is a CLP as the payment of a claim with these lines, and the
+// claim lines its SVCs matched: its
+// adjustments and remarks at claim level (line 0), and each SVC on the
+// claim line it matches (matchLine), or, when it matches none (the payer
+// recoded it), on a line of its own numbered −(its segment position), not
+// mixed with the claim-level adjustments.
+func payment(clp *remit.Claim, lines []ledger.Line) (ledger.Payment, []int) {
+	p := ledger.Payment{
+		Position: clp.Position.Position, StatusCode: clp.StatusCode,
+		Charge: clp.Charge, Paid: clp.Paid, PatientResp: clp.PatientResponsibility, PayerClaimNumber: clp.PayerClaimControlNumber,
+	}
+	for _, adj := range clp.Adjustments {
+		p.Adjustments = append(p.Adjustments, ledger.Adjustment{Group: adj.Group, Reason: adj.Reason, Amount: adj.Amount, Quantity: adj.Quantity})
+	}
+	for _, adj := range []*remit.Adjudication{clp.Inpatient, clp.Outpatient} {
+		if adj != nil {
+			for _, code := range adj.Remarks {
+				p.Remarks = append(p.Remarks, ledger.Remark{Code: code})
+			}
+		}
+	}
+	var taken []int // the claim lines the SVCs matched so far
+	for _, svc := range clp.ServiceLines {
+		no := matchLine(lines, svc, taken)
+		if no != 0 {
+			taken = append(taken, no)
+		} else {
+			no = -svc.Position.Position
+		}
+		lp := ledger.LinePayment{LineNo: no, Position: svc.Position.Position, Charge: svc.Charge, Paid: svc.Paid,
+			Procedure: ledger.ProcedureKey(svc.Procedure.Qualifier, svc.Procedure.Code, svc.Procedure.Modifiers...)}
+		if svc.Allowed.Valid {
+			lp.Allowed = svc.Allowed.Cents
+		}
+		p.Lines = append(p.Lines, lp)
+		for _, adj := range svc.Adjustments {
+			p.Adjustments = append(p.Adjustments, ledger.Adjustment{LineNo: no, Group: adj.Group, Reason: adj.Reason, Amount: adj.Amount, Quantity: adj.Quantity})
+		}
+		for _, code := range svc.Remarks {
+			p.Remarks = append(p.Remarks, ledger.Remark{LineNo: no, Code: code})
+		}
+	}
+	return p, taken
+}
+
+// refusal says why a CLP must not be posted to the claim of snapshot s,
+// "" when it may be. lineNos are the claim lines its SVCs matched.
+//   - A reversal (CLP02 22) must undo a payment under the CLP's payer
+//     claim number that no reversal undid, or all of them (reversible).
+//   - The claim's first CLP is posted.
+//   - A denial (CLP02 4) of a claim that holds money not reversed is not.
+//   - Nor is a CLP for lines (or, without lines, a claim) adjudicated
+//     before, paid or denied, and not reversed: a second adjudication
+//     needs a reversal first. Parts of a split claim pay different lines.
+func refusal(s *ledger.Snapshot, clp *remit.Claim, lineNos []int) string {
+	if clp.StatusCode == "22" {
+		var under []ledger.PostedCLP
+		for _, p := range s.Payments {
+			if p.PayerClaimNumber == clp.PayerClaimControlNumber {
+				under = append(under, p)
+			}
+		}
+		if !reversible(under, clp.Paid) {
+			return "CLP02 22 reverses a payment the claim does not hold under this payer claim number (none left, or none of " + (-clp.Paid).String() + ")"
+		}
+		return ""
+	}
+	if len(s.Payments) == 0 {
+		return ""
+	}
+	if paid := s.Paid(); clp.StatusCode == "4" && paid != 0 {
+		return fmt.Sprintf("CLP02 4 denies a claim that holds %s paid and not reversed", paid)
+	}
+	// Adjudications not undone: +1 a CLP, −1 a reversal, on the claim and
+	// on each line its SVCs matched.
+	claimCLPs, lineCLPs := 0, map[int]int{}
+	for _, p := range s.Payments {
+		n := 1
+		if p.Reversal() {
+			n = -1
+		}
+		claimCLPs += n
+		for _, no := range p.Lines {
+			lineCLPs[no] += n
+		}
+	}
+	if len(lineNos) == 0 && claimCLPs > 0 {
+		return "the claim was adjudicated before (paid or denied) and not reversed: a new CLP needs a reversal first"
+	}
+	for _, no := range lineNos {
+		if lineCLPs[no] > 0 {
+			return fmt.Sprintf("line %d was adjudicated before (paid or denied) and not reversed: a new CLP needs a reversal first", no)
+		}
+	}
+	return ""
 }
 
 // reversible reports whether a reversal of paid (negative) undoes what
 // the CLPs under its payer claim number left: one payment not reversed
 // yet, or all of them (the parts of a split claim).
-func reversible(under []ledger.PaidCLP, paid money.Cents) bool {
+func reversible(under []ledger.PostedCLP, paid money.Cents) bool {
 	var left []money.Cents // the payments no reversal has undone, in order
 	for _, c := range under {
-		if !c.Reversal {
+		if !c.Reversal() {
 			left = append(left, c.Paid)
 			continue
 		}
@@ -261,7 +269,9 @@ func reversible(under []ledger.PaidCLP, paid money.Cents) bool {
 }
 
 // paymentStatus is where a CLP leaves its claim, given all paid on it so
-// far.
+// far (the CLP included). A claim paid, in part or whole, that the payer
+// crossed over to another (NM1*TT) is forwarded: the rest is that
+// payer's.
 func paymentStatus(clp *remit.Claim, paidSoFar money.Cents) ledger.Status {
 	switch clp.StatusCode {
 	case "22":
@@ -274,10 +284,14 @@ func paymentStatus(clp *remit.Claim, paidSoFar money.Cents) ledger.Status {
 	if paidSoFar == 0 {
 		return ledger.StatusDenied
 	}
+	to := ledger.StatusPaid
 	for _, l := range clp.ServiceLines {
 		if l.Paid == 0 && l.Charge > 0 {
-			return ledger.StatusPartiallyPaid
+			to = ledger.StatusPartiallyPaid
 		}
 	}
-	return ledger.StatusPaid
+	if clp.CrossoverCarrier != nil {
+		return ledger.StatusForwarded
+	}
+	return to
 }

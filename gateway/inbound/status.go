@@ -33,7 +33,7 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 		if c.Charge != nil {
 			charge = *c.Charge
 		}
-		id, warning, err := a.matchClaim(c.PatientControlNumber, npi, taxID, charge, c.PayerClaimControlNumber)
+		id, warning, err := a.matchClaim(claimRef{pcn: c.PatientControlNumber, npi: npi, taxID: taxID, charge: charge, payerNo: c.PayerClaimControlNumber})
 		if err != nil {
 			return err
 		}
@@ -47,36 +47,27 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 			continue
 		}
 		st := c.Statuses[0]
-		var to ledger.Status
-		switch cat := st.Category; {
-		case cat == "A1" || cat == "A2" || cat == "A5":
-			to = ledger.StatusAccepted
-		case cat == "A3" || cat == "A4" || cat == "A6" || cat == "A7" || cat == "A8":
-			to = ledger.StatusRejected
-		case strings.HasPrefix(cat, "P") && status.CategoryDescription(cat) != "":
-			to = ledger.StatusPending
-		default:
+		to, ok := statusOf(st.Category)
+		if !ok {
 			continue
 		}
-		if cur, err := a.tx.Claim(id); err != nil {
+		snap, err := a.tx.Snapshot(id)
+		if err != nil {
 			return err
-		} else if c.PayerClaimControlNumber != "" && (cur.PayerClaimNumber == "" || ledger.Allowed(cur.Status, to, kind)) {
+		}
+		if c.PayerClaimControlNumber != "" && (snap.PayerClaimNumber == "" || ledger.Allowed(snap.Status, to, kind)) {
 			// A late 277 does not change the number a payment gave.
 			if err := a.tx.SetPayerClaimNumber(id, c.PayerClaimControlNumber); err != nil {
 				return err
 			}
 		}
 		reason := statusText(st)
-		lines, err := a.tx.ClaimLines(id)
-		if err != nil {
-			return err
-		}
 		for _, l := range c.ServiceLines { // line statuses, by their REF*FJ line item control number
 			if l.LineItemControlNumber == "" || len(l.Statuses) == 0 {
 				continue
 			}
 			no := "?" // not a line of the claim: the payer's control number is not repeated
-			for _, cl := range lines {
+			for _, cl := range snap.Lines {
 				if cl.LineID == l.LineItemControlNumber {
 					no = strconv.Itoa(cl.No)
 				}
@@ -92,4 +83,19 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 		}
 	}
 	return nil
+}
+
+// statusOf is where a claim status category (STC01-1) moves a claim:
+// A1, A2 and A5 accept it; A3, A4, A6, A7 and A8 reject it; a pending
+// category the guide has (P0 to P5) holds it. Any other moves nothing.
+func statusOf(category string) (ledger.Status, bool) {
+	switch {
+	case category == "A1" || category == "A2" || category == "A5":
+		return ledger.StatusAccepted, true
+	case category == "A3" || category == "A4" || category == "A6" || category == "A7" || category == "A8":
+		return ledger.StatusRejected, true
+	case strings.HasPrefix(category, "P") && status.CategoryDescription(category) != "":
+		return ledger.StatusPending, true
+	}
+	return "", false
 }

@@ -11,17 +11,6 @@ import (
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
-// Encounter is an encounter as the gateway received it.
-type Encounter struct {
-	ID         string
-	PayerID    string
-	ClaimType  string
-	Raw        []byte // the JSON as received
-	Valid      bool
-	Problems   []byte // JSON list of the scrubber's problems, "[]" when none
-	ReceivedAt time.Time
-}
-
 // Claim is one claim: what was billed, where it went and where it stands.
 type Claim struct {
 	ID               string
@@ -78,89 +67,6 @@ type Change struct {
 	Source
 }
 
-// RecordEncounter stores an encounter and its claim in one transaction.
-// The claim starts as received and moves at once to queued, or to invalid
-// when the encounter is not valid. An encounter id seen before changes
-// nothing and reports created false: the same id twice is one claim.
-func (l *Ledger) RecordEncounter(ctx context.Context, e Encounter, c Claim) (created bool, err error) {
-	made, err := l.RecordEncounters(ctx, []EncounterClaim{{e, c}})
-	if err != nil {
-		return false, err
-	}
-	return made[0], nil
-}
-
-// EncounterClaim is an encounter with its claim, for RecordEncounters.
-type EncounterClaim struct {
-	Encounter Encounter
-	Claim     Claim
-}
-
-// RecordEncounters stores many encounters as RecordEncounter does, in one
-// transaction: all of them or, on an error, none. created[i] tells whether
-// ecs[i] was new (an id given twice is new the first time only). The rows
-// go in many to a statement: encounters first, and the claims, lines and
-// history of those that were new.
-func (l *Ledger) RecordEncounters(ctx context.Context, ecs []EncounterClaim) (created []bool, err error) {
-	created = make([]bool, len(ecs))
-	err = l.inTx(ctx, func(sqlTx *sql.Tx) error {
-		tx := l.stmtCache(sqlTx) // the same statements for every batch of rows
-		encounters := l.rowBatch("encounters", "id, payer_id, claim_type, raw, status, problems, received_at", "ON CONFLICT (id) DO NOTHING RETURNING id")
-		for _, ec := range ecs {
-			e := ec.Encounter
-			encounters.add(e.ID, e.PayerID, e.ClaimType, e.Raw, map[bool]string{true: "accepted", false: "invalid"}[e.Valid], string(e.Problems), e.ReceivedAt.UnixMilli())
-		}
-		inserted := map[string]bool{}
-		if err := encounters.query(ctx, tx, func(rows *sql.Rows) error {
-			var id string
-			err := rows.Scan(&id)
-			inserted[id] = true
-			return err
-		}); err != nil {
-			return err
-		}
-		now := l.millis()
-		claims := l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at", "")
-		lines := l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
-		history := l.historyBatch()
-		for i, ec := range ecs {
-			e, c := ec.Encounter, ec.Claim
-			if !inserted[e.ID] {
-				continue
-			}
-			delete(inserted, e.ID) // the same id later in ecs is not new
-			created[i] = true
-			c.EncounterID = e.ID
-			if c.ID == "" {
-				c.ID = e.ID
-			}
-			// A claim is received and at once queued, or invalid when the
-			// scrubber found errors: it is written with its status, and
-			// the history says where it came from.
-			to, reason := StatusQueued, ""
-			if !e.Valid {
-				to, reason = StatusInvalid, "the scrubber found errors"
-			}
-			claims.add(c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
-				int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now, now)
-			for _, ln := range c.Lines {
-				lines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
-			}
-			history.addHistory(c.ID, now, StatusReceived, to, Source{Kind: "intake", Reason: reason, Actor: "intake"})
-		}
-		for _, b := range []*rowBatch{claims, lines, history} {
-			if err := b.exec(ctx, tx); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return created, nil
-}
-
 // Transition moves a claim to a status and records the change with its
 // source, in one transaction. It returns the status the claim had.
 func (l *Ledger) Transition(ctx context.Context, claimID string, to Status, src Source) (from Status, err error) {
@@ -204,62 +110,45 @@ func (l *Ledger) Claim(ctx context.Context, id string) (*Claim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: claim %s: %w", id, err)
 	}
-	rows, err := l.db.QueryContext(ctx, `SELECT line_no, line_id, procedure, charge_cents, units, service_date
-		FROM claim_lines WHERE claim_id = $1 ORDER BY line_no`, id)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claim %s lines: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var ln Line
-		var charge int64
-		if err := rows.Scan(&ln.No, &ln.LineID, &ln.Procedure, &charge, &ln.Units, &ln.ServiceDate); err != nil {
-			return nil, fmt.Errorf("ledger: claim %s lines: %w", id, err)
-		}
-		ln.Charge = money.Cents(charge)
-		c.Lines = append(c.Lines, ln)
-	}
-	return c, rows.Err()
+	c.Lines, err = queryAll(ctx, l.db, "claim "+id+" lines", `SELECT `+lineColumns+` FROM claim_lines WHERE claim_id = $1 ORDER BY line_no`,
+		[]any{id}, func(row scanner) (Line, error) { return scanLine(row) })
+	return c, err
+}
+
+const lineColumns = `line_no, line_id, procedure, charge_cents, units, service_date`
+
+// scanLine reads the lineColumns of a row, after the columns given before
+// them.
+func scanLine(row scanner, before ...any) (Line, error) {
+	var ln Line
+	var charge int64
+	err := row.Scan(append(before, &ln.No, &ln.LineID, &ln.Procedure, &charge, &ln.Units, &ln.ServiceDate)...)
+	ln.Charge = money.Cents(charge)
+	return ln, err
 }
 
 // History returns a claim's status changes, oldest first.
 func (l *Ledger) History(ctx context.Context, claimID string) ([]Change, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT at, from_status, to_status, source_kind, source_file, source_st02, position, reason, actor
-		FROM claim_history WHERE claim_id = $1 ORDER BY id`, claimID)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claim %s history: %w", claimID, err)
-	}
-	defer rows.Close()
-	var out []Change
-	for rows.Next() {
+	return queryAll(ctx, l.db, "claim "+claimID+" history", `SELECT at, from_status, to_status, source_kind, source_file, source_st02, position, reason, actor
+		FROM claim_history WHERE claim_id = $1 ORDER BY id`, []any{claimID}, func(row scanner) (Change, error) {
 		var c Change
 		var at int64
-		if err := rows.Scan(&at, &c.From, &c.To, &c.Kind, &c.File, &c.Transaction, &c.Position, &c.Reason, &c.Actor); err != nil {
-			return nil, fmt.Errorf("ledger: claim %s history: %w", claimID, err)
-		}
+		err := row.Scan(&at, &c.From, &c.To, &c.Kind, &c.File, &c.Transaction, &c.Position, &c.Reason, &c.Actor)
 		c.At = time.UnixMilli(at)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	})
 }
 
 // CountByStatus counts the claims in each status.
 func (l *Ledger) CountByStatus(ctx context.Context) (map[Status]int, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT status, count(*) FROM claims GROUP BY status`)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: count claims: %w", err)
-	}
-	defer rows.Close()
 	out := map[Status]int{}
-	for rows.Next() {
+	return out, queryEach(ctx, l.db, "count claims", `SELECT status, count(*) FROM claims GROUP BY status`, nil, func(row scanner) error {
 		var s Status
 		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, fmt.Errorf("ledger: count claims: %w", err)
-		}
+		err := row.Scan(&s, &n)
 		out[s] = n
-	}
-	return out, rows.Err()
+		return err
+	})
 }
 
 // ClaimFilter selects claims for ListClaims. Zero fields select all.
@@ -297,27 +186,17 @@ const claimColumns = `id, encounter_id, payer_id, claim_type, pcn, billing_npi, 
 // queryClaims runs a query for claimColumns and reads its claims; what
 // names the query in errors.
 func queryClaims(ctx context.Context, r runner, what, query string, args ...any) ([]Claim, error) {
-	rows, err := r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: %s: %w", what, err)
-	}
-	defer rows.Close()
-	var out []Claim
-	for rows.Next() {
-		c, err := scanClaim(rows)
+	return queryAll(ctx, r, what, query, args, func(row scanner) (Claim, error) {
+		c, err := scanClaim(row)
 		if err != nil {
-			return nil, fmt.Errorf("ledger: %s: %w", what, err)
+			return Claim{}, err
 		}
-		out = append(out, *c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger: %s: %w", what, err)
-	}
-	return out, nil
+		return *c, nil
+	})
 }
 
 // scanClaim reads the claimColumns of a row.
-func scanClaim(row interface{ Scan(...any) error }) (*Claim, error) {
+func scanClaim(row scanner) (*Claim, error) {
 	c := &Claim{}
 	var charge, created, updated int64
 	if err := row.Scan(&c.ID, &c.EncounterID, &c.PayerID, &c.ClaimType, &c.PCN, &c.BillingNPI, &c.BillingTaxID,

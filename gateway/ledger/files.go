@@ -135,23 +135,11 @@ func queued(ctx context.Context, r runner, payerID string, max int, lock bool) (
 	if lock {
 		q += ` FOR UPDATE OF c SKIP LOCKED`
 	}
-	rows, err := r.QueryContext(ctx, q, payerID, StatusQueued, max)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: queued claims: %w", err)
-	}
-	defer rows.Close()
-	var pending []Pending
-	for rows.Next() {
+	return queryAll(ctx, r, "queued claims", q, []any{payerID, StatusQueued, max}, func(row scanner) (Pending, error) {
 		var p Pending
-		if err := rows.Scan(&p.ClaimID, &p.ClaimType, &p.Encounter); err != nil {
-			return nil, fmt.Errorf("ledger: queued claims: %w", err)
-		}
-		pending = append(pending, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger: queued claims: %w", err)
-	}
-	return pending, nil
+		err := row.Scan(&p.ClaimID, &p.ClaimType, &p.Encounter)
+		return p, err
+	})
 }
 
 // FileByID returns an outbound file with its claims.
@@ -177,49 +165,24 @@ func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 	return f, nil
 }
 
-// queryFileClaims runs a query for a FileClaim's columns and reads them.
 // queryFileClaims reads the claims of the files (f) that where selects,
 // in segment order.
 func queryFileClaims(ctx context.Context, r runner, what, where string, args ...any) ([]FileClaim, error) {
-	rows, err := r.QueryContext(ctx, `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, c.file_id = fc.file_id
+	return queryAll(ctx, r, what, `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, c.file_id = fc.file_id
 		FROM file_claims fc JOIN files f ON f.id = fc.file_id JOIN claims c ON c.id = fc.claim_id
-		WHERE `+where+` ORDER BY f.id, fc.gs06, fc.st02, fc.first_pos`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: %s: %w", what, err)
-	}
-	defer rows.Close()
-	var out []FileClaim
-	for rows.Next() {
+		WHERE `+where+` ORDER BY f.id, fc.gs06, fc.st02, fc.first_pos`, args, func(row scanner) (FileClaim, error) {
 		var fc FileClaim
-		if err := rows.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos, &fc.Current); err != nil {
-			return nil, fmt.Errorf("ledger: %s: %w", what, err)
-		}
-		out = append(out, fc)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger: %s: %w", what, err)
-	}
-	return out, nil
+		err := row.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos, &fc.Current)
+		return fc, err
+	})
 }
 
 // FilesInStatus lists the ids of a payer's files in a status, oldest
 // first ("" payer: every payer). The deliverer uses it at start to pick
 // up files built before a crash.
 func (l *Ledger) FilesInStatus(ctx context.Context, payerID string, status FileStatus) ([]string, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT id FROM files WHERE status = $1 AND ($2 = '' OR payer_id = $2) ORDER BY created_at, id`, status, payerID)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: files: %w", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("ledger: files: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryAll(ctx, l.db, "files", `SELECT id FROM files WHERE status = $1 AND ($2 = '' OR payer_id = $2) ORDER BY created_at, id`,
+		[]any{status, payerID}, scanOne[string])
 }
 
 // RecordAttempt counts a delivery attempt that failed with err.
@@ -282,20 +245,11 @@ func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, c
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT c.id FROM claims c JOIN file_claims fc ON fc.claim_id = c.id
-			WHERE fc.file_id = $1 AND c.file_id = $1 AND c.status = $2 ORDER BY c.id`, fileID, StatusBatched)
+		changed, err = queryAll(ctx, tx, "file "+fileID+" claims", `SELECT c.id FROM claims c JOIN file_claims fc ON fc.claim_id = c.id
+			WHERE fc.file_id = $1 AND c.file_id = $1 AND c.status = $2 ORDER BY c.id`, []any{fileID, StatusBatched}, scanOne[string])
 		if err != nil {
-			return fmt.Errorf("ledger: file %s claims: %w", fileID, err)
+			return err
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return fmt.Errorf("ledger: file %s claims: %w", fileID, err)
-			}
-			changed = append(changed, id)
-		}
-		rows.Close()
 		if len(changed) == 0 {
 			return nil
 		}
@@ -310,35 +264,6 @@ func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, c
 		return history.exec(ctx, tx)
 	})
 	return changed, err
-}
-
-// InboundFile is a file picked up from a payer.
-type InboundFile struct {
-	SHA256     string
-	PayerID    string
-	Name       string
-	Kind       string // TA1, 999, 997, 277CA, 277, 835, unknown
-	Content    []byte
-	ReceivedAt time.Time
-	Errors     string // the problems found in it, one a line
-}
-
-// RecordInbound archives a picked-up file by its sha256. A file seen
-// before is not stored again and reports created false: a file picked up
-// twice is processed once.
-func (l *Ledger) RecordInbound(ctx context.Context, f InboundFile) (created bool, err error) {
-	if f.SHA256 == "" {
-		sum := sha256.Sum256(f.Content)
-		f.SHA256 = hex.EncodeToString(sum[:])
-	}
-	res, err := l.exec(ctx, `INSERT INTO inbound_files (sha256, payer_id, name, kind, content, status, received_at)
-		VALUES ($1, $2, $3, $4, $5, 'received', $6) ON CONFLICT (sha256) DO NOTHING`,
-		f.SHA256, f.PayerID, f.Name, f.Kind, f.Content, l.millis())
-	if err != nil {
-		return false, fmt.Errorf("ledger: inbound file %s: %w", f.Name, err)
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
 }
 
 // QueuedStats tells the batcher how many claims of a payer wait and since
@@ -371,21 +296,31 @@ type ClaimFile struct {
 
 // ClaimFiles lists the files a claim went in, oldest first.
 func (l *Ledger) ClaimFiles(ctx context.Context, claimID string) ([]ClaimFile, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT f.id, f.name, f.status, f.isa13, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, f.created_at
-		FROM file_claims fc JOIN files f ON f.id = fc.file_id WHERE fc.claim_id = $1 ORDER BY f.created_at, f.id`, claimID)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: files of claim %s: %w", claimID, err)
-	}
-	defer rows.Close()
-	var out []ClaimFile
-	for rows.Next() {
+	return queryAll(ctx, l.db, "files of claim "+claimID, `SELECT f.id, f.name, f.status, f.isa13, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, f.created_at
+		FROM file_claims fc JOIN files f ON f.id = fc.file_id WHERE fc.claim_id = $1 ORDER BY f.created_at, f.id`, []any{claimID}, func(row scanner) (ClaimFile, error) {
 		var f ClaimFile
 		var created int64
-		if err := rows.Scan(&f.FileID, &f.Name, &f.Status, &f.ISA13, &f.GS06, &f.ST02, &f.FirstPos, &f.LastPos, &created); err != nil {
-			return nil, fmt.Errorf("ledger: files of claim %s: %w", claimID, err)
-		}
+		err := row.Scan(&f.FileID, &f.Name, &f.Status, &f.ISA13, &f.GS06, &f.ST02, &f.FirstPos, &f.LastPos, &created)
 		f.CreatedAt = time.UnixMilli(created)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, err
+	})
+}
+
+// ClaimsInSet returns the claims placed in a payer's transaction set,
+// found by the group and transaction control numbers an acknowledgment
+// names, with their segment ranges.
+func (t *Tx) ClaimsInSet(payerID string, gs06, st02 int64) ([]FileClaim, error) {
+	return queryFileClaims(t.ctx, t.tx, "claims in set", `f.payer_id = $1 AND fc.gs06 = $2 AND fc.st02 = $3`, payerID, gs06, st02)
+}
+
+// ClaimsInGroup returns the claims of every set of the functional group
+// (GS06) the gateway sent the payer, with their segment ranges.
+func (t *Tx) ClaimsInGroup(payerID string, gs06 int64) ([]FileClaim, error) {
+	return queryFileClaims(t.ctx, t.tx, "claims in group", `f.payer_id = $1 AND fc.gs06 = $2`, payerID, gs06)
+}
+
+// ClaimsInInterchange returns the claims of the file a payer's TA1 names
+// by its ISA13.
+func (t *Tx) ClaimsInInterchange(payerID string, isa13 int64) ([]FileClaim, error) {
+	return queryFileClaims(t.ctx, t.tx, "claims in interchange", `f.payer_id = $1 AND f.isa13 = $2`, payerID, isa13)
 }

@@ -293,13 +293,31 @@ func TestPaymentsKeptBackAreRead(t *testing.T) {
 					return err
 				}
 				ids = append(ids, id)
-				if under, err := tx.PaidUnder("P1", "PAYER-1"); err != nil || len(under) != i+1 || under[i] != (ledger.PaidCLP{Reversal: paid < 0, Paid: paid}) {
-					return fmt.Errorf("paid under PAYER-1 after payment %d: %v, %v", i+1, under, err)
+				s, err := tx.Snapshot("P1")
+				if err != nil || len(s.Payments) != i+1 || s.Payments[i].Reversal() != (paid < 0) || s.Payments[i].Paid != paid || s.Payments[i].PayerClaimNumber != "PAYER-1" {
+					return fmt.Errorf("paid under PAYER-1 after payment %d: %v, %v", i+1, s, err)
 				}
 			}
-			paid, _, err := tx.PaidTotals("P1")
-			if err != nil || paid != 17000 {
-				return fmt.Errorf("paid so far %s, %v; want 170.00", paid, err)
+			s, err := tx.Snapshot("P1")
+			if err != nil || s.Paid() != 17000 {
+				return fmt.Errorf("paid so far %v, %v; want 170.00", s, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Another transaction reads the same from the ledger.
+		if _, err := l.RecordInbound(ctx, ledger.InboundFile{SHA256: "sha-q", PayerID: "SIMPAYER", Name: "q.835", Kind: "835", Content: []byte("q")}); err != nil {
+			t.Fatal(err)
+		}
+		err = l.ApplyInbound(ctx, "sha-q", func(tx *ledger.Tx) error {
+			claims, err := tx.ClaimsByPCN("SIMPAYER", "PCN-P1")
+			if err != nil || len(claims) != 1 {
+				return fmt.Errorf("claims with PCN PCN-P1: %v, %v", claims, err)
+			}
+			if s := claims[0]; s.Paid() != 17000 || len(s.Payments) != 3 || !s.Payments[1].Reversal() || s.Payments[2].PayerClaimNumber != "PAYER-1" {
+				return fmt.Errorf("P1 read back in a new transaction: %+v", s)
 			}
 			return nil
 		})

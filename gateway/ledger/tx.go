@@ -15,37 +15,66 @@ import (
 // Tx is one transaction of inbound processing: everything a payer file
 // changes, applied together with the file's processed mark, or not at all.
 //
-// An 835 of thousands of CLPs reads and writes the same few things for
-// each: so a Tx keeps the claims it has read (as they stand in the
-// transaction: their status follows its transitions), their lines and
-// what was paid on them, Prefetch reads them for many patient control
-// numbers at once, and the rows nothing reads back in the transaction
-// (adjustments, remarks, line payments, history) are inserted many to a
-// statement.
+// The processor decides from a Snapshot of each claim: the claim as it
+// stands in the transaction, its lines and every CLP posted to it. An
+// 835 of thousands of CLPs reads them for many patient control numbers at
+// once (Prefetch), and the Tx keeps them up to date as it moves claims and
+// posts payments, so no decision reads the database again. The rows
+// nothing reads back (payments, adjustments, remarks, line payments,
+// history, the claims' new statuses) are written many to a statement.
 type Tx struct {
 	l   *Ledger
 	ctx context.Context
 	tx  runner
 
-	claims map[string]*Claim       // by id
-	byPCN  map[[2]string][]string  // payer, PCN → claim ids, newest first
-	lines  map[string][]Line       // by claim id
-	paid   map[string]*claimTotals // by claim id
+	snaps map[string]*Snapshot   // by claim id
+	byPCN map[[2]string][]string // payer, PCN → claim ids, newest first
 
 	payments, adjustments, remarks, linePayments, history *rowBatch
 	paymentIDs                                            []int64 // reserved (ReservePayments), not handed out yet
 	lastPaymentID                                         int64   // SQLite: the last id reserved
 
 	// The claims moved or given a payer's number in the transaction, with
-	// when: written together (claimUpdates) as the transaction ends. Every
-	// read of a claim in a Tx goes through claims first.
+	// when: written together (claimUpdates) as the transaction ends.
 	dirty        map[string]int64
 	claimUpdates *rowBatch
 }
 
+// Snapshot is a claim as an inbound transaction sees it: its status
+// follows the transaction's moves, and Payments holds every CLP posted to
+// it, this transaction's included. Read it; change it through the Tx.
+type Snapshot struct {
+	Claim                // with its Lines
+	Payments []PostedCLP // in the order they were posted
+	full     bool        // Lines and Payments are read
+}
+
+// PostedCLP is one CLP posted to a claim, as the decisions on the next
+// need it.
+type PostedCLP struct {
+	StatusCode       string // CLP02; 22 is a reversal
+	PayerClaimNumber string // CLP07
+	Paid             money.Cents
+	PatientResp      money.Cents
+	Lines            []int // the claim lines its SVCs matched, one per SVC that matched one
+}
+
+// Reversal reports whether the CLP reversed an earlier one (CLP02 22).
+func (p PostedCLP) Reversal() bool { return p.StatusCode == "22" }
+
+// Paid is what the CLPs posted to the claim add up to, reversals
+// included.
+func (s *Snapshot) Paid() money.Cents {
+	var sum money.Cents
+	for _, p := range s.Payments {
+		sum += p.Paid
+	}
+	return sum
+}
+
 func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
 	return &Tx{l: l, ctx: ctx, tx: l.stmtCache(tx),
-		claims: map[string]*Claim{}, byPCN: map[[2]string][]string{}, lines: map[string][]Line{}, paid: map[string]*claimTotals{},
+		snaps: map[string]*Snapshot{}, byPCN: map[[2]string][]string{},
 		payments:     l.paymentBatch(),
 		adjustments:  l.rowBatch("claim_adjustments", "payment_id, claim_id, line_no, group_code, reason_code, amount_cents, quantity", ""),
 		remarks:      l.rowBatch("claim_remarks", "payment_id, claim_id, line_no, code", ""),
@@ -62,7 +91,7 @@ func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
 func (t *Tx) flush() error {
 	ids := slices.Sorted(maps.Keys(t.dirty))
 	for _, id := range ids {
-		c := t.claims[id]
+		c := t.snaps[id]
 		t.claimUpdates.add(id, c.Status, c.PayerClaimNumber, t.dirty[id])
 	}
 	clear(t.dirty)
@@ -119,22 +148,13 @@ func (t *Tx) ReservePayments(n int) error {
 		}
 		return nil
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT nextval(pg_get_serial_sequence('claim_payments', 'id')) FROM generate_series(1, $1)`, n)
-	if err != nil {
-		return fmt.Errorf("ledger: payment ids: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return fmt.Errorf("ledger: payment ids: %w", err)
-		}
-		t.paymentIDs = append(t.paymentIDs, id)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("ledger: payment ids: %w", err)
-	}
-	return nil
+	return queryEach(t.ctx, t.tx, "payment ids", `SELECT nextval(pg_get_serial_sequence('claim_payments', 'id')) FROM generate_series(1, $1)`,
+		[]any{n}, func(row scanner) error {
+			var id int64
+			err := row.Scan(&id)
+			t.paymentIDs = append(t.paymentIDs, id)
+			return err
+		})
 }
 
 // paymentID hands out a reserved payment id, reserving one if none is.
@@ -153,9 +173,10 @@ func (t *Tx) paymentID() (int64, error) {
 // prefetchChunk is how many keys one IN list of Prefetch holds at most.
 const prefetchChunk = 512
 
-// Prefetch reads, for many patient control numbers of a payer at once,
-// what ClaimsByPCN, Claim, ClaimLines and PaidTotals would read for each:
-// an 835's CLPs take a query per 512 instead of several each.
+// Prefetch reads the snapshots of a payer's claims with any of the
+// patient control numbers given, a query per 512 numbers for the claims,
+// and as many for their lines and payments: an 835's CLPs are matched and
+// posted without another read.
 func (t *Tx) Prefetch(payerID string, pcns []string) error {
 	var todo []string
 	seen := map[string]bool{}
@@ -176,51 +197,68 @@ func (t *Tx) Prefetch(payerID string, pcns []string) error {
 		for _, c := range claims {
 			k := [2]string{payerID, c.PCN}
 			t.byPCN[k] = append(t.byPCN[k], c.ID)
-			if t.claims[c.ID] == nil {
-				t.claims[c.ID] = &c
+			if t.snaps[c.ID] == nil {
+				t.snaps[c.ID] = &Snapshot{Claim: c}
+			}
+			if !t.snaps[c.ID].full {
 				ids = append(ids, c.ID)
 			}
 		}
 	}
-	for chunk := range chunks(ids) {
-		args := anys(chunk)
-		rows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, line_no, line_id, procedure, charge_cents, units, service_date
-			FROM claim_lines WHERE claim_id IN (`+t.l.list(1, len(chunk))+`) ORDER BY claim_id, line_no`, args...)
-		if err != nil {
-			return fmt.Errorf("ledger: claim lines: %w", err)
+	return t.readDetails(ids)
+}
+
+// readDetails reads the lines and payments of the claims given, whose
+// snapshots hold the claim alone.
+func (t *Tx) readDetails(ids []string) error {
+	if len(ids) > 0 && t.payments.rows() > 0 { // a payment kept back counts
+		if err := t.flush(); err != nil {
+			return err
 		}
-		err = scanLines(rows, func(id string, ln Line) { t.lines[id] = append(t.lines[id], ln) })
+	}
+	for chunk := range chunks(slices.Compact(slices.Sorted(slices.Values(ids)))) {
+		args := anys(chunk)
+		for _, id := range chunk {
+			s := t.snaps[id]
+			s.Lines, s.Payments, s.full = []Line{}, nil, true
+		}
+		err := queryEach(t.ctx, t.tx, "claim lines", `SELECT claim_id, `+lineColumns+` FROM claim_lines
+			WHERE claim_id IN (`+t.l.list(1, len(chunk))+`) ORDER BY claim_id, line_no`, args, func(row scanner) error {
+			var id string
+			ln, err := scanLine(row, &id)
+			t.snaps[id].Lines = append(t.snaps[id].Lines, ln)
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		for _, id := range chunk {
-			if t.lines[id] == nil {
-				t.lines[id] = []Line{}
-			}
-			t.paid[id] = &claimTotals{}
-		}
-		if t.payments.rows() > 0 { // a claim paid before it was read (by id) counts its payment
-			if err := t.flush(); err != nil {
+		// Each payment, with the claim lines its SVCs matched: one row a
+		// line payment, or one for a payment that matched none.
+		last := int64(0)
+		err = queryEach(t.ctx, t.tx, "payments", `SELECT p.claim_id, p.id, p.status_code, p.payer_claim_number, p.paid_cents, p.patient_resp_cents, COALESCE(lp.line_no, 0)
+			FROM claim_payments p LEFT JOIN line_payments lp ON lp.payment_id = p.id AND lp.line_no > 0
+			WHERE p.claim_id IN (`+t.l.list(1, len(chunk))+`) ORDER BY p.claim_id, p.id, lp.position`, args, func(row scanner) error {
+			var id string
+			var pid, paid, pr int64
+			var p PostedCLP
+			var line int
+			if err := row.Scan(&id, &pid, &p.StatusCode, &p.PayerClaimNumber, &paid, &pr, &line); err != nil {
 				return err
 			}
-		}
-		prows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, SUM(paid_cents), SUM(patient_resp_cents), count(*) FROM claim_payments
-			WHERE claim_id IN (`+t.l.list(1, len(chunk))+`) GROUP BY claim_id`, args...)
-		if err != nil {
-			return fmt.Errorf("ledger: payments: %w", err)
-		}
-		for prows.Next() {
-			var id string
-			var tot claimTotals
-			if err := prows.Scan(&id, &tot.paid, &tot.patientResp, &tot.clps); err != nil {
-				prows.Close()
-				return fmt.Errorf("ledger: payments: %w", err)
+			s := t.snaps[id]
+			if pid != last {
+				p.Paid, p.PatientResp = money.Cents(paid), money.Cents(pr)
+				s.Payments = append(s.Payments, p)
+				last = pid
 			}
-			t.paid[id] = &tot
-		}
-		prows.Close()
-		if err := prows.Err(); err != nil {
-			return fmt.Errorf("ledger: payments: %w", err)
+			if line > 0 {
+				cur := &s.Payments[len(s.Payments)-1]
+				cur.Lines = append(cur.Lines, line)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -288,25 +326,34 @@ func (t *Tx) forUpdate() string {
 	return ""
 }
 
-// ClaimsByPCN returns a payer's claims with a patient control number,
-// newest first.
-func (t *Tx) ClaimsByPCN(payerID, pcn string) ([]Claim, error) {
+// ClaimsByPCN returns the snapshots of a payer's claims with a patient
+// control number, newest first.
+func (t *Tx) ClaimsByPCN(payerID, pcn string) ([]*Snapshot, error) {
 	if err := t.Prefetch(payerID, []string{pcn}); err != nil {
 		return nil, err
 	}
 	ids := t.byPCN[[2]string{payerID, pcn}]
-	out := make([]Claim, len(ids))
+	out := make([]*Snapshot, len(ids))
 	for i, id := range ids {
-		out[i] = *t.claims[id]
+		out[i] = t.snaps[id]
 	}
 	return out, nil
 }
 
-// Claim returns a claim's current state within the transaction.
+// Claim returns a claim as it stands within the transaction (its lines
+// only when its snapshot was read).
 func (t *Tx) Claim(claimID string) (*Claim, error) {
-	if c := t.claims[claimID]; c != nil {
-		cp := *c
-		return &cp, nil
+	s, err := t.claim(claimID)
+	if err != nil {
+		return nil, err
+	}
+	c := s.Claim
+	return &c, nil
+}
+
+func (t *Tx) claim(claimID string) (*Snapshot, error) {
+	if s := t.snaps[claimID]; s != nil {
+		return s, nil
 	}
 	c, err := scanClaim(t.tx.QueryRowContext(t.ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1`+t.forUpdate(), claimID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -315,114 +362,47 @@ func (t *Tx) Claim(claimID string) (*Claim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, err)
 	}
-	t.claims[claimID] = c
-	cp := *c
-	return &cp, nil
+	s := &Snapshot{Claim: *c}
+	t.snaps[claimID] = s
+	return s, nil
 }
 
-// ClaimLines returns a claim's lines.
-func (t *Tx) ClaimLines(claimID string) ([]Line, error) {
-	if lines, ok := t.lines[claimID]; ok {
-		return lines, nil
+// Snapshot returns a claim's snapshot, its lines and payments read.
+func (t *Tx) Snapshot(claimID string) (*Snapshot, error) {
+	s, err := t.claim(claimID)
+	if err != nil || s.full {
+		return s, err
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT claim_id, line_no, line_id, procedure, charge_cents, units, service_date
-		FROM claim_lines WHERE claim_id = $1 ORDER BY line_no`, claimID)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claim %s lines: %w", claimID, err)
-	}
-	lines := []Line{}
-	if err := scanLines(rows, func(_ string, ln Line) { lines = append(lines, ln) }); err != nil {
+	if err := t.readDetails([]string{claimID}); err != nil {
 		return nil, err
 	}
-	t.lines[claimID] = lines
-	return lines, nil
-}
-
-// scanLines reads claim_id and a Line's columns of each row, and closes
-// the rows.
-func scanLines(rows *sql.Rows, f func(claimID string, ln Line)) error {
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var ln Line
-		var charge int64
-		if err := rows.Scan(&id, &ln.No, &ln.LineID, &ln.Procedure, &charge, &ln.Units, &ln.ServiceDate); err != nil {
-			return fmt.Errorf("ledger: claim lines: %w", err)
-		}
-		ln.Charge = money.Cents(charge)
-		f(id, ln)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("ledger: claim lines: %w", err)
-	}
-	return nil
-}
-
-// PaidTotals returns what has been paid on a claim so far, all CLPs
-// (reversals included) added up.
-func (t *Tx) PaidTotals(claimID string) (paid, patientResp money.Cents, err error) {
-	tot, err := t.totals(claimID)
-	if err != nil {
-		return 0, 0, err
-	}
-	return tot.paid, tot.patientResp, nil
-}
-
-// CLPs returns how many CLPs were posted to the claim, reversals included.
-func (t *Tx) CLPs(claimID string) (int, error) {
-	tot, err := t.totals(claimID)
-	if err != nil {
-		return 0, err
-	}
-	return tot.clps, nil
-}
-
-// claimTotals is what the CLPs posted to a claim add up to.
-type claimTotals struct {
-	paid, patientResp money.Cents
-	clps              int
-}
-
-func (t *Tx) totals(claimID string) (*claimTotals, error) {
-	if tot := t.paid[claimID]; tot != nil {
-		return tot, nil
-	}
-	if err := t.flush(); err != nil { // the payments kept back count too
-		return nil, err
-	}
-	var tot claimTotals
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(SUM(paid_cents), 0), COALESCE(SUM(patient_resp_cents), 0), count(*) FROM claim_payments WHERE claim_id = $1`,
-		claimID).Scan(&tot.paid, &tot.patientResp, &tot.clps); err != nil {
-		return nil, fmt.Errorf("ledger: payments of claim %s: %w", claimID, err)
-	}
-	t.paid[claimID] = &tot
-	return &tot, nil
+	return s, nil
 }
 
 // Transition moves a claim to a status within the transaction and returns
 // the status it had.
 func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
-	c, err := t.Claim(claimID)
+	s, err := t.claim(claimID)
 	if err != nil {
 		return "", err
 	}
-	now := t.l.millis()
-	t.history.addHistory(claimID, now, c.Status, to, src)
-	t.claims[claimID].Status = to
+	from, now := s.Status, t.l.millis()
+	t.history.addHistory(claimID, now, from, to, src)
+	s.Status = to
 	t.dirty[claimID] = now
-	return c.Status, t.flushFull()
+	return from, t.flushFull()
 }
 
 // SetPayerClaimNumber records the payer's own number for a claim (277CA
 // REF*1K, 835 CLP07).
 func (t *Tx) SetPayerClaimNumber(claimID, number string) error {
-	c, err := t.Claim(claimID)
-	if err != nil || c.PayerClaimNumber == number {
+	s, err := t.claim(claimID)
+	if err != nil || s.PayerClaimNumber == number {
 		return err
 	}
-	t.claims[claimID].PayerClaimNumber = number
+	s.PayerClaimNumber = number
 	if _, ok := t.dirty[claimID]; !ok {
-		t.dirty[claimID] = c.UpdatedAt.UnixMilli()
+		t.dirty[claimID] = s.UpdatedAt.UnixMilli()
 	}
 	return nil
 }

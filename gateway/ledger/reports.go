@@ -5,23 +5,18 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
-// Reconciliation: what finance reads from the ledger. Every sum is done by
-// the database on integer cents; docs/reconciliation.md explains each
-// report, its columns and its formulas.
+// The read-only reports: what finance reads from the ledger, and the
+// totals an operator checks first. Every sum is done by the database on
+// integer cents; docs/reconciliation.md explains each report, its columns
+// and its formulas.
 
-// Reconciliation errors.
-var (
-	ErrResolved     = errors.New("ledger: exception already resolved")
-	ErrUnknownClaim = errors.New("ledger: unknown claim")
-	ErrOtherPayer   = errors.New("ledger: the claim belongs to another payer than the exception's file")
-	ErrAmbiguous    = errors.New("ledger: several payments have this trace number")
-)
+// ErrAmbiguous is returned when a trace number names several payments.
+var ErrAmbiguous = errors.New("ledger: several payments have this trace number")
 
 // PaymentBalance is one payment (an 835 transaction set) checked against
 // what it pays: BPR02 = Σ CLP04 − Σ PLB.
@@ -80,12 +75,12 @@ const paymentColumns = `r.id, r.payer_id, r.trace_number, r.originator_id, r.pay
 	COALESCE((SELECT SUM(p.paid_cents) FROM claim_payments p WHERE p.remittance_id = r.id), 0),
 	(SELECT count(*) FROM claim_payments p WHERE p.remittance_id = r.id)`
 
-func scanPayment(row interface{ Scan(...any) error }) (*PaymentBalance, error) {
+func scanPayment(row scanner) (PaymentBalance, error) {
 	var b PaymentBalance
 	var amount, claimsPaid, plb, matched int64
 	if err := row.Scan(&b.RemittanceID, &b.PayerID, &b.TraceNumber, &b.OriginatorID, &b.PaymentDate, &b.CreditDebit, &b.Method,
 		&b.InboundSHA256, &b.ST02, &amount, &claimsPaid, &plb, &matched, &b.ClaimCount); err != nil {
-		return nil, err
+		return b, err
 	}
 	b.Amount, b.ClaimsPaid, b.PLB, b.MatchedPaid = money.Cents(amount), money.Cents(claimsPaid), money.Cents(plb), money.Cents(matched)
 	if b.CreditDebit == "D" {
@@ -95,31 +90,18 @@ func scanPayment(row interface{ Scan(...any) error }) (*PaymentBalance, error) {
 	b.Difference = b.Amount - b.Expected
 	b.Balanced = b.Difference == 0
 	b.UnmatchedPaid = b.ClaimsPaid - b.MatchedPaid
-	return &b, nil
+	return b, nil
 }
 
 // ListPayments lists payments (835 transaction sets) in remittance id order, one page at a time, each
 // with its balance and its claims.
 func (l *Ledger) ListPayments(ctx context.Context, f PaymentFilter) ([]PaymentBalance, error) {
 	f.Limit = pageSize(f.Limit)
-	rows, err := l.db.QueryContext(ctx, `SELECT `+paymentColumns+` FROM remittances r
+	out, err := queryAll(ctx, l.db, "payments", `SELECT `+paymentColumns+` FROM remittances r
 		WHERE ($1 = '' OR r.payer_id = $1) AND ($2 = '' OR r.payment_date >= $2) AND ($3 = '' OR r.payment_date <= $3) AND r.id > $4
-		ORDER BY r.id LIMIT $5`, f.PayerID, f.From, f.To, f.After, f.Limit)
+		ORDER BY r.id LIMIT $5`, []any{f.PayerID, f.From, f.To, f.After, f.Limit}, scanPayment)
 	if err != nil {
-		return nil, fmt.Errorf("ledger: payments: %w", err)
-	}
-	var out []PaymentBalance
-	for rows.Next() {
-		b, err := scanPayment(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("ledger: payments: %w", err)
-		}
-		out = append(out, *b)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger: payments: %w", err)
+		return nil, err
 	}
 	for i := range out {
 		if out[i].Claims, err = l.paymentClaims(ctx, out[i].RemittanceID); err != nil {
@@ -134,23 +116,10 @@ func (l *Ledger) ListPayments(ctx context.Context, f PaymentFilter) ([]PaymentBa
 // the search when several payers used the trace number; "" means any.
 // ErrAmbiguous says the trace number names several payments.
 func (l *Ledger) PaymentBalance(ctx context.Context, payerID, trace string) (*PaymentBalance, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT `+paymentColumns+` FROM remittances r
-		WHERE r.trace_number = $1 AND ($2 = '' OR r.payer_id = $2) ORDER BY r.id LIMIT 2`, trace, payerID)
+	found, err := queryAll(ctx, l.db, "payment "+trace, `SELECT `+paymentColumns+` FROM remittances r
+		WHERE r.trace_number = $1 AND ($2 = '' OR r.payer_id = $2) ORDER BY r.id LIMIT 2`, []any{trace, payerID}, scanPayment)
 	if err != nil {
-		return nil, fmt.Errorf("ledger: payment %s: %w", trace, err)
-	}
-	var found []*PaymentBalance
-	for rows.Next() {
-		b, err := scanPayment(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("ledger: payment %s: %w", trace, err)
-		}
-		found = append(found, b)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger: payment %s: %w", trace, err)
+		return nil, err
 	}
 	switch len(found) {
 	case 0:
@@ -158,7 +127,7 @@ func (l *Ledger) PaymentBalance(ctx context.Context, payerID, trace string) (*Pa
 	case 2:
 		return nil, fmt.Errorf("ledger: payment %s: %w", trace, ErrAmbiguous)
 	}
-	b := found[0]
+	b := &found[0]
 	if b.Claims, err = l.paymentClaims(ctx, b.RemittanceID); err != nil {
 		return nil, err
 	}
@@ -172,44 +141,27 @@ func (l *Ledger) PaymentBalance(ctx context.Context, payerID, trace string) (*Pa
 }
 
 func (l *Ledger) paymentClaims(ctx context.Context, remittanceID int64) ([]PaymentClaim, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT p.id, p.claim_id, c.pcn, p.position, p.status_code, p.charge_cents, p.paid_cents,
-			p.patient_resp_cents, p.payer_claim_number
-		FROM claim_payments p JOIN claims c ON c.id = p.claim_id WHERE p.remittance_id = $1 ORDER BY p.position, p.id`, remittanceID)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claims of payment %d: %w", remittanceID, err)
-	}
-	defer rows.Close()
-	var out []PaymentClaim
-	for rows.Next() {
-		var c PaymentClaim
-		var charge, paid, pr int64
-		if err := rows.Scan(&c.PaymentID, &c.ClaimID, &c.PCN, &c.Position, &c.StatusCode, &charge, &paid, &pr, &c.PayerClaimNumber); err != nil {
-			return nil, fmt.Errorf("ledger: claims of payment %d: %w", remittanceID, err)
-		}
-		c.Charge, c.Paid, c.PatientResp = money.Cents(charge), money.Cents(paid), money.Cents(pr)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, l.db, fmt.Sprintf("claims of payment %d", remittanceID), `SELECT p.id, p.claim_id, c.pcn, p.position, p.status_code,
+			p.charge_cents, p.paid_cents, p.patient_resp_cents, p.payer_claim_number
+		FROM claim_payments p JOIN claims c ON c.id = p.claim_id WHERE p.remittance_id = $1 ORDER BY p.position, p.id`, []any{remittanceID},
+		func(row scanner) (PaymentClaim, error) {
+			var c PaymentClaim
+			var charge, paid, pr int64
+			err := row.Scan(&c.PaymentID, &c.ClaimID, &c.PCN, &c.Position, &c.StatusCode, &charge, &paid, &pr, &c.PayerClaimNumber)
+			c.Charge, c.Paid, c.PatientResp = money.Cents(charge), money.Cents(paid), money.Cents(pr)
+			return c, err
+		})
 }
 
 func (l *Ledger) providerAdjustments(ctx context.Context, where string, arg any) ([]ProviderAdjustment, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT remittance_id, provider_id, fiscal_period_date, reason, reference, amount_cents, claim_id, position
-		FROM provider_adjustments WHERE `+where+` ORDER BY position, id`, arg)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: provider adjustments: %w", err)
-	}
-	defer rows.Close()
-	var out []ProviderAdjustment
-	for rows.Next() {
+	return queryAll(ctx, l.db, "provider adjustments", `SELECT remittance_id, provider_id, fiscal_period_date, reason, reference, amount_cents, claim_id, position
+		FROM provider_adjustments WHERE `+where+` ORDER BY position, id`, []any{arg}, func(row scanner) (ProviderAdjustment, error) {
 		var p ProviderAdjustment
 		var amount int64
-		if err := rows.Scan(&p.RemittanceID, &p.ProviderID, &p.FiscalPeriodDate, &p.Reason, &p.Reference, &amount, &p.ClaimID, &p.Position); err != nil {
-			return nil, fmt.Errorf("ledger: provider adjustments: %w", err)
-		}
+		err := row.Scan(&p.RemittanceID, &p.ProviderID, &p.FiscalPeriodDate, &p.Reason, &p.Reference, &amount, &p.ClaimID, &p.Position)
 		p.Amount = money.Cents(amount)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, err
+	})
 }
 
 // ClaimBalance is a claim checked across all its payments, reversals
@@ -263,23 +215,18 @@ func (l *Ledger) ClaimBalance(ctx context.Context, claimID string) (*ClaimBalanc
 		return nil, fmt.Errorf("ledger: claim %s: %w", claimID, err)
 	}
 	b.Charge = money.Cents(charge)
-	rows, err := l.db.QueryContext(ctx, `SELECT p.id, p.trace_number, p.payment_date, p.status_code, p.charge_cents, p.paid_cents, p.patient_resp_cents,
+	err = queryEach(ctx, l.db, "claim "+claimID+" balance", `SELECT p.id, p.trace_number, p.payment_date, p.status_code, p.charge_cents, p.paid_cents, p.patient_resp_cents,
 			COALESCE(SUM(CASE WHEN a.group_code = 'PR' THEN a.amount_cents ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN a.group_code = 'CO' THEN a.amount_cents ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN a.group_code NOT IN ('PR', 'CO') THEN a.amount_cents ELSE 0 END), 0)
 		FROM claim_payments p LEFT JOIN claim_adjustments a ON a.payment_id = p.id
 		WHERE p.claim_id = $1
 		GROUP BY p.id, p.trace_number, p.payment_date, p.status_code, p.charge_cents, p.paid_cents, p.patient_resp_cents
-		ORDER BY p.id`, claimID)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: claim %s balance: %w", claimID, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+		ORDER BY p.id`, []any{claimID}, func(row scanner) error {
 		var p ClaimPaymentBalance
 		var c, paid, rpr, pr, co, other int64
-		if err := rows.Scan(&p.PaymentID, &p.TraceNumber, &p.PaymentDate, &p.StatusCode, &c, &paid, &rpr, &pr, &co, &other); err != nil {
-			return nil, fmt.Errorf("ledger: claim %s balance: %w", claimID, err)
+		if err := row.Scan(&p.PaymentID, &p.TraceNumber, &p.PaymentDate, &p.StatusCode, &c, &paid, &rpr, &pr, &co, &other); err != nil {
+			return err
 		}
 		p.Charge, p.Paid, p.ReportedPR = money.Cents(c), money.Cents(paid), money.Cents(rpr)
 		p.PatientResp, p.Contractual, p.Other = money.Cents(pr), money.Cents(co), money.Cents(other)
@@ -290,9 +237,10 @@ func (l *Ledger) ClaimBalance(ctx context.Context, claimID string) (*ClaimBalanc
 		b.PatientResp += p.PatientResp
 		b.Contractual += p.Contractual
 		b.Other += p.Other
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ledger: claim %s balance: %w", claimID, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	b.Imbalance = b.Charge - (b.Paid + b.PatientResp + b.Contractual + b.Other)
 	b.Balanced = len(b.Payments) > 0 && b.Imbalance == 0
@@ -317,7 +265,8 @@ type AgingRow struct {
 // their first submission at asOf: 0–30, 31–60, 61–90, over 90. Every payer
 // with an open claim has a row for each bucket, in payer then bucket order.
 func (l *Ledger) Aging(ctx context.Context, payerID string, asOf time.Time) ([]AgingRow, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT payer_id, bucket, count(*), COALESCE(SUM(charge_cents), 0) FROM (
+	var out []AgingRow
+	err := queryEach(ctx, l.db, "aging", `SELECT payer_id, bucket, count(*), COALESCE(SUM(charge_cents), 0) FROM (
 			SELECT c.payer_id, c.charge_cents, CASE
 				WHEN ($1 - s.at) / 86400000 <= 30 THEN '0-30'
 				WHEN ($1 - s.at) / 86400000 <= 60 THEN '31-60'
@@ -326,31 +275,27 @@ func (l *Ledger) Aging(ctx context.Context, payerID string, asOf time.Time) ([]A
 			FROM claims c JOIN (SELECT claim_id, MIN(at) AS at FROM claim_history WHERE to_status = $2 GROUP BY claim_id) s ON s.claim_id = c.id
 			WHERE c.status IN ($3, $4, $5, $6, $7) AND ($8 = '' OR c.payer_id = $8)
 		) o GROUP BY payer_id, bucket ORDER BY payer_id, bucket`,
-		asOf.UnixMilli(), StatusSubmitted, OpenStatuses[0], OpenStatuses[1], OpenStatuses[2], OpenStatuses[3], OpenStatuses[4], payerID)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: aging: %w", err)
-	}
-	defer rows.Close()
-	var out []AgingRow
-	for rows.Next() {
-		var r AgingRow
-		var charge int64
-		if err := rows.Scan(&r.PayerID, &r.Bucket, &r.Claims, &charge); err != nil {
-			return nil, fmt.Errorf("ledger: aging: %w", err)
-		}
-		r.Charge = money.Cents(charge)
-		if len(out) == 0 || out[len(out)-1].PayerID != r.PayerID {
-			for _, b := range AgingBuckets {
-				out = append(out, AgingRow{PayerID: r.PayerID, Bucket: b})
+		[]any{asOf.UnixMilli(), StatusSubmitted, OpenStatuses[0], OpenStatuses[1], OpenStatuses[2], OpenStatuses[3], OpenStatuses[4], payerID},
+		func(row scanner) error {
+			var r AgingRow
+			var charge int64
+			if err := row.Scan(&r.PayerID, &r.Bucket, &r.Claims, &charge); err != nil {
+				return err
 			}
-		}
-		for i := len(out) - len(AgingBuckets); i < len(out); i++ {
-			if out[i].Bucket == r.Bucket {
-				out[i] = r
+			r.Charge = money.Cents(charge)
+			if len(out) == 0 || out[len(out)-1].PayerID != r.PayerID {
+				for _, b := range AgingBuckets {
+					out = append(out, AgingRow{PayerID: r.PayerID, Bucket: b})
+				}
 			}
-		}
-	}
-	return out, rows.Err()
+			for i := len(out) - len(AgingBuckets); i < len(out); i++ {
+				if out[i].Bucket == r.Bucket {
+					out[i] = r
+				}
+			}
+			return nil
+		})
+	return out, err
 }
 
 // ReportFilter selects what a report covers. Zero fields select all;
@@ -380,7 +325,7 @@ type DenialRow struct {
 // The reversal of a denial (its negative adjustments) subtracts from it.
 // Dates are payment dates.
 func (l *Ledger) Denials(ctx context.Context, f ReportFilter) ([]DenialRow, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT payer_id, group_code, reason_code, rarc,
+	return queryAll(ctx, l.db, "denials", `SELECT payer_id, group_code, reason_code, rarc,
 			SUM(CASE WHEN amount_cents > 0 THEN 1 WHEN amount_cents < 0 THEN -1 ELSE 0 END), count(DISTINCT claim_id), SUM(amount_cents)
 		FROM (
 			SELECT c.payer_id, a.group_code, a.reason_code, a.claim_id, a.amount_cents,
@@ -396,22 +341,13 @@ func (l *Ledger) Denials(ctx context.Context, f ReportFilter) ([]DenialRow, erro
 						AND pr.group_code = 'PR' AND pr.amount_cents <> 0)))
 				AND ($1 = '' OR c.payer_id = $1) AND ($2 = '' OR p.payment_date >= $2) AND ($3 = '' OR p.payment_date <= $3)
 		) d GROUP BY payer_id, group_code, reason_code, rarc
-		ORDER BY payer_id, SUM(amount_cents) DESC, group_code, reason_code, rarc`, f.PayerID, f.From, f.To)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: denials: %w", err)
-	}
-	defer rows.Close()
-	var out []DenialRow
-	for rows.Next() {
+		ORDER BY payer_id, SUM(amount_cents) DESC, group_code, reason_code, rarc`, []any{f.PayerID, f.From, f.To}, func(row scanner) (DenialRow, error) {
 		var r DenialRow
 		var amount int64
-		if err := rows.Scan(&r.PayerID, &r.Group, &r.CARC, &r.RARC, &r.Count, &r.Claims, &amount); err != nil {
-			return nil, fmt.Errorf("ledger: denials: %w", err)
-		}
+		err := row.Scan(&r.PayerID, &r.Group, &r.CARC, &r.RARC, &r.Count, &r.Claims, &amount)
 		r.Amount = money.Cents(amount)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	})
 }
 
 // RejectionRow is the claims of one payer rejected by one kind of answer
@@ -432,26 +368,17 @@ func (l *Ledger) Rejections(ctx context.Context, f ReportFilter) ([]RejectionRow
 	if err != nil {
 		return nil, err
 	}
-	rows, err := l.db.QueryContext(ctx, `SELECT c.payer_id, h.source_kind, h.reason, count(DISTINCT c.id), COALESCE(SUM(c.charge_cents), 0)
+	return queryAll(ctx, l.db, "rejections", `SELECT c.payer_id, h.source_kind, h.reason, count(DISTINCT c.id), COALESCE(SUM(c.charge_cents), 0)
 		FROM claim_history h JOIN claims c ON c.id = h.claim_id
 		WHERE h.to_status = $1 AND ($2 = '' OR c.payer_id = $2) AND h.at >= $3 AND h.at < $4
 		GROUP BY c.payer_id, h.source_kind, h.reason
-		ORDER BY c.payer_id, count(DISTINCT c.id) DESC, h.source_kind, h.reason`, StatusRejected, f.PayerID, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: rejections: %w", err)
-	}
-	defer rows.Close()
-	var out []RejectionRow
-	for rows.Next() {
+		ORDER BY c.payer_id, count(DISTINCT c.id) DESC, h.source_kind, h.reason`, []any{StatusRejected, f.PayerID, from, to}, func(row scanner) (RejectionRow, error) {
 		var r RejectionRow
 		var charge int64
-		if err := rows.Scan(&r.PayerID, &r.SourceKind, &r.Reason, &r.Claims, &charge); err != nil {
-			return nil, fmt.Errorf("ledger: rejections: %w", err)
-		}
+		err := row.Scan(&r.PayerID, &r.SourceKind, &r.Reason, &r.Claims, &charge)
 		r.Charge = money.Cents(charge)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	})
 }
 
 // millisRange turns inclusive YYYY-MM-DD dates into a half-open range of
@@ -489,7 +416,7 @@ type DailyRow struct {
 // responsibility and adjusted by payment date. Days with nothing are left
 // out.
 func (l *Ledger) Daily(ctx context.Context, f ReportFilter) ([]DailyRow, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT day, SUM(n), SUM(billed), SUM(paid), SUM(pr), SUM(adj) FROM (
+	return queryAll(ctx, l.db, "daily totals", `SELECT day, SUM(n), SUM(billed), SUM(paid), SUM(pr), SUM(adj) FROM (
 			SELECT `+l.dayOf("s.at")+` AS day, 1 AS n, c.charge_cents AS billed, 0 AS paid, 0 AS pr, 0 AS adj
 				FROM claims c JOIN (SELECT claim_id, MIN(at) AS at FROM claim_history WHERE to_status = $1 GROUP BY claim_id) s ON s.claim_id = c.id
 				WHERE $2 = '' OR c.payer_id = $2
@@ -501,22 +428,13 @@ func (l *Ledger) Daily(ctx context.Context, f ReportFilter) ([]DailyRow, error) 
 				FROM claim_adjustments a JOIN claim_payments p ON p.id = a.payment_id JOIN claims c ON c.id = a.claim_id
 				WHERE a.group_code <> 'PR' AND ($2 = '' OR c.payer_id = $2)
 		) d WHERE ($3 = '' OR day >= $3) AND ($4 = '' OR day <= $4)
-		GROUP BY day ORDER BY day`, StatusSubmitted, f.PayerID, f.From, f.To)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: daily totals: %w", err)
-	}
-	defer rows.Close()
-	var out []DailyRow
-	for rows.Next() {
+		GROUP BY day ORDER BY day`, []any{StatusSubmitted, f.PayerID, f.From, f.To}, func(row scanner) (DailyRow, error) {
 		var r DailyRow
 		var billed, paid, pr, adj int64
-		if err := rows.Scan(&r.Date, &r.Submitted, &billed, &paid, &pr, &adj); err != nil {
-			return nil, fmt.Errorf("ledger: daily totals: %w", err)
-		}
+		err := row.Scan(&r.Date, &r.Submitted, &billed, &paid, &pr, &adj)
 		r.Billed, r.Paid, r.PatientResp, r.Adjusted = money.Cents(billed), money.Cents(paid), money.Cents(pr), money.Cents(adj)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	})
 }
 
 // dayOf is the SQL for the UTC date (YYYY-MM-DD) of a unix milliseconds
@@ -528,142 +446,60 @@ func (l *Ledger) dayOf(col string) string {
 	return "strftime('%Y-%m-%d', " + col + " / 1000, 'unixepoch')"
 }
 
-// ExceptionInfo is an exception with its payer, when it was parked and
-// when it was resolved.
-type ExceptionInfo struct {
-	Exception
-	PayerID    string // of the file it came in
-	At         time.Time
-	ResolvedAt time.Time // zero while open
-}
-
-// ExceptionFilter selects exceptions. Status is open, resolved or "" for
-// both.
-type ExceptionFilter struct {
-	Status string
-	After  int64 // the last id of the previous page
-	Limit  int   // 0 means 100, at most 1000
-}
-
-// Exceptions lists exceptions in id order, one page at a time.
-func (l *Ledger) Exceptions(ctx context.Context, f ExceptionFilter) ([]ExceptionInfo, error) {
-	return l.exceptions(ctx, `($1 = '' OR e.status = $1) AND e.id > $2 ORDER BY e.id LIMIT $3`, f.Status, f.After, pageSize(f.Limit))
-}
-
-// Exception returns one exception.
-func (l *Ledger) Exception(ctx context.Context, id int64) (*ExceptionInfo, error) {
-	es, err := l.exceptions(ctx, `e.id = $1`, id)
-	if err != nil {
-		return nil, err
-	}
-	if len(es) == 0 {
-		return nil, fmt.Errorf("ledger: exception %d: %w", id, ErrNotFound)
-	}
-	return &es[0], nil
-}
-
-func (l *Ledger) exceptions(ctx context.Context, where string, args ...any) ([]ExceptionInfo, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT e.id, e.inbound_sha256, e.kind, e.st02, e.position, e.pcn, e.reason, e.status, e.claim_id,
-			e.resolved_by, e.at, e.resolved_at, COALESCE(f.payer_id, '')
-		FROM exceptions e LEFT JOIN inbound_files f ON f.sha256 = e.inbound_sha256 WHERE `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: exceptions: %w", err)
-	}
-	defer rows.Close()
-	var out []ExceptionInfo
-	for rows.Next() {
-		var e ExceptionInfo
-		var at, resolved int64
-		if err := rows.Scan(&e.ID, &e.InboundSHA256, &e.Kind, &e.ST02, &e.Position, &e.PCN, &e.Reason, &e.Status, &e.ClaimID,
-			&e.ResolvedBy, &at, &resolved, &e.PayerID); err != nil {
-			return nil, fmt.Errorf("ledger: exceptions: %w", err)
-		}
-		e.At = time.UnixMilli(at)
-		if resolved > 0 {
-			e.ResolvedAt = time.UnixMilli(resolved)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
-// ResolveException matches an exception to a claim by hand: the exception
-// becomes resolved with the claim and who resolved it, and the claim's
-// history gets an entry (source kind manual, the actor, the exception's
-// file, transaction set and position), its status unchanged.
-//
-// It links; it does not apply. The payment of an 835 CLP, the status of a
-// 277CA, is not re-applied to the claim here: that is the inbound
-// processor's work (docs/reconciliation.md says what is missing).
-//
-// Errors: ErrNotFound for an unknown exception, ErrResolved, ErrUnknownClaim,
-// ErrOtherPayer when the claim is another payer's.
-func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor string, apply func(tx *Tx, e Exception) error) error {
-	actor = strings.TrimSpace(actor)
-	if actor == "" {
-		return errors.New("ledger: resolving an exception needs an actor")
-	}
-	return l.inTx(ctx, func(tx *sql.Tx) error {
-		q := `SELECT e.status, e.kind, e.inbound_sha256, e.st02, e.position, e.pcn, COALESCE(f.payer_id, '')
-			FROM exceptions e LEFT JOIN inbound_files f ON f.sha256 = e.inbound_sha256 WHERE e.id = $1`
-		if l.driver == Postgres {
-			q += ` FOR UPDATE OF e`
-		}
-		var status, kind, sha, st02, pcn, payer string
-		var pos int
-		err := tx.QueryRowContext(ctx, q, id).Scan(&status, &kind, &sha, &st02, &pos, &pcn, &payer)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("ledger: exception %d: %w", id, ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("ledger: exception %d: %w", id, err)
-		}
-		if status != "open" {
-			return fmt.Errorf("ledger: exception %d: %w", id, ErrResolved)
-		}
-		var claimPayer string
-		var claimStatus Status
-		err = tx.QueryRowContext(ctx, `SELECT payer_id, status FROM claims WHERE id = $1`, claimID).Scan(&claimPayer, &claimStatus)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("ledger: exception %d: claim %q: %w", id, claimID, ErrUnknownClaim)
-		}
-		if err != nil {
-			return fmt.Errorf("ledger: claim %s: %w", claimID, err)
-		}
-		if payer != "" && claimPayer != payer {
-			return fmt.Errorf("ledger: exception %d of payer %s, claim %s of payer %s: %w", id, payer, claimID, claimPayer, ErrOtherPayer)
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE exceptions SET status = 'resolved', claim_id = $2, resolved_by = $3, resolved_at = $4
-			WHERE id = $1 AND status = 'open'`, id, claimID, actor, l.millis())
-		if err != nil {
-			return fmt.Errorf("ledger: exception %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("ledger: exception %d: %w", id, ErrResolved)
-		}
-		reason := fmt.Sprintf("exception %d (%s", id, kind)
-		if pcn != "" {
-			reason += " PCN " + pcn
-		}
-		reason += ") matched by hand"
-		if _, err = l.transition(ctx, tx, claimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: actor}); err != nil {
-			return err
-		}
-		if apply == nil {
-			return nil
-		}
-		t := l.newTx(ctx, tx)
-		if err := apply(t, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: claimID, ResolvedBy: actor}); err != nil {
-			return err
-		}
-		return t.flush()
-	})
-}
-
 // pageSize is a page's size: 100 by default, at most 1000.
 func pageSize(n int) int {
 	if n <= 0 {
 		return 100
 	}
 	return min(n, 1000)
+}
+
+// Totals sums up the ledger: what a run of the demo reports, and what an
+// operator checks first.
+type Totals struct {
+	Claims         int
+	ByStatus       map[Status]int // where claims stand now
+	Reached        map[Status]int // claims that were ever in each status
+	Charge         money.Cents    // billed, valid claims only
+	Paid           money.Cents    // every CLP04 applied, reversals included
+	PatientResp    money.Cents
+	Files          int // outbound files built
+	InboundFiles   int
+	OpenExceptions int
+}
+
+// Totals reads the ledger's totals.
+func (l *Ledger) Totals(ctx context.Context) (*Totals, error) {
+	t := &Totals{Reached: map[Status]int{}}
+	var err error
+	if t.ByStatus, err = l.CountByStatus(ctx); err != nil {
+		return nil, err
+	}
+	for _, n := range t.ByStatus {
+		t.Claims += n
+	}
+	err = queryEach(ctx, l.db, "totals", `SELECT to_status, count(DISTINCT claim_id) FROM claim_history GROUP BY to_status`, nil, func(row scanner) error {
+		var s Status
+		var n int
+		err := row.Scan(&s, &n)
+		t.Reached[s] = n
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var charge, paid, pr int64
+	err = l.db.QueryRowContext(ctx, `SELECT
+			(SELECT COALESCE(SUM(charge_cents), 0) FROM claims WHERE status <> $1),
+			(SELECT COALESCE(SUM(paid_cents), 0) FROM claim_payments),
+			(SELECT COALESCE(SUM(patient_resp_cents), 0) FROM claim_payments),
+			(SELECT count(*) FROM files),
+			(SELECT count(*) FROM inbound_files),
+			(SELECT count(*) FROM exceptions WHERE status = 'open')`, StatusInvalid).
+		Scan(&charge, &paid, &pr, &t.Files, &t.InboundFiles, &t.OpenExceptions)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: totals: %w", err)
+	}
+	t.Charge, t.Paid, t.PatientResp = money.Cents(charge), money.Cents(paid), money.Cents(pr)
+	return t, nil
 }

@@ -1,0 +1,173 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Exception errors.
+var (
+	ErrResolved     = errors.New("ledger: exception already resolved")
+	ErrUnknownClaim = errors.New("ledger: unknown claim")
+	ErrOtherPayer   = errors.New("ledger: the claim belongs to another payer than the exception's file")
+)
+
+// Exception is something a payer sent that could not be matched to a
+// claim.
+type Exception struct {
+	ID            int64
+	InboundSHA256 string
+	Kind          string
+	ST02          string
+	Position      int
+	PCN           string
+	Reason        string
+	Status        string // open or resolved
+	ClaimID       string
+	ResolvedBy    string
+}
+
+// AddException parks an unmatched item for a person to look at.
+func (t *Tx) AddException(e Exception) error {
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO exceptions (inbound_sha256, kind, st02, position, pcn, reason, status, at)
+		VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)`, e.InboundSHA256, e.Kind, e.ST02, e.Position, e.PCN, e.Reason, t.l.millis()); err != nil {
+		return fmt.Errorf("ledger: exception: %w", err)
+	}
+	return nil
+}
+
+// CountOpenExceptions counts the unmatched items nobody has resolved.
+func (l *Ledger) CountOpenExceptions(ctx context.Context) (int, error) {
+	var n int
+	if err := l.db.QueryRowContext(ctx, `SELECT count(*) FROM exceptions WHERE status = 'open'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("ledger: exceptions: %w", err)
+	}
+	return n, nil
+}
+
+// ExceptionInfo is an exception with its payer, when it was parked and
+// when it was resolved.
+type ExceptionInfo struct {
+	Exception
+	PayerID    string // of the file it came in
+	At         time.Time
+	ResolvedAt time.Time // zero while open
+}
+
+// ExceptionFilter selects exceptions. Status is open, resolved or "" for
+// both.
+type ExceptionFilter struct {
+	Status string
+	After  int64 // the last id of the previous page
+	Limit  int   // 0 means 100, at most 1000
+}
+
+// Exceptions lists exceptions in id order, one page at a time.
+func (l *Ledger) Exceptions(ctx context.Context, f ExceptionFilter) ([]ExceptionInfo, error) {
+	return l.exceptions(ctx, `($1 = '' OR e.status = $1) AND e.id > $2 ORDER BY e.id LIMIT $3`, f.Status, f.After, pageSize(f.Limit))
+}
+
+// Exception returns one exception.
+func (l *Ledger) Exception(ctx context.Context, id int64) (*ExceptionInfo, error) {
+	es, err := l.exceptions(ctx, `e.id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, fmt.Errorf("ledger: exception %d: %w", id, ErrNotFound)
+	}
+	return &es[0], nil
+}
+
+func (l *Ledger) exceptions(ctx context.Context, where string, args ...any) ([]ExceptionInfo, error) {
+	return queryAll(ctx, l.db, "exceptions", `SELECT e.id, e.inbound_sha256, e.kind, e.st02, e.position, e.pcn, e.reason, e.status, e.claim_id,
+			e.resolved_by, e.at, e.resolved_at, COALESCE(f.payer_id, '')
+		FROM exceptions e LEFT JOIN inbound_files f ON f.sha256 = e.inbound_sha256 WHERE `+where, args, func(row scanner) (ExceptionInfo, error) {
+		var e ExceptionInfo
+		var at, resolved int64
+		err := row.Scan(&e.ID, &e.InboundSHA256, &e.Kind, &e.ST02, &e.Position, &e.PCN, &e.Reason, &e.Status, &e.ClaimID,
+			&e.ResolvedBy, &at, &resolved, &e.PayerID)
+		e.At = time.UnixMilli(at)
+		if resolved > 0 {
+			e.ResolvedAt = time.UnixMilli(resolved)
+		}
+		return e, err
+	})
+}
+
+// ResolveException matches an exception to a claim by hand: the exception
+// becomes resolved with the claim and who resolved it, and the claim's
+// history gets an entry (source kind manual, the actor, the exception's
+// file, transaction set and position), its status unchanged.
+//
+// It links; it does not apply. The payment of an 835 CLP, the status of a
+// 277CA, is not re-applied to the claim here: that is the inbound
+// processor's work (docs/reconciliation.md says what is missing).
+//
+// Errors: ErrNotFound for an unknown exception, ErrResolved, ErrUnknownClaim,
+// ErrOtherPayer when the claim is another payer's.
+func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor string, apply func(tx *Tx, e Exception) error) error {
+	actor = strings.TrimSpace(actor)
+	if actor == "" {
+		return errors.New("ledger: resolving an exception needs an actor")
+	}
+	return l.inTx(ctx, func(tx *sql.Tx) error {
+		q := `SELECT e.status, e.kind, e.inbound_sha256, e.st02, e.position, e.pcn, COALESCE(f.payer_id, '')
+			FROM exceptions e LEFT JOIN inbound_files f ON f.sha256 = e.inbound_sha256 WHERE e.id = $1`
+		if l.driver == Postgres {
+			q += ` FOR UPDATE OF e`
+		}
+		var status, kind, sha, st02, pcn, payer string
+		var pos int
+		err := tx.QueryRowContext(ctx, q, id).Scan(&status, &kind, &sha, &st02, &pos, &pcn, &payer)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("ledger: exception %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("ledger: exception %d: %w", id, err)
+		}
+		if status != "open" {
+			return fmt.Errorf("ledger: exception %d: %w", id, ErrResolved)
+		}
+		var claimPayer string
+		var claimStatus Status
+		err = tx.QueryRowContext(ctx, `SELECT payer_id, status FROM claims WHERE id = $1`, claimID).Scan(&claimPayer, &claimStatus)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("ledger: exception %d: claim %q: %w", id, claimID, ErrUnknownClaim)
+		}
+		if err != nil {
+			return fmt.Errorf("ledger: claim %s: %w", claimID, err)
+		}
+		if payer != "" && claimPayer != payer {
+			return fmt.Errorf("ledger: exception %d of payer %s, claim %s of payer %s: %w", id, payer, claimID, claimPayer, ErrOtherPayer)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE exceptions SET status = 'resolved', claim_id = $2, resolved_by = $3, resolved_at = $4
+			WHERE id = $1 AND status = 'open'`, id, claimID, actor, l.millis())
+		if err != nil {
+			return fmt.Errorf("ledger: exception %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("ledger: exception %d: %w", id, ErrResolved)
+		}
+		reason := fmt.Sprintf("exception %d (%s", id, kind)
+		if pcn != "" {
+			reason += " PCN " + pcn
+		}
+		reason += ") matched by hand"
+		if _, err = l.transition(ctx, tx, claimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: actor}); err != nil {
+			return err
+		}
+		if apply == nil {
+			return nil
+		}
+		t := l.newTx(ctx, tx)
+		if err := apply(t, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: claimID, ResolvedBy: actor}); err != nil {
+			return err
+		}
+		return t.flush()
+	})
+}

@@ -1,0 +1,204 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// Payment is one 835 CLP applied to a claim, with its adjustments,
+// remarks and service lines.
+type Payment struct {
+	ID               int64
+	ClaimID          string
+	RemittanceID     int64
+	InboundSHA256    string
+	ST02             string
+	Position         int
+	TraceNumber      string
+	PaymentDate      string
+	StatusCode       string // CLP02
+	Charge           money.Cents
+	Paid             money.Cents
+	PatientResp      money.Cents
+	PayerClaimNumber string
+	Adjustments      []Adjustment
+	Remarks          []Remark
+	Lines            []LinePayment
+}
+
+// Adjustment is one CAS triplet, at claim level (LineNo 0) or on the
+// claim line its SVC matched; an SVC that matched no claim line has
+// LineNo −P, P its segment position.
+type Adjustment struct {
+	LineNo   int
+	Group    string // CO, PR, OA, PI, CR
+	Reason   string // CARC
+	Amount   money.Cents
+	Quantity string
+}
+
+// Remark is a remark code (RARC) at claim level (LineNo 0) or on a line
+// (as Adjustment numbers them).
+type Remark struct {
+	LineNo int
+	Code   string
+}
+
+// LinePayment is one SVC: what was paid on a claim line.
+type LinePayment struct {
+	LineNo    int // the claim line it matched, or −Position when none did
+	Position  int
+	Procedure string
+	Charge    money.Cents
+	Paid      money.Cents
+	Allowed   money.Cents
+}
+
+// AddPayment records a CLP against a claim and returns its id. It is
+// written with its adjustments, remarks and lines, a hundred and more
+// rows at a time; its id is reserved now.
+func (t *Tx) AddPayment(p Payment) (int64, error) {
+	id, err := t.paymentID()
+	if err != nil {
+		return 0, err
+	}
+	t.payments.add(id, p.ClaimID, p.RemittanceID, p.InboundSHA256, p.ST02, p.Position, p.TraceNumber, p.PaymentDate, p.StatusCode,
+		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, t.l.millis())
+	for _, a := range p.Adjustments {
+		t.adjustments.add(id, p.ClaimID, a.LineNo, a.Group, a.Reason, int64(a.Amount), a.Quantity)
+	}
+	for _, r := range p.Remarks {
+		t.remarks.add(id, p.ClaimID, r.LineNo, r.Code)
+	}
+	for _, l := range p.Lines {
+		t.linePayments.add(id, p.ClaimID, l.LineNo, l.Position, l.Procedure, int64(l.Charge), int64(l.Paid), int64(l.Allowed))
+	}
+	if err := t.flushFull(); err != nil {
+		return 0, err
+	}
+	if s := t.snaps[p.ClaimID]; s != nil && s.full {
+		posted := PostedCLP{StatusCode: p.StatusCode, PayerClaimNumber: p.PayerClaimNumber, Paid: p.Paid, PatientResp: p.PatientResp}
+		for _, l := range p.Lines {
+			if l.LineNo > 0 {
+				posted.Lines = append(posted.Lines, l.LineNo)
+			}
+		}
+		s.Payments = append(s.Payments, posted)
+	}
+	return id, nil
+}
+
+// Payments returns the CLPs applied to a claim, in the order they came,
+// with their adjustments.
+func (l *Ledger) Payments(ctx context.Context, claimID string) ([]Payment, error) {
+	out, err := queryAll(ctx, l.db, "payments of claim "+claimID, `SELECT id, claim_id, remittance_id, inbound_sha256, st02, position, trace_number,
+			payment_date, status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number
+		FROM claim_payments WHERE claim_id = $1 ORDER BY id`, []any{claimID}, func(row scanner) (Payment, error) {
+		var p Payment
+		var charge, paid, pr int64
+		err := row.Scan(&p.ID, &p.ClaimID, &p.RemittanceID, &p.InboundSHA256, &p.ST02, &p.Position, &p.TraceNumber, &p.PaymentDate, &p.StatusCode,
+			&charge, &paid, &pr, &p.PayerClaimNumber)
+		p.Charge, p.Paid, p.PatientResp = money.Cents(charge), money.Cents(paid), money.Cents(pr)
+		return p, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]int{}
+	for i, p := range out {
+		byID[p.ID] = i
+	}
+	err = queryEach(ctx, l.db, "adjustments of claim "+claimID, `SELECT payment_id, line_no, group_code, reason_code, amount_cents, quantity
+		FROM claim_adjustments WHERE claim_id = $1 ORDER BY id`, []any{claimID}, func(row scanner) error {
+		var pid, amount int64
+		var a Adjustment
+		err := row.Scan(&pid, &a.LineNo, &a.Group, &a.Reason, &amount, &a.Quantity)
+		a.Amount = money.Cents(amount)
+		out[byID[pid]].Adjustments = append(out[byID[pid]].Adjustments, a)
+		return err
+	})
+	return out, err
+}
+
+// Remittance is one payment: an 835 transaction set.
+type Remittance struct {
+	ID            int64
+	InboundSHA256 string
+	ST02          string
+	PayerID       string
+	TraceNumber   string // TRN02
+	OriginatorID  string // TRN03
+	Amount        money.Cents
+	CreditDebit   string
+	Method        string
+	PaymentDate   string
+	PayeeNPI      string
+	PayeeTaxID    string
+	ClaimsPaid    money.Cents // the sum of CLP04
+	PLB           money.Cents // the sum of PLB amounts
+}
+
+// AddRemittance records a payment. A trace number the payer's payments
+// had before is a duplicate, whatever its amount or originator: nothing is
+// recorded and duplicate is true, so one check or EFT is never posted
+// twice. (Without a trace number, which the 835 requires, the same
+// originator and amount is a duplicate.)
+func (t *Tx) AddRemittance(r Remittance) (id int64, duplicate bool, err error) {
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM remittances WHERE payer_id = $1 AND trace_number = $2
+		AND ($2 <> '' OR originator_id = $3 AND amount_cents = $4)`,
+		r.PayerID, r.TraceNumber, r.OriginatorID, int64(r.Amount)).Scan(&n); err != nil {
+		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
+	}
+	if n > 0 {
+		return 0, true, nil
+	}
+	err = t.tx.QueryRowContext(t.ctx, `INSERT INTO remittances (inbound_sha256, st02, payer_id, trace_number, originator_id, amount_cents, credit_debit,
+			method, payment_date, payee_npi, payee_tax_id, claims_paid_cents, plb_cents, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		r.InboundSHA256, r.ST02, r.PayerID, r.TraceNumber, r.OriginatorID, int64(r.Amount), r.CreditDebit, r.Method, r.PaymentDate,
+		r.PayeeNPI, r.PayeeTaxID, int64(r.ClaimsPaid), int64(r.PLB), t.l.millis()).Scan(&id)
+	if err != nil {
+		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
+	}
+	return id, false, nil
+}
+
+// ProviderAdjustment is one PLB adjustment pair.
+type ProviderAdjustment struct {
+	RemittanceID     int64
+	ProviderID       string
+	FiscalPeriodDate string
+	Reason           string // WO, L6, FB, ...
+	Reference        string
+	Amount           money.Cents // positive reduces the payment
+	ClaimID          string      // the claim the reference names, "" if none
+	Position         int
+}
+
+// AddProviderAdjustment records a PLB adjustment.
+func (t *Tx) AddProviderAdjustment(p ProviderAdjustment) error {
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO provider_adjustments (remittance_id, provider_id, fiscal_period_date, reason, reference, amount_cents, claim_id, position)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, p.RemittanceID, p.ProviderID, p.FiscalPeriodDate, p.Reason, p.Reference, int64(p.Amount), p.ClaimID, p.Position); err != nil {
+		return fmt.Errorf("ledger: provider adjustment: %w", err)
+	}
+	return nil
+}
+
+// RemittanceID returns the id of the payment recorded for an 835
+// transaction set; false when none was (its trace was posted before).
+func (t *Tx) RemittanceID(sha256, st02 string) (int64, bool, error) {
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT id FROM remittances WHERE inbound_sha256 = $1 AND st02 = $2`, sha256, st02).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
+	}
+	return id, true, nil
+}
