@@ -197,6 +197,10 @@ func (l *Ledger) exec(ctx context.Context, query string, args ...any) (res sql.R
 	return res, err
 }
 
+// migrateUpTo is the last migration Open applies: all of them, but in the
+// tests of a migration, which open a ledger as it was before it.
+var migrateUpTo = 1 << 30
+
 // migrate applies the embedded migrations not applied yet, each in its own
 // transaction. On PostgreSQL an advisory lock keeps two replicas starting at
 // once from applying the same one twice.
@@ -220,6 +224,9 @@ func (l *Ledger) migrate(ctx context.Context) error {
 			v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 			if err != nil {
 				return fmt.Errorf("ledger: migration %s has no version number", base)
+			}
+			if v > migrateUpTo {
+				break
 			}
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, v).Scan(&n); err != nil {
@@ -247,11 +254,11 @@ func (l *Ledger) migrate(ctx context.Context) error {
 
 // dialect fills in the types that differ between the databases.
 func (l *Ledger) dialect(sql string) string {
-	id, blob := "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB"
+	id, blob, clustered := "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", " WITHOUT ROWID"
 	if l.driver == Postgres {
-		id, blob = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA"
+		id, blob, clustered = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA", ""
 	}
-	return strings.NewReplacer("{{id}}", id, "{{blob}}", blob).Replace(sql)
+	return strings.NewReplacer("{{id}}", id, "{{blob}}", blob, "{{clustered}}", clustered).Replace(sql)
 }
 
 // statements splits a migration into statements, dropping comments.

@@ -68,14 +68,14 @@ func (t *Tx) AddPayment(p Payment) (int64, error) {
 	}
 	t.payments.add(id, p.ClaimID, p.RemittanceID, p.InboundSHA256, p.ST02, p.Position, p.TraceNumber, p.PaymentDate, p.StatusCode,
 		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, t.l.millis())
-	for _, a := range p.Adjustments {
-		t.adjustments.add(id, p.ClaimID, a.LineNo, a.Group, a.Reason, int64(a.Amount), a.Quantity)
+	for i, a := range p.Adjustments {
+		t.adjustments.add(id, i, a.LineNo, a.Group, a.Reason, int64(a.Amount), a.Quantity)
 	}
-	for _, r := range p.Remarks {
-		t.remarks.add(id, p.ClaimID, r.LineNo, r.Code)
+	for i, r := range p.Remarks {
+		t.remarks.add(id, i, r.LineNo, r.Code)
 	}
 	for _, l := range p.Lines {
-		t.linePayments.add(id, p.ClaimID, l.LineNo, l.Position, l.Procedure, int64(l.Charge), int64(l.Paid), int64(l.Allowed))
+		t.linePayments.add(id, l.Position, l.LineNo, l.Procedure, int64(l.Charge), int64(l.Paid), int64(l.Allowed))
 	}
 	if err := t.flushFull(); err != nil {
 		return 0, err
@@ -112,8 +112,8 @@ func (l *Ledger) Payments(ctx context.Context, claimID string) ([]Payment, error
 	for i, p := range out {
 		byID[p.ID] = i
 	}
-	err = queryEach(ctx, l.db, "adjustments of claim "+claimID, `SELECT payment_id, line_no, group_code, reason_code, amount_cents, quantity
-		FROM claim_adjustments WHERE claim_id = $1 ORDER BY id`, []any{claimID}, func(row scanner) error {
+	err = queryEach(ctx, l.db, "adjustments of claim "+claimID, `SELECT a.payment_id, a.line_no, a.group_code, a.reason_code, a.amount_cents, a.quantity
+		FROM claim_payments p JOIN claim_adjustments a ON a.payment_id = p.id WHERE p.claim_id = $1 ORDER BY a.payment_id, a.seq`, []any{claimID}, func(row scanner) error {
 		var pid, amount int64
 		var a Adjustment
 		err := row.Scan(&pid, &a.LineNo, &a.Group, &a.Reason, &amount, &a.Quantity)

@@ -328,9 +328,9 @@ func (l *Ledger) Denials(ctx context.Context, f ReportFilter) ([]DenialRow, erro
 	return queryAll(ctx, l.db, "denials", `SELECT payer_id, group_code, reason_code, rarc,
 			SUM(CASE WHEN amount_cents > 0 THEN 1 WHEN amount_cents < 0 THEN -1 ELSE 0 END), count(DISTINCT claim_id), SUM(amount_cents)
 		FROM (
-			SELECT c.payer_id, a.group_code, a.reason_code, a.claim_id, a.amount_cents,
+			SELECT c.payer_id, a.group_code, a.reason_code, p.claim_id, a.amount_cents,
 				COALESCE((SELECT MIN(r.code) FROM claim_remarks r WHERE r.payment_id = a.payment_id AND r.line_no = a.line_no), '') AS rarc
-			FROM claim_adjustments a JOIN claim_payments p ON p.id = a.payment_id JOIN claims c ON c.id = a.claim_id
+			FROM claim_adjustments a JOIN claim_payments p ON p.id = a.payment_id JOIN claims c ON c.id = p.claim_id
 			WHERE a.group_code <> 'PR'
 				AND (p.status_code = '4'
 					OR (p.status_code = '22' AND a.line_no = 0 AND EXISTS (SELECT 1 FROM claim_payments d -- the reversal of a denial
@@ -425,7 +425,7 @@ func (l *Ledger) Daily(ctx context.Context, f ReportFilter) ([]DailyRow, error) 
 				FROM claim_payments p JOIN claims c ON c.id = p.claim_id WHERE $2 = '' OR c.payer_id = $2
 			UNION ALL
 			SELECT p.payment_date, 0, 0, 0, 0, a.amount_cents
-				FROM claim_adjustments a JOIN claim_payments p ON p.id = a.payment_id JOIN claims c ON c.id = a.claim_id
+				FROM claim_adjustments a JOIN claim_payments p ON p.id = a.payment_id JOIN claims c ON c.id = p.claim_id
 				WHERE a.group_code <> 'PR' AND ($2 = '' OR c.payer_id = $2)
 		) d WHERE ($3 = '' OR day >= $3) AND ($4 = '' OR day <= $4)
 		GROUP BY day ORDER BY day`, []any{StatusSubmitted, f.PayerID, f.From, f.To}, func(row scanner) (DailyRow, error) {

@@ -24,11 +24,13 @@ var schemas atomic.Int64
 // Each runs f as a subtest once per database, each with a new, empty
 // ledger. Without PostgreSQL it says so in the test log.
 func Each(t *testing.T, f func(t *testing.T, l *ledger.Ledger)) {
-	t.Run(ledger.SQLite, func(t *testing.T) { f(t, SQLite(t)) })
-	t.Run(ledger.Postgres, func(t *testing.T) {
-		l := Postgres(t)
-		f(t, l)
-	})
+	EachOpen(t, func(t *testing.T, open func(testing.TB) *ledger.Ledger) { f(t, open(t)) })
+}
+
+// EachOpen is Each for a test that opens the ledger itself, with open.
+func EachOpen(t *testing.T, f func(t *testing.T, open func(testing.TB) *ledger.Ledger)) {
+	t.Run(ledger.SQLite, func(t *testing.T) { f(t, SQLite) })
+	t.Run(ledger.Postgres, func(t *testing.T) { f(t, Postgres) })
 }
 
 // SQLite opens a ledger in a new SQLite file under t.TempDir().

@@ -1,0 +1,61 @@
+package ledger_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+)
+
+// Migration 007 rebuilds the tables of a payment's rows and of claim
+// lines: what a ledger held before is read back the same after.
+func TestMigration007KeepsRows(t *testing.T) {
+	ledgertest.EachOpen(t, func(t *testing.T, open func(testing.TB) *ledger.Ledger) {
+		ctx := context.Background()
+		l, migrate := ledger.OpenBefore(6, func() *ledger.Ledger { return open(t) })
+		e, c := encounter("M1", true)
+		if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`INSERT INTO claim_payments (claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date, status_code,
+				charge_cents, paid_cents, patient_resp_cents, payer_claim_number, at)
+				VALUES ('M1', 1, 'sha-m', '0001', 12, 'TR1', '2026-11-20', '1', 23500, 17000, 2000, 'PAYM1', 1)`,
+			`INSERT INTO claim_adjustments (payment_id, claim_id, line_no, group_code, reason_code, amount_cents, quantity)
+				VALUES (1, 'M1', 0, 'OA', '23', 0, ''), (1, 'M1', 1, 'CO', '45', 4500, ''), (1, 'M1', 1, 'PR', '3', 2000, '')`,
+			`INSERT INTO claim_remarks (payment_id, claim_id, line_no, code) VALUES (1, 'M1', 2, 'M15')`,
+			`INSERT INTO line_payments (payment_id, claim_id, line_no, position, procedure, charge_cents, paid_cents, allowed_cents)
+				VALUES (1, 'M1', 1, 14, 'HC:99214:25', 18500, 12000, 14000), (1, 'M1', 2, 20, 'HC:85025', 5000, 5000, 0)`,
+		} {
+			if err := l.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := l.Claim(ctx, "M1")
+		if err != nil || len(got.Lines) != 2 || got.Lines[0] != c.Lines[0] || got.Lines[1] != c.Lines[1] {
+			t.Errorf("M1's lines after the migration: %+v, %v; want %+v", got, err, c.Lines)
+		}
+		ps, err := l.Payments(ctx, "M1")
+		if err != nil || len(ps) != 1 || len(ps[0].Adjustments) != 3 {
+			t.Fatalf("M1's payments after the migration: %+v, %v", ps, err)
+		}
+		want := []ledger.Adjustment{{LineNo: 0, Group: "OA", Reason: "23"}, {LineNo: 1, Group: "CO", Reason: "45", Amount: 4500}, {LineNo: 1, Group: "PR", Reason: "3", Amount: 2000}}
+		for i, a := range ps[0].Adjustments {
+			if a != want[i] {
+				t.Errorf("adjustment %d: %+v, want %+v", i, a, want[i])
+			}
+		}
+		rows, err := l.Denials(ctx, ledger.ReportFilter{})
+		if err != nil || len(rows) != 0 {
+			t.Errorf("denials of a paid claim: %+v, %v", rows, err)
+		}
+		b, err := l.ClaimBalance(ctx, "M1")
+		if err != nil || b.Paid != 17000 || b.PatientResp != 2000 || b.Contractual != 4500 {
+			t.Errorf("M1's balance after the migration: %+v, %v", b, err)
+		}
+	})
+}
