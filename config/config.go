@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
 // Config is everything the daemon needs to run.
@@ -114,7 +115,7 @@ type Payer struct {
 	GS         GS          `yaml:"gs"`
 	Usage      string      `yaml:"usage"` // ISA15: T (test) or P (production)
 	Delimiters Delimiters  `yaml:"delimiters"`
-	ClaimTypes []ClaimType `yaml:"claim_types"`
+	ClaimTypes []claim.Type `yaml:"claim_types"`
 	Batch      Batch       `yaml:"batch"`
 	SFTP       SFTP        `yaml:"sftp"`
 }
@@ -133,16 +134,6 @@ type GS struct {
 	SenderCode   string `yaml:"sender_code"`   // GS02
 	ReceiverCode string `yaml:"receiver_code"` // GS03
 }
-
-// ClaimType is an 837 variant a payer accepts.
-type ClaimType string
-
-// The claim types.
-const (
-	Professional  ClaimType = "professional"  // 837P
-	Institutional ClaimType = "institutional" // 837I
-	Dental        ClaimType = "dental"        // 837D
-)
 
 // MaxClaimsPerST is the most claims one 837 transaction set may carry. A file
 // with a larger Batch.MaxClaims holds several transaction sets.

@@ -284,7 +284,7 @@ func (p *Payer) validate(ps *problems, at string) {
 	}
 	for i, t := range p.ClaimTypes {
 		switch {
-		case t != Professional && t != Institutional && t != Dental:
+		case t.Guide() == nil:
 			ps.add(fmt.Sprintf("%s.claim_types[%d]", at, i), CodeInvalid, "claim type %q: want professional, institutional or dental", t)
 		case slices.Contains(p.ClaimTypes[:i], t):
 			ps.add(fmt.Sprintf("%s.claim_types[%d]", at, i), CodeDuplicate, "claim type %q is listed twice", t)

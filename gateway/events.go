@@ -146,18 +146,3 @@ func (e *Events) publish(ctx context.Context, events []Event) {
 		e.log.Warn().Err(err).Int("events", len(msgs)).Msg("claim events not published")
 	}
 }
-
-// ClaimsMoved publishes the events of claims a stage moved together.
-func (o Options) ClaimsMoved(ctx context.Context, ids []string, from, to ledger.Status, src ledger.Source) {
-	claims, err := o.Ledger.ClaimsByIDs(ctx, ids)
-	if err != nil {
-		o.Log.Warn().Err(err).Int("claims", len(ids)).Msg("claim events not published")
-		return
-	}
-	at := o.Now()
-	events := make([]Event, len(claims))
-	for i := range claims {
-		events[i] = NewEvent(at, &claims[i], from, to, src, 0)
-	}
-	o.Events.Publish(ctx, events)
-}

@@ -107,6 +107,21 @@ func (o Options) Worker(stream, consumer string, handle func(context.Context, *q
 	}
 }
 
+// ClaimsMoved publishes the events of claims a stage moved together.
+func (o Options) ClaimsMoved(ctx context.Context, ids []string, from, to ledger.Status, src ledger.Source) {
+	claims, err := o.Ledger.ClaimsByIDs(ctx, ids)
+	if err != nil {
+		o.Log.Warn().Err(err).Int("claims", len(ids)).Msg("claim events not published")
+		return
+	}
+	at := o.Now()
+	events := make([]Event, len(claims))
+	for i := range claims {
+		events[i] = NewEvent(at, &claims[i], from, to, src, 0)
+	}
+	o.Events.Publish(ctx, events)
+}
+
 // Stage is a named part of the pipeline that runs until its context ends.
 type Stage struct {
 	Name string

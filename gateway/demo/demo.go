@@ -25,6 +25,7 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/claim"
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
@@ -124,7 +125,7 @@ func Config(o Options, sim *payersim.Server, keyFile string) (*config.Config, er
 		PayerID: PayerID, Name: "SIM HEALTH PLAN", Usage: "T",
 		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: PayerID},
 		GS:         config.GS{SenderCode: "CLAIMSGW", ReceiverCode: PayerID},
-		ClaimTypes: []config.ClaimType{config.Professional, config.Institutional},
+		ClaimTypes: []claim.Type{claim.Professional, claim.Institutional},
 		Batch:      config.Batch{MaxClaims: o.MaxClaims},
 		SFTP: config.SFTP{
 			Host: host, Port: portN, User: "claimsgw", Auth: config.SFTPAuth{PrivateKeyFile: keyFile},

@@ -22,7 +22,7 @@ func TestEncountersAreValid(t *testing.T) {
 		if probs := encounter.Scrub(e, encounter.Options{Now: now}); encounter.HasErrors(probs) {
 			t.Fatalf("%s: %v", e.ID, probs)
 		}
-		types[e.ClaimType]++
+		types[string(e.ClaimType)]++
 		if m := e.Subscriber.MemberID; m[len(m)-2:] == "99" {
 			rejected++
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
 // sim is the payer simulator run in the test process: an SFTP server on a
@@ -104,7 +105,7 @@ func (s *sim) route(maxClaims int, cutoff, poll time.Duration) config.Payer {
 		PayerID: demo.PayerID, Name: "SIM HEALTH PLAN", Usage: "T",
 		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: demo.PayerID},
 		GS:         config.GS{SenderCode: "CLAIMSGW", ReceiverCode: demo.PayerID},
-		ClaimTypes: []config.ClaimType{config.Professional, config.Institutional},
+		ClaimTypes: []claim.Type{claim.Professional, claim.Institutional},
 		Batch:      config.Batch{MaxClaims: maxClaims},
 		SFTP: config.SFTP{
 			Host: host, Port: portN, User: "claimsgw", Auth: config.SFTPAuth{PrivateKeyFile: s.KeyFile},

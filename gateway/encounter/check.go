@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
 // Severity tells a problem that rejects the encounter (error) from one a
@@ -189,7 +190,7 @@ func (c *checker) notAllowed(path string, given bool) {
 }
 
 // is reports whether the claim type is t.
-func (c *checker) is(t string) bool { return c.e.ClaimType == t }
+func (c *checker) is(t claim.Type) bool { return c.e.ClaimType == t }
 
 // oneOf checks a code against a list; it quotes the value, so it is only
 // for code values, never for PHI.
@@ -204,8 +205,8 @@ func (c *checker) top() {
 	c.present("id", e.ID)
 	c.present("payer_id", e.PayerID)
 	switch e.ClaimType {
-	case Professional, Institutional:
-	case Dental:
+	case claim.Professional, claim.Institutional:
+	case claim.Dental:
 		c.add("claim_type", CodeUnsupportedClaimType, "dental claims (837D) are not built yet")
 	case "":
 		c.present("claim_type", "")

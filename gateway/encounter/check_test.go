@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/claim"
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
@@ -69,7 +70,7 @@ func TestCheckRules(t *testing.T) {
 		{"payer missing", "p", func(e *Encounter) { e.PayerID = "" }, Options{}, []want{{"payer_id", CodeRequired}}},
 		{"claim type missing", "p", func(e *Encounter) { e.ClaimType = "" }, Options{}, []want{{"claim_type", CodeRequired}}},
 		{"claim type unknown", "p", func(e *Encounter) { e.ClaimType = "vision" }, Options{}, []want{{"claim_type", CodeInvalidClaimType}}},
-		{"dental", "p", func(e *Encounter) { e.ClaimType = Dental }, Options{}, []want{{"claim_type", CodeUnsupportedClaimType}}},
+		{"dental", "p", func(e *Encounter) { e.ClaimType = claim.Dental }, Options{}, []want{{"claim_type", CodeUnsupportedClaimType}}},
 		{"billing provider missing", "p", func(e *Encounter) { e.BillingProvider = nil }, Options{}, []want{{"billing_provider", CodeRequired}}},
 		{"subscriber missing", "p", func(e *Encounter) { e.Subscriber = nil }, Options{}, []want{{"subscriber", CodeRequired}}},
 		{"no lines", "p", func(e *Encounter) { e.ServiceLines = nil; e.Claim.TotalCharge = cents("0") }, Options{}, []want{{"service_lines", CodeRequired}}},
@@ -309,7 +310,7 @@ func TestNormalize(t *testing.T) {
 	e.Claim.Frequency = ""
 	Normalize(e)
 	for _, c := range []struct{ got, want string }{
-		{e.ID, "enc-lower"}, {e.ClaimType, Professional}, {e.Subscriber.LastName, "DOE"},
+		{e.ID, "enc-lower"}, {string(e.ClaimType), string(claim.Professional)}, {e.Subscriber.LastName, "DOE"},
 		{e.Claim.Diagnoses[0].Code, "J101"}, {e.Claim.Diagnoses[1].Code, "R509"}, {e.ServiceLines[0].Procedure.Modifiers[0], "XS"},
 		{e.Claim.Frequency, "1"}, {e.ServiceLines[0].UnitType, "UN"}, {e.ServiceLines[0].Procedure.Qualifier, "HC"},
 	} {

@@ -1,6 +1,10 @@
 package encounter
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/claimsgw/claimsgw/x12/claim"
+)
 
 // claim checks the 2300 loop: control number, amounts, codes, dates,
 // diagnoses and procedures.
@@ -19,7 +23,7 @@ func (c *checker) claim(cl *Claim) {
 		c.add("claim.total_charge", CodeNegativeAmount, "must not be negative")
 	}
 
-	prof, inst := c.is(Professional), c.is(Institutional)
+	prof, inst := c.is(claim.Professional), c.is(claim.Institutional)
 	if prof && c.present("claim.place_of_service", cl.PlaceOfService) {
 		c.oneOf("claim.place_of_service", cl.PlaceOfService, placesOfService, CodeInvalidPOS, "a CMS place of service code")
 	}
@@ -87,7 +91,7 @@ func (c *checker) statement(cl *Claim) {
 // most 12, the first being the principal; an 837I needs one principal and
 // carries at most one admitting, three reason-for-visit and 24 other codes.
 func (c *checker) diagnoses(cl *Claim) {
-	prof, inst := c.is(Professional), c.is(Institutional)
+	prof, inst := c.is(claim.Professional), c.is(claim.Institutional)
 	if prof && len(cl.Diagnoses) == 0 {
 		c.present("claim.diagnoses", "")
 	}

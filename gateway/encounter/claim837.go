@@ -10,7 +10,7 @@ import (
 // encounter's payer_id).
 func ToClaim(e *Encounter, payer claim.Payer) claim.Claim {
 	c := claim.Claim{
-		Type:              claim.Type(e.ClaimType),
+		Type:              e.ClaimType,
 		Payer:             payer,
 		BillingProvider:   provider(e.BillingProvider),
 		RenderingProvider: optProvider(e.RenderingProvider),

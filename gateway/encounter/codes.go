@@ -3,6 +3,8 @@ package encounter
 import (
 	"strings"
 	"time"
+
+	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
 // This file holds the shapes of identifiers and the code lists the
@@ -175,21 +177,21 @@ var payerResponsibilities = set(`P S T A B C D E F G H U`)
 var relationships = set(`01 19 20 21 39 40 53 G8`)
 
 // frequencies are the claim frequency codes (CLM05-3) per claim type.
-var frequencies = map[string]map[string]bool{
-	Professional:  set(`1 7 8`),
-	Institutional: set(`0 1 2 3 4 5 7 8 9`),
+var frequencies = map[claim.Type]map[string]bool{
+	claim.Professional:  set(`1 7 8`),
+	claim.Institutional: set(`0 1 2 3 4 5 7 8 9`),
 }
 
 // qualifiers are the product/service ID qualifiers of SV101-1 and SV202-1.
-var qualifiers = map[string]map[string]bool{
-	Professional:  set(`ER HC IV WK`),
-	Institutional: set(`ER HC HP IV WK`),
+var qualifiers = map[claim.Type]map[string]bool{
+	claim.Professional:  set(`ER HC IV WK`),
+	claim.Institutional: set(`ER HC HP IV WK`),
 }
 
 // unitTypes are the units of SV103 and SV204.
-var unitTypes = map[string]map[string]bool{
-	Professional:  set(`UN MJ`),
-	Institutional: set(`UN DA`),
+var unitTypes = map[claim.Type]map[string]bool{
+	claim.Professional:  set(`UN MJ`),
+	claim.Institutional: set(`UN DA`),
 }
 
 var (

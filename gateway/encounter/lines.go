@@ -3,13 +3,14 @@ package encounter
 import (
 	"fmt"
 
+	"github.com/claimsgw/claimsgw/x12/claim"
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
 // lines checks the 2400 loops and that the claim total is their sum.
 func (c *checker) lines() {
 	e := c.e
-	prof, inst := c.is(Professional), c.is(Institutional)
+	prof, inst := c.is(claim.Professional), c.is(claim.Institutional)
 	switch n := len(e.ServiceLines); {
 	case n == 0:
 		c.present("service_lines", "")
@@ -71,7 +72,7 @@ func (c *checker) lines() {
 func (c *checker) lineProcedure(path string, l *ServiceLine) {
 	p := l.Procedure
 	if p == nil {
-		if c.is(Professional) {
+		if c.is(claim.Professional) {
 			c.present(path+".procedure", "")
 		}
 		return
@@ -113,7 +114,7 @@ func (c *checker) lineDates(path string, l *ServiceLine) {
 			c.inStatement(one, l.ServiceDate)
 		}
 	case l.ServiceDateFrom == "":
-		if l.ServiceDateTo != "" || c.is(Professional) {
+		if l.ServiceDateTo != "" || c.is(claim.Professional) {
 			c.add(one, CodeRequired, "required: service_date, or service_date_from and optionally service_date_to")
 		}
 	default:
@@ -134,7 +135,7 @@ func (c *checker) lineDates(path string, l *ServiceLine) {
 // statement period.
 func (c *checker) inStatement(path, d string) {
 	cl := c.e.Claim
-	if !c.is(Institutional) || cl == nil || !validDate(cl.StatementFrom) || !validDate(cl.StatementTo) {
+	if !c.is(claim.Institutional) || cl == nil || !validDate(cl.StatementFrom) || !validDate(cl.StatementTo) {
 		return
 	}
 	if d < cl.StatementFrom || d > cl.StatementTo {
@@ -146,11 +147,11 @@ func (c *checker) inStatement(path, d string) {
 // every 837P line; the 837I has none.
 func (c *checker) pointers(path string, l *ServiceLine) {
 	path += ".diagnosis_pointers"
-	if c.is(Institutional) {
+	if c.is(claim.Institutional) {
 		c.notAllowed(path, len(l.DiagnosisPointers) > 0)
 		return
 	}
-	if c.is(Professional) && len(l.DiagnosisPointers) == 0 {
+	if c.is(claim.Professional) && len(l.DiagnosisPointers) == 0 {
 		c.present(path, "")
 	}
 	if len(l.DiagnosisPointers) > 4 {

@@ -9,13 +9,9 @@
 // CPT, place of service, ...) may be quoted.
 package encounter
 
-import "github.com/claimsgw/claimsgw/x12/money"
-
-// Claim types, as the contract spells them in claim_type.
-const (
-	Professional  = "professional"  // 837P, 005010X222A1
-	Institutional = "institutional" // 837I, 005010X223A2
-	Dental        = "dental"        // 837D, 005010X224A2: accepted by the model, refused by Check for now
+import (
+	"github.com/claimsgw/claimsgw/x12/claim"
+	"github.com/claimsgw/claimsgw/x12/money"
 )
 
 // Encounter is one coded encounter. Objects are pointers so that a missing
@@ -24,7 +20,7 @@ const (
 // fields that do not go to the payer as text.
 type Encounter struct {
 	ID                string         `json:"id" scrub:"-"`
-	ClaimType         string         `json:"claim_type" scrub:"-"`
+	ClaimType         claim.Type     `json:"claim_type" scrub:"-"` // professional (837P), institutional (837I), dental (837D: refused by Check for now)
 	PayerID           string         `json:"payer_id" scrub:"-"`
 	BillingProvider   *Provider      `json:"billing_provider"`
 	RenderingProvider *Provider      `json:"rendering_provider,omitempty"`

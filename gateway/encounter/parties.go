@@ -1,6 +1,10 @@
 package encounter
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/claimsgw/claimsgw/x12/claim"
+)
 
 // parties checks the providers, the subscriber and the patient.
 func (c *checker) parties() {
@@ -25,11 +29,11 @@ func (c *checker) parties() {
 			c.present(o.name+".npi", o.p.NPI)
 		}
 	}
-	if c.is(Professional) {
+	if c.is(claim.Professional) {
 		c.notAllowed("attending_provider", e.AttendingProvider != nil)
 		c.notAllowed("operating_provider", e.OperatingProvider != nil)
 	}
-	if c.is(Institutional) && e.AttendingProvider == nil {
+	if c.is(claim.Institutional) && e.AttendingProvider == nil {
 		c.present("attending_provider", "")
 	}
 	if f := e.ServiceFacility; f != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/claim"
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
@@ -49,7 +50,7 @@ func Config() *config.Config {
 	cfg := config.Default()
 	p := config.Payer{PayerID: PayerID, Name: "SIM HEALTH PLAN", Usage: "T",
 		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: PayerID},
-		ClaimTypes: []config.ClaimType{config.Professional, config.Institutional},
+		ClaimTypes: []claim.Type{claim.Professional, claim.Institutional},
 		Batch:      config.Batch{MaxClaims: 5000},
 		SFTP:       config.SFTP{FileName: "{payer}_{isa13}.837"}}
 	p.Delimiters.Delimiters = x12.DefaultDelimiters

@@ -129,7 +129,7 @@ func (in *Intake) takeBatch(ctx context.Context, ms []*queue.Message) []error {
 // the 837 claim when it is valid.
 func (in *Intake) Prepare(data []byte) (ledger.EncounterClaim, *claim.Claim) {
 	e, probs, c837 := in.scrub(data)
-	rec := ledger.Encounter{ID: e.ID, PayerID: e.PayerID, ClaimType: e.ClaimType, Raw: data,
+	rec := ledger.Encounter{ID: e.ID, PayerID: e.PayerID, ClaimType: string(e.ClaimType), Raw: data,
 		Valid: !encounter.HasErrors(probs), ReceivedAt: in.o.Now()}
 	if rec.ID == "" {
 		// Not even an id could be read: the content names the encounter.
@@ -194,8 +194,8 @@ func (in *Intake) scrub(data []byte) (*encounter.Encounter, []encounter.Problem,
 	switch {
 	case p == nil && e.PayerID != "":
 		probs = append(probs, encounter.Problem{Path: "payer_id", Code: "unknown_payer", Message: "no trading partner route has this payer_id", Severity: encounter.SeverityError})
-	case p != nil && !slices.Contains(p.ClaimTypes, config.ClaimType(e.ClaimType)):
-		probs = append(probs, encounter.Problem{Path: "claim_type", Code: "claim_type_not_accepted", Message: "the payer's route does not take " + e.ClaimType + " claims", Severity: encounter.SeverityError})
+	case p != nil && !slices.Contains(p.ClaimTypes, e.ClaimType):
+		probs = append(probs, encounter.Problem{Path: "claim_type", Code: "claim_type_not_accepted", Message: "the payer's route does not take " + string(e.ClaimType) + " claims", Severity: encounter.SeverityError})
 	case p != nil && !encounter.HasErrors(probs):
 		// What the scrubber passes, the 837 writer must take: a claim it
 		// refused later would hold up the payer's batch.
@@ -232,7 +232,7 @@ func probeBatch(p *config.Payer) claim.Batch {
 
 // claimRecord is what the ledger keeps of an encounter's claim.
 func claimRecord(e *encounter.Encounter) ledger.Claim {
-	c := ledger.Claim{PayerID: e.PayerID, ClaimType: e.ClaimType}
+	c := ledger.Claim{PayerID: e.PayerID, ClaimType: string(e.ClaimType)}
 	if b := e.BillingProvider; b != nil {
 		c.BillingNPI, c.BillingTaxID = b.NPI, b.TaxID
 	}

@@ -22,18 +22,6 @@ const (
 // claimsPerTransaction is the most claims one ST holds by default.
 const claimsPerTransaction = 5000
 
-// typeOf returns the claim type of an implementation reference (ST03 or
-// GS08), "" for one this package does not read.
-func typeOf(version string) Type {
-	switch {
-	case len(version) >= 10 && version[:10] == "005010X222":
-		return Professional
-	case len(version) >= 10 && version[:10] == "005010X223":
-		return Institutional
-	}
-	return ""
-}
-
 // isDate reports whether s is YYYY-MM-DD with digits where they belong.
 func isDate(s string) bool {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {

@@ -286,30 +286,11 @@ func (d *decoder) nm1(s *x12.Segment) bool {
 // claimProvider reads the NM1 of a 2310 loop.
 func (d *decoder) claimProvider(s *x12.Segment, entity string) bool {
 	c := d.cur
+	pl := c.Type.Guide().providerLoop(entity)
 	var loop string
 	var dst **Provider
-	if c.Type == Institutional {
-		switch entity {
-		case "71":
-			loop, dst = "2310A", &c.AttendingProvider
-		case "72":
-			loop, dst = "2310B", &c.OperatingProvider
-		case "82":
-			loop, dst = "2310D", &c.RenderingProvider
-		case "77":
-			loop, dst = "2310E", &c.ServiceFacility
-		case "DN":
-			loop, dst = "2310F", &c.ReferringProvider
-		}
-	} else {
-		switch entity {
-		case "DN":
-			loop, dst = "2310A", &c.ReferringProvider
-		case "82":
-			loop, dst = "2310B", &c.RenderingProvider
-		case "77":
-			loop, dst = "2310C", &c.ServiceFacility
-		}
+	if pl != nil {
+		loop, dst = pl.Loop, pl.provider(c)
 	}
 	if dst == nil {
 		d.loop = "2310"
@@ -369,11 +350,7 @@ func (d *decoder) clm(s *x12.Segment, pos int) bool {
 	in := &c.Info
 	in.PatientControlNumber = s.Str(1)
 	in.TotalCharge = d.amount(s, 2)
-	if c.Type == Institutional {
-		in.FacilityType = string(s.Component(5, 1))
-	} else {
-		in.PlaceOfService = string(s.Component(5, 1))
-	}
+	c.Type.Guide().form.facility(in, string(s.Component(5, 1)))
 	in.Frequency = string(s.Component(5, 3))
 	d.cur, d.loop = c, "2300"
 	d.at = Placement{Interchange: d.ctl.Interchange, Group: d.ctl.Group, Transaction: d.ctl.Transaction,

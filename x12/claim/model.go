@@ -11,32 +11,6 @@ package claim
 
 import "github.com/claimsgw/claimsgw/x12/money"
 
-// Type is the kind of claim, as the contract's claim_type names it.
-type Type string
-
-const (
-	Professional  Type = "professional"  // 837P, 005010X222A1
-	Institutional Type = "institutional" // 837I, 005010X223A2
-)
-
-// Implementation guide references (GS08 and ST03).
-const (
-	VersionProfessional  = "005010X222A1"
-	VersionInstitutional = "005010X223A2"
-)
-
-// Version returns the implementation guide reference of the type, "" for
-// an unknown one.
-func (t Type) Version() string {
-	switch t {
-	case Professional:
-		return VersionProfessional
-	case Institutional:
-		return VersionInstitutional
-	}
-	return ""
-}
-
 // Claim is one claim: one 2300 loop with its 2400 lines, under the 2000A,
 // 2000B and (when the patient is not the subscriber) 2000C loops it needs.
 type Claim struct {

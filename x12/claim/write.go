@@ -202,9 +202,7 @@ func arrange(claims []Claim) []key {
 		if c.Patient != nil {
 			k.pat = number(pats, patKey{k.sub, *c.Patient})
 		}
-		if c.Type == Institutional {
-			k.typ = 1
-		}
+		k.typ = slices.Index(order, c.Type)
 		keys[i] = k
 	}
 	slices.SortFunc(keys, func(a, b key) int {
@@ -423,52 +421,20 @@ func (e *encoder) patient(p *Patient) {
 // claim writes the 2300 loop and its 2400 loops, recording their positions
 // in p.
 func (e *encoder) claim(c *Claim, p *Placement) {
-	w, in := e.w, &c.Info
-	inst := c.Type == Institutional
+	w, in, g := e.w, &c.Info, written(c.Type)
 	w.Begin("CLM")
 	w.Element(in.PatientControlNumber)
 	w.Element(in.TotalCharge.X12())
 	w.Element("")
 	w.Element("")
-	if inst {
-		w.Element(in.FacilityType)
-		w.Component("A")
-		w.Component(in.Frequency)
-		w.Element("") // CLM06 is not used on 837I
-	} else {
-		w.Element(in.PlaceOfService)
-		w.Component("B")
-		w.Component(in.Frequency)
-		w.Element("Y") // provider signature on file
-	}
+	g.form.clm(e, in)
 	w.Element("A") // assigned
 	w.Element("Y") // benefits assigned
 	w.Element("Y") // release of information
 	w.End()
 	p.First = e.pos()
 
-	if inst {
-		if in.DischargeHour != "" {
-			w.Segment("DTP", "096", "TM", in.DischargeHour)
-		}
-		if in.StatementFrom != "" {
-			w.Segment("DTP", "434", "RD8", e.date(in.StatementFrom)+"-"+e.date(in.StatementTo))
-		}
-		if a := in.Admission; a != nil && a.Date != "" {
-			if a.Hour != "" {
-				w.Segment("DTP", "435", "DT", e.date(a.Date)+a.Hour)
-			} else {
-				w.Segment("DTP", "435", "D8", e.date(a.Date))
-			}
-		}
-		if a := in.Admission; a != nil && (a.Type != "" || a.Source != "") || in.PatientStatus != "" {
-			var typ, src string
-			if a != nil {
-				typ, src = a.Type, a.Source
-			}
-			w.Segment("CL1", typ, src, in.PatientStatus)
-		}
-	}
+	g.form.dates(e, in)
 	if in.ReferralNumber != "" {
 		w.Segment("REF", "9F", in.ReferralNumber)
 	}
@@ -481,60 +447,53 @@ func (e *encoder) claim(c *Claim, p *Placement) {
 	if in.Notes != "" {
 		w.Segment("NTE", "ADD", in.Notes)
 	}
-	e.diagnoses(in.Diagnoses, inst)
+	e.diagnoses(in.Diagnoses, g.SplitHI)
 	e.procedures(in.Procedures)
-
-	if inst {
-		e.namedProvider("71", "AT", c.AttendingProvider)
-		e.namedProvider("72", "", c.OperatingProvider)
-		e.namedProvider("82", "", c.RenderingProvider)
-		e.facility(c.ServiceFacility)
-		e.namedProvider("DN", "", c.ReferringProvider)
-	} else {
-		e.namedProvider("DN", "", c.ReferringProvider)
-		e.namedProvider("82", "PE", c.RenderingProvider)
-		e.facility(c.ServiceFacility)
+	for _, pl := range g.Providers {
+		e.providerLoop(pl, *pl.provider(c))
 	}
 
 	p.Lines = make([]int, len(c.ServiceLines))
 	for i := range c.ServiceLines {
+		l := &c.ServiceLines[i]
 		w.Segment("LX", strconv.Itoa(i+1))
 		p.Lines[i] = e.pos()
-		e.line(c, &c.ServiceLines[i])
+		g.form.line(e, l)
+		if l.ServiceDate != "" {
+			w.Segment("DTP", "472", "D8", e.date(l.ServiceDate))
+		} else {
+			w.Segment("DTP", "472", "RD8", e.date(l.ServiceDateFrom)+"-"+e.date(l.ServiceDateTo))
+		}
+		w.Segment("REF", "6R", l.LineID)
 	}
 	p.Last = e.pos()
 }
 
-// namedProvider writes a 2310 provider loop: NM1 and, when prv is set, PRV
-// with the taxonomy.
-func (e *encoder) namedProvider(entity, prv string, p *Provider) {
+// providerLoop writes a 2310 loop when the claim has its provider: NM1,
+// then PRV with the taxonomy where the loop carries one, or N3/N4 for the
+// service facility.
+func (e *encoder) providerLoop(pl ProviderLoop, p *Provider) {
 	if p == nil {
 		return
 	}
-	e.provider(entity, p)
-	if prv != "" {
-		e.taxonomy(prv, p.Taxonomy)
+	e.provider(pl.Entity, p)
+	switch {
+	case pl.PRV != "":
+		e.taxonomy(pl.PRV, p.Taxonomy)
+	case pl.Entity == "77":
+		e.address(&p.Address)
 	}
-}
-
-// facility writes the service facility loop (837P 2310C, 837I 2310E).
-func (e *encoder) facility(p *Provider) {
-	if p == nil {
-		return
-	}
-	e.provider("77", p)
-	e.address(&p.Address)
 }
 
 // diagnoses writes the HI segments of the diagnoses: ABK, then (837I) ABJ
-// and APR, then ABF, at most 12 composites a segment.
-func (e *encoder) diagnoses(ds []Diagnosis, inst bool) {
+// and APR, then ABF, at most 12 composites a segment. Without split (837P)
+// one HI carries every diagnosis; with it (837I) each type and every 12
+// codes start a new HI.
+func (e *encoder) diagnoses(ds []Diagnosis, split bool) {
 	w := e.w
 	open, last := 0, DiagnosisType("")
 	for _, d := range ds {
-		// 837P carries every diagnosis in one HI; 837I starts a new HI for
-		// each type and every 12 codes.
-		if open == 0 || inst && (d.Type != last || open == hiPerSegment) {
+		if open == 0 || split && (d.Type != last || open == hiPerSegment) {
 			if open > 0 {
 				w.End()
 			}
@@ -598,46 +557,8 @@ func (e *encoder) procedures(ps []Procedure) {
 	}
 }
 
-// line writes a 2400 loop after its LX: SV1 or SV2, DTP*472 and REF*6R.
-func (e *encoder) line(c *Claim, l *ServiceLine) {
-	w := e.w
-	unit := cmp.Or(l.UnitType, "UN")
-	if c.Type == Institutional {
-		w.Begin("SV2")
-		w.Element(l.RevenueCode)
-		if l.Procedure.Code != "" {
-			e.procedureCode(&l.Procedure)
-		} else {
-			w.Element("")
-		}
-		w.Element(l.Charge.X12())
-		w.Element(unit)
-		w.Element(l.Units)
-		w.End()
-	} else {
-		w.Begin("SV1")
-		e.procedureCode(&l.Procedure)
-		w.Element(l.Charge.X12())
-		w.Element(unit)
-		w.Element(l.Units)
-		w.Element(l.PlaceOfService)
-		w.Element("")
-		for i, ptr := range l.DiagnosisPointers {
-			if i == 0 {
-				w.Element(strconv.Itoa(ptr))
-			} else {
-				w.Component(strconv.Itoa(ptr))
-			}
-		}
-		w.End()
-	}
-	if l.ServiceDate != "" {
-		w.Segment("DTP", "472", "D8", e.date(l.ServiceDate))
-	} else {
-		w.Segment("DTP", "472", "RD8", e.date(l.ServiceDateFrom)+"-"+e.date(l.ServiceDateTo))
-	}
-	w.Segment("REF", "6R", l.LineID)
-}
+// unitType is SV103 / SV204: UN unless the line says otherwise.
+func unitType(l *ServiceLine) string { return cmp.Or(l.UnitType, "UN") }
 
 // procedureCode writes SV101 / SV202: qualifier, code and modifiers.
 func (e *encoder) procedureCode(p *ProcedureCode) {
@@ -669,31 +590,28 @@ func checkBatch(b *Batch) error {
 // check refuses a claim the writer cannot put in an 837 as the guides
 // shape it. Code values and text are the caller's to validate.
 func check(c *Claim) error {
-	in := &c.Info
-	inst := c.Type == Institutional
+	in, g := &c.Info, written(c.Type)
 	switch {
-	case c.Type != Professional && !inst:
+	case g == nil:
 		return fmt.Errorf("claim type %q is not %s or %s", c.Type, Professional, Institutional)
 	case in.PatientControlNumber == "":
 		return errors.New("no patient control number")
 	case len(c.ServiceLines) == 0:
 		return errors.New("no service lines")
-	case inst && len(c.ServiceLines) > 999, !inst && len(c.ServiceLines) > 50:
-		return fmt.Errorf("%d service lines: an %s claim holds at most %d", len(c.ServiceLines), c.Type, map[bool]int{true: 999, false: 50}[inst])
+	case len(c.ServiceLines) > g.MaxLines:
+		return fmt.Errorf("%d service lines: an %s claim holds at most %d", len(c.ServiceLines), c.Type, g.MaxLines)
 	case len(in.Diagnoses) == 0:
 		return errors.New("no diagnoses")
-	case !inst && (in.Admission != nil || in.StatementFrom != "" || in.DischargeHour != "" || in.PatientStatus != "" || len(in.Procedures) > 0):
-		return errors.New("statement dates, admission, discharge, patient status and ICD-10-PCS procedures are 837I only")
+	}
+	if err := g.form.check(c); err != nil {
+		return err
 	}
 	for _, p := range []*Provider{&c.BillingProvider, c.RenderingProvider, c.ReferringProvider, c.AttendingProvider, c.OperatingProvider, c.ServiceFacility} {
 		if p != nil && p.OrganizationName == "" && p.LastName == "" {
 			return errors.New("a provider has neither an organization nor a last name")
 		}
 	}
-	if !inst && (c.AttendingProvider != nil || c.OperatingProvider != nil) {
-		return errors.New("attending and operating providers are 837I only")
-	}
-	if err := checkDiagnoses(in.Diagnoses, inst); err != nil {
+	if err := checkDiagnoses(in.Diagnoses, g); err != nil {
 		return err
 	}
 	if err := checkProcedures(in.Procedures); err != nil {
@@ -716,8 +634,7 @@ func check(c *Claim) error {
 		return errors.New("discharge hour: want HHMM")
 	}
 	for i := range c.ServiceLines {
-		l := &c.ServiceLines[i]
-		if err := checkLine(l, len(in.Diagnoses), inst); err != nil {
+		if err := checkLine(&c.ServiceLines[i], len(in.Diagnoses), g); err != nil {
 			return fmt.Errorf("service line %d: %w", i+1, err)
 		}
 	}
@@ -729,8 +646,9 @@ func check(c *Claim) error {
 	return nil
 }
 
-// checkDiagnoses checks the order and the counts the HI segments allow.
-func checkDiagnoses(ds []Diagnosis, inst bool) error {
+// checkDiagnoses checks the order, the types and the counts the guide's
+// HI segments allow.
+func checkDiagnoses(ds []Diagnosis, g *Guide) error {
 	if ds[0].Type != Principal {
 		return errors.New("the first diagnosis must be the principal one")
 	}
@@ -742,11 +660,11 @@ func checkDiagnoses(ds []Diagnosis, inst bool) error {
 		switch {
 		case d.Code == "":
 			return errors.New("a diagnosis has no code")
-		case !ok || !inst && r != 0 && r != 3:
-			return fmt.Errorf("diagnosis type %q is not used on an %s claim", d.Type, map[bool]Type{true: Institutional, false: Professional}[inst])
+		case !ok || !slices.Contains(g.DiagnosisTypes, d.Type):
+			return fmt.Errorf("diagnosis type %q is not used on an %s claim", d.Type, g.Type)
 		case r < last:
 			return errors.New("diagnoses must come principal, admitting, reason_for_visit, then other")
-		case d.PresentOnAdmission != "" && (!inst || r == 1 || r == 2):
+		case d.PresentOnAdmission != "" && (!g.PresentOnAdmission || r == 1 || r == 2):
 			return errors.New("present_on_admission goes with 837I principal and other diagnoses only")
 		}
 		last = r
@@ -755,8 +673,8 @@ func checkDiagnoses(ds []Diagnosis, inst bool) error {
 	switch {
 	case n[0] > 1 || n[1] > 1:
 		return errors.New("more than one principal or admitting diagnosis")
-	case !inst && len(ds) > maxDiagnosesP:
-		return fmt.Errorf("%d diagnoses: an 837P claim holds at most %d", len(ds), maxDiagnosesP)
+	case g.MaxDiagnoses > 0 && len(ds) > g.MaxDiagnoses:
+		return fmt.Errorf("%d diagnoses: an %s claim holds at most %d", len(ds), g.Name, g.MaxDiagnoses)
 	case n[2] > maxReasons:
 		return fmt.Errorf("%d reasons for visit: at most %d", n[2], maxReasons)
 	case n[3] > maxOtherI:
@@ -785,7 +703,7 @@ func checkProcedures(ps []Procedure) error {
 	return nil
 }
 
-func checkLine(l *ServiceLine, diagnoses int, inst bool) error {
+func checkLine(l *ServiceLine, diagnoses int, g *Guide) error {
 	switch {
 	case l.LineID == "":
 		return errors.New("no line ID (REF*6R)")
@@ -796,14 +714,9 @@ func checkLine(l *ServiceLine, diagnoses int, inst bool) error {
 		return errors.New("want a service date, or a from and to date, as YYYY-MM-DD")
 	case len(l.Procedure.Modifiers) > maxModifiers:
 		return fmt.Errorf("%d modifiers: at most %d", len(l.Procedure.Modifiers), maxModifiers)
-	case inst && l.RevenueCode == "":
-		return errors.New("no revenue code")
-	case inst && (l.PlaceOfService != "" || len(l.DiagnosisPointers) > 0):
-		return errors.New("place of service and diagnosis pointers are 837P only")
-	case !inst && (l.Procedure.Code == "" || l.RevenueCode != ""):
-		return errors.New("an 837P line needs a procedure code and no revenue code")
-	case !inst && (len(l.DiagnosisPointers) == 0 || len(l.DiagnosisPointers) > maxPointers):
-		return fmt.Errorf("%d diagnosis pointers: want 1 to %d", len(l.DiagnosisPointers), maxPointers)
+	}
+	if err := g.form.checkLine(l); err != nil {
+		return err
 	}
 	for _, p := range l.DiagnosisPointers {
 		if p < 1 || p > diagnoses {
