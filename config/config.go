@@ -109,15 +109,15 @@ type CodeSets struct {
 
 // Payer is one trading partner route, keyed by PayerID.
 type Payer struct {
-	PayerID    string      `yaml:"payer_id"`
-	Name       string      `yaml:"name"`
-	ISA        ISA         `yaml:"isa"`
-	GS         GS          `yaml:"gs"`
-	Usage      string      `yaml:"usage"` // ISA15: T (test) or P (production)
-	Delimiters Delimiters  `yaml:"delimiters"`
+	PayerID    string       `yaml:"payer_id"`
+	Name       string       `yaml:"name"`
+	ISA        ISA          `yaml:"isa"`
+	GS         GS           `yaml:"gs"`
+	Usage      string       `yaml:"usage"` // ISA15: T (test) or P (production)
+	Delimiters Delimiters   `yaml:"delimiters"`
 	ClaimTypes []claim.Type `yaml:"claim_types"`
-	Batch      Batch       `yaml:"batch"`
-	SFTP       SFTP        `yaml:"sftp"`
+	Batch      Batch        `yaml:"batch"`
+	SFTP       SFTP         `yaml:"sftp"`
 }
 
 // ISA holds the interchange envelope identifiers of files we send to the
