@@ -73,6 +73,37 @@ type Transaction struct {
 	Claims         any `json:"claims,omitempty"`         // 837
 }
 
+// Content is the typed content of the set, nil when no decoder made one.
+func (t *Transaction) Content() any {
+	for _, c := range []any{t.Remittance, t.ClaimStatus, t.Acknowledgment, t.Claims} {
+		if c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// Decode reads a stream with decoders and returns, in file order, the
+// contents of type T that they made of its transaction sets, with every
+// problem found (the envelopes' included). The error is an I/O error.
+func Decode[T any](r io.Reader, decoders DecoderFunc) ([]T, []*Error, error) {
+	f, err := ReadFileWith(r, decoders)
+	if f == nil {
+		return nil, nil, err
+	}
+	var out []T
+	for _, ic := range f.Interchanges {
+		for _, g := range ic.Groups {
+			for _, tx := range g.Transactions {
+				if c, ok := tx.Content().(T); ok {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out, f.Errors, err
+}
+
 // Content keys a DecoderFunc returns, one per field of Transaction.
 const (
 	KeyRemittance     = "remittance"

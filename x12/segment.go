@@ -81,21 +81,6 @@ func (s *Segment) Clone() *Segment {
 	return &c
 }
 
-// NewSegment builds a segment from its ID and element values, for tests and
-// callers that make segments by hand. Values may hold the component and
-// repetition separators of d.
-func NewSegment(d Delimiters, id string, elems ...string) *Segment {
-	s := &Segment{id: id, delims: d}
-	s.data = append(s.data, id...)
-	s.starts = append(s.starts, 0)
-	for _, e := range elems {
-		s.data = append(s.data, d.Element)
-		s.starts = append(s.starts, int32(len(s.data)))
-		s.data = append(s.data, e...)
-	}
-	return s
-}
-
 func nth(e []byte, sep byte, n int) []byte {
 	if n < 1 {
 		return nil

@@ -56,9 +56,6 @@ func NewWriter(w io.Writer, d Delimiters) *Writer {
 	return wr
 }
 
-// Delimiters returns the writer's delimiters.
-func (w *Writer) Delimiters() Delimiters { return w.d }
-
 // Begin starts a segment.
 func (w *Writer) Begin(id string) {
 	if w.err != nil {

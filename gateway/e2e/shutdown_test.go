@@ -91,7 +91,7 @@ func TestGracefulShutdownMidRun(t *testing.T) {
 		for _, q := range []string{
 			`SELECT kind || ' st02=' || st02 || ' pos=' || position || ' pcn=' || pcn || ': ' || reason || ' file=' || inbound_sha256 FROM exceptions WHERE status = 'open'`,
 			`SELECT h.claim_id || ' ' || c.pcn || ' ' || h.from_status || '->' || h.to_status || ' by ' || h.source_kind || ' ' || h.source_file || ' ' || h.reason FROM claim_history h JOIN claims c ON c.id = h.claim_id
-				WHERE c.status NOT IN ('paid', 'partially_paid', 'denied', 'rejected', 'forwarded', 'invalid', 'closed', 'delivery_failed') ORDER BY h.id`,
+				WHERE c.status NOT IN ('paid', 'partially_paid', 'denied', 'rejected', 'forwarded', 'invalid', 'delivery_failed') ORDER BY h.id`,
 			`SELECT name || ' ' || kind || ' ' || status || ' ' || errors FROM inbound_files ORDER BY received_at`,
 		} {
 			t.Logf("%s", strings.Join(queryStrings(ctx, t, db, q), "\n"))

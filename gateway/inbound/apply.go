@@ -26,9 +26,10 @@ import (
 )
 
 // payerFileTimeout bounds applying one payer file. A file is one ledger
-// transaction, and a large 835 takes long: 100,000 CLPs about 11 s on a
-// 2-core machine with SQLite. While it runs the worker keeps the message
-// (in-progress reports every 10 s), so another replica does not take it.
+// transaction, and a large 835 takes long (the README's speed table has
+// what one of 100,000 CLPs takes). While it runs the worker keeps the
+// message (in-progress reports every 10 s), so another replica does not
+// take it.
 const payerFileTimeout = 15 * time.Minute
 
 // Options are what the processor runs on.
@@ -147,7 +148,7 @@ func (a *applier) apply(doc *x12.File) error {
 			for _, t := range grp.Transactions {
 				t := withRef(t, refs[t])
 				var err error
-				switch c := content(t).(type) {
+				switch c := t.Content().(type) {
 				case *ack.Acknowledgment:
 					err = a.ack(t, c)
 				case *status.ClaimStatus:
@@ -210,15 +211,6 @@ func withRef(t *x12.Transaction, ref string) *x12.Transaction {
 	return &c
 }
 
-func content(t *x12.Transaction) any {
-	switch {
-	case t.Acknowledgment != nil:
-		return t.Acknowledgment
-	case t.ClaimStatus != nil:
-		return t.ClaimStatus
-	}
-	return t.Remittance
-}
 
 // move changes a claim's status when the lifecycle allows it from where
 // the claim stands, and records the event.

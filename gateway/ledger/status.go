@@ -10,7 +10,7 @@ import "slices"
 //
 //	received → invalid | queued → batched → submitted | delivery_failed →
 //	rejected | acknowledged → accepted | pending → paid | partially_paid |
-//	denied | reversed | forwarded → closed
+//	denied | reversed | forwarded
 type Status string
 
 // Claim statuses.
@@ -30,14 +30,13 @@ const (
 	StatusDenied         Status = "denied"
 	StatusReversed       Status = "reversed"
 	StatusForwarded      Status = "forwarded"
-	StatusClosed         Status = "closed"
 )
 
 // Statuses lists every status in lifecycle order.
 var Statuses = []Status{
 	StatusReceived, StatusInvalid, StatusQueued, StatusBatched, StatusSubmitted, StatusDeliveryFailed,
 	StatusRejected, StatusAcknowledged, StatusAccepted, StatusPending, StatusPaid, StatusPartiallyPaid,
-	StatusDenied, StatusReversed, StatusForwarded, StatusClosed,
+	StatusDenied, StatusReversed, StatusForwarded,
 }
 
 // Settled reports whether a claim in this status needs nothing more from
@@ -45,7 +44,7 @@ var Statuses = []Status{
 // it can never be sent.
 func (s Status) Settled() bool {
 	switch s {
-	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded, StatusClosed, StatusDeliveryFailed:
+	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded, StatusDeliveryFailed:
 		return true
 	}
 	return false
@@ -62,7 +61,7 @@ var OpenStatuses = []Status{StatusSubmitted, StatusAcknowledged, StatusAccepted,
 // open one.
 func (s Status) ClosedForPayment() bool {
 	switch s {
-	case StatusPaid, StatusDenied, StatusForwarded, StatusClosed, StatusRejected:
+	case StatusPaid, StatusDenied, StatusForwarded, StatusRejected:
 		return true
 	}
 	return false
@@ -86,7 +85,7 @@ func Allowed(from, to Status, kind string) bool {
 	case StatusPending:
 		return slices.Contains(append(sent, StatusAccepted), from)
 	case StatusPaid, StatusPartiallyPaid, StatusDenied, StatusReversed, StatusForwarded:
-		return !slices.Contains([]Status{StatusReceived, StatusInvalid, StatusQueued, StatusBatched, StatusClosed}, from)
+		return !slices.Contains([]Status{StatusReceived, StatusInvalid, StatusQueued, StatusBatched}, from)
 	}
 	return false
 }

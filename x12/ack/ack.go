@@ -111,16 +111,5 @@ func Decoders(setID, implementation, groupVersion string) (string, x12.Decoder) 
 // sets in file order, with every problem found (envelope ones included).
 // The error is an I/O error.
 func Decode(r io.Reader) ([]*Acknowledgment, []*x12.Error, error) {
-	f, err := x12.ReadFileWith(r, Decoders)
-	var acks []*Acknowledgment
-	for _, ic := range f.Interchanges {
-		for _, g := range ic.Groups {
-			for _, tx := range g.Transactions {
-				if a, ok := tx.Acknowledgment.(*Acknowledgment); ok {
-					acks = append(acks, a)
-				}
-			}
-		}
-	}
-	return acks, f.Errors, err
+	return x12.Decode[*Acknowledgment](r, Decoders)
 }

@@ -51,21 +51,8 @@ type Skipped struct {
 // It keeps going past problems: they are in Decoded.Errors, with those the
 // x12 Reader found in the envelopes. The error is only an I/O error.
 func Decode(r io.Reader) (*Decoded, error) {
-	f, err := x12.ReadFileWith(r, DecoderFor)
-	if f == nil {
-		return nil, err
-	}
-	d := &Decoded{Errors: f.Errors}
-	for _, ic := range f.Interchanges {
-		for _, g := range ic.Groups {
-			for _, tx := range g.Transactions {
-				if s, ok := tx.Claims.(*Set); ok {
-					d.Sets = append(d.Sets, s)
-				}
-			}
-		}
-	}
-	return d, err
+	sets, errs, err := x12.Decode[*Set](r, DecoderFor)
+	return &Decoded{Sets: sets, Errors: errs}, err
 }
 
 // DecoderFor is an x12.DecoderFunc: it decodes 837 sets of the
@@ -101,10 +88,11 @@ type decoder struct {
 	r *x12.Reader
 	s *x12.Segment // the segment being read
 
-	cur  *Claim // the claim being read
-	at   Placement
-	prov *Provider // the 2310 provider being read
-	line *ServiceLine
+	cur        *Claim // the claim being read
+	at         Placement
+	prov       *Provider // the 2310 provider being read
+	provEntity string    // its NM101
+	line       *ServiceLine
 }
 
 func (d *decoder) Finish() (any, []*x12.Error) {
@@ -206,11 +194,12 @@ func (d *decoder) read(s *x12.Segment, pos int) bool {
 	case "2300":
 		return d.claimSegment(s)
 	case "2310A", "2310B", "2310C", "2310D", "2310E", "2310F":
-		if s.ID() == "PRV" {
+		pl := d.cur.Type.Guide().providerLoop(d.provEntity)
+		if s.ID() == "PRV" && pl.PRV != "" {
 			d.prov.Taxonomy = s.Str(3)
 			return true
 		}
-		return address(s, &d.prov.Address)
+		return pl.Address && address(s, &d.prov.Address)
 	case "2400":
 		return d.lineSegment(s)
 	}
@@ -296,13 +285,16 @@ func (d *decoder) claimProvider(s *x12.Segment, entity string) bool {
 		d.loop = "2310"
 		return false
 	}
-	d.loop, d.prov = loop, &Provider{}
+	d.loop, d.prov, d.provEntity = loop, &Provider{}, entity
 	*dst = d.prov
 	name(s, d.prov)
 	return true
 }
 
+// name reads an NM1 into a provider: an organization or a person, as the
+// last NM1 of the loop says.
 func name(s *x12.Segment, p *Provider) {
+	p.OrganizationName, p.LastName, p.FirstName, p.MiddleName = "", "", "", ""
 	if string(s.Element(2)) == "2" {
 		p.OrganizationName = s.Str(3)
 	} else {
@@ -379,11 +371,13 @@ func (d *decoder) claimSegment(s *x12.Segment) bool {
 		case "434":
 			in.StatementFrom, in.StatementTo = d.dateRange(3)
 		case "435":
-			a := d.admission()
+			date, hour := v, ""
 			if q == "DT" && len(v) == 12 {
-				a.Date, a.Hour = d.date(v[:8], 3, 0), string(v[8:])
-			} else {
-				a.Date = d.date(v, 3, 0)
+				date, hour = v[:8], string(v[8:])
+			}
+			if date := d.date(date, 3, 0); date != "" { // an admission is its date
+				a := d.admission()
+				a.Date, a.Hour = date, hour
 			}
 		default:
 			return false
@@ -482,7 +476,7 @@ func (d *decoder) lineSegment(s *x12.Segment) bool {
 		}
 	case "SV2":
 		l.RevenueCode = s.Str(1)
-		if len(s.Element(2)) > 0 {
+		if len(s.Component(2, 2)) > 0 { // a revenue code alone has no SV202
 			l.Procedure = procedureCode(s, 2)
 		}
 		l.Charge = d.amount(s, 3)

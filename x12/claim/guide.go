@@ -37,12 +37,13 @@ type Guide struct {
 }
 
 // ProviderLoop is one 2310 loop: its name, the NM101 entity code, the PRV
-// provider code when the loop carries a taxonomy, and the claim's provider
-// it holds.
+// provider code when the loop carries a taxonomy, whether it carries an
+// address (N3, N4), and the claim's provider it holds.
 type ProviderLoop struct {
 	Loop     string
 	Entity   string
 	PRV      string
+	Address  bool
 	provider func(c *Claim) **Provider
 }
 
@@ -52,9 +53,9 @@ var Guides = map[Type]*Guide{
 		Type: Professional, Name: "837P", Version: VersionProfessional, MaxLines: 50, MaxDiagnoses: maxDiagnosesP,
 		DiagnosisTypes: []DiagnosisType{Principal, Other},
 		Providers: []ProviderLoop{
-			{"2310A", "DN", "", func(c *Claim) **Provider { return &c.ReferringProvider }},
-			{"2310B", "82", "PE", func(c *Claim) **Provider { return &c.RenderingProvider }},
-			{"2310C", "77", "", func(c *Claim) **Provider { return &c.ServiceFacility }},
+			{"2310A", "DN", "", false, func(c *Claim) **Provider { return &c.ReferringProvider }},
+			{"2310B", "82", "PE", false, func(c *Claim) **Provider { return &c.RenderingProvider }},
+			{"2310C", "77", "", true, func(c *Claim) **Provider { return &c.ServiceFacility }},
 		},
 		form: professionalForm{},
 	},
@@ -62,11 +63,11 @@ var Guides = map[Type]*Guide{
 		Type: Institutional, Name: "837I", Version: VersionInstitutional, MaxLines: 999,
 		DiagnosisTypes: []DiagnosisType{Principal, Admitting, ReasonForVisit, Other}, SplitHI: true, PresentOnAdmission: true,
 		Providers: []ProviderLoop{
-			{"2310A", "71", "AT", func(c *Claim) **Provider { return &c.AttendingProvider }},
-			{"2310B", "72", "", func(c *Claim) **Provider { return &c.OperatingProvider }},
-			{"2310D", "82", "", func(c *Claim) **Provider { return &c.RenderingProvider }},
-			{"2310E", "77", "", func(c *Claim) **Provider { return &c.ServiceFacility }},
-			{"2310F", "DN", "", func(c *Claim) **Provider { return &c.ReferringProvider }},
+			{"2310A", "71", "AT", false, func(c *Claim) **Provider { return &c.AttendingProvider }},
+			{"2310B", "72", "", false, func(c *Claim) **Provider { return &c.OperatingProvider }},
+			{"2310D", "82", "", false, func(c *Claim) **Provider { return &c.RenderingProvider }},
+			{"2310E", "77", "", true, func(c *Claim) **Provider { return &c.ServiceFacility }},
+			{"2310F", "DN", "", false, func(c *Claim) **Provider { return &c.ReferringProvider }},
 		},
 		form: institutionalForm{},
 	},

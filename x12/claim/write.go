@@ -346,10 +346,10 @@ func (e *encoder) provider(entity string, p *Provider) {
 
 // address writes N3 and N4 for the parts that are set.
 func (e *encoder) address(a *Address) {
-	if a.Line1 != "" {
+	if a.Line1 != "" || a.Line2 != "" {
 		e.w.Segment("N3", a.Line1, a.Line2)
 	}
-	if a.City != "" {
+	if a.City != "" || a.State != "" || a.PostalCode != "" {
 		e.w.Segment("N4", a.City, a.State, a.PostalCode)
 	}
 }
@@ -470,17 +470,16 @@ func (e *encoder) claim(c *Claim, p *Placement) {
 }
 
 // providerLoop writes a 2310 loop when the claim has its provider: NM1,
-// then PRV with the taxonomy where the loop carries one, or N3/N4 for the
-// service facility.
+// then PRV with the taxonomy, or N3 and N4, where the loop carries them.
 func (e *encoder) providerLoop(pl ProviderLoop, p *Provider) {
 	if p == nil {
 		return
 	}
 	e.provider(pl.Entity, p)
-	switch {
-	case pl.PRV != "":
+	if pl.PRV != "" {
 		e.taxonomy(pl.PRV, p.Taxonomy)
-	case pl.Entity == "77":
+	}
+	if pl.Address {
 		e.address(&p.Address)
 	}
 }

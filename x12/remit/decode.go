@@ -23,18 +23,7 @@ const (
 // x12 Reader and the decoder's, in stream order. The error is only an I/O
 // error.
 func Decode(rd io.Reader) ([]*Remittance, []*x12.Error, error) {
-	f, err := x12.ReadFileWith(rd, Decoders())
-	var out []*Remittance
-	for _, ic := range f.Interchanges {
-		for _, g := range ic.Groups {
-			for _, tx := range g.Transactions {
-				if rem, ok := tx.Remittance.(*Remittance); ok {
-					out = append(out, rem)
-				}
-			}
-		}
-	}
-	return out, f.Errors, err
+	return x12.Decode[*Remittance](rd, Decoders())
 }
 
 // Decoders returns an x12.DecoderFunc that decodes every 835 set with a new

@@ -174,16 +174,5 @@ func Decoders(setID, implementation, groupVersion string) (string, x12.Decoder) 
 // order, with every problem found (envelope ones included). The error is
 // an I/O error.
 func Decode(r io.Reader) ([]*ClaimStatus, []*x12.Error, error) {
-	f, err := x12.ReadFileWith(r, Decoders)
-	var out []*ClaimStatus
-	for _, ic := range f.Interchanges {
-		for _, g := range ic.Groups {
-			for _, tx := range g.Transactions {
-				if cs, ok := tx.ClaimStatus.(*ClaimStatus); ok {
-					out = append(out, cs)
-				}
-			}
-		}
-	}
-	return out, f.Errors, err
+	return x12.Decode[*ClaimStatus](r, Decoders)
 }
