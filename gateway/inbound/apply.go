@@ -211,7 +211,6 @@ func withRef(t *x12.Transaction, ref string) *x12.Transaction {
 	return &c
 }
 
-
 // move changes a claim's status when the lifecycle allows it from where
 // the claim stands, and records the event.
 func (a *applier) move(claimID string, to ledger.Status, src ledger.Source, paid money.Cents) error {
