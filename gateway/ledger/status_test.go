@@ -1,0 +1,43 @@
+package ledger_test
+
+import (
+	"testing"
+
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+)
+
+// Which payer answer may move a claim from where it stands: the rows are
+// the moves the integration tests make (and refuse).
+func TestAllowed(t *testing.T) {
+	for _, tt := range []struct {
+		from, to ledger.Status
+		kind     string
+		want     bool
+	}{
+		{ledger.StatusSubmitted, ledger.StatusAcknowledged, "999", true},
+		{ledger.StatusAccepted, ledger.StatusAcknowledged, "999", false}, // a late 999 does not undo a 277CA
+		{ledger.StatusSubmitted, ledger.StatusQueued, "999", true},       // sent again after another claim of the set was rejected
+		{ledger.StatusAcknowledged, ledger.StatusQueued, "999", true},
+		{ledger.StatusAccepted, ledger.StatusQueued, "999", false},
+		{ledger.StatusSubmitted, ledger.StatusRejected, "TA1", true},
+		{ledger.StatusAccepted, ledger.StatusRejected, "TA1", false}, // a late TA1 does not undo a 277CA
+		{ledger.StatusAccepted, ledger.StatusRejected, "277CA", true},
+		{ledger.StatusPending, ledger.StatusRejected, "277", true},
+		{ledger.StatusPending, ledger.StatusAccepted, "277CA", true},
+		{ledger.StatusAcknowledged, ledger.StatusPending, "277", true},
+		{ledger.StatusPaid, ledger.StatusPending, "277", false},
+		{ledger.StatusPaid, ledger.StatusAccepted, "277CA", false}, // an acknowledgment never undoes a payment
+		{ledger.StatusAcknowledged, ledger.StatusPaid, "835", true},
+		{ledger.StatusSubmitted, ledger.StatusDenied, "835", true},
+		{ledger.StatusPaid, ledger.StatusReversed, "835", true},
+		{ledger.StatusRejected, ledger.StatusPaid, "835", true},
+		{ledger.StatusQueued, ledger.StatusPaid, "835", false},
+		{ledger.StatusBatched, ledger.StatusPaid, "835", false},
+		{ledger.StatusInvalid, ledger.StatusForwarded, "835", false},
+		{ledger.StatusSubmitted, ledger.StatusReceived, "835", false},
+	} {
+		if got := ledger.Allowed(tt.from, tt.to, tt.kind); got != tt.want {
+			t.Errorf("%s → %s by a %s: %v, want %v", tt.from, tt.to, tt.kind, got, tt.want)
+		}
+	}
+}
