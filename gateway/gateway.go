@@ -43,6 +43,9 @@ type Options struct {
 	// Events publishes the claim events; nil means one that publishes
 	// each stage's events as it hands them over.
 	Events *Events
+	// Handoff passes the claims intake converted to the batcher; nil
+	// means a new one.
+	Handoff *Handoff
 	// Metrics, when set, counts what the stages do.
 	Metrics Metrics
 	Now     func() time.Time
@@ -68,6 +71,9 @@ func (o Options) Defaults() (Options, error) {
 	}
 	if o.Events == nil {
 		o.Events = NewEvents(o.JS, o.Names, o.Log)
+	}
+	if o.Handoff == nil {
+		o.Handoff = &Handoff{}
 	}
 	if o.Metrics == nil {
 		o.Metrics = noMetrics{}
@@ -164,6 +170,17 @@ func (noMetrics) FileBuilt(string, int)                  {}
 func (noMetrics) Delivery(string, string, time.Duration) {}
 func (noMetrics) InboundFile(string, string)             {}
 func (noMetrics) DeadLetter(string)                      {}
+
+// SFTP is DialSFTP as a stage's Dial: T is the stage's view of the
+// server (deliver.Outbox, pickup.Inbox).
+func SFTP[T any](ctx context.Context, p *config.Payer) (T, error) {
+	var view T
+	c, err := DialSFTP(ctx, p)
+	if err == nil {
+		view = any(c).(T)
+	}
+	return view, err
+}
 
 // DialSFTP connects to a payer's SFTP server as its route says.
 func DialSFTP(ctx context.Context, p *config.Payer) (*transfer.Client, error) {

@@ -232,7 +232,7 @@ func runExceptions(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	} else {
 		fmt.Fprintln(stderr, "claimsgw exceptions match: the config names no NATS server: the claim's events are not published (the daemon's API publishes them: POST /v1/exceptions/{id}/match)")
 	}
-	proc, err := inbound.New(inbound.Options{Options: gateway.Options{Config: cfg, Ledger: l, JS: js}})
+	proc, err := inbound.New(gateway.Options{Config: cfg, Ledger: l, JS: js})
 	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw exceptions match: %v\n", err)
 		return exitUnreadable

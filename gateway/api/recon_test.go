@@ -257,7 +257,7 @@ func TestAPITokens(t *testing.T) {
 // alone (its claim events go nowhere).
 func matcher(t *testing.T, l *ledger.Ledger) api.Matcher {
 	t.Helper()
-	p, err := inbound.New(inbound.Options{Options: gateway.Options{Config: config.Default(), Ledger: l}})
+	p, err := inbound.New(gateway.Options{Config: config.Default(), Ledger: l})
 	if err != nil {
 		t.Fatal(err)
 	}

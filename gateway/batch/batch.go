@@ -23,28 +23,14 @@ import (
 	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
-// Options are what the batcher runs on.
-type Options struct {
-	gateway.Options
-	// Handoff holds the claims intake converted already.
-	Handoff *gateway.Handoff
-}
-
-// Batcher is the batch stage.
-type Batcher struct {
-	o Options
-}
+// Batcher is the batch stage. The claims intake converted already come
+// from the options' Handoff.
+type Batcher struct{ o gateway.Options }
 
 // New returns the batcher.
-func New(o Options) (*Batcher, error) {
-	var err error
-	if o.Options, err = o.Options.Defaults(); err != nil {
-		return nil, err
-	}
-	if o.Handoff == nil {
-		o.Handoff = &gateway.Handoff{}
-	}
-	return &Batcher{o: o}, nil
+func New(o gateway.Options) (*Batcher, error) {
+	o, err := o.Defaults()
+	return &Batcher{o: o}, err
 }
 
 // Run closes files per payer until ctx ends: when max_claims wait, or

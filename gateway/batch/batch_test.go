@@ -21,8 +21,10 @@ import (
 func TestBuildWithClaimsConvertedAhead(t *testing.T) {
 	h := gatewaytest.New(t, ledgertest.SQLite(t))
 	p := h.Payer()
+	o := h.Options
 	handoff := &gateway.Handoff{}
-	b, err := batch.New(batch.Options{Options: h.Options, Handoff: handoff})
+	o.Handoff = handoff
+	b, err := batch.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,14 +126,13 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 		return err
 	}
 	d.events = gateway.NewEvents(d.JS, d.Names, o.Log)
-	gopts := gateway.Options{Config: cfg, Ledger: d.Ledger, JS: d.JS, Names: d.Names, Log: o.Log, Events: d.events, Metrics: m,
-		Tick: o.Tick, MaxDeliver: o.MaxDeliver, Backoff: o.Backoff}
-	handoff := &gateway.Handoff{}
-	in, err := intake.New(intake.Options{Options: gopts, Handoff: handoff, Codes: codes})
+	gopts := gateway.Options{Config: cfg, Ledger: d.Ledger, JS: d.JS, Names: d.Names, Log: o.Log, Events: d.events,
+		Handoff: &gateway.Handoff{}, Metrics: m, Tick: o.Tick, MaxDeliver: o.MaxDeliver, Backoff: o.Backoff}
+	in, err := intake.New(intake.Options{Options: gopts, Codes: codes})
 	if err != nil {
 		return err
 	}
-	b, err := batch.New(batch.Options{Options: gopts, Handoff: handoff})
+	b, err := batch.New(gopts)
 	if err != nil {
 		return err
 	}
@@ -145,7 +144,7 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 	if err != nil {
 		return err
 	}
-	if d.inbound, err = inbound.New(inbound.Options{Options: gopts}); err != nil {
+	if d.inbound, err = inbound.New(gopts); err != nil {
 		return err
 	}
 	d.stages = []gateway.Stage{{Name: "intake", Run: in.Run}, {Name: "batcher", Run: b.Run}, {Name: "deliverer", Run: del.Run},

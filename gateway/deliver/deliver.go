@@ -34,34 +34,24 @@ type Outbox interface {
 	Close() error
 }
 
-// Options are what the deliverer runs on.
+// Options are what the deliverer runs on: the stages' own, and how it
+// connects to a payer's server (nil: gateway.DialSFTP).
 type Options struct {
 	gateway.Options
-	// Dial connects to a payer's server; nil means gateway.DialSFTP.
 	Dial func(ctx context.Context, p *config.Payer) (Outbox, error)
 }
 
 // Deliverer is the deliver stage.
-type Deliverer struct {
-	o Options
-}
+type Deliverer struct{ o Options }
 
 // New returns the deliverer.
 func New(o Options) (*Deliverer, error) {
 	var err error
-	if o.Options, err = o.Options.Defaults(); err != nil {
-		return nil, err
-	}
+	o.Options, err = o.Options.Defaults()
 	if o.Dial == nil {
-		o.Dial = func(ctx context.Context, p *config.Payer) (Outbox, error) {
-			c, err := gateway.DialSFTP(ctx, p)
-			if err != nil {
-				return nil, err
-			}
-			return c, nil
-		}
+		o.Dial = gateway.SFTP[Outbox]
 	}
-	return &Deliverer{o: o}, nil
+	return &Deliverer{o: o}, err
 }
 
 // Run delivers the files the batcher hands over until ctx ends.

@@ -73,14 +73,13 @@ func New(t testing.TB, l *ledger.Ledger) *Harness {
 		t.Fatal(err)
 	}
 	h := &Harness{T: t, Ledger: l, Options: o, Ctx: ctx}
-	handoff := &gateway.Handoff{}
-	if h.Intake, err = intake.New(intake.Options{Options: o, Handoff: handoff}); err != nil {
+	if h.Intake, err = intake.New(intake.Options{Options: o}); err != nil {
 		t.Fatal(err)
 	}
-	if h.Batcher, err = batch.New(batch.Options{Options: o, Handoff: handoff}); err != nil {
+	if h.Batcher, err = batch.New(o); err != nil {
 		t.Fatal(err)
 	}
-	if h.Inbound, err = inbound.New(inbound.Options{Options: o}); err != nil {
+	if h.Inbound, err = inbound.New(o); err != nil {
 		t.Fatal(err)
 	}
 	return h

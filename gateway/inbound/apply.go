@@ -32,23 +32,13 @@ import (
 // take it.
 const payerFileTimeout = 15 * time.Minute
 
-// Options are what the processor runs on.
-type Options struct {
-	gateway.Options
-}
-
 // Processor is the inbound stage.
-type Processor struct {
-	o Options
-}
+type Processor struct{ o gateway.Options }
 
 // New returns the processor.
-func New(o Options) (*Processor, error) {
-	var err error
-	if o.Options, err = o.Options.Defaults(); err != nil {
-		return nil, err
-	}
-	return &Processor{o: o}, nil
+func New(o gateway.Options) (*Processor, error) {
+	o, err := o.Defaults()
+	return &Processor{o: o}, err
 }
 
 // Run applies the payer files the poller hands over until ctx ends.

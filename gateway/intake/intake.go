@@ -38,30 +38,22 @@ const (
 	batchSize = 200
 )
 
-// Options are what the intake stage runs on.
+// Options are what the intake stage runs on: the stages' own, and the
+// code sets the scrubber checks codes against. The claims of valid
+// encounters go to the Handoff, for the batcher.
 type Options struct {
 	gateway.Options
-	// Handoff receives the claims of valid encounters, for the batcher.
-	Handoff *gateway.Handoff
-	// Codes are the code sets the scrubber checks codes against.
 	Codes encounter.CodeSets
 }
 
 // Intake is the intake stage.
-type Intake struct {
-	o Options
-}
+type Intake struct{ o Options }
 
 // New returns the intake stage.
 func New(o Options) (*Intake, error) {
 	var err error
-	if o.Options, err = o.Options.Defaults(); err != nil {
-		return nil, err
-	}
-	if o.Handoff == nil {
-		o.Handoff = &gateway.Handoff{}
-	}
-	return &Intake{o: o}, nil
+	o.Options, err = o.Options.Defaults()
+	return &Intake{o: o}, err
 }
 
 // Run takes encounters in until ctx ends. Several workers share the one

@@ -5,6 +5,7 @@
 package pickup
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -29,39 +30,27 @@ type Inbox interface {
 	Close() error
 }
 
-// Options are what the poller runs on.
+// Options are what the poller runs on: the stages' own, how it connects
+// to a payer's server (nil: gateway.DialSFTP), and the largest payer file
+// it takes (0: 64 MiB).
 type Options struct {
 	gateway.Options
-	// Dial connects to a payer's server; nil means gateway.DialSFTP.
-	Dial func(ctx context.Context, p *config.Payer) (Inbox, error)
-	// MaxSize refuses payer files larger than this; 0 means 64 MiB.
+	Dial    func(ctx context.Context, p *config.Payer) (Inbox, error)
 	MaxSize int64
 }
 
 // Poller is the pickup stage.
-type Poller struct {
-	o Options
-}
+type Poller struct{ o Options }
 
 // New returns the poller.
 func New(o Options) (*Poller, error) {
 	var err error
-	if o.Options, err = o.Options.Defaults(); err != nil {
-		return nil, err
-	}
+	o.Options, err = o.Options.Defaults()
 	if o.Dial == nil {
-		o.Dial = func(ctx context.Context, p *config.Payer) (Inbox, error) {
-			c, err := gateway.DialSFTP(ctx, p)
-			if err != nil {
-				return nil, err
-			}
-			return c, nil
-		}
+		o.Dial = gateway.SFTP[Inbox]
 	}
-	if o.MaxSize <= 0 {
-		o.MaxSize = 64 << 20
-	}
-	return &Poller{o: o}, nil
+	o.MaxSize = cmp.Or(o.MaxSize, 64<<20)
+	return &Poller{o: o}, err
 }
 
 // Run lists each payer's pickup directory every poll interval until ctx
