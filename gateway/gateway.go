@@ -171,15 +171,20 @@ func (noMetrics) Delivery(string, string, time.Duration) {}
 func (noMetrics) InboundFile(string, string)             {}
 func (noMetrics) DeadLetter(string)                      {}
 
-// SFTP is DialSFTP as a stage's Dial: T is the stage's view of the
-// server (deliver.Outbox, pickup.Inbox).
-func SFTP[T any](ctx context.Context, p *config.Payer) (T, error) {
-	var view T
-	c, err := DialSFTP(ctx, p)
-	if err == nil {
-		view = any(c).(T)
+// Dialer is a stage's dial, or, when nil, DialSFTP as the stage's view T
+// of a payer's server (deliver.Outbox, pickup.Inbox).
+func Dialer[T any](dial func(ctx context.Context, p *config.Payer) (T, error)) func(ctx context.Context, p *config.Payer) (T, error) {
+	if dial != nil {
+		return dial
 	}
-	return view, err
+	return func(ctx context.Context, p *config.Payer) (T, error) {
+		var view T
+		c, err := DialSFTP(ctx, p)
+		if err == nil {
+			view = any(c).(T)
+		}
+		return view, err
+	}
 }
 
 // DialSFTP connects to a payer's SFTP server as its route says.

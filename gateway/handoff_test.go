@@ -9,9 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/claimsgw/claimsgw/gateway/batch"
+	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
 // Intake hands the claim it converted to the batcher, which then does not
@@ -42,7 +43,7 @@ func TestIntakeClaimIsTheBatchersClaim(t *testing.T) {
 		if !ec.Encounter.Valid || handed == nil {
 			t.Fatalf("encounter %d: valid %v, claim %v: %s", i, ec.Encounter.Valid, handed != nil, ec.Encounter.Problems)
 		}
-		stored, err := batch.ToClaim(raw, p)
+		stored, err := encounter.StoredClaim(raw, claim.Payer{Name: p.Name, ID: p.PayerID})
 		if err != nil {
 			t.Fatal(err)
 		}

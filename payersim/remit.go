@@ -34,17 +34,7 @@ func (p *Payer) ack277(rcv *received, claims []*recvClaim) ([]byte, error) {
 	w.Segment("TRN", "1", fmt.Sprintf("SIM%09d", p.ctl))
 	w.Segment("DTP", "050", "D8", date)
 	w.Segment("DTP", "009", "D8", date)
-	var acc, rej int
-	var accAmt, rejAmt money.Cents
-	for _, c := range claims {
-		if RejectedMember(c.MemberID) {
-			rej++
-			rejAmt += c.Charge
-		} else {
-			acc++
-			accAmt += c.Charge
-		}
-	}
+	acc, rej, accAmt, rejAmt := tally(claims)
 	w.Segment("HL", "2", "1", "21", "1")
 	w.Segment("NM1", "41", "2", "SUBMITTER", "", "", "", "", "46", rcv.SenderID)
 	w.Segment("TRN", "2", rcv.ISA13)
@@ -65,17 +55,7 @@ func (p *Payer) ack277(rcv *received, claims []*recvClaim) ([]byte, error) {
 		first := group[0]
 		w.Segment("NM1", "85", "2", first.BillingName, "", "", "", "", "XX", first.BillingNPI)
 		w.Segment("TRN", "1", fmt.Sprintf("SIMPRV%06d", hl))
-		var pa, pr int
-		var paAmt, prAmt money.Cents
-		for _, c := range group {
-			if RejectedMember(c.MemberID) {
-				pr++
-				prAmt += c.Charge
-			} else {
-				pa++
-				paAmt += c.Charge
-			}
-		}
+		pa, pr, paAmt, prAmt := tally(group)
 		if pa > 0 {
 			w.Segment("QTY", "QA", strconv.Itoa(pa))
 			w.Segment("AMT", "YU", paAmt.X12())
@@ -370,4 +350,19 @@ func stc(w *x12.Writer, composite, date, action string, amount string) {
 	w.Element(action)
 	w.Element(amount)
 	w.End()
+}
+
+// tally counts the claims the 277CA accepts and rejects, and adds up their
+// charges.
+func tally(claims []*recvClaim) (accepted, rejected int, acceptedAmt, rejectedAmt money.Cents) {
+	for _, c := range claims {
+		if RejectedMember(c.MemberID) {
+			rejected++
+			rejectedAmt += c.Charge
+		} else {
+			accepted++
+			acceptedAmt += c.Charge
+		}
+	}
+	return accepted, rejected, acceptedAmt, rejectedAmt
 }

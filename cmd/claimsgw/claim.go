@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -47,33 +45,19 @@ func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "claimsgw claim check: %v\n", err)
 		return exitUnreadable
 	}
-	code := exitOK
-	var results []checkedFile
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	for _, name := range files {
+	return eachFile(stdout, files, *asJSON, func(name string) (checkedFile, int) {
 		res := checkFile(name, stdin, opts)
+		code := exitOK
 		for _, e := range res.Encounters {
-			if !e.Valid && code == exitOK {
+			if !e.Valid {
 				code = exitInvalid
 			}
 		}
 		if res.Unread != "" {
 			code = exitUnreadable
 		}
-		if *asJSON {
-			results = append(results, res)
-		} else {
-			writeChecked(out, res)
-		}
-	}
-	if *asJSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		enc.Encode(map[string]any{"files": results})
-	}
-	return code
+		return res, code
+	}, writeChecked)
 }
 
 func checkOptions(icd, hcpcs, delims string) (encounter.Options, error) {

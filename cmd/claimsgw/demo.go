@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/demo"
@@ -50,7 +48,7 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer logFile.Close()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilSignal()
 	defer stop()
 	start := time.Now()
 	d, err := demo.Start(ctx, demo.Options{DataDir: dir, Seed: *seed, Log: newLogger(logFile, "info")})

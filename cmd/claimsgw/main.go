@@ -3,11 +3,16 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 )
 
 // Exit codes shared by every command.
@@ -54,41 +59,24 @@ func main() {
 
 // run is main without the process: tests call it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUnreadable
-	}
-	switch args[0] {
-	case "x12":
-		return runX12(args[1:], stdin, stdout, stderr)
-	case "claim":
-		return runClaim(args[1:], stdin, stdout, stderr)
-	case "demo":
-		return runDemo(args[1:], stdin, stdout, stderr)
-	case "serve":
-		return serve(args[1:], stdin, stdout, stderr)
-	case "submit":
-		return submit(args[1:], stdin, stdout, stderr)
-	case "payer-sim":
-		return payerSim(args[1:], stdin, stdout, stderr)
-	case "recon":
-		return runRecon(args[1:], stdin, stdout, stderr)
-	case "exceptions":
-		return runExceptions(args[1:], stdin, stdout, stderr)
-	case "help", "-h", "--help":
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 		fmt.Fprint(stdout, usage)
 		return exitOK
-	default:
-		fmt.Fprintf(stderr, "claimsgw: unknown command %q\n\n%s", args[0], usage)
-		return exitUnreadable
 	}
+	return dispatch("", commands, args, stdin, stdout, stderr)
+}
+
+// commands are claimsgw's commands, by name.
+var commands = map[string]command{
+	"x12": runX12, "claim": runClaim, "demo": runDemo, "serve": serve, "submit": submit,
+	"payer-sim": payerSim, "recon": runRecon, "exceptions": runExceptions,
 }
 
 // command is a subcommand: its arguments, and the process's streams.
 type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 
-// dispatch runs the subcommand of group (claimsgw x12, claimsgw claim)
-// that args[0] names.
+// dispatch runs the command of group (claimsgw, claimsgw x12, claimsgw
+// claim) that args[0] names.
 func dispatch(group string, cmds map[string]command, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
@@ -96,7 +84,7 @@ func dispatch(group string, cmds map[string]command, args []string, stdin io.Rea
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "claimsgw %s: unknown command %q\n\n%s", group, args[0], usage)
+		fmt.Fprintf(stderr, "%s: unknown command %q\n\n%s", strings.TrimSpace("claimsgw "+group), args[0], usage)
 		return exitUnreadable
 	}
 	return cmd(args[1:], stdin, stdout, stderr)
@@ -165,4 +153,42 @@ func newFlags(name string, stderr io.Writer, help string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// untilSignal is a context that ends at SIGINT or SIGTERM: the commands
+// that run until stopped (serve, payer-sim, demo --keep) stop in order
+// then.
+func untilSignal() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// eachFile runs check on each file and prints what it finds: as text,
+// file after file, or with asJSON as one object {"files": [...]}. The
+// exit code is the worst of the files'.
+func eachFile[R any](stdout io.Writer, files []string, asJSON bool, check func(name string) (R, int), text func(w io.Writer, res R)) int {
+	code := exitOK
+	var results []R
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	for _, name := range files {
+		res, c := check(name)
+		code = max(code, c)
+		if asJSON {
+			results = append(results, res)
+		} else {
+			text(out, res)
+		}
+	}
+	if asJSON {
+		writeJSON(out, map[string]any{"files": results})
+	}
+	return code
+}
+
+// writeJSON writes v as indented JSON, with <, > and & as they are.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }

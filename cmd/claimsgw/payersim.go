@@ -1,12 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/claimsgw/claimsgw/payersim"
 )
@@ -30,7 +26,7 @@ func payerSim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "claimsgw payer-sim: %v\n", err)
 		return exitUnreadable
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilSignal()
 	defer stop()
 	if err := srv.Start(ctx); err != nil {
 		fmt.Fprintf(stderr, "claimsgw payer-sim: %v\n", err)

@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +14,6 @@ import (
 	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/queue"
 
-	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/inbound"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/report"
@@ -28,47 +24,6 @@ const reconUsage = `claimsgw recon payments|payment TRACE|claim ID|aging|denials
 
 const exceptionsUsage = `claimsgw exceptions list [--status open|resolved|all] [--config FILE | --data DIR] [--format table|csv|json]
   claimsgw exceptions match ID --claim CLAIM --actor NAME [--config FILE | --data DIR]`
-
-// ledgerFlags are the flags that say where the ledger is.
-type ledgerFlags struct {
-	config, data *string
-}
-
-func addLedgerFlags(fs *flag.FlagSet) ledgerFlags {
-	return ledgerFlags{
-		config: fs.String("config", "", "the daemon's YAML config: its ledger is read (docs/config.md)"),
-		data:   fs.String("data", "", "the data directory of an SQLite ledger (DIR/ledger.db), e.g. a demo's; overrides the config's data_dir"),
-	}
-}
-
-// open opens the ledger the daemon writes, as the daemon does. An SQLite
-// ledger must exist: a wrong directory is an error, not a new empty
-// ledger. SQLite runs in WAL mode, so this reads beside a running daemon.
-func (f ledgerFlags) open(ctx context.Context) (*ledger.Ledger, error) {
-	_, l, err := f.openConfig(ctx)
-	return l, err
-}
-
-// openConfig opens the ledger as open does, and returns the config too.
-func (f ledgerFlags) openConfig(ctx context.Context) (*config.Config, *ledger.Ledger, error) {
-	cfg, err := config.Load(*f.config)
-	if err != nil {
-		return nil, nil, err
-	}
-	if *f.data != "" {
-		cfg.DataDir = *f.data
-		if cfg.Ledger.Driver == ledger.SQLite {
-			cfg.Ledger.DSN = config.Secret(filepath.Join(*f.data, "ledger.db"))
-		}
-	}
-	if cfg.Ledger.Driver == ledger.SQLite {
-		if _, err := os.Stat(string(cfg.Ledger.DSN)); err != nil {
-			return nil, nil, fmt.Errorf("no ledger at %s: %w", cfg.Ledger.DSN, err)
-		}
-	}
-	l, err := ledger.Open(ctx, cfg.Ledger.Driver, string(cfg.Ledger.DSN))
-	return cfg, l, err
-}
 
 // runRecon prints a reconciliation report from the ledger.
 func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -114,7 +69,7 @@ func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code := exitOK
 	switch pos[0] {
 	case "payments":
-		rep, err = report.AllPayments(ctx, l, f)
+		rep, err = report.ReadPayments(ctx, l, f, 0, 0)
 	case "payment":
 		var p *ledger.PaymentBalance
 		if p, err = l.PaymentBalance(ctx, f.PayerID, pos[1]); err == nil {
@@ -132,7 +87,7 @@ func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	case "unmatched":
-		rep, err = report.AllExceptions(ctx, l, "unmatched", "open")
+		rep, err = report.ReadExceptions(ctx, l, "unmatched", "open", 0, 0)
 	default:
 		rep, err = report.Lists[pos[0]].Read(ctx, l, f)
 	}
@@ -187,7 +142,7 @@ func runExceptions(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		if st == "all" {
 			st = ""
 		}
-		rep, err := report.AllExceptions(ctx, l, "exceptions", st)
+		rep, err := report.ReadExceptions(ctx, l, "exceptions", st, 0, 0)
 		if err != nil {
 			fmt.Fprintf(stderr, "claimsgw exceptions: %v\n", err)
 			return exitUnreadable

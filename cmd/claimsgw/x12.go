@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,41 +33,31 @@ func x12Validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUnreadable
 	}
-	code := exitOK
-	var results []validateResult
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	for _, name := range files {
+	return eachFile(stdout, files, *asJSON, func(name string) (validateResult, int) {
 		res := validateFile(name, stdin)
 		switch {
 		case res.Unread != "":
-			code = exitUnreadable
-		case !res.Valid && code == exitOK:
-			code = exitInvalid
+			return res, exitUnreadable
+		case !res.Valid:
+			return res, exitInvalid
 		}
-		if *asJSON {
-			results = append(results, res)
-			continue
-		}
-		for _, e := range res.Errors {
-			fmt.Fprintf(out, "%s: %v\n", name, e)
-		}
-		switch {
-		case res.Unread != "":
-			fmt.Fprintf(out, "%s: cannot be read: %s\n", name, res.Unread)
-		case res.Valid:
-			fmt.Fprintf(out, "%s: valid (%d segments)\n", name, res.Segments)
-		default:
-			fmt.Fprintf(out, "%s: invalid (%d segments)\n", name, res.Segments)
-		}
+		return res, exitOK
+	}, writeValidated)
+}
+
+// writeValidated prints a file's errors and verdict, a line each.
+func writeValidated(w io.Writer, res validateResult) {
+	for _, e := range res.Errors {
+		fmt.Fprintf(w, "%s: %v\n", res.File, e)
 	}
-	if *asJSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		enc.Encode(map[string]any{"files": results})
+	switch {
+	case res.Unread != "":
+		fmt.Fprintf(w, "%s: cannot be read: %s\n", res.File, res.Unread)
+	case res.Valid:
+		fmt.Fprintf(w, "%s: valid (%d segments)\n", res.File, res.Segments)
+	default:
+		fmt.Fprintf(w, "%s: invalid (%d segments)\n", res.File, res.Segments)
 	}
-	return code
 }
 
 // validateFile reads a file through once: envelopes, syntax, and each
@@ -95,6 +84,22 @@ func validateFile(name string, stdin io.Reader) validateResult {
 
 // readFile reads a file's envelope structure; it prints why not and returns
 // exitUnreadable when it cannot.
+// onFile reads a file whole and hands it to show with buffered standard
+// output. The exit code is readFile's, or 2 when show fails.
+func onFile(name string, stdin io.Reader, stdout, stderr io.Writer, show func(out io.Writer, doc *x12.File) error) int {
+	doc, code := readFile(name, stdin, stderr)
+	if doc == nil {
+		return code
+	}
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	if err := show(out, doc); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return exitUnreadable
+	}
+	return code
+}
+
 func readFile(name string, stdin io.Reader, stderr io.Writer) (*x12.File, int) {
 	f, err := open(name, stdin)
 	if err != nil {
@@ -135,20 +140,9 @@ func x12JSON(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUnreadable
 		}
 	}
-	doc, code := readFile(name, stdin, stderr)
-	if doc == nil {
-		return code
-	}
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(withDescriptions(doc, carc, rarc)); err != nil {
-		fmt.Fprintf(stderr, "claimsgw x12 json: %v\n", err)
-		return exitUnreadable
-	}
-	return code
+	return onFile(name, stdin, stdout, stderr, func(out io.Writer, doc *x12.File) error {
+		return writeJSON(out, withDescriptions(doc, carc, rarc))
+	})
 }
 
 // described is the JSON document with the descriptions of the reason and
@@ -208,14 +202,10 @@ func x12Inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUnreadable
 	}
-	doc, code := readFile(name, stdin, stderr)
-	if doc == nil {
-		return code
-	}
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	writeSummary(out, name, doc)
-	return code
+	return onFile(name, stdin, stdout, stderr, func(out io.Writer, doc *x12.File) error {
+		writeSummary(out, name, doc)
+		return nil
+	})
 }
 
 // writeSummary prints what a person wants to know of a file first.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
-	"github.com/claimsgw/claimsgw/x12/money"
 )
 
 // Page sizes of the listings.
@@ -48,64 +47,12 @@ func (s *server) submitEncounter(w http.ResponseWriter, r *http.Request) {
 	}{id, "queued", dup})
 }
 
-type claimJSON struct {
-	ID               string      `json:"id"`
-	EncounterID      string      `json:"encounter_id"`
-	PayerID          string      `json:"payer_id"`
-	ClaimType        string      `json:"claim_type"`
-	PCN              string      `json:"pcn"`
-	BillingNPI       string      `json:"billing_npi"`
-	BillingTaxID     string      `json:"billing_tax_id"`
-	Charge           money.Cents `json:"charge"`
-	ServiceFrom      string      `json:"service_from"`
-	ServiceTo        string      `json:"service_to"`
-	Status           string      `json:"status"`
-	PayerClaimNumber string      `json:"payer_claim_number"`
-	FileID           string      `json:"file_id"`
-	CreatedAt        time.Time   `json:"created_at"`
-	UpdatedAt        time.Time   `json:"updated_at"`
-}
-
-func toClaim(c ledger.Claim) claimJSON {
-	return claimJSON{
-		ID: c.ID, EncounterID: c.EncounterID, PayerID: c.PayerID, ClaimType: c.ClaimType, PCN: c.PCN,
-		BillingNPI: c.BillingNPI, BillingTaxID: c.BillingTaxID, Charge: c.Charge,
-		ServiceFrom: c.ServiceFrom, ServiceTo: c.ServiceTo, Status: string(c.Status),
-		PayerClaimNumber: c.PayerClaimNumber, FileID: c.FileID,
-		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+// history is a claim's history as the API gives it: never null.
+func history(h []ledger.Change) []ledger.Change {
+	if h == nil {
+		return []ledger.Change{}
 	}
-}
-
-type lineJSON struct {
-	No          int         `json:"no"`
-	LineID      string      `json:"line_id"`
-	Procedure   string      `json:"procedure"`
-	Charge      money.Cents `json:"charge"`
-	Units       string      `json:"units"`
-	ServiceDate string      `json:"service_date"`
-}
-
-type changeJSON struct {
-	At          time.Time `json:"at"`
-	From        string    `json:"from"`
-	To          string    `json:"to"`
-	Kind        string    `json:"kind"`
-	File        string    `json:"file"`
-	Transaction string    `json:"transaction"`
-	Position    int       `json:"position"`
-	Reason      string    `json:"reason"`
-	Actor       string    `json:"actor"`
-}
-
-func toHistory(h []ledger.Change) []changeJSON {
-	out := make([]changeJSON, 0, len(h))
-	for _, c := range h {
-		out = append(out, changeJSON{
-			At: c.At.UTC(), From: string(c.From), To: string(c.To), Kind: c.Kind, File: c.File,
-			Transaction: c.Transaction, Position: c.Position, Reason: c.Reason, Actor: c.Actor,
-		})
-	}
-	return out
+	return h
 }
 
 // listClaims serves a page of claims. next is the cursor (the last id) to
@@ -145,18 +92,11 @@ func (s *server) listClaims(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page := struct {
-		Claims []claimJSON `json:"claims"`
-		Next   string      `json:"next"`
-	}{Claims: []claimJSON{}}
-	if len(claims) > limit {
-		claims = claims[:limit]
-		page.Next = claims[limit-1].ID
-	}
-	for _, c := range claims {
-		page.Claims = append(page.Claims, toClaim(c))
-	}
-	writeJSON(w, http.StatusOK, page)
+	claims, next := pageOf(claims, limit, func(c ledger.Claim) string { return c.ID })
+	writeJSON(w, http.StatusOK, struct {
+		Claims []ledger.Claim `json:"claims"`
+		Next   string         `json:"next"`
+	}{claims, next})
 }
 
 // date parses a YYYY-MM-DD as midnight UTC; "" is the zero time.
@@ -165,6 +105,16 @@ func date(v string) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	return time.Parse(time.DateOnly, v)
+}
+
+// pageOf cuts the rows read (one more than limit, to tell whether there
+// is a next page) to a page, never null, and returns the cursor of the
+// next page, "" on the last.
+func pageOf[T any](rows []T, limit int, cursor func(T) string) ([]T, string) {
+	if len(rows) > limit {
+		return rows[:limit], cursor(rows[limit-1])
+	}
+	return append([]T{}, rows...), ""
 }
 
 // pageLimit reads a limit query value, answering 400 when it is bad.
@@ -186,78 +136,23 @@ func (s *server) getClaim(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	h, err := s.ledger.History(r.Context(), c.ID)
-	if err != nil {
+	h, herr := s.ledger.History(r.Context(), c.ID)
+	files, ferr := s.ledger.ClaimFiles(r.Context(), c.ID)
+	payments, perr := s.ledger.Payments(r.Context(), c.ID)
+	if err := errors.Join(herr, ferr, perr); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	files, err := s.ledger.ClaimFiles(r.Context(), c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	for i := range payments {
+		payments[i].Adjustments = append([]ledger.Adjustment{}, payments[i].Adjustments...)
 	}
-	payments, err := s.ledger.Payments(r.Context(), c.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := struct {
-		claimJSON
-		Lines    []lineJSON          `json:"lines"`
-		History  []changeJSON        `json:"history"`
-		Files    []claimFileJSON     `json:"files"`
-		Payments []paymentDetailJSON `json:"payments"`
-	}{claimJSON: toClaim(*c), Lines: []lineJSON{}, History: toHistory(h), Files: []claimFileJSON{}, Payments: []paymentDetailJSON{}}
-	for _, ln := range c.Lines {
-		out.Lines = append(out.Lines, lineJSON{ln.No, ln.LineID, ln.Procedure, ln.Charge, ln.Units, ln.ServiceDate})
-	}
-	for _, f := range files {
-		out.Files = append(out.Files, claimFileJSON{f.FileID, f.Name, string(f.Status), f.ISA13, f.GS06, f.ST02, f.FirstPos, f.LastPos, f.CreatedAt.UTC()})
-	}
-	for _, p := range payments {
-		pj := paymentDetailJSON{p.TraceNumber, p.PaymentDate, p.StatusCode, p.Charge, p.Paid, p.PatientResp, p.PayerClaimNumber,
-			p.InboundSHA256, p.ST02, p.Position, []adjustmentJSON{}}
-		for _, a := range p.Adjustments {
-			pj.Adjustments = append(pj.Adjustments, adjustmentJSON{a.LineNo, a.Group, a.Reason, a.Amount})
-		}
-		out.Payments = append(out.Payments, pj)
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// claimFileJSON is a file a claim went in, with its place there.
-type claimFileJSON struct {
-	FileID    string    `json:"file_id"`
-	Name      string    `json:"name"`
-	Status    string    `json:"status"`
-	ISA13     int64     `json:"isa13"`
-	GS06      int64     `json:"gs06"`
-	ST02      int64     `json:"st02"`
-	FirstPos  int       `json:"first_pos"`
-	LastPos   int       `json:"last_pos"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-// paymentDetailJSON is one 835 CLP applied to a claim.
-type paymentDetailJSON struct {
-	TraceNumber      string           `json:"trace_number"`
-	PaymentDate      string           `json:"payment_date"`
-	StatusCode       string           `json:"status_code"`
-	Charge           money.Cents      `json:"charge"`
-	Paid             money.Cents      `json:"paid"`
-	PatientResp      money.Cents      `json:"patient_responsibility"`
-	PayerClaimNumber string           `json:"payer_claim_number"`
-	File             string           `json:"file"` // the 835's sha256
-	ST02             string           `json:"st02"`
-	Position         int              `json:"position"`
-	Adjustments      []adjustmentJSON `json:"adjustments"`
-}
-
-type adjustmentJSON struct {
-	LineNo int         `json:"line_no"` // 0: claim level; -P: an SVC that matched no claim line, at position P
-	Group  string      `json:"group"`
-	Reason string      `json:"reason"`
-	Amount money.Cents `json:"amount"`
+	writeJSON(w, http.StatusOK, struct {
+		*ledger.Claim
+		Lines    []ledger.Line      `json:"lines"`
+		History  []ledger.Change    `json:"history"`
+		Files    []ledger.ClaimFile `json:"files"`
+		Payments []ledger.Payment   `json:"payments"`
+	}{c, append([]ledger.Line{}, c.Lines...), history(h), append([]ledger.ClaimFile{}, files...), append([]ledger.Payment{}, payments...)})
 }
 
 func (s *server) getHistory(w http.ResponseWriter, r *http.Request) {
@@ -272,17 +167,9 @@ func (s *server) getHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
-		ClaimID string       `json:"claim_id"`
-		History []changeJSON `json:"history"`
-	}{id, toHistory(h)})
-}
-
-type fileClaimJSON struct {
-	ClaimID  string `json:"claim_id"`
-	GS06     int64  `json:"gs06"`
-	ST02     int64  `json:"st02"`
-	FirstPos int    `json:"first_pos"`
-	LastPos  int    `json:"last_pos"`
+		ClaimID string          `json:"claim_id"`
+		History []ledger.Change `json:"history"`
+	}{id, history(h)})
 }
 
 // getFile serves an outbound file's metadata and claims, never its content.
@@ -293,30 +180,26 @@ func (s *server) getFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := struct {
-		ID          string          `json:"id"`
-		PayerID     string          `json:"payer_id"`
-		Usage       string          `json:"usage"`
-		ISA13       int64           `json:"isa13"`
-		Name        string          `json:"name"`
-		SHA256      string          `json:"sha256"`
-		Size        int             `json:"size"`
-		Status      string          `json:"status"`
-		Attempts    int             `json:"attempts"`
-		LastError   string          `json:"last_error"`
-		CreatedAt   time.Time       `json:"created_at"`
-		DeliveredAt *time.Time      `json:"delivered_at"`
-		Claims      []fileClaimJSON `json:"claims"`
+		ID          string             `json:"id"`
+		PayerID     string             `json:"payer_id"`
+		Usage       string             `json:"usage"`
+		ISA13       int64              `json:"isa13"`
+		Name        string             `json:"name"`
+		SHA256      string             `json:"sha256"`
+		Size        int                `json:"size"`
+		Status      string             `json:"status"`
+		Attempts    int                `json:"attempts"`
+		LastError   string             `json:"last_error"`
+		CreatedAt   time.Time          `json:"created_at"`
+		DeliveredAt *time.Time         `json:"delivered_at"`
+		Claims      []ledger.FileClaim `json:"claims"`
 	}{
 		ID: f.ID, PayerID: f.PayerID, Usage: f.Usage, ISA13: f.ISA13, Name: f.Name, SHA256: f.SHA256,
 		Size: len(f.Content), Status: string(f.Status), Attempts: f.Attempts, LastError: f.LastError,
-		CreatedAt: f.CreatedAt.UTC(), Claims: []fileClaimJSON{},
+		CreatedAt: f.CreatedAt, Claims: append([]ledger.FileClaim{}, f.Claims...),
 	}
 	if !f.DeliveredAt.IsZero() {
-		t := f.DeliveredAt.UTC()
-		out.DeliveredAt = &t
-	}
-	for _, c := range f.Claims {
-		out.Claims = append(out.Claims, fileClaimJSON{c.ClaimID, c.GS06, c.ST02, c.FirstPos, c.LastPos})
+		out.DeliveredAt = &f.DeliveredAt
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -356,27 +239,11 @@ func (s *server) listDeadLetters(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	type deadLetterJSON struct {
-		ID      int64     `json:"id"`
-		Stream  string    `json:"stream"`
-		Subject string    `json:"subject"`
-		MsgID   string    `json:"msg_id"`
-		Error   string    `json:"error"`
-		At      time.Time `json:"at"`
-		Size    int       `json:"size"`
-	}
-	page := struct {
-		DeadLetters []deadLetterJSON `json:"dead_letters"`
-		Next        string           `json:"next"`
-	}{DeadLetters: []deadLetterJSON{}}
-	if len(dls) > limit {
-		dls = dls[:limit]
-		page.Next = strconv.FormatInt(dls[limit-1].ID, 10)
-	}
-	for _, d := range dls {
-		page.DeadLetters = append(page.DeadLetters, deadLetterJSON{d.ID, d.Stream, d.Subject, d.MsgID, d.Error, d.At.UTC(), d.Size})
-	}
-	writeJSON(w, http.StatusOK, page)
+	dls, next := pageOf(dls, limit, func(d ledger.DeadLetterInfo) string { return strconv.FormatInt(d.ID, 10) })
+	writeJSON(w, http.StatusOK, struct {
+		DeadLetters []ledger.DeadLetterInfo `json:"dead_letters"`
+		Next        string                  `json:"next"`
+	}{dls, next})
 }
 
 // stats serves the number of claims in each status, every status listed.

@@ -36,6 +36,15 @@ func (s *server) report(w http.ResponseWriter, r *http.Request, rep report.Repor
 	rep.WriteCSV(w)
 }
 
+// answer serves a report, or the error reading it.
+func (s *server) answer(w http.ResponseWriter, r *http.Request, rep report.Report, err error) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.report(w, r, rep)
+}
+
 // reportQuery reads the filters and format shared by the reports,
 // answering 400 when one is bad.
 func reportQuery(w http.ResponseWriter, r *http.Request) (report.Filter, bool) {
@@ -69,25 +78,22 @@ func cursor(w http.ResponseWriter, v string) (int64, bool) {
 	return n, true
 }
 
+// pageQuery reads what a paged report takes, the filters, after and
+// limit, answering 400 when one is bad.
+func pageQuery(w http.ResponseWriter, r *http.Request) (f report.Filter, after int64, limit int, ok bool) {
+	if f, ok = reportQuery(w, r); ok {
+		if after, ok = cursor(w, r.URL.Query().Get("after")); ok {
+			limit, ok = pageLimit(w, r.URL.Query().Get("limit"))
+		}
+	}
+	return f, after, limit, ok
+}
+
 func (s *server) reconPayments(w http.ResponseWriter, r *http.Request) {
-	f, ok := reportQuery(w, r)
-	if !ok {
-		return
+	if f, after, limit, ok := pageQuery(w, r); ok {
+		rep, err := report.ReadPayments(r.Context(), s.ledger, f, after, limit)
+		s.answer(w, r, rep, err)
 	}
-	after, ok := cursor(w, r.URL.Query().Get("after"))
-	if !ok {
-		return
-	}
-	limit, ok := pageLimit(w, r.URL.Query().Get("limit"))
-	if !ok {
-		return
-	}
-	rep, err := report.ReadPayments(r.Context(), s.ledger, f, after, limit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.report(w, r, rep)
 }
 
 func (s *server) reconPayment(w http.ResponseWriter, r *http.Request) {
@@ -126,11 +132,7 @@ func (s *server) list(l report.List) http.HandlerFunc {
 			return
 		}
 		rep, err := l.Read(r.Context(), s.ledger, f)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.report(w, r, rep)
+		s.answer(w, r, rep, err)
 	}
 }
 
@@ -153,23 +155,10 @@ func (s *server) listExceptions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) exceptionsPage(w http.ResponseWriter, r *http.Request, name, status string) {
-	if _, ok := reportQuery(w, r); !ok {
-		return
+	if _, after, limit, ok := pageQuery(w, r); ok {
+		rep, err := report.ReadExceptions(r.Context(), s.ledger, name, status, after, limit)
+		s.answer(w, r, rep, err)
 	}
-	after, ok := cursor(w, r.URL.Query().Get("after"))
-	if !ok {
-		return
-	}
-	limit, ok := pageLimit(w, r.URL.Query().Get("limit"))
-	if !ok {
-		return
-	}
-	rep, err := report.ReadExceptions(r.Context(), s.ledger, name, status, after, limit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.report(w, r, rep)
 }
 
 // matchException resolves an exception by hand: {"claim_id", "actor"}.

@@ -209,7 +209,7 @@ func (b *Batcher) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.C
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(pending); i += workers {
-				if claims[i], errs[i] = ToClaim(pending[i].Encounter, p); errs[i] != nil {
+				if claims[i], errs[i] = encounter.StoredClaim(pending[i].Encounter, claim.Payer{Name: p.Name, ID: p.PayerID}); errs[i] != nil {
 					errs[i] = fmt.Errorf("claim %s: %w", pending[i].ClaimID, errs[i])
 				}
 			}
@@ -217,15 +217,4 @@ func (b *Batcher) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.C
 	}
 	wg.Wait()
 	return claims, errs
-}
-
-// ToClaim turns a stored encounter into the 837 writer's claim for its
-// payer: the claim intake hands over for it is this one.
-func ToClaim(raw []byte, p *config.Payer) (claim.Claim, error) {
-	e, err := encounter.DecodeBytes(raw)
-	if err != nil {
-		return claim.Claim{}, err
-	}
-	encounter.Normalize(e)
-	return encounter.ToClaim(e, claim.Payer{Name: p.Name, ID: p.PayerID}), nil
 }

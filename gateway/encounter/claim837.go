@@ -5,6 +5,18 @@ import (
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
+// StoredClaim is the 837 writer's claim of an encounter as the ledger
+// keeps it (its JSON, checked before): decoded, normalized and mapped by
+// ToClaim. The claim intake hands the batcher for it is this one.
+func StoredClaim(raw []byte, payer claim.Payer) (claim.Claim, error) {
+	e, err := DecodeBytes(raw)
+	if err != nil {
+		return claim.Claim{}, err
+	}
+	Normalize(e)
+	return ToClaim(e, payer), nil
+}
+
 // ToClaim maps a normalized encounter that Check passed onto the 837
 // writer's model. payer names the payer for 2010BB (its ID is the
 // encounter's payer_id).

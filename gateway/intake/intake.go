@@ -18,11 +18,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
@@ -193,7 +193,7 @@ func (in *Intake) scrub(data []byte) (*encounter.Encounter, []encounter.Problem,
 		// refused later would hold up the payer's batch.
 		// It is the claim toClaim makes from the stored encounter.
 		c := encounter.ToClaim(e, claim.Payer{Name: p.Name, ID: p.PayerID})
-		if _, err := claim.Write(io.Discard, probeBatch(p), []claim.Claim{c}); err != nil {
+		if _, err := claim.Write(io.Discard, probeBatch(p.Delimiters.Delimiters), []claim.Claim{c}); err != nil {
 			probs = append(probs, encounter.Problem{Path: "", Code: "not_writable", Message: err.Error(), Severity: encounter.SeverityError})
 			return e, probs, nil
 		}
@@ -212,11 +212,11 @@ func (in *Intake) scrubOptions(payerID string) encounter.Options {
 }
 
 // probeBatch is an envelope for writing one claim to see whether the
-// writer takes it.
-func probeBatch(p *config.Payer) claim.Batch {
+// writer takes it, with the route's delimiters.
+func probeBatch(d x12.Delimiters) claim.Batch {
 	return claim.Batch{
 		SenderQualifier: "ZZ", SenderID: "PROBE", ReceiverQualifier: "ZZ", ReceiverID: "PROBE", Usage: 'T',
-		Delimiters: p.Delimiters.Delimiters, Time: time.Unix(0, 0), InterchangeControlNumber: 1, GroupControlNumber: 1, TransactionControlNumber: 1,
+		Delimiters: d, Time: time.Unix(0, 0), InterchangeControlNumber: 1, GroupControlNumber: 1, TransactionControlNumber: 1,
 		ReferenceID: "PROBE", Submitter: claim.Submitter{Name: "PROBE", ID: "PROBE", ContactName: "PROBE", Phone: "0000000000"},
 		Receiver: claim.Receiver{Name: "PROBE", ID: "PROBE"},
 	}

@@ -12,33 +12,35 @@ import (
 )
 
 // Claim is one claim: what was billed, where it went and where it stands.
+// The ledger's read models carry the names the HTTP API gives them in
+// JSON (docs/api.md).
 type Claim struct {
-	ID               string
-	EncounterID      string
-	PayerID          string
-	ClaimType        string
-	PCN              string // CLM01, the patient control number
-	BillingNPI       string
-	BillingTaxID     string
-	Charge           money.Cents
-	ServiceFrom      string // YYYY-MM-DD
-	ServiceTo        string
-	Status           Status
-	PayerClaimNumber string
-	FileID           string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	Lines            []Line
+	ID               string      `json:"id"`
+	EncounterID      string      `json:"encounter_id"`
+	PayerID          string      `json:"payer_id"`
+	ClaimType        string      `json:"claim_type"`
+	PCN              string      `json:"pcn"` // CLM01, the patient control number
+	BillingNPI       string      `json:"billing_npi"`
+	BillingTaxID     string      `json:"billing_tax_id"`
+	Charge           money.Cents `json:"charge"`
+	ServiceFrom      string      `json:"service_from"` // YYYY-MM-DD
+	ServiceTo        string      `json:"service_to"`
+	Status           Status      `json:"status"`
+	PayerClaimNumber string      `json:"payer_claim_number"`
+	FileID           string      `json:"file_id"`
+	CreatedAt        time.Time   `json:"created_at"`
+	UpdatedAt        time.Time   `json:"updated_at"`
+	Lines            []Line      `json:"-"`
 }
 
 // Line is one service line of a claim.
 type Line struct {
-	No          int    // LX01, 1-based
-	LineID      string // REF*6R
-	Procedure   string // qualifier:code[:modifier...]
-	Charge      money.Cents
-	Units       string
-	ServiceDate string
+	No          int         `json:"no"`        // LX01, 1-based
+	LineID      string      `json:"line_id"`   // REF*6R
+	Procedure   string      `json:"procedure"` // qualifier:code[:modifier...]
+	Charge      money.Cents `json:"charge"`
+	Units       string      `json:"units"`
+	ServiceDate string      `json:"service_date"`
 }
 
 // ProcedureKey is a procedure as a claim line keeps it, and as an SVC is
@@ -51,19 +53,19 @@ func ProcedureKey(qualifier, code string, modifiers ...string) string {
 // Source says what made a claim change status, so its history can point
 // back at the file, transaction set and segment.
 type Source struct {
-	Kind        string // intake, batcher, deliverer, TA1, 999, 277CA, 835, manual ...
-	File        string // outbound file id or inbound file sha256
-	Transaction string // ST02
-	Position    int    // segment position in the transaction set
-	Reason      string // codes and a short text; never PHI
-	Actor       string // the stage, or the person who matched by hand
+	Kind        string `json:"kind"`        // intake, batcher, deliverer, TA1, 999, 277CA, 835, manual ...
+	File        string `json:"file"`        // outbound file id or inbound file sha256
+	Transaction string `json:"transaction"` // ST02
+	Position    int    `json:"position"`    // segment position in the transaction set
+	Reason      string `json:"reason"`      // codes and a short text; never PHI
+	Actor       string `json:"actor"`       // the stage, or the person who matched by hand
 }
 
 // Change is one entry of a claim's history.
 type Change struct {
-	At   time.Time
-	From Status
-	To   Status
+	At   time.Time `json:"at"`
+	From Status    `json:"from"`
+	To   Status    `json:"to"`
 	Source
 }
 
@@ -134,7 +136,7 @@ func (l *Ledger) History(ctx context.Context, claimID string) ([]Change, error) 
 		var c Change
 		var at int64
 		err := row.Scan(&at, &c.From, &c.To, &c.Kind, &c.File, &c.Transaction, &c.Position, &c.Reason, &c.Actor)
-		c.At = time.UnixMilli(at)
+		c.At = fromMillis(at)
 		return c, err
 	})
 }
@@ -203,7 +205,7 @@ func scanClaim(row scanner) (*Claim, error) {
 		&charge, &c.ServiceFrom, &c.ServiceTo, &c.Status, &c.PayerClaimNumber, &c.FileID, &created, &updated); err != nil {
 		return nil, err
 	}
-	c.Charge, c.CreatedAt, c.UpdatedAt = money.Cents(charge), time.UnixMilli(created), time.UnixMilli(updated)
+	c.Charge, c.CreatedAt, c.UpdatedAt = money.Cents(charge), fromMillis(created), fromMillis(updated)
 	return c, nil
 }
 

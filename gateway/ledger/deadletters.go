@@ -38,13 +38,13 @@ func (l *Ledger) DeadLetters(ctx context.Context, before int64, limit int) ([]De
 // DeadLetterInfo describes a parked message without its data, which may
 // hold PHI: what the HTTP API lists.
 type DeadLetterInfo struct {
-	ID      int64
-	Stream  string
-	Subject string
-	MsgID   string
-	Error   string
-	Size    int // bytes of data
-	At      time.Time
+	ID      int64     `json:"id"`
+	Stream  string    `json:"stream"`
+	Subject string    `json:"subject"`
+	MsgID   string    `json:"msg_id"`
+	Error   string    `json:"error"`
+	At      time.Time `json:"at"`
+	Size    int       `json:"size"` // bytes of data
 }
 
 // DeadLetterInfos lists parked messages like DeadLetters, never reading
@@ -53,7 +53,7 @@ func (l *Ledger) DeadLetterInfos(ctx context.Context, before int64, limit int) (
 	dls, sizes, err := l.deadLetters(ctx, false, before, limit)
 	out := make([]DeadLetterInfo, len(dls))
 	for i, d := range dls {
-		out[i] = DeadLetterInfo{ID: d.ID, Stream: d.Stream, Subject: d.Subject, MsgID: d.MsgID, Error: d.Error, Size: sizes[i], At: d.At}
+		out[i] = DeadLetterInfo{ID: d.ID, Stream: d.Stream, Subject: d.Subject, MsgID: d.MsgID, Error: d.Error, At: d.At, Size: sizes[i]}
 	}
 	return out, err
 }
@@ -75,7 +75,7 @@ func (l *Ledger) deadLetters(ctx context.Context, withData bool, before int64, l
 		var size int
 		var at int64
 		err := row.Scan(&d.ID, &d.Stream, &d.Subject, &d.MsgID, &size, &d.Data, &d.Error, &at)
-		d.At = time.UnixMilli(at)
+		d.At = fromMillis(at)
 		sizes = append(sizes, size)
 		return d, err
 	})

@@ -9,13 +9,6 @@ import (
 	"time"
 )
 
-// Exception errors.
-var (
-	ErrResolved     = errors.New("ledger: exception already resolved")
-	ErrUnknownClaim = errors.New("ledger: unknown claim")
-	ErrOtherPayer   = errors.New("ledger: the claim belongs to another payer than the exception's file")
-)
-
 // Exception is something a payer sent that could not be matched to a
 // claim.
 type Exception struct {
@@ -91,28 +84,34 @@ func (l *Ledger) exceptions(ctx context.Context, where string, args ...any) ([]E
 		var at, resolved int64
 		err := row.Scan(&e.ID, &e.InboundSHA256, &e.Kind, &e.ST02, &e.Position, &e.PCN, &e.Reason, &e.Status, &e.ClaimID,
 			&e.ResolvedBy, &at, &resolved, &e.PayerID)
-		e.At = time.UnixMilli(at)
+		e.At = fromMillis(at)
 		if resolved > 0 {
-			e.ResolvedAt = time.UnixMilli(resolved)
+			e.ResolvedAt = fromMillis(resolved)
 		}
 		return e, err
 	})
 }
+
+// Errors of ResolveException.
+var (
+	ErrResolved     = errors.New("ledger: exception already resolved")
+	ErrUnknownClaim = errors.New("ledger: unknown claim")
+	ErrOtherPayer   = errors.New("ledger: the claim belongs to another payer than the exception's file")
+)
 
 // ResolveException matches an exception to a claim by hand: the exception
 // becomes resolved with the claim and who resolved it, and the claim's
 // history gets an entry (source kind manual, the actor, the exception's
 // file, transaction set and position), its status unchanged.
 //
-// It links; it does not apply. The payment of an 835 CLP, the status of a
-// 277CA, is not re-applied to the claim here: that is the inbound
-// processor's work (docs/reconciliation.md says what is missing).
+// apply, when given, runs in the same transaction: the inbound processor
+// posts a parked CLP there, as it would have posted it (inbound's
+// MatchException). actor is who matched it, as recorded.
 //
 // Errors: ErrNotFound for an unknown exception, ErrResolved, ErrUnknownClaim,
 // ErrOtherPayer when the claim is another payer's.
 func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor string, apply func(tx *Tx, e Exception) error) error {
-	actor = strings.TrimSpace(actor)
-	if actor == "" {
+	if actor = strings.TrimSpace(actor); actor == "" {
 		return errors.New("ledger: resolving an exception needs an actor")
 	}
 	return l.inTx(ctx, func(tx *sql.Tx) error {

@@ -42,15 +42,15 @@ type File struct {
 // range of segment positions it occupies there (ST = 1), so a 999 that
 // points at a segment can be traced to the claim.
 type FileClaim struct {
-	ClaimID  string
-	GS06     int64
-	ST02     int64
-	FirstPos int
-	LastPos  int
+	ClaimID  string `json:"claim_id"`
+	GS06     int64  `json:"gs06"`
+	ST02     int64  `json:"st02"`
+	FirstPos int    `json:"first_pos"`
+	LastPos  int    `json:"last_pos"`
 	// Current says the file is the claim's latest: false once the claim
 	// went again in another file (after a 999 rejected another claim of
 	// its set), when answers to this file no longer concern it.
-	Current bool
+	Current bool `json:"-"`
 }
 
 // Pending is a queued claim handed to a file builder, with the encounter
@@ -94,8 +94,7 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(f.Content)
-		f.PayerID, f.SHA256, f.Status, f.CreatedAt = payerID, hex.EncodeToString(sum[:]), FileBuilt, l.now()
+		f.PayerID, f.SHA256, f.Status, f.CreatedAt = payerID, sum256(f.Content), FileBuilt, l.now()
 		if f.ID == "" {
 			f.ID = fmt.Sprintf("%s-%09d", payerID, f.ISA13)
 		}
@@ -142,6 +141,13 @@ func queued(ctx context.Context, r runner, payerID string, max int, lock bool) (
 	})
 }
 
+// sum256 is the sha256 of a file's content, in hex: what the ledger knows
+// an outbound file and a payer file by.
+func sum256(content []byte) string {
+	sum := sha256.Sum256(content)
+	return hex.EncodeToString(sum[:])
+}
+
 // FileByID returns an outbound file with its claims.
 func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 	f := &File{}
@@ -154,9 +160,9 @@ func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: file %s: %w", id, err)
 	}
-	f.CreatedAt = time.UnixMilli(created)
+	f.CreatedAt = fromMillis(created)
 	if delivered > 0 {
-		f.DeliveredAt = time.UnixMilli(delivered)
+		f.DeliveredAt = fromMillis(delivered)
 	}
 	f.Claims, err = queryFileClaims(ctx, l.db, "file "+id+" claims", `fc.file_id = $1`, id)
 	if err != nil {
@@ -275,7 +281,7 @@ func (l *Ledger) QueuedStats(ctx context.Context, payerID string) (n int, oldest
 		return 0, time.Time{}, fmt.Errorf("ledger: queued claims: %w", err)
 	}
 	if min.Valid {
-		oldest = time.UnixMilli(min.Int64)
+		oldest = fromMillis(min.Int64)
 	}
 	return n, oldest, nil
 }
@@ -283,15 +289,15 @@ func (l *Ledger) QueuedStats(ctx context.Context, payerID string) (n int, oldest
 // ClaimFile is an outbound file a claim went in (a claim sent again after
 // a rejected set is in more than one).
 type ClaimFile struct {
-	FileID    string
-	Name      string
-	Status    FileStatus
-	ISA13     int64
-	GS06      int64
-	ST02      int64
-	FirstPos  int
-	LastPos   int
-	CreatedAt time.Time
+	FileID    string     `json:"file_id"`
+	Name      string     `json:"name"`
+	Status    FileStatus `json:"status"`
+	ISA13     int64      `json:"isa13"`
+	GS06      int64      `json:"gs06"`
+	ST02      int64      `json:"st02"`
+	FirstPos  int        `json:"first_pos"`
+	LastPos   int        `json:"last_pos"`
+	CreatedAt time.Time  `json:"created_at"`
 }
 
 // ClaimFiles lists the files a claim went in, oldest first.
@@ -301,7 +307,7 @@ func (l *Ledger) ClaimFiles(ctx context.Context, claimID string) ([]ClaimFile, e
 		var f ClaimFile
 		var created int64
 		err := row.Scan(&f.FileID, &f.Name, &f.Status, &f.ISA13, &f.GS06, &f.ST02, &f.FirstPos, &f.LastPos, &created)
-		f.CreatedAt = time.UnixMilli(created)
+		f.CreatedAt = fromMillis(created)
 		return f, err
 	})
 }

@@ -2,9 +2,7 @@ package ledger
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -26,8 +24,7 @@ type InboundFile struct {
 // twice is processed once.
 func (l *Ledger) RecordInbound(ctx context.Context, f InboundFile) (created bool, err error) {
 	if f.SHA256 == "" {
-		sum := sha256.Sum256(f.Content)
-		f.SHA256 = hex.EncodeToString(sum[:])
+		f.SHA256 = sum256(f.Content)
 	}
 	res, err := l.exec(ctx, `INSERT INTO inbound_files (sha256, payer_id, name, kind, content, status, received_at)
 		VALUES ($1, $2, $3, $4, $5, 'received', $6) ON CONFLICT (sha256) DO NOTHING`,

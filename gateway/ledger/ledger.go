@@ -156,6 +156,9 @@ func (l *Ledger) Driver() string { return l.driver }
 // millis is the ledger's time form.
 func (l *Ledger) millis() int64 { return l.now().UnixMilli() }
 
+// fromMillis is a time the ledger keeps, as it gives it: in UTC.
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
 // inTx runs f in a transaction and commits it, or rolls it back when f or
 // the commit fails.
 //

@@ -12,33 +12,33 @@ import (
 // Payment is one 835 CLP applied to a claim, with its adjustments,
 // remarks and service lines.
 type Payment struct {
-	ID               int64
-	ClaimID          string
-	RemittanceID     int64
-	InboundSHA256    string
-	ST02             string
-	Position         int
-	TraceNumber      string
-	PaymentDate      string
-	StatusCode       string // CLP02
-	Charge           money.Cents
-	Paid             money.Cents
-	PatientResp      money.Cents
-	PayerClaimNumber string
-	Adjustments      []Adjustment
-	Remarks          []Remark
-	Lines            []LinePayment
+	TraceNumber      string        `json:"trace_number"`
+	PaymentDate      string        `json:"payment_date"`
+	StatusCode       string        `json:"status_code"` // CLP02
+	Charge           money.Cents   `json:"charge"`
+	Paid             money.Cents   `json:"paid"`
+	PatientResp      money.Cents   `json:"patient_responsibility"`
+	PayerClaimNumber string        `json:"payer_claim_number"`
+	InboundSHA256    string        `json:"file"` // the 835
+	ST02             string        `json:"st02"`
+	Position         int           `json:"position"`
+	Adjustments      []Adjustment  `json:"adjustments"`
+	ID               int64         `json:"-"`
+	ClaimID          string        `json:"-"`
+	RemittanceID     int64         `json:"-"`
+	Remarks          []Remark      `json:"-"`
+	Lines            []LinePayment `json:"-"`
 }
 
 // Adjustment is one CAS triplet, at claim level (LineNo 0) or on the
 // claim line its SVC matched; an SVC that matched no claim line has
 // LineNo −P, P its segment position.
 type Adjustment struct {
-	LineNo   int
-	Group    string // CO, PR, OA, PI, CR
-	Reason   string // CARC
-	Amount   money.Cents
-	Quantity string
+	LineNo   int         `json:"line_no"`
+	Group    string      `json:"group"`  // CO, PR, OA, PI, CR
+	Reason   string      `json:"reason"` // CARC
+	Amount   money.Cents `json:"amount"`
+	Quantity string      `json:"-"`
 }
 
 // Remark is a remark code (RARC) at claim level (LineNo 0) or on a line
@@ -170,14 +170,14 @@ func (t *Tx) AddRemittance(r Remittance) (id int64, duplicate bool, err error) {
 
 // ProviderAdjustment is one PLB adjustment pair.
 type ProviderAdjustment struct {
-	RemittanceID     int64
-	ProviderID       string
-	FiscalPeriodDate string
-	Reason           string // WO, L6, FB, ...
-	Reference        string
-	Amount           money.Cents // positive reduces the payment
-	ClaimID          string      // the claim the reference names, "" if none
-	Position         int
+	RemittanceID     int64       `json:"-"`
+	ProviderID       string      `json:"provider_id"`
+	FiscalPeriodDate string      `json:"fiscal_period_date"`
+	Reason           string      `json:"reason"` // WO, L6, FB, ...
+	Reference        string      `json:"reference"`
+	Amount           money.Cents `json:"amount"`   // positive reduces the payment
+	ClaimID          string      `json:"claim_id"` // the claim the reference names, "" if none
+	Position         int         `json:"position"`
 }
 
 // AddProviderAdjustment records a PLB adjustment.

@@ -21,42 +21,42 @@ var ErrAmbiguous = errors.New("ledger: several payments have this trace number")
 // PaymentBalance is one payment (an 835 transaction set) checked against
 // what it pays: BPR02 = Σ CLP04 − Σ PLB.
 type PaymentBalance struct {
-	RemittanceID  int64
-	PayerID       string
-	TraceNumber   string // TRN02
-	OriginatorID  string // TRN03
-	PaymentDate   string // BPR16, YYYY-MM-DD
-	CreditDebit   string // BPR03
-	Method        string // BPR04
-	InboundSHA256 string
-	ST02          string
-	Amount        money.Cents // BPR02, negative for a debit (BPR03 D)
-	ClaimsPaid    money.Cents // Σ CLP04 of every CLP in the 835, matched or not
-	PLB           money.Cents // Σ PLB amounts (positive reduces the payment)
-	Expected      money.Cents // ClaimsPaid − PLB
-	Difference    money.Cents // Amount − Expected; 0 when balanced
-	Balanced      bool
-	MatchedPaid   money.Cents // Σ CLP04 of the CLPs applied to claims
-	UnmatchedPaid money.Cents // ClaimsPaid − MatchedPaid: CLPs parked as exceptions
-	ClaimCount    int         // CLPs applied to claims
+	RemittanceID  int64       `json:"remittance_id"`
+	PayerID       string      `json:"payer_id"`
+	TraceNumber   string      `json:"trace_number"`  // TRN02
+	OriginatorID  string      `json:"originator_id"` // TRN03
+	PaymentDate   string      `json:"payment_date"`  // BPR16, YYYY-MM-DD
+	CreditDebit   string      `json:"credit_debit"`  // BPR03
+	Method        string      `json:"method"`        // BPR04
+	InboundSHA256 string      `json:"inbound_sha256"`
+	ST02          string      `json:"st02"`
+	Amount        money.Cents `json:"amount"`                     // BPR02, negative for a debit (BPR03 D)
+	ClaimsPaid    money.Cents `json:"claims_paid"`                // Σ CLP04 of every CLP in the 835, matched or not
+	PLB           money.Cents `json:"provider_adjustments_total"` // Σ PLB amounts (positive reduces the payment)
+	Expected      money.Cents `json:"expected"`                   // ClaimsPaid − PLB
+	Difference    money.Cents `json:"difference"`                 // Amount − Expected; 0 when balanced
+	Balanced      bool        `json:"balanced"`
+	MatchedPaid   money.Cents `json:"matched_paid"`   // Σ CLP04 of the CLPs applied to claims
+	UnmatchedPaid money.Cents `json:"unmatched_paid"` // ClaimsPaid − MatchedPaid: CLPs parked as exceptions
+	ClaimCount    int         `json:"-"`              // CLPs applied to claims
 
 	// Filled by PaymentBalance, and by Payments for each payment.
-	Claims              []PaymentClaim
-	ProviderAdjustments []ProviderAdjustment
-	Exceptions          []ExceptionInfo // this 835's items that were not matched
+	Claims              []PaymentClaim       `json:"claims"`
+	ProviderAdjustments []ProviderAdjustment `json:"provider_adjustments,omitempty"`
+	Exceptions          []ExceptionInfo      `json:"-"` // this 835's items that were not matched
 }
 
 // PaymentClaim is one CLP of a payment, applied to a claim.
 type PaymentClaim struct {
-	PaymentID        int64
-	ClaimID          string
-	PCN              string
-	Position         int
-	StatusCode       string // CLP02
-	Charge           money.Cents
-	Paid             money.Cents
-	PatientResp      money.Cents // CLP05
-	PayerClaimNumber string
+	PaymentID        int64       `json:"payment_id"`
+	ClaimID          string      `json:"claim_id"`
+	PCN              string      `json:"pcn"`
+	Position         int         `json:"position"`
+	StatusCode       string      `json:"status_code"` // CLP02
+	Charge           money.Cents `json:"charge"`
+	Paid             money.Cents `json:"paid"`
+	PatientResp      money.Cents `json:"patient_responsibility"` // CLP05
+	PayerClaimNumber string      `json:"payer_claim_number"`
 }
 
 // PaymentFilter selects payments. Zero fields select all; dates are
@@ -167,39 +167,39 @@ func (l *Ledger) providerAdjustments(ctx context.Context, where string, arg any)
 // ClaimBalance is a claim checked across all its payments, reversals
 // included: Charge = Paid + PatientResp + Contractual + Other.
 type ClaimBalance struct {
-	ClaimID     string
-	PayerID     string
-	PCN         string
-	Status      Status
-	Charge      money.Cents // what was billed
-	Adjudicated money.Cents // Σ CLP03, net of reversals
-	Paid        money.Cents // Σ CLP04
-	PatientResp money.Cents // Σ CAS group PR, claim and line level
-	Contractual money.Cents // Σ CAS group CO
-	Other       money.Cents // Σ CAS groups OA, PI, CR (and any other)
-	ReportedPR  money.Cents // Σ CLP05, what the payer says the patient owes
-	Imbalance   money.Cents // Charge − (Paid + PatientResp + Contractual + Other)
+	ClaimID     string      `json:"claim_id"`
+	PayerID     string      `json:"payer_id"`
+	PCN         string      `json:"pcn"`
+	Status      Status      `json:"status"`
+	Charge      money.Cents `json:"charge"`                       // what was billed
+	Adjudicated money.Cents `json:"adjudicated_charge"`           // Σ CLP03, net of reversals
+	Paid        money.Cents `json:"paid"`                         // Σ CLP04
+	PatientResp money.Cents `json:"patient_responsibility"`       // Σ CAS group PR, claim and line level
+	Contractual money.Cents `json:"contractual"`                  // Σ CAS group CO
+	Other       money.Cents `json:"other_adjustments"`            // Σ CAS groups OA, PI, CR (and any other)
+	ReportedPR  money.Cents `json:"clp05_patient_responsibility"` // Σ CLP05, what the payer says the patient owes
+	Imbalance   money.Cents `json:"imbalance"`                    // Charge − (Paid + PatientResp + Contractual + Other)
 	// Balanced is true when the claim has payments and Imbalance is 0. A
 	// claim without payments has nothing to balance: Balanced is false and
 	// Imbalance is its charge.
-	Balanced            bool
-	Payments            []ClaimPaymentBalance
-	ProviderAdjustments []ProviderAdjustment // PLBs naming the claim: not part of the balance
+	Balanced            bool                  `json:"balanced"`
+	Payments            []ClaimPaymentBalance `json:"payments"`
+	ProviderAdjustments []ProviderAdjustment  `json:"provider_adjustments"` // PLBs naming the claim: not part of the balance
 }
 
 // ClaimPaymentBalance is one CLP of a claim with its adjustments summed by
 // group.
 type ClaimPaymentBalance struct {
-	PaymentID   int64
-	TraceNumber string
-	PaymentDate string
-	StatusCode  string // CLP02; 22 is a reversal
-	Charge      money.Cents
-	Paid        money.Cents
-	PatientResp money.Cents // CAS PR
-	Contractual money.Cents // CAS CO
-	Other       money.Cents
-	ReportedPR  money.Cents // CLP05
+	PaymentID   int64       `json:"payment_id"`
+	TraceNumber string      `json:"trace_number"`
+	PaymentDate string      `json:"payment_date"`
+	StatusCode  string      `json:"status_code"` // CLP02; 22 is a reversal
+	Charge      money.Cents `json:"charge"`
+	Paid        money.Cents `json:"paid"`
+	PatientResp money.Cents `json:"patient_responsibility"` // CAS PR
+	Contractual money.Cents `json:"contractual"`            // CAS CO
+	Other       money.Cents `json:"other_adjustments"`
+	ReportedPR  money.Cents `json:"clp05_patient_responsibility"` // CLP05
 }
 
 // ClaimBalance checks a claim against everything paid and adjusted on it.

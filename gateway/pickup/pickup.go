@@ -46,9 +46,7 @@ type Poller struct{ o Options }
 func New(o Options) (*Poller, error) {
 	var err error
 	o.Options, err = o.Options.Defaults()
-	if o.Dial == nil {
-		o.Dial = gateway.SFTP[Inbox]
-	}
+	o.Dial = gateway.Dialer(o.Dial)
 	o.MaxSize = cmp.Or(o.MaxSize, 64<<20)
 	return &Poller{o: o}, err
 }

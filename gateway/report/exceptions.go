@@ -59,34 +59,12 @@ func Exceptions(name string, es []ledger.ExceptionInfo, next string) Report {
 }
 
 // ReadExceptions is a page of the exceptions in a status (open, resolved,
-// "" for both) after the id after, limit at most; name is "unmatched" for
-// the open ones as the unmatched report, else "exceptions".
+// "" for both) after the id after, limit at most, or all of them for limit
+// 0; name is "unmatched" for the open ones as the unmatched report, else
+// "exceptions".
 func ReadExceptions(ctx context.Context, l *ledger.Ledger, name, status string, after int64, limit int) (Report, error) {
-	es, err := l.Exceptions(ctx, ledger.ExceptionFilter{Status: status, After: after, Limit: limit + 1})
-	if err != nil {
-		return Report{}, err
-	}
-	next := ""
-	if len(es) > limit {
-		es = es[:limit]
-		next = itoa64(es[limit-1].ID)
-	}
-	return Exceptions(name, es, next), nil
-}
-
-// AllExceptions is every exception in a status, as one report.
-func AllExceptions(ctx context.Context, l *ledger.Ledger, name, status string) (Report, error) {
-	var all []ledger.ExceptionInfo
-	f := ledger.ExceptionFilter{Status: status, Limit: 1000}
-	for {
-		page, err := l.Exceptions(ctx, f)
-		if err != nil {
-			return Report{}, err
-		}
-		all = append(all, page...)
-		if len(page) < f.Limit {
-			return Exceptions(name, all, ""), nil
-		}
-		f.After = page[len(page)-1].ID
-	}
+	es, next, err := page(func(after int64, limit int) ([]ledger.ExceptionInfo, error) {
+		return l.Exceptions(ctx, ledger.ExceptionFilter{Status: status, After: after, Limit: limit})
+	}, func(e ledger.ExceptionInfo) int64 { return e.ID }, after, limit)
+	return Exceptions(name, es, next), err
 }

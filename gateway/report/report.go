@@ -197,3 +197,28 @@ func right(cols []string, names ...string) []bool {
 	}
 	return out
 }
+
+// page reads the rows after the id after, limit at most, with the cursor
+// of the next page ("" on the last); for limit 0, all of them, a thousand
+// at a time. id is a row's id, the cursor.
+func page[R any](read func(after int64, limit int) ([]R, error), id func(R) int64, after int64, limit int) ([]R, string, error) {
+	if limit > 0 {
+		rows, err := read(after, limit+1)
+		if err != nil || len(rows) <= limit {
+			return rows, "", err
+		}
+		return rows[:limit], strconv.FormatInt(id(rows[limit-1]), 10), nil
+	}
+	var all []R
+	for {
+		rows, err := read(after, 1000)
+		if err != nil {
+			return nil, "", err
+		}
+		all = append(all, rows...)
+		if len(rows) < 1000 {
+			return all, "", nil
+		}
+		after = id(rows[len(rows)-1])
+	}
+}

@@ -2,14 +2,23 @@ package claim
 
 // Element rules shared by the writer and the decoder.
 
-// HI code list qualifiers.
+// HI code list qualifiers: the ICD-10 ones the writer writes, by the type
+// of a diagnosis or procedure, and what the decoder reads each one (and
+// the ICD-9 ones) as.
+var (
+	diagnosisQualifiers = map[DiagnosisType]string{Principal: "ABK", Admitting: "ABJ", ReasonForVisit: "APR", Other: "ABF"}
+	procedureQualifiers = map[ProcedureType]string{PrincipalProcedure: "BBR", OtherProcedure: "BBQ"}
+	hiQualifiers        = map[string]struct {
+		diagnosis DiagnosisType
+		procedure ProcedureType
+	}{
+		"ABK": {diagnosis: Principal}, "BK": {diagnosis: Principal}, "ABJ": {diagnosis: Admitting}, "BJ": {diagnosis: Admitting},
+		"APR": {diagnosis: ReasonForVisit}, "PR": {diagnosis: ReasonForVisit}, "ABF": {diagnosis: Other}, "BF": {diagnosis: Other},
+		"BBR": {procedure: PrincipalProcedure}, "BR": {procedure: PrincipalProcedure}, "BBQ": {procedure: OtherProcedure}, "BQ": {procedure: OtherProcedure},
+	}
+)
+
 const (
-	qualPrincipal  = "ABK"
-	qualAdmitting  = "ABJ"
-	qualReason     = "APR"
-	qualOther      = "ABF"
-	qualPrincProc  = "BBR"
-	qualOtherProc  = "BBQ"
 	hiPerSegment   = 12 // composites in one HI
 	maxDiagnosesP  = 12 // 837P: one HI, ABK then ABF
 	maxReasons     = 3  // 837I APR

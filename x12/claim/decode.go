@@ -426,29 +426,15 @@ func (d *decoder) hi(s *x12.Segment) bool {
 	read := false
 	for n := 1; n <= s.Len(); n++ {
 		code := string(s.Component(n, 2))
-		var dt DiagnosisType
-		var pt ProcedureType
-		switch string(s.Component(n, 1)) {
-		case qualPrincipal, "BK":
-			dt = Principal
-		case qualAdmitting, "BJ":
-			dt = Admitting
-		case qualReason, "PR":
-			dt = ReasonForVisit
-		case qualOther, "BF":
-			dt = Other
-		case qualPrincProc, "BR":
-			pt = PrincipalProcedure
-		case qualOtherProc, "BQ":
-			pt = OtherProcedure
-		default:
+		q, ok := hiQualifiers[string(s.Component(n, 1))]
+		if !ok {
 			continue
 		}
 		read = true
-		if dt != "" {
-			in.Diagnoses = append(in.Diagnoses, Diagnosis{Code: code, Type: dt, PresentOnAdmission: string(s.Component(n, 9))})
+		if q.diagnosis != "" {
+			in.Diagnoses = append(in.Diagnoses, Diagnosis{Code: code, Type: q.diagnosis, PresentOnAdmission: string(s.Component(n, 9))})
 		} else {
-			in.Procedures = append(in.Procedures, Procedure{Code: code, Type: pt, Date: d.date(s.Component(n, 4), n, 4)})
+			in.Procedures = append(in.Procedures, Procedure{Code: code, Type: q.procedure, Date: d.date(s.Component(n, 4), n, 4)})
 		}
 	}
 	return read

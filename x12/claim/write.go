@@ -485,75 +485,62 @@ func (e *encoder) providerLoop(pl ProviderLoop, p *Provider) {
 }
 
 // diagnoses writes the HI segments of the diagnoses: ABK, then (837I) ABJ
-// and APR, then ABF, at most 12 composites a segment. Without split (837P)
-// one HI carries every diagnosis; with it (837I) each type and every 12
-// codes start a new HI.
+// and APR, then ABF. Without split (837P) one HI carries every diagnosis;
+// with it (837I) each type and every 12 codes start a new HI.
 func (e *encoder) diagnoses(ds []Diagnosis, split bool) {
-	w := e.w
-	open, last := 0, DiagnosisType("")
+	var h hi[DiagnosisType]
 	for _, d := range ds {
-		if open == 0 || split && (d.Type != last || open == hiPerSegment) {
-			if open > 0 {
-				w.End()
-			}
-			w.Begin("HI")
-			open = 0
-		}
-		w.Element(qualifier(d.Type))
-		w.Component(d.Code)
+		h.next(e.w, d.Type, split)
+		e.w.Element(cmp.Or(diagnosisQualifiers[d.Type], diagnosisQualifiers[Other]))
+		e.w.Component(d.Code)
 		if d.PresentOnAdmission != "" {
 			for range 6 {
-				w.Component("")
+				e.w.Component("")
 			}
-			w.Component(d.PresentOnAdmission)
+			e.w.Component(d.PresentOnAdmission)
 		}
-		open++
-		last = d.Type
 	}
-	if open > 0 {
-		w.End()
-	}
-}
-
-func qualifier(t DiagnosisType) string {
-	switch t {
-	case Principal:
-		return qualPrincipal
-	case Admitting:
-		return qualAdmitting
-	case ReasonForVisit:
-		return qualReason
-	}
-	return qualOther
+	h.end(e.w)
 }
 
 // procedures writes the 837I HI segments of ICD-10-PCS procedures: BBR,
-// then BBQ, at most 12 a segment.
+// then BBQ, a new HI for each type and every 12.
 func (e *encoder) procedures(ps []Procedure) {
-	w := e.w
-	open, last := 0, ProcedureType("")
+	var h hi[ProcedureType]
 	for _, p := range ps {
-		if open == 0 || p.Type != last || open == hiPerSegment {
-			if open > 0 {
-				w.End()
-			}
-			w.Begin("HI")
-			open = 0
-		}
-		if p.Type == PrincipalProcedure {
-			w.Element(qualPrincProc)
-		} else {
-			w.Element(qualOtherProc)
-		}
-		w.Component(p.Code)
-		w.Component("D8")
-		w.Component(e.date(p.Date))
-		open++
-		last = p.Type
+		h.next(e.w, p.Type, true)
+		e.w.Element(cmp.Or(procedureQualifiers[p.Type], procedureQualifiers[OtherProcedure]))
+		e.w.Component(p.Code)
+		e.w.Component("D8")
+		e.w.Component(e.date(p.Date))
 	}
-	if open > 0 {
+	h.end(e.w)
+}
+
+// hi is the HI segment being written: how many composites it holds, and
+// of which type.
+type hi[T comparable] struct {
+	open int
+	last T
+}
+
+// next opens the HI of the next composite, of type t: a new one when
+// none is open, or, with split, for a new type or past 12 composites.
+func (h *hi[T]) next(w *x12.Writer, t T, split bool) {
+	if h.open == 0 || split && (t != h.last || h.open == hiPerSegment) {
+		h.end(w)
+		w.Begin("HI")
+	}
+	h.open++
+	h.last = t
+}
+
+// end closes the HI, if one is open.
+func (h *hi[T]) end(w *x12.Writer) {
+	if h.open > 0 {
 		w.End()
 	}
+	h.open = 0
 }
 
 // unitType is SV103 / SV204: UN unless the line says otherwise.

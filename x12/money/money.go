@@ -83,14 +83,19 @@ func (c Cents) String() string {
 
 // AppendFixed appends the amount with exactly two decimals.
 func (c Cents) AppendFixed(b []byte) []byte {
+	b, v := c.appendUnits(b)
+	return append(b, '.', byte('0'+v%100/10), byte('0'+v%10))
+}
+
+// appendUnits appends the sign and the whole units of the amount, and
+// returns its absolute value in cents.
+func (c Cents) appendUnits(b []byte) ([]byte, int64) {
 	v := int64(c)
 	if v < 0 {
 		b = append(b, '-')
 		v = -v
 	}
-	b = strconv.AppendInt(b, v/100, 10)
-	b = append(b, '.', byte('0'+v%100/10), byte('0'+v%10))
-	return b
+	return strconv.AppendInt(b, v/100, 10), v
 }
 
 // X12 writes the amount as an X12 decimal (R) element wants it: no trailing
@@ -100,12 +105,7 @@ func (c Cents) X12() string { return string(c.AppendX12(nil)) }
 
 // AppendX12 appends the X12 form of the amount.
 func (c Cents) AppendX12(b []byte) []byte {
-	v := int64(c)
-	if v < 0 {
-		b = append(b, '-')
-		v = -v
-	}
-	b = strconv.AppendInt(b, v/100, 10)
+	b, v := c.appendUnits(b)
 	switch f := v % 100; {
 	case f == 0:
 	case f%10 == 0:

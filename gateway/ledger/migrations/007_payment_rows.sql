@@ -47,15 +47,10 @@ INSERT INTO line_payments_new (payment_id, position, line_no, procedure, charge_
 DROP TABLE line_payments;
 ALTER TABLE line_payments_new RENAME TO line_payments;
 
--- A claim's lines together, read with it.
+-- A claim's lines together, read with it: the columns of 001.
 CREATE TABLE claim_lines_new (
-    claim_id     TEXT NOT NULL REFERENCES claims (id),
-    line_no      INTEGER NOT NULL,     -- LX01
-    line_id      TEXT NOT NULL,        -- REF*6R
-    procedure    TEXT NOT NULL,        -- qualifier:code:modifiers
-    charge_cents BIGINT NOT NULL,
-    units        TEXT NOT NULL,
-    service_date TEXT NOT NULL,
+    claim_id TEXT NOT NULL REFERENCES claims (id), line_no INTEGER NOT NULL, line_id TEXT NOT NULL,
+    procedure TEXT NOT NULL, charge_cents BIGINT NOT NULL, units TEXT NOT NULL, service_date TEXT NOT NULL,
     PRIMARY KEY (claim_id, line_no)
 ){{clustered}};
 INSERT INTO claim_lines_new SELECT claim_id, line_no, line_id, procedure, charge_cents, units, service_date FROM claim_lines;
