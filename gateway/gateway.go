@@ -135,7 +135,8 @@ type Stage struct {
 }
 
 // RunAll runs stages until ctx ends or one of them fails; a failure stops
-// the others, and the first is returned, named by its stage.
+// the others, and the first is returned, named by its stage (when it has
+// a name).
 func RunAll(ctx context.Context, stages ...Stage) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -144,7 +145,10 @@ func RunAll(ctx context.Context, stages ...Stage) error {
 	for _, s := range stages {
 		wg.Go(func() {
 			if err := s.Run(ctx); err != nil && ctx.Err() == nil {
-				errs <- fmt.Errorf("%s: %w", s.Name, err)
+				if s.Name != "" {
+					err = fmt.Errorf("%s: %w", s.Name, err)
+				}
+				errs <- err
 				cancel()
 			}
 		})

@@ -86,7 +86,7 @@ func validateFile(name string, stdin io.Reader) validateResult {
 // exitUnreadable when it cannot.
 // onFile reads a file whole and hands it to show with buffered standard
 // output. The exit code is readFile's, or 2 when show fails.
-func onFile(name string, stdin io.Reader, stdout, stderr io.Writer, show func(out io.Writer, doc *x12.File) error) int {
+func onFile(cmd, name string, stdin io.Reader, stdout, stderr io.Writer, show func(out io.Writer, doc *x12.File) error) int {
 	doc, code := readFile(name, stdin, stderr)
 	if doc == nil {
 		return code
@@ -94,7 +94,7 @@ func onFile(name string, stdin io.Reader, stdout, stderr io.Writer, show func(ou
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	if err := show(out, doc); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		fmt.Fprintf(stderr, "claimsgw x12 %s: %v\n", cmd, err)
 		return exitUnreadable
 	}
 	return code
@@ -140,7 +140,7 @@ func x12JSON(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUnreadable
 		}
 	}
-	return onFile(name, stdin, stdout, stderr, func(out io.Writer, doc *x12.File) error {
+	return onFile("json", name, stdin, stdout, stderr, func(out io.Writer, doc *x12.File) error {
 		return writeJSON(out, withDescriptions(doc, carc, rarc))
 	})
 }
@@ -202,7 +202,7 @@ func x12Inspect(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUnreadable
 	}
-	return onFile(name, stdin, stdout, stderr, func(out io.Writer, doc *x12.File) error {
+	return onFile("inspect", name, stdin, stdout, stderr, func(out io.Writer, doc *x12.File) error {
 		writeSummary(out, name, doc)
 		return nil
 	})

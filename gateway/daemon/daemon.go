@@ -157,11 +157,14 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 // returns, for up to 10 s once they have stopped.
 func (d *Daemon) run(ctx context.Context) error {
 	if err := d.Names.Setup(ctx, d.JS, max(1, d.Config.NATS.Replicas)); err != nil {
-		return fmt.Errorf("streams: %w", err)
+		return fmt.Errorf("gateway: streams: %w", err)
 	}
 	d.events.Start()
 	defer d.events.Stop()
-	return gateway.RunAll(ctx, d.stages...)
+	if err := gateway.RunAll(ctx, d.stages...); err != nil {
+		return fmt.Errorf("gateway: %w", err)
+	}
+	return nil
 }
 
 // SubmitEncounter publishes an encounter to the intake stream: the API's

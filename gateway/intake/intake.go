@@ -65,7 +65,7 @@ func (in *Intake) Run(ctx context.Context) error {
 		w := in.o.Worker(queue.StreamEncounters, "intake", in.Take)
 		w.Batch = in.takeBatch
 		w.BatchSize = batchSize
-		stages[i] = gateway.Stage{Name: "intake", Run: w.Run}
+		stages[i] = gateway.Stage{Run: w.Run}
 	}
 	return gateway.RunAll(ctx, stages...)
 }

@@ -226,8 +226,11 @@ func (t *Tx) readDetails(ids []string) error {
 			WHERE claim_id IN (`+t.l.list(1, len(chunk))+`) ORDER BY claim_id, line_no`, args, func(row scanner) error {
 			var id string
 			ln, err := scanLine(row, &id)
+			if err != nil {
+				return err
+			}
 			t.snaps[id].Lines = append(t.snaps[id].Lines, ln)
-			return err
+			return nil
 		})
 		if err != nil {
 			return err

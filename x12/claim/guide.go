@@ -138,8 +138,10 @@ type form interface {
 	dates(e *encoder, in *Info)
 	// line writes a line's service segment: SV1 or SV2.
 	line(e *encoder, l *ServiceLine)
-	// check refuses what the type requires or forbids on the claim, and
-	// checkLine on a line.
-	check(c *Claim) error
+	// checkInfo refuses what the type forbids in the 2300, checkProviders
+	// the providers it does not carry, and checkLine what it requires or
+	// forbids on a line.
+	checkInfo(in *Info) error
+	checkProviders(c *Claim) error
 	checkLine(l *ServiceLine) error
 }

@@ -55,7 +55,9 @@ func (institutionalForm) line(e *encoder, l *ServiceLine) {
 	w.End()
 }
 
-func (institutionalForm) check(*Claim) error { return nil }
+func (institutionalForm) checkInfo(*Info) error { return nil }
+
+func (institutionalForm) checkProviders(*Claim) error { return nil }
 
 func (institutionalForm) checkLine(l *ServiceLine) error {
 	switch {

@@ -40,12 +40,15 @@ func (professionalForm) line(e *encoder, l *ServiceLine) {
 	w.End()
 }
 
-func (professionalForm) check(c *Claim) error {
-	in := &c.Info
-	switch {
-	case in.Admission != nil || in.StatementFrom != "" || in.DischargeHour != "" || in.PatientStatus != "" || len(in.Procedures) > 0:
+func (professionalForm) checkInfo(in *Info) error {
+	if in.Admission != nil || in.StatementFrom != "" || in.DischargeHour != "" || in.PatientStatus != "" || len(in.Procedures) > 0 {
 		return errors.New("statement dates, admission, discharge, patient status and ICD-10-PCS procedures are 837I only")
-	case c.AttendingProvider != nil || c.OperatingProvider != nil:
+	}
+	return nil
+}
+
+func (professionalForm) checkProviders(c *Claim) error {
+	if c.AttendingProvider != nil || c.OperatingProvider != nil {
 		return errors.New("attending and operating providers are 837I only")
 	}
 	return nil

@@ -589,13 +589,16 @@ func check(c *Claim) error {
 	case len(in.Diagnoses) == 0:
 		return errors.New("no diagnoses")
 	}
-	if err := g.form.check(c); err != nil {
+	if err := g.form.checkInfo(in); err != nil {
 		return err
 	}
 	for _, p := range []*Provider{&c.BillingProvider, c.RenderingProvider, c.ReferringProvider, c.AttendingProvider, c.OperatingProvider, c.ServiceFacility} {
 		if p != nil && p.OrganizationName == "" && p.LastName == "" {
 			return errors.New("a provider has neither an organization nor a last name")
 		}
+	}
+	if err := g.form.checkProviders(c); err != nil {
+		return err
 	}
 	if err := checkDiagnoses(in.Diagnoses, g); err != nil {
 		return err
