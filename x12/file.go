@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -33,6 +34,9 @@ type Interchange struct {
 	Offset            int64    `json:"offset"`
 	TA1               []*TA1   `json:"ta1,omitempty"`
 	Groups            []*Group `json:"groups"`
+	// Complete says the interchange closed: its IEA came, with the count
+	// of its groups and its ISA13.
+	Complete bool `json:"-"`
 }
 
 // TA1 is an interchange acknowledgment.
@@ -55,6 +59,9 @@ type Group struct {
 	Date          string         `json:"date"`
 	Time          string         `json:"time"`
 	Transactions  []*Transaction `json:"transactions"`
+	// Complete says the group closed: its GE came, with the count of its
+	// transaction sets and its GS06.
+	Complete bool `json:"-"`
 }
 
 // Transaction is one ST/SE transaction set.
@@ -64,6 +71,9 @@ type Transaction struct {
 	Implementation string `json:"implementation,omitempty"` // ST03
 	Segments       int    `json:"segment_count"`            // ST to SE, both included
 	Offset         int64  `json:"offset"`
+	// Complete says the set was read whole: its SE came, with the count
+	// of its segments and its ST02.
+	Complete bool `json:"-"`
 
 	// The typed content, when ReadFileWith was given a decoder for the set:
 	// one of these is set, under the key the JSON contract names.
@@ -242,12 +252,21 @@ func ReadFileWith(rd io.Reader, decoders DecoderFunc) (*File, error) {
 				dec.tx = tx
 			}
 		case "SE":
+			if tx != nil {
+				tx.Complete = closes(s, tx.Segments, tx.ControlNumber)
+			}
 			dec.segment(r, s)
 			dec.finish(f)
 			tx = nil
 		case "GE":
+			if g != nil {
+				g.Complete = closes(s, len(g.Transactions), g.ControlNumber)
+			}
 			g, tx = nil, nil
 		case "IEA":
+			if ic != nil {
+				ic.Complete = closes(s, len(ic.Groups), ic.ControlNumber)
+			}
 			ic, g, tx = nil, nil, nil
 		}
 		dec.segment(r, s)
@@ -293,6 +312,22 @@ func (dec *decoding) finish(f *File) {
 	}
 	f.Errors = append(f.Errors, errs...)
 	*dec = decoding{}
+}
+
+// closes reports whether a trailer (SE, GE, IEA) closes its envelope: its
+// first element is the count of what it holds and its second the header's
+// control number (as numbers, so 0001 is 1).
+func closes(trailer *Segment, count int, control string) bool {
+	n, err := strconv.Atoi(trailer.Str(1))
+	if err != nil || n != count {
+		return false
+	}
+	a, errA := strconv.ParseUint(trailer.Str(2), 10, 64)
+	b, errB := strconv.ParseUint(control, 10, 64)
+	if errA != nil || errB != nil {
+		return trailer.Str(2) == control && control != ""
+	}
+	return a == b
 }
 
 // sortErrors puts errors in stream order; those at the same segment keep

@@ -258,8 +258,12 @@ func Interchange(functionalID, version, setID string, bodies ...[]string) string
 }
 
 // Remittance is an 835 body: one payment of the CLP groups given, with
-// PLB segments after them.
+// PLB segments after them. An amount of "" is the one that balances
+// (Σ CLP04 − Σ PLB); another is a payment that may not.
 func Remittance(trace string, amount string, claims [][]string, plb ...string) []string {
+	if amount == "" {
+		amount = balance(claims, plb).String()
+	}
 	body := []string{"BPR*I*" + amount + "*C*ACH*CCP*01*011000015*DA*123456789*1512345678**01*021000021*DA*987654321*20261120",
 		"TRN*1*" + trace + "*1512345678", "DTM*405*20261120", "N1*PR*SIM HEALTH PLAN", "N3*100 PAYER WAY", "N4*COLUMBUS*OH*43215",
 		"PER*BL*PROVIDER SERVICES*TE*8005551234", "N1*PE*RIVERSIDE FAMILY MEDICINE*XX*1234567893", "REF*TJ*621234567", "LX*1"}
@@ -267,6 +271,30 @@ func Remittance(trace string, amount string, claims [][]string, plb ...string) [
 		body = append(body, c...)
 	}
 	return append(body, plb...)
+}
+
+// balance is Σ CLP04 − Σ PLB: the BPR02 of a payment that balances.
+func balance(claims [][]string, plb []string) money.Cents {
+	var sum money.Cents
+	add := func(v string, sign money.Cents) {
+		c, err := money.Parse(v)
+		if err != nil {
+			panic("gatewaytest: amount " + v + ": " + err.Error())
+		}
+		sum += sign * c
+	}
+	for _, c := range claims {
+		if len(c) > 0 && strings.HasPrefix(c[0], "CLP*") {
+			add(strings.Split(c[0], "*")[4], 1)
+		}
+	}
+	for _, p := range plb {
+		els := strings.Split(p, "*")
+		for i := 4; i < len(els); i += 2 {
+			add(els[i], -1)
+		}
+	}
+	return sum
 }
 
 // CLP1 is a one-line CLP of a 100.00 claim: CLP02 code, CLP07 payerNo,

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/queue"
@@ -84,7 +85,7 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 	}
 	var a *applier
 	err = p.o.Ledger.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, lastTry: m.Deliveries >= uint64(p.o.MaxDeliver)}
+		a = &applier{now: p.o.Now, tx: tx, file: in, route: p.o.Payer(in.PayerID), lastTry: m.Deliveries >= uint64(p.o.MaxDeliver)}
 		return a.apply(doc)
 	})
 	if errors.Is(err, ledger.ErrProcessed) {
@@ -105,7 +106,11 @@ type applier struct {
 	now       func() time.Time
 	tx        *ledger.Tx
 	file      *ledger.InboundFile
+	route     *config.Payer     // the payer's route the file came in on, nil when it has none
 	lastTry   bool              // the file's last delivery: a CLP refused now is an exception (see notYet)
+	// postUnbalanced posts an 835 that does not balance: an operator said
+	// so (PostAnyway).
+	postUnbalanced bool
 	byPayerNo map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
 	events    []gateway.Event
 	unmatched int
@@ -122,14 +127,18 @@ func (a *applier) apply(doc *x12.File) error {
 			return err
 		}
 	}
-	if len(doc.Interchanges) == 0 {
-		return a.exception(a.file.Kind, "", x12.Position{}, "", "the file is not readable X12; its errors are kept with it")
-	}
 	refs := setRefs(doc)
-	ta1s := 0
-	for _, ic := range doc.Interchanges {
+	applied, ta1s := 0, 0
+	for i, ic := range doc.Interchanges {
+		if why := a.unfit(doc, ic); why != "" {
+			if err := a.exception(a.file.Kind, "", x12.Position{Position: -(i + 1)}, "", why); err != nil {
+				return err
+			}
+			continue
+		}
 		for _, t := range ic.TA1 {
 			ta1s++
+			applied++
 			if err := a.ta1(t, ta1s); err != nil {
 				return err
 			}
@@ -137,6 +146,12 @@ func (a *applier) apply(doc *x12.File) error {
 		for _, grp := range ic.Groups {
 			for _, t := range grp.Transactions {
 				t := withRef(t, refs[t])
+				if why := whole(doc, ic, grp, t); why != "" {
+					if err := a.exception(a.file.Kind, t.ControlNumber, x12.Position{}, "", why); err != nil {
+						return err
+					}
+					continue
+				}
 				var err error
 				switch c := t.Content().(type) {
 				case *ack.Acknowledgment:
@@ -145,12 +160,20 @@ func (a *applier) apply(doc *x12.File) error {
 					err = a.status(t, c)
 				case *remit.Remittance:
 					err = a.remit(t, c)
+				default:
+					err = a.exception(a.file.Kind, t.ControlNumber, x12.Position{}, "", "transaction set "+payerCode(t.Type)+
+						" is not one the gateway applies (TA1, 999, 997, 277CA, 277, 835): not applied; the file is kept")
 				}
 				if err != nil {
 					return err
 				}
+				applied++
 			}
 		}
+	}
+	if len(doc.Interchanges) == 0 || applied == 0 && a.unmatched == 0 {
+		return a.exception(a.file.Kind, "", x12.Position{}, "", "the file holds nothing the gateway can read and apply ("+
+			errorCodes(doc.Errors, nil)+"): not applied; it is kept with its errors")
 	}
 	return nil
 }

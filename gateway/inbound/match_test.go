@@ -39,7 +39,7 @@ func TestMatchingScenarios(t *testing.T) {
 		if got := h.Status("CLEAN"); got != ledger.StatusAcknowledged {
 			t.Fatalf("after the 999: %s", got)
 		}
-		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFT1", "500.15", [][]string{
+		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFT1", "", [][]string{
 			// clean payment: both lines paid, CO-45 and PR-3
 			{"CLP*CLEAN*1*235*168*20*12*PAY1*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
 				"SVC*HC:99214*185*128**1", "DTM*472*20261102", "CAS*CO*45*37", "CAS*PR*3*20", "REF*6R*CLEAN-1",
@@ -109,7 +109,7 @@ func TestMatchingScenarios(t *testing.T) {
 
 		// The same 835 again changes nothing; the same trace in another file is not posted twice.
 		before := h.Exceptions()
-		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFT1", "500.15", nil))+" ")
+		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFT1", "", nil))+" ")
 		if n := h.Exceptions(); n != before+1 {
 			t.Errorf("a second posting of trace EFT1: %d exceptions, want %d", n, before+1)
 		}
@@ -161,7 +161,7 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 		old := bytes.Replace(gatewaytest.EncounterJSON("OLD", 10000), []byte(`"patient_control_number": "OLD"`), []byte(`"patient_control_number": "SAMEPCN"`), 1)
 		h.Submit(gatewaytest.EncounterJSON("A", 10000), gatewaytest.EncounterJSON("B", 10000), gatewaytest.EncounterJSON("NEVER", 10000), gatewaytest.EncounterJSON("ZERO", 10000),
 			gatewaytest.EncounterJSON("DP", 10000), gatewaytest.EncounterJSON("DR", 10000), twin, old)
-		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTM1", "330", [][]string{
+		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTM1", "", [][]string{
 			gatewaytest.CLP1("A", "1", "PAYA", 80, "A-1"), gatewaytest.CLP1("B", "1", "PAYB", 80, "B-1"), gatewaytest.CLP1("SAMEPCN", "1", "PAYOLD", 80, ""),
 			{"CLP*TWIN*1*100*90*0*12*PAYT*11*1", "NM1*QC*1*DOE*JOHN****MI*XJH123456789",
 				"SVC*HC:99214*50*45**1", "DTM*472*20261102", "CAS*CO*45*5", "SVC*HC:99214*50*45**1", "DTM*472*20261102", "CAS*CO*45*5"},
@@ -181,7 +181,7 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 
 		// A second claim with the same patient control number, sent later.
 		h.Submit(bytes.Replace(gatewaytest.EncounterJSON("NEW", 10000), []byte(`"patient_control_number": "NEW"`), []byte(`"patient_control_number": "SAMEPCN"`), 1))
-		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTM2", "90", [][]string{
+		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTM2", "", [][]string{
 			gatewaytest.CLP1("B", "22", "PAYA", -80, "B-1"),                                                          // A's payer claim number: B holds nothing under it
 			gatewaytest.CLP1("A", "1", "PAYA", 90, "A-1"),                                                            // a second payment of A's line without a reversal
 			gatewaytest.CLP1("A", "4", "PAYA", 0, "A-1"),                                                             // a denial of the paid A

@@ -16,7 +16,9 @@ import (
 )
 
 // remit applies an 835: the payment is recorded once (a trace number
-// posted before is an exception, not a second payment); each CLP is
+// posted before is an exception, not a second payment), and only when it
+// balances (BPR02 = Σ CLP04 − Σ PLB: else an exception, which an operator
+// can post anyway, PostAnyway, or dismiss); each CLP is
 // matched to its claim by patient control number within the payer and the
 // payee, confirmed by the charge; its lines by REF*6R, else by procedure,
 // date and charge; its adjustments and remarks kept for reconciliation;
@@ -32,12 +34,20 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	for _, plb := range r.ProviderAdjustments {
 		rec.PLB += plb.Amount
 	}
-	remID, dup, err := a.tx.AddRemittance(rec)
+	dup, err := a.tx.TracePosted(rec)
 	if err != nil {
 		return err
 	}
 	if dup {
 		return a.exception("835", t.ControlNumber, r.Position, "", "payment trace "+rec.TraceNumber+" of "+rec.Amount.String()+" was posted before: not posted again")
+	}
+	if diff := unbalanced(rec); diff != 0 && !a.postUnbalanced {
+		return a.exception("835", t.ControlNumber, r.Position, "", fmt.Sprintf("payment trace %s is unbalanced by %s (BPR02 %s, Σ CLP04 %s, Σ PLB %s): "+
+			"not posted; claimsgw exceptions post posts it anyway", rec.TraceNumber, diff, rec.Amount, rec.ClaimsPaid, rec.PLB))
+	}
+	remID, _, err := a.tx.AddRemittance(rec)
+	if err != nil {
+		return err
 	}
 	pcns := make([]string, 0, len(r.Claims))
 	for _, clp := range r.Claims {
@@ -79,6 +89,16 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 		}
 	}
 	return nil
+}
+
+// unbalanced is how far a payment is from what it pays: BPR02 (negative
+// for a debit) − (Σ CLP04 − Σ PLB), 0 when it balances.
+func unbalanced(r ledger.Remittance) money.Cents {
+	amount := r.Amount
+	if r.CreditDebit == "D" {
+		amount = -amount
+	}
+	return amount - (r.ClaimsPaid - r.PLB)
 }
 
 // clp applies one CLP.

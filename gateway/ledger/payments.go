@@ -142,20 +142,26 @@ type Remittance struct {
 	PLB           money.Cents // the sum of PLB amounts
 }
 
+// TracePosted reports whether the payer's payments have the trace number
+// of r already, as AddRemittance checks it.
+func (t *Tx) TracePosted(r Remittance) (bool, error) {
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM remittances WHERE payer_id = $1 AND trace_number = $2
+		AND ($2 <> '' OR originator_id = $3 AND amount_cents = $4)`,
+		r.PayerID, r.TraceNumber, r.OriginatorID, int64(r.Amount)).Scan(&n); err != nil {
+		return false, fmt.Errorf("ledger: remittance: %w", err)
+	}
+	return n > 0, nil
+}
+
 // AddRemittance records a payment. A trace number the payer's payments
 // had before is a duplicate, whatever its amount or originator: nothing is
 // recorded and duplicate is true, so one check or EFT is never posted
 // twice. (Without a trace number, which the 835 requires, the same
 // originator and amount is a duplicate.)
 func (t *Tx) AddRemittance(r Remittance) (id int64, duplicate bool, err error) {
-	var n int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM remittances WHERE payer_id = $1 AND trace_number = $2
-		AND ($2 <> '' OR originator_id = $3 AND amount_cents = $4)`,
-		r.PayerID, r.TraceNumber, r.OriginatorID, int64(r.Amount)).Scan(&n); err != nil {
-		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
-	}
-	if n > 0 {
-		return 0, true, nil
+	if dup, err := t.TracePosted(r); err != nil || dup {
+		return 0, dup, err
 	}
 	err = t.tx.QueryRowContext(t.ctx, `INSERT INTO remittances (inbound_sha256, st02, payer_id, trace_number, originator_id, amount_cents, credit_debit,
 			method, payment_date, payee_npi, payee_tax_id, claims_paid_cents, plb_cents, at)

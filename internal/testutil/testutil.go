@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"net"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -41,6 +42,32 @@ func FreePort(t testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// Shared returns a path in ../shared, the data beside the repository
+// (the X12 corpus, the code sets, the contracts); the test is skipped,
+// saying so, when it is absent.
+func Shared(t testing.TB, path ...string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("testutil: no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+	p := filepath.Join(append([]string{filepath.Dir(dir), "shared"}, path...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("%s is absent (the shared data is not beside the repository): %v", p, err)
+	}
+	return p
 }
 
 // DirNames lists the names in a directory, sorted.

@@ -1,0 +1,303 @@
+package inbound_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/internal/testutil"
+	"github.com/claimsgw/claimsgw/payersim"
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/remit"
+	"github.com/claimsgw/claimsgw/x12/sets"
+)
+
+// answers returns the simulator's answers to a file of the harness, by
+// kind.
+func answers(t *testing.T, f *ledger.File) map[string][]byte {
+	t.Helper()
+	p := &payersim.Payer{Seed: 1, ID: gatewaytest.PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678", Now: gatewaytest.Now.Local}
+	as, err := p.Answer(f.Name, f.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, a := range as {
+		if out[a.Kind] != nil {
+			t.Fatalf("the simulator sent two %s files", a.Kind)
+		}
+		out[a.Kind] = a.Data
+	}
+	return out
+}
+
+// cuts are the lengths a payer file is cut to: at every segment boundary,
+// in the middle of every segment, and at every byte of its trailers; never
+// the whole file (its IEA and the IEA's terminator).
+func cuts(data []byte, term byte) []int {
+	end := bytes.LastIndex(data, []byte("IEA"))
+	trailers := bytes.LastIndex(data[:end], []byte("SE"))
+	seen := map[int]bool{}
+	var out []int
+	add := func(n int) {
+		if n > 0 && n <= end+bytes.IndexByte(data[end:], term) && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	start := 0
+	for i, c := range data {
+		if c == term {
+			add(start + (i-start)/2)
+			add(i)
+			add(i + 1)
+			start = i + 1
+		}
+		if i >= trailers {
+			add(i)
+		}
+	}
+	return out
+}
+
+// applyCuts applies every cut of data and checks that each left an
+// exception that says why and posted nothing.
+func applyCuts(t *testing.T, h *gatewaytest.Harness, data []byte) {
+	t.Helper()
+	doc, err := x12.ReadFile(bytes.NewReader(data))
+	if err != nil || len(doc.Interchanges) == 0 {
+		t.Fatalf("the file: %v", err)
+	}
+	ns := cuts(data, doc.Interchanges[0].Delimiters[len(doc.Interchanges[0].Delimiters)-1])
+	if len(ns) < 20 {
+		t.Fatalf("%d cuts of a file of %d bytes", len(ns), len(data))
+	}
+	t.Logf("%d cuts of %d bytes", len(ns), len(data))
+	for _, n := range ns {
+		before := h.Exceptions()
+		h.Apply("835", string(data[:n]))
+		if ps, err := h.Ledger.ListPayments(h.Ctx, ledger.PaymentFilter{}); err != nil || len(ps) != 0 {
+			t.Fatalf("cut at byte %d of %d: %d payments posted, %v", n, len(data), len(ps), err)
+		}
+		if h.Exceptions() == before {
+			t.Fatalf("cut at byte %d of %d (%q): no exception", n, len(data), tail(data[:n]))
+		}
+	}
+}
+
+func tail(b []byte) string { return string(b[max(0, len(b)-30):]) }
+
+// A payer file cut short, at any point, posts nothing and leaves an
+// exception saying so; the whole file then posts once, in full, and
+// balances. The file is the simulator's 835 for claims the gateway sent.
+func TestCutPayerFilePostsNothing(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) { cutSimulatorFile(t, gatewaytest.New(t, l)) })
+}
+
+func cutSimulatorFile(t *testing.T, h *gatewaytest.Harness) {
+	var encs [][]byte
+	for _, id := range []string{"CUT1", "CUT2", "CUT3", "CUT4", "CUT5", "CUT6"} {
+		encs = append(encs, gatewaytest.EncounterJSON(id, 10000, 5000))
+	}
+	f := h.Submit(encs...)
+	ans := answers(t, f)
+	h.Apply("999", string(ans["999"]))
+	h.Apply("277CA", string(ans["277CA"]))
+	statuses := map[string]ledger.Status{}
+	for _, fc := range f.Claims {
+		statuses[fc.ClaimID] = h.Status(fc.ClaimID)
+	}
+	data := ans["835"]
+	if data == nil {
+		t.Fatal("the simulator paid nothing")
+	}
+	applyCuts(t, h, data)
+	for id, s := range statuses {
+		if got := h.Status(id); got != s {
+			t.Errorf("%s after the cut files: %s, was %s", id, got, s)
+		}
+	}
+	es, err := h.Ledger.Exceptions(h.Ctx, ledger.ExceptionFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if e.Kind == "835" && !strings.Contains(e.Reason, "truncated") && !strings.Contains(e.Reason, "not whole") && !strings.Contains(e.Reason, "nothing the gateway can read") {
+			t.Errorf("a cut file's exception says %q", e.Reason)
+		}
+	}
+
+	h.Apply("835", string(data))
+	h.Apply("835", string(data)+"\n") // the same file picked up again, under another sha256: each payment once
+	sets := wholeRemittances(t, data)
+	ps, err := h.Ledger.ListPayments(h.Ctx, ledger.PaymentFilter{})
+	if err != nil || len(ps) != len(sets) {
+		t.Fatalf("after the whole file: %d payments, want %d: %v", len(ps), len(sets), err)
+	}
+	for _, p := range ps {
+		if !p.Balanced || p.UnmatchedPaid != 0 {
+			t.Errorf("payment %s: balanced %v, unmatched %s", p.TraceNumber, p.Balanced, p.UnmatchedPaid)
+		}
+	}
+	for id := range statuses {
+		if n, _ := h.PaidOn(id); n == 0 && h.Status(id) != ledger.StatusRejected {
+			t.Errorf("%s after the whole file: %s, no payment", id, h.Status(id))
+		}
+	}
+}
+
+// wholeRemittances are the 835 sets of a file, each checked to balance.
+func wholeRemittances(t *testing.T, data []byte) []*remit.Remittance {
+	t.Helper()
+	doc, err := x12.ReadFileWith(bytes.NewReader(data), sets.Decoders())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*remit.Remittance
+	for _, ic := range doc.Interchanges {
+		for _, g := range ic.Groups {
+			for _, tx := range g.Transactions {
+				if r, ok := tx.Content().(*remit.Remittance); ok {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// The same for real payers' 835s from the corpus, those that read clean
+// and balance: cut, they post nothing; whole, each of their payments posts
+// once (their CLPs name no claim of the ledger and become exceptions).
+func TestCutCorpusFilesPostNothing(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join(testutil.Shared(t, "x12-corpus", "835"), "*.x12"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no corpus 835s: %v", err)
+	}
+	tried := 0
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := x12.ReadFileWith(bytes.NewReader(data), sets.Decoders())
+		if why := unfitForCuts(doc, err, len(data)); why != "" {
+			t.Logf("%s: not cut: %s", filepath.Base(name), why)
+			continue
+		}
+		tried++
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			h := gatewaytest.New(t, ledgertest.SQLite(t))
+			ic, g := doc.Interchanges[0], doc.Interchanges[0].Groups[0]
+			route := h.Payer()
+			route.ISA.ReceiverQualifier, route.ISA.ReceiverID, route.ISA.SenderQualifier, route.ISA.SenderID = ic.SenderQualifier, ic.SenderID, ic.ReceiverQualifier, ic.ReceiverID
+			route.GS.ReceiverCode, route.GS.SenderCode = g.SenderCode, g.ReceiverCode
+			applyCuts(t, h, data)
+			h.Apply("835", string(data))
+			ps, err := h.Ledger.ListPayments(h.Ctx, ledger.PaymentFilter{})
+			if want := len(wholeRemittances(t, data)); err != nil || len(ps) != want {
+				t.Fatalf("after the whole file: %d payments, want %d: %v", len(ps), want, err)
+			}
+			for _, p := range ps {
+				if !p.Balanced {
+					t.Errorf("payment %s: unbalanced by %s", p.TraceNumber, p.Difference)
+				}
+			}
+		})
+	}
+	if tried < 2 {
+		t.Errorf("%d corpus 835s to cut, want at least 2", tried)
+	}
+}
+
+// unfitForCuts says why a corpus file is not one to cut: it must read
+// without envelope errors, hold one interchange of one sender with at
+// least one payment, every payment balanced, and be small enough to cut
+// at every segment in a test.
+func unfitForCuts(doc *x12.File, err error, size int) string {
+	switch {
+	case err != nil:
+		return err.Error()
+	case size > 16<<10:
+		return "larger than 16 KiB"
+	case len(doc.Interchanges) != 1:
+		return "not one interchange"
+	}
+	for _, e := range doc.Errors {
+		if e.Severity == x12.SeverityError {
+			return "envelope error " + e.Code
+		}
+	}
+	ic, n := doc.Interchanges[0], 0
+	for _, g := range ic.Groups {
+		if g.SenderCode != ic.Groups[0].SenderCode || g.ReceiverCode != ic.Groups[0].ReceiverCode {
+			return "groups of several senders"
+		}
+		for _, tx := range g.Transactions {
+			r, ok := tx.Content().(*remit.Remittance)
+			if !ok {
+				return "a set that is not an 835 payment"
+			}
+			n++
+			sum := r.Payment.Amount
+			if r.Payment.CreditDebit == "D" {
+				sum = -sum
+			}
+			for _, c := range r.Claims {
+				sum -= c.Paid
+			}
+			for _, p := range r.ProviderAdjustments {
+				sum += p.Amount
+			}
+			if sum != 0 {
+				return "a payment unbalanced by " + sum.String()
+			}
+		}
+	}
+	if n == 0 {
+		return "no payment"
+	}
+	return ""
+}
+
+// Payer files that cannot be applied are each kept as an exception that
+// says why, and change nothing: a body in another element separator than
+// its ISA's, an interchange from another sender or to another receiver
+// than the route's, a set the gateway does not apply, an 835 that does not
+// balance.
+func TestPayerFilesThatCannotBeApplied(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := gatewaytest.New(t, l)
+		h.Submit(gatewaytest.EncounterJSON("F1", 10000))
+		pay := gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTF1", "", [][]string{gatewaytest.CLP1("F1", "1", "PAYF1", 80, "F1-1")}))
+		isa, body, _ := strings.Cut(pay, "\n")
+		for _, c := range []struct{ name, file, reason string }{
+			{"another element separator", isa + "\n" + strings.ReplaceAll(body, "*", "|"), "is not readable X12 (syntax"},
+			{"another sender", strings.Replace(pay, "*ZZ*SIMPAYER       *", "*ZZ*OTHERPAYER     *", 1), `from ISA06 "OTHERPAYER"`},
+			{"another receiver", strings.Replace(pay, "*ZZ*CLAIMSGW       *", "*ZZ*SOMEONEELSE    *", 1), `to ISA08 "SOMEONEELSE"`},
+			{"another group sender", strings.Replace(pay, "GS*HP*SIMPAYER*", "GS*HP*OTHERPAYER*", 1), `from GS02 "OTHERPAYER"`},
+			{"a set it does not apply", gatewaytest.Interchange("RA", "005010X218", "820", []string{"BPR*C*80*C*ACH"}), "transaction set 820 is not one the gateway applies"},
+			{"an unbalanced 835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTF2", "81", [][]string{gatewaytest.CLP1("F1", "1", "PAYF1", 80, "F1-1")})),
+				"payment trace EFTF2 is unbalanced by 1.00"},
+		} {
+			before := h.Exceptions()
+			h.Apply("835", c.file)
+			if n, _ := h.PaidOn("F1"); n != 0 || h.Status("F1") != ledger.StatusSubmitted {
+				t.Errorf("%s: F1 %s with %d payments", c.name, h.Status("F1"), n)
+			}
+			es, err := l.Exceptions(h.Ctx, ledger.ExceptionFilter{Status: "open", After: 0, Limit: 1000})
+			if err != nil || h.Exceptions() != before+1 || !strings.Contains(es[len(es)-1].Reason, c.reason) {
+				t.Errorf("%s: %d exceptions (was %d), last %q, want one saying %q: %v", c.name, h.Exceptions(), before, es[len(es)-1].Reason, c.reason, err)
+			}
+		}
+		h.Apply("835", pay)
+		if n, net := h.PaidOn("F1"); n != 1 || net != 8000 {
+			t.Errorf("F1 after its own payer's whole 835: %d payments, %s", n, net)
+		}
+	})
+}

@@ -1,0 +1,90 @@
+package inbound
+
+// What of a payer file may be applied: only transaction sets read whole,
+// in a group and an interchange that close, from the route's payer to the
+// gateway. A file cut short (a transfer that broke off, a payer that
+// wrote half a file) posts nothing of what it holds; the whole file, when
+// it comes, is a file of its own (another sha256) and applies in full.
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+// unfit says why nothing of an interchange may be applied, "" when its
+// sets may be: it did not close (cut short, its IEA does not count its
+// groups or name its ISA13, or the file ends in the IEA without its
+// terminator), or it is not from the route's payer to the
+// gateway (ISA06 and ISA08, GS02 and GS03 of each group).
+func (a *applier) unfit(doc *x12.File, ic *x12.Interchange) string {
+	if !ic.Complete || ic == doc.Interchanges[len(doc.Interchanges)-1] && slices.ContainsFunc(doc.Errors, func(e *x12.Error) bool { return e.Code == x12.CodeUnterminated }) {
+		codes := errorCodes(doc.Errors, func(e *x12.Error) bool { return e.Interchange == ic.ControlNumber })
+		if strings.Contains(codes, x12.CodeSyntax) {
+			return "interchange " + ic.ControlNumber + " is not readable X12 (" + codes + "): nothing of it is applied; the file is kept with its errors"
+		}
+		return "interchange " + ic.ControlNumber + " is not whole (" + codes + "): nothing of it is applied; the file is kept, and the whole file applies when it comes"
+	}
+	if a.route == nil {
+		return ""
+	}
+	payer, us := a.route.ISA.ReceiverID, a.route.ISA.SenderID
+	if ic.SenderID != payer || ic.ReceiverID != us {
+		return fmt.Sprintf("interchange %s is from ISA06 %q to ISA08 %q, not from the route's payer %q to the gateway %q: not applied",
+			ic.ControlNumber, ic.SenderID, ic.ReceiverID, payer, us)
+	}
+	gsPayer, gsUs := cmp.Or(a.route.GS.ReceiverCode, payer), cmp.Or(a.route.GS.SenderCode, us)
+	for _, g := range ic.Groups {
+		if g.SenderCode != gsPayer || g.ReceiverCode != gsUs {
+			return fmt.Sprintf("group %s of interchange %s is from GS02 %q to GS03 %q, not from the route's payer %q to the gateway %q: not applied",
+				g.ControlNumber, ic.ControlNumber, g.SenderCode, g.ReceiverCode, gsPayer, gsUs)
+		}
+	}
+	return ""
+}
+
+// whole says why a transaction set may not be applied, "" when it may:
+// it was read whole (its SE counts its segments and names its ST02) in a
+// group that closed (its GE counts its sets and names its GS06).
+func whole(doc *x12.File, ic *x12.Interchange, g *x12.Group, t *x12.Transaction) string {
+	var what string
+	switch {
+	case !t.Complete:
+		what = "the transaction set is not whole"
+	case !g.Complete:
+		what = "its group " + g.ControlNumber + " is not whole"
+	default:
+		return ""
+	}
+	codes := errorCodes(doc.Errors, func(e *x12.Error) bool {
+		return e.Interchange == ic.ControlNumber && e.Group == g.ControlNumber && (e.Transaction == "" || e.Transaction == t.ControlNumber ||
+			strings.HasSuffix(t.ControlNumber, "/"+e.Transaction))
+	})
+	return what + " (" + codes + "): nothing of it is applied; the file is kept, and the whole file applies when it comes"
+}
+
+// errorCodes lists the codes of the envelope errors that of says are about
+// a part of a file (all of them for nil), "truncated" for the signs of a
+// file cut short.
+func errorCodes(errs []*x12.Error, of func(e *x12.Error) bool) string {
+	var codes []string
+	for _, e := range errs {
+		if e.Severity != x12.SeverityError || of != nil && !of(e) {
+			continue
+		}
+		code := e.Code
+		if code == x12.CodeUnterminated || code == x12.CodeMissingTrailer {
+			code = "truncated"
+		}
+		if !slices.Contains(codes, code) {
+			codes = append(codes, code)
+		}
+	}
+	if len(codes) == 0 {
+		return "truncated"
+	}
+	return strings.Join(codes, ", ")
+}
