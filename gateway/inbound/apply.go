@@ -103,17 +103,17 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 // applier matches one payer file's content to claims within one ledger
 // transaction and collects the events to publish once it commits.
 type applier struct {
-	now       func() time.Time
-	tx        *ledger.Tx
-	file      *ledger.InboundFile
-	route     *config.Payer     // the payer's route the file came in on, nil when it has none
-	lastTry   bool              // the file's last delivery: a CLP refused now is an exception (see notYet)
+	now     func() time.Time
+	tx      *ledger.Tx
+	file    *ledger.InboundFile
+	route   *config.Payer // the payer's route the file came in on, nil when it has none
+	lastTry bool          // the file's last delivery: a CLP refused now is an exception (see notYet)
 	// postUnbalanced posts an 835 that does not balance: an operator said
 	// so (PostAnyway).
 	postUnbalanced bool
-	byPayerNo map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
-	events    []gateway.Event
-	unmatched int
+	byPayerNo      map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
+	events         []gateway.Event
+	unmatched      int
 }
 
 func (a *applier) apply(doc *x12.File) error {
