@@ -161,6 +161,12 @@ type SFTP struct {
 	PollInterval   Duration `yaml:"poll_interval"`
 	AfterPickup    string   `yaml:"after_pickup"` // delete or move
 	MoveTo         string   `yaml:"move_to"`      // remote directory when AfterPickup is move
+	// RetryFor is how long a file's delivery is retried, from its first
+	// failed attempt, before it is given up on (delivery_failed).
+	RetryFor Duration `yaml:"retry_for"`
+	// MaxFileSize is the largest payer file picked up, in bytes; a larger
+	// one is left on the server and recorded once as an exception.
+	MaxFileSize int64 `yaml:"max_file_size"`
 }
 
 // SFTPAuth names where the login secrets are. Password is filled at load time
@@ -236,6 +242,8 @@ const (
 	DefaultSFTPPort     = 22
 	DefaultCutoff       = time.Hour
 	DefaultPollInterval = 5 * time.Minute
+	DefaultRetryFor     = 72 * time.Hour
+	DefaultMaxFileSize  = 1 << 30 // 1 GiB
 )
 
 // Default returns the settings used without a config file: embedded NATS,
@@ -407,6 +415,12 @@ func (c *Config) setDefaults() {
 		}
 		if s.AfterPickup == "" {
 			s.AfterPickup = "delete"
+		}
+		if s.RetryFor.err == nil && s.RetryFor.Duration == 0 {
+			s.RetryFor.Duration = DefaultRetryFor
+		}
+		if s.MaxFileSize == 0 {
+			s.MaxFileSize = DefaultMaxFileSize
 		}
 	}
 }

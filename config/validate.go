@@ -387,6 +387,12 @@ func (p *Payer) validateSFTP(ps *problems, at string) {
 		ps.add(at+".file_name", CodeFileName, "%v", err)
 	}
 	checkDuration(ps, at+".poll_interval", s.PollInterval)
+	if s.RetryFor.err != nil || s.RetryFor.Duration < 0 {
+		checkDuration(ps, at+".retry_for", s.RetryFor) // 0: the default
+	}
+	if s.MaxFileSize < 0 {
+		ps.add(at+".max_file_size", CodeOutOfRange, "%d: want a positive number of bytes", s.MaxFileSize)
+	}
 	switch s.AfterPickup {
 	case "delete":
 		if s.MoveTo != "" {

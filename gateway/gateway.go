@@ -164,6 +164,7 @@ type Metrics interface {
 	FileBuilt(payer string, claims int)
 	Delivery(payer, outcome string, d time.Duration)
 	InboundFile(payer, kind string)
+	RefusedFile(payer, reason string)
 	DeadLetter(stream string)
 }
 
@@ -173,6 +174,7 @@ func (noMetrics) Encounter(string)                       {}
 func (noMetrics) FileBuilt(string, int)                  {}
 func (noMetrics) Delivery(string, string, time.Duration) {}
 func (noMetrics) InboundFile(string, string)             {}
+func (noMetrics) RefusedFile(string, string)             {}
 func (noMetrics) DeadLetter(string)                      {}
 
 // Dialer is a stage's dial, or, when nil, DialSFTP as the stage's view T

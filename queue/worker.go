@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -90,7 +91,12 @@ type Worker struct {
 	// AckWait if zero.
 	Timeout time.Duration
 	// MaxDeliver is how many times a message is delivered before it is
-	// dead-lettered. DefaultMaxDeliver if zero.
+	// dead-lettered. DefaultMaxDeliver if zero. Unlimited (negative): the
+	// server delivers a message until the handler settles it; only a
+	// Permanent error dead-letters it, and the handler decides from
+	// Message.Deliveries or its own clock when to stop putting it off, so
+	// a message is never given up on because its deliveries ran out while
+	// no Worker was running.
 	MaxDeliver int
 	// Backoff is the delay before redelivery after the n-th failed delivery
 	// (the last entry repeats), each varied by up to a fifth either way so
@@ -104,6 +110,10 @@ type Worker struct {
 // DefaultMaxDeliver is a Worker's MaxDeliver when none is given.
 const DefaultMaxDeliver = 5
 
+// Unlimited is the MaxDeliver of a Worker whose messages are delivered
+// until they are settled.
+const Unlimited = -1
+
 // withDefaults is a copy of w with the zero fields set to their defaults.
 func (w Worker) withDefaults() *Worker {
 	if w.AckWait <= 0 {
@@ -112,8 +122,10 @@ func (w Worker) withDefaults() *Worker {
 	if w.Timeout <= 0 {
 		w.Timeout = w.AckWait
 	}
-	if w.MaxDeliver <= 0 {
+	if w.MaxDeliver == 0 {
 		w.MaxDeliver = DefaultMaxDeliver
+	} else if w.MaxDeliver < 0 {
+		w.MaxDeliver = Unlimited
 	}
 	if len(w.Backoff) == 0 {
 		w.Backoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute}
@@ -156,7 +168,8 @@ func (w *Worker) Run(ctx context.Context) error {
 
 	// Messages the server gave up on after MaxDeliver unacknowledged
 	// deliveries are announced by an advisory; one Worker of the queue group
-	// parks each.
+	// parks each. Those it gave up on while no Worker listened are found
+	// in the stream, behind the consumer's ack floor, and parked first.
 	advisories := make(chan *nats.Msg, 64)
 	sub, err := w.JS.Conn().ChanQueueSubscribe(maxDeliveriesAdvisory+"."+w.Stream+"."+w.Consumer, "claimsgw-deadletter", advisories)
 	if err != nil {
@@ -168,12 +181,21 @@ func (w *Worker) Run(ctx context.Context) error {
 	advCtx, stopAdv := context.WithCancel(ctx)
 	defer stopAdv()
 	wg.Go(func() {
+		w.parkGivenUp(advCtx, cons, stream, log)
 		for {
 			select {
 			case <-advCtx.Done():
 				return
 			case a := <-advisories:
-				w.parkExceeded(advCtx, stream, a.Data, log)
+				var adv struct {
+					StreamSeq  uint64 `json:"stream_seq"`
+					Deliveries uint64 `json:"deliveries"`
+				}
+				if err := json.Unmarshal(a.Data, &adv); err != nil {
+					log.Error().Err(err).Msg("bad max-deliveries advisory")
+					continue
+				}
+				w.parkExceeded(advCtx, stream, adv.StreamSeq, adv.Deliveries, log)
 			}
 		}
 	})
@@ -317,7 +339,7 @@ func (w *Worker) settle(ctx context.Context, msg jetstream.Msg, m *Message, err 
 	var perm *permanentError
 	switch {
 	case errors.As(err, &perm):
-	case m.Deliveries >= uint64(w.MaxDeliver):
+	case w.MaxDeliver > 0 && m.Deliveries >= uint64(w.MaxDeliver):
 		err = fmt.Errorf("%w (%d): %w", ErrMaxDeliver, m.Deliveries, err)
 	default:
 		log.Warn().Err(err).Msg("handler failed; the message will be redelivered")
@@ -342,34 +364,66 @@ func (w *Worker) nak(msg jetstream.Msg, deliveries uint64, log zerolog.Logger) {
 	}
 }
 
-// parkExceeded dead-letters the message of a max-deliveries advisory and
-// removes it from the stream. If DeadLetter fails, the message stays in the
-// stream (not delivered again) for an operator to look at.
-func (w *Worker) parkExceeded(ctx context.Context, stream jetstream.Stream, advisory []byte, log zerolog.Logger) {
-	var a struct {
-		StreamSeq  uint64 `json:"stream_seq"`
-		Deliveries uint64 `json:"deliveries"`
-	}
-	if err := json.Unmarshal(advisory, &a); err != nil {
-		log.Error().Err(err).Msg("bad max-deliveries advisory")
+// parkGivenUp parks the messages the server gave up on while no Worker
+// listened for its advisories (every replica down when the last delivery's
+// AckWait ran out): in a work-queue stream, an acknowledged or terminated
+// message is deleted, so one of the consumer's subjects still stored
+// behind its ack floor, or delivered while none is in hand, is one the
+// server will not deliver again.
+func (w *Worker) parkGivenUp(ctx context.Context, cons jetstream.Consumer, stream jetstream.Stream, log zerolog.Logger) {
+	if w.MaxDeliver <= 0 {
 		return
 	}
-	log = log.With().Uint64("stream_seq", a.StreamSeq).Uint64("deliveries", a.Deliveries).Logger()
+	info, err := cons.Info(ctx)
+	if err != nil {
+		log.Warn().Err(err).Msg("consumer info failed; messages given up on while the gateway was down are not looked for")
+		return
+	}
+	// Behind the ack floor, every message was settled or given up on;
+	// with none in hand, so is every message delivered.
+	last := info.AckFloor.Stream
+	if info.NumAckPending == 0 {
+		last = info.Delivered.Stream
+	}
+	subject := cmp.Or(w.FilterSubject, ">")
+	for seq := uint64(1); seq <= last; {
+		raw, err := stream.GetMsg(ctx, seq, jetstream.WithGetMsgSubject(subject))
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return
+		}
+		if err != nil {
+			log.Warn().Err(err).Msg("looking for messages given up on failed")
+			return
+		}
+		if raw.Sequence > last {
+			return
+		}
+		w.parkExceeded(ctx, stream, raw.Sequence, uint64(w.MaxDeliver), log)
+		seq = raw.Sequence + 1
+	}
+}
+
+// parkExceeded dead-letters a message the server gave up on after
+// deliveries and removes it from the stream. If DeadLetter fails, the
+// message stays in the stream (not delivered again) for an operator to
+// look at, and is looked at again when a Worker starts.
+func (w *Worker) parkExceeded(ctx context.Context, stream jetstream.Stream, seq, deliveries uint64, log zerolog.Logger) {
+	log = log.With().Uint64("stream_seq", seq).Uint64("deliveries", deliveries).Logger()
 	err := w.call(ctx, func(ctx context.Context) error {
-		raw, err := stream.GetMsg(ctx, a.StreamSeq)
+		raw, err := stream.GetMsg(ctx, seq)
 		if errors.Is(err, jetstream.ErrMsgNotFound) {
 			return nil // acknowledged late, or parked by another Worker
 		}
 		if err != nil {
 			return err
 		}
-		m := &Message{Subject: raw.Subject, Data: raw.Data, Headers: raw.Header, MsgID: raw.Header.Get(jetstream.MsgIDHeader), Deliveries: a.Deliveries, StreamSeq: raw.Sequence}
-		cause := fmt.Errorf("%w (%d): the last delivery was not acknowledged", ErrMaxDeliver, a.Deliveries)
+		m := &Message{Subject: raw.Subject, Data: raw.Data, Headers: raw.Header, MsgID: raw.Header.Get(jetstream.MsgIDHeader), Deliveries: deliveries, StreamSeq: raw.Sequence}
+		cause := fmt.Errorf("%w (%d): the last delivery was not acknowledged", ErrMaxDeliver, deliveries)
 		if err := w.DeadLetter(ctx, m, cause); err != nil {
 			return fmt.Errorf("dead letter: %w", err)
 		}
 		log.Warn().Err(cause).Msg("message dead-lettered")
-		return stream.DeleteMsg(ctx, a.StreamSeq)
+		return stream.DeleteMsg(ctx, seq)
 	})
 	if err != nil {
 		log.Error().Err(err).Msg("could not park a message past MaxDeliver; it stays in the stream")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -189,6 +190,79 @@ func TestWorkerDeadLettersAbandonedMessage(t *testing.T) {
 	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
 	if handled, dead := r.get(); len(handled) != 0 || len(dead) != 1 || !errors.Is(dead[0], ErrMaxDeliver) {
 		t.Errorf("handled %d, dead letters %v", len(handled), dead)
+	}
+}
+
+// TestWorkerParksWhatWasGivenUpWhileDown: the server gives up on a
+// message while no Worker runs (every replica died with it in hand), so
+// nobody hears the advisory; the next Worker to start finds it behind the
+// consumer's ack floor and parks it, instead of leaving it in the stream
+// for ever.
+func TestWorkerParksWhatWasGivenUpWhileDown(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	ctx := ctxT(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E0"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	r := &recorder{}
+	w := r.worker(js)
+	w.MaxDeliver = 1
+	c, err := js.CreateOrUpdateConsumer(ctx, StreamEncounters, w.withDefaults().consumerConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.Next(jetstream.FetchMaxWait(2 * time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.DoubleAck(ctx); err != nil { // E0 is done: E1 stays in the stream only if it is given up on
+		t.Fatal(err)
+	}
+	if _, err := c.Next(jetstream.FetchMaxWait(2 * time.Second)); err != nil { // E1, never acknowledged
+		t.Fatal(err)
+	}
+	eventually(t, "the server to give up on E1", func() bool {
+		info, err := c.Info(ctx)
+		return err == nil && info.NumAckPending == 0
+	})
+	if n := streamMsgs(t, js, StreamEncounters); n != 1 {
+		t.Fatalf("%d messages in the stream, want E1 still there", n)
+	}
+	runWorker(t, w)
+	eventually(t, "a dead letter", func() bool { _, d := r.counts(); return d > 0 })
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	if handled, dead := r.get(); len(handled) != 0 || len(dead) != 1 || !errors.Is(dead[0], ErrMaxDeliver) {
+		t.Errorf("handled %d, dead letters %v", len(handled), dead)
+	}
+}
+
+// TestWorkerUnlimitedNeverGivesUp: with MaxDeliver Unlimited a failing
+// message is delivered until it succeeds, past DefaultMaxDeliver; only a
+// Permanent error parks it.
+func TestWorkerUnlimitedNeverGivesUp(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E2"), "bad")
+	r := &recorder{handle: func(m *Message) error {
+		switch {
+		case string(m.Data) == "bad":
+			return Permanent(errors.New("no diagnosis code"))
+		case m.Deliveries <= DefaultMaxDeliver+2:
+			return errors.New("ledger unavailable")
+		}
+		return nil
+	}}
+	w := r.worker(js)
+	w.MaxDeliver = Unlimited
+	runWorker(t, w)
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	handled, dead := r.get()
+	if len(dead) != 1 || !strings.Contains(dead[0].Error(), "no diagnosis code") {
+		t.Errorf("dead letters %v, want E2's alone", dead)
+	}
+	if n := len(handled); n != DefaultMaxDeliver+3+1 {
+		t.Errorf("%d deliveries, want E1's %d and E2's one", n, DefaultMaxDeliver+3)
 	}
 }
 

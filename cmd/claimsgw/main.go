@@ -48,8 +48,13 @@ Usage:
         [--config FILE | --data DIR] [--payer P] [--from D] [--to D] [--format table|csv|json]
                                      reconciliation reports from the ledger (docs/reconciliation.md)
   claimsgw exceptions list [--status open|resolved|all] [--config FILE | --data DIR] [--format F]
-  claimsgw exceptions match ID --claim CLAIM --actor NAME [--config FILE | --data DIR]
-                                     the items no claim matched, and matching one by hand
+  claimsgw exceptions match ID --claim CLAIM --actor NAME [--force --reason WHY]
+  claimsgw exceptions post ID --actor NAME --reason WHY
+  claimsgw exceptions dismiss ID --actor NAME --reason WHY
+                                     what the gateway could not match or apply: match it to a claim,
+                                     post a payment that did not balance anyway, or dismiss it
+  claimsgw files resend ID --actor NAME [--config FILE | --data DIR]
+                                     send a delivery_failed file's claims again, in a new file
 FILE may be - for standard input.
 `
 
@@ -69,7 +74,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // commands are claimsgw's commands, by name.
 var commands = map[string]command{
 	"x12": runX12, "claim": runClaim, "demo": runDemo, "serve": serve, "submit": submit,
-	"payer-sim": payerSim, "recon": runRecon, "exceptions": runExceptions,
+	"payer-sim": payerSim, "recon": runRecon, "exceptions": runExceptions, "files": runFiles,
 }
 
 // command is a subcommand: its arguments, and the process's streams.

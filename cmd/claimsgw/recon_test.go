@@ -362,7 +362,7 @@ func TestReconDemo(t *testing.T) {
 		id := fmt.Sprint(es[0].ID)
 		code, out, _ := reconCLI(t, append([]string{"exceptions", "list"}, data...)...)
 		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-		if code != exitOK || len(lines) != 2 || strings.Join(strings.Fields(lines[0]), " ") != "id kind payer_id st02 position pcn reason status claim_id resolved_by at inbound_sha256" ||
+		if code != exitOK || len(lines) != 2 || strings.Join(strings.Fields(lines[0]), " ") != "id kind payer_id st02 position pcn reason status claim_id resolved_by at inbound_sha256 resolution note" ||
 			!strings.HasPrefix(strings.Join(strings.Fields(lines[1]), " "), id+" 835 SIMPAYER 0001 12 PCN-LOST no sent claim open ") {
 			t.Errorf("exceptions list: %d\n%s", code, out)
 		}
@@ -376,9 +376,11 @@ func TestReconDemo(t *testing.T) {
 			{[]string{"exceptions", "match", id, "--claim", claim}, exitUnreadable, "", "want one exception id, --claim and --actor"},
 			{[]string{"exceptions", "match", "999999", "--claim", claim, "--actor", "alice"}, exitInvalid, "", "not found"},
 			{[]string{"exceptions", "match", id, "--claim", "NOSUCH", "--actor", "alice"}, exitInvalid, "", "unknown claim"},
-			{[]string{"exceptions", "match", id, "--claim", claim, "--actor", "alice"}, exitOK,
-				"exception " + id + " (835) matched to claim " + claim + " by alice\n", ""},
-			{[]string{"exceptions", "match", id, "--claim", claim, "--actor", "bob"}, exitInvalid, "", "already resolved"},
+			{[]string{"exceptions", "match", id, "--claim", claim, "--actor", "alice"}, exitInvalid, "", `patient control number "PCN-LOST" is not the claim's`},
+			{[]string{"exceptions", "match", id, "--claim", claim, "--actor", "alice", "--force"}, exitUnreadable, "", "and --reason with --force"},
+			{[]string{"exceptions", "match", id, "--claim", claim, "--actor", "alice", "--force", "--reason", "the payer's typo"}, exitOK,
+				"exception " + id + " (835) matched to claim " + claim + " by alice: the payer's typo\n", ""},
+			{[]string{"exceptions", "match", id, "--claim", claim, "--actor", "bob", "--force", "--reason", "again"}, exitInvalid, "", "already resolved"},
 		} {
 			code, out, errOut := reconCLI(t, append(c.args, data...)...)
 			if code != c.code || out != c.stdout || !strings.Contains(errOut, c.stderrs) {

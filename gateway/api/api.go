@@ -19,6 +19,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/inbound"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/report"
 )
@@ -29,20 +30,29 @@ type Intake interface {
 	SubmitEncounter(ctx context.Context, raw []byte) (id string, duplicate bool, err error)
 }
 
-// Matcher matches an exception to a claim by hand: the inbound processor,
-// which posts a parked CLP as it would have, and publishes the claim's
+// Resolver resolves exceptions by hand: the inbound processor, which
+// posts what it resolves as it would have, and publishes the claims'
 // events.
-type Matcher interface {
-	MatchException(ctx context.Context, id int64, claimID, actor string) (posted bool, err error)
+type Resolver interface {
+	MatchException(ctx context.Context, id int64, m inbound.Match) (posted bool, err error)
+	PostException(ctx context.Context, id int64, actor, reason string) error
+	DismissException(ctx context.Context, id int64, actor, reason string) error
+}
+
+// Resender sends a failed file's claims again: the deliverer.
+type Resender interface {
+	Resend(ctx context.Context, fileID, actor string) (queued []string, err error)
 }
 
 // Options are the parts of the API outside the ledger and the intake.
 type Options struct {
-	// Matcher serves POST /v1/exceptions/{id}/match; nil answers 503.
-	Matcher Matcher
-	Ready   func(ctx context.Context) error // nil error: ready; nil func: always ready
-	Metrics http.Handler                    // served at /metrics when set
-	Log     zerolog.Logger
+	// Resolver serves POST /v1/exceptions/{id}/match, post and dismiss;
+	// Resender POST /v1/files/{id}/resend. nil answers 503.
+	Resolver Resolver
+	Resender Resender
+	Ready    func(ctx context.Context) error // nil error: ready; nil func: always ready
+	Metrics  http.Handler                    // served at /metrics when set
+	Log      zerolog.Logger
 	// Tokens, when given, are the API's callers: each request needs
 	// "Authorization: Bearer <token>" with one of them, and is logged with
 	// the caller's name. Health, readiness and metrics stay open.
@@ -78,6 +88,7 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	mux.HandleFunc("GET /v1/claims/{id}/history", s.getHistory)
 	mux.HandleFunc("GET /v1/files/{id}", s.getFile)
 	mux.HandleFunc("GET /v1/files/{id}/content", s.getFileContent)
+	mux.HandleFunc("POST /v1/files/{id}/resend", s.resendFile)
 	mux.HandleFunc("GET /v1/dead-letters", s.listDeadLetters)
 	mux.HandleFunc("GET /v1/stats", s.stats)
 	mux.HandleFunc("GET /v1/recon/payments", s.reconPayments)
@@ -88,7 +99,9 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	}
 	mux.HandleFunc("GET /v1/recon/unmatched", s.reconUnmatched)
 	mux.HandleFunc("GET /v1/exceptions", s.listExceptions)
-	mux.HandleFunc("POST /v1/exceptions/{id}/match", s.matchException)
+	mux.HandleFunc("POST /v1/exceptions/{id}/match", s.matchException())
+	mux.HandleFunc("POST /v1/exceptions/{id}/post", s.postException())
+	mux.HandleFunc("POST /v1/exceptions/{id}/dismiss", s.dismissException())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { text(w, http.StatusOK, "ok") })
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if opts.Metrics != nil {

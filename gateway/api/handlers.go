@@ -192,14 +192,15 @@ func (s *server) getFile(w http.ResponseWriter, r *http.Request) {
 		LastError   string             `json:"last_error"`
 		CreatedAt   time.Time          `json:"created_at"`
 		DeliveredAt *time.Time         `json:"delivered_at"`
+		FirstFailed *time.Time         `json:"first_failed_at,omitempty"` // when its attempts began failing
+		ResentBy    string             `json:"resent_by,omitempty"`
+		ResentAt    *time.Time         `json:"resent_at,omitempty"`
 		Claims      []ledger.FileClaim `json:"claims"`
 	}{
 		ID: f.ID, PayerID: f.PayerID, Usage: f.Usage, ISA13: f.ISA13, Name: f.Name, SHA256: f.SHA256,
 		Size: len(f.Content), Status: string(f.Status), Attempts: f.Attempts, LastError: f.LastError,
-		CreatedAt: f.CreatedAt, Claims: append([]ledger.FileClaim{}, f.Claims...),
-	}
-	if !f.DeliveredAt.IsZero() {
-		out.DeliveredAt = &f.DeliveredAt
+		CreatedAt: f.CreatedAt, DeliveredAt: orNil(f.DeliveredAt), FirstFailed: orNil(f.FirstFailedAt), ResentBy: f.ResentBy, ResentAt: orNil(f.ResentAt),
+		Claims: append([]ledger.FileClaim{}, f.Claims...),
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -265,4 +266,44 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 		out.ClaimsTotal += n
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// resendFile sends a failed file's claims again, in a new file:
+// {"actor"}; 409 not_failed for a file that is not delivery_failed.
+func (s *server) resendFile(w http.ResponseWriter, r *http.Request) {
+	a, ok := readAction(w, r)
+	if !ok {
+		return
+	}
+	if a.Actor == "" {
+		writeError(w, http.StatusBadRequest, "bad_body", "actor is required")
+		return
+	}
+	if s.opts.Resender == nil {
+		writeError(w, http.StatusServiceUnavailable, "unavailable", "resending files is not available here")
+		return
+	}
+	id := r.PathValue("id")
+	queued, err := s.opts.Resender.Resend(r.Context(), id, a.Actor)
+	if errors.Is(err, ledger.ErrNotFailed) {
+		writeError(w, http.StatusConflict, "not_failed", "the file is not delivery_failed: only a failed file is resent, once")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		FileID string   `json:"file_id"`
+		Status string   `json:"status"`
+		Queued []string `json:"queued"`
+	}{id, string(ledger.FileResent), append([]string{}, queued...)})
+}
+
+// orNil is t, or nil for the zero time (JSON null: never).
+func orNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

@@ -1,13 +1,11 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/claimsgw/claimsgw/gateway/inbound"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/report"
 )
@@ -139,85 +137,4 @@ func (s *server) list(l report.List) http.HandlerFunc {
 // reconUnmatched is the open exceptions.
 func (s *server) reconUnmatched(w http.ResponseWriter, r *http.Request) {
 	s.exceptionsPage(w, r, "unmatched", "open")
-}
-
-func (s *server) listExceptions(w http.ResponseWriter, r *http.Request) {
-	status := r.URL.Query().Get("status")
-	switch status {
-	case "all":
-		status = ""
-	case "", "open", "resolved":
-	default:
-		writeError(w, http.StatusBadRequest, "bad_query", "status: want open, resolved or all")
-		return
-	}
-	s.exceptionsPage(w, r, "exceptions", status)
-}
-
-func (s *server) exceptionsPage(w http.ResponseWriter, r *http.Request, name, status string) {
-	if _, after, limit, ok := pageQuery(w, r); ok {
-		rep, err := report.ReadExceptions(r.Context(), s.ledger, name, status, after, limit)
-		s.answer(w, r, rep, err)
-	}
-}
-
-// matchException resolves an exception by hand: {"claim_id", "actor"}.
-// With tokens, the claim history records the caller's name, and the actor
-// after it when one is given ("finance-app (alice)"); without, the actor
-// is required.
-func (s *server) matchException(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		writeError(w, http.StatusNotFound, "not_found", "not found")
-		return
-	}
-	var body struct {
-		ClaimID string `json:"claim_id"`
-		Actor   string `json:"actor"`
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		writeError(w, http.StatusBadRequest, "bad_json", `the body must be one JSON object {"claim_id": "...", "actor": "..."}`)
-		return
-	}
-	body.ClaimID, body.Actor = strings.TrimSpace(body.ClaimID), strings.TrimSpace(body.Actor)
-	actor := body.Actor
-	if caller := callerName(r.Context()); caller != "" {
-		actor = caller
-		if body.Actor != "" && body.Actor != caller {
-			actor += " (" + body.Actor + ")"
-		}
-	}
-	if body.ClaimID == "" || actor == "" {
-		writeError(w, http.StatusBadRequest, "bad_body", "claim_id and actor are required")
-		return
-	}
-	if s.opts.Matcher == nil {
-		writeError(w, http.StatusServiceUnavailable, "unavailable", "manual matching is not available here")
-		return
-	}
-	switch _, err := s.opts.Matcher.MatchException(r.Context(), id, body.ClaimID, actor); {
-	case errors.Is(err, ledger.ErrResolved):
-		writeError(w, http.StatusConflict, "already_resolved", "the exception is already resolved")
-		return
-	case errors.Is(err, ledger.ErrUnknownClaim):
-		writeError(w, http.StatusUnprocessableEntity, "unknown_claim", "no claim with that id")
-		return
-	case errors.Is(err, ledger.ErrOtherPayer):
-		writeError(w, http.StatusUnprocessableEntity, "other_payer", "the claim belongs to another payer than the exception's file")
-		return
-	case errors.As(err, new(*inbound.RefusedError)):
-		writeError(w, http.StatusUnprocessableEntity, "not_postable", err.Error())
-		return
-	case err != nil:
-		s.fail(w, r, err)
-		return
-	}
-	e, err := s.ledger.Exception(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, report.NewException(*e))
 }

@@ -23,11 +23,11 @@ import (
 func TestRecon(t *testing.T) {
 	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
 		seed := ledgertest.SeedRecon(t, l)
-		srv := httptest.NewServer(api.New(l, &fakeIntake{}, api.Options{Log: zerolog.Nop(), Matcher: matcher(t, l)}))
+		srv := httptest.NewServer(api.New(l, &fakeIntake{}, api.Options{Log: zerolog.Nop(), Resolver: resolver(t, l)}))
 		defer srv.Close()
 		today := time.Now().UTC().Format(time.DateOnly)
 		exc := fmt.Sprintf(`{"id":%d,"kind":"835","payer_id":"SIMPAYER","inbound_sha256":"sha-835-1","st02":"0001","position":60,"pcn":"NOPE",`+
-			`"reason":"no sent claim of this billing provider with this patient control number","status":"open","claim_id":"","resolved_by":"","at":"T","resolved_at":null}`,
+			`"reason":"no sent claim of this billing provider with this patient control number","status":"open","claim_id":"","resolved_by":"","resolution":"","note":"","at":"T","resolved_at":null}`,
 			seed.ExceptionID)
 		pay1 := `{"remittance_id":1,"payer_id":"SIMPAYER","trace_number":"TRACE1","originator_id":"1512345678","payment_date":"2026-11-20","credit_debit":"C","method":"ACH",` +
 			`"inbound_sha256":"sha-835-1","st02":"0001","amount":"320.00","claims_paid":"320.00","provider_adjustments_total":"0.00","expected":"320.00","difference":"0.00",` +
@@ -136,17 +136,19 @@ func TestRecon(t *testing.T) {
 				t.Fatal(err)
 			}
 			body := readAll(t, resp)
-			if !strings.HasPrefix(body, "id,kind,payer_id,st02,position,pcn,reason,status,claim_id,resolved_by,at,inbound_sha256\n"+
+			if !strings.HasPrefix(body, "id,kind,payer_id,st02,position,pcn,reason,status,claim_id,resolved_by,at,inbound_sha256,resolution,note\n"+
 				fmt.Sprintf("%d,835,SIMPAYER,0001,60,NOPE,no sent claim of this billing provider with this patient control number,open,,,", seed.ExceptionID)) ||
-				!strings.HasSuffix(body, ",sha-835-1\n") || resp.Header.Get("X-Next") != "" {
+				!strings.HasSuffix(body, ",sha-835-1,,\n") || resp.Header.Get("X-Next") != "" {
 				t.Errorf("unmatched CSV: %q, X-Next %q", body, resp.Header.Get("X-Next"))
 			}
 		})
 
 		t.Run("match", func(t *testing.T) {
 			path := fmt.Sprintf("/v1/exceptions/%d/match", seed.ExceptionID)
-			resolved := strings.Replace(strings.Replace(exc, `"status":"open","claim_id":"","resolved_by":""`, `"status":"resolved","claim_id":"C5","resolved_by":"alice"`, 1),
+			resolved := strings.Replace(strings.Replace(exc, `"status":"open","claim_id":"","resolved_by":"","resolution":"","note":""`,
+				`"status":"resolved","claim_id":"C5","resolved_by":"alice","resolution":"matched","note":"the payer mistyped the PCN"`, 1),
 				`"resolved_at":null`, `"resolved_at":"T"`, 1)
+			mismatch := `{"error":{"code":"mismatch","message":"the payer's item does not fit the claim: patient control number \"NOPE\" is not the claim's \"PCN-C5\" (force the match, with a reason, to make it anyway)"}}`
 			check(t, srv, []call{
 				{"POST", path, `{"claim_id":"C5"}`, 400, `{"error":{"code":"bad_body","message":"claim_id and actor are required"}}`},
 				{"POST", path, `{"claim_id":"C5","actor":"alice","extra":1}`, 400, ""},
@@ -155,8 +157,10 @@ func TestRecon(t *testing.T) {
 				{"POST", path, `{"claim_id":"C7","actor":"alice"}`, 422, `{"error":{"code":"other_payer","message":"the claim belongs to another payer than the exception's file"}}`},
 				{"POST", "/v1/exceptions/999999/match", `{"claim_id":"C5","actor":"alice"}`, 404, notFound},
 				{"POST", "/v1/exceptions/abc/match", `{"claim_id":"C5","actor":"alice"}`, 404, notFound},
-				{"POST", path, `{"claim_id":"C5","actor":"alice"}`, 200, resolved},
-				{"POST", path, `{"claim_id":"C5","actor":"bob"}`, 409, `{"error":{"code":"already_resolved","message":"the exception is already resolved"}}`},
+				{"POST", path, `{"claim_id":"C5","actor":"alice"}`, 422, mismatch},
+				{"POST", path, `{"claim_id":"C5","actor":"alice","force":true}`, 400, `{"error":{"code":"bad_body","message":"reason is required to force a match"}}`},
+				{"POST", path, `{"claim_id":"C5","actor":"alice","force":true,"reason":"the payer mistyped the PCN"}`, 200, resolved},
+				{"POST", path, `{"claim_id":"C5","actor":"bob","force":true,"reason":"again"}`, 409, `{"error":{"code":"already_resolved","message":"the exception is already resolved"}}`},
 				{"GET", "/v1/recon/unmatched", "", 200, `{"exceptions":[],"next":""}`},
 				{"GET", "/v1/exceptions?status=resolved", "", 200, `{"exceptions":[` + resolved + `],"next":""}`},
 				{"GET", "/v1/exceptions?status=all", "", 200, `{"exceptions":[` + resolved + `],"next":""}`},
@@ -188,10 +192,10 @@ func TestAPITokens(t *testing.T) {
 	var logs testutil.SyncBuffer
 	billing, finance := strings.Repeat("b", 32), strings.Repeat("f", 40)
 	srv := httptest.NewServer(api.New(l, &fakeIntake{}, api.Options{
-		Matcher: matcher(t, l),
-		Log:     zerolog.New(&logs),
-		Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "claimsgw_up 1\n") }),
-		Tokens:  []config.Token{{Name: "billing-app", Value: config.Secret(billing)}, {Name: "finance-app", Value: config.Secret(finance)}},
+		Resolver: resolver(t, l),
+		Log:      zerolog.New(&logs),
+		Metrics:  http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "claimsgw_up 1\n") }),
+		Tokens:   []config.Token{{Name: "billing-app", Value: config.Secret(billing)}, {Name: "finance-app", Value: config.Secret(finance)}},
 	}))
 	defer srv.Close()
 	get := func(path, auth string) *http.Response {
@@ -235,7 +239,7 @@ func TestAPITokens(t *testing.T) {
 	}
 
 	path := fmt.Sprintf("%s/v1/exceptions/%d/match", srv.URL, seed.ExceptionID)
-	req, _ := http.NewRequest("POST", path, strings.NewReader(`{"claim_id":"C5","actor":"alice"}`))
+	req, _ := http.NewRequest("POST", path, strings.NewReader(`{"claim_id":"C5","actor":"alice","force":true,"reason":"the payer mistyped the PCN"}`))
 	req.Header.Set("Authorization", "Bearer "+finance)
 	resp, err := srv.Client().Do(req)
 	if err != nil {
@@ -253,9 +257,9 @@ func TestAPITokens(t *testing.T) {
 	}
 }
 
-// matcher is the inbound processor, as the daemon gives the API, on l
+// resolver is the inbound processor, as the daemon gives the API, on l
 // alone (its claim events go nowhere).
-func matcher(t *testing.T, l *ledger.Ledger) api.Matcher {
+func resolver(t *testing.T, l *ledger.Ledger) api.Resolver {
 	t.Helper()
 	p, err := inbound.New(gateway.Options{Config: config.Default(), Ledger: l})
 	if err != nil {

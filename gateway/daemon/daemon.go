@@ -54,6 +54,7 @@ type Daemon struct {
 	stages  []gateway.Stage
 	events  *gateway.Events
 	inbound *inbound.Processor
+	deliver *deliver.Deliverer
 	nats    *queue.Server // nil when connected to an external server
 	http    *http.Server
 	cancel  context.CancelFunc
@@ -107,7 +108,7 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 	}
 	d.Addr = ln.Addr().String()
 	d.http = &http.Server{Handler: api.New(d.Ledger, d, api.Options{Ready: d.ready, Metrics: m.Handler(), Log: o.Log, Tokens: cfg.HTTP.Tokens,
-		Matcher: d.inbound}), ReadHeaderTimeout: 10 * time.Second}
+		Resolver: d.inbound, Resender: d.deliver}), ReadHeaderTimeout: 10 * time.Second}
 	go d.http.Serve(ln)
 
 	runCtx, cancel := context.WithCancel(context.Background())
@@ -136,8 +137,7 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 	if err != nil {
 		return err
 	}
-	del, err := deliver.New(deliver.Options{Options: gopts})
-	if err != nil {
+	if d.deliver, err = deliver.New(deliver.Options{Options: gopts}); err != nil {
 		return err
 	}
 	poll, err := pickup.New(pickup.Options{Options: gopts})
@@ -147,7 +147,7 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 	if d.inbound, err = inbound.New(gopts); err != nil {
 		return err
 	}
-	d.stages = []gateway.Stage{{Name: "intake", Run: in.Run}, {Name: "batcher", Run: b.Run}, {Name: "deliverer", Run: del.Run},
+	d.stages = []gateway.Stage{{Name: "intake", Run: in.Run}, {Name: "batcher", Run: b.Run}, {Name: "deliverer", Run: d.deliver.Run},
 		{Name: "poller", Run: poll.Run}, {Name: "inbound", Run: d.inbound.Run}}
 	return nil
 }

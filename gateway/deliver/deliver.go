@@ -1,12 +1,17 @@
 // Package deliver is the stage that puts built 837 files on the payers'
 // SFTP servers: staged under a temporary name, the name recorded, renamed
 // into place and its size checked, so a file is delivered once whatever
-// fails in between; its claims become submitted, or delivery_failed when
-// the last attempt fails.
+// fails in between; its claims become submitted. A failed attempt is
+// retried with backoff (up to every 5 minutes, across restarts) for the
+// route's sftp.retry_for; then, or at once for a failure no retry mends,
+// the file and its claims become delivery_failed, until an operator
+// resends it (ledger.ResendFile).
 package deliver
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
@@ -51,27 +56,61 @@ func New(o Options) (*Deliverer, error) {
 // Run delivers the files the batcher hands over until ctx ends.
 func (d *Deliverer) Run(ctx context.Context) error { return d.Worker().Run(ctx) }
 
+// backoff is the wait before a file's next attempt, after its n-th
+// failed one: the last repeats until retry_for has passed.
+var backoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute, 5 * time.Minute}
+
 // Worker is the queue worker that puts built files on the payers' servers.
-// A file that cannot be delivered after the last attempt, or whose error
-// no retry can mend (a changed host key, a refused login), is parked as a
-// dead letter and the file and its claims become delivery_failed.
+// Its messages are delivered until they are settled (no count of
+// deliveries gives up on a file: a file is given up on by time, in
+// Deliver). A file given up on, or whose error no retry can mend (a
+// changed host key, a refused login), is parked as a dead letter, the
+// file and its claims become delivery_failed, each claim has an event, and
+// the deliveries metric counts the outcome failed.
 func (d *Deliverer) Worker() *queue.Worker {
 	w := d.o.Worker(queue.StreamFilesOut, "deliver", d.Deliver)
 	w.Timeout = deliveryTimeout
+	w.MaxDeliver = queue.Unlimited
+	if len(d.o.Backoff) == 0 {
+		w.Backoff = backoff
+	}
 	park := w.DeadLetter
 	w.DeadLetter = func(ctx context.Context, m *queue.Message, cause error) error {
 		if err := park(ctx, m, cause); err != nil {
 			return err
 		}
 		fileID := string(m.Data)
+		f, err := d.o.Ledger.FileByID(ctx, fileID)
+		if errors.Is(err, ledger.ErrNotFound) {
+			return nil // parked: a message for no file
+		}
+		if err != nil {
+			return err
+		}
 		reason := deliveryFailure(cause)
 		changed, err := d.o.Ledger.MarkDeliveryFailed(ctx, fileID, cause, reason)
 		if err != nil {
 			return err
 		}
-		d.o.Log.Error().Err(cause).Str("batch_id", fileID).Int("claims", len(changed)).Msg("delivery failed")
+		d.o.Metrics.Delivery(f.PayerID, "failed", 0)
+		d.o.Log.Error().Err(cause).Str("batch_id", fileID).Str("payer", f.PayerID).Int("claims", len(changed)).Msg("delivery failed")
 		d.o.ClaimsMoved(ctx, changed, ledger.StatusBatched, ledger.StatusDeliveryFailed, ledger.Source{Kind: "deliverer", File: fileID, Reason: reason})
 		return nil
 	}
 	return w
+}
+
+// Resend sends a failed file's claims again (ledger.ResendFile): they are
+// queued for the batcher, which puts them in a new file under a new
+// interchange control number; each claim's history names the file and the
+// actor, and each has its event. It returns the claims queued.
+func (d *Deliverer) Resend(ctx context.Context, fileID, actor string) ([]string, error) {
+	queued, err := d.o.Ledger.ResendFile(ctx, fileID, actor)
+	if err != nil {
+		return nil, err
+	}
+	d.o.Log.Info().Str("batch_id", fileID).Int("claims", len(queued)).Msg("file resent")
+	d.o.ClaimsMoved(ctx, queued, ledger.StatusDeliveryFailed, ledger.StatusQueued,
+		ledger.Source{Kind: "manual", File: fileID, Reason: "file " + fileID + " resent by hand: queued for a new file", Actor: strings.TrimSpace(actor)})
+	return queued, nil
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -70,31 +69,9 @@ func TestDeliverAfterLostPublish(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := payersim.NewServer(payersim.Config{Root: root, User: "claimsgw", UserKey: signer.PublicKey(), Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	host, port, _ := net.SplitHostPort(srv.Addr())
-	portN, _ := strconv.Atoi(port)
-	ep := transfer.Endpoint{Host: host, Port: portN, User: "claimsgw", HostKey: srv.HostKeyLine()}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep.PrivateKey = pem.EncodeToMemory(block)
-
+	sim := newSim(t, root)
+	sim.start(t)
+	ep := sim.ep
 	stages, drop := 0, true
 	h := gatewaytest.New(t, ledgertest.SQLite(t))
 	h.Payer().SFTP.UploadDir = "/inbound"
@@ -140,6 +117,63 @@ func TestDeliverAfterLostPublish(t *testing.T) {
 		if s := h.Status(c.ClaimID); s != ledger.StatusSubmitted {
 			t.Errorf("claim %s is %s, want submitted", c.ClaimID, s)
 		}
+	}
+}
+
+// sim is the payer simulator's SFTP server on a port of its own, which a
+// test can stop and start again with the same host key.
+type sim struct {
+	cfg payersim.Config
+	ep  transfer.Endpoint // how the gateway reaches it, host key pinned
+	srv *payersim.Server
+}
+
+func newSim(t *testing.T, root string) *sim {
+	t.Helper()
+	_, userKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := ssh.NewSignerFromKey(userKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, hostKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := ssh.NewSignerFromKey(hostKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := testutil.FreePort(t)
+	s := &sim{cfg: payersim.Config{Root: root, User: "claimsgw", UserKey: user.PublicKey(), HostKey: host, Addr: "127.0.0.1:" + strconv.Itoa(port)}}
+	block, err := ssh.MarshalPrivateKey(userKey, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ep = transfer.Endpoint{Host: "127.0.0.1", Port: port, User: "claimsgw", PrivateKey: pem.EncodeToMemory(block),
+		HostKey: string(ssh.MarshalAuthorizedKey(host.PublicKey()))}
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *sim) start(t *testing.T) {
+	t.Helper()
+	srv, err := payersim.NewServer(s.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s.srv = srv
+}
+
+func (s *sim) stop() {
+	if s.srv != nil {
+		s.srv.Close()
+		s.srv = nil
 	}
 }
 

@@ -1,10 +1,12 @@
 package deliver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
@@ -43,12 +45,16 @@ func (d *Deliverer) Deliver(ctx context.Context, m *queue.Message) error {
 	}
 	if err != nil {
 		d.o.Metrics.Delivery(p.PayerID, "retry", d.o.Now().Sub(start))
-		if rerr := d.o.Ledger.RecordAttempt(ctx, f.ID, err); rerr != nil {
+		first, rerr := d.o.Ledger.RecordAttempt(ctx, f.ID, err)
+		if rerr != nil {
 			return rerr
 		}
 		d.o.Log.Warn().Err(err).Str("batch_id", f.ID).Str("file", f.Name).Uint64("attempt", m.Deliveries).Msg("delivery attempt failed")
 		if !transfer.IsTransient(err) {
 			return queue.Permanent(err)
+		}
+		if retryFor := cmp.Or(p.SFTP.RetryFor.Duration, config.DefaultRetryFor); time.Since(first) >= retryFor {
+			return queue.Permanent(fmt.Errorf("%w (%s, since %s): %w", ErrGaveUp, retryFor, first.Format(time.RFC3339), err))
 		}
 		return err
 	}
@@ -61,6 +67,10 @@ func (d *Deliverer) Deliver(ctx context.Context, m *queue.Message) error {
 	d.o.ClaimsMoved(ctx, changed, ledger.StatusBatched, ledger.StatusSubmitted, ledger.Source{Kind: "deliverer", File: f.ID})
 	return nil
 }
+
+// ErrGaveUp says a file's delivery attempts failed, each with an error a
+// retry might mend, for as long as the route's sftp.retry_for.
+var ErrGaveUp = errors.New("every delivery attempt failed for the route's retry_for")
 
 // ledgerError is a ledger failure in the middle of an upload: retried, not
 // counted as a failed delivery attempt.
@@ -104,8 +114,8 @@ func deliveryFailure(err error) string {
 		return "delivery failed: another file of the same name is on the payer's SFTP server"
 	case errors.Is(err, transfer.ErrSizeMismatch):
 		return "delivery failed: the file on the payer's SFTP server is not the size written"
-	case errors.Is(err, queue.ErrMaxDeliver):
-		return "delivery failed: every attempt failed (the network or the payer's SFTP server)"
+	case errors.Is(err, ErrGaveUp):
+		return "delivery failed: every attempt for the route's retry_for failed (the network or the payer's SFTP server)"
 	}
 	return "delivery failed"
 }

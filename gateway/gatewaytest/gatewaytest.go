@@ -9,10 +9,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway"
@@ -171,6 +174,31 @@ func FileClaim(t testing.TB, f *ledger.File, id string) ledger.FileClaim {
 	}
 	t.Fatalf("claim %s is not in file %s", id, f.ID)
 	return ledger.FileClaim{}
+}
+
+// Events are the claim events published so far with a status.
+func (h *Harness) Events(status string) []gateway.Event {
+	h.T.Helper()
+	subject, err := queue.Default.ClaimEvent(status)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	cons, err := h.Options.JS.OrderedConsumer(h.Ctx, queue.Default.Stream(queue.StreamEvents), jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	var out []gateway.Event
+	for {
+		msg, err := cons.Next(jetstream.FetchMaxWait(500 * time.Millisecond))
+		if err != nil {
+			return out
+		}
+		var e gateway.Event
+		if err := json.Unmarshal(msg.Data(), &e); err != nil {
+			h.T.Fatal(err)
+		}
+		out = append(out, e)
+	}
 }
 
 // Status is where a claim stands.

@@ -43,9 +43,17 @@ func New(o gateway.Options) (*Processor, error) {
 }
 
 // Run applies the payer files the poller hands over until ctx ends.
+//
+// A payer file is delivered until it is applied: a file is never given
+// up on for its count of deliveries (a ledger outage, or a crash in the
+// middle of its last delivery, would lose a payment). From its
+// MaxDeliver-th delivery on, a CLP that cannot be posted is an exception
+// instead of a reason to wait (notYet); other errors are retried with
+// backoff. Only a file the ledger does not have is parked.
 func (p *Processor) Run(ctx context.Context) error {
 	w := p.o.Worker(queue.StreamFilesIn, "inbound", p.Process)
 	w.Timeout = payerFileTimeout
+	w.MaxDeliver = queue.Unlimited
 	return w.Run(ctx)
 }
 

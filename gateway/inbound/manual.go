@@ -1,9 +1,15 @@
 package inbound
 
+// What a person does with an exception: match it to a claim, post a
+// payment that did not balance anyway, or dismiss it; each recorded as
+// who, when and why.
+
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/x12"
@@ -11,14 +17,46 @@ import (
 	"github.com/claimsgw/claimsgw/x12/sets"
 )
 
+// Match is a person's match of an exception to a claim.
+type Match struct {
+	ClaimID string
+	Actor   string
+	// Force matches a CLP whose payee, patient control number or charge
+	// are not the claim's (MismatchError), for Reason, which is recorded.
+	Force  bool
+	Reason string
+}
+
+// MismatchError refuses a manual match whose payer item does not fit the
+// claim: each of Fields says what differs.
+type MismatchError struct{ Fields []string }
+
+func (e *MismatchError) Error() string {
+	return "the payer's item does not fit the claim: " + strings.Join(e.Fields, "; ") + " (force the match, with a reason, to make it anyway)"
+}
+
+// ErrNotPostable refuses PostException for an exception that is not a
+// payment held back because it did not balance.
+var ErrNotPostable = errors.New("inbound: only an 835 payment held back because it did not balance can be posted anyway")
+
 // MatchException matches an exception to a claim by hand. In one
 // transaction the exception is resolved, the claim's history records who
-// matched it, and, for a CLP of an 835 that no claim matched, the CLP is
-// posted to the claim as its payment, the claim's status following as if
-// it had matched; posted tells whether it was. The claim's events are
-// published once it commits, as the processor's are. A CLP that may not be
-// posted to that claim is refused with a *RefusedError.
-func (p *Processor) MatchException(ctx context.Context, id int64, claimID, actor string) (posted bool, err error) {
+// matched it (and why, when forced), and, for a CLP of an 835 that no
+// claim matched, the CLP is posted to the claim as its payment, the
+// claim's status following as if it had matched; posted tells whether it
+// was. The claim's events are published once it commits, as the
+// processor's are.
+//
+// A CLP whose payee (NPI, else tax ID), patient control number or charge
+// are not the claim's, or a status answer whose patient control number is
+// not, is refused with a *MismatchError unless m.Force, with a reason; a
+// CLP that may not be posted to that claim is refused with a
+// *RefusedError.
+func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (posted bool, err error) {
+	m.Reason = strings.TrimSpace(m.Reason)
+	if m.Force && m.Reason == "" {
+		return false, errors.New("inbound: forcing a match needs a reason")
+	}
 	led := p.o.Ledger
 	ex, err := led.Exception(ctx, id)
 	if err != nil {
@@ -31,12 +69,28 @@ func (p *Processor) MatchException(ctx context.Context, id int64, claimID, actor
 		if in, err = led.InboundContent(ctx, ex.InboundSHA256); err != nil {
 			return false, err
 		}
-		if rem, clp, err = parkedCLP(in.Content, ex.ST02, ex.Position); err != nil {
+		if _, rem, err = parkedSet(in.Content, ex.ST02); err != nil {
 			return false, err
+		}
+		clp = clpAt(rem, ex.Position)
+	}
+	if ex.Status == "open" {
+		c, err := led.Claim(ctx, m.ClaimID)
+		if errors.Is(err, ledger.ErrNotFound) {
+			return false, fmt.Errorf("inbound: exception %d: claim %q: %w", id, m.ClaimID, ledger.ErrUnknownClaim)
+		}
+		if err != nil {
+			return false, err
+		}
+		if ex.PayerID != "" && c.PayerID != ex.PayerID {
+			return false, fmt.Errorf("inbound: exception %d of payer %s, claim %s of payer %s: %w", id, ex.PayerID, c.ID, c.PayerID, ledger.ErrOtherPayer)
+		}
+		if diffs := mismatch(c, ex.PCN, rem, clp); len(diffs) > 0 && !m.Force {
+			return false, &MismatchError{diffs}
 		}
 	}
 	var a *applier
-	err = led.ResolveException(ctx, id, claimID, actor, func(tx *ledger.Tx, e ledger.Exception) error {
+	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Matched, ClaimID: m.ClaimID, Actor: m.Actor, Note: m.Reason}, func(tx *ledger.Tx, e ledger.Exception) error {
 		if clp == nil {
 			return nil // not a CLP (a TA1, a 999 set, a duplicate payment): the link is the match
 		}
@@ -48,7 +102,7 @@ func (p *Processor) MatchException(ctx context.Context, id int64, claimID, actor
 			return fmt.Errorf("inbound: exception %d: its payment was never recorded", id)
 		}
 		a = &applier{now: p.o.Now, tx: tx, file: in}
-		return a.post(e.ST02, rem, remID, clp, claimID, "matched by hand by "+actor)
+		return a.post(e.ST02, rem, remID, clp, m.ClaimID, "matched by hand by "+e.ResolvedBy)
 	})
 	if err != nil {
 		return false, err
@@ -59,9 +113,78 @@ func (p *Processor) MatchException(ctx context.Context, id int64, claimID, actor
 	return clp != nil, nil
 }
 
-// parkedCLP finds the CLP at a position of an 835 transaction set, named
-// as setRefs names it.
-func parkedCLP(content []byte, st02 string, position int) (*remit.Remittance, *remit.Claim, error) {
+// mismatch says what of a payer's item does not fit claim c: the patient
+// control number it names, and for a CLP its payee and its charge.
+func mismatch(c *ledger.Claim, pcn string, r *remit.Remittance, clp *remit.Claim) []string {
+	var diffs []string
+	if clp != nil {
+		pcn = clp.PatientControlNumber
+	}
+	if pcn != "" && pcn != c.PCN {
+		diffs = append(diffs, fmt.Sprintf("patient control number %q is not the claim's %q", pcn, c.PCN))
+	}
+	if clp == nil {
+		return diffs
+	}
+	switch npi, tin := r.Payee.NPI, r.Payee.TaxID; {
+	case npi != "" && c.BillingNPI != "" && npi != c.BillingNPI:
+		diffs = append(diffs, fmt.Sprintf("payee NPI %s is not the claim's billing provider %s", npi, c.BillingNPI))
+	case npi == "" && tin != "" && c.BillingTaxID != "" && tin != c.BillingTaxID:
+		diffs = append(diffs, fmt.Sprintf("payee tax ID %s is not the claim's billing provider's %s", tin, c.BillingTaxID))
+	}
+	if charge := abs(clp.Charge); charge != c.Charge {
+		diffs = append(diffs, fmt.Sprintf("charge %s is not the claim's %s", charge, c.Charge))
+	}
+	return diffs
+}
+
+// PostException posts an 835 payment that was held back because it did
+// not balance (BPR02 is not Σ CLP04 − Σ PLB), as the operator says it is
+// right: in one transaction the exception is resolved (posted, who, why)
+// and the set is applied as a balanced one would have been, its CLPs that
+// no claim takes becoming exceptions of their own. The claims' events are
+// published once it commits.
+func (p *Processor) PostException(ctx context.Context, id int64, actor, reason string) error {
+	led := p.o.Ledger
+	ex, err := led.Exception(ctx, id)
+	if err != nil {
+		return err
+	}
+	if ex.Kind != "835" || ex.InboundSHA256 == "" {
+		return ErrNotPostable
+	}
+	in, err := led.InboundContent(ctx, ex.InboundSHA256)
+	if err != nil {
+		return err
+	}
+	t, rem, err := parkedSet(in.Content, ex.ST02)
+	if err != nil {
+		return err
+	}
+	if rem == nil || rem.Position.Position != ex.Position || unbalanced(remittance(in, t, rem)) == 0 {
+		return ErrNotPostable
+	}
+	var a *applier
+	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Posted, Actor: actor, Note: reason}, func(tx *ledger.Tx, e ledger.Exception) error {
+		a = &applier{now: p.o.Now, tx: tx, file: in, route: p.o.Payer(in.PayerID), lastTry: true, postUnbalanced: true}
+		return a.remit(t, rem)
+	})
+	if err != nil {
+		return err
+	}
+	p.o.Events.Publish(ctx, a.events)
+	return nil
+}
+
+// DismissException closes an exception without applying anything, for a
+// reason, recorded with who dismissed it and when.
+func (p *Processor) DismissException(ctx context.Context, id int64, actor, reason string) error {
+	return p.o.Ledger.ResolveException(ctx, id, ledger.Resolution{How: ledger.Dismissed, Actor: actor, Note: reason}, nil)
+}
+
+// parkedSet finds the 835 transaction set of a payer file named as
+// setRefs names it (the set carries that name), nil when there is none.
+func parkedSet(content []byte, st02 string) (*x12.Transaction, *remit.Remittance, error) {
 	doc, err := x12.ReadFileWith(bytes.NewReader(content), sets.Decoders())
 	if err != nil {
 		return nil, nil, err
@@ -70,17 +193,24 @@ func parkedCLP(content []byte, st02 string, position int) (*remit.Remittance, *r
 	for _, ic := range doc.Interchanges {
 		for _, g := range ic.Groups {
 			for _, t := range g.Transactions {
-				r, ok := t.Remittance.(*remit.Remittance)
-				if !ok || refs[t] != st02 {
-					continue
-				}
-				for _, c := range r.Claims {
-					if c.Position.Position == position {
-						return r, c, nil
-					}
+				if r, ok := t.Remittance.(*remit.Remittance); ok && refs[t] == st02 {
+					return withRef(t, st02), r, nil
 				}
 			}
 		}
 	}
 	return nil, nil, nil
+}
+
+// clpAt is the CLP of r at a segment position, nil when none is there.
+func clpAt(r *remit.Remittance, position int) *remit.Claim {
+	if r == nil {
+		return nil
+	}
+	for _, c := range r.Claims {
+		if c.Position.Position == position {
+			return c
+		}
+	}
+	return nil
 }

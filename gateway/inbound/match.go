@@ -53,10 +53,7 @@ func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (id, warning string
 	if len(kept) == 0 {
 		return "", "no sent claim of this billing provider with this patient control number", nil
 	}
-	abs := ref.charge
-	if abs < 0 {
-		abs = -abs
-	}
+	charge := abs(ref.charge)
 	narrow := func(keep func(c *ledger.Snapshot) bool) {
 		var n []*ledger.Snapshot
 		for _, c := range kept {
@@ -73,9 +70,9 @@ func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (id, warning string
 	}
 	if len(kept) > 1 && ref.charge != 0 {
 		before := len(kept)
-		narrow(func(c *ledger.Snapshot) bool { return c.Charge == abs })
-		if len(kept) == before && kept[0].Charge != abs {
-			return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(kept), abs), nil
+		narrow(func(c *ledger.Snapshot) bool { return c.Charge == charge })
+		if len(kept) == before && kept[0].Charge != charge {
+			return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(kept), charge), nil
 		}
 	}
 	if len(kept) > 1 {
@@ -84,8 +81,8 @@ func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (id, warning string
 	if len(kept) > 1 {
 		return "", fmt.Sprintf("%d claims have this patient control number and nothing tells them apart (charge, payer claim number, status)", len(kept)), nil
 	}
-	if c := kept[0]; ref.charge != 0 && c.Charge != abs {
-		return c.ID, "the payer's charge " + abs.String() + " is not the claim's charge " + c.Charge.String(), nil
+	if c := kept[0]; ref.charge != 0 && c.Charge != charge {
+		return c.ID, "the payer's charge " + charge.String() + " is not the claim's charge " + c.Charge.String(), nil
 	}
 	return kept[0].ID, "", nil
 }
@@ -98,6 +95,9 @@ func (a *applier) matchClaim(ref claimRef) (id, warning string, err error) {
 	}
 	return matchClaim(candidates, ref)
 }
+
+// abs is an amount without its sign: what a reversal's charge was.
+func abs(c money.Cents) money.Cents { return max(c, -c) }
 
 // matchLine finds the claim line an SVC pays: by its line item control
 // number (REF*6R), else by procedure, modifiers, date and charge among the
@@ -115,10 +115,7 @@ func matchLine(lines []ledger.Line, svc *remit.ServiceLine, taken []int) int {
 	if date == "" {
 		date = svc.ServiceDateFrom
 	}
-	charge := svc.Charge
-	if charge < 0 {
-		charge = -charge
-	}
+	charge := abs(svc.Charge)
 	for _, l := range lines {
 		if !slices.Contains(taken, l.No) && l.Procedure == proc && l.Charge == charge && (date == "" || l.ServiceDate == date) {
 			return l.No

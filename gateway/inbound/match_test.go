@@ -89,7 +89,11 @@ func TestMatchingScenarios(t *testing.T) {
 		if err != nil || len(open) != 1 || open[0].PCN != "NOSUCHPCN" {
 			t.Fatalf("open exceptions %+v, %v", open, err)
 		}
-		if posted, err := h.Inbound.MatchException(h.Ctx, open[0].ID, "ORPHAN", "alice"); err != nil || !posted {
+		var mismatch *inbound.MismatchError
+		if _, err := h.Inbound.MatchException(h.Ctx, open[0].ID, inbound.Match{ClaimID: "ORPHAN", Actor: "alice"}); !errors.As(err, &mismatch) {
+			t.Fatalf("matching NOSUCHPCN's CLP to ORPHAN unforced: %v, want a mismatch", err)
+		}
+		if posted, err := h.Inbound.MatchException(h.Ctx, open[0].ID, inbound.Match{ClaimID: "ORPHAN", Actor: "alice", Force: true, Reason: "the payer mistyped the PCN"}); err != nil || !posted {
 			t.Fatalf("manual match: posted %v, %v", posted, err)
 		}
 		if got := h.Status("ORPHAN"); got != ledger.StatusPaid {
@@ -220,7 +224,7 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 			if e.PCN == "A" && strings.Contains(e.Reason, "a new CLP needs a reversal first") {
 				tried = true
 				var refused *inbound.RefusedError
-				if _, err := h.Inbound.MatchException(h.Ctx, e.ID, "A", "alice"); !errors.As(err, &refused) {
+				if _, err := h.Inbound.MatchException(h.Ctx, e.ID, inbound.Match{ClaimID: "A", Actor: "alice"}); !errors.As(err, &refused) {
 					t.Errorf("matching A's second payment by hand: %v, want it refused", err)
 				}
 			}
@@ -537,7 +541,7 @@ func TestGroupsWithTheSameST02(t *testing.T) {
 			t.Fatalf("open exceptions %+v, %v; want NOSUCH's, in set 78/0001", open, err)
 		}
 		h.Submit(gatewaytest.EncounterJSON("G3", 10000))
-		if posted, err := h.Inbound.MatchException(h.Ctx, open[0].ID, "G3", "alice"); err != nil || !posted {
+		if posted, err := h.Inbound.MatchException(h.Ctx, open[0].ID, inbound.Match{ClaimID: "G3", Actor: "alice", Force: true, Reason: "NOSUCH is G3's old number"}); err != nil || !posted {
 			t.Fatalf("manual match: %v, %v", posted, err)
 		}
 		if _, net := h.PaidOn("G3"); net != 8000 {

@@ -18,22 +18,13 @@ import (
 // remit applies an 835: the payment is recorded once (a trace number
 // posted before is an exception, not a second payment), and only when it
 // balances (BPR02 = Σ CLP04 − Σ PLB: else an exception, which an operator
-// can post anyway, PostAnyway, or dismiss); each CLP is
+// can post anyway, PostException, or dismiss); each CLP is
 // matched to its claim by patient control number within the payer and the
 // payee, confirmed by the charge; its lines by REF*6R, else by procedure,
 // date and charge; its adjustments and remarks kept for reconciliation;
 // and each PLB linked to the claim its reference names.
 func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
-	rec := ledger.Remittance{InboundSHA256: a.file.SHA256, ST02: t.ControlNumber, PayerID: a.file.PayerID,
-		TraceNumber: r.Payment.TraceNumber, OriginatorID: r.Payment.OriginatorID, Amount: r.Payment.Amount,
-		CreditDebit: r.Payment.CreditDebit, Method: r.Payment.Method, PaymentDate: r.Payment.Date,
-		PayeeNPI: r.Payee.NPI, PayeeTaxID: r.Payee.TaxID}
-	for _, clp := range r.Claims {
-		rec.ClaimsPaid += clp.Paid
-	}
-	for _, plb := range r.ProviderAdjustments {
-		rec.PLB += plb.Amount
-	}
+	rec := remittance(a.file, t, r)
 	dup, err := a.tx.TracePosted(rec)
 	if err != nil {
 		return err
@@ -89,6 +80,21 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 		}
 	}
 	return nil
+}
+
+// remittance is the payment an 835 set of a payer file records.
+func remittance(in *ledger.InboundFile, t *x12.Transaction, r *remit.Remittance) ledger.Remittance {
+	rec := ledger.Remittance{InboundSHA256: in.SHA256, ST02: t.ControlNumber, PayerID: in.PayerID,
+		TraceNumber: r.Payment.TraceNumber, OriginatorID: r.Payment.OriginatorID, Amount: r.Payment.Amount,
+		CreditDebit: r.Payment.CreditDebit, Method: r.Payment.Method, PaymentDate: r.Payment.Date,
+		PayeeNPI: r.Payee.NPI, PayeeTaxID: r.Payee.TaxID}
+	for _, clp := range r.Claims {
+		rec.ClaimsPaid += clp.Paid
+	}
+	for _, plb := range r.ProviderAdjustments {
+		rec.PLB += plb.Amount
+	}
+	return rec
 }
 
 // unbalanced is how far a payment is from what it pays: BPR02 (negative

@@ -10,10 +10,10 @@ import (
 )
 
 // Exception is something a payer sent that could not be matched to a
-// claim.
+// claim, or applied at all.
 type Exception struct {
 	ID            int64
-	InboundSHA256 string
+	InboundSHA256 string // the payer file, "" for one not archived (too large)
 	Kind          string
 	ST02          string
 	Position      int
@@ -22,7 +22,16 @@ type Exception struct {
 	Status        string // open or resolved
 	ClaimID       string
 	ResolvedBy    string
+	Resolution    string // how it was resolved: Matched, Posted, Dismissed
+	Note          string // why, as who resolved it said
 }
+
+// How an exception is resolved.
+const (
+	Matched   = "matched"   // to a claim, by hand (its CLP posted there, if it is one)
+	Posted    = "posted"    // an 835 that did not balance, posted anyway
+	Dismissed = "dismissed" // closed with a reason, nothing applied
+)
 
 // AddException parks an unmatched item for a person to look at.
 func (t *Tx) AddException(e Exception) error {
@@ -46,7 +55,7 @@ func (l *Ledger) CountOpenExceptions(ctx context.Context) (int, error) {
 // when it was resolved.
 type ExceptionInfo struct {
 	Exception
-	PayerID    string // of the file it came in
+	PayerID    string // of the file it came in, or of the server it was left on
 	At         time.Time
 	ResolvedAt time.Time // zero while open
 }
@@ -78,12 +87,12 @@ func (l *Ledger) Exception(ctx context.Context, id int64) (*ExceptionInfo, error
 
 func (l *Ledger) exceptions(ctx context.Context, where string, args ...any) ([]ExceptionInfo, error) {
 	return queryAll(ctx, l.db, "exceptions", `SELECT e.id, e.inbound_sha256, e.kind, e.st02, e.position, e.pcn, e.reason, e.status, e.claim_id,
-			e.resolved_by, e.at, e.resolved_at, COALESCE(f.payer_id, '')
+			e.resolved_by, e.resolution, e.note, e.at, e.resolved_at, COALESCE(f.payer_id, e.payer_id)
 		FROM exceptions e LEFT JOIN inbound_files f ON f.sha256 = e.inbound_sha256 WHERE `+where, args, func(row scanner) (ExceptionInfo, error) {
 		var e ExceptionInfo
 		var at, resolved int64
 		err := row.Scan(&e.ID, &e.InboundSHA256, &e.Kind, &e.ST02, &e.Position, &e.PCN, &e.Reason, &e.Status, &e.ClaimID,
-			&e.ResolvedBy, &at, &resolved, &e.PayerID)
+			&e.ResolvedBy, &e.Resolution, &e.Note, &at, &resolved, &e.PayerID)
 		e.At = fromMillis(at)
 		if resolved > 0 {
 			e.ResolvedAt = fromMillis(resolved)
@@ -99,23 +108,41 @@ var (
 	ErrOtherPayer   = errors.New("ledger: the claim belongs to another payer than the exception's file")
 )
 
-// ResolveException matches an exception to a claim by hand: the exception
-// becomes resolved with the claim and who resolved it, and the claim's
-// history gets an entry (source kind manual, the actor, the exception's
-// file, transaction set and position), its status unchanged.
+// Resolution is how a person resolves an exception: Matched to a claim,
+// Posted anyway, or Dismissed; who (Actor), and why (Note, which posting
+// and dismissing need, and a forced match).
+type Resolution struct {
+	How     string
+	ClaimID string // Matched: the claim
+	Actor   string
+	Note    string
+}
+
+// ResolveException resolves an exception by hand: it becomes resolved,
+// with how, who, why and when. Matched to a claim, the claim's history
+// gets an entry (source kind manual, the actor, the exception's file,
+// transaction set and position, the note), its status unchanged.
 //
 // apply, when given, runs in the same transaction: the inbound processor
-// posts a parked CLP there, as it would have posted it (inbound's
-// MatchException). actor is who matched it, as recorded.
+// posts a parked CLP there, as it would have posted it, or the payment
+// that did not balance (inbound's MatchException, PostException).
 //
 // Errors: ErrNotFound for an unknown exception, ErrResolved, ErrUnknownClaim,
 // ErrOtherPayer when the claim is another payer's.
-func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor string, apply func(tx *Tx, e Exception) error) error {
-	if actor = strings.TrimSpace(actor); actor == "" {
+func (l *Ledger) ResolveException(ctx context.Context, id int64, r Resolution, apply func(tx *Tx, e Exception) error) error {
+	r.Actor, r.Note = strings.TrimSpace(r.Actor), strings.TrimSpace(r.Note)
+	switch {
+	case r.Actor == "":
 		return errors.New("ledger: resolving an exception needs an actor")
+	case r.How != Matched && r.How != Posted && r.How != Dismissed:
+		return fmt.Errorf("ledger: an exception is matched, posted or dismissed, not %q", r.How)
+	case r.How == Matched && r.ClaimID == "":
+		return errors.New("ledger: matching an exception needs a claim")
+	case r.How != Matched && r.Note == "":
+		return fmt.Errorf("ledger: an exception %s needs a reason", r.How)
 	}
 	return l.inTx(ctx, func(tx *sql.Tx) error {
-		q := `SELECT e.status, e.kind, e.inbound_sha256, e.st02, e.position, e.pcn, COALESCE(f.payer_id, '')
+		q := `SELECT e.status, e.kind, e.inbound_sha256, e.st02, e.position, e.pcn, COALESCE(f.payer_id, e.payer_id)
 			FROM exceptions e LEFT JOIN inbound_files f ON f.sha256 = e.inbound_sha256 WHERE e.id = $1`
 		if l.driver == Postgres {
 			q += ` FOR UPDATE OF e`
@@ -132,39 +159,47 @@ func (l *Ledger) ResolveException(ctx context.Context, id int64, claimID, actor 
 		if status != "open" {
 			return fmt.Errorf("ledger: exception %d: %w", id, ErrResolved)
 		}
-		var claimPayer string
 		var claimStatus Status
-		err = tx.QueryRowContext(ctx, `SELECT payer_id, status FROM claims WHERE id = $1`, claimID).Scan(&claimPayer, &claimStatus)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("ledger: exception %d: claim %q: %w", id, claimID, ErrUnknownClaim)
+		if r.How == Matched {
+			var claimPayer string
+			err = tx.QueryRowContext(ctx, `SELECT payer_id, status FROM claims WHERE id = $1`, r.ClaimID).Scan(&claimPayer, &claimStatus)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("ledger: exception %d: claim %q: %w", id, r.ClaimID, ErrUnknownClaim)
+			}
+			if err != nil {
+				return fmt.Errorf("ledger: claim %s: %w", r.ClaimID, err)
+			}
+			if payer != "" && claimPayer != payer {
+				return fmt.Errorf("ledger: exception %d of payer %s, claim %s of payer %s: %w", id, payer, r.ClaimID, claimPayer, ErrOtherPayer)
+			}
 		}
-		if err != nil {
-			return fmt.Errorf("ledger: claim %s: %w", claimID, err)
-		}
-		if payer != "" && claimPayer != payer {
-			return fmt.Errorf("ledger: exception %d of payer %s, claim %s of payer %s: %w", id, payer, claimID, claimPayer, ErrOtherPayer)
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE exceptions SET status = 'resolved', claim_id = $2, resolved_by = $3, resolved_at = $4
-			WHERE id = $1 AND status = 'open'`, id, claimID, actor, l.millis())
+		res, err := tx.ExecContext(ctx, `UPDATE exceptions SET status = 'resolved', claim_id = $2, resolved_by = $3, resolved_at = $4, resolution = $5, note = $6
+			WHERE id = $1 AND status = 'open'`, id, r.ClaimID, r.Actor, l.millis(), r.How, r.Note)
 		if err != nil {
 			return fmt.Errorf("ledger: exception %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("ledger: exception %d: %w", id, ErrResolved)
 		}
-		reason := fmt.Sprintf("exception %d (%s", id, kind)
-		if pcn != "" {
-			reason += " PCN " + pcn
-		}
-		reason += ") matched by hand"
-		if _, err = l.transition(ctx, tx, claimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: actor}); err != nil {
-			return err
+		if r.How == Matched {
+			reason := fmt.Sprintf("exception %d (%s", id, kind)
+			if pcn != "" {
+				reason += " PCN " + pcn
+			}
+			reason += ") matched by hand"
+			if r.Note != "" {
+				reason += ": " + r.Note
+			}
+			if _, err = l.transition(ctx, tx, r.ClaimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: r.Actor}); err != nil {
+				return err
+			}
 		}
 		if apply == nil {
 			return nil
 		}
 		t := l.newTx(ctx, tx)
-		if err := apply(t, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: claimID, ResolvedBy: actor}); err != nil {
+		if err := apply(t, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: r.ClaimID,
+			ResolvedBy: r.Actor, Resolution: r.How, Note: r.Note}); err != nil {
 			return err
 		}
 		return t.flush()

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -17,7 +18,8 @@ type FileStatus string
 const (
 	FileBuilt          FileStatus = "built"           // stored, not delivered yet
 	FileSubmitted      FileStatus = "submitted"       // on the payer's server
-	FileDeliveryFailed FileStatus = "delivery_failed" // given up after the last attempt
+	FileDeliveryFailed FileStatus = "delivery_failed" // given up on: attempts failed for the route's retry_for, or could not succeed
+	FileResent         FileStatus = "resent"          // failed, and its claims queued again by hand (ResendFile)
 )
 
 // File is an outbound 837 file: one interchange for one payer.
@@ -35,7 +37,12 @@ type File struct {
 	LastError   string
 	CreatedAt   time.Time
 	DeliveredAt time.Time
-	Claims      []FileClaim
+	// FirstFailedAt is when its attempts began failing (zero while none
+	// has): the deliverer gives up retry_for after it.
+	FirstFailedAt time.Time
+	ResentBy      string // who resent it, once it is FileResent
+	ResentAt      time.Time
+	Claims        []FileClaim
 }
 
 // FileClaim places a claim in a file: its group, transaction set and the
@@ -151,9 +158,11 @@ func sum256(content []byte) string {
 // FileByID returns an outbound file with its claims.
 func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 	f := &File{}
-	var created, delivered int64
-	err := l.db.QueryRowContext(ctx, `SELECT id, payer_id, usage, isa13, name, staged_name, content, sha256, status, attempts, last_error, created_at, delivered_at
-		FROM files WHERE id = $1`, id).Scan(&f.ID, &f.PayerID, &f.Usage, &f.ISA13, &f.Name, &f.StagedName, &f.Content, &f.SHA256, &f.Status, &f.Attempts, &f.LastError, &created, &delivered)
+	var created, delivered, failed, resent int64
+	err := l.db.QueryRowContext(ctx, `SELECT id, payer_id, usage, isa13, name, staged_name, content, sha256, status, attempts, last_error, created_at, delivered_at,
+			first_failed_at, resent_by, resent_at
+		FROM files WHERE id = $1`, id).Scan(&f.ID, &f.PayerID, &f.Usage, &f.ISA13, &f.Name, &f.StagedName, &f.Content, &f.SHA256, &f.Status, &f.Attempts, &f.LastError, &created, &delivered,
+		&failed, &f.ResentBy, &resent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("ledger: file %s: %w", id, ErrNotFound)
 	}
@@ -161,9 +170,7 @@ func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 		return nil, fmt.Errorf("ledger: file %s: %w", id, err)
 	}
 	f.CreatedAt = fromMillis(created)
-	if delivered > 0 {
-		f.DeliveredAt = fromMillis(delivered)
-	}
+	f.DeliveredAt, f.FirstFailedAt, f.ResentAt = fromMillisOrZero(delivered), fromMillisOrZero(failed), fromMillisOrZero(resent)
 	f.Claims, err = queryFileClaims(ctx, l.db, "file "+id+" claims", `fc.file_id = $1`, id)
 	if err != nil {
 		return nil, err
@@ -191,13 +198,61 @@ func (l *Ledger) FilesInStatus(ctx context.Context, payerID string, status FileS
 		[]any{status, payerID}, scanOne[string])
 }
 
-// RecordAttempt counts a delivery attempt that failed with err.
-func (l *Ledger) RecordAttempt(ctx context.Context, fileID string, err error) error {
-	_, dbErr := l.exec(ctx, `UPDATE files SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, fileID, err.Error())
+// RecordAttempt counts a delivery attempt that failed with err, and
+// returns when the file's attempts began failing: this one's time if it is
+// the first.
+func (l *Ledger) RecordAttempt(ctx context.Context, fileID string, err error) (firstFailed time.Time, _ error) {
+	var first int64
+	dbErr := l.db.QueryRowContext(ctx, `UPDATE files SET attempts = attempts + 1, last_error = $2,
+			first_failed_at = CASE WHEN first_failed_at = 0 THEN $3 ELSE first_failed_at END
+		WHERE id = $1 RETURNING first_failed_at`, fileID, err.Error(), l.millis()).Scan(&first)
 	if dbErr != nil {
-		return fmt.Errorf("ledger: file %s: %w", fileID, dbErr)
+		return time.Time{}, fmt.Errorf("ledger: file %s: %w", fileID, dbErr)
 	}
-	return nil
+	return fromMillis(first), nil
+}
+
+// ErrNotFailed is returned by ResendFile for a file that did not fail.
+var ErrNotFailed = errors.New("ledger: the file is not delivery_failed")
+
+// ResendFile sends a failed file's claims again: the file becomes
+// FileResent (who, when), and each of its claims still delivery_failed
+// (and in it last) becomes queued, its history naming the file and the
+// actor; the batcher puts them in a new file, under a new interchange
+// control number. It returns the claims queued.
+//
+// Errors: ErrNotFound, ErrNotFailed for a file that is not
+// delivery_failed (delivered, still being tried, or resent before).
+func (l *Ledger) ResendFile(ctx context.Context, fileID, actor string) ([]string, error) {
+	if actor = strings.TrimSpace(actor); actor == "" {
+		return nil, errors.New("ledger: resending a file needs an actor")
+	}
+	var queued []string
+	err := l.inTx(ctx, func(sqlTx *sql.Tx) error {
+		var status FileStatus
+		err := sqlTx.QueryRowContext(ctx, `SELECT status FROM files WHERE id = $1`, fileID).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("ledger: file %s: %w", fileID, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("ledger: file %s: %w", fileID, err)
+		}
+		now := l.millis()
+		res, err := sqlTx.ExecContext(ctx, `UPDATE files SET status = $2, resent_by = $3, resent_at = $4 WHERE id = $1 AND status = $5`,
+			fileID, FileResent, actor, now, FileDeliveryFailed)
+		if err != nil {
+			return fmt.Errorf("ledger: file %s: %w", fileID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("ledger: file %s is %s: %w", fileID, status, ErrNotFailed)
+		}
+		return l.moveFileClaims(ctx, sqlTx, fileID, StatusDeliveryFailed, StatusQueued, &queued,
+			Source{Kind: "manual", File: fileID, Reason: "file " + fileID + " resent by hand: queued for a new file", Actor: actor})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return queued, nil
 }
 
 // MarkStaged records that a built file was staged on the payer's server
@@ -237,13 +292,12 @@ func (l *Ledger) MarkDeliveryFailed(ctx context.Context, fileID string, cause er
 func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, cs Status, lastError, reason string) ([]string, error) {
 	var changed []string
 	err := l.inTx(ctx, func(sqlTx *sql.Tx) error {
-		tx := l.stmtCache(sqlTx) // the same history statement for every 100 claims
 		// The successful attempt is counted here; failed ones by RecordAttempt.
 		attempt, deliveredAt := 0, int64(0)
 		if fs == FileSubmitted {
 			attempt, deliveredAt = 1, l.millis()
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE files SET status = $2, attempts = attempts + $3, last_error = $4, delivered_at = $5 WHERE id = $1 AND status = $6`,
+		res, err := sqlTx.ExecContext(ctx, `UPDATE files SET status = $2, attempts = attempts + $3, last_error = $4, delivered_at = $5 WHERE id = $1 AND status = $6`,
 			fileID, fs, attempt, lastError, deliveredAt, FileBuilt)
 		if err != nil {
 			return fmt.Errorf("ledger: file %s: %w", fileID, err)
@@ -251,25 +305,34 @@ func (l *Ledger) settleFile(ctx context.Context, fileID string, fs FileStatus, c
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		changed, err = queryAll(ctx, tx, "file "+fileID+" claims", `SELECT c.id FROM claims c JOIN file_claims fc ON fc.claim_id = c.id
-			WHERE fc.file_id = $1 AND c.file_id = $1 AND c.status = $2 ORDER BY c.id`, []any{fileID, StatusBatched}, scanOne[string])
-		if err != nil {
-			return err
-		}
-		if len(changed) == 0 {
-			return nil
-		}
-		now, history := l.millis(), l.historyBatch()
-		for _, id := range changed {
-			history.addHistory(id, now, StatusBatched, cs, Source{Kind: "deliverer", File: fileID, Reason: reason, Actor: "deliverer"})
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = $2, updated_at = $3
-			WHERE file_id = $1 AND status = $4 AND id IN (SELECT claim_id FROM file_claims WHERE file_id = $1)`, fileID, cs, now, StatusBatched); err != nil {
-			return fmt.Errorf("ledger: file %s claims: %w", fileID, err)
-		}
-		return history.exec(ctx, tx)
+		return l.moveFileClaims(ctx, sqlTx, fileID, StatusBatched, cs, &changed, Source{Kind: "deliverer", File: fileID, Reason: reason, Actor: "deliverer"})
 	})
-	return changed, err
+	if err != nil {
+		return nil, err
+	}
+	return changed, nil
+}
+
+// moveFileClaims moves the claims of a file that are in it last and in
+// status from to status to, each with a history entry from src, and puts
+// their ids in moved.
+func (l *Ledger) moveFileClaims(ctx context.Context, sqlTx *sql.Tx, fileID string, from, to Status, moved *[]string, src Source) error {
+	tx := l.stmtCache(sqlTx) // the same history statement for every 100 claims
+	changed, err := queryAll(ctx, tx, "file "+fileID+" claims", `SELECT c.id FROM claims c JOIN file_claims fc ON fc.claim_id = c.id
+		WHERE fc.file_id = $1 AND c.file_id = $1 AND c.status = $2 ORDER BY c.id`, []any{fileID, from}, scanOne[string])
+	if err != nil || len(changed) == 0 {
+		return err
+	}
+	*moved = changed
+	now, history := l.millis(), l.historyBatch()
+	for _, id := range changed {
+		history.addHistory(id, now, from, to, src)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = $2, updated_at = $3
+		WHERE file_id = $1 AND status = $4 AND id IN (SELECT claim_id FROM file_claims WHERE file_id = $1)`, fileID, to, now, from); err != nil {
+		return fmt.Errorf("ledger: file %s claims: %w", fileID, err)
+	}
+	return history.exec(ctx, tx)
 }
 
 // QueuedStats tells the batcher how many claims of a payer wait and since

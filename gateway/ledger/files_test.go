@@ -84,8 +84,12 @@ func TestCreateAndDeliverFile(t *testing.T) {
 			t.Fatalf("built files %v", built)
 		}
 
-		if err := l.RecordAttempt(ctx, f.ID, errors.New("connection refused")); err != nil {
-			t.Fatal(err)
+		first, err := l.RecordAttempt(ctx, f.ID, errors.New("connection refused"))
+		if err != nil || first.IsZero() {
+			t.Fatalf("first failed attempt at %s: %v", first, err)
+		}
+		if again, err := l.RecordAttempt(ctx, f.ID, errors.New("connection refused")); err != nil || !again.Equal(first) {
+			t.Fatalf("a second failed attempt says the attempts began failing at %s, not %s: %v", again, first, err)
 		}
 		// The first staged name recorded wins; a racing attempt gets it back.
 		for _, tmp := range []string{".a.part", ".b.part"} {
@@ -105,7 +109,7 @@ func TestCreateAndDeliverFile(t *testing.T) {
 			t.Fatalf("delivered twice: %v, %v", again, err)
 		}
 		back, _ = l.FileByID(ctx, f.ID)
-		if back.Status != ledger.FileSubmitted || back.Attempts != 2 || back.DeliveredAt.IsZero() {
+		if back.Status != ledger.FileSubmitted || back.Attempts != 3 || back.DeliveredAt.IsZero() { // two failed, one delivered
 			t.Fatalf("delivered file: %s, %d attempts", back.Status, back.Attempts)
 		}
 		if c, _ := l.Claim(ctx, "E2"); c.Status != ledger.StatusSubmitted {

@@ -159,6 +159,14 @@ func (l *Ledger) millis() int64 { return l.now().UnixMilli() }
 // fromMillis is a time the ledger keeps, as it gives it: in UTC.
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
+// fromMillisOrZero is fromMillis, but the zero time for 0 (never).
+func fromMillisOrZero(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return fromMillis(ms)
+}
+
 // inTx runs f in a transaction and commits it, or rolls it back when f or
 // the commit fails.
 //

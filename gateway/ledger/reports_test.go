@@ -272,21 +272,26 @@ func TestResolveException(t *testing.T) {
 			{id, "NOSUCH", "alice", ledger.ErrUnknownClaim},
 			{id, "C7", "alice", ledger.ErrOtherPayer},
 		} {
-			if err := l.ResolveException(ctx, c.id, c.claim, c.actor, nil); !errors.Is(err, c.want) {
+			if err := l.ResolveException(ctx, c.id, ledger.Resolution{How: ledger.Matched, ClaimID: c.claim, Actor: c.actor}, nil); !errors.Is(err, c.want) {
 				t.Errorf("resolve %d to %s: %v, want %v", c.id, c.claim, err, c.want)
 			}
 		}
-		if err := l.ResolveException(ctx, id, "C5", " ", nil); err == nil {
+		if err := l.ResolveException(ctx, id, ledger.Resolution{How: ledger.Matched, ClaimID: "C5", Actor: " "}, nil); err == nil {
 			t.Error("resolved without an actor")
 		}
-		if err := l.ResolveException(ctx, id, "C5", "alice", nil); err != nil {
+		for _, r := range []ledger.Resolution{{How: ledger.Dismissed, Actor: "alice"}, {How: ledger.Posted, Actor: "alice", Note: " "}, {How: "forgotten", Actor: "alice", Note: "x"}} {
+			if err := l.ResolveException(ctx, id, r, nil); err == nil {
+				t.Errorf("resolved %s with note %q", r.How, r.Note)
+			}
+		}
+		if err := l.ResolveException(ctx, id, ledger.Resolution{How: ledger.Matched, ClaimID: "C5", Actor: "alice"}, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := l.ResolveException(ctx, id, "C5", "bob", nil); !errors.Is(err, ledger.ErrResolved) {
+		if err := l.ResolveException(ctx, id, ledger.Resolution{How: ledger.Dismissed, Actor: "bob", Note: "late"}, nil); !errors.Is(err, ledger.ErrResolved) {
 			t.Errorf("resolving twice: %v", err)
 		}
 		e, err = l.Exception(ctx, id)
-		if err != nil || e.Status != "resolved" || e.ClaimID != "C5" || e.ResolvedBy != "alice" || e.ResolvedAt.IsZero() {
+		if err != nil || e.Status != "resolved" || e.ClaimID != "C5" || e.ResolvedBy != "alice" || e.Resolution != ledger.Matched || e.ResolvedAt.IsZero() {
 			t.Errorf("resolved exception: %+v, %v", e, err)
 		}
 		h, err := l.History(ctx, "C5")

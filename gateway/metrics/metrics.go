@@ -43,6 +43,7 @@ type Metrics struct {
 	DeliverySeconds prometheus.Histogram   // one delivery attempt, whatever its outcome
 	Deliveries      *prometheus.CounterVec // payer, outcome: OK, Retry, Failed
 	InboundFiles    *prometheus.CounterVec // payer, kind (TA1, 999, 277CA, 835 ...)
+	RefusedFiles    *prometheus.CounterVec // payer, reason (too_large)
 	DeadLetters     *prometheus.CounterVec // stream
 }
 
@@ -71,12 +72,16 @@ func New(countByStatus func(ctx context.Context) (map[ledger.Status]int, error),
 		}),
 		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "claimsgw_deliveries_total",
-			Help: "Delivery attempts of outbound files, by payer and outcome (ok, retry, failed).",
+			Help: "Delivery attempts of outbound files, by payer and outcome (ok, retry), and files given up on (failed).",
 		}, []string{"payer", "outcome"}),
 		InboundFiles: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "claimsgw_inbound_files_total",
 			Help: "Files picked up from payers, by payer and kind.",
 		}, []string{"payer", "kind"}),
+		RefusedFiles: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "claimsgw_inbound_files_refused_total",
+			Help: "Payer files the poller left on the server, each counted once, by payer and reason (too_large).",
+		}, []string{"payer", "reason"}),
 		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "claimsgw_dead_letters_total",
 			Help: "Queue messages parked as dead letters, by stream.",
@@ -88,7 +93,7 @@ func New(countByStatus func(ctx context.Context) (map[ledger.Status]int, error),
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.Encounters, m.BatchSize, m.FilesBuilt, m.DeliverySeconds, m.Deliveries, m.InboundFiles, m.DeadLetters,
+		m.Encounters, m.BatchSize, m.FilesBuilt, m.DeliverySeconds, m.Deliveries, m.InboundFiles, m.RefusedFiles, m.DeadLetters,
 	)
 	if countByStatus != nil {
 		m.registry.MustRegister(&gaugeFunc{
@@ -168,14 +173,22 @@ func (m *Metrics) FileBuilt(payer string, claims int) {
 	m.BatchSize.Observe(float64(claims))
 }
 
-// Delivery counts a delivery attempt and its time.
+// Delivery counts a delivery attempt (OK, Retry) and its time, or a file
+// given up on (Failed: no attempt, no time).
 func (m *Metrics) Delivery(payer, outcome string, d time.Duration) {
 	m.Deliveries.WithLabelValues(payer, outcome).Inc()
-	m.DeliverySeconds.Observe(d.Seconds())
+	if outcome != Failed {
+		m.DeliverySeconds.Observe(d.Seconds())
+	}
 }
 
 // InboundFile counts a payer file picked up.
 func (m *Metrics) InboundFile(payer, kind string) { m.InboundFiles.WithLabelValues(payer, kind).Inc() }
+
+// RefusedFile counts a payer file the poller left on the server.
+func (m *Metrics) RefusedFile(payer, reason string) {
+	m.RefusedFiles.WithLabelValues(payer, reason).Inc()
+}
 
 // DeadLetter counts a message parked.
 func (m *Metrics) DeadLetter(stream string) { m.DeadLetters.WithLabelValues(stream).Inc() }

@@ -20,13 +20,15 @@ type Exception struct {
 	Status        string     `json:"status"`
 	ClaimID       string     `json:"claim_id"`
 	ResolvedBy    string     `json:"resolved_by"`
+	Resolution    string     `json:"resolution"` // matched, posted, dismissed; "" while open
+	Note          string     `json:"note"`       // why, as who resolved it said
 	At            time.Time  `json:"at"`
 	ResolvedAt    *time.Time `json:"resolved_at"`
 }
 
 // NewException is e in its JSON form.
 func NewException(e ledger.ExceptionInfo) Exception {
-	out := Exception{e.ID, e.Kind, e.PayerID, e.InboundSHA256, e.ST02, e.Position, e.PCN, e.Reason, e.Status, e.ClaimID, e.ResolvedBy, e.At.UTC(), nil}
+	out := Exception{e.ID, e.Kind, e.PayerID, e.InboundSHA256, e.ST02, e.Position, e.PCN, e.Reason, e.Status, e.ClaimID, e.ResolvedBy, e.Resolution, e.Note, e.At.UTC(), nil}
 	if !e.ResolvedAt.IsZero() {
 		t := e.ResolvedAt.UTC()
 		out.ResolvedAt = &t
@@ -45,7 +47,7 @@ func toExceptions(es []ledger.ExceptionInfo) []Exception {
 // Exceptions is a page of exceptions (the unmatched report is the open
 // ones).
 func Exceptions(name string, es []ledger.ExceptionInfo, next string) Report {
-	cols := []string{"id", "kind", "payer_id", "st02", "position", "pcn", "reason", "status", "claim_id", "resolved_by", "at", "inbound_sha256"}
+	cols := []string{"id", "kind", "payer_id", "st02", "position", "pcn", "reason", "status", "claim_id", "resolved_by", "at", "inbound_sha256", "resolution", "note"}
 	rep := Report{Name: name, Columns: cols, Right: right(cols, "id", "position"), Next: next,
 		JSON: struct {
 			Exceptions []Exception `json:"exceptions"`
@@ -53,7 +55,7 @@ func Exceptions(name string, es []ledger.ExceptionInfo, next string) Report {
 		}{toExceptions(es), next}}
 	for _, e := range es {
 		rep.Rows = append(rep.Rows, []string{itoa64(e.ID), e.Kind, e.PayerID, e.ST02, itoa(e.Position), e.PCN, e.Reason, e.Status, e.ClaimID,
-			e.ResolvedBy, e.At.UTC().Format(time.RFC3339), e.InboundSHA256})
+			e.ResolvedBy, e.At.UTC().Format(time.RFC3339), e.InboundSHA256, e.Resolution, e.Note})
 	}
 	return rep
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -68,6 +69,17 @@ func Shared(t testing.TB, path ...string) string {
 		t.Skipf("%s is absent (the shared data is not beside the repository): %v", p, err)
 	}
 	return p
+}
+
+// Eventually fails the test if cond is not true within d, looking every
+// 20 ms.
+func Eventually(t testing.TB, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(d); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+	}
 }
 
 // DirNames lists the names in a directory, sorted.
