@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +32,10 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := untilSignal()
 	defer stop()
 	d, err := daemon.Start(ctx, cfg, daemon.Options{Log: log})
+	if errors.Is(err, daemon.ErrLocked) {
+		fmt.Fprintf(stderr, "claimsgw serve: %v\n", err)
+		return exitUnreadable
+	}
 	if err != nil {
 		log.Error().Err(err).Msg("claimsgw did not start")
 		return exitInvalid

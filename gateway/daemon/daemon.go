@@ -56,6 +56,7 @@ type Daemon struct {
 	inbound *inbound.Processor
 	deliver *deliver.Deliverer
 	nats    *queue.Server // nil when connected to an external server
+	lock    *dirLock      // nil when nothing of it is in the data directory
 	http    *http.Server
 	cancel  context.CancelFunc
 	done    chan error
@@ -73,6 +74,11 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if len(cfg.NATS.URLs) == 0 || cfg.Ledger.Driver == ledger.SQLite {
+		if d.lock, err = lockDir(cfg.DataDir); err != nil {
+			return nil, err
+		}
 	}
 	urls := cfg.NATS.URLs
 	if len(urls) == 0 {
@@ -157,6 +163,9 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 // returns, for up to 10 s once they have stopped.
 func (d *Daemon) run(ctx context.Context) error {
 	if err := d.Names.Setup(ctx, d.JS, max(1, d.Config.NATS.Replicas)); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before the streams were set up
+		}
 		return fmt.Errorf("gateway: streams: %w", err)
 	}
 	d.events.Start()
@@ -218,4 +227,5 @@ func (d *Daemon) closeParts() {
 	if d.nats != nil {
 		d.nats.Shutdown()
 	}
+	d.lock.release()
 }

@@ -2,19 +2,13 @@ package deliver_test
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"testing"
-
-	"golang.org/x/crypto/ssh"
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/deliver"
@@ -23,7 +17,6 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/gateway/transfer"
 	"github.com/claimsgw/claimsgw/internal/testutil"
-	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -69,9 +62,9 @@ func TestDeliverAfterLostPublish(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sim := newSim(t, root)
-	sim.start(t)
-	ep := sim.ep
+	sim := gatewaytest.NewSFTP(t, root)
+	sim.Start(t)
+	ep := sim.Endpoint
 	stages, drop := 0, true
 	h := gatewaytest.New(t, ledgertest.SQLite(t))
 	h.Payer().SFTP.UploadDir = "/inbound"
@@ -117,63 +110,6 @@ func TestDeliverAfterLostPublish(t *testing.T) {
 		if s := h.Status(c.ClaimID); s != ledger.StatusSubmitted {
 			t.Errorf("claim %s is %s, want submitted", c.ClaimID, s)
 		}
-	}
-}
-
-// sim is the payer simulator's SFTP server on a port of its own, which a
-// test can stop and start again with the same host key.
-type sim struct {
-	cfg payersim.Config
-	ep  transfer.Endpoint // how the gateway reaches it, host key pinned
-	srv *payersim.Server
-}
-
-func newSim(t *testing.T, root string) *sim {
-	t.Helper()
-	_, userKey, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	user, err := ssh.NewSignerFromKey(userKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, hostKey, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, err := ssh.NewSignerFromKey(hostKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := testutil.FreePort(t)
-	s := &sim{cfg: payersim.Config{Root: root, User: "claimsgw", UserKey: user.PublicKey(), HostKey: host, Addr: "127.0.0.1:" + strconv.Itoa(port)}}
-	block, err := ssh.MarshalPrivateKey(userKey, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.ep = transfer.Endpoint{Host: "127.0.0.1", Port: port, User: "claimsgw", PrivateKey: pem.EncodeToMemory(block),
-		HostKey: string(ssh.MarshalAuthorizedKey(host.PublicKey()))}
-	t.Cleanup(s.stop)
-	return s
-}
-
-func (s *sim) start(t *testing.T) {
-	t.Helper()
-	srv, err := payersim.NewServer(s.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	s.srv = srv
-}
-
-func (s *sim) stop() {
-	if s.srv != nil {
-		s.srv.Close()
-		s.srv = nil
 	}
 }
 

@@ -27,7 +27,7 @@ import (
 // for retryFor.
 type outage struct {
 	*gatewaytest.Harness
-	sim     *sim
+	sim     *gatewaytest.SFTP
 	root    string
 	metrics *metrics.Metrics
 }
@@ -38,11 +38,11 @@ func newOutage(t *testing.T, retryFor time.Duration) *outage {
 	if err := os.Mkdir(filepath.Join(o.root, "inbound"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	o.sim = newSim(t, o.root)
+	o.sim = gatewaytest.NewSFTP(t, o.root)
 	o.Options.Metrics, o.Options.Backoff = o.metrics, []time.Duration{50 * time.Millisecond}
 	o.Payer().SFTP.UploadDir, o.Payer().SFTP.RetryFor.Duration = "/inbound", retryFor
 	d, err := deliver.New(deliver.Options{Options: o.Options, Dial: func(ctx context.Context, p *config.Payer) (deliver.Outbox, error) {
-		return transfer.Dial(ctx, o.sim.ep)
+		return transfer.Dial(ctx, o.sim.Endpoint)
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestDeliveryOutlastsAnOutage(t *testing.T) {
 	if f := o.File(id); f.Status != ledger.FileBuilt || f.FirstFailedAt.IsZero() {
 		t.Fatalf("after ten failed attempts: %s, first failed %s", f.Status, f.FirstFailedAt)
 	}
-	o.sim.start(t)
+	o.sim.Start(t)
 	tu.Eventually(t, 20*time.Second, "the file delivered", func() bool { return o.File(id).Status == ledger.FileSubmitted })
 	if got := o.delivered(t); !slices.Equal(got, []string{o.File(id).Name}) {
 		t.Errorf("the payer has %q, want the file once", got)
@@ -146,7 +146,7 @@ func TestDeliveryGivenUpAndResent(t *testing.T) {
 	if f := o.File(id); f.Status != ledger.FileResent || f.ResentBy != "alice" || f.ResentAt.IsZero() {
 		t.Errorf("the failed file after the resend: %s by %q at %s", f.Status, f.ResentBy, f.ResentAt)
 	}
-	o.sim.start(t)
+	o.sim.Start(t)
 	again := o.send()
 	tu.Eventually(t, 20*time.Second, "the new file delivered", func() bool { return o.File(again).Status == ledger.FileSubmitted })
 	f := o.File(again)

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"time"
 
@@ -30,13 +31,11 @@ type Inbox interface {
 	Close() error
 }
 
-// Options are what the poller runs on: the stages' own, how it connects
-// to a payer's server (nil: gateway.DialSFTP), and the largest payer file
-// it takes (0: 64 MiB).
+// Options are what the poller runs on: the stages' own, and how it
+// connects to a payer's server (nil: gateway.DialSFTP).
 type Options struct {
 	gateway.Options
-	Dial    func(ctx context.Context, p *config.Payer) (Inbox, error)
-	MaxSize int64
+	Dial func(ctx context.Context, p *config.Payer) (Inbox, error)
 }
 
 // Poller is the pickup stage.
@@ -47,7 +46,6 @@ func New(o Options) (*Poller, error) {
 	var err error
 	o.Options, err = o.Options.Defaults()
 	o.Dial = gateway.Dialer(o.Dial)
-	o.MaxSize = cmp.Or(o.MaxSize, 64<<20)
 	return &Poller{o: o}, err
 }
 
@@ -78,7 +76,10 @@ func (p *Poller) Run(ctx context.Context) error {
 // Poll picks up a payer's files: each is archived in the ledger by its
 // sha256 and handed to the processor before it is deleted (or moved) on
 // the payer's server, so a crash in between picks it up again and the
-// ledger sees it once.
+// ledger sees it once. A file larger than the route's max_file_size is
+// left there and recorded once, with an exception and a count in
+// inbound_files_refused_total; raising the limit takes it at the next
+// poll.
 func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 	r, err := p.o.Dial(ctx, payer)
 	if err != nil {
@@ -94,8 +95,20 @@ func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 	if err != nil {
 		return err
 	}
+	maxSize := cmp.Or(payer.SFTP.MaxFileSize, config.DefaultMaxFileSize)
 	for _, rf := range files {
-		data, err := r.Fetch(ctx, dir, rf.Name, p.o.MaxSize)
+		var data []byte
+		if rf.Size <= maxSize {
+			data, err = r.Fetch(ctx, dir, rf.Name, maxSize)
+		} else {
+			err = transfer.ErrTooLarge
+		}
+		if errors.Is(err, transfer.ErrTooLarge) {
+			if err := p.refuse(ctx, payer, rf, maxSize); err != nil {
+				return err
+			}
+			continue
+		}
 		if err != nil {
 			p.o.Log.Warn().Err(err).Str("payer", payer.PayerID).Str("file", rf.Name).Msg("file not picked up")
 			continue
@@ -122,5 +135,18 @@ func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// refuse records a file too large to take, once.
+func (p *Poller) refuse(ctx context.Context, payer *config.Payer, rf transfer.RemoteFile, maxSize int64) error {
+	created, err := p.o.Ledger.RecordRefused(ctx, ledger.RefusedFile{PayerID: payer.PayerID, Name: rf.Name, Size: rf.Size, ModifiedAt: rf.ModTime,
+		Reason: fmt.Sprintf("payer file %s of %d bytes is larger than the route's sftp.max_file_size (%d): not picked up, left on the payer's server; "+
+			"raise max_file_size to take it at the next poll", rf.Name, rf.Size, maxSize)})
+	if err != nil || !created {
+		return err
+	}
+	p.o.Metrics.RefusedFile(payer.PayerID, "too_large")
+	p.o.Log.Warn().Str("payer", payer.PayerID).Str("file", rf.Name).Int64("size", rf.Size).Int64("max_file_size", maxSize).Msg("file too large: not picked up")
 	return nil
 }
