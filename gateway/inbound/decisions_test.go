@@ -243,7 +243,11 @@ func TestMatchClaim(t *testing.T) {
 			"W", "the payer's charge 90.00 is not the claim's charge 100.00", nil},
 		{"a reversal's negative charge", []*ledger.Snapshot{snap("R", ledger.StatusPaid, []money.Cents{10000})}, claimRef{npi: ref.npi, charge: -10000}, "R", "", nil},
 	} {
-		id, warning, err := matchClaim(tt.candidates, tt.ref)
+		m, err := matchClaim(tt.candidates, tt.ref)
+		id, warning := m.id, m.warning
+		if tied := len(m.tied) > 0; tied != (tt.name == "none has the charge" || tt.name == "nothing tells them apart") {
+			t.Errorf("%s: tied %v", tt.name, m.tied)
+		}
 		if id != tt.want || !errors.Is(err, tt.err) || tt.warning == "" && warning != "" || !strings.Contains(warning, tt.warning) {
 			t.Errorf("%s: %q (%q, %v), want %q (%q, %v)", tt.name, id, warning, err, tt.want, tt.warning, tt.err)
 		}

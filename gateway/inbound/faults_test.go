@@ -301,3 +301,42 @@ func TestPayerFilesThatCannotBeApplied(t *testing.T) {
 		}
 	})
 }
+
+// The same patient control number under a new encounter id is refused as
+// duplicate_claim (before: 3,000 such claims went out, stuck at
+// acknowledged, the 277CA changed nothing and left no history). A
+// replacement (frequency 7) is taken; a 277CA that cannot tell it from the
+// claim it replaces opens an exception and notes it in both claims'
+// histories.
+func TestSamePCNAgain(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := gatewaytest.New(t, l)
+		h.Submit(gatewaytest.EncounterJSON("DUPA", 10000))
+		again := bytes.Replace(gatewaytest.EncounterJSON("DUPB", 10000), []byte(`"patient_control_number": "DUPB"`), []byte(`"patient_control_number": "DUPA"`), 1)
+		h.Take(again)
+		if s, c := h.Status("DUPB"), h.LastChange("DUPB"); s != ledger.StatusInvalid || !strings.HasPrefix(c.Reason, "duplicate_claim: claim DUPA (submitted)") {
+			t.Errorf("DUPB, DUPA's number again: %s, %q", s, c.Reason)
+		}
+		replacement := bytes.Replace(gatewaytest.EncounterJSON("DUPC", 10000), []byte(`"patient_control_number": "DUPC"`),
+			[]byte(`"patient_control_number": "DUPA", "frequency": "7", "original_payer_claim_number": "PAYDUPA"`), 1)
+		h.Submit(replacement)
+		if s := h.Status("DUPC"); s != ledger.StatusSubmitted {
+			t.Fatalf("DUPC, DUPA's replacement: %s", s)
+		}
+		before := h.Exceptions()
+		h.Apply("277CA", gatewaytest.Interchange("HN", "005010X214", "277", []string{
+			"BHT*0085*08*X1*20261123*1200*TH", "HL*1**20*1", "NM1*PR*2*SIM HEALTH PLAN*****PI*SIMPAYER", "TRN*1*X1", "DTP*050*D8*20261123", "DTP*009*D8*20261123",
+			"HL*2*1*21*1", "NM1*41*2*CLAIMSGW*****46*CLAIMSGW", "TRN*2*1", "STC*A1:19:PR*20261123*WQ*100", "QTY*90*1", "AMT*YU*100",
+			"HL*3*2*19*1", "NM1*85*2*RIVERSIDE FAMILY MEDICINE*****XX*1234567893", "TRN*1*P1", "QTY*QA*1", "AMT*YU*100",
+			"HL*4*3*PT", "NM1*QC*1*DOE*JOHN****MI*XJH123456789", "TRN*2*DUPA", "STC*A2:20:PR*20261123*WQ*100", "DTP*472*D8*20261102"}))
+		if n := h.Exceptions(); n != before+1 {
+			t.Errorf("%d exceptions after the 277CA, want %d", n, before+1)
+		}
+		for _, id := range []string{"DUPA", "DUPC"} {
+			c := h.LastChange(id)
+			if c.Kind != "277CA" || c.From != ledger.StatusSubmitted || c.To != ledger.StatusSubmitted || !strings.Contains(c.Reason, "cannot be told from") {
+				t.Errorf("%s's history after the 277CA: %+v", id, c)
+			}
+		}
+	})
+}

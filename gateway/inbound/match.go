@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/money"
 	"github.com/claimsgw/claimsgw/x12/remit"
 )
@@ -22,6 +23,14 @@ type claimRef struct {
 	payerNo         string
 }
 
+// matched is what matchClaim found: the claim (id, "" for none), what is
+// odd about the match or why there is none (warning), and the candidates
+// that nothing told apart (tied), which each get a note in their history.
+type matched struct {
+	id, warning string
+	tied        []string
+}
+
 // matchClaim finds the claim a payer names among the payer's claims with
 // that patient control number (candidates, newest first). Claims never
 // sent are not candidates, and an answer for a claim whose file is not
@@ -32,13 +41,13 @@ type claimRef struct {
 // forwarded, closed or rejected): a claim sent again with the same number
 // is told from the first so. A charge that differs from the only
 // candidate is matched with a warning; candidates that nothing tells apart
-// match none, and the warning says why.
-func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (id, warning string, err error) {
+// match none, are tied, and the warning says why.
+func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (matched, error) {
 	var kept []*ledger.Snapshot
 	for _, c := range candidates {
 		switch c.Status {
 		case ledger.StatusBatched:
-			return "", "", errNotDelivered
+			return matched{}, errNotDelivered
 		case ledger.StatusReceived, ledger.StatusInvalid, ledger.StatusQueued:
 			continue
 		}
@@ -51,7 +60,7 @@ func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (id, warning string
 		kept = append(kept, c)
 	}
 	if len(kept) == 0 {
-		return "", "no sent claim of this billing provider with this patient control number", nil
+		return matched{warning: "no sent claim of this billing provider with this patient control number"}, nil
 	}
 	charge := abs(ref.charge)
 	narrow := func(keep func(c *ledger.Snapshot) bool) {
@@ -72,28 +81,58 @@ func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (id, warning string
 		before := len(kept)
 		narrow(func(c *ledger.Snapshot) bool { return c.Charge == charge })
 		if len(kept) == before && kept[0].Charge != charge {
-			return "", fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(kept), charge), nil
+			return matched{warning: fmt.Sprintf("%d claims have this patient control number and none has the charge %s", len(kept), charge), tied: ids(kept)}, nil
 		}
 	}
 	if len(kept) > 1 {
 		narrow(func(c *ledger.Snapshot) bool { return !c.Status.ClosedForPayment() })
 	}
 	if len(kept) > 1 {
-		return "", fmt.Sprintf("%d claims have this patient control number and nothing tells them apart (charge, payer claim number, status)", len(kept)), nil
+		return matched{warning: fmt.Sprintf("%d claims have this patient control number and nothing tells them apart (charge, payer claim number, status)", len(kept)),
+			tied: ids(kept)}, nil
 	}
 	if c := kept[0]; ref.charge != 0 && c.Charge != charge {
-		return c.ID, "the payer's charge " + charge.String() + " is not the claim's charge " + c.Charge.String(), nil
+		return matched{id: c.ID, warning: "the payer's charge " + charge.String() + " is not the claim's charge " + c.Charge.String()}, nil
 	}
-	return kept[0].ID, "", nil
+	return matched{id: kept[0].ID}, nil
+}
+
+func ids(cs []*ledger.Snapshot) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return out
 }
 
 // matchClaim finds the claim a payer names in the transaction's claims.
-func (a *applier) matchClaim(ref claimRef) (id, warning string, err error) {
+func (a *applier) matchClaim(ref claimRef) (matched, error) {
 	candidates, err := a.tx.ClaimsByPCN(a.file.PayerID, ref.pcn)
 	if err != nil {
-		return "", "", err
+		return matched{}, err
 	}
 	return matchClaim(candidates, ref)
+}
+
+// noMatch parks a payer's item no claim took as an exception, and notes
+// in the history of each claim it could not tell apart that it names it
+// (their status unchanged): a payer's answer is never silently lost.
+func (a *applier) noMatch(kind string, t *x12.Transaction, pos x12.Position, pcn string, m matched) error {
+	if err := a.exception(kind, t.ControlNumber, pos, pcn, m.warning); err != nil {
+		return err
+	}
+	for _, id := range m.tied {
+		c, err := a.tx.Claim(id)
+		if err != nil {
+			return err
+		}
+		src := ledger.Source{Kind: kind, File: a.file.SHA256, Transaction: t.ControlNumber, Position: pos.Position, Actor: "processor",
+			Reason: fmt.Sprintf("the %s names this claim, but also %d other claims it cannot be told from: nothing applied; an exception is open", kind, len(m.tied)-1)}
+		if _, err := a.tx.Transition(id, c.Status, src); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // abs is an amount without its sign: what a reversal's charge was.

@@ -67,10 +67,10 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 		if plb.Reference != "" {
 			// PLB03-2 names a claim by its PCN, or by the payer's claim
 			// control number (CLP07) of a CLP of this payment.
-			if id, _, err := a.matchClaim(claimRef{pcn: plb.Reference, npi: r.Payee.NPI, taxID: r.Payee.TaxID}); err != nil {
+			if m, err := a.matchClaim(claimRef{pcn: plb.Reference, npi: r.Payee.NPI, taxID: r.Payee.TaxID}); err != nil {
 				return err
-			} else if id != "" {
-				pa.ClaimID = id
+			} else if m.id != "" {
+				pa.ClaimID = m.id
 			} else {
 				pa.ClaimID = a.byPayerNo[plb.Reference]
 			}
@@ -112,14 +112,14 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	if clp.StatusCode == "23" { // not our claim: the payer sends it back
 		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
 	}
-	id, warning, err := a.matchClaim(claimRef{pcn: clp.PatientControlNumber, npi: r.Payee.NPI, taxID: r.Payee.TaxID, charge: clp.Charge, payerNo: clp.PayerClaimControlNumber})
+	m, err := a.matchClaim(claimRef{pcn: clp.PatientControlNumber, npi: r.Payee.NPI, taxID: r.Payee.TaxID, charge: clp.Charge, payerNo: clp.PayerClaimControlNumber})
 	if err != nil {
 		return err
 	}
-	if id == "" {
-		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, warning)
+	if m.id == "" {
+		return a.noMatch("835", t, clp.Position, clp.PatientControlNumber, m)
 	}
-	err = a.post(t.ControlNumber, r, remID, clp, id, warning)
+	err = a.post(t.ControlNumber, r, remID, clp, m.id, m.warning)
 	var refused *RefusedError
 	switch {
 	case !errors.As(err, &refused):

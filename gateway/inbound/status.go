@@ -33,16 +33,17 @@ func (a *applier) status(t *x12.Transaction, cs *status.ClaimStatus) error {
 		if c.Charge != nil {
 			charge = *c.Charge
 		}
-		id, warning, err := a.matchClaim(claimRef{pcn: c.PatientControlNumber, npi: npi, taxID: taxID, charge: charge, payerNo: c.PayerClaimControlNumber})
+		m, err := a.matchClaim(claimRef{pcn: c.PatientControlNumber, npi: npi, taxID: taxID, charge: charge, payerNo: c.PayerClaimControlNumber})
 		if err != nil {
 			return err
 		}
-		if id == "" {
-			if err := a.exception(kind, t.ControlNumber, c.Pos, c.PatientControlNumber, warning); err != nil {
+		if m.id == "" {
+			if err := a.noMatch(kind, t, c.Pos, c.PatientControlNumber, m); err != nil {
 				return err
 			}
 			continue
 		}
+		id, warning := m.id, m.warning
 		if len(c.Statuses) == 0 {
 			continue
 		}

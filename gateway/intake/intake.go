@@ -75,11 +75,12 @@ func (in *Intake) Run(ctx context.Context) error {
 // answered, not redelivered. The same encounter id twice is one claim.
 func (in *Intake) Take(ctx context.Context, m *queue.Message) error {
 	ec, c := in.Prepare(m.Data)
-	created, err := in.o.Ledger.RecordEncounter(ctx, ec.Encounter, ec.Claim)
+	ecs := []ledger.EncounterClaim{ec}
+	created, err := in.o.Ledger.RecordEncounters(ctx, ecs)
 	if err != nil {
 		return err
 	}
-	in.recorded(ctx, []ledger.EncounterClaim{ec}, []*claim.Claim{c}, []bool{created})
+	in.recorded(ctx, ecs, []*claim.Claim{c}, created)
 	return nil
 }
 
@@ -135,7 +136,8 @@ func (in *Intake) Prepare(data []byte) (ledger.EncounterClaim, *claim.Claim) {
 	c := claimRecord(e)
 	// The claim as RecordEncounter names it: after the encounter.
 	c.ID, c.EncounterID = rec.ID, rec.ID
-	return ledger.EncounterClaim{Encounter: rec, Claim: c}, c837
+	replaces := e.Claim != nil && (e.Claim.Frequency == "7" || e.Claim.Frequency == "8")
+	return ledger.EncounterClaim{Encounter: rec, Claim: c, Replaces: replaces}, c837
 }
 
 // recorded counts, logs and announces encounters just recorded, and hands
@@ -158,7 +160,11 @@ func (in *Intake) recorded(ctx context.Context, ecs []ledger.EncounterClaim, cla
 			if !ec.Encounter.Valid {
 				to = ledger.StatusInvalid
 			}
-			events = append(events, gateway.NewEvent(now, &ecs[i].Claim, ledger.StatusReceived, to, ledger.Source{Kind: "intake"}, 0))
+			src := ledger.Source{Kind: "intake"}
+			if d := ec.Duplicate; d != "" {
+				src.Reason = ledger.CodeDuplicateClaim + ": " + d
+			}
+			events = append(events, gateway.NewEvent(now, &ecs[i].Claim, ledger.StatusReceived, to, src, 0))
 		}
 	}
 	in.o.Events.Publish(ctx, events)
