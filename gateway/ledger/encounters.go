@@ -147,7 +147,9 @@ func (l *Ledger) RecordEncounters(ctx context.Context, ecs []EncounterClaim) (cr
 // the patient control number of an open claim of its payer and billing
 // provider, or of one earlier in ecs, unless it replaces one.
 func (l *Ledger) refuseDuplicates(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, inserted map[string]bool) error {
-	key := func(c Claim) string { return c.PayerID + "\x1f" + cmp.Or(c.BillingNPI, c.BillingTaxID) + "\x1f" + c.PCN }
+	key := func(c Claim) string {
+		return c.PayerID + "\x1f" + cmp.Or(c.BillingNPI, c.BillingTaxID) + "\x1f" + c.PCN
+	}
 	var check []int
 	var keys, pcns []string
 	for i, ec := range ecs {
