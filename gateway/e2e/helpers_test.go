@@ -23,6 +23,7 @@ import (
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/demo"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/claim"
@@ -36,6 +37,7 @@ type sim struct {
 	Root    string
 	Server  *payersim.Server
 	KeyFile string // the gateway's private key
+	cfg     payersim.Config
 	cancel  context.CancelFunc
 	done    chan error
 }
@@ -62,7 +64,16 @@ func startSimAnswering(t testing.TB, root string, answer bool) *sim {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := payersim.NewServer(payersim.Config{Root: root, User: "claimsgw", UserKey: signer.PublicKey()})
+	_, hostPriv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostKey, err := ssh.NewSignerFromKey(hostPriv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := payersim.Config{Root: root, User: "claimsgw", UserKey: signer.PublicKey(), HostKey: hostKey, Addr: fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(t))}
+	srv, err := payersim.NewServer(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +82,11 @@ func startSimAnswering(t testing.TB, root string, answer bool) *sim {
 		cancel()
 		t.Fatal(err)
 	}
-	s := &sim{Root: root, Server: srv, KeyFile: keyFile, cancel: cancel, done: make(chan error, 1)}
+	s := &sim{Root: root, Server: srv, KeyFile: keyFile, cfg: cfg, cancel: cancel, done: make(chan error, 1)}
 	p := &payersim.Payer{Seed: 1, ID: demo.PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678"}
+	if err := os.MkdirAll(filepath.Join(root, payersim.ArchiveDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if answer {
 		go func() { s.done <- p.Run(ctx, root, 50*time.Millisecond) }()
 	}
@@ -84,6 +98,23 @@ func startSimAnswering(t testing.TB, root string, answer bool) *sim {
 func (s *sim) Close() {
 	s.cancel()
 	s.Server.Close()
+}
+
+// outage stops the SFTP server (the payer keeps answering what it has).
+func (s *sim) outage() { s.Server.Close() }
+
+// restore starts the SFTP server again, on the same address with the same
+// host key.
+func (s *sim) restore(t testing.TB) {
+	t.Helper()
+	srv, err := payersim.NewServer(s.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Server = srv
 }
 
 // stopped reports an error if the payer stopped on its own.

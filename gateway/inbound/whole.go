@@ -23,7 +23,11 @@ import (
 func (a *applier) unfit(doc *x12.File, ic *x12.Interchange) string {
 	if !ic.Complete || ic == doc.Interchanges[len(doc.Interchanges)-1] && slices.ContainsFunc(doc.Errors, func(e *x12.Error) bool { return e.Code == x12.CodeUnterminated }) {
 		codes := errorCodes(doc.Errors, func(e *x12.Error) bool { return e.Interchange == ic.ControlNumber })
-		if strings.Contains(codes, x12.CodeSyntax) {
+		// Not readable: segments it cannot read before the last one (a
+		// file cut short may end in half a segment).
+		if slices.ContainsFunc(doc.Errors, func(e *x12.Error) bool {
+			return e.Code == x12.CodeSyntax && e.Interchange == ic.ControlNumber && e.SegmentIndex < doc.Segments
+		}) {
 			return "interchange " + ic.ControlNumber + " is not readable X12 (" + codes + "): nothing of it is applied; the file is kept with its errors"
 		}
 		return "interchange " + ic.ControlNumber + " is not whole (" + codes + "): nothing of it is applied; the file is kept, and the whole file applies when it comes"

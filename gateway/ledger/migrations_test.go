@@ -59,3 +59,23 @@ func TestMigration007KeepsRows(t *testing.T) {
 		}
 	})
 }
+
+// Migration 008 says how the exceptions resolved before it were resolved:
+// all of them by matching, the only way there was.
+func TestMigration008ResolvedWereMatched(t *testing.T) {
+	ledgertest.EachOpen(t, func(t *testing.T, open func(testing.TB) *ledger.Ledger) {
+		ctx := context.Background()
+		l, migrate := ledger.OpenBefore(7, func() *ledger.Ledger { return open(t) })
+		if err := l.Exec(ctx, `INSERT INTO exceptions (inbound_sha256, kind, st02, position, pcn, reason, status, claim_id, resolved_by, at, resolved_at)
+			VALUES ('sha-a', '835', '0001', 12, 'P1', 'no claim', 'resolved', 'C1', 'alice', 1, 2), ('sha-a', '835', '0001', 30, 'P2', 'no claim', 'open', '', '', 1, 0)`); err != nil {
+			t.Fatal(err)
+		}
+		if err := migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		es, err := l.Exceptions(ctx, ledger.ExceptionFilter{})
+		if err != nil || len(es) != 2 || es[0].Resolution != ledger.Matched || es[0].ClaimID != "C1" || es[1].Resolution != "" || es[1].Status != "open" {
+			t.Errorf("exceptions after the migration: %+v, %v", es, err)
+		}
+	})
+}
