@@ -2,10 +2,10 @@
 // SFTP servers: staged under a temporary name, the name recorded, renamed
 // into place and its size checked, so a file is delivered once whatever
 // fails in between; its claims become submitted. A failed attempt is
-// retried with backoff (up to every 5 minutes, across restarts) for the
-// route's sftp.retry_for; then, or at once for a failure no retry mends,
-// the file and its claims become delivery_failed, until an operator
-// resends it (ledger.ResendFile).
+// retried with backoff (1 s, 5 s, 30 s, then every 2 minutes, across
+// restarts) for the route's sftp.retry_for; then, or at once for a
+// failure no retry mends, the file and its claims become delivery_failed,
+// until an operator resends it (Resend).
 package deliver
 
 import (
@@ -56,10 +56,6 @@ func New(o Options) (*Deliverer, error) {
 // Run delivers the files the batcher hands over until ctx ends.
 func (d *Deliverer) Run(ctx context.Context) error { return d.Worker().Run(ctx) }
 
-// backoff is the wait before a file's next attempt, after its n-th
-// failed one: the last repeats until retry_for has passed.
-var backoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute, 5 * time.Minute}
-
 // Worker is the queue worker that puts built files on the payers' servers.
 // Its messages are delivered until they are settled (no count of
 // deliveries gives up on a file: a file is given up on by time, in
@@ -71,9 +67,6 @@ func (d *Deliverer) Worker() *queue.Worker {
 	w := d.o.Worker(queue.StreamFilesOut, "deliver", d.Deliver)
 	w.Timeout = deliveryTimeout
 	w.MaxDeliver = queue.Unlimited
-	if len(d.o.Backoff) == 0 {
-		w.Backoff = backoff
-	}
 	park := w.DeadLetter
 	w.DeadLetter = func(ctx context.Context, m *queue.Message, cause error) error {
 		if err := park(ctx, m, cause); err != nil {
