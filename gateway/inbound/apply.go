@@ -117,7 +117,7 @@ type applier struct {
 	route   *config.Payer // the payer's route the file came in on, nil when it has none
 	lastTry bool          // the file's last delivery: a CLP refused now is an exception (see notYet)
 	// postUnbalanced posts an 835 that does not balance: an operator said
-	// so (PostAnyway).
+	// so (PostException).
 	postUnbalanced bool
 	byPayerNo      map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
 	events         []gateway.Event
