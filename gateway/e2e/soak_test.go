@@ -58,7 +58,9 @@ func TestSoak(t *testing.T) {
 		names, _ := completeFiles(filepath.Join(s.Root, payersim.ArchiveDir))
 		return len(names)
 	}
-	kill := func(why string) { g.kill(fmt.Sprintf("%s; %d encounters published, %d 837s at the payer", why, published.Load(), archived())) }
+	kill := func(why string) {
+		g.kill(fmt.Sprintf("%s; %d encounters published, %d 837s at the payer", why, published.Load(), archived()))
+	}
 
 	g.waitUntil(ctx, "1,000 encounters published", func() bool { return published.Load() >= 1000 })
 	time.Sleep(g.jitter(500 * time.Millisecond))
