@@ -51,26 +51,21 @@ func exceptionsList(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUnreadable
 	}
-	ctx := context.Background()
-	l, err := lf.open(ctx)
-	if err != nil {
-		fmt.Fprintf(stderr, "claimsgw exceptions: %v\n", err)
-		return exitUnreadable
-	}
-	defer l.Close()
 	st := *status
 	if st == "all" {
 		st = ""
 	}
-	rep, err := report.ReadExceptions(ctx, l, "exceptions", st, 0, 0)
-	if err == nil {
-		err = rep.Write(stdout, *format)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "claimsgw exceptions: %v\n", err)
-		return exitUnreadable
-	}
-	return exitOK
+	return lf.with(stderr, "exceptions", func(ctx context.Context, l *ledger.Ledger) int {
+		rep, err := report.ReadExceptions(ctx, l, "exceptions", st, 0, 0)
+		if err == nil {
+			err = rep.Write(stdout, *format)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "claimsgw exceptions: %v\n", err)
+			return exitUnreadable
+		}
+		return exitOK
+	})
 }
 
 // acting is what an action on an exception or a file parses: the id, the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -23,15 +24,23 @@ func addLedgerFlags(fs *flag.FlagSet) ledgerFlags {
 	}
 }
 
-// open opens the ledger the daemon writes, as the daemon does. An SQLite
-// ledger must exist: a wrong directory is an error, not a new empty
-// ledger. SQLite runs in WAL mode, so this reads beside a running daemon.
-func (f ledgerFlags) open(ctx context.Context) (*ledger.Ledger, error) {
+// with opens the ledger the daemon writes, as the daemon does, runs do
+// on it and closes it; if the ledger cannot be opened, it says why, as
+// command cmd. An SQLite ledger must exist: a wrong directory is an
+// error, not a new empty ledger. SQLite runs in WAL mode, so this reads
+// beside a running daemon.
+func (f ledgerFlags) with(stderr io.Writer, cmd string, do func(context.Context, *ledger.Ledger) int) int {
+	ctx := context.Background()
 	_, l, err := f.openConfig(ctx)
-	return l, err
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw %s: %v\n", cmd, err)
+		return exitUnreadable
+	}
+	defer l.Close()
+	return do(ctx, l)
 }
 
-// openConfig opens the ledger as open does, and returns the config too.
+// openConfig opens the ledger as with does, and returns the config too.
 func (f ledgerFlags) openConfig(ctx context.Context) (*config.Config, *ledger.Ledger, error) {
 	cfg, err := config.Load(*f.config)
 	if err != nil {

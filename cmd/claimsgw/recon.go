@@ -46,48 +46,43 @@ func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUnreadable
 		}
 	}
-	ctx := context.Background()
-	l, err := lf.open(ctx)
-	if err != nil {
-		fmt.Fprintf(stderr, "claimsgw recon: %v\n", err)
-		return exitUnreadable
-	}
-	defer l.Close()
 	f := report.Filter{PayerID: *payer, From: *from, To: *to}
-	var rep report.Report
-	code := exitOK
-	switch pos[0] {
-	case "payments":
-		rep, err = report.ReadPayments(ctx, l, f, 0, 0)
-	case "payment":
-		var p *ledger.PaymentBalance
-		if p, err = l.PaymentBalance(ctx, f.PayerID, pos[1]); err == nil {
-			rep = report.Payment(p)
-			if !p.Balanced {
-				code = exitInvalid
+	return lf.with(stderr, "recon", func(ctx context.Context, l *ledger.Ledger) int {
+		var rep report.Report
+		code := exitOK
+		switch pos[0] {
+		case "payments":
+			rep, err = report.ReadPayments(ctx, l, f, 0, 0)
+		case "payment":
+			var p *ledger.PaymentBalance
+			if p, err = l.PaymentBalance(ctx, f.PayerID, pos[1]); err == nil {
+				rep = report.Payment(p)
+				if !p.Balanced {
+					code = exitInvalid
+				}
 			}
-		}
-	case "claim":
-		var b *ledger.ClaimBalance
-		if b, err = l.ClaimBalance(ctx, pos[1]); err == nil {
-			rep = report.Claim(b)
-			if len(b.Payments) > 0 && !b.Balanced {
-				code = exitInvalid
+		case "claim":
+			var b *ledger.ClaimBalance
+			if b, err = l.ClaimBalance(ctx, pos[1]); err == nil {
+				rep = report.Claim(b)
+				if len(b.Payments) > 0 && !b.Balanced {
+					code = exitInvalid
+				}
 			}
+		case "unmatched":
+			rep, err = report.ReadExceptions(ctx, l, "unmatched", "open", 0, 0)
+		default:
+			rep, err = report.Lists[pos[0]].Read(ctx, l, f)
 		}
-	case "unmatched":
-		rep, err = report.ReadExceptions(ctx, l, "unmatched", "open", 0, 0)
-	default:
-		rep, err = report.Lists[pos[0]].Read(ctx, l, f)
-	}
-	if err != nil {
-		return reconFailed(stderr, err)
-	}
-	if err := rep.Write(stdout, *format); err != nil {
-		fmt.Fprintf(stderr, "claimsgw recon: %v\n", err)
-		return exitUnreadable
-	}
-	return code
+		if err != nil {
+			return reconFailed(stderr, err)
+		}
+		if err := rep.Write(stdout, *format); err != nil {
+			fmt.Fprintf(stderr, "claimsgw recon: %v\n", err)
+			return exitUnreadable
+		}
+		return code
+	})
 }
 
 func reconFailed(stderr io.Writer, err error) int {

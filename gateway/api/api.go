@@ -82,28 +82,32 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 		s.tokens = append(s.tokens, tokenHash{t.Name, sha256.Sum256([]byte(t.Value))})
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/encounters", s.submitEncounter)
-	mux.HandleFunc("GET /v1/claims", s.listClaims)
-	mux.HandleFunc("GET /v1/claims/{id}", s.getClaim)
-	mux.HandleFunc("GET /v1/claims/{id}/history", s.getHistory)
-	mux.HandleFunc("GET /v1/files/{id}", s.getFile)
-	mux.HandleFunc("GET /v1/files/{id}/content", s.getFileContent)
-	mux.HandleFunc("POST /v1/files/{id}/resend", s.resendFile)
-	mux.HandleFunc("GET /v1/dead-letters", s.listDeadLetters)
-	mux.HandleFunc("GET /v1/stats", s.stats)
-	mux.HandleFunc("GET /v1/recon/payments", s.reconPayments)
-	mux.HandleFunc("GET /v1/recon/payments/{trace}", s.reconPayment)
-	mux.HandleFunc("GET /v1/recon/claims/{id}", s.reconClaim)
+	for pattern, h := range map[string]http.HandlerFunc{
+		"POST /v1/encounters":              s.submitEncounter,
+		"GET /v1/claims":                   s.listClaims,
+		"GET /v1/claims/{id}":              s.getClaim,
+		"GET /v1/claims/{id}/history":      s.getHistory,
+		"GET /v1/files/{id}":               s.getFile,
+		"GET /v1/files/{id}/content":       s.getFileContent,
+		"POST /v1/files/{id}/resend":       s.resendFile,
+		"GET /v1/dead-letters":             s.listDeadLetters,
+		"GET /v1/stats":                    s.stats,
+		"GET /v1/recon/payments":           s.reconPayments,
+		"GET /v1/recon/payments/{trace}":   s.reconPayment,
+		"GET /v1/recon/claims/{id}":        s.reconClaim,
+		"GET /v1/recon/unmatched":          s.reconUnmatched,
+		"GET /v1/exceptions":               s.listExceptions,
+		"POST /v1/exceptions/{id}/match":   s.matchException(),
+		"POST /v1/exceptions/{id}/post":    s.postException(),
+		"POST /v1/exceptions/{id}/dismiss": s.dismissException(),
+		"GET /healthz":                     func(w http.ResponseWriter, r *http.Request) { text(w, http.StatusOK, "ok") },
+		"GET /readyz":                      s.readyz,
+	} {
+		mux.HandleFunc(pattern, h)
+	}
 	for name, l := range report.Lists {
 		mux.HandleFunc("GET /v1/recon/"+name, s.list(l))
 	}
-	mux.HandleFunc("GET /v1/recon/unmatched", s.reconUnmatched)
-	mux.HandleFunc("GET /v1/exceptions", s.listExceptions)
-	mux.HandleFunc("POST /v1/exceptions/{id}/match", s.matchException())
-	mux.HandleFunc("POST /v1/exceptions/{id}/post", s.postException())
-	mux.HandleFunc("POST /v1/exceptions/{id}/dismiss", s.dismissException())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { text(w, http.StatusOK, "ok") })
-	mux.HandleFunc("GET /readyz", s.readyz)
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", opts.Metrics)
 	}

@@ -284,20 +284,22 @@ func (s *server) resendFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	queued, err := s.opts.Resender.Resend(r.Context(), id, a.Actor)
-	if errors.Is(err, ledger.ErrNotFailed) {
+	switch queued, err := s.opts.Resender.Resend(r.Context(), id, a.Actor); {
+	case errors.Is(err, ledger.ErrNotFailed):
 		writeError(w, http.StatusConflict, "not_failed", "the file is not delivery_failed: only a failed file is resent, once")
-		return
-	}
-	if err != nil {
+	case err != nil:
 		s.fail(w, r, err)
-		return
+	default:
+		writeJSON(w, http.StatusOK, resent{FileID: id, Status: ledger.FileResent, Queued: append([]string{}, queued...)})
 	}
-	writeJSON(w, http.StatusOK, struct {
-		FileID string   `json:"file_id"`
-		Status string   `json:"status"`
-		Queued []string `json:"queued"`
-	}{id, string(ledger.FileResent), append([]string{}, queued...)})
+}
+
+// resent is the answer to a resend: the failed file, now resent, and its
+// claims queued again.
+type resent struct {
+	FileID string            `json:"file_id"`
+	Status ledger.FileStatus `json:"status"`
+	Queued []string          `json:"queued"`
 }
 
 // orNil is t, or nil for the zero time (JSON null: never).

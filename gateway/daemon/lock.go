@@ -5,10 +5,8 @@ package daemon
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 )
@@ -33,15 +31,16 @@ func lockDir(dir string) (*dirLock, error) {
 		return nil, fmt.Errorf("data directory lock: %w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		pid, _ := io.ReadAll(io.LimitReader(f, 32))
+		pid := make([]byte, 32)
+		n, _ := f.Read(pid)
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: %s, by pid %s (stop that one, or give this one a data_dir of its own)", ErrLocked, dir, strings.TrimSpace(string(pid)))
+			return nil, fmt.Errorf("%w: %s, by pid %s (stop that one, or give this one a data_dir of its own)", ErrLocked, dir, strings.TrimSpace(string(pid[:n])))
 		}
 		return nil, fmt.Errorf("data directory lock %s: %w", path, err)
 	}
 	if err := f.Truncate(0); err == nil {
-		_, err = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+		fmt.Fprintln(f, os.Getpid())
 	}
 	return &dirLock{f}, nil
 }

@@ -11,10 +11,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
-	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/queue"
@@ -93,7 +93,7 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 	}
 	var a *applier
 	err = p.o.Ledger.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, route: p.o.Payer(in.PayerID), lastTry: m.Deliveries >= uint64(p.o.MaxDeliver)}
+		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), lastTry: m.Deliveries >= uint64(p.o.MaxDeliver)}
 		return a.apply(doc)
 	})
 	if errors.Is(err, ledger.ErrProcessed) {
@@ -114,8 +114,8 @@ type applier struct {
 	now     func() time.Time
 	tx      *ledger.Tx
 	file    *ledger.InboundFile
-	route   *config.Payer // the payer's route the file came in on, nil when it has none
-	lastTry bool          // the file's last delivery: a CLP refused now is an exception (see notYet)
+	route   *route // who the file must come from, nil when its payer has no route
+	lastTry bool   // the file's last delivery: a CLP refused now is an exception (see notYet)
 	// postUnbalanced posts an 835 that does not balance: an operator said
 	// so (PostException).
 	postUnbalanced bool
@@ -257,6 +257,27 @@ func (a *applier) move(claimID string, to ledger.Status, src ledger.Source, paid
 func (a *applier) exception(kind, st02 string, pos x12.Position, pcn, reason string) error {
 	a.unmatched++
 	return a.tx.AddException(ledger.Exception{InboundSHA256: a.file.SHA256, Kind: kind, ST02: st02, Position: pos.Position, PCN: pcn, Reason: reason})
+}
+
+// noMatch parks a payer's item no claim took as an exception, and notes
+// in the history of each claim it could not tell apart that it names it
+// (their status unchanged): a payer's answer is never silently lost.
+func (a *applier) noMatch(kind string, t *x12.Transaction, pos x12.Position, pcn string, m matched) error {
+	if err := a.exception(kind, t.ControlNumber, pos, pcn, m.warning); err != nil {
+		return err
+	}
+	for _, id := range m.tied {
+		c, err := a.tx.Claim(id)
+		if err != nil {
+			return err
+		}
+		src := ledger.Source{Kind: kind, File: a.file.SHA256, Transaction: t.ControlNumber, Position: pos.Position, Actor: "processor",
+			Reason: fmt.Sprintf("the %s names this claim, but also %d other claims it cannot be told from: nothing applied; an exception is open", kind, len(m.tied)-1)}
+		if _, err := a.tx.Transition(id, c.Status, src); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // moveCurrent moves the claims a file's answer names whose latest file it

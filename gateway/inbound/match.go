@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
-	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/money"
 	"github.com/claimsgw/claimsgw/x12/remit"
 )
@@ -112,27 +111,6 @@ func (a *applier) matchClaim(ref claimRef) (matched, error) {
 		return matched{}, err
 	}
 	return matchClaim(candidates, ref)
-}
-
-// noMatch parks a payer's item no claim took as an exception, and notes
-// in the history of each claim it could not tell apart that it names it
-// (their status unchanged): a payer's answer is never silently lost.
-func (a *applier) noMatch(kind string, t *x12.Transaction, pos x12.Position, pcn string, m matched) error {
-	if err := a.exception(kind, t.ControlNumber, pos, pcn, m.warning); err != nil {
-		return err
-	}
-	for _, id := range m.tied {
-		c, err := a.tx.Claim(id)
-		if err != nil {
-			return err
-		}
-		src := ledger.Source{Kind: kind, File: a.file.SHA256, Transaction: t.ControlNumber, Position: pos.Position, Actor: "processor",
-			Reason: fmt.Sprintf("the %s names this claim, but also %d other claims it cannot be told from: nothing applied; an exception is open", kind, len(m.tied)-1)}
-		if _, err := a.tx.Transition(id, c.Status, src); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // abs is an amount without its sign: what a reversal's charge was.

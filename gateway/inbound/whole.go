@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/x12"
 )
 
@@ -32,22 +33,35 @@ func (a *applier) unfit(doc *x12.File, ic *x12.Interchange) string {
 		}
 		return "interchange " + ic.ControlNumber + " is not whole (" + codes + "): nothing of it is applied; the file is kept, and the whole file applies when it comes"
 	}
-	if a.route == nil {
+	r := a.route
+	if r == nil {
 		return ""
 	}
-	payer, us := a.route.ISA.ReceiverID, a.route.ISA.SenderID
-	if ic.SenderID != payer || ic.ReceiverID != us {
+	if ic.SenderID != r.isaPayer || ic.ReceiverID != r.isaUs {
 		return fmt.Sprintf("interchange %s is from ISA06 %q to ISA08 %q, not from the route's payer %q to the gateway %q: not applied",
-			ic.ControlNumber, ic.SenderID, ic.ReceiverID, payer, us)
+			ic.ControlNumber, ic.SenderID, ic.ReceiverID, r.isaPayer, r.isaUs)
 	}
-	gsPayer, gsUs := cmp.Or(a.route.GS.ReceiverCode, payer), cmp.Or(a.route.GS.SenderCode, us)
 	for _, g := range ic.Groups {
-		if g.SenderCode != gsPayer || g.ReceiverCode != gsUs {
+		if g.SenderCode != r.gsPayer || g.ReceiverCode != r.gsUs {
 			return fmt.Sprintf("group %s of interchange %s is from GS02 %q to GS03 %q, not from the route's payer %q to the gateway %q: not applied",
-				g.ControlNumber, ic.ControlNumber, g.SenderCode, g.ReceiverCode, gsPayer, gsUs)
+				g.ControlNumber, ic.ControlNumber, g.SenderCode, g.ReceiverCode, r.gsPayer, r.gsUs)
 		}
 	}
 	return ""
+}
+
+// route is who a payer file must come from and be to: the route's payer
+// and the gateway, as the route's ISA and GS name them in the 837s.
+type route struct{ isaPayer, isaUs, gsPayer, gsUs string }
+
+// senders is the route of payer p, nil for none.
+func senders(p *config.Payer) *route {
+	if p == nil {
+		return nil
+	}
+	r := &route{isaPayer: p.ISA.ReceiverID, isaUs: p.ISA.SenderID}
+	r.gsPayer, r.gsUs = cmp.Or(p.GS.ReceiverCode, r.isaPayer), cmp.Or(p.GS.SenderCode, r.isaUs)
+	return r
 }
 
 // whole says why a transaction set may not be applied, "" when it may:
