@@ -30,6 +30,11 @@ type Event struct {
 	Source      string      `json:"source"` // intake, batcher, deliverer, TA1, 999, 277CA, 835, manual
 	File        string      `json:"file,omitempty"`
 	At          time.Time   `json:"at"`
+	// Problems are an invalid claim's (intake): the scrubber's list of
+	// {path, code, message, severity}. Revision is the encounter's, when
+	// it was a correction (2 and up).
+	Problems json.RawMessage `json:"problems,omitempty"`
+	Revision int             `json:"revision,omitempty"`
 }
 
 // NewEvent is the event of a claim that moved at a time.

@@ -31,8 +31,13 @@ func Publish(ctx context.Context, js jetstream.JetStream, subject, msgID string,
 	return ack.Duplicate, nil
 }
 
-// EncounterMsgID is the message id of an encounter: its id in the billing system.
-func EncounterMsgID(encounterID string) string { return "encounter:" + encounterID }
+// EncounterMsgID is the message id of an encounter: its id in the billing
+// system and a digest of its content, so that the same encounter published
+// twice is stored once and a corrected one (new content) is not refused.
+func EncounterMsgID(encounterID string, content []byte) string {
+	sum := sha256.Sum256(content)
+	return "encounter:" + encounterID + ":" + hex.EncodeToString(sum[:16])
+}
 
 // BatchMsgID is the message id of the 837 file of a batch.
 func BatchMsgID(batchID string) string { return "batch:" + batchID }

@@ -165,7 +165,7 @@ func TestMsgIDs(t *testing.T) {
 	if got := FileMsgID([]byte("abc")); got != "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" {
 		t.Errorf("FileMsgID = %q", got)
 	}
-	if EncounterMsgID("E1") == BatchMsgID("E1") {
+	if EncounterMsgID("E1", nil) == BatchMsgID("E1") {
 		t.Error("encounter and batch ids share a key space")
 	}
 }
@@ -176,7 +176,7 @@ func TestPublishDuplicate(t *testing.T) {
 	ctx := ctxT(t)
 	h := nats.Header{"Claimsgw-Source": []string{"test"}}
 	for i, wantDup := range []bool{false, true} {
-		dup, err := Publish(ctx, js, SubjectEncounters, EncounterMsgID("E1"), []byte(`{"id":"E1"}`), h)
+		dup, err := Publish(ctx, js, SubjectEncounters, EncounterMsgID("E1", nil), []byte(`{"id":"E1"}`), h)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +240,7 @@ func TestLag(t *testing.T) {
 	js := setup(t)
 	ctx := ctxT(t)
 	for i := range 3 {
-		publish(t, js, SubjectEncounters, EncounterMsgID(fmt.Sprint(i)), "e")
+		publish(t, js, SubjectEncounters, EncounterMsgID(fmt.Sprint(i), nil), "e")
 	}
 	w := Worker{Consumer: "intake"}
 	if _, err := js.CreateOrUpdateConsumer(ctx, StreamEncounters, w.withDefaults().consumerConfig()); err != nil {
@@ -270,8 +270,8 @@ func TestRestartKeepsMessages(t *testing.T) {
 	if err := Default.Setup(ctx, js, 1); err != nil {
 		t.Fatal(err)
 	}
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "first")
-	publish(t, js, SubjectEncounters, EncounterMsgID("E2"), "second")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "first")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E2", nil), "second")
 	got := make(chan *Message, 2)
 	w := &Worker{Stream: StreamEncounters, Consumer: "intake", AckWait: time.Second,
 		Handler:    func(ctx context.Context, m *Message) error { got <- m; return nil },
@@ -300,7 +300,7 @@ func TestRestartKeepsMessages(t *testing.T) {
 	runWorker(t, w)
 	select {
 	case m := <-got:
-		if m.MsgID != EncounterMsgID("E2") || string(m.Data) != "second" || m.Deliveries != 2 {
+		if m.MsgID != EncounterMsgID("E2", nil) || string(m.Data) != "second" || m.Deliveries != 2 {
 			t.Errorf("after restart got %s %q delivery %d", m.MsgID, m.Data, m.Deliveries)
 		}
 	case <-time.After(10 * time.Second):

@@ -97,7 +97,7 @@ func (r *recorder) deliveries() []uint64 {
 func TestWorkerAcksOnSuccess(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
 	r := &recorder{}
 	runWorker(t, r.worker(js))
 	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
@@ -106,7 +106,7 @@ func TestWorkerAcksOnSuccess(t *testing.T) {
 		t.Fatalf("handled %d, dead-lettered %d; want 1, 0", len(handled), len(dead))
 	}
 	m := handled[0]
-	if m.Subject != SubjectEncounters || string(m.Data) != "enc" || m.MsgID != EncounterMsgID("E1") ||
+	if m.Subject != SubjectEncounters || string(m.Data) != "enc" || m.MsgID != EncounterMsgID("E1", nil) ||
 		m.Deliveries != 1 || m.StreamSeq != 1 || m.Headers.Get(jetstream.MsgIDHeader) != m.MsgID {
 		t.Errorf("message %+v", m)
 	}
@@ -115,7 +115,7 @@ func TestWorkerAcksOnSuccess(t *testing.T) {
 func TestWorkerRedeliversAfterTransientError(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
 	r := &recorder{handle: func(m *Message) error {
 		if m.Deliveries == 1 {
 			return errors.New("ledger unavailable")
@@ -135,7 +135,7 @@ func TestWorkerRedeliversAfterTransientError(t *testing.T) {
 func TestWorkerDeadLettersPermanentError(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
 	errBad := errors.New("no diagnosis code")
 	r := &recorder{handle: func(*Message) error { return fmt.Errorf("scrub: %w", Permanent(errBad)) }}
 	runWorker(t, r.worker(js))
@@ -153,7 +153,7 @@ func TestWorkerDeadLettersPermanentError(t *testing.T) {
 func TestWorkerDeadLettersAtMaxDeliver(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
 	errDown := errors.New("ledger unavailable")
 	r := &recorder{handle: func(*Message) error { return errDown }}
 	runWorker(t, r.worker(js)) // MaxDeliver 3
@@ -174,7 +174,7 @@ func TestWorkerDeadLettersAbandonedMessage(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
 	ctx := ctxT(t)
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
 	r := &recorder{}
 	w := r.worker(js)
 	w.MaxDeliver = 1
@@ -202,8 +202,8 @@ func TestWorkerParksWhatWasGivenUpWhileDown(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
 	ctx := ctxT(t)
-	publish(t, js, SubjectEncounters, EncounterMsgID("E0"), "enc")
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E0", nil), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
 	r := &recorder{}
 	w := r.worker(js)
 	w.MaxDeliver = 1
@@ -242,8 +242,8 @@ func TestWorkerParksWhatWasGivenUpWhileDown(t *testing.T) {
 func TestWorkerUnlimitedNeverGivesUp(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
-	publish(t, js, SubjectEncounters, EncounterMsgID("E2"), "bad")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E2", nil), "bad")
 	r := &recorder{handle: func(m *Message) error {
 		switch {
 		case string(m.Data) == "bad":
@@ -269,7 +269,7 @@ func TestWorkerUnlimitedNeverGivesUp(t *testing.T) {
 func TestWorkerRedeliversWhenDeadLetterFails(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
 	r := &recorder{
 		handle: func(*Message) error { return Permanent(errors.New("no diagnosis code")) },
 		park: func(m *Message, _ error) error {
@@ -294,7 +294,7 @@ func TestWorkersShareConsumer(t *testing.T) {
 	js := setup(t)
 	const n = 20
 	for i := range n {
-		publish(t, js, SubjectEncounters, EncounterMsgID(fmt.Sprint(i)), fmt.Sprint(i))
+		publish(t, js, SubjectEncounters, EncounterMsgID(fmt.Sprint(i), nil), fmt.Sprint(i))
 	}
 	var mu sync.Mutex
 	seen := map[string]int{}
@@ -332,7 +332,7 @@ func TestWorkersShareConsumer(t *testing.T) {
 func TestWorkerStopFinishesInFlight(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
-	publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc")
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
 	started := make(chan struct{})
 	r := &recorder{}
 	w := r.worker(js)
@@ -373,7 +373,7 @@ func TestWorkerBatches(t *testing.T) {
 	t.Parallel()
 	js := setup(t)
 	for i := range 10 {
-		publish(t, js, SubjectEncounters, EncounterMsgID(fmt.Sprint("E", i)), fmt.Sprint("enc", i))
+		publish(t, js, SubjectEncounters, EncounterMsgID(fmt.Sprint("E", i), nil), fmt.Sprint("enc", i))
 	}
 	r := &recorder{handle: func(m *Message) error {
 		switch {
@@ -427,8 +427,8 @@ func TestWorkerKeepsSlowMessage(t *testing.T) {
 		t.Run(fmt.Sprint("batch=", batch), func(t *testing.T) {
 			t.Parallel()
 			js := setup(t)
-			publish(t, js, SubjectEncounters, EncounterMsgID("E1"), "enc1")
-			publish(t, js, SubjectEncounters, EncounterMsgID("E2"), "enc2")
+			publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc1")
+			publish(t, js, SubjectEncounters, EncounterMsgID("E2", nil), "enc2")
 			r := &recorder{}
 			var mu sync.Mutex
 			var late []string // messages whose handler's context had ended

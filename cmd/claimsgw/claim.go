@@ -16,7 +16,7 @@ func runClaim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // checkedEncounter is one encounter's outcome in `claim check --json`.
 type checkedEncounter struct {
 	Index    int                 `json:"index"` // 1-based position in the file
-	ID       string              `json:"id"`
+	ID       string              `json:"id"` // up to 64 characters (encounter.ShownID)
 	Valid    bool                `json:"valid"`
 	Problems []encounter.Problem `json:"problems"`
 
@@ -95,7 +95,7 @@ func checkFile(name string, stdin io.Reader, opts encounter.Options) checkedFile
 			}
 			return res
 		case errors.As(err, &de):
-			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: de.ID, Problems: de.Scrub(opts)})
+			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: encounter.ShownID(de.ID), Problems: de.Scrub(opts)})
 		case err != nil:
 			res.Unread = err.Error()
 			return res
@@ -104,7 +104,7 @@ func checkFile(name string, stdin io.Reader, opts encounter.Options) checkedFile
 			if probs == nil {
 				probs = []encounter.Problem{}
 			}
-			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: e.ID, Valid: !encounter.HasErrors(probs), Problems: probs, enc: e})
+			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: encounter.ShownID(e.ID), Valid: !encounter.HasErrors(probs), Problems: probs, enc: e})
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/inbound"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/report"
@@ -27,6 +28,9 @@ import (
 // Intake takes an encounter as received (one JSON object) and queues it.
 // duplicate is true when its id was seen before.
 type Intake interface {
+	// CheckEncounter scrubs an encounter as the intake stage will, against
+	// its payer's route, and says whether its id's claim can take it.
+	CheckEncounter(ctx context.Context, raw []byte) (id string, problems []encounter.Problem, err error)
 	SubmitEncounter(ctx context.Context, raw []byte) (id string, duplicate bool, err error)
 }
 

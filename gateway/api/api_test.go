@@ -20,6 +20,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/claimsgw/claimsgw/gateway/api"
+	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/x12/money"
@@ -30,6 +31,23 @@ import (
 type fakeIntake struct {
 	mu    sync.Mutex
 	calls []string
+}
+
+// CheckEncounter finds an error in the encounter of id "bad", and a
+// warning in that of id "warned".
+func (f *fakeIntake) CheckEncounter(ctx context.Context, raw []byte) (string, []encounter.Problem, error) {
+	var e struct{ ID string }
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return "", nil, err
+	}
+	switch e.ID {
+	case "bad":
+		return e.ID, []encounter.Problem{{Path: "claim.diagnoses[0].code", Code: "invalid_icd10", Message: "not an ICD-10-CM code", Severity: encounter.SeverityError},
+			{Path: "claim.patient_control_number", Code: "pcn_long", Message: "over 17 characters", Severity: encounter.SeverityWarning}}, nil
+	case "warned":
+		return e.ID, []encounter.Problem{{Path: "claim.patient_control_number", Code: "pcn_long", Message: "over 17 characters", Severity: encounter.SeverityWarning}}, nil
+	}
+	return e.ID, nil, nil
 }
 
 func (f *fakeIntake) SubmitEncounter(ctx context.Context, raw []byte) (string, bool, error) {
@@ -84,6 +102,9 @@ func seed(t *testing.T, l *ledger.Ledger) {
 	ctx := context.Background()
 	for i, s := range seeds {
 		e := ledger.Encounter{ID: s.id, PayerID: s.payer, ClaimType: "837P", Raw: []byte(`{"patient":"Jane SECRET"}`), Valid: s.valid, Problems: []byte("[]")}
+		if !s.valid {
+			e.Problems = []byte(`[{"path":"claim.diagnoses[0].code","code":"invalid_icd10","message":"not an ICD-10-CM code","severity":"error"}]`)
+		}
 		c := ledger.Claim{PayerID: s.payer, ClaimType: "837P", PCN: fmt.Sprintf("PCN%d", i+1), BillingNPI: "1234567893", BillingTaxID: "123456789",
 			Charge: money.Cents(8000 + i), ServiceFrom: "2026-11-01", ServiceTo: "2026-11-01",
 			Lines: []ledger.Line{{No: 1, LineID: "L1", Procedure: "HC:99213", Charge: money.Cents(8000 + i), Units: "1", ServiceDate: "2026-11-01"}}}
@@ -231,13 +252,19 @@ func TestAPI(t *testing.T) {
 			line := `{"no":1,"line_id":"L1","procedure":"HC:99213","charge":"80.00","units":"1","service_date":"2026-11-01"}`
 			check(t, srv, []call{
 				{"GET", "/v1/claims/C01", "", 200, strings.TrimSuffix(c1, "}") + `,"lines":[` + line + `],"history":` + history1 +
-					`,"files":[{"file_id":"SIMPAYER-000000001","name":"SIM_000000001.837","status":"submitted","isa13":1,"gs06":1,"st02":1,"first_pos":2,"last_pos":30,"created_at":"T"}],"payments":[]}`},
+					`,"files":[{"file_id":"SIMPAYER-000000001","name":"SIM_000000001.837","status":"submitted","isa13":1,"gs06":1,"st02":1,"first_pos":2,"last_pos":30,"created_at":"T"}],"payments":[]` +
+					`,"problems":[],"revision":1,"revisions":[]}`},
 				{"GET", "/v1/claims/C01/history", "", 200, `{"claim_id":"C01","history":` + history1 + `}`},
 				{"GET", "/v1/claims/C07/history", "", 200, `{"claim_id":"C07","history":[{"at":"T","from":"received","to":"invalid","kind":"intake","file":"","transaction":"","position":0,"reason":"the scrubber found errors","actor":"intake"}]}`},
 				{"GET", "/v1/claims/NOPE", "", 404, notFound},
 				{"GET", "/v1/claims/NOPE/history", "", 404, notFound},
 			})
-			_, body := do(t, srv, call{method: "GET", path: "/v1/claims/C01"})
+			// An invalid claim says why.
+			_, body := do(t, srv, call{method: "GET", path: "/v1/claims/C07"})
+			if !strings.Contains(body, `"status":"invalid"`) || !strings.Contains(body, `"problems":[{"path":"claim.diagnoses[0].code","code":"invalid_icd10","message":"not an ICD-10-CM code","severity":"error"}]`) {
+				t.Errorf("GET /v1/claims/C07: %s", body)
+			}
+			_, body = do(t, srv, call{method: "GET", path: "/v1/claims/C01"})
 			var got struct {
 				CreatedAt string `json:"created_at"`
 			}
@@ -287,8 +314,11 @@ func TestAPI(t *testing.T) {
 			enc := `{"id":"E9","patient":{"name":"Jane SECRET"}}`
 			badJSON := `{"error":{"code":"bad_json","message":"the body must be one JSON object"}}`
 			check(t, srv, []call{
-				{"POST", "/v1/encounters", enc, 202, `{"id":"E9","status":"queued","duplicate":false}`},
-				{"POST", "/v1/encounters", " " + enc + "\n", 202, `{"id":"E9","status":"queued","duplicate":true}`},
+				{"POST", "/v1/encounters", enc, 202, `{"id":"E9","status":"queued","duplicate":false,"url":"/v1/claims/E9"}`},
+				{"POST", "/v1/encounters", " " + enc + "\n", 202, `{"id":"E9","status":"queued","duplicate":true,"url":"/v1/claims/E9"}`},
+				{"POST", "/v1/encounters", `{"id":"bad"}`, 422, `{"error":{"code":"invalid_encounter","message":"the encounter has errors (every one is in problems); nothing was queued"},"id":"bad","problems":[` +
+					`{"path":"claim.diagnoses[0].code","code":"invalid_icd10","message":"not an ICD-10-CM code","severity":"error"},` +
+					`{"path":"claim.patient_control_number","code":"pcn_long","message":"over 17 characters","severity":"warning"}]}`},
 				{"POST", "/v1/encounters", `[` + enc + `]`, 400, badJSON},
 				{"POST", "/v1/encounters", enc + enc, 400, badJSON},
 				{"POST", "/v1/encounters", `{"id":`, 400, badJSON},
@@ -302,7 +332,10 @@ func TestAPI(t *testing.T) {
 			}
 			// A body just under the limit is taken.
 			pad := strings.Repeat("x", 1<<20-len(`{"id":"max","pad":""}`))
-			check(t, srv, []call{{"POST", "/v1/encounters", `{"id":"max","pad":"` + pad + `"}`, 202, `{"id":"max","status":"queued","duplicate":false}`}})
+			check(t, srv, []call{{"POST", "/v1/encounters", `{"id":"max","pad":"` + pad + `"}`, 202, `{"id":"max","status":"queued","duplicate":false,"url":"/v1/claims/max"}`}})
+			// A warning does not stop it, and is said.
+			check(t, srv, []call{{"POST", "/v1/encounters", `{"id":"warned"}`, 202, `{"id":"warned","status":"queued","duplicate":false,"url":"/v1/claims/warned",` +
+				`"problems":[{"path":"claim.patient_control_number","code":"pcn_long","message":"over 17 characters","severity":"warning"}]}`}})
 		})
 
 		t.Run("health", func(t *testing.T) {

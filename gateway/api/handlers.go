@@ -7,10 +7,12 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 )
 
@@ -35,16 +37,43 @@ func (s *server) submitEncounter(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_json", "the body must be one JSON object")
 		return
 	}
+	id, problems, err := s.intake.CheckEncounter(r.Context(), raw)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if encounter.HasErrors(problems) {
+		var b struct {
+			errorBody
+			ID       string              `json:"id"`
+			Problems []encounter.Problem `json:"problems"`
+		}
+		b.Error.Code, b.Error.Message = "invalid_encounter", "the encounter has errors (every one is in problems); nothing was queued"
+		b.ID, b.Problems = encounter.ShownID(id), problems
+		writeJSON(w, http.StatusUnprocessableEntity, b)
+		return
+	}
 	id, dup, err := s.intake.SubmitEncounter(r.Context(), raw)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, struct {
-		ID        string `json:"id"`
-		Status    string `json:"status"`
-		Duplicate bool   `json:"duplicate"`
-	}{id, "queued", dup})
+		ID        string              `json:"id"`
+		Status    string              `json:"status"`
+		Duplicate bool                `json:"duplicate"`
+		URL       string              `json:"url"`
+		Problems  []encounter.Problem `json:"problems,omitempty"` // warnings and notes
+	}{id, "queued", dup, "/v1/claims/" + url.PathEscape(id), problems})
+}
+
+// problemsOf is an encounter's problems as the API gives them: a JSON
+// list, never null.
+func problemsOf(b []byte) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("[]")
+	}
+	return b
 }
 
 // history is a claim's history as the API gives it: never null.
@@ -146,13 +175,23 @@ func (s *server) getClaim(w http.ResponseWriter, r *http.Request) {
 	for i := range payments {
 		payments[i].Adjustments = append([]ledger.Adjustment{}, payments[i].Adjustments...)
 	}
+	e, eerr := s.ledger.Encounter(r.Context(), c.EncounterID)
+	revs, rerr := s.ledger.Revisions(r.Context(), c.EncounterID)
+	if err := errors.Join(eerr, rerr); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, struct {
 		*ledger.Claim
-		Lines    []ledger.Line      `json:"lines"`
-		History  []ledger.Change    `json:"history"`
-		Files    []ledger.ClaimFile `json:"files"`
-		Payments []ledger.Payment   `json:"payments"`
-	}{c, append([]ledger.Line{}, c.Lines...), history(h), append([]ledger.ClaimFile{}, files...), append([]ledger.Payment{}, payments...)})
+		Lines     []ledger.Line      `json:"lines"`
+		History   []ledger.Change    `json:"history"`
+		Files     []ledger.ClaimFile `json:"files"`
+		Payments  []ledger.Payment   `json:"payments"`
+		Problems  json.RawMessage    `json:"problems"` // the encounter's, as the scrubber found them
+		Revision  int                `json:"revision"`
+		Revisions []ledger.Revision  `json:"revisions"` // what it replaced, and changes refused
+	}{c, append([]ledger.Line{}, c.Lines...), history(h), append([]ledger.ClaimFile{}, files...), append([]ledger.Payment{}, payments...),
+		problemsOf(e.Problems), e.Revision, append([]ledger.Revision{}, revs...)})
 }
 
 func (s *server) getHistory(w http.ResponseWriter, r *http.Request) {

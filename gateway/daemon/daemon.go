@@ -53,6 +53,7 @@ type Daemon struct {
 
 	stages  []gateway.Stage
 	events  *gateway.Events
+	intake  *intake.Intake
 	inbound *inbound.Processor
 	deliver *deliver.Deliverer
 	nats    *queue.Server // nil when connected to an external server
@@ -135,8 +136,7 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 	d.events = gateway.NewEvents(d.JS, d.Names, o.Log)
 	gopts := gateway.Options{Config: cfg, Ledger: d.Ledger, JS: d.JS, Names: d.Names, Log: o.Log, Events: d.events,
 		Handoff: &gateway.Handoff{}, Metrics: m, Tick: o.Tick, MaxDeliver: o.MaxDeliver, Backoff: o.Backoff}
-	in, err := intake.New(intake.Options{Options: gopts, Codes: codes})
-	if err != nil {
+	if d.intake, err = intake.New(intake.Options{Options: gopts, Codes: codes}); err != nil {
 		return err
 	}
 	b, err := batch.New(gopts)
@@ -153,7 +153,7 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 	if d.inbound, err = inbound.New(gopts); err != nil {
 		return err
 	}
-	d.stages = []gateway.Stage{{Name: "intake", Run: in.Run}, {Name: "batcher", Run: b.Run}, {Name: "deliverer", Run: d.deliver.Run},
+	d.stages = []gateway.Stage{{Name: "intake", Run: d.intake.Run}, {Name: "batcher", Run: b.Run}, {Name: "deliverer", Run: d.deliver.Run},
 		{Name: "poller", Run: poll.Run}, {Name: "inbound", Run: d.inbound.Run}}
 	return nil
 }
@@ -174,6 +174,12 @@ func (d *Daemon) run(ctx context.Context) error {
 		return fmt.Errorf("gateway: %w", err)
 	}
 	return nil
+}
+
+// CheckEncounter scrubs an encounter as the intake stage will: the API's
+// POST /v1/encounters answers with its problems at once.
+func (d *Daemon) CheckEncounter(ctx context.Context, raw []byte) (string, []encounter.Problem, error) {
+	return d.intake.Check(ctx, raw)
 }
 
 // SubmitEncounter publishes an encounter to the intake stream: the API's

@@ -2,6 +2,7 @@ package encounter
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/x12"
@@ -115,6 +116,18 @@ const (
 	CodeCodesNotVerified = "codes_not_verified" // info: no code-set file, structure checked only
 )
 
+// MaxIDLength is the longest encounter id the contract allows.
+const MaxIDLength = 80
+
+// ShownID is an encounter id as messages and logs show it: up to 64
+// characters, and those of a longer one followed by "...".
+func ShownID(id string) string {
+	if len(id) <= 64 {
+		return id
+	}
+	return strings.ToValidUTF8(id[:64], "") + "..."
+}
+
 // Options are what Check needs beyond the encounter.
 type Options struct {
 	// Delimiters are the route's; the zero value means x12.DefaultDelimiters.
@@ -192,17 +205,51 @@ func (c *checker) notAllowed(path string, given bool) {
 // is reports whether the claim type is t.
 func (c *checker) is(t claim.Type) bool { return c.e.ClaimType == t }
 
-// oneOf checks a code against a list; it quotes the value, so it is only
-// for code values, never for PHI.
+// oneOf checks a code against a list. It quotes the value only when it
+// has the shape of the list's codes (as long as the longest at most,
+// letters, digits and underscores): a member ID or a name given in a code's
+// place is never repeated.
 func (c *checker) oneOf(path, v string, list map[string]bool, code, what string) {
 	if v != "" && !list[v] {
-		c.add(path, code, "%q is not %s", v, what)
+		c.add(path, code, "%s is not %s", shown(v, list), what)
 	}
 }
 
+// shown is how a message names a value that is not one of the codes of a
+// list: quoted when it has their shape (see quoted).
+func shown(v string, list map[string]bool) string {
+	longest := 0
+	for k := range list {
+		longest = max(longest, len(k))
+	}
+	return quoted(v, longest)
+}
+
+// quoted is how a message names a value given for a code at most n
+// characters long: quoted when it has a code's shape (letters, digits and
+// underscores, at most n of them), else "the value". So "9921" is quoted
+// where a CPT code belongs, and a name or a member ID given in a code's
+// place is never repeated.
+func quoted(v string, n int) string {
+	if v == "" || len(v) > n {
+		return "the value"
+	}
+	for _, r := range v {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return "the value"
+		}
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// claimTypes are the contract's claim types.
+var claimTypes = map[string]bool{string(claim.Professional): true, string(claim.Institutional): true, string(claim.Dental): true}
+
 func (c *checker) top() {
 	e := c.e
-	c.present("id", e.ID)
+	if c.present("id", e.ID) && len(e.ID) > MaxIDLength {
+		c.add("id", CodeTooLong, "%d characters: an id has at most %d", len(e.ID), MaxIDLength)
+	}
 	c.present("payer_id", e.PayerID)
 	switch e.ClaimType {
 	case claim.Professional, claim.Institutional:
@@ -211,7 +258,7 @@ func (c *checker) top() {
 	case "":
 		c.present("claim_type", "")
 	default:
-		c.add("claim_type", CodeInvalidClaimType, "%q is not professional, institutional or dental", e.ClaimType)
+		c.add("claim_type", CodeInvalidClaimType, "%s is not professional, institutional or dental", shown(string(e.ClaimType), claimTypes))
 	}
 	if e.BillingProvider == nil {
 		c.present("billing_provider", "")

@@ -352,3 +352,35 @@ func TestCodeShapes(t *testing.T) {
 		}
 	}
 }
+
+// A value in a code's place is quoted only when it has a code's shape: a
+// name or a member ID given there is never repeated. An id over 80
+// characters is refused; ShownID shows 64 of them. Before, "JOHN DOE" and
+// "XJH123456789" were quoted back.
+func TestMessagesQuoteOnlyCodeShapes(t *testing.T) {
+	e := mustDecode(t, professionalJSON)
+	e.Claim.Diagnoses[0].Code = "JOHN DOE"
+	e.Subscriber.ClaimFilingIndicator = "XJH123456789"
+	e.ServiceLines[0].Procedure.Code = "9921"
+	e.ID = strings.Repeat("x", 81)
+	got := map[string]string{}
+	for _, p := range Check(e, Options{Now: today}) {
+		got[p.Path] = p.Message
+	}
+	for path, want := range map[string]string{
+		"claim.diagnoses[0].code":           "the value is not an ICD-10-CM code",
+		"subscriber.claim_filing_indicator": "the value is not a claim filing indicator (SBR09)",
+		"service_lines[0].procedure.code":   `"9921" is not a CPT or HCPCS code`,
+		"id":                                "81 characters: an id has at most 80",
+	} {
+		if got[path] != want {
+			t.Errorf("%s: %q, want %q", path, got[path], want)
+		}
+	}
+	if s := ShownID(strings.Repeat("é", 40)); s != strings.Repeat("é", 32)+"..." {
+		t.Errorf("ShownID of 80 bytes: %q", s)
+	}
+	if s := ShownID("E1"); s != "E1" {
+		t.Errorf("ShownID(E1) = %q", s)
+	}
+}

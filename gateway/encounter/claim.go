@@ -30,11 +30,11 @@ func (c *checker) claim(cl *Claim) {
 	if inst {
 		c.notAllowed("claim.place_of_service", cl.PlaceOfService != "")
 		if c.present("claim.facility_type", cl.FacilityType) && !validFacilityType(cl.FacilityType) {
-			c.add("claim.facility_type", CodeInvalidFacilityType, "%q is not the first two digits of a type of bill", cl.FacilityType)
+			c.add("claim.facility_type", CodeInvalidFacilityType, "%s is not the first two digits of a type of bill", quoted(cl.FacilityType, 2))
 		}
 		c.present("claim.patient_status", cl.PatientStatus)
 		if cl.PatientStatus != "" && !allDigits(cl.PatientStatus, 2) {
-			c.add("claim.patient_status", CodeInvalidCode, "%q is not a two-digit patient status code", cl.PatientStatus)
+			c.add("claim.patient_status", CodeInvalidCode, "%s is not a two-digit patient status code", quoted(cl.PatientStatus, 2))
 		}
 		c.statement(cl)
 	}
@@ -57,7 +57,7 @@ func (c *checker) claim(cl *Claim) {
 		c.hour("claim.admission.hour", a.Hour)
 		c.oneOf("claim.admission.type", a.Type, admissionTypes, CodeInvalidCode, "an admission type code (1-5, 9)")
 		if a.Source != "" && (len(a.Source) != 1 || !allAlnum(a.Source)) {
-			c.add("claim.admission.source", CodeInvalidCode, "%q is not a one-character admission source code", a.Source)
+			c.add("claim.admission.source", CodeInvalidCode, "%s is not a one-character admission source code", quoted(a.Source, 1))
 		}
 	}
 	c.hour("claim.discharge_hour", cl.DischargeHour)
@@ -120,7 +120,7 @@ func (c *checker) diagnoses(cl *Claim) {
 		count[typ]++
 		switch {
 		case !diagnosisTypes[typ]:
-			c.add(path+".type", CodeInvalidDiagnosisType, "%q is not principal, admitting, reason_for_visit or other", d.Type)
+			c.add(path+".type", CodeInvalidDiagnosisType, "%s is not principal, admitting, reason_for_visit or other", shown(d.Type, diagnosisTypes))
 		case prof && typ != place:
 			c.add(path+".type", CodeInvalidDiagnosisType, "an 837P has a principal diagnosis first and other diagnoses after it")
 		case typ == DiagPrincipal && count[typ] > 1:
@@ -152,7 +152,7 @@ func (c *checker) diagnoses(cl *Claim) {
 func (c *checker) icd10(path, code string) {
 	switch {
 	case !ValidICD10CM(code):
-		c.add(path, CodeInvalidICD10, "%q is not an ICD-10-CM code", code)
+		c.add(path, CodeInvalidICD10, "%s is not an ICD-10-CM code", quoted(code, 7))
 	case c.opts.Codes.ICD10CM.Covers(code) && !c.opts.Codes.ICD10CM.Has(code):
 		c.add(path, CodeUnknownCode, "%q is not in the ICD-10-CM code set", code)
 	}
@@ -172,7 +172,7 @@ func (c *checker) procedures(cl *Claim) {
 			continue
 		}
 		if c.present(path+".code", p.Code) && !ValidICD10PCS(p.Code) {
-			c.add(path+".code", CodeInvalidICD10PCS, "%q is not an ICD-10-PCS code", p.Code)
+			c.add(path+".code", CodeInvalidICD10PCS, "%s is not an ICD-10-PCS code", quoted(p.Code, 7))
 		}
 		if c.present(path+".date", p.Date) {
 			c.serviceDate(path+".date", p.Date)

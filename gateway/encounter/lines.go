@@ -55,7 +55,7 @@ func (c *checker) lines() {
 		}
 		c.lineProcedure(path, l)
 		if inst && c.present(path+".revenue_code", l.RevenueCode) && !allDigits(l.RevenueCode, 4) {
-			c.add(path+".revenue_code", CodeInvalidRevenueCode, "%q is not a four-digit revenue code", l.RevenueCode)
+			c.add(path+".revenue_code", CodeInvalidRevenueCode, "%s is not a four-digit revenue code", quoted(l.RevenueCode, 4))
 		}
 		if prof {
 			c.notAllowed(path+".revenue_code", l.RevenueCode != "")
@@ -85,10 +85,10 @@ func (c *checker) lineProcedure(path string, l *ServiceLine) {
 	case !c.present(path+".code", p.Code):
 	case p.Qualifier != "" && p.Qualifier != "HC":
 		if len(p.Code) > 48 || !allAlnum(p.Code) {
-			c.add(path+".code", CodeInvalidProcedureCode, "%q is not a procedure code (letters and digits, at most 48)", p.Code)
+			c.add(path+".code", CodeInvalidProcedureCode, "not a procedure code (letters and digits, at most 48)")
 		}
 	case !ValidHCPCS(p.Code):
-		c.add(path+".code", CodeInvalidCPT, "%q is not a CPT or HCPCS code", p.Code)
+		c.add(path+".code", CodeInvalidCPT, "%s is not a CPT or HCPCS code", quoted(p.Code, 5))
 	case c.opts.Codes.HCPCS.Covers(p.Code) && !c.opts.Codes.HCPCS.Has(p.Code):
 		c.add(path+".code", CodeUnknownCode, "%q is not in the HCPCS code set", p.Code)
 	}
@@ -97,7 +97,7 @@ func (c *checker) lineProcedure(path string, l *ServiceLine) {
 	}
 	for i, m := range p.Modifiers {
 		if len(m) != 2 || !allAlnum(m) {
-			c.add(fmt.Sprintf("%s.modifiers[%d]", path, i), CodeInvalidModifier, "%q is not a modifier (two letters or digits)", m)
+			c.add(fmt.Sprintf("%s.modifiers[%d]", path, i), CodeInvalidModifier, "%s is not a modifier (two letters or digits)", quoted(m, 2))
 		}
 	}
 }

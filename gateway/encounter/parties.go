@@ -82,7 +82,7 @@ func (c *checker) provider(path string, p *Provider, zip9 bool) {
 		}
 	}
 	if p.Taxonomy != "" && !validTaxonomy(p.Taxonomy) {
-		c.add(path+".taxonomy", CodeInvalidTaxonomy, "%q is not a provider taxonomy code (10 characters ending in X)", p.Taxonomy)
+		c.add(path+".taxonomy", CodeInvalidTaxonomy, "%s is not a provider taxonomy code (10 characters ending in X)", quoted(p.Taxonomy, 10))
 	}
 	if p.Address != nil {
 		c.address(path+".address", p.Address, zip9)

@@ -6,10 +6,9 @@
 package intake
 
 import (
+	"bytes"
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -72,7 +71,8 @@ func (in *Intake) Run(ctx context.Context) error {
 
 // Take scrubs one encounter and records it with its claim. An invalid
 // encounter is kept with its problems as an invalid claim and acked: it is
-// answered, not redelivered. The same encounter id twice is one claim.
+// answered, not redelivered. The same encounter id twice is one claim;
+// with new content while the claim is invalid, a revision of it.
 func (in *Intake) Take(ctx context.Context, m *queue.Message) error {
 	ec, c := in.Prepare(m.Data)
 	ecs := []ledger.EncounterClaim{ec}
@@ -118,16 +118,48 @@ func (in *Intake) takeBatch(ctx context.Context, ms []*queue.Message) []error {
 	return errs
 }
 
+// Check scrubs an encounter as Take will and returns its id and every
+// problem, for a caller that answers at once (the API's POST
+// /v1/encounters). It adds already_submitted when the id's claim has been
+// sent and the content is new: a correction then is a replacement claim.
+func (in *Intake) Check(ctx context.Context, raw []byte) (string, []encounter.Problem, error) {
+	e, probs, _ := in.scrub(raw)
+	id := encounterID(raw)
+	if encounter.HasErrors(probs) || e.ID == "" || id != e.ID {
+		return id, probs, nil
+	}
+	c, err := in.o.Ledger.Claim(ctx, id)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return id, probs, nil
+	}
+	if err != nil {
+		return id, nil, err
+	}
+	if c.Status == ledger.StatusInvalid {
+		return id, probs, nil
+	}
+	prev, err := in.o.Ledger.Encounter(ctx, c.EncounterID)
+	if err != nil {
+		return id, nil, err
+	}
+	if !bytes.Equal(prev.Raw, raw) {
+		probs = append(probs, encounter.Problem{Path: "id", Code: ledger.CodeAlreadySubmitted, Severity: encounter.SeverityError,
+			Message: "claim " + id + " is " + string(c.Status) + ": it has been sent to the payer, so new content for its id is not applied; " +
+				"a correction is a replacement claim (frequency 7) under a new id"})
+	}
+	return id, probs, nil
+}
+
 // Prepare scrubs an encounter and makes its ledger records, and returns
 // the 837 claim when it is valid.
 func (in *Intake) Prepare(data []byte) (ledger.EncounterClaim, *claim.Claim) {
 	e, probs, c837 := in.scrub(data)
 	rec := ledger.Encounter{ID: e.ID, PayerID: e.PayerID, ClaimType: string(e.ClaimType), Raw: data,
 		Valid: !encounter.HasErrors(probs), ReceivedAt: in.o.Now()}
-	if rec.ID == "" {
-		// Not even an id could be read: the content names the encounter.
-		sum := sha256.Sum256(data)
-		rec.ID = "sha256:" + hex.EncodeToString(sum[:])
+	if rec.ID == "" || len(rec.ID) > encounter.MaxIDLength {
+		// Not even an id could be read (or one too long to keep): the
+		// content names the encounter.
+		rec.ID = contentID(data)
 	}
 	if probs == nil {
 		probs = []encounter.Problem{}
@@ -147,16 +179,26 @@ func (in *Intake) recorded(ctx context.Context, ecs []ledger.EncounterClaim, cla
 	now := in.o.Now()
 	for i, ec := range ecs {
 		outcome := map[bool]string{true: "accepted", false: "invalid"}[ec.Encounter.Valid]
-		if !created[i] {
+		switch {
+		case ec.Refused != "":
+			outcome = "refused"
+		case !created[i]:
 			outcome = "duplicate"
 		}
 		in.o.Metrics.Encounter(outcome)
-		in.o.Log.Info().Str("encounter_id", ec.Encounter.ID).Str("payer", ec.Encounter.PayerID).Str("outcome", outcome).Msg("encounter")
+		log := in.o.Log.Info().Str("encounter_id", ec.Encounter.ID).Str("payer", ec.Encounter.PayerID).Str("outcome", outcome)
+		if ec.Revision > 0 {
+			log = log.Int("revision", ec.Revision)
+		}
+		log.Msg("encounter")
 		if created[i] && ec.Encounter.Valid && claims[i] != nil {
 			in.o.Handoff.Put(ec.Claim.ID, *claims[i])
 		}
 		if created[i] {
-			to := ledger.StatusQueued
+			from, to := ledger.StatusReceived, ledger.StatusQueued
+			if ec.Revision > 0 {
+				from = ledger.StatusInvalid
+			}
 			if !ec.Encounter.Valid {
 				to = ledger.StatusInvalid
 			}
@@ -164,7 +206,12 @@ func (in *Intake) recorded(ctx context.Context, ecs []ledger.EncounterClaim, cla
 			if d := ec.Duplicate; d != "" {
 				src.Reason = ledger.CodeDuplicateClaim + ": " + d
 			}
-			events = append(events, gateway.NewEvent(now, &ecs[i].Claim, ledger.StatusReceived, to, src, 0))
+			ev := gateway.NewEvent(now, &ecs[i].Claim, from, to, src, 0)
+			if !ec.Encounter.Valid {
+				ev.Problems = ec.Encounter.Problems
+			}
+			ev.Revision = ec.Revision
+			events = append(events, ev)
 		}
 	}
 	in.o.Events.Publish(ctx, events)

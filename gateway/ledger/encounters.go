@@ -1,10 +1,14 @@
 package ledger
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,14 +24,57 @@ type Encounter struct {
 	Valid      bool
 	Problems   []byte // JSON list of the scrubber's problems, "[]" when none
 	ReceivedAt time.Time
+	Revision   int // 1, and one more for each correction (set when read)
+}
+
+// Encounter returns the current revision of an encounter.
+func (l *Ledger) Encounter(ctx context.Context, id string) (*Encounter, error) {
+	e := Encounter{ID: id}
+	var status string
+	var received int64
+	err := l.db.QueryRowContext(ctx, `SELECT payer_id, claim_type, raw, status, problems, received_at, revision FROM encounters WHERE id = $1`, id).
+		Scan(&e.PayerID, &e.ClaimType, &e.Raw, &status, &e.Problems, &received, &e.Revision)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("ledger: encounter %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ledger: encounter %s: %w", id, err)
+	}
+	e.Valid, e.ReceivedAt = status == "accepted", fromMillis(received)
+	return &e, nil
+}
+
+// Revision is content an encounter id had before its current revision, or
+// a change refused because its claim had been sent.
+type Revision struct {
+	Revision   int             `json:"revision"` // 0 for a refused change
+	Status     string          `json:"status"`   // accepted | invalid (replaced), refused
+	Problems   json.RawMessage `json:"problems"`
+	ReceivedAt time.Time       `json:"received_at"`
+	ReplacedAt time.Time       `json:"replaced_at"` // or refused at
+}
+
+// Revisions returns what an encounter id had before its current
+// revision, and the changes refused, in the order they came.
+func (l *Ledger) Revisions(ctx context.Context, id string) ([]Revision, error) {
+	return queryAll(ctx, l.db, "encounter "+id+" revisions", `SELECT revision, status, problems, received_at, replaced_at FROM encounter_revisions
+		WHERE encounter_id = $1 ORDER BY id`, []any{id}, func(row scanner) (Revision, error) {
+		var r Revision
+		var problems string
+		var received, replaced int64
+		err := row.Scan(&r.Revision, &r.Status, &problems, &received, &replaced)
+		r.Problems, r.ReceivedAt, r.ReplacedAt = json.RawMessage(problems), fromMillis(received), fromMillis(replaced)
+		return r, err
+	})
 }
 
 // RecordEncounter stores an encounter and its claim in one transaction.
 // The claim starts as received and moves at once to queued, or to invalid
 // when the encounter is not valid, or when its patient control number is
 // on an open claim of the same payer and billing provider (see
-// RecordEncounters). An encounter id seen before changes nothing and
-// reports created false: the same id twice is one claim.
+// RecordEncounters). An encounter id seen before with the same content
+// changes nothing and reports created false: the same id twice is one
+// claim. With new content it is a revision (see RecordEncounters).
 func (l *Ledger) RecordEncounter(ctx context.Context, e Encounter, c Claim) (created bool, err error) {
 	made, err := l.RecordEncounters(ctx, []EncounterClaim{{Encounter: e, Claim: c}})
 	if err != nil {
@@ -43,14 +90,24 @@ type EncounterClaim struct {
 	Encounter Encounter
 	Claim     Claim
 	Replaces  bool
-	// Duplicate is set by RecordEncounters when it refused the claim as a
-	// duplicate: why (which open claim has its number).
+	// Set by RecordEncounters. Duplicate: why it refused the claim as a
+	// duplicate (which open claim has its number). Revision: the
+	// encounter's revision when the encounter was new content for an
+	// invalid claim's id (2 and up); the claim moved from invalid.
+	// Refused: why new content for an id was kept but not applied (its
+	// claim had been sent).
 	Duplicate string
+	Revision  int
+	Refused   string
 }
 
 // CodeDuplicateClaim is the problem of an encounter whose patient control
 // number is on an open claim of the same payer and billing provider.
 const CodeDuplicateClaim = "duplicate_claim"
+
+// CodeAlreadySubmitted is the problem of new content for an encounter id
+// whose claim has been sent to the payer.
+const CodeAlreadySubmitted = "already_submitted"
 
 // blocksDuplicate says whether a claim in status s keeps its patient
 // control number from a new claim of the same payer and billing provider:
@@ -67,9 +124,17 @@ func blocksDuplicate(s Status) bool {
 
 // RecordEncounters stores many encounters as RecordEncounter does, in one
 // transaction: all of them or, on an error, none. created[i] tells whether
-// ecs[i] was new (an id given twice is new the first time only). The rows
-// go in many to a statement: encounters first, and the claims, lines and
-// history of those that were new.
+// ecs[i] made or changed a claim: it was new, or a revision. The rows go in
+// many to a statement: encounters first, and the claims, lines and history
+// of those that were new.
+//
+// An id seen before with other content is a revision while its claim is
+// invalid (never sent): the encounter and the claim take the new content,
+// the one replaced is kept in encounter_revisions, and the claim moves
+// from invalid as a new one would. Once the claim has been sent, the new
+// content is kept there as refused (already_submitted): a correction then
+// is a replacement claim. An id given again later in ecs is taken after
+// the ones before it, as if it came in a transaction of its own.
 //
 // A valid encounter whose claim has the patient control number of an open
 // claim of the same payer and billing provider (one recorded before, or
@@ -80,59 +145,17 @@ func blocksDuplicate(s Status) bool {
 func (l *Ledger) RecordEncounters(ctx context.Context, ecs []EncounterClaim) (created []bool, err error) {
 	created = make([]bool, len(ecs))
 	err = l.inTx(ctx, func(sqlTx *sql.Tx) error {
-		tx := l.stmtCache(sqlTx) // the same statements for every batch of rows
-		encounters := l.rowBatch("encounters", "id, payer_id, claim_type, raw, status, problems, received_at", "ON CONFLICT (id) DO NOTHING RETURNING id")
-		for _, ec := range ecs {
-			e := ec.Encounter
-			encounters.add(e.ID, e.PayerID, e.ClaimType, e.Raw, map[bool]string{true: "accepted", false: "invalid"}[e.Valid], string(e.Problems), e.ReceivedAt.UnixMilli())
-		}
-		inserted := map[string]bool{}
-		if err := encounters.query(ctx, tx, func(rows scanner) error {
-			var id string
-			err := rows.Scan(&id)
-			inserted[id] = true
-			return err
-		}); err != nil {
-			return err
-		}
-		if err := l.refuseDuplicates(ctx, sqlTx, ecs, inserted); err != nil {
-			return err
-		}
-		now := l.millis()
-		claims := l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at", "")
-		lines := l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
-		history := l.historyBatch()
-		for i, ec := range ecs {
-			e, c := ec.Encounter, ec.Claim
-			if !inserted[e.ID] {
-				continue
+		for _, round := range rounds(ecs) {
+			some := make([]EncounterClaim, len(round))
+			for j, i := range round {
+				some[j] = ecs[i]
 			}
-			delete(inserted, e.ID) // the same id later in ecs is not new
-			created[i] = true
-			c.EncounterID = e.ID
-			if c.ID == "" {
-				c.ID = e.ID
-			}
-			// A claim is received and at once queued, or invalid when the
-			// scrubber found errors: it is written with its status, and
-			// the history says where it came from.
-			to, reason := StatusQueued, ""
-			switch {
-			case ec.Duplicate != "":
-				to, reason = StatusInvalid, CodeDuplicateClaim+": "+ec.Duplicate
-			case !e.Valid:
-				to, reason = StatusInvalid, "the scrubber found errors"
-			}
-			claims.add(c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
-				int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now, now)
-			for _, ln := range c.Lines {
-				lines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
-			}
-			history.addHistory(c.ID, now, StatusReceived, to, Source{Kind: "intake", Reason: reason, Actor: "intake"})
-		}
-		for _, b := range []*rowBatch{claims, lines, history} {
-			if err := b.exec(ctx, tx); err != nil {
+			made, err := l.recordEncounters(ctx, sqlTx, some)
+			if err != nil {
 				return err
+			}
+			for j, i := range round {
+				ecs[i], created[i] = some[j], made[j]
 			}
 		}
 		return nil
@@ -143,17 +166,199 @@ func (l *Ledger) RecordEncounters(ctx context.Context, ecs []EncounterClaim) (cr
 	return created, nil
 }
 
-// refuseDuplicates makes invalid the new valid encounters whose claim has
-// the patient control number of an open claim of its payer and billing
-// provider, or of one earlier in ecs, unless it replaces one.
-func (l *Ledger) refuseDuplicates(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, inserted map[string]bool) error {
+// rounds splits ecs by the times an id has come before in it: the first
+// of each id, then the second, and so on. Almost always there is one.
+func rounds(ecs []EncounterClaim) [][]int {
+	seen := map[string]int{}
+	var out [][]int
+	for i, ec := range ecs {
+		n := seen[ec.Encounter.ID]
+		seen[ec.Encounter.ID] = n + 1
+		if n == len(out) {
+			out = append(out, nil)
+		}
+		out[n] = append(out[n], i)
+	}
+	return out
+}
+
+// recordEncounters is RecordEncounters for encounters of distinct ids, in
+// its transaction.
+func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []EncounterClaim) (created []bool, err error) {
+	created = make([]bool, len(ecs))
+	tx := l.stmtCache(sqlTx) // the same statements for every batch of rows
+	encounters := l.rowBatch("encounters", "id, payer_id, claim_type, raw, status, problems, received_at", "ON CONFLICT (id) DO NOTHING RETURNING id")
+	for _, ec := range ecs {
+		e := ec.Encounter
+		encounters.add(e.ID, e.PayerID, e.ClaimType, e.Raw, encounterStatus(e.Valid), string(e.Problems), e.ReceivedAt.UnixMilli())
+	}
+	inserted := map[string]bool{}
+	if err := encounters.query(ctx, tx, func(rows scanner) error {
+		var id string
+		err := rows.Scan(&id)
+		inserted[id] = true
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	revised, err := l.revise(ctx, sqlTx, ecs, inserted)
+	if err != nil {
+		return nil, err
+	}
+	changed := map[string]bool{}
+	for id := range inserted {
+		changed[id] = true
+	}
+	for id := range revised {
+		changed[id] = true
+	}
+	if err := l.refuseDuplicates(ctx, sqlTx, ecs, changed); err != nil {
+		return nil, err
+	}
+	now := l.millis()
+	claims := l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at", "")
+	lines := l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
+	history := l.historyBatch()
+	for i, ec := range ecs {
+		e, c := ec.Encounter, ec.Claim
+		if !changed[e.ID] {
+			continue
+		}
+		created[i] = true
+		c.EncounterID = e.ID
+		if c.ID == "" {
+			c.ID = e.ID
+		}
+		// A claim is received and at once queued, or invalid when the
+		// scrubber found errors: it is written with its status, and
+		// the history says where it came from.
+		from, to, reason := StatusReceived, StatusQueued, ""
+		switch {
+		case ec.Duplicate != "":
+			to, reason = StatusInvalid, CodeDuplicateClaim+": "+ec.Duplicate
+		case !e.Valid:
+			to, reason = StatusInvalid, "the scrubber found errors"
+		}
+		if revised[e.ID] {
+			from, reason = StatusInvalid, strings.TrimSuffix(fmt.Sprintf("revision %d; %s", ec.Revision, reason), "; ")
+			if _, err := sqlTx.ExecContext(ctx, `UPDATE claims SET payer_id = $2, claim_type = $3, pcn = $4, billing_npi = $5, billing_tax_id = $6,
+				charge_cents = $7, service_from = $8, service_to = $9, status = $10, updated_at = $11 WHERE id = $1`,
+				c.ID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID, int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now); err != nil {
+				return nil, fmt.Errorf("ledger: claim %s, revision %d: %w", c.ID, ec.Revision, err)
+			}
+			if _, err := sqlTx.ExecContext(ctx, `DELETE FROM claim_lines WHERE claim_id = $1`, c.ID); err != nil {
+				return nil, fmt.Errorf("ledger: claim %s, revision %d: %w", c.ID, ec.Revision, err)
+			}
+		} else {
+			claims.add(c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
+				int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now, now)
+		}
+		for _, ln := range c.Lines {
+			lines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
+		}
+		history.addHistory(c.ID, now, from, to, Source{Kind: "intake", Reason: reason, Actor: "intake"})
+	}
+	for _, b := range []*rowBatch{claims, lines, history} {
+		if err := b.exec(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	return created, nil
+}
+
+func encounterStatus(valid bool) string { return map[bool]string{true: "accepted", false: "invalid"}[valid] }
+
+// revise takes the encounters of ids seen before (not inserted) with new
+// content: a revision of an invalid claim's encounter, which it writes
+// (the one replaced goes to encounter_revisions), and returns by id; or a
+// change refused, which it keeps there. The same content again is left
+// alone: a duplicate.
+func (l *Ledger) revise(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, inserted map[string]bool) (map[string]bool, error) {
+	byID := map[string]*EncounterClaim{}
+	var ids []string
+	for i := range ecs {
+		if id := ecs[i].Encounter.ID; !inserted[id] {
+			byID[id] = &ecs[i]
+			ids = append(ids, id)
+		}
+	}
+	revised := map[string]bool{}
+	now := l.millis()
+	for chunk := range slices.Chunk(ids, 500) {
+		args := make([]any, len(chunk))
+		marks := make([]string, len(chunk))
+		for i, id := range chunk {
+			args[i], marks[i] = id, fmt.Sprintf("$%d", i+1)
+		}
+		type current struct {
+			id, status, problems string
+			raw                  []byte
+			received             int64
+			revision             int
+			claim                Status
+		}
+		var cur []current
+		err := queryEach(ctx, tx, "encounters seen before", `SELECT e.id, e.raw, e.status, e.problems, e.received_at, e.revision, c.status
+			FROM encounters e JOIN claims c ON c.encounter_id = e.id WHERE e.id IN (`+strings.Join(marks, ", ")+`)`, args, func(row scanner) error {
+			var c current
+			err := row.Scan(&c.id, &c.raw, &c.status, &c.problems, &c.received, &c.revision, &c.claim)
+			cur = append(cur, c)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cur {
+			ec := byID[c.id]
+			e := ec.Encounter
+			if bytes.Equal(c.raw, e.Raw) {
+				continue
+			}
+			keep := `INSERT INTO encounter_revisions (encounter_id, revision, raw, sha256, status, problems, received_at, replaced_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (encounter_id, sha256) DO NOTHING`
+			if c.claim != StatusInvalid {
+				ec.Refused = "claim " + c.id + " is " + string(c.claim) + ": it has been sent to the payer, so new content for its id is not applied; " +
+					"a correction is a replacement claim (frequency 7) under a new id"
+				problems, err := withProblem(nil, problem{Path: "id", Code: CodeAlreadySubmitted, Severity: "error", Message: ec.Refused})
+				if err != nil {
+					return nil, err
+				}
+				if _, err := tx.ExecContext(ctx, keep, c.id, 0, e.Raw, sha256Hex(e.Raw), "refused", string(problems), e.ReceivedAt.UnixMilli(), now); err != nil {
+					return nil, fmt.Errorf("ledger: encounter %s, a refused change: %w", c.id, err)
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, keep, c.id, c.revision, c.raw, sha256Hex(c.raw), c.status, c.problems, c.received, now); err != nil {
+				return nil, fmt.Errorf("ledger: encounter %s, revision %d: %w", c.id, c.revision, err)
+			}
+			ec.Revision = c.revision + 1
+			if _, err := tx.ExecContext(ctx, `UPDATE encounters SET payer_id = $2, claim_type = $3, raw = $4, status = $5, problems = $6, received_at = $7,
+				revision = $8 WHERE id = $1`, c.id, e.PayerID, e.ClaimType, e.Raw, encounterStatus(e.Valid), string(e.Problems), e.ReceivedAt.UnixMilli(), ec.Revision); err != nil {
+				return nil, fmt.Errorf("ledger: encounter %s, revision %d: %w", c.id, ec.Revision, err)
+			}
+			revised[c.id] = true
+		}
+	}
+	return revised, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// refuseDuplicates makes invalid the new (or revised) valid encounters
+// whose claim has the patient control number of an open claim of its
+// payer and billing provider, or of one earlier in ecs, unless it replaces
+// one.
+func (l *Ledger) refuseDuplicates(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, changed map[string]bool) error {
 	key := func(c Claim) string {
 		return c.PayerID + "\x1f" + cmp.Or(c.BillingNPI, c.BillingTaxID) + "\x1f" + c.PCN
 	}
 	var check []int
 	var keys, pcns []string
 	for i, ec := range ecs {
-		if ec.Encounter.Valid && !ec.Replaces && ec.Claim.PCN != "" && inserted[ec.Encounter.ID] {
+		if ec.Encounter.Valid && !ec.Replaces && ec.Claim.PCN != "" && changed[ec.Encounter.ID] {
 			check = append(check, i)
 			keys, pcns = append(keys, key(ec.Claim)), append(pcns, ec.Claim.PCN)
 		}
