@@ -44,6 +44,8 @@ Usage:
   claimsgw claim build [flags] ENCOUNTER.json...
                                      write one interchange of 837P/837I claims to stdout; refuses invalid encounters
 
+  claimsgw claims show ID [--config FILE | --data DIR] [--format text|json]
+                                     a claim: why it is invalid, its lines, history, files, payments, revisions
   claimsgw recon payments|payment TRACE|claim ID|aging|denials|rejections|unmatched|daily
         [--config FILE | --data DIR] [--payer P] [--from D] [--to D] [--format table|csv|json]
                                      reconciliation reports from the ledger (docs/reconciliation.md)
@@ -74,7 +76,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // commands are claimsgw's commands, by name.
 var commands = map[string]command{
 	"x12": runX12, "claim": runClaim, "demo": runDemo, "serve": serve, "submit": submit,
-	"payer-sim": payerSim, "recon": runRecon, "exceptions": runExceptions, "files": runFiles,
+	"payer-sim": payerSim, "recon": runRecon, "exceptions": runExceptions, "files": runFiles, "claims": runClaims,
 }
 
 // command is a subcommand: its arguments, and the process's streams.

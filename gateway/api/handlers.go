@@ -67,15 +67,6 @@ func (s *server) submitEncounter(w http.ResponseWriter, r *http.Request) {
 	}{id, "queued", dup, "/v1/claims/" + url.PathEscape(id), problems})
 }
 
-// problemsOf is an encounter's problems as the API gives them: a JSON
-// list, never null.
-func problemsOf(b []byte) json.RawMessage {
-	if len(b) == 0 {
-		return json.RawMessage("[]")
-	}
-	return b
-}
-
 // history is a claim's history as the API gives it: never null.
 func history(h []ledger.Change) []ledger.Change {
 	if h == nil {
@@ -160,38 +151,12 @@ func pageLimit(w http.ResponseWriter, v string) (int, bool) {
 }
 
 func (s *server) getClaim(w http.ResponseWriter, r *http.Request) {
-	c, err := s.ledger.Claim(r.Context(), r.PathValue("id"))
+	c, err := s.ledger.ClaimDetail(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	h, herr := s.ledger.History(r.Context(), c.ID)
-	files, ferr := s.ledger.ClaimFiles(r.Context(), c.ID)
-	payments, perr := s.ledger.Payments(r.Context(), c.ID)
-	if err := errors.Join(herr, ferr, perr); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	for i := range payments {
-		payments[i].Adjustments = append([]ledger.Adjustment{}, payments[i].Adjustments...)
-	}
-	e, eerr := s.ledger.Encounter(r.Context(), c.EncounterID)
-	revs, rerr := s.ledger.Revisions(r.Context(), c.EncounterID)
-	if err := errors.Join(eerr, rerr); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
-		*ledger.Claim
-		Lines     []ledger.Line      `json:"lines"`
-		History   []ledger.Change    `json:"history"`
-		Files     []ledger.ClaimFile `json:"files"`
-		Payments  []ledger.Payment   `json:"payments"`
-		Problems  json.RawMessage    `json:"problems"` // the encounter's, as the scrubber found them
-		Revision  int                `json:"revision"`
-		Revisions []ledger.Revision  `json:"revisions"` // what it replaced, and changes refused
-	}{c, append([]ledger.Line{}, c.Lines...), history(h), append([]ledger.ClaimFile{}, files...), append([]ledger.Payment{}, payments...),
-		problemsOf(e.Problems), e.Revision, append([]ledger.Revision{}, revs...)})
+	writeJSON(w, http.StatusOK, c)
 }
 
 func (s *server) getHistory(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -127,6 +128,47 @@ func scanLine(row scanner, before ...any) (Line, error) {
 	err := row.Scan(append(before, &ln.No, &ln.LineID, &ln.Procedure, &charge, &ln.Units, &ln.ServiceDate)...)
 	ln.Charge = money.Cents(charge)
 	return ln, err
+}
+
+// ClaimDetail is all the ledger knows of a claim: the claim, its lines,
+// its history, the 837 files it went in, the payments on it, and its
+// encounter's problems and revisions. The API's GET /v1/claims/{id} and
+// `claimsgw claims show` give it; no list is null.
+type ClaimDetail struct {
+	*Claim
+	Lines     []Line          `json:"lines"`
+	History   []Change        `json:"history"`
+	Files     []ClaimFile     `json:"files"`
+	Payments  []Payment       `json:"payments"`
+	Problems  json.RawMessage `json:"problems"` // the encounter's, as the scrubber found them
+	Revision  int             `json:"revision"`
+	Revisions []Revision      `json:"revisions"` // what the encounter replaced, and changes refused
+}
+
+// ClaimDetail returns a claim with all the ledger knows of it.
+func (l *Ledger) ClaimDetail(ctx context.Context, id string) (*ClaimDetail, error) {
+	c, err := l.Claim(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &ClaimDetail{Claim: c, Lines: append([]Line{}, c.Lines...)}
+	h, herr := l.History(ctx, c.ID)
+	files, ferr := l.ClaimFiles(ctx, c.ID)
+	payments, perr := l.Payments(ctx, c.ID)
+	e, eerr := l.Encounter(ctx, c.EncounterID)
+	revs, rerr := l.Revisions(ctx, c.EncounterID)
+	if err := errors.Join(herr, ferr, perr, eerr, rerr); err != nil {
+		return nil, err
+	}
+	for i := range payments {
+		payments[i].Adjustments = append([]Adjustment{}, payments[i].Adjustments...)
+	}
+	d.History, d.Files, d.Payments, d.Revisions = append([]Change{}, h...), append([]ClaimFile{}, files...), append([]Payment{}, payments...), append([]Revision{}, revs...)
+	d.Problems, d.Revision = json.RawMessage(e.Problems), e.Revision
+	if len(d.Problems) == 0 {
+		d.Problems = json.RawMessage("[]")
+	}
+	return d, nil
 }
 
 // History returns a claim's status changes, oldest first.
