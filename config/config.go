@@ -259,7 +259,20 @@ func Default() *Config {
 // overrides, fills defaults, reads SFTP passwords from the environment
 // variables or files the payers name, and validates the result. An empty path
 // means no file. A validation failure is an *Error listing every problem.
-func Load(path string) (*Config, error) {
+//
+// Relative paths in the file (data_dir, an SQLite dsn, key, password,
+// token, credential and code-set files) are relative to the file's
+// directory, so every command reads the same files wherever it runs; those
+// given by the environment or a flag are relative to the current one.
+func Load(path string) (*Config, error) { return load(path, true) }
+
+// LoadLedger is Load for the commands that read the ledger only (recon,
+// exceptions list, claims show): the rest of the config is parsed, its
+// paths resolved and its defaults set, but its files (an SFTP key, a known
+// hosts file) are not checked, nor its payer routes.
+func LoadLedger(path string) (*Config, error) { return load(path, false) }
+
+func load(path string, whole bool) (*Config, error) {
 	var b []byte
 	if path != "" {
 		var err error
@@ -267,7 +280,7 @@ func Load(path string) (*Config, error) {
 			return nil, fmt.Errorf("config: %w", err)
 		}
 	}
-	c, err := Parse(b)
+	c, err := parse(b, filepath.Dir(path), whole)
 	var e *Error
 	if errors.As(err, &e) {
 		e.File = path
@@ -275,13 +288,27 @@ func Load(path string) (*Config, error) {
 	return c, err
 }
 
-// Parse is Load for YAML already in memory.
-func Parse(b []byte) (*Config, error) {
+// Parse is Load for YAML already in memory, its paths relative to the
+// current directory.
+func Parse(b []byte) (*Config, error) { return parse(b, "", true) }
+
+func parse(b []byte, dir string, whole bool) (*Config, error) {
 	c := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && err != io.EOF {
 		return nil, yamlError(err)
+	}
+	c.resolve(dir)
+	if !whole {
+		c.applyEnv(&problems{})
+		c.setDefaults()
+		var ps problems
+		c.validateLedger(&ps)
+		if len(ps) > 0 {
+			return nil, &Error{Problems: ps}
+		}
+		return c, nil
 	}
 	var ps problems
 	for i := range c.Payers {
@@ -362,6 +389,34 @@ func (c *Config) applyEnv(ps *problems) {
 			c.HTTP.TokensFile = v
 		case "CLAIMSGW_LOG_LEVEL":
 			c.LogLevel = v
+		}
+	}
+}
+
+// resolve makes the relative paths of the file relative to its directory
+// dir ("" or "." leaves them as they are).
+func (c *Config) resolve(dir string) {
+	if dir == "" || dir == "." {
+		return
+	}
+	at := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	at(&c.DataDir)
+	if dsn := string(c.Ledger.DSN); (c.Ledger.Driver == "" || c.Ledger.Driver == "sqlite") && dsn != "" && !strings.HasPrefix(dsn, "file:") && dsn != ":memory:" {
+		at(&dsn)
+		c.Ledger.DSN = Secret(dsn)
+	}
+	for _, p := range []*string{&c.NATS.CredentialsFile, &c.NATS.NKeySeedFile, &c.NATS.TLS.CAFile, &c.NATS.TLS.CertFile, &c.NATS.TLS.KeyFile,
+		&c.HTTP.TokensFile, &c.CodeSets.ICD10CM, &c.CodeSets.HCPCS, &c.CodeSets.CARC, &c.CodeSets.RARC} {
+		at(p)
+	}
+	for i := range c.Payers {
+		a := &c.Payers[i].SFTP
+		for _, p := range []*string{&a.Auth.PrivateKeyFile, &a.Auth.PasswordFile, &a.KnownHostsFile} {
+			at(p)
 		}
 	}
 }

@@ -510,3 +510,46 @@ func TestAPITokens(t *testing.T) {
 		})
 	}
 }
+
+// Relative paths in a config file are the file's directory's, wherever
+// the command runs; LoadLedger (reports, exceptions) does not need the
+// SFTP key. Before, both were read from the current directory and recon
+// failed on a key file it does not use.
+func TestPathsFromTheFile(t *testing.T) {
+	clearEnv(t)
+	dir := t.TempDir()
+	yml := `data_dir: data
+ledger: {driver: sqlite, dsn: data/ledger.db}
+code_sets: {icd10cm: codes/icd10cm.txt}
+payers:
+  - payer_id: SIMPAYER
+    name: SIM
+    isa: {sender_qualifier: ZZ, sender_id: CLAIMSGW, receiver_qualifier: ZZ, receiver_id: SIMPAYER}
+    gs: {sender_code: CLAIMSGW, receiver_code: SIMPAYER}
+    claim_types: [professional]
+    sftp:
+      host: 127.0.0.1
+      port: 2222
+      user: claimsgw
+      host_key: "` + hostKey1 + `"
+      auth: {private_key_file: keys/id_ed25519}
+`
+	path := filepath.Join(dir, "claimsgw.yaml")
+	if err := os.WriteFile(path, []byte(yml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); !slices.Contains(problemsOf(t, err), "payers[0].sftp.auth.private_key_file "+CodeFileNotFound) {
+		t.Errorf("Load without the key file: %v", err)
+	}
+	c, err := LoadLedger(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DataDir != filepath.Join(dir, "data") || string(c.Ledger.DSN) != filepath.Join(dir, "data", "ledger.db") ||
+		c.CodeSets.ICD10CM != filepath.Join(dir, "codes", "icd10cm.txt") || c.Payers[0].SFTP.Auth.PrivateKeyFile != filepath.Join(dir, "keys", "id_ed25519") {
+		t.Errorf("paths: data %s, dsn %s, icd %s, key %s", c.DataDir, c.Ledger.DSN, c.CodeSets.ICD10CM, c.Payers[0].SFTP.Auth.PrivateKeyFile)
+	}
+	if _, err := LoadLedger(filepath.Join(dir, "nope.yaml")); err == nil {
+		t.Error("LoadLedger of a missing file")
+	}
+}

@@ -95,11 +95,7 @@ var (
 	payerIDRe     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
 )
 
-func (c *Config) validate(ps *problems) {
-	if c.DataDir == "" {
-		ps.add("data_dir", CodeRequired, "data directory is required")
-	}
-	c.validateNATS(ps)
+func (c *Config) validateLedger(ps *problems) {
 	switch c.Ledger.Driver {
 	case "sqlite", "postgres":
 		if c.Ledger.DSN == "" {
@@ -108,6 +104,14 @@ func (c *Config) validate(ps *problems) {
 	default:
 		ps.add("ledger.driver", CodeInvalid, "driver %q: want sqlite or postgres", c.Ledger.Driver)
 	}
+}
+
+func (c *Config) validate(ps *problems) {
+	if c.DataDir == "" {
+		ps.add("data_dir", CodeRequired, "data directory is required")
+	}
+	c.validateNATS(ps)
+	c.validateLedger(ps)
 	if host, port, err := net.SplitHostPort(c.HTTP.Listen); err != nil || !validPort(port, true) || strings.ContainsAny(host, " /") {
 		ps.add("http.listen", CodeInvalid, "listen address %q: want host:port", c.HTTP.Listen)
 	} else if c.HTTP.TokensFile == "" && !c.HTTP.Unauthenticated && !loopback(host) {

@@ -40,9 +40,11 @@ func (f ledgerFlags) with(stderr io.Writer, cmd string, do func(context.Context,
 	return do(ctx, l)
 }
 
-// openConfig opens the ledger as with does, and returns the config too.
+// openConfig opens the ledger as with does, and returns the config too:
+// the ledger settings only are checked (config.LoadLedger), not the SFTP
+// keys and routes, which these commands do not use.
 func (f ledgerFlags) openConfig(ctx context.Context) (*config.Config, *ledger.Ledger, error) {
-	cfg, err := config.Load(*f.config)
+	cfg, err := config.LoadLedger(*f.config)
 	if err != nil {
 		return nil, nil, err
 	}
