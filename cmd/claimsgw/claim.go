@@ -16,7 +16,7 @@ func runClaim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // checkedEncounter is one encounter's outcome in `claim check --json`.
 type checkedEncounter struct {
 	Index    int                 `json:"index"` // 1-based position in the file
-	ID       string              `json:"id"` // up to 64 characters (encounter.ShownID)
+	ID       string              `json:"id"`    // up to 64 characters (encounter.ShownID)
 	Valid    bool                `json:"valid"`
 	Problems []encounter.Problem `json:"problems"`
 

@@ -58,6 +58,7 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer d.Close()
 	fmt.Fprintf(stdout, "claimsgw demo: gateway API on %s, payer SFTP on %s, data in %s\n", "http://"+d.Daemon.Addr, d.Sim.Addr(), dir)
+	printRoutes(stdout, d.Daemon.Config.Payers)
 	fmt.Fprintf(stdout, "sending %d encounters over NATS...\n", *n)
 	if err := d.Submit(ctx, demo.Encounters(*n, demo.PayerID, *seed, start)); err != nil {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)

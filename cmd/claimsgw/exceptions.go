@@ -13,6 +13,7 @@ import (
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway"
+	"github.com/claimsgw/claimsgw/gateway/daemon"
 	"github.com/claimsgw/claimsgw/gateway/deliver"
 	"github.com/claimsgw/claimsgw/gateway/inbound"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
@@ -114,11 +115,17 @@ func (a *acting) options(ctx context.Context) (o gateway.Options, done func(), e
 		return o, nil, err
 	}
 	o = gateway.Options{Config: cfg, Ledger: l}
-	if len(cfg.NATS.URLs) == 0 {
-		fmt.Fprintf(a.stderr, "claimsgw %s: the config names no NATS server: the claims' events are not published (the daemon's API publishes them)\n", a.name)
-		return o, func() { l.Close() }, nil
+	urls := cfg.NATS.URLs
+	if len(urls) == 0 {
+		// An embedded NATS: the daemon of the data directory says where.
+		e, err := daemon.ReadEndpoints(cfg.DataDir)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "claimsgw %s: %v: the claims' events are not published (the daemon's API publishes them)\n", a.name, err)
+			return o, func() { l.Close() }, nil
+		}
+		urls = e.NATS
 	}
-	nc, err := queue.Connect(cfg.NATS.URLs, queue.ConnectOptions{Name: "claimsgw " + a.name, CredsFile: cfg.NATS.CredentialsFile,
+	nc, err := queue.Connect(urls, queue.ConnectOptions{Name: "claimsgw " + a.name, CredsFile: cfg.NATS.CredentialsFile,
 		NKeySeedFile: cfg.NATS.NKeySeedFile, CAFile: cfg.NATS.TLS.CAFile, CertFile: cfg.NATS.TLS.CertFile, KeyFile: cfg.NATS.TLS.KeyFile})
 	if err != nil {
 		l.Close()

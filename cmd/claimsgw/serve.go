@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/rs/zerolog"
 
@@ -31,7 +34,7 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	log := newLogger(stderr, cfg.LogLevel)
 	ctx, stop := untilSignal()
 	defer stop()
-	d, err := daemon.Start(ctx, cfg, daemon.Options{Log: log})
+	d, err := daemon.Start(ctx, cfg, daemon.Options{Log: log, ConfigFile: *path})
 	if errors.Is(err, daemon.ErrLocked) {
 		fmt.Fprintf(stderr, "claimsgw serve: %v\n", err)
 		return exitUnreadable
@@ -40,7 +43,8 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		log.Error().Err(err).Msg("claimsgw did not start")
 		return exitInvalid
 	}
-	fmt.Fprintf(stderr, "claimsgw: serving; API on http://%s; data in %s\n", d.Addr, cfg.DataDir)
+	fmt.Fprintf(stderr, "claimsgw: serving; NATS on %s, API on http://%s; data in %s\n", d.NATSURL, d.Addr, cfg.DataDir)
+	printRoutes(stderr, cfg.Payers)
 	select {
 	case <-ctx.Done():
 		log.Info().Msg("stopping")
@@ -52,6 +56,24 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	log.Info().Msg("stopped")
 	return exitOK
+}
+
+// printRoutes says which payers the daemon routes to, or that it routes
+// to none.
+func printRoutes(w io.Writer, payers []config.Payer) {
+	if len(payers) == 0 {
+		fmt.Fprintln(w, "claimsgw: no payer routes: every encounter will be invalid (unknown_payer); "+
+			"deploy/config/demo.example.yaml routes to `claimsgw payer-sim` (docs/config.md)")
+		return
+	}
+	for _, p := range payers {
+		types := make([]string, len(p.ClaimTypes))
+		for i, t := range p.ClaimTypes {
+			types[i] = string(t)
+		}
+		fmt.Fprintf(w, "claimsgw: routes payer_id %s (%s) to sftp://%s@%s, %s claims\n", p.PayerID, p.Name, p.SFTP.User,
+			net.JoinHostPort(p.SFTP.Host, strconv.Itoa(p.SFTP.Port)), strings.Join(types, ", "))
+	}
 }
 
 func waitChan(d *daemon.Daemon) <-chan struct{} {

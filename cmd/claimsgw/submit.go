@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/daemon"
 	"github.com/claimsgw/claimsgw/gateway/intake"
 	"github.com/claimsgw/claimsgw/queue"
 )
@@ -25,14 +28,20 @@ const submitWindow = 256
 // submit publishes encounter files (one JSON object, or JSON lines, or
 // objects one after another) to the intake subject.
 func submit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("submit", stderr, "claimsgw submit [--nats URL] FILE...")
-	urls := fs.String("nats", envOr("CLAIMSGW_NATS_URLS", "nats://127.0.0.1:4222"), "NATS server URLs, comma-separated")
+	fs := newFlags("submit", stderr, "claimsgw submit [--data DIR | --nats URL] FILE...")
+	urls := fs.String("nats", "", "NATS server URLs, comma-separated (default: CLAIMSGW_NATS_URLS, else the one the daemon of --data runs on)")
+	data := fs.String("data", envOr("CLAIMSGW_DATA_DIR", config.DefaultDataDir), "the daemon's data directory: its NATS URL is read there")
 	creds := fs.String("creds", "", "NATS credentials file")
 	files, ok := parseFiles(fs, args)
 	if !ok {
 		return exitUnreadable
 	}
-	nc, err := queue.Connect(strings.Split(*urls, ","), queue.ConnectOptions{Name: "claimsgw-submit", CredsFile: *creds})
+	servers, err := natsURLs(*urls, *data)
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw submit: %v\n", err)
+		return exitUnreadable
+	}
+	nc, err := queue.Connect(servers, queue.ConnectOptions{Name: "claimsgw-submit", CredsFile: *creds})
 	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw submit: %v\n", err)
 		return exitUnreadable
@@ -65,13 +74,18 @@ func submit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return nil
 	}
 	for _, name := range files {
+		objects := 0
 		err := eachObject(name, stdin, func(raw []byte) error {
+			objects++
 			window = append(window, raw)
 			if len(window) == submitWindow {
 				return flush()
 			}
 			return nil
 		})
+		if err == nil && objects == 0 {
+			err = errors.New("no JSON object in the file")
+		}
 		if err == nil {
 			err = flush()
 		}
@@ -109,6 +123,20 @@ func eachObject(name string, stdin io.Reader, f func([]byte) error) error {
 			return err
 		}
 	}
+}
+
+// natsURLs are the NATS servers a command connects to: those of --nats,
+// else of CLAIMSGW_NATS_URLS, else the one the daemon of the data
+// directory wrote in its endpoints file.
+func natsURLs(flag, dataDir string) ([]string, error) {
+	if v := cmp.Or(flag, os.Getenv("CLAIMSGW_NATS_URLS")); v != "" {
+		return strings.Split(v, ","), nil
+	}
+	e, err := daemon.ReadEndpoints(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("%w (is claimsgw serve running there? give --data DIR, or --nats URL)", err)
+	}
+	return e.NATS, nil
 }
 
 func envOr(key, def string) string {

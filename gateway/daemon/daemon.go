@@ -36,6 +36,9 @@ import (
 // Options tune a daemon beyond its config, for the demo and tests.
 type Options struct {
 	Log zerolog.Logger
+	// ConfigFile is the config's path, recorded in the data directory's
+	// endpoints file for the commands that check against its routes.
+	ConfigFile string
 	// Stage overrides; zero values keep the stages' defaults.
 	Tick       time.Duration
 	MaxDeliver int
@@ -44,24 +47,26 @@ type Options struct {
 
 // Daemon is a running gateway.
 type Daemon struct {
-	Config *config.Config
-	Ledger *ledger.Ledger
-	Conn   *nats.Conn
-	JS     jetstream.JetStream
-	Names  queue.Names
-	Addr   string // the HTTP API's address
+	Config  *config.Config
+	Ledger  *ledger.Ledger
+	Conn    *nats.Conn
+	JS      jetstream.JetStream
+	Names   queue.Names
+	Addr    string // the HTTP API's address
+	NATSURL string // the NATS server's URL, the first when there are several
 
-	stages  []gateway.Stage
-	events  *gateway.Events
-	intake  *intake.Intake
-	inbound *inbound.Processor
-	deliver *deliver.Deliverer
-	nats    *queue.Server // nil when connected to an external server
-	lock    *dirLock      // nil when nothing of it is in the data directory
-	http    *http.Server
-	cancel  context.CancelFunc
-	done    chan error
-	once    sync.Once
+	stages    []gateway.Stage
+	events    *gateway.Events
+	intake    *intake.Intake
+	inbound   *inbound.Processor
+	deliver   *deliver.Deliverer
+	nats      *queue.Server // nil when connected to an external server
+	lock      *dirLock      // nil when nothing of it is in the data directory
+	http      *http.Server
+	endpoints string // the endpoints file written, removed at Close
+	cancel    context.CancelFunc
+	done      chan error
+	once      sync.Once
 }
 
 // Start brings a daemon up. It returns once the stages run and the API
@@ -94,6 +99,7 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 		urls = []string{d.nats.ClientURL()}
 		o.Log.Info().Str("url", d.nats.ClientURL()).Msg("embedded NATS started")
 	}
+	d.NATSURL = urls[0]
 	d.Conn, err = queue.Connect(urls, queue.ConnectOptions{Name: "claimsgw", CredsFile: cfg.NATS.CredentialsFile, NKeySeedFile: cfg.NATS.NKeySeedFile,
 		CAFile: cfg.NATS.TLS.CAFile, CertFile: cfg.NATS.TLS.CertFile, KeyFile: cfg.NATS.TLS.KeyFile})
 	if err != nil {
@@ -117,6 +123,12 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 	d.http = &http.Server{Handler: api.New(d.Ledger, d, api.Options{Ready: d.ready, Metrics: m.Handler(), Log: o.Log, Tokens: cfg.HTTP.Tokens,
 		Resolver: d.inbound, Resender: d.deliver}), ReadHeaderTimeout: 10 * time.Second}
 	go d.http.Serve(ln)
+	if d.lock != nil {
+		// The data directory is this daemon's: it says there how to reach it.
+		if err := d.writeEndpoints(urls, o.ConfigFile); err != nil {
+			return nil, err
+		}
+	}
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
@@ -233,5 +245,6 @@ func (d *Daemon) closeParts() {
 	if d.nats != nil {
 		d.nats.Shutdown()
 	}
+	d.removeEndpoints()
 	d.lock.release()
 }
