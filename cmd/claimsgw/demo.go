@@ -37,7 +37,7 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if !*keep {
 			defer os.RemoveAll(dir)
 		}
-	} else if err := os.MkdirAll(dir, 0o750); err != nil {
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 		return exitUnreadable
 	}

@@ -32,6 +32,7 @@ Usage:
   claimsgw submit [--nats URL] FILE...
                                      publish encounters (a JSON object or JSON lines) to the intake
   claimsgw payer-sim --config FILE   the payer simulator on its own
+  claimsgw version                   the version and the commit it was built from (also --version)
   claimsgw x12 validate [--json] FILE...
                                      check envelopes and syntax; exit 0 clean, 1 errors, 2 unreadable
   claimsgw x12 json FILE             the file as JSON (shared/contracts/x12-json.md)
@@ -66,9 +67,12 @@ func main() {
 
 // run is main without the process: tests call it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+	if len(args) > 0 && (args[0] == "help" || isHelp(args[0])) {
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	}
+	if len(args) > 0 && args[0] == "--version" {
+		return runVersion(nil, stdin, stdout, stderr)
 	}
 	return dispatch("", commands, args, stdin, stdout, stderr)
 }
@@ -77,6 +81,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 var commands = map[string]command{
 	"x12": runX12, "claim": runClaim, "demo": runDemo, "serve": serve, "submit": submit,
 	"payer-sim": payerSim, "recon": runRecon, "exceptions": runExceptions, "files": runFiles, "claims": runClaims,
+	"version": runVersion,
 }
 
 // command is a subcommand: its arguments, and the process's streams.
@@ -89,13 +94,29 @@ func dispatch(group string, cmds map[string]command, args []string, stdin io.Rea
 		fmt.Fprint(stderr, usage)
 		return exitUnreadable
 	}
+	if isHelp(args[0]) {
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "%s: unknown command %q\n\n%s", strings.TrimSpace("claimsgw "+group), args[0], usage)
 		return exitUnreadable
 	}
-	return cmd(args[1:], stdin, stdout, stderr)
+	code := cmd(args[1:], stdin, stdout, stderr)
+	for _, a := range args[1:] {
+		if a == "--" {
+			break
+		}
+		if isHelp(a) {
+			return exitOK // the command printed its usage: asked for, not an error
+		}
+	}
+	return code
 }
+
+// isHelp reports whether an argument asks for help.
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 // parseFiles parses a command's flags and its file arguments, at least
 // one; else it prints the usage and reports false.

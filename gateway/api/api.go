@@ -115,17 +115,20 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", opts.Metrics)
 	}
-	return s.logged(s.authenticated(mux))
+	return s.logged(mux, s.authenticated(mux))
 }
 
-// logged logs each request: method, the route's pattern (not the path, nor
-// the query), the caller's name, status, size and duration.
-func (s *server) logged(next http.Handler) http.Handler {
+// logged logs each request: method, the route's pattern in mux (not the
+// path, nor the query), the caller's name, status, size and duration. The
+// pattern is the mux's own answer, not the request's: a handler in between
+// (authenticated) hands the mux a copy of the request.
+func (s *server) logged(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		ev := s.opts.Log.Info().Str("method", r.Method).Str("pattern", r.Pattern)
+		_, pattern := mux.Handler(r)
+		ev := s.opts.Log.Info().Str("method", r.Method).Str("pattern", pattern)
 		if rec.caller != "" {
 			ev = ev.Str("caller", rec.caller)
 		}

@@ -255,6 +255,11 @@ func TestAPITokens(t *testing.T) {
 	if strings.Contains(log, billing[:16]) || strings.Contains(log, finance[:16]) {
 		t.Errorf("the log holds a token:\n%s", log)
 	}
+	// With tokens on, the routes are still in the log (before, "pattern":"").
+	if !strings.Contains(log, `"pattern":"POST /v1/exceptions/{id}/match","caller":"finance-app"`) ||
+		!strings.Contains(log, `"pattern":"GET /v1/stats","status":401`) || !strings.Contains(log, `"pattern":"GET /v1/claims","caller":"billing-app"`) {
+		t.Errorf("the log lost the routes:\n%s", log)
+	}
 }
 
 // resolver is the inbound processor, as the daemon gives the API, on l

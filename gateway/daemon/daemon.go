@@ -78,7 +78,9 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 			d.closeParts()
 		}
 	}()
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+	// The data directory holds PHI (the ledger, the JetStream store): its
+	// user's only.
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	if len(cfg.NATS.URLs) == 0 || cfg.Ledger.Driver == ledger.SQLite {

@@ -43,3 +43,25 @@ func TestOneDaemonPerDataDirectory(t *testing.T) {
 	}
 	again.Close()
 }
+
+// The data directory and the ledger hold PHI: they are created for their
+// user only (before, 0750 and 0644).
+func TestDataDirectoryModes(t *testing.T) {
+	cfg, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir, cfg.HTTP.Listen, cfg.NATS.Port = filepath.Join(t.TempDir(), "data"), "127.0.0.1:0", 0
+	cfg.Ledger.DSN = config.Secret(filepath.Join(cfg.DataDir, "ledger.db"))
+	d, err := daemon.Start(context.Background(), cfg, daemon.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for name, want := range map[string]os.FileMode{"": 0o700, "ledger.db": 0o600, daemon.LockFile: 0o600, daemon.EndpointsFile: 0o600} {
+		st, err := os.Stat(filepath.Join(cfg.DataDir, name))
+		if err != nil || st.Mode().Perm() != want {
+			t.Errorf("%s: %v, %v; want %v", filepath.Join(cfg.DataDir, name), st.Mode().Perm(), err, want)
+		}
+	}
+}

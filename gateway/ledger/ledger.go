@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -58,6 +59,13 @@ func Open(ctx context.Context, driver, dsn string) (*Ledger, error) {
 	var err error
 	switch driver {
 	case SQLite:
+		// The ledger holds PHI: a new file is its user's only (SQLite gives
+		// its -wal and -shm files the same mode).
+		if dsn != ":memory:" && !strings.ContainsAny(dsn, "?") {
+			if f, err := os.OpenFile(dsn, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+				f.Close()
+			}
+		}
 		// WAL lets readers run beside the one writer; immediate transactions
 		// take the write lock up front, so two writers wait instead of
 		// failing half-way.
