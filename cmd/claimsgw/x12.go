@@ -79,7 +79,23 @@ func validateFile(name string, stdin io.Reader) validateResult {
 	}
 	res.Segments, res.Errors = doc.Segments, doc.Errors
 	res.Valid = !x12.HasErrors(res.Errors)
+	if e := notX12(doc.Errors); e != nil {
+		res.Unread = e.Error()
+	}
 	return res
+}
+
+// notX12 is the error that says a file is not X12 at all (empty, or not
+// beginning with an ISA: JSON, a binary file), or nil. Such a file cannot
+// be read (exit 2), as a missing one; one that is X12 with errors is
+// invalid (exit 1).
+func notX12(errs []*x12.Error) *x12.Error {
+	for _, e := range errs {
+		if e.Code == x12.CodeNotX12 {
+			return e
+		}
+	}
+	return nil
 }
 
 // readFile reads a file's envelope structure; it prints why not and returns
@@ -110,6 +126,10 @@ func readFile(name string, stdin io.Reader, stderr io.Writer) (*x12.File, int) {
 	doc, err := x12.ReadFileWith(f, sets.Decoders())
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: cannot be read: %v\n", name, err)
+		return nil, exitUnreadable
+	}
+	if e := notX12(doc.Errors); e != nil {
+		fmt.Fprintf(stderr, "%s: cannot be read: %v\n", name, e)
 		return nil, exitUnreadable
 	}
 	if x12.HasErrors(doc.Errors) {
@@ -319,7 +339,8 @@ func reformat(in io.Reader, out io.Writer, want *x12.Delimiters, newline bool) (
 			if w != nil {
 				w.Flush()
 			}
-			if x12.IsFatal(err) {
+			var e *x12.Error
+			if errors.As(err, &e) && e.Code != x12.CodeNotX12 {
 				return exitInvalid, err
 			}
 			return exitUnreadable, err
