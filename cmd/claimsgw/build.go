@@ -48,7 +48,7 @@ func claimBuild(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var claims []claim.Claim
 	code := exitOK
 	for _, name := range files {
-		res := checkFile(name, stdin, opts)
+		res := checkFile(name, stdin, opts, nil)
 		valid := res.Unread == ""
 		for _, e := range res.Encounters {
 			valid = valid && e.Valid

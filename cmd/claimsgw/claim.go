@@ -1,11 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/daemon"
 	"github.com/claimsgw/claimsgw/gateway/encounter"
+	"github.com/claimsgw/claimsgw/gateway/intake"
 	"github.com/claimsgw/claimsgw/x12"
 )
 
@@ -31,7 +35,9 @@ type checkedFile struct {
 }
 
 func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("check", stderr, `claimsgw claim check [--json] [--icd10cm FILE] [--hcpcs FILE] [--delims "*:^~"] ENCOUNTER.json...`)
+	fs := newFlags("check", stderr, `claimsgw claim check [--json] [--config FILE | --data DIR] [--icd10cm FILE] [--hcpcs FILE] [--delims "*:^~"] ENCOUNTER.json...`)
+	cfgFile := fs.String("config", "", "the daemon's config: encounters are checked against its payer routes (and code sets) as the daemon checks them")
+	data := fs.String("data", "", "the data directory of a running claimsgw serve: its config's routes are checked against")
 	asJSON := fs.Bool("json", false, "print one JSON object for machines")
 	icd := fs.String("icd10cm", "", "ICD-10-CM code list, one code per line (the CMS icd10cm_codes file); without it diagnoses are checked for structure only")
 	hcpcs := fs.String("hcpcs", "", "HCPCS/CPT code list, one code per line; without it procedure codes are checked for structure only")
@@ -40,13 +46,20 @@ func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return exitUnreadable
 	}
-	opts, err := checkOptions(*icd, *hcpcs, *delims)
+	routes, err := checkRoutes(*cfgFile, *data)
+	if err == nil && routes != nil {
+		*icd, *hcpcs = cmp.Or(*icd, routes.CodeSets.ICD10CM), cmp.Or(*hcpcs, routes.CodeSets.HCPCS)
+	}
+	var opts encounter.Options
+	if err == nil {
+		opts, err = checkOptions(*icd, *hcpcs, *delims)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw claim check: %v\n", err)
 		return exitUnreadable
 	}
 	return eachFile(stdout, files, *asJSON, func(name string) (checkedFile, int) {
-		res := checkFile(name, stdin, opts)
+		res := checkFile(name, stdin, opts, routes)
 		code := exitOK
 		for _, e := range res.Encounters {
 			if !e.Valid {
@@ -58,6 +71,26 @@ func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return res, code
 	}, writeChecked)
+}
+
+// checkRoutes is the config whose payer routes encounters are checked
+// against: the file given, or the one the daemon of a data directory runs
+// on; nil for none.
+func checkRoutes(file, dataDir string) (*config.Config, error) {
+	if file == "" && dataDir != "" {
+		e, err := daemon.ReadEndpoints(dataDir)
+		if err != nil {
+			return nil, err
+		}
+		if e.Config == "" {
+			return config.Default(), nil // a daemon without a config routes to no payer
+		}
+		file = e.Config
+	}
+	if file == "" {
+		return nil, nil
+	}
+	return config.LoadLedger(file)
 }
 
 func checkOptions(icd, hcpcs, delims string) (encounter.Options, error) {
@@ -76,7 +109,7 @@ func checkOptions(icd, hcpcs, delims string) (encounter.Options, error) {
 
 // checkFile decodes and scrubs every encounter of a file: one JSON object,
 // JSON lines, or objects one after another.
-func checkFile(name string, stdin io.Reader, opts encounter.Options) checkedFile {
+func checkFile(name string, stdin io.Reader, opts encounter.Options, routes *config.Config) checkedFile {
 	res := checkedFile{File: name, Encounters: []checkedEncounter{}}
 	f, err := open(name, stdin)
 	if err != nil {
@@ -100,13 +133,33 @@ func checkFile(name string, stdin io.Reader, opts encounter.Options) checkedFile
 			res.Unread = err.Error()
 			return res
 		default:
-			probs := encounter.Scrub(e, opts)
+			o := opts
+			var route *config.Payer
+			if routes != nil {
+				if route = payerRoute(routes, e.PayerID); route != nil && o.Delimiters == (x12.Delimiters{}) {
+					o.Delimiters = route.Delimiters.Delimiters
+				}
+			}
+			probs := encounter.Scrub(e, o)
+			if routes != nil {
+				probs, _ = intake.RouteProblems(route, e, probs)
+			}
 			if probs == nil {
 				probs = []encounter.Problem{}
 			}
 			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: encounter.ShownID(e.ID), Valid: !encounter.HasErrors(probs), Problems: probs, enc: e})
 		}
 	}
+}
+
+// payerRoute is the route of a payer_id in a config, or nil.
+func payerRoute(c *config.Config, id string) *config.Payer {
+	for i := range c.Payers {
+		if c.Payers[i].PayerID == id {
+			return &c.Payers[i]
+		}
+	}
+	return nil
 }
 
 // writeChecked prints a file's problems one a line as FILE: ID: path: code:

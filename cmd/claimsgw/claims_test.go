@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,5 +52,40 @@ func TestClaimsShow(t *testing.T) {
 	}
 	if code, _, errOut = runClaimCLI(t, "", "claims", "show", "NOPE", "--data", dir); code != exitInvalid || !strings.Contains(errOut, "not found") {
 		t.Errorf("claims show NOPE: exit %d, %s", code, errOut)
+	}
+}
+
+// claim check --config checks against the routes as the daemon does: a
+// payer without a route is unknown_payer, a claim type the route does not
+// take is refused. Before, claim check said "valid" where the daemon then
+// rejected.
+func TestClaimCheckRoutes(t *testing.T) {
+	files := claimExampleFiles(t) // institutional, professional
+	cfg := filepath.Join(t.TempDir(), "claimsgw.yaml")
+	route := `payers:
+  - payer_id: SIMPAYER
+    name: SIM HEALTH PLAN
+    isa: {sender_qualifier: ZZ, sender_id: CLAIMSGW, receiver_qualifier: ZZ, receiver_id: SIMPAYER}
+    gs: {sender_code: CLAIMSGW, receiver_code: SIMPAYER}
+    claim_types: [professional]
+    sftp: {host: 127.0.0.1, port: 2222, user: claimsgw, host_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGiytkmTvAVH6/Fv7x9MJtJH9ftDP2i4yD3dxh8RdKKi", auth: {private_key_file: keys/none}}
+`
+	if err := os.WriteFile(cfg, []byte(route), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runClaimCLI(t, "", "claim", "check", files[0]); code != exitOK {
+		t.Fatalf("without routes: exit %d\n%s", code, out)
+	}
+	code, out, _ := runClaimCLI(t, "", append([]string{"claim", "check", "--config", cfg}, files...)...)
+	if code != exitInvalid || !strings.Contains(out, "claim_type: claim_type_not_accepted") || !strings.Contains(out, files[1]+": valid") {
+		t.Errorf("with the routes: exit %d\n%s", code, out)
+	}
+	other := filepath.Join(t.TempDir(), "other.json")
+	raw, _ := os.ReadFile(files[1])
+	if err := os.WriteFile(other, []byte(strings.Replace(string(raw), `"SIMPAYER"`, `"NOSUCHPAYER"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runClaimCLI(t, "", "claim", "check", "--config", cfg, other); code != exitInvalid || !strings.Contains(out, "payer_id: unknown_payer") {
+		t.Errorf("another payer: exit %d\n%s", code, out)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
@@ -234,8 +235,17 @@ func (in *Intake) scrub(data []byte) (*encounter.Encounter, []encounter.Problem,
 	case err != nil:
 		return &encounter.Encounter{}, []encounter.Problem{{Path: "", Code: "invalid_json", Message: "the message is not one JSON object", Severity: encounter.SeverityError}}, nil
 	}
-	p := in.o.Payer(e.PayerID)
 	probs := encounter.Scrub(e, in.scrubOptions(e.PayerID))
+	probs, c := RouteProblems(in.o.Payer(e.PayerID), e, probs)
+	return e, probs, c
+}
+
+// RouteProblems adds to a scrubbed encounter's problems those of its
+// payer's route p (nil when no route has its payer_id): unknown_payer,
+// claim_type_not_accepted, and not_writable when the 837 writer refuses
+// what the scrubber passed. It returns the 837 claim when there is no
+// error. `claimsgw claim check --config` checks with it as intake does.
+func RouteProblems(p *config.Payer, e *encounter.Encounter, probs []encounter.Problem) ([]encounter.Problem, *claim.Claim) {
 	switch {
 	case p == nil && e.PayerID != "":
 		probs = append(probs, encounter.Problem{Path: "payer_id", Code: "unknown_payer", Message: "no trading partner route has this payer_id", Severity: encounter.SeverityError})
@@ -248,11 +258,11 @@ func (in *Intake) scrub(data []byte) (*encounter.Encounter, []encounter.Problem,
 		c := encounter.ToClaim(e, claim.Payer{Name: p.Name, ID: p.PayerID})
 		if _, err := claim.Write(io.Discard, probeBatch(p.Delimiters.Delimiters), []claim.Claim{c}); err != nil {
 			probs = append(probs, encounter.Problem{Path: "", Code: "not_writable", Message: err.Error(), Severity: encounter.SeverityError})
-			return e, probs, nil
+			return probs, nil
 		}
-		return e, probs, &c
+		return probs, &c
 	}
-	return e, probs, nil
+	return probs, nil
 }
 
 // scrubOptions are the scrubber's options for an encounter to payerID.
