@@ -11,7 +11,7 @@ import (
 // answers the 837s uploaded to it.
 func payerSim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("payer-sim", stderr, "claimsgw payer-sim --config FILE")
-	path := fs.String("config", "", "the simulator's YAML config (docs/payer-sim.md)")
+	path := fs.String("config", "", "the simulator's YAML config (docs/sftp.md, and the payer-sim section of the README)")
 	if _, err := parse(fs, args); err != nil || *path == "" {
 		fs.Usage()
 		return exitUnreadable

@@ -5,8 +5,8 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -266,7 +266,9 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 	return created, nil
 }
 
-func encounterStatus(valid bool) string { return map[bool]string{true: "accepted", false: "invalid"}[valid] }
+func encounterStatus(valid bool) string {
+	return map[bool]string{true: "accepted", false: "invalid"}[valid]
+}
 
 // revise takes the encounters of ids seen before (not inserted) with new
 // content: a revision of an invalid claim's encounter, which it writes
