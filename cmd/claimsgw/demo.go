@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/demo"
@@ -16,7 +18,8 @@ import (
 // simulator, and exits 0 only when every encounter settled and nothing is
 // unmatched.
 func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("demo", stderr, "claimsgw demo [--claims N] [--json] [--data DIR] [--keep] [--seed N] [--timeout D]")
+	fs := newFlags("demo", stderr, "claimsgw demo [--claims N] [--json] [--data DIR [--fresh]] [--keep] [--seed N] [--timeout D]")
+	fresh := fs.Bool("fresh", false, "with --data: remove what an earlier run left there first")
 	n := fs.Int("claims", 50, "how many encounters to send")
 	asJSON := fs.Bool("json", false, "end with the summary as one line of JSON")
 	data := fs.String("data", "", "data directory (default: a new temporary one, removed at the end unless --keep)")
@@ -37,9 +40,24 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if !*keep {
 			defer os.RemoveAll(dir)
 		}
-	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+	} else if *fresh {
+		if err := os.RemoveAll(dir); err != nil {
+			fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+			return exitUnreadable
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 		return exitUnreadable
+	}
+	run, err := nextRun(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+		return exitUnreadable
+	}
+	if run > 1 {
+		fmt.Fprintf(stdout, "claimsgw demo: %s holds %d earlier run(s): this is run %d, with new encounter ids and patient control numbers "+
+			"(the summary counts this run only; --fresh starts over)\n", dir, run-1, run)
 	}
 	logFile, err := os.OpenFile(filepath.Join(dir, "claimsgw.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
@@ -60,7 +78,7 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "claimsgw demo: gateway API on %s, payer SFTP on %s, data in %s\n", "http://"+d.Daemon.Addr, d.Sim.Addr(), dir)
 	printRoutes(stdout, d.Daemon.Config.Payers)
 	fmt.Fprintf(stdout, "sending %d encounters over NATS...\n", *n)
-	if err := d.Submit(ctx, demo.Encounters(*n, demo.PayerID, *seed, start)); err != nil {
+	if err := d.Submit(ctx, demo.RunEncounters(*n, demo.PayerID, *seed, run, start)); err != nil {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 		return exitInvalid
 	}
@@ -86,6 +104,27 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		<-ctx.Done()
 	}
 	return code
+}
+
+// demoRuns is the file of a demo data directory counting the runs made
+// on it.
+const demoRuns = "demo-runs"
+
+// nextRun counts one more demo run on a data directory and returns its
+// number: 1 on a new directory.
+func nextRun(dir string) (int, error) {
+	path := filepath.Join(dir, demoRuns)
+	run := 1
+	if b, err := os.ReadFile(path); err == nil {
+		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			return 0, fmt.Errorf("%s: %v", path, err)
+		}
+		run = n + 1
+	} else if _, err := os.Stat(filepath.Join(dir, "ledger.db")); err == nil {
+		run = 2 // a directory used before the runs were counted
+	}
+	return run, os.WriteFile(path, []byte(strconv.Itoa(run)+"\n"), 0o600)
 }
 
 func printSummary(w io.Writer, s *demo.Summary) {

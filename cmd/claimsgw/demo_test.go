@@ -35,3 +35,53 @@ func TestDemoJSON(t *testing.T) {
 		t.Errorf("no human summary:\n%s", out)
 	}
 }
+
+// A second demo on the same data directory says so and is a new run:
+// new ids and patient control numbers (none refused as a duplicate), its
+// own summary; --fresh starts over. Before, it re-sent the first run's
+// encounters and printed the old ledger as a new run.
+func TestDemoAgainOnItsDirectory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("demo: not in -short")
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	summary := func(args ...string) (map[string]any, string) {
+		t.Helper()
+		code, out, errOut := runClaimCLI(t, "", append([]string{"demo", "--claims", "10", "--json", "--data", dir}, args...)...)
+		if code != exitOK {
+			t.Fatalf("demo %v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		var s map[string]any
+		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &s); err != nil {
+			t.Fatalf("last line is not JSON: %v\n%s", err, out)
+		}
+		return s, out
+	}
+	first, _ := summary()
+	second, out := summary()
+	if !strings.Contains(out, "holds 1 earlier run(s): this is run 2") {
+		t.Errorf("the second run does not say it is one:\n%s", out)
+	}
+	// The same seed, the same encounters; the payer's answers go on from
+	// where it was.
+	for _, k := range []string{"encounters", "invalid", "submitted", "total_charge"} {
+		if first[k] != second[k] {
+			t.Errorf("%s: first run %v, second %v", k, first[k], second[k])
+		}
+	}
+	settled := 0.0
+	for _, k := range []string{"paid", "partially_paid", "denied", "rejected", "forwarded", "invalid"} {
+		settled += second[k].(float64)
+	}
+	if second["invalid"] != 0.0 || second["settled"] != true || settled != 10 || second["unmatched"] != 0.0 {
+		t.Errorf("second run, counted alone: %v", second)
+	}
+	code, out, _ := runClaimCLI(t, "", "claims", "show", "demo-1-r2-000001", "--data", dir)
+	if code != exitOK || !strings.Contains(out, "PCN1R2-000001") {
+		t.Errorf("a claim of the second run: exit %d\n%s", code, out)
+	}
+	if _, out := summary("--fresh"); strings.Contains(out, "earlier run") {
+		t.Errorf("--fresh did not start over:\n%s", out)
+	}
+}

@@ -25,7 +25,7 @@ const (
 const usage = `claimsgw: an X12 claims gateway
 
 Usage:
-  claimsgw demo [--claims N] [--json] [--data DIR] [--keep]
+  claimsgw demo [--claims N] [--json] [--data DIR [--fresh]] [--keep]
                                      the whole loop on embedded defaults with the payer simulator
   claimsgw serve [--config FILE] [--data DIR]
                                      the daemon (embedded NATS and SQLite without a config)

@@ -50,6 +50,10 @@ type Demo struct {
 	Sim    *payersim.Server
 	Payer  *payersim.Payer
 
+	// Before is what the ledger held when the demo started: an earlier
+	// run's, on a used data directory. Summary counts this run only.
+	Before *ledger.Totals
+
 	root      string // the payer's directory
 	cancel    context.CancelFunc
 	simRun    chan error
@@ -99,6 +103,9 @@ func Start(ctx context.Context, o Options) (_ *Demo, err error) {
 	d.Daemon, err = daemon.Start(ctx, cfg, daemon.Options{Log: o.Log, Tick: 100 * time.Millisecond,
 		MaxDeliver: 5, Backoff: []time.Duration{200 * time.Millisecond, time.Second}})
 	if err != nil {
+		return nil, err
+	}
+	if d.Before, err = d.Daemon.Ledger.Totals(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -239,11 +246,22 @@ func (d *Demo) Wait(ctx context.Context, n int, start time.Time) (*Summary, erro
 	}
 }
 
-// Summary reads where the demo stands.
+// Summary reads where the demo stands: what the ledger holds beyond what
+// it held at the start (Before).
 func (d *Demo) Summary(ctx context.Context, n int, start time.Time) (*Summary, error) {
 	t, err := d.Daemon.Ledger.Totals(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if b := d.Before; b != nil {
+		t.Claims, t.Files, t.InboundFiles, t.OpenExceptions = t.Claims-b.Claims, t.Files-b.Files, t.InboundFiles-b.InboundFiles, t.OpenExceptions-b.OpenExceptions
+		t.Charge, t.Paid, t.PatientResp = t.Charge-b.Charge, t.Paid-b.Paid, t.PatientResp-b.PatientResp
+		for st, k := range b.ByStatus {
+			t.ByStatus[st] -= k
+		}
+		for st, k := range b.Reached {
+			t.Reached[st] -= k
+		}
 	}
 	s := &Summary{
 		Encounters: t.Claims, Invalid: t.ByStatus[ledger.StatusInvalid], Files: t.Files,

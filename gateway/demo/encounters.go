@@ -15,11 +15,22 @@ import (
 // the simulated payer's 277CA rejects. The same seed gives the same
 // encounters.
 func Encounters(n int, payer string, seed uint64, now time.Time) [][]byte {
+	return RunEncounters(n, payer, seed, 1, now)
+}
+
+// RunEncounters is Encounters for the run-th demo run on one data
+// directory: from the second on, the ids and patient control numbers
+// name the run (demo-SEED-rRUN-N, PCNSEEDRRUN-N), so a run is never the
+// replay of an earlier one.
+func RunEncounters(n int, payer string, seed uint64, run int, now time.Time) [][]byte {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5DEECE66D))
 	out := make([][]byte, n)
 	for i := range out {
 		id := fmt.Sprintf("demo-%d-%06d", seed, i+1)
 		pcn := fmt.Sprintf("PCN%d%06d", seed%1000, i+1)
+		if run > 1 {
+			id, pcn = fmt.Sprintf("demo-%d-r%d-%06d", seed, run, i+1), fmt.Sprintf("PCN%dR%d-%06d", seed%1000, run, i+1)
+		}
 		var e map[string]any
 		if rng.IntN(10) < 7 {
 			e = professional(rng, now)
