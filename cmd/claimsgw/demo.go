@@ -75,6 +75,12 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitInvalid
 	}
 	defer d.Close()
+	if run > 1 {
+		if d.Before, err = d.Daemon.Ledger.Totals(ctx); err != nil {
+			fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+			return exitInvalid
+		}
+	}
 	fmt.Fprintf(stdout, "claimsgw demo: gateway API on %s, payer SFTP on %s, data in %s\n", "http://"+d.Daemon.Addr, d.Sim.Addr(), dir)
 	printRoutes(stdout, d.Daemon.Config.Payers)
 	fmt.Fprintf(stdout, "sending %d encounters over NATS...\n", *n)

@@ -45,7 +45,12 @@ func (b *Batcher) Run(ctx context.Context) error {
 	batchAll := func(ctx context.Context, flush bool) {
 		for i := range b.o.Config.Payers {
 			p := &b.o.Config.Payers[i]
-			if err := b.Batch(ctx, p, flush); err != nil {
+			err := b.Batch(ctx, p, flush)
+			switch {
+			case err != nil && ctx.Err() != nil:
+				// Stopping: what is queued stays queued for the next start.
+				b.o.Log.Info().Str("payer", p.PayerID).Msg("batch left for the next start: stopping")
+			case err != nil:
 				b.o.Log.Error().Err(err).Str("payer", p.PayerID).Msg("batch not built")
 			}
 		}

@@ -50,8 +50,10 @@ type Demo struct {
 	Sim    *payersim.Server
 	Payer  *payersim.Payer
 
-	// Before is what the ledger held when the demo started: an earlier
-	// run's, on a used data directory. Summary counts this run only.
+	// Before, when set, is what the ledger held before this run (an
+	// earlier run's, on a used data directory): Summary counts beyond it.
+	// Unset, Summary counts the whole ledger (a run restarted on its
+	// directory, as the shutdown test does).
 	Before *ledger.Totals
 
 	root      string // the payer's directory
@@ -103,9 +105,6 @@ func Start(ctx context.Context, o Options) (_ *Demo, err error) {
 	d.Daemon, err = daemon.Start(ctx, cfg, daemon.Options{Log: o.Log, Tick: 100 * time.Millisecond,
 		MaxDeliver: 5, Backoff: []time.Duration{200 * time.Millisecond, time.Second}})
 	if err != nil {
-		return nil, err
-	}
-	if d.Before, err = d.Daemon.Ledger.Totals(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -68,6 +68,11 @@ func TestGracefulShutdownMidRun(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatalf("Close did not return within 5s (started at %s)", mid)
 	}
+	// A stop on purpose is not an error (before: "batch not built ...
+	// context canceled" at level error).
+	if errs := grepLines(logs.String(), `"level":"error"`); errs != "" {
+		t.Errorf("the stop logged errors:\n%s", errs)
+	}
 
 	d, err = demo.Start(ctx, opts)
 	if err != nil {
