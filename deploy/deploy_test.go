@@ -6,9 +6,14 @@ package deploy
 
 import (
 	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,17 +22,22 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/rs/zerolog"
 	"golang.org/x/crypto/ssh"
 	"gopkg.in/yaml.v3"
 
 	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/daemon"
+	"github.com/claimsgw/claimsgw/payersim"
 )
 
 // Every YAML file under deploy/ must be one of these kinds, so that a new
 // file cannot escape the tests below.
 var yamlFiles = map[string]string{
 	"config/demo.example.yaml":       "config",
+	"config/payer-sim.example.yaml":  "payer-sim (TestDemoExample)",
 	"config/production.example.yaml": "config",
 	"compose/compose.yaml":           "compose",
 	"compose/config.yaml":            "config (compose)",
@@ -78,15 +88,134 @@ func clearEnv(t *testing.T) {
 	}
 }
 
+// The demo example is a working route to the payer simulator's example:
+// keys made as the file says (here in Go, the same files ssh-keygen
+// makes), both files copied beside them, the payer and the daemon started
+// on them, an encounter goes to the payer and comes back paid or
+// adjudicated. Before, the demo example had no payers, and every
+// encounter was invalid (unknown_payer).
 func TestDemoExample(t *testing.T) {
 	clearEnv(t)
-	c, err := config.Load("config/demo.example.yaml")
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "deploy", "config", "keys") // as in the repository: the payer's root is two up
+	if err := os.MkdirAll(keys, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(freePort(t))
+	for _, name := range []string{"demo.example.yaml", "payer-sim.example.yaml"} {
+		b, err := os.ReadFile(filepath.Join("config", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = []byte(strings.ReplaceAll(string(b), "2222", port)) // 2222 may be taken here
+		if err := os.WriteFile(filepath.Join(dir, "deploy", "config", name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeKey(t, filepath.Join(keys, "gateway_ed25519"))
+	hostPub := writeKey(t, filepath.Join(keys, "payer_host_ed25519"))
+	if err := os.WriteFile(filepath.Join(keys, "known_hosts"), []byte("[127.0.0.1]:"+port+" "+hostPub+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	sim, err := payersim.LoadSimConfig(filepath.Join(dir, "deploy", "config", "payer-sim.example.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.NATS.Embedded || c.Ledger.Driver != "sqlite" {
-		t.Errorf("demo: embedded NATS %v, ledger %q; want embedded and sqlite", c.NATS.Embedded, c.Ledger.Driver)
+	if sim.Root != filepath.Join(dir, "claimsgw-payer") {
+		t.Errorf("the simulator's root %s: not relative to its file", sim.Root)
 	}
+	srv, err := sim.Server()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := srv.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	payer := &payersim.Payer{Seed: sim.Seed, ID: sim.PayerID, Name: sim.PayerName, TaxID: "512345678"}
+	go payer.Run(ctx, sim.Root, 100*time.Millisecond)
+
+	t.Setenv("CLAIMSGW_DATA_DIR", filepath.Join(dir, "data"))
+	t.Setenv("CLAIMSGW_HTTP_LISTEN", "127.0.0.1:0")
+	cfg, err := config.Load(filepath.Join(dir, "deploy", "config", "demo.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.NATS.Embedded || cfg.Ledger.Driver != "sqlite" || len(cfg.Payers) != 1 || cfg.Payers[0].PayerID != "SIMPAYER" {
+		t.Errorf("demo: embedded NATS %v, ledger %q, payers %d; want embedded, sqlite and SIMPAYER", cfg.NATS.Embedded, cfg.Ledger.Driver, len(cfg.Payers))
+	}
+	cfg.Payers[0].Batch.Cutoff.Duration = 200 * time.Millisecond
+	cfg.Payers[0].SFTP.PollInterval.Duration = 100 * time.Millisecond
+	d, err := daemon.Start(ctx, cfg, daemon.Options{Log: zerolog.Nop(), Tick: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	raw, err := os.ReadFile("../../shared/contracts/examples/professional.json")
+	if err != nil {
+		t.Skipf("the contract examples are not beside the repository (../shared): %v", err)
+	}
+	if _, probs, err := d.CheckEncounter(ctx, raw); err != nil || len(probs) > 0 && probs[0].Severity == "error" {
+		t.Fatalf("the contract's professional example against the demo route: %+v, %v", probs, err)
+	}
+	id, _, err := d.SubmitEncounter(ctx, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		c, err := d.Ledger.Claim(ctx, id)
+		if err == nil && c.Status.Settled() {
+			if c.Status == "invalid" {
+				t.Fatalf("the example is invalid against the demo route")
+			}
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the example did not settle: %+v, %v", c, err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// writeKey writes a new ed25519 private key in OpenSSH's format to path,
+// and its public key (an authorized_keys line) to path.pub, as ssh-keygen
+// does; it returns the public line without its comment.
+func writeKey(t *testing.T, path string) string {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey())))
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path+".pub", []byte(pub+" test\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return pub
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // The production example names files under /etc/claimsgw/ that only exist

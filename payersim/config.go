@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -40,6 +41,12 @@ func LoadSimConfig(path string) (*SimConfig, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil {
 		return nil, fmt.Errorf("payersim: %s: %w", path, err)
+	}
+	// Relative paths are the file's directory's, as in the gateway's config.
+	for _, p := range []*string{&c.Root, &c.AuthorizedKey, &c.HostKeyFile} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(filepath.Dir(path), *p)
+		}
 	}
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:2222"
