@@ -77,6 +77,11 @@ func TestCorrections(t *testing.T) {
 	if _, err := d.Ledger.Claim(ctx, id); err == nil {
 		t.Error("an encounter the API refused was recorded")
 	}
+	for body, want := range map[string]string{`{}`: `"path":"id","code":"required"`, `{"foo":1}`: `"path":"foo","code":"unknown_field"`} {
+		if code, got := f.post("/v1/encounters", body); code != http.StatusUnprocessableEntity || !strings.Contains(got, want) {
+			t.Errorf("POST %s: %d %s", body, code, got)
+		}
+	}
 
 	// Over NATS: recorded invalid, and the claim and its event say why.
 	if _, _, err := d.SubmitEncounter(ctx, bad); err != nil {
