@@ -13,10 +13,6 @@ import (
 	"github.com/claimsgw/claimsgw/x12"
 )
 
-func runClaim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return dispatch("claim", map[string]command{"check": claimCheck, "build": claimBuild}, args, stdin, stdout, stderr)
-}
-
 // checkedEncounter is one encounter's outcome in `claim check --json`.
 type checkedEncounter struct {
 	Index    int                 `json:"index"` // 1-based position in the file

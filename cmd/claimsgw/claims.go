@@ -15,10 +15,6 @@ import (
 
 const claimsUsage = `claimsgw claims show ID [--config FILE | --data DIR] [--format text|json]`
 
-func runClaims(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return dispatch("claims", map[string]command{"show": claimsShow}, args, stdin, stdout, stderr)
-}
-
 // claimsShow prints all the ledger knows of a claim: why it is invalid,
 // its lines, history, files, payments and revisions. JSON is the API's
 // GET /v1/claims/{id}.

@@ -7,8 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/demo"
@@ -50,7 +48,7 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 		return exitUnreadable
 	}
-	run, err := nextRun(dir)
+	run, err := demo.NextRun(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 		return exitUnreadable
@@ -110,27 +108,6 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		<-ctx.Done()
 	}
 	return code
-}
-
-// demoRuns is the file of a demo data directory counting the runs made
-// on it.
-const demoRuns = "demo-runs"
-
-// nextRun counts one more demo run on a data directory and returns its
-// number: 1 on a new directory.
-func nextRun(dir string) (int, error) {
-	path := filepath.Join(dir, demoRuns)
-	run := 1
-	if b, err := os.ReadFile(path); err == nil {
-		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
-		if err != nil {
-			return 0, fmt.Errorf("%s: %v", path, err)
-		}
-		run = n + 1
-	} else if _, err := os.Stat(filepath.Join(dir, "ledger.db")); err == nil {
-		run = 2 // a directory used before the runs were counted
-	}
-	return run, os.WriteFile(path, []byte(strconv.Itoa(run)+"\n"), 0o600)
 }
 
 func printSummary(w io.Writer, s *demo.Summary) {

@@ -33,15 +33,6 @@ const exceptionsUsage = `claimsgw exceptions list [--status open|resolved|all] [
 
 const filesUsage = `claimsgw files resend ID --actor NAME [--config FILE | --data DIR]`
 
-func runExceptions(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return dispatch("exceptions", map[string]command{"list": exceptionsList, "match": exceptionsMatch, "post": exceptionsPost, "dismiss": exceptionsDismiss},
-		args, stdin, stdout, stderr)
-}
-
-func runFiles(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return dispatch("files", map[string]command{"resend": filesResend}, args, stdin, stdout, stderr)
-}
-
 func exceptionsList(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("exceptions list", stderr, exceptionsUsage)
 	lf := addLedgerFlags(fs)

@@ -79,9 +79,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // commands are claimsgw's commands, by name.
 var commands = map[string]command{
-	"x12": runX12, "claim": runClaim, "demo": runDemo, "serve": serve, "submit": submit,
-	"payer-sim": payerSim, "recon": runRecon, "exceptions": runExceptions, "files": runFiles, "claims": runClaims,
-	"version": runVersion,
+	"demo": runDemo, "serve": serve, "submit": submit, "payer-sim": payerSim, "recon": runRecon, "version": runVersion,
+	"x12":        group("x12", map[string]command{"validate": x12Validate, "json": x12JSON, "inspect": x12Inspect, "fmt": x12Fmt}),
+	"claim":      group("claim", map[string]command{"check": claimCheck, "build": claimBuild}),
+	"claims":     group("claims", map[string]command{"show": claimsShow}),
+	"exceptions": group("exceptions", map[string]command{"list": exceptionsList, "match": exceptionsMatch, "post": exceptionsPost, "dismiss": exceptionsDismiss}),
+	"files":      group("files", map[string]command{"resend": filesResend}),
+}
+
+// group is a command of subcommands (claimsgw x12 validate, ...).
+func group(name string, cmds map[string]command) command {
+	return func(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		return dispatch(name, cmds, args, stdin, stdout, stderr)
+	}
 }
 
 // command is a subcommand: its arguments, and the process's streams.

@@ -12,11 +12,6 @@ import (
 	"github.com/claimsgw/claimsgw/x12/sets"
 )
 
-func runX12(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return dispatch("x12", map[string]command{"validate": x12Validate, "json": x12JSON, "inspect": x12Inspect, "fmt": x12Fmt},
-		args, stdin, stdout, stderr)
-}
-
 // validateResult is one file's outcome in `x12 validate --json`.
 type validateResult struct {
 	File     string       `json:"file"`

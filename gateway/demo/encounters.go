@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -60,6 +63,27 @@ func RunEncounters(n int, payer string, seed uint64, run int, now time.Time) [][
 		out[i] = b
 	}
 	return out
+}
+
+// RunsFile is the file of a demo data directory counting the runs made
+// on it.
+const RunsFile = "demo-runs"
+
+// NextRun counts one more demo run on a data directory and returns its
+// number (1 on a new directory), for RunEncounters.
+func NextRun(dir string) (int, error) {
+	path := filepath.Join(dir, RunsFile)
+	run := 1
+	if b, err := os.ReadFile(path); err == nil {
+		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			return 0, fmt.Errorf("%s: %v", path, err)
+		}
+		run = n + 1
+	} else if _, err := os.Stat(filepath.Join(dir, "ledger.db")); err == nil {
+		run = 2 // a directory used before the runs were counted
+	}
+	return run, os.WriteFile(path, []byte(strconv.Itoa(run)+"\n"), 0o600)
 }
 
 func cents(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
