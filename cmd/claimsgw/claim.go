@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/daemon"
@@ -33,7 +35,8 @@ type checkedFile struct {
 func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("check", stderr, `claimsgw claim check [--json] [--config FILE | --data DIR] [--icd10cm FILE] [--hcpcs FILE] [--delims "*:^~"] ENCOUNTER.json...`)
 	cfgFile := fs.String("config", "", "the daemon's config: encounters are checked against its payer routes (and code sets) as the daemon checks them")
-	data := fs.String("data", "", "the data directory of a running claimsgw serve: its config's routes are checked against")
+	data := fs.String("data", "", "the data directory of a running claimsgw serve: its config's routes are checked against "+
+		"(default: ./claimsgw-data or CLAIMSGW_DATA_DIR, when a daemon runs there)")
 	asJSON := fs.Bool("json", false, "print one JSON object for machines")
 	icd := fs.String("icd10cm", "", "ICD-10-CM code list, one code per line (the CMS icd10cm_codes file); without it diagnoses are checked for structure only")
 	hcpcs := fs.String("hcpcs", "", "HCPCS/CPT code list, one code per line; without it procedure codes are checked for structure only")
@@ -41,6 +44,13 @@ func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	files, ok := parseFiles(fs, args)
 	if !ok {
 		return exitUnreadable
+	}
+	if *cfgFile == "" && *data == "" {
+		// A daemon running in the default data directory: its routes.
+		if dir := envOr("CLAIMSGW_DATA_DIR", config.DefaultDataDir); fileExists(filepath.Join(dir, daemon.EndpointsFile)) {
+			*data = dir
+			fmt.Fprintf(stderr, "claimsgw claim check: checking against the routes of the claimsgw serve running in %s (--config or --data to choose)\n", dir)
+		}
 	}
 	routes, err := checkRoutes(*cfgFile, *data)
 	if err == nil && routes != nil {
@@ -146,6 +156,11 @@ func checkFile(name string, stdin io.Reader, opts encounter.Options, routes *con
 			res.Encounters = append(res.Encounters, checkedEncounter{Index: i, ID: encounter.ShownID(e.ID), Valid: !encounter.HasErrors(probs), Problems: probs, enc: e})
 		}
 	}
+}
+
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
 }
 
 // payerRoute is the route of a payer_id in a config, or nil.

@@ -81,6 +81,22 @@ func TestServeEndpoints(t *testing.T) {
 		t.Errorf("claims show E1: exit %d, %v\n%s", code, err, out)
 	}
 
+	// claim check finds the daemon's routes (here: none) from --data, or
+	// from the default data directory.
+	// (Without the shared contract examples this part is left out, not
+	// skipped: serve must still be stopped below.)
+	if files, _ := filepath.Glob(filepath.Join(claimExamples, "*.json")); len(files) == 2 {
+		if code, out, _ := runClaimCLI(t, "", "claim", "check", "--data", dir, files[1]); code != exitInvalid || !strings.Contains(out, "payer_id: unknown_payer") {
+			t.Errorf("claim check --data: exit %d\n%s", code, out)
+		}
+		t.Setenv("CLAIMSGW_DATA_DIR", dir)
+		if code, out, stderr := runClaimCLI(t, "", "claim", "check", files[1]); code != exitInvalid || !strings.Contains(out, "unknown_payer") ||
+			!strings.Contains(stderr, "checking against the routes of the claimsgw serve running in "+dir) {
+			t.Errorf("claim check with the daemon in the default data directory: exit %d\n%s%s", code, out, stderr)
+		}
+		t.Setenv("CLAIMSGW_DATA_DIR", "")
+	}
+
 	syscall.Kill(os.Getpid(), syscall.SIGINT)
 	select {
 	case code := <-done:
