@@ -29,7 +29,7 @@ Usage:
                                      the whole loop on embedded defaults with the payer simulator
   claimsgw serve [--config FILE] [--data DIR]
                                      the daemon (embedded NATS and SQLite without a config)
-  claimsgw submit [--nats URL] FILE...
+  claimsgw submit [--data DIR | --nats URL] FILE...
                                      publish encounters (a JSON object or JSON lines) to the intake
   claimsgw payer-sim --config FILE   the payer simulator on its own
   claimsgw version                   the version and the commit it was built from (also --version)
@@ -40,8 +40,9 @@ Usage:
   claimsgw x12 fmt [--delims "*:^~"] [--newline=false] FILE
                                      re-emit the segments, one per line by default
 
-  claimsgw claim check [--json] ENCOUNTER.json...
-                                     scrub encounters (a JSON object or JSON lines); exit 0 valid, 1 problems, 2 unreadable
+  claimsgw claim check [--json] [--config FILE | --data DIR] ENCOUNTER.json...
+                                     scrub encounters (a JSON object or JSON lines), and check their payer routes;
+                                     exit 0 valid, 1 problems, 2 unreadable
   claimsgw claim build [flags] ENCOUNTER.json...
                                      write one interchange of 837P/837I claims to stdout; refuses invalid encounters
 
