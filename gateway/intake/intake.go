@@ -140,8 +140,7 @@ func (in *Intake) Check(ctx context.Context, raw []byte) (string, []encounter.Pr
 	}
 	if !bytes.Equal(prev.Raw, raw) {
 		probs = append(probs, encounter.Problem{Path: "id", Code: ledger.CodeAlreadySubmitted, Severity: encounter.SeverityError,
-			Message: "claim " + id + " is " + string(c.Status) + ": it has been sent to the payer, so new content for its id is not applied; " +
-				"a correction is a replacement claim (frequency 7) under a new id"})
+			Message: ledger.AlreadySubmitted(id, c.Status)})
 	}
 	return id, probs, nil
 }

@@ -109,6 +109,13 @@ const CodeDuplicateClaim = "duplicate_claim"
 // whose claim has been sent to the payer.
 const CodeAlreadySubmitted = "already_submitted"
 
+// AlreadySubmitted is the message of CodeAlreadySubmitted for claim id in
+// status s.
+func AlreadySubmitted(id string, s Status) string {
+	return "claim " + id + " is " + string(s) + ": it has been sent to the payer, so new content for its id is not applied; " +
+		"a correction is a replacement claim (frequency 7) under a new id"
+}
+
 // blocksDuplicate says whether a claim in status s keeps its patient
 // control number from a new claim of the same payer and billing provider:
 // until it is settled one way or another (invalid and rejected claims are
@@ -319,8 +326,7 @@ func (l *Ledger) revise(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, i
 			keep := `INSERT INTO encounter_revisions (encounter_id, revision, raw, sha256, status, problems, received_at, replaced_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (encounter_id, sha256) DO NOTHING`
 			if c.claim != StatusInvalid {
-				ec.Refused = "claim " + c.id + " is " + string(c.claim) + ": it has been sent to the payer, so new content for its id is not applied; " +
-					"a correction is a replacement claim (frequency 7) under a new id"
+				ec.Refused = AlreadySubmitted(c.id, c.claim)
 				problems, err := withProblem(nil, problem{Path: "id", Code: CodeAlreadySubmitted, Severity: "error", Message: ec.Refused})
 				if err != nil {
 					return nil, err
