@@ -301,6 +301,9 @@ func parse(b []byte, dir string, whole bool) (*Config, error) {
 	}
 	c.resolve(dir)
 	if !whole {
+		for i := range c.Payers {
+			c.Payers[i].SFTP.Auth.Password = "" // refused by Load; not needed here
+		}
 		c.applyEnv(&problems{})
 		c.setDefaults()
 		var ps problems
