@@ -50,6 +50,15 @@ func TestExitCodes(t *testing.T) {
 	if err := queue.Default.Setup(context.Background(), testutil.JetStream(t, srv.ClientURL()), 1); err != nil {
 		t.Fatal(err)
 	}
+	// The commands that read a config: one missing or not YAML cannot be
+	// read.
+	for _, cmd := range [][]string{{"serve"}, {"payer-sim"}, {"recon", "payments"}, {"exceptions", "list"}, {"claims", "show", "C1"}, {"claim", "check", encValid}} {
+		for kind, file := range map[string]string{"missing": missing, "binary": binary} {
+			if code, _, stderr := runClaimCLI(t, "", append(append([]string{}, cmd...), "--config", file)...); code != exitUnreadable {
+				t.Errorf("%s --config with a %s file: exit %d, want %d\n%s", strings.Join(cmd, " "), kind, code, exitUnreadable, stderr)
+			}
+		}
+	}
 	x12Cmds := [][]string{{"x12", "validate"}, {"x12", "json"}, {"x12", "inspect"}, {"x12", "fmt"}}
 	encCmds := [][]string{{"claim", "check"}, {"claim", "build"}, {"submit", "--nats", srv.ClientURL()}}
 	for _, tt := range []struct {
