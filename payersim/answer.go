@@ -194,8 +194,9 @@ func (p *Payer) ta1(rcv *received, code, note string) ([]byte, error) {
 func (p *Payer) ack999(rcv *received) ([]byte, error) {
 	var buf bytes.Buffer
 	w := p.writer(&buf, rcv, "FA", "005010X231A1")
-	for _, g := range rcv.Groups {
-		w.BeginTransaction("999", p.ctl, "005010X231A1")
+	for i, g := range rcv.Groups {
+		// ST02 is unique in the group: one 999 set per group answered.
+		w.BeginTransaction("999", i+1, "005010X231A1")
 		w.Segment("AK1", g.FunctionalID, g.GS06, g.Version)
 		accepted := 0
 		for _, s := range g.Sets {

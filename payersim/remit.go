@@ -55,13 +55,18 @@ func (p *Payer) ack277(rcv *received, claims []*recvClaim) ([]byte, error) {
 		first := group[0]
 		w.Segment("NM1", "85", "2", first.BillingName, "", "", "", "", "XX", first.BillingNPI)
 		w.Segment("TRN", "1", fmt.Sprintf("SIMPRV%06d", hl))
+		// 2200C: the QTYs, then the AMTs (X214 orders them so).
 		pa, pr, paAmt, prAmt := tally(group)
 		if pa > 0 {
 			w.Segment("QTY", "QA", strconv.Itoa(pa))
-			w.Segment("AMT", "YU", paAmt.X12())
 		}
 		if pr > 0 {
 			w.Segment("QTY", "QC", strconv.Itoa(pr))
+		}
+		if pa > 0 {
+			w.Segment("AMT", "YU", paAmt.X12())
+		}
+		if pr > 0 {
 			w.Segment("AMT", "YY", prAmt.X12())
 		}
 		for _, c := range group {
@@ -309,15 +314,22 @@ func writeCLP(w *x12.Writer, rc remittedClaim, payerClaimNumber string) {
 	}
 	w.Segment("DTM", "232", c.ServiceFrom)
 	for _, l := range rc.lines {
+		// SVC01 is required: a line billed with a revenue code only is
+		// NU:code there, and SVC04 (the revenue code beside a procedure)
+		// is left out.
+		qual, code, revenue := l.line.Qualifier, l.line.Code, l.line.Revenue
+		if code == "" && revenue != "" {
+			qual, code, revenue = "NU", revenue, ""
+		}
 		w.Begin("SVC")
-		w.Element(l.line.Qualifier)
-		w.Component(l.line.Code)
+		w.Element(qual)
+		w.Component(code)
 		for _, m := range l.line.Modifiers {
 			w.Component(m)
 		}
 		w.Element((l.line.Charge * rc.sign).X12())
 		w.Element((l.paid * rc.sign).X12())
-		w.Element(l.line.Revenue)
+		w.Element(revenue)
 		w.Element(l.line.Units)
 		w.End()
 		if l.line.Date != "" {

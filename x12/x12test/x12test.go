@@ -5,12 +5,15 @@ package x12test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,6 +144,16 @@ func money(cents int64) string {
 // (../shared/x12-corpus beside the repository), or skips tb when it is absent.
 func CorpusDir(tb testing.TB) string {
 	tb.Helper()
+	corpus := filepath.Join(sharedDir(tb), "x12-corpus")
+	if _, err := os.Stat(corpus); err != nil {
+		tb.Skipf("x12 corpus not found at %s (it lives in ../shared beside the repository): %v", corpus, err)
+	}
+	return corpus
+}
+
+// sharedDir is ../shared beside the repository.
+func sharedDir(tb testing.TB) string {
+	tb.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
 		tb.Fatal(err)
@@ -155,11 +168,77 @@ func CorpusDir(tb testing.TB) string {
 		}
 		dir = parent
 	}
-	corpus := filepath.Join(dir, "..", "shared", "x12-corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		tb.Skipf("x12 corpus not found at %s (it lives in ../shared beside the repository): %v", corpus, err)
+	return filepath.Join(dir, "..", "shared")
+}
+
+// Pyx12 runs the independent implementation-guide validator
+// (../shared/tools/pyx12-validate) on files and returns, by file, the
+// errors it found, one line each ("NOMAP ..." when it has no map for the
+// file), none for a file it calls OK, and all it printed. It skips the
+// test, saying why, when the tool or its one dependency (Debian's
+// python3-defusedxml) is absent.
+func Pyx12(tb testing.TB, files ...string) (map[string][]string, string) {
+	tb.Helper()
+	tool := filepath.Join(sharedDir(tb), "tools", "pyx12-validate")
+	if _, err := os.Stat(tool); err != nil {
+		tb.Skipf("pyx12 not found at %s (it lives in ../shared beside the repository): %v", tool, err)
 	}
-	return corpus
+	if err := exec.Command("/usr/bin/python3", "-c", "import defusedxml").Run(); err != nil {
+		tb.Skipf("pyx12 needs Debian's python3-defusedxml and /usr/bin/python3 (apt-get install -y python3-defusedxml; .ci/run installs it): %v", err)
+	}
+	out, err := exec.Command(tool, files...).CombinedOutput()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		tb.Fatalf("pyx12-validate: %v\n%s", err, out)
+	}
+	errs := map[string][]string{}
+	current := ""
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "  ") && current != "" {
+			errs[current] = append(errs[current], strings.TrimSpace(line))
+			continue
+		}
+		current = ""
+		for _, f := range files {
+			if verdict, ok := strings.CutPrefix(line, f+": "); ok {
+				current = f
+				errs[f] = nil
+				if strings.HasPrefix(verdict, "NOMAP") {
+					errs[f] = []string{verdict}
+				}
+			}
+		}
+	}
+	for _, f := range files {
+		if _, seen := errs[f]; !seen {
+			tb.Fatalf("pyx12-validate said nothing of %s:\n%s", f, out)
+		}
+	}
+	return errs, string(out)
+}
+
+// Pyx12FalsePositives are the messages pyx12 gives that are wrong
+// (../shared/tools/README.md lists them, checked against other guides'
+// tables and real payer files): a test leaves them out.
+var Pyx12FalsePositives = []string{
+	`Mandatory segment "Billing Provider Status Information" (STC) missing`, // 277CA 2200C: real payers omit it
+	"Failed to create 999 response",                                         // printed after an 835 (no ST03)
+}
+
+// Pyx12Errors is Pyx12 without its known false positives: the errors
+// left, by file, for the files that have some.
+func Pyx12Errors(tb testing.TB, files ...string) map[string][]string {
+	tb.Helper()
+	all, _ := Pyx12(tb, files...)
+	left := map[string][]string{}
+	for f, errs := range all {
+		for _, e := range errs {
+			if !slices.ContainsFunc(Pyx12FalsePositives, func(fp string) bool { return strings.Contains(e, fp) }) {
+				left[f] = append(left[f], e)
+			}
+		}
+	}
+	return left
 }
 
 // CorpusFiles returns the path of every .x12 file in the corpus, relative
