@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -180,11 +181,63 @@ func TestRejectsBrokenTransactionSet(t *testing.T) {
 
 func TestTA1ForUnreadableInterchange(t *testing.T) {
 	in := corpus837(t, "837P/stupidedi-commercial-health-insurance.x12")
-	answers, err := testPayer().Answer("in.837", in[:200]) // cut inside an ST: not fatal, rejected by 999
-	if err != nil || len(answers) == 0 || answers[0].Kind != "999" {
+	// Cut inside an ST: the interchange ends early, and a strict payer
+	// rejects it whole with a TA1 (TA105 023, premature end of file).
+	// Before, a 999 answered it with IK3**11**8, IK301 empty.
+	answers, err := testPayer().Answer("in.837", in[:200])
+	if err != nil || len(answers) != 1 || answers[0].Kind != "TA1" || !bytes.Contains(answers[0].Data, []byte("*R*023~")) {
 		t.Fatalf("truncated file: %v", answers)
 	}
 	if got, err := testPayer().Answer("junk.837", []byte("hello")); err != nil || len(got) != 0 {
 		t.Fatalf("not X12 at all: %v", got)
+	}
+}
+
+// A broken 837 gets the answer a strict payer sends: a GE whose count or
+// control number is wrong rejects its group whole (999 AK9 R with AK905,
+// no AK2, nothing paid); an IEA that is wrong, or a GS that cannot be
+// read, rejects the interchange with a TA1; an SE missing before the next
+// ST is named in IK3 (SE, where it was due, code 3). Before, GE01 and IEA01
+// mismatches were accepted with AK9*A, and a corrupted GS got a 999 group
+// with no ST.
+func TestBrokenEnvelopes(t *testing.T) {
+	in := corpus837(t, "837P/stupidedi-commercial-health-insurance.x12")
+	replace := func(re, with string) []byte { return regexp.MustCompile(re).ReplaceAll(in, []byte(with)) }
+	for _, tt := range []struct {
+		name string
+		data []byte
+		kind string
+		want []string
+	}{
+		{"GE01", replace(`GE\*1\*`, "GE*2*"), "999", []string{"AK9*R*1*1*0*5~"}},
+		{"GE02", replace(`GE\*1\*20213`, "GE*1*20214"), "999", []string{"AK9*R*1*1*0*4~"}},
+		{"IEA01", replace(`IEA\*1\*`, "IEA*3*"), "TA1", []string{"*R*021~"}},
+		{"IEA02", replace(`IEA\*1\*000010216`, "IEA*1*000010217"), "TA1", []string{"*R*001~"}},
+		{"GS", replace(`GS\*HC\*`, "GS*HC"), "TA1", []string{"*R*024~"}},
+		{"SE", replace(`SE\*\d+\*0021~\n?`, ""), "999", []string{"IK3*SE*", "**3~", "IK5*R*", "AK9*R*1*1*0~"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			answers, err := testPayer().Answer("in.837", tt.data)
+			if err != nil || len(answers) != 1 || answers[0].Kind != tt.kind {
+				t.Fatalf("answers %v, %v; want one %s", answers, err, tt.kind)
+			}
+			for _, w := range tt.want {
+				if !bytes.Contains(answers[0].Data, []byte(w)) {
+					t.Errorf("no %q in\n%s", w, answers[0].Data)
+				}
+			}
+			if tt.kind == "999" {
+				if bytes.Contains(answers[0].Data, []byte("AK9*A")) || (tt.name != "SE" && bytes.Contains(answers[0].Data, []byte("AK2*"))) {
+					t.Errorf("the group is not rejected whole:\n%s", answers[0].Data)
+				}
+				name := filepath.Join(t.TempDir(), "answer.999")
+				if err := os.WriteFile(name, answers[0].Data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				for _, errs := range x12test.Pyx12Errors(t, name) {
+					t.Errorf("pyx12 finds errors in the 999:\n  %s", strings.Join(errs, "\n  "))
+				}
+			}
+		})
 	}
 }

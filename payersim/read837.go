@@ -20,11 +20,15 @@ type received struct {
 	Usage                string
 	Fatal                bool // the interchange could not be read: TA1 R
 	Groups               []*recvGroup
+	// Errors are the interchange's own (its IEA; a GS that cannot be
+	// read): the payer rejects the interchange with a TA1.
+	Errors []*x12.Error
 }
 
 type recvGroup struct {
 	GS06, FunctionalID, Version string
 	Sets                        []*recvSet
+	Errors                      []*x12.Error // its GE's: the 999 rejects the group whole
 }
 
 type recvSet struct {
@@ -160,23 +164,41 @@ func read837(data []byte) *received {
 			}
 		}
 	}
-	// Every problem the reader found makes its transaction set invalid.
+	// Every problem the reader found makes invalid what it is in: its
+	// transaction set, its group (a GE that does not match), or the
+	// interchange (its IEA, or a GS that cannot be read: a group that
+	// cannot be named cannot be acknowledged).
 	for _, e := range r.Errors() {
 		if e.Severity != x12.SeverityError {
 			continue
 		}
-		if set := rcv.set(e.Group, e.Transaction); set != nil {
-			set.Errors = append(set.Errors, e)
+		switch {
+		case e.Transaction != "":
+			if set := rcv.set(e.Group, e.Transaction); set != nil {
+				set.Errors = append(set.Errors, e)
+			}
+		case e.Group != "" && e.SegmentID != "GS":
+			if g := rcv.group(e.Group); g != nil {
+				g.Errors = append(g.Errors, e)
+			}
+		default:
+			rcv.Errors = append(rcv.Errors, e)
 		}
 	}
 	return rcv
 }
 
-func (rcv *received) set(gs06, st02 string) *recvSet {
+func (rcv *received) group(gs06 string) *recvGroup {
 	for _, g := range rcv.Groups {
-		if g.GS06 != gs06 {
-			continue
+		if g.GS06 == gs06 {
+			return g
 		}
+	}
+	return nil
+}
+
+func (rcv *received) set(gs06, st02 string) *recvSet {
+	if g := rcv.group(gs06); g != nil {
 		for _, s := range g.Sets {
 			if s.ST02 == st02 {
 				return s

@@ -97,8 +97,11 @@ func faults(t *testing.T, driver string) {
 			t.Fatal(err)
 		}
 	}
-	// 8. The first encounter's patient control number under a new id.
+	// 8. The first encounter's patient control number under a new id,
+	// once the first is recorded (sent together, intake's workers may
+	// take either first: then the other is the duplicate).
 	ids := encounterIDs(t, encounters)
+	f.waitFor("the first encounter recorded", func() bool { _, err := d.Ledger.Claim(ctx, ids[0]); return err == nil })
 	dup := bytes.Replace(encounters[0], []byte(`"id":"`+ids[0]+`"`), []byte(`"id":"`+ids[0]+`-again"`), 1)
 	if _, _, err := d.SubmitEncounter(ctx, dup); err != nil {
 		t.Fatal(err)
