@@ -15,6 +15,9 @@ type envelope struct {
 	groups            int // GS seen in the open interchange
 	txs               int // ST seen in the open group
 	segs              int // segments seen in the open transaction set, ST included
+	// isa13s are the interchanges of the stream by sender, receiver and
+	// ISA13: the same three twice is one interchange sent twice.
+	isa13s map[string]bool
 }
 
 // ctl holds a control number without allocating per segment.
@@ -67,9 +70,34 @@ func (e *envelope) track(r *Reader, s *Segment) {
 		}
 		checkDate(r, s, 9, "ISA09", "060102")
 		checkDate(r, s, 10, "ISA10", "1504")
+		if v := s.Element(12); len(v) != 5 || !digits(v) || string(v) < "00200" || string(v) > "00801" {
+			r.addError(SeverityError, CodeSyntax, 12, fmt.Sprintf("ISA12 %q is not an interchange control version (00501 for 5010)", clip(v)))
+		}
+		key := string(s.Element(5)) + "/" + string(s.Element(6)) + "/" + string(s.Element(7)) + "/" + string(s.Element(8)) + "/" + string(s.Element(13))
+		if e.isa13s == nil {
+			e.isa13s = map[string]bool{}
+		}
+		if e.isa13s[key] {
+			r.addError(SeverityError, CodeDuplicateISA13, 13, fmt.Sprintf("ISA13 %s is used before in the stream by the same sender and receiver", clip(s.Element(13))))
+		}
+		e.isa13s[key] = true
 	case "TA1":
 		if !e.inISA || e.inGS {
 			r.addError(SeverityError, CodeOutsideEnvelope, 0, "TA1 belongs between ISA and the first GS")
+		}
+		if s.Len() != 5 {
+			break // checkLen says so
+		}
+		if c := s.Element(1); len(c) != 9 || !digits(c) {
+			r.addError(SeverityError, CodeSyntax, 1, fmt.Sprintf("TA101 %q is not the 9-digit ISA13 it answers", clip(c)))
+		}
+		checkDate(r, s, 2, "TA102", "060102")
+		checkDate(r, s, 3, "TA103", "1504")
+		if c := string(s.Element(4)); c != "A" && c != "E" && c != "R" {
+			r.addError(SeverityError, CodeSyntax, 4, fmt.Sprintf("TA104 %q is not A, E or R", clip(s.Element(4))))
+		}
+		if c := s.Element(5); len(c) != 3 || !digits(c) {
+			r.addError(SeverityError, CodeSyntax, 5, fmt.Sprintf("TA105 %q is not a 3-digit note code", clip(c)))
 		}
 	case "GS":
 		e.closeTx(missing, "the next GS")
@@ -198,12 +226,31 @@ func checkDate(r *Reader, s *Segment, n int, name, layout string) {
 	if v == nil {
 		return
 	}
-	if layout == "1504" && len(v) > 4 && len(v) <= 8 && digits(v) && name == "GS05" {
-		v = v[:4] // seconds are checked as digits only
+	if layout == "1504" && name == "GS05" && (len(v) == 6 || len(v) == 7 || len(v) == 8) && digits(v) {
+		// HHMMSS, and decimal seconds after: the seconds must be 00-59.
+		if string(v[4:6]) > "59" {
+			e := &Error{}
+			*e = *r.errorAt(r.seg.Offset, SeverityError, CodeSyntax, n, name+" is not a valid time HHMM[SS[dd]]")
+			e.SegmentIndex, e.SegmentID, e.IK4 = r.seg.Index, r.seg.id, "9"
+			r.add(e)
+			return
+		}
+		v = v[:4]
 	}
 	if _, err := time.Parse(layout, string(v)); err != nil || len(v) != len(layout) {
-		r.addError(SeverityError, CodeSyntax, n, fmt.Sprintf("%s is not a valid %s", name, map[string]string{"060102": "date YYMMDD", "1504": "time HHMM", "20060102": "date CCYYMMDD"}[layout]))
+		e := r.errorAt(r.seg.Offset, SeverityError, CodeSyntax, n, fmt.Sprintf("%s is not a valid %s", name, map[string]string{"060102": "date YYMMDD", "1504": "time HHMM", "20060102": "date CCYYMMDD"}[layout]))
+		e.SegmentIndex, e.SegmentID = r.seg.Index, r.seg.id
+		e.IK4 = map[bool]string{true: "9", false: "8"}[layout == "1504"] // invalid time, invalid date
+		r.add(e)
 	}
+}
+
+// clip is a value for a message: at most 16 bytes of it.
+func clip(v []byte) string {
+	if len(v) > 16 {
+		return string(v[:16]) + "..."
+	}
+	return string(v)
 }
 
 func digits(b []byte) bool {

@@ -169,7 +169,7 @@ func (c Control) Errorf(p Position, segID string, elem, comp int, sev Severity, 
 	return &Error{
 		Offset: p.Offset, SegmentIndex: p.Index, SegmentID: segID, Element: elem, Component: comp,
 		Interchange: c.Interchange, Group: c.Group, Transaction: c.Transaction,
-		Code: code, Message: fmt.Sprintf(format, args...), Severity: sev,
+		Code: code, Message: fmt.Sprintf(format, args...), Severity: sev, Level: LevelGuide,
 	}
 }
 

@@ -144,6 +144,9 @@ func (r *Reader) Read() (*Segment, error) {
 	if s.id == "" {
 		r.addError(SeverityError, CodeSyntax, 0, fmt.Sprintf("segment ID is not 2 or 3 capital letters and digits (%d bytes)", idEnd))
 	}
+	if n := len(s.starts); n > 1 && int(s.starts[n-1]) == len(data) && s.id != "ISA" {
+		r.addError(SeverityError, CodeTrailing, n-1, fmt.Sprintf("%s ends with an element separator: 5010 omits trailing empty elements", s.id))
+	}
 	if unterminated {
 		r.addError(SeverityError, CodeUnterminated, 0, fmt.Sprintf("the stream ends without the segment terminator %q (truncated file?)", term))
 	}
@@ -332,11 +335,35 @@ func (r *Reader) finish() error {
 
 // errorAt makes an error at a stream offset outside the current segment.
 func (r *Reader) errorAt(offset int64, sev Severity, code string, elem int, msg string) *Error {
-	return &Error{
+	e := &Error{
 		Offset: offset, SegmentIndex: r.index, Element: elem,
 		Interchange: r.env.isa13.String(), Group: r.env.gs06.String(), Transaction: r.env.st02.String(),
-		Code: code, Message: msg, Severity: sev,
+		Code: code, Message: msg, Severity: sev, Level: LevelSyntax,
 	}
+	e.IK3, e.IK4 = readerIK(code, elem)
+	return e
+}
+
+// readerIK are the 999 codes of a reader's error: IK304 and IK403.
+func readerIK(code string, elem int) (ik3, ik4 string) {
+	switch code {
+	case CodeNotX12, CodeISA:
+		return "", "" // no interchange to answer with a 999: a TA1 answers
+	case CodeOutsideEnvelope:
+		return "2", "" // unexpected segment
+	case CodeMissingTrailer:
+		return "3", "" // required segment missing
+	case CodeSyntax:
+		if elem > 0 {
+			return "8", "7" // segment has data element errors: an invalid value
+		}
+		return "1", "" // unrecognized segment ID
+	case CodeElementCount:
+		return "8", "3" // too many (or too few) data elements
+	case CodeTrailing:
+		return "8", "3"
+	}
+	return "8", ""
 }
 
 // addError records a problem with the current segment.

@@ -466,6 +466,7 @@ func TestReaderEnvelopeErrors(t *testing.T) {
 					Offset: off, SegmentIndex: idx, SegmentID: w.id, Element: w.elem,
 					Interchange: w.ic, Group: w.gp, Transaction: w.tx,
 					Code: w.code, Message: got.Message, Severity: sev,
+					Level: x12.LevelSyntax, IK3: got.IK3, IK4: got.IK4, // the IK codes: TestReaderIKCodes
 				}
 				if *got != want {
 					t.Errorf("error %d:\n got %+v\nwant %+v", i+1, *got, want)
@@ -552,7 +553,8 @@ func TestReaderFatalErrors(t *testing.T) {
 				t.Fatalf("Read returned %v, want a fatal *x12.Error", err)
 			}
 			want := tt.want
-			want.Message, want.Severity = e.Message, x12.SeverityError
+			want.Message, want.Severity, want.Level = e.Message, x12.SeverityError, x12.LevelSyntax
+			want.IK3, want.IK4 = e.IK3, e.IK4 // the IK codes: TestReaderIKCodes
 			if *e != want {
 				t.Errorf("\n got %+v\nwant %+v", *e, want)
 			}

@@ -870,7 +870,11 @@ func (d *Decoder) unexpected(s *x12.Segment, p x12.Position) {
 }
 
 func (d *Decoder) errorf(p x12.Position, id string, elem, comp int, sev x12.Severity, code, format string, args ...any) {
-	d.errs = append(d.errs, d.ctl.Errorf(p, id, elem, comp, sev, code, format, args...))
+	e := d.ctl.Errorf(p, id, elem, comp, sev, code, format, args...)
+	if code == CodeBalance {
+		e.Level = x12.LevelBalancing
+	}
+	d.errs = append(d.errs, e)
 }
 
 // code returns an element as an interned string.

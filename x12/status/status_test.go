@@ -184,7 +184,7 @@ func TestGuide(t *testing.T) {
 	body := "HL*1**20*1~NM1*PR*2*SIM HEALTH PLAN*****PI*SIMPAYER~TRN*1*T1~"
 	for _, tt := range []struct{ gs08, bht06, errs string }{
 		{"005010X214", "TH", "HL:0:missing_segment HL:0:missing_segment"},
-		{"", "TH", "HL:0:missing_segment HL:0:missing_segment"},
+		{"", "TH", "GS:8:trailing_separator HL:0:missing_segment HL:0:missing_segment"}, // GS08 empty: GS ends in a separator
 		{"005010X212", "DG", ""},
 	} {
 		in := isa + "GS*HN*PAYER*CLAIMSGW*20261120*1015*9*X*" + tt.gs08 + "~ST*277*0001~BHT*0085*08*B1*20261120*1015*" + tt.bht06 + "~" +
