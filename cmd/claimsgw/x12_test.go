@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,5 +79,26 @@ func TestX12JSONDescriptions(t *testing.T) {
 	}
 	if len(doc.CARC) != 1 || doc.CARC["131"] != "Claim specific negotiated discount." || doc.RARC != nil {
 		t.Errorf("descriptions: carc %v rarc %v", doc.CARC, doc.RARC)
+	}
+}
+
+// --level N reports the errors up to SNIP level N: 1 the syntax and the
+// envelopes, 2 the guide, 3 the balancing; --json gives each error's
+// level and 999 codes.
+func TestX12ValidateLevels(t *testing.T) {
+	file := filepath.Join(x12test.CorpusDir(t), "835", "chs-ach-ctx.x12") // an SE01 off by one, no PER*BL, a claim that does not balance
+	for level, want := range map[string][]bool{"1": {true, false, false}, "2": {true, true, false}, "3": {true, true, true}, "4": {true, true, true}} {
+		code, out, _ := runClaimCLI(t, "", "x12", "validate", "--level", level, file)
+		got := []bool{strings.Contains(out, "segment_count"), strings.Contains(out, "PER*BL"), strings.Contains(out, "balance:")}
+		if code != exitInvalid || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("--level %s: exit %d, SE01/PER*BL/balance %v, want %v\n%s", level, code, got, want, out)
+		}
+	}
+	_, out, _ := runClaimCLI(t, "", "x12", "validate", "--json", file)
+	if !strings.Contains(out, `"snip_level": 3`) || !strings.Contains(out, `"ik3": "8"`) {
+		t.Errorf("--json without levels or IK codes:\n%s", out)
+	}
+	if code, _, _ := runClaimCLI(t, "", "x12", "validate", "--level", "5", file); code != exitUnreadable {
+		t.Errorf("--level 5: exit %d", code)
 	}
 }

@@ -318,8 +318,8 @@ func (d *Decoder) require(p x12.Position, id string, stage int) {
 				if !d.payerN4 {
 					d.errorf(pp, "N1", 0, 0, x12.SeverityWarning, CodeMissingSegment, "the payer loop 1000A has no N4 city, state and ZIP code, which 005010X221A1 requires")
 				}
-				if !d.payerBL {
-					d.errorf(pp, "N1", 0, 0, x12.SeverityWarning, CodeMissingSegment, "the payer loop 1000A has no PER*BL technical contact, which 005010X221A1 requires")
+				if !d.payerBL { // required: payers reject an 835 without it
+					d.errorf(pp, "N1", 0, 0, x12.SeverityError, CodeMissingSegment, "the payer loop 1000A has no PER*BL technical contact, which 005010X221A1 requires")
 				}
 			}
 		case stagePayee:

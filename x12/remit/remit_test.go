@@ -354,7 +354,7 @@ func TestCases(t *testing.T) {
 			},
 		},
 		{
-			name: "payer loop without address or contact: warnings",
+			name: "payer loop without address (warnings) or contact (an error)",
 			in: file([]string{
 				"BPR*I*0*C*NON************20261120", "TRN*1*T*1", "N1*PR*P", "N1*PE*Q*XX*1",
 			}),

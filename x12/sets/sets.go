@@ -7,6 +7,7 @@ import (
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/ack"
 	"github.com/claimsgw/claimsgw/x12/claim"
+	"github.com/claimsgw/claimsgw/x12/guide"
 	"github.com/claimsgw/claimsgw/x12/remit"
 	"github.com/claimsgw/claimsgw/x12/status"
 )
@@ -16,14 +17,45 @@ import (
 // the 835 decoder shares a table of repeated codes across the sets of a
 // stream.
 func Decoders() x12.DecoderFunc {
-	return first(remit.Decoders(), status.Decoders, ack.Decoders, claim.DecoderFor)
+	return withGuide(first(remit.Decoders(), status.Decoders, ack.Decoders, claim.DecoderFor))
 }
 
 // Checkers is Decoders for a caller that wants only the problems, such as
 // claimsgw x12 validate: no content is kept, and the 835 checks reuse one
 // claim's memory, so memory stays bounded whatever the size of a set.
 func Checkers() x12.DecoderFunc {
-	return first(remit.Checkers(), dropContent(first(status.Decoders, ack.Decoders, claim.DecoderFor)))
+	return withGuide(first(remit.Checkers(), dropContent(first(status.Decoders, ack.Decoders, claim.DecoderFor))))
+}
+
+// withGuide adds the implementation guide's rules (package guide) to the
+// typed decoders: each set's segments go to both, and the problems of both
+// are the set's.
+func withGuide(f x12.DecoderFunc) x12.DecoderFunc {
+	return func(setID, implementation, groupVersion string) (string, x12.Decoder) {
+		key, d := f(setID, implementation, groupVersion)
+		g := guide.For(setID, implementation, groupVersion)
+		switch {
+		case g == nil:
+			return key, d
+		case d == nil:
+			return "", g // no content: the set stays at the envelope level
+		}
+		return key, both{d, g}
+	}
+}
+
+// both is a typed decoder and the guide's checker of one set.
+type both struct{ d, g x12.Decoder }
+
+func (b both) Segment(r *x12.Reader, s *x12.Segment) {
+	b.d.Segment(r, s)
+	b.g.Segment(r, s)
+}
+
+func (b both) Finish() (any, []*x12.Error) {
+	content, errs := b.d.Finish()
+	_, more := b.g.Finish()
+	return content, append(errs, more...)
 }
 
 // first is the DecoderFunc that asks each of funcs in turn and takes the

@@ -1,0 +1,213 @@
+// Package guide checks transaction sets against rules of the 5010
+// implementation guides that payers enforce and the envelope reader does
+// not know: element formats (dates that are dates, ZIP codes of nine
+// digits where the guide says so, codes from their lists), elements the
+// guide does not use, composites written whole, and the order of the
+// hierarchy. The rules are tables (rules.go), written from the guides as
+// facts; each error carries its position, its SNIP level (2 for the
+// guide's requirements, 4 for situational rules) and the 999's IK304 and
+// IK403 codes.
+//
+// This is the first part of the table-driven engine: the rules listed in
+// rules.go. Loops, segment usage and repeats for every transaction are
+// not tabled yet (the typed decoders check the loops they read).
+package guide
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+// Codes of the guide's errors.
+const (
+	CodeValue     = "guide_value"     // an element whose value the guide does not allow
+	CodeNotUsed   = "guide_not_used"  // an element the guide does not use
+	CodeRequired  = "guide_required"  // an element the guide requires
+	CodeHierarchy = "guide_hierarchy" // HL01 out of order
+)
+
+// For returns the checker of a transaction set (ST01, ST03, GS08), or nil
+// when no rule covers it.
+func For(setID, implementation, groupVersion string) x12.Decoder {
+	guide := implementation
+	if guide == "" {
+		guide = groupVersion
+	}
+	if !strings.HasPrefix(guide, "005010") {
+		return nil
+	}
+	rules := bySet[setID]
+	if rules == nil {
+		return nil
+	}
+	return &checker{set: setID, guide: guide, rules: rules}
+}
+
+// checker applies the rules of one transaction set as its segments come.
+type checker struct {
+	set, guide string
+	rules      map[string][]rule
+	ctl        x12.Control
+	// The loop context the rules ask for: the HL level (HL03) and the
+	// entity of the last NM1 (or N1) in it.
+	hl, entity string
+	lastHL     int
+	errs       []*x12.Error
+}
+
+func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
+	id := s.ID()
+	pos := r.Position(s)
+	if id == "ST" {
+		ic, g, t := r.Control()
+		c.ctl = x12.Control{Interchange: ic, Group: g, Transaction: t}
+		c.lastHL = 0
+	}
+	switch id {
+	case "HL":
+		c.hl, c.entity = s.Str(3), ""
+		c.hierarchy(s, pos)
+	case "NM1", "N1":
+		c.entity = s.Str(1)
+	}
+	for _, ru := range c.rules[id] {
+		if ru.qual != "" && string(s.Element(1)) != ru.qual {
+			continue
+		}
+		if ru.when != nil && !ru.when(c, s) {
+			continue
+		}
+		if msg, ik4 := ru.check(s); msg != "" {
+			c.add(pos, id, ru, msg, ik4)
+		}
+	}
+}
+
+func (c *checker) hierarchy(s *x12.Segment, pos x12.Position) {
+	n := 0
+	fmt.Sscan(s.Str(1), &n)
+	want := c.lastHL + 1
+	if n != want {
+		e := c.ctl.Errorf(pos, "HL", 1, 0, x12.SeverityError, CodeHierarchy, "HL01 %q: the hierarchy numbers its HL loops from 1 in each transaction set, and this one is %d", s.Str(1), want)
+		e.IK3, e.IK4 = "8", "7"
+		c.errs = append(c.errs, e)
+	}
+	c.lastHL = max(n, want)
+}
+
+func (c *checker) add(pos x12.Position, id string, ru rule, msg, ik4 string) {
+	e := c.ctl.Errorf(pos, id, ru.elem, ru.comp, x12.SeverityError, ru.code(), "%s", msg)
+	e.Level, e.IK3, e.IK4 = ru.level(), "8", ik4
+	c.errs = append(c.errs, e)
+}
+
+func (c *checker) Finish() (any, []*x12.Error) { return nil, c.errs }
+
+// rule is one row of the tables: an element of a segment (with the
+// segment's first element qualifier, when given, and in the loop when
+// says), and what it must be.
+type rule struct {
+	seg, qual  string
+	elem, comp int
+	when       func(*checker, *x12.Segment) bool
+	// what: one of them.
+	notUsed     bool
+	digits      int             // exactly this many digits
+	minLen      int             // at least this many characters
+	required    bool            // present
+	codes       map[string]bool // one of these
+	date        bool            // CCYYMMDD (D8) or CCYYMMDD-CCYYMMDD (RD8), by the qualifier before it
+	composite   bool            // written with the component separator, its first component a qualifier
+	situational bool            // SNIP 4 rather than 2
+	what        string          // the element's name, for messages
+}
+
+func (ru rule) code() string {
+	if ru.notUsed {
+		return CodeNotUsed
+	}
+	return CodeValue
+}
+
+func (ru rule) level() int {
+	if ru.situational {
+		return x12.LevelSituational
+	}
+	return x12.LevelGuide
+}
+
+// check returns what is wrong with the segment under the rule, and the
+// IK403 code, or "".
+func (ru rule) check(s *x12.Segment) (msg, ik4 string) {
+	name := fmt.Sprintf("%s%02d", ru.seg, ru.elem)
+	if ru.comp > 0 {
+		name += fmt.Sprintf("-%d", ru.comp)
+	}
+	v := s.Element(ru.elem)
+	if ru.comp > 0 {
+		v = s.Component(ru.elem, ru.comp)
+	}
+	switch {
+	case ru.notUsed:
+		if len(v) > 0 {
+			return fmt.Sprintf("%s (%s) is not used in %s", name, ru.what, "this implementation guide"), "I10"
+		}
+	case ru.composite:
+		if len(s.Element(ru.elem)) > 0 && len(s.Component(ru.elem, 2)) == 0 {
+			return fmt.Sprintf("%s (%s) is a composite: its qualifier and its code are written with the component separator", name, ru.what), "1"
+		}
+	case len(v) == 0:
+		if ru.minLen > 0 || ru.digits > 0 || ru.required {
+			return fmt.Sprintf("%s (%s) is required", name, ru.what), "1"
+		}
+	case ru.digits > 0:
+		if len(v) != ru.digits || !allDigits(v) {
+			return fmt.Sprintf("%s (%s) has %d characters: the guide wants %d digits", name, ru.what, len(v), ru.digits), "4"
+		}
+	case ru.minLen > 0:
+		if len(v) < ru.minLen {
+			return fmt.Sprintf("%s (%s) has %d characters: at least %d", name, ru.what, len(v), ru.minLen), "4"
+		}
+	case ru.codes != nil:
+		if !ru.codes[string(v)] {
+			return fmt.Sprintf("%s %q is not a %s", name, clip(v), ru.what), "7"
+		}
+	case ru.date:
+		format := s.Str(ru.elem - 1) // DTP02: D8 or RD8
+		if !validDates(format, string(v)) {
+			return fmt.Sprintf("%s %q is not a date in format %s (CCYYMMDD)", name, clip(v), format), "8"
+		}
+	}
+	return "", ""
+}
+
+func validDates(format, v string) bool {
+	parse := func(d string) bool { _, err := time.Parse("20060102", d); return err == nil && len(d) == 8 }
+	switch format {
+	case "D8":
+		return parse(v)
+	case "RD8":
+		from, to, ok := strings.Cut(v, "-")
+		return ok && parse(from) && parse(to) && from <= to
+	}
+	return true // another format: not a rule here
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+func clip(v []byte) string {
+	if len(v) > 16 {
+		return string(v[:16]) + "..."
+	}
+	return string(v)
+}
