@@ -112,18 +112,32 @@ func (h *Harness) Take(encounters ...[]byte) {
 	}
 }
 
-// Build takes the encounters in and batches what is queued into one file.
+// Build takes the encounters in and batches what is queued into one file,
+// and returns its id.
 func (h *Harness) Build(encounters ...[]byte) string {
 	h.T.Helper()
 	h.Take(encounters...)
 	if err := h.Batcher.Batch(h.Ctx, h.Payer(), true); err != nil {
 		h.T.Fatal(err)
 	}
-	ids, err := h.Ledger.FilesInStatus(h.Ctx, PayerID, ledger.FileBuilt)
-	if err != nil || len(ids) != 1 {
-		h.T.Fatalf("built files %v, %v", ids, err)
+	if len(encounters) == 0 { // the claims taken before
+		ids, err := h.Ledger.FilesInStatus(h.Ctx, PayerID, ledger.FileBuilt)
+		if err != nil || len(ids) != 1 {
+			h.T.Fatalf("built files %v, %v", ids, err)
+		}
+		return ids[0]
 	}
-	return ids[0]
+	// The file of the first encounter's claim, whatever became of it
+	// since (a running deliverer may have tried it already).
+	var first struct{ ID string }
+	if err := json.Unmarshal(encounters[0], &first); err != nil {
+		h.T.Fatal(err)
+	}
+	c, err := h.Ledger.Claim(h.Ctx, first.ID)
+	if err != nil || c.FileID == "" {
+		h.T.Fatalf("claim %s after the batch: %+v, %v", first.ID, c, err)
+	}
+	return c.FileID
 }
 
 // File is an outbound file.
