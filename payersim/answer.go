@@ -2,14 +2,15 @@ package payersim
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"hash/fnv"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/ack"
 )
 
 // Payer is the simulated payer's behaviour: what it answers to an 837
@@ -108,7 +109,7 @@ func (p *Payer) Answer(name string, data []byte) ([]Answer, error) {
 	}
 	if rcv.Fatal || rcv.ISA13 == "" || len(rcv.Errors) > 0 || len(rcv.Groups) == 0 {
 		if rcv.ISA13 != "" {
-			b, e := p.ta1(rcv, "R", ta1Note(rcv))
+			b, e := p.ta1(rcv, "R", cmp.Or(ack.TA1Note(&x12.Interchange{ControlNumber: rcv.ISA13}, rcv.Errors), "024"))
 			add("TA1", b, e)
 		}
 		return out, err
@@ -192,100 +193,25 @@ func (p *Payer) ta1(rcv *received, code, note string) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// ta1Note is the TA105 note code of an interchange the payer rejects:
-// what its first error says.
-func ta1Note(rcv *received) string {
-	for _, e := range rcv.Errors {
-		switch e.Code {
-		case x12.CodeControlNumber:
-			return "001" // interchange control numbers in header and trailer do not match
-		case x12.CodeGroupCount:
-			return "021" // invalid number of included groups value
-		case x12.CodeMissingTrailer, x12.CodeUnterminated:
-			return "023" // premature end of file
-		}
-	}
-	return "024" // invalid interchange content (a GS that cannot be read, no group)
-}
-
-// ack999 answers each group and transaction set: R with IK3/IK4 for the
-// sets with errors, A for the others. A group whose trailer is wrong is
-// rejected whole: AK9 R with its AK905 code, and no AK2.
+// ack999 answers each group and transaction set, with package ack's
+// writer, as a strict payer would (ack.For): R with IK3/IK4 for the sets
+// with errors, A for the others; a group whose trailer is wrong is
+// rejected whole (AK9 R with its AK905 code, and no AK2).
 func (p *Payer) ack999(rcv *received) ([]byte, error) {
 	var buf bytes.Buffer
 	w := p.writer(&buf, rcv, "FA", "005010X231A1")
 	for i, g := range rcv.Groups {
-		// ST02 is unique in the group: one 999 set per group answered.
-		w.BeginTransaction("999", i+1, "005010X231A1")
-		w.Segment("AK1", g.FunctionalID, g.GS06, g.Version)
-		if len(g.Errors) > 0 {
-			n := strconv.Itoa(len(g.Sets))
-			w.Segment("AK9", "R", n, n, "0", ak905(g.Errors[0]))
-			w.EndTransaction()
-			continue
-		}
-		accepted := 0
+		xg := &x12.Group{FunctionalID: g.FunctionalID, ControlNumber: g.GS06, Version: g.Version}
+		errs := g.Errors
 		for _, s := range g.Sets {
-			w.Segment("AK2", "837", s.ST02, g.Version)
-			if len(s.Errors) == 0 {
-				accepted++
-				w.Segment("IK5", "A")
-				continue
-			}
-			for _, e := range s.Errors {
-				id, pos := e.SegmentID, e.SegmentIndex-s.Index+1
-				if e.Code == x12.CodeMissingTrailer {
-					// The SE is missing: it was due where the next
-					// header came, or after the last segment.
-					if id == "" {
-						pos++
-					}
-					id = "SE"
-				}
-				w.Segment("IK3", id, strconv.Itoa(pos), "", ik3Code(e))
-				if e.Element > 0 {
-					w.Segment("IK4", strconv.Itoa(e.Element), "", "7")
-				}
-			}
-			w.Segment("IK5", "R", "5")
+			xg.Transactions = append(xg.Transactions, &x12.Transaction{Type: "837", ControlNumber: s.ST02, Implementation: g.Version, Index: s.Index})
+			errs = append(errs, s.Errors...)
 		}
-		code := "A"
-		switch {
-		case accepted == 0:
-			code = "R"
-		case accepted < len(g.Sets):
-			code = "P"
-		}
-		n := strconv.Itoa(len(g.Sets))
-		w.Segment("AK9", code, n, n, strconv.Itoa(accepted))
-		w.EndTransaction()
+		// ST02 is unique in the group: one 999 set per group answered.
+		ack.Write(w, i+1, ack.For(xg, errs))
 	}
 	w.EndGroup()
 	w.EndInterchange()
 	err := w.Flush()
 	return buf.Bytes(), err
-}
-
-// ak905 is the AK905 code of a group's error.
-func ak905(e *x12.Error) string {
-	switch e.Code {
-	case x12.CodeControlNumber:
-		return "4" // group control number in header and trailer do not agree
-	case x12.CodeTransactionCnt:
-		return "5" // number of included transaction sets does not match actual count
-	}
-	return "3" // group trailer missing
-}
-
-// ik3Code maps a reader error to an IK304 syntax error code.
-func ik3Code(e *x12.Error) string {
-	switch e.Code {
-	case x12.CodeMissingTrailer:
-		return "3" // required segment missing: the SE
-	case x12.CodeSegmentCount, x12.CodeControlNumber:
-		return "8" // segment has data element errors: the trailer's
-	case x12.CodeOutsideEnvelope:
-		return "2" // unexpected segment
-	}
-	return "8"
 }

@@ -71,6 +71,7 @@ type Transaction struct {
 	Implementation string `json:"implementation,omitempty"` // ST03
 	Segments       int    `json:"segment_count"`            // ST to SE, both included
 	Offset         int64  `json:"offset"`
+	Index          int    `json:"-"` // the ST's segment index in the stream (IK302 counts from it)
 	// Complete says the set was read whole: its SE came, with the count
 	// of its segments and its ST02.
 	Complete bool `json:"-"`
@@ -245,7 +246,7 @@ func ReadFileWith(rd io.Reader, decoders DecoderFunc) (*File, error) {
 			if g == nil {
 				continue
 			}
-			tx = &Transaction{Type: s.Str(1), ControlNumber: s.Str(2), Implementation: s.Str(3), Segments: 1, Offset: s.Offset}
+			tx = &Transaction{Type: s.Str(1), ControlNumber: s.Str(2), Implementation: s.Str(3), Segments: 1, Offset: s.Offset, Index: s.Index}
 			g.Transactions = append(g.Transactions, tx)
 			if decoders != nil {
 				dec.key, dec.d = decoders(tx.Type, tx.Implementation, g.Version)

@@ -33,10 +33,11 @@ Usage:
                                      publish encounters (a JSON object or JSON lines) to the intake
   claimsgw payer-sim --config FILE   the payer simulator on its own
   claimsgw version                   the version and the commit it was built from (also --version)
-  claimsgw x12 validate [--json] FILE...
-                                     check envelopes and syntax; exit 0 clean, 1 errors, 2 unreadable
+  claimsgw x12 validate [--json] [--level N] FILE...
+                                     check envelopes, syntax and the guides' rules; exit 0 clean, 1 errors, 2 unreadable
   claimsgw x12 json FILE             the file as JSON (shared/contracts/x12-json.md)
   claimsgw x12 inspect FILE          a human summary of interchanges, groups and transaction sets
+  claimsgw x12 ack FILE               the 999 (or the TA1) a strict payer would send back for the file
   claimsgw x12 fmt [--delims "*:^~"] [--newline=false] FILE
                                      re-emit the segments, one per line by default
 
@@ -81,7 +82,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // commands are claimsgw's commands, by name.
 var commands = map[string]command{
 	"demo": runDemo, "serve": serve, "submit": submit, "payer-sim": payerSim, "recon": runRecon, "version": runVersion,
-	"x12":        group("x12", map[string]command{"validate": x12Validate, "json": x12JSON, "inspect": x12Inspect, "fmt": x12Fmt}),
+	"x12":        group("x12", map[string]command{"validate": x12Validate, "json": x12JSON, "inspect": x12Inspect, "fmt": x12Fmt, "ack": x12Ack}),
 	"claim":      group("claim", map[string]command{"check": claimCheck, "build": claimBuild}),
 	"claims":     group("claims", map[string]command{"show": claimsShow}),
 	"exceptions": group("exceptions", map[string]command{"list": exceptionsList, "match": exceptionsMatch, "post": exceptionsPost, "dismiss": exceptionsDismiss}),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -100,5 +101,54 @@ func TestX12ValidateLevels(t *testing.T) {
 	}
 	if code, _, _ := runClaimCLI(t, "", "x12", "validate", "--level", "5", file); code != exitUnreadable {
 		t.Errorf("--level 5: exit %d", code)
+	}
+}
+
+// x12 ack writes what a strict payer sends back: a 999 accepting a clean
+// 837, rejecting the set of an 837 with a guide error with IK3/IK4 at the
+// bad segment, rejecting a group whose GE is wrong whole (AK905 5); a TA1
+// R for an IEA that does not count its groups. The 999s pass pyx12.
+func TestX12Ack(t *testing.T) {
+	dir := t.TempDir()
+	code, clean, errOut := runClaimCLI(t, "", "claim", "build", filepath.Join(claimExamples, "professional.json"))
+	if code != exitOK {
+		t.Skipf("claim build of the contract example: exit %d %s", code, errOut)
+	}
+	hi := regexp.MustCompile(`HI\*ABK:([A-Z0-9]+)`)
+	for _, tt := range []struct {
+		name, in string
+		exit     int
+		want     []string
+		pyx12    bool
+	}{
+		{"clean", clean, exitOK, []string{"AK2*837*0001*005010X222A1~", "IK5*A~", "AK9*A*1*1*1~"}, true},
+		{"HI with element separators", hi.ReplaceAllString(clean, "HI*ABK*$1"), exitInvalid, []string{"IK3*HI*", "**8~", "IK4*1**1~", "IK5*R*5~", "AK9*R*1*1*0~"}, true},
+		{"GE01", strings.Replace(clean, "GE*1*", "GE*2*", 1), exitInvalid, []string{"AK9*R*1*1*0*5~"}, true},
+		{"IEA01", strings.Replace(clean, "IEA*1*", "IEA*2*", 1), exitInvalid, []string{"TA1*000000001*", "*R*021~"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".837")
+			if err := os.WriteFile(in, []byte(tt.in), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := runClaimCLI(t, "", "x12", "ack", in)
+			if code != tt.exit {
+				t.Errorf("exit %d, want %d: %s", code, tt.exit, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("no %q in\n%s", w, out)
+				}
+			}
+			if tt.pyx12 {
+				name := in + ".999"
+				if err := os.WriteFile(name, []byte(out), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				for _, errs := range x12test.Pyx12Errors(t, name) {
+					t.Errorf("pyx12 finds errors in the 999:\n  %s\n%s", strings.Join(errs, "\n  "), out)
+				}
+			}
+		})
 	}
 }

@@ -1,0 +1,135 @@
+package ack
+
+import (
+	"strconv"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+// Write writes a 999 transaction set (ST to SE) for an acknowledgment of
+// one functional group: AK1, an AK2 loop per transaction set answered
+// (IK3 for each segment in error, IK4 for each element, IK5), AK9. A
+// group rejected whole (a.Group.Code R with error codes) may answer no set.
+// st02 is the set's control number, unique in the 999's group.
+func Write(w *x12.Writer, st02 int, a *Acknowledgment) {
+	w.BeginTransaction("999", st02, "005010X231A1")
+	g := a.Group
+	w.Segment("AK1", g.FunctionalID, g.ControlNumber, g.Version)
+	for _, t := range a.Transactions {
+		w.Segment("AK2", t.TransactionID, t.ControlNumber, t.Implementation)
+		var last *Error
+		for _, e := range t.Errors {
+			if last == nil || e.SegmentID != last.SegmentID || e.Position != last.Position || e.Code != last.Code {
+				w.Segment("IK3", e.SegmentID, strconv.Itoa(e.Position), e.Loop, e.Code)
+			}
+			last = e
+			if ee := e.ElementError; ee != nil {
+				w.Begin("IK4")
+				w.Element(strconv.Itoa(ee.ElementPosition))
+				if ee.ComponentPosition > 0 {
+					w.Component(strconv.Itoa(ee.ComponentPosition))
+				}
+				w.Element(ee.ElementReference)
+				w.Element(ee.ElementCode)
+				w.End()
+			}
+		}
+		w.Segment("IK5", append([]string{t.Code}, t.ErrorCodes...)...)
+	}
+	w.Segment("AK9", append([]string{g.Code, strconv.Itoa(g.Included), strconv.Itoa(g.Received), strconv.Itoa(g.Accepted)}, g.ErrorCodes...)...)
+	w.EndTransaction()
+}
+
+// For answers a functional group read from a file as a strict payer
+// would, from the problems found in it (x12.File.Errors, the guide's
+// included): each transaction set accepted (A) or rejected (R, IK502 5)
+// with an IK3 for each segment in error and an IK4 for each element; a
+// group whose trailer is wrong (GE01, GE02, no GE) rejected whole, with
+// AK905 and no set answered.
+func For(g *x12.Group, errs []*x12.Error) *Acknowledgment {
+	a := &Acknowledgment{Type: "999", Implementation: "005010X231A1",
+		Group: &Group{FunctionalID: g.FunctionalID, ControlNumber: g.ControlNumber, Version: g.Version}}
+	n := len(g.Transactions)
+	a.Group.Included, a.Group.Received = n, n
+	for _, e := range errs {
+		if e.Group == g.ControlNumber && e.Transaction == "" && e.Severity == x12.SeverityError && e.SegmentID != "GS" {
+			a.Group.Code, a.Group.ErrorCodes = "R", []string{groupErrorCode(e)}
+			return a
+		}
+	}
+	for _, t := range g.Transactions {
+		set := &Transaction{TransactionID: t.Type, ControlNumber: t.ControlNumber, Implementation: t.Implementation, Code: "A"}
+		for _, e := range errs {
+			if e.Group != g.ControlNumber || e.Transaction != t.ControlNumber || e.Severity != x12.SeverityError {
+				continue
+			}
+			set.Code, set.ErrorCodes = "R", []string{"5"} // one or more segments in error
+			id, pos := e.SegmentID, e.SegmentIndex-t.Index+1
+			if e.Code == x12.CodeMissingTrailer { // the SE, where it was due
+				if id == "" {
+					pos++
+				}
+				id = "SE"
+			}
+			ie := &Error{SegmentID: id, Position: pos, Code: orCode(e.IK3, "8")}
+			if e.Element > 0 && e.IK4 != "" {
+				ie.ElementError = &ElementError{ElementPosition: e.Element, ComponentPosition: e.Component, ElementCode: e.IK4}
+			}
+			set.Errors = append(set.Errors, ie)
+		}
+		if set.Code == "A" {
+			a.Group.Accepted++
+		}
+		a.Transactions = append(a.Transactions, set)
+	}
+	switch {
+	case a.Group.Accepted == n:
+		a.Group.Code = "A"
+	case a.Group.Accepted == 0:
+		a.Group.Code = "R"
+	default:
+		a.Group.Code = "P"
+	}
+	return a
+}
+
+// groupErrorCode is the AK905 code of a group's error.
+func groupErrorCode(e *x12.Error) string {
+	switch e.Code {
+	case x12.CodeControlNumber:
+		return "4" // group control number in header and trailer do not agree
+	case x12.CodeTransactionCnt:
+		return "5" // number of included transaction sets does not match actual count
+	}
+	return "3" // group trailer missing
+}
+
+// TA1Note is the TA105 note code of an interchange rejected for its
+// problems (those of no group), or "" when none rejects it.
+func TA1Note(ic *x12.Interchange, errs []*x12.Error) string {
+	note := ""
+	for _, e := range errs {
+		if e.Interchange != ic.ControlNumber || e.Severity != x12.SeverityError || e.Transaction != "" || e.Group != "" && e.SegmentID != "GS" {
+			continue
+		}
+		switch e.Code {
+		case x12.CodeControlNumber:
+			return "001" // interchange control numbers in header and trailer do not match
+		case x12.CodeGroupCount:
+			return "021" // invalid number of included groups value
+		case x12.CodeMissingTrailer, x12.CodeUnterminated:
+			return "023" // premature end of file
+		case x12.CodeDuplicateISA13:
+			return "025" // duplicate interchange control number
+		}
+		note = "024" // invalid interchange content
+	}
+	return note
+}
+
+func orCode(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
