@@ -15,6 +15,7 @@ package guide
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,24 +44,34 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 	if rules == nil {
 		return nil
 	}
-	return &checker{set: setID, guide: guide, rules: rules}
+	c := &checker{set: setID, guide: guide}
+	for seg, rs := range rules {
+		c.rules = append(c.rules, segRules{seg, rs})
+	}
+	return c
+}
+
+// segRules are the rules of one segment ID. A set has a handful: a scan
+// of them costs less per segment than a map lookup.
+type segRules struct {
+	seg   string
+	rules []rule
 }
 
 // checker applies the rules of one transaction set as its segments come.
 type checker struct {
 	set, guide string
-	rules      map[string][]rule
+	rules      []segRules
 	ctl        x12.Control
-	// The loop context the rules ask for: the HL level (HL03) and the
-	// entity of the last NM1 (or N1) in it.
-	hl, entity string
-	lastHL     int
-	errs       []*x12.Error
+	// The loop context the rules ask for: in an HL of level 20 (billing
+	// provider), and after its NM1*85 (loop 2010AA), until the next NM1.
+	hl20, billing bool
+	lastHL        int
+	errs          []*x12.Error
 }
 
 func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 	id := s.ID()
-	pos := r.Position(s)
 	if id == "ST" {
 		ic, g, t := r.Control()
 		c.ctl = x12.Control{Interchange: ic, Group: g, Transaction: t}
@@ -68,12 +79,19 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 	}
 	switch id {
 	case "HL":
-		c.hl, c.entity = s.Str(3), ""
-		c.hierarchy(s, pos)
+		c.hl20, c.billing = string(s.Element(3)) == "20", false
+		c.hierarchy(r, s)
 	case "NM1", "N1":
-		c.entity = s.Str(1)
+		c.billing = c.hl20 && string(s.Element(1)) == "85"
 	}
-	for _, ru := range c.rules[id] {
+	var rules []rule
+	for _, sr := range c.rules {
+		if sr.seg == id {
+			rules = sr.rules
+			break
+		}
+	}
+	for _, ru := range rules {
 		if ru.qual != "" && string(s.Element(1)) != ru.qual {
 			continue
 		}
@@ -81,17 +99,16 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 			continue
 		}
 		if msg, ik4 := ru.check(s); msg != "" {
-			c.add(pos, id, ru, msg, ik4)
+			c.add(r.Position(s), id, ru, msg, ik4)
 		}
 	}
 }
 
-func (c *checker) hierarchy(s *x12.Segment, pos x12.Position) {
-	n := 0
-	fmt.Sscan(s.Str(1), &n)
+func (c *checker) hierarchy(r *x12.Reader, s *x12.Segment) {
+	n, _ := strconv.Atoi(string(s.Element(1)))
 	want := c.lastHL + 1
 	if n != want {
-		e := c.ctl.Errorf(pos, "HL", 1, 0, x12.SeverityError, CodeHierarchy, "HL01 %q: the hierarchy numbers its HL loops from 1 in each transaction set, and this one is %d", s.Str(1), want)
+		e := c.ctl.Errorf(r.Position(s), "HL", 1, 0, x12.SeverityError, CodeHierarchy, "HL01 %q: the hierarchy numbers its HL loops from 1 in each transaction set, and this one is %d", s.Str(1), want)
 		e.IK3, e.IK4 = "8", "7"
 		c.errs = append(c.errs, e)
 	}

@@ -30,7 +30,7 @@ var bySet = map[string]map[string][]rule{
 	),
 }
 
-func billingProvider(c *checker, _ *x12.Segment) bool { return c.hl == "20" && c.entity == "85" }
+func billingProvider(c *checker, _ *x12.Segment) bool { return c.billing }
 
 // noCountry: N404 (country) is empty, so N402 is a US state or a Canadian
 // province.
