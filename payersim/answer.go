@@ -31,9 +31,14 @@ type Payer struct {
 	// MinAge leaves an uploaded file unanswered until it is this old (by
 	// its modification time), as a payer that answers later than at once.
 	MinAge time.Duration
-	mu     sync.Mutex
-	ctl    int // last control number sent (ISA13, GS06 and ST02 alike)
-	seq    int // last answer file sequence
+	// Lenient checks an 837 for syntax and envelopes only, not for the
+	// implementation guide's rules (package guide) a strict payer applies:
+	// for answering 837s written elsewhere (the corpus's), whatever their
+	// defects.
+	Lenient bool
+	mu      sync.Mutex
+	ctl     int // last control number sent (ISA13, GS06 and ST02 alike)
+	seq     int // last answer file sequence
 }
 
 // Answer is one file the payer sends back.
@@ -95,7 +100,7 @@ func (p *Payer) OutcomeOf(pcn string, lines int) Outcome {
 func (p *Payer) Answer(name string, data []byte) ([]Answer, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	rcv := read837(data)
+	rcv := read837(data, !p.Lenient)
 	base := strings.TrimSuffix(name, ".837")
 	var out []Answer
 	var err error

@@ -15,8 +15,10 @@ import (
 	"github.com/claimsgw/claimsgw/x12/x12test"
 )
 
+// testPayer answers the corpus's 837s: leniently, whatever their guide
+// defects (TestStrictPayerRejectsGuideErrors is the strict payer's).
 func testPayer() *Payer {
-	return &Payer{Seed: 7, ID: "SIMPAYER", Name: "SIM HEALTH PLAN", TaxID: "512345678",
+	return &Payer{Seed: 7, ID: "SIMPAYER", Name: "SIM HEALTH PLAN", TaxID: "512345678", Lenient: true,
 		Now: func() time.Time { return time.Date(2026, 11, 20, 10, 15, 0, 0, time.UTC) }}
 }
 
@@ -239,5 +241,24 @@ func TestBrokenEnvelopes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The simulator checks an 837 as a strict payer does, with the guide's
+// rules: a set with a 5-digit billing provider ZIP code is rejected, its
+// 999 naming the N4 and its element (IK3 N4 8, IK4 3 4), and nothing of it
+// is paid. Before, only the reader's errors rejected a set.
+func TestStrictPayerRejectsGuideErrors(t *testing.T) {
+	in := corpus837(t, "837P/stupidedi-commercial-health-insurance.x12") // N4*...*37203 in 2010AA
+	p := testPayer()
+	p.Lenient = false
+	answers, err := p.Answer("in.837", in)
+	if err != nil || len(answers) != 1 || answers[0].Kind != "999" {
+		t.Fatalf("answers %v, %v; want a 999 alone", answers, err)
+	}
+	for _, w := range []string{"IK3*N4*", "**8~", "IK4*3**4~", "IK5*R*5~", "AK9*R*1*1*0~"} {
+		if !bytes.Contains(answers[0].Data, []byte(w)) {
+			t.Errorf("no %q in\n%s", w, answers[0].Data)
+		}
 	}
 }

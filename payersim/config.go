@@ -28,6 +28,7 @@ type SimConfig struct {
 	Seed          uint64        `yaml:"seed"`
 	Every         time.Duration `yaml:"every"`        // how often inbound/ is read; default 1s
 	AnswerAfter   time.Duration `yaml:"answer_after"` // leave a file unanswered until it is this old, as a real payer would
+	Lenient       bool          `yaml:"lenient"`      // check 837s for syntax and envelopes only, not the guides' rules
 }
 
 // LoadSimConfig reads a simulator config file and fills the defaults.

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/guide"
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
@@ -65,8 +66,8 @@ type recvLine struct {
 	LineID          string // REF*6R
 }
 
-// read837 reads an 837 interchange stream.
-func read837(data []byte) *received {
+// read837 reads an 837 interchange stream; strict, with the guide's rules.
+func read837(data []byte, strict bool) *received {
 	rcv := &received{}
 	r := x12.NewReader(bytes.NewReader(data))
 	var g *recvGroup
@@ -75,6 +76,8 @@ func read837(data []byte) *received {
 	var ln *recvLine
 	var billName, billNPI, billTax, member, subLast, subFirst, patLast, patFirst string
 	var inLine bool
+	var rules x12.Decoder
+	var guideErrs []*x12.Error
 	for {
 		s, err := r.Read()
 		if err == io.EOF {
@@ -83,6 +86,22 @@ func read837(data []byte) *received {
 		if err != nil {
 			rcv.Fatal = true
 			break
+		}
+		// The implementation guide's rules, as a strict payer checks them:
+		// what they find rejects the set, as the reader's errors do.
+		if s.ID() == "ST" && strict {
+			version := ""
+			if g != nil {
+				version = g.Version
+			}
+			rules = guide.For(s.Str(1), s.Str(3), version)
+		}
+		if rules != nil {
+			rules.Segment(r, s)
+			if s.ID() == "SE" {
+				_, found := rules.Finish()
+				guideErrs, rules = append(guideErrs, found...), nil
+			}
 		}
 		switch s.ID() {
 		case "ISA":
@@ -168,7 +187,7 @@ func read837(data []byte) *received {
 	// transaction set, its group (a GE that does not match), or the
 	// interchange (its IEA, or a GS that cannot be read: a group that
 	// cannot be named cannot be acknowledged).
-	for _, e := range r.Errors() {
+	for _, e := range append(r.Errors(), guideErrs...) {
 		if e.Severity != x12.SeverityError {
 			continue
 		}

@@ -35,7 +35,7 @@ func payerSim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer srv.Close()
 	fmt.Fprintf(stdout, "payer simulator %s on sftp://%s@%s, root %s\nhost key (pin it in the gateway's route): %s\n",
 		cfg.PayerID, cfg.User, srv.Addr(), cfg.Root, srv.HostKeyLine())
-	p := &payersim.Payer{Seed: cfg.Seed, ID: cfg.PayerID, Name: cfg.PayerName, TaxID: "512345678", MinAge: cfg.AnswerAfter}
+	p := &payersim.Payer{Seed: cfg.Seed, ID: cfg.PayerID, Name: cfg.PayerName, TaxID: "512345678", MinAge: cfg.AnswerAfter, Lenient: cfg.Lenient}
 	if err := p.Run(ctx, cfg.Root, cfg.Every); err != nil {
 		fmt.Fprintf(stderr, "claimsgw payer-sim: %v\n", err)
 		return exitInvalid
