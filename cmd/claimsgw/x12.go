@@ -391,8 +391,9 @@ func reformat(in io.Reader, out io.Writer, want *x12.Delimiters, newline bool) (
 
 // x12Ack prints what a strict payer would send back for a file: for each
 // interchange, a TA1 R when its envelope is wrong (its IEA, a GS that
-// cannot be read), else a 999 for each of its groups, from every problem
-// x12 validate finds (the guides' rules included). Exit as x12 validate:
+// cannot be read), else a 999 for each of its groups (after a TA1 A when
+// ISA14 asks for one), from every problem x12 validate finds (the guides'
+// rules included). Exit as x12 validate:
 // 0 when every set is accepted, 1 when one is not.
 func x12Ack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("ack", stderr, "claimsgw x12 ack FILE")
@@ -431,6 +432,9 @@ func x12Ack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			w.EndInterchange()
 			code = exitInvalid
 			continue
+		}
+		if ic.AckRequested { // ISA14 1: a TA1 A besides the 999
+			w.Segment("TA1", fmt.Sprintf("%09d", isa13), now.Format("060102"), now.Format("1504"), "A", "000")
 		}
 		w.BeginGroup(x12.GroupHeader{FunctionalID: "FA", SenderCode: ic.ReceiverID, ReceiverCode: ic.SenderID, Time: now, ControlNumber: i + 1, Version: "005010X231A1"})
 		for j, g := range ic.Groups {

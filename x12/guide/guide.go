@@ -26,7 +26,6 @@ import (
 const (
 	CodeValue     = "guide_value"     // an element whose value the guide does not allow
 	CodeNotUsed   = "guide_not_used"  // an element the guide does not use
-	CodeRequired  = "guide_required"  // an element the guide requires
 	CodeHierarchy = "guide_hierarchy" // HL01 out of order
 )
 
