@@ -43,7 +43,7 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 	if rules == nil {
 		return nil
 	}
-	c := &checker{set: setID, guide: guide}
+	c := &checker{}
 	for seg, rs := range rules {
 		c.rules = append(c.rules, segRules{seg, rs})
 	}
@@ -59,9 +59,8 @@ type segRules struct {
 
 // checker applies the rules of one transaction set as its segments come.
 type checker struct {
-	set, guide string
-	rules      []segRules
-	ctl        x12.Control
+	rules []segRules
+	ctl   x12.Control
 	// The loop context the rules ask for: in an HL of level 20 (billing
 	// provider), and after its NM1*85 (loop 2010AA), until the next NM1.
 	hl20, billing bool
