@@ -119,6 +119,10 @@ func (p *Payer) Answer(name string, data []byte) ([]Answer, error) {
 		}
 		return out, err
 	}
+	if rcv.AckRequested {
+		b, e := p.ta1(rcv, "A", "000")
+		add("TA1", b, e)
+	}
 	b, e := p.ack999(rcv)
 	add("999", b, e)
 	var accepted []*recvClaim

@@ -67,8 +67,12 @@ func TestAnswerCorpus837(t *testing.T) {
 					}
 				}
 			}
-			if got := strings.Join(kinds, " "); !strings.HasPrefix(got, "999 277CA 835") {
-				t.Fatalf("answers %q", got)
+			want := "999 277CA 835"
+			if isa := bytes.Split(corpus837(t, name)[:106], []byte("*")); string(isa[14]) == "1" {
+				want = "TA1 " + want // ISA14 asks for a TA1
+			}
+			if got := strings.Join(kinds, " "); !strings.HasPrefix(got, want) {
+				t.Fatalf("answers %q, want %q first", got, want)
 			}
 			for i := 1; i < len(answers); i++ {
 				if answers[i-1].Name >= answers[i].Name {
@@ -260,5 +264,19 @@ func TestStrictPayerRejectsGuideErrors(t *testing.T) {
 		if !bytes.Contains(answers[0].Data, []byte(w)) {
 			t.Errorf("no %q in\n%s", w, answers[0].Data)
 		}
+	}
+}
+
+// An interchange whose ISA14 asks for an acknowledgment gets a TA1 A
+// before its 999 (the package comment said so; before, none came).
+func TestTA1WhenAsked(t *testing.T) {
+	in := corpus837(t, "837P/stupidedi-commercial-health-insurance.x12")
+	isa := bytes.SplitN(in, []byte("~"), 2)[0]
+	elems := bytes.Split(isa, []byte("*"))
+	elems[14] = []byte("1")
+	asked := append(bytes.Join(elems, []byte("*")), in[len(isa):]...)
+	answers, err := testPayer().Answer("in.837", asked)
+	if err != nil || len(answers) < 2 || answers[0].Kind != "TA1" || answers[1].Kind != "999" || !bytes.Contains(answers[0].Data, []byte("*A*000~")) {
+		t.Fatalf("answers %v, %v", answers, err)
 	}
 }

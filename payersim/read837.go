@@ -19,6 +19,7 @@ type received struct {
 	SenderQual, SenderID string // ISA05/06: the gateway
 	RecvQual, RecvID     string // ISA07/08: this payer
 	Usage                string
+	AckRequested         bool // ISA14 1: a TA1 is wanted
 	Fatal                bool // the interchange could not be read: TA1 R
 	Groups               []*recvGroup
 	// Errors are the interchange's own (its IEA; a GS that cannot be
@@ -105,7 +106,7 @@ func read837(data []byte, strict bool) *received {
 		}
 		switch s.ID() {
 		case "ISA":
-			rcv.ISA13, rcv.Usage = s.Str(13), s.Str(15)
+			rcv.ISA13, rcv.Usage, rcv.AckRequested = s.Str(13), s.Str(15), s.Str(14) == "1"
 			rcv.SenderQual, rcv.SenderID = trim(s.Str(5)), trim(s.Str(6))
 			rcv.RecvQual, rcv.RecvID = trim(s.Str(7)), trim(s.Str(8))
 		case "GS":
