@@ -1,6 +1,7 @@
 package encounter
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -382,5 +383,24 @@ func TestMessagesQuoteOnlyCodeShapes(t *testing.T) {
 	}
 	if s := ShownID("E1"); s != "E1" {
 		t.Errorf("ShownID(E1) = %q", s)
+	}
+}
+
+// An unknown key is named in its problem's path up to 64 bytes: a file
+// with a key of 3 MB is not printed back whole.
+func TestLongUnknownKeyClipped(t *testing.T) {
+	key := strings.Repeat("k", 3<<20)
+	_, err := DecodeBytes([]byte(`{"id":"E1","` + key + `":1}`))
+	var de *DecodeError
+	if !errors.As(err, &de) {
+		t.Fatalf("decode: %v", err)
+	}
+	for _, p := range de.Problems {
+		if p.Code == CodeUnknownField && p.Path != strings.Repeat("k", 64)+"..." {
+			t.Errorf("path of %d bytes", len(p.Path))
+		}
+		if len(p.Path) > 70 || len(p.Message) > 200 {
+			t.Errorf("problem %.80s...: path %d bytes, message %d", p.Path, len(p.Path), len(p.Message))
+		}
 	}
 }

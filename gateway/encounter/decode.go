@@ -287,6 +287,7 @@ func jsonFields(t reflect.Type) map[string]reflect.StructField {
 
 // join appends a field name to a path.
 func join(path, name string) string {
+	name = ShownID(name) // a key a problem names is shown up to 64 bytes, as ids are
 	if path == "" {
 		return name
 	}

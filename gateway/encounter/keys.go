@@ -99,7 +99,7 @@ func keyPath(stack []keyFrame) string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.Write(f.key)
+		b.WriteString(ShownID(string(f.key))) // up to 64 bytes, as ids
 	}
 	return b.String()
 }
