@@ -135,6 +135,8 @@ type rule struct {
 	required    bool            // present
 	codes       map[string]bool // one of these
 	date        bool            // CCYYMMDD (D8) or CCYYMMDD-CCYYMMDD (RD8), by the qualifier before it
+	ccyymmdd    bool            // a CCYYMMDD date itself (DTM02, BPR16)
+	npi         bool            // a National Provider Identifier: 10 digits, its check digit right
 	composite   bool            // written with the component separator, its first component a qualifier
 	situational bool            // SNIP 4 rather than 2
 	what        string          // the element's name, for messages
@@ -195,6 +197,14 @@ func (ru rule) check(s *x12.Segment) (msg, ik4 string) {
 		if !validDates(format, string(v)) {
 			return fmt.Sprintf("%s %q is not a date in format %s (CCYYMMDD)", name, clip(v), format), "8"
 		}
+	case ru.ccyymmdd:
+		if !validDates("D8", string(v)) {
+			return fmt.Sprintf("%s %q is not a date CCYYMMDD", name, clip(v)), "8"
+		}
+	case ru.npi:
+		if !validNPI(v) {
+			return fmt.Sprintf("%s is not an NPI (%s): 10 digits with a check digit (Luhn, prefix 80840)", name, ru.what), "7"
+		}
 	}
 	return "", ""
 }
@@ -209,6 +219,26 @@ func validDates(format, v string) bool {
 		return ok && parse(from) && parse(to) && from <= to
 	}
 	return true // another format: not a rule here
+}
+
+// validNPI checks the NPI's tenth digit: the Luhn check digit of the
+// first nine with the prefix 80840 (the ISO card issuer prefix for it).
+func validNPI(b []byte) bool {
+	if len(b) != 10 || !allDigits(b) {
+		return false
+	}
+	sum := 24 // 80840's contribution
+	for i := 8; i >= 0; i-- {
+		d := int(b[i] - '0')
+		if (8-i)%2 == 0 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return (10-sum%10)%10 == int(b[9]-'0')
 }
 
 func allDigits(b []byte) bool {

@@ -70,6 +70,14 @@ func TestRules(t *testing.T) {
 			"CLM05-2", guide.CodeValue, "CLM05-2 (facility code qualifier (CLM05-2)) is required", 2, "8", "1", 1},
 		{"TS309 in an 835", set("HP", "835", "005010X221A1", "TS3*1234567893*11*20261231*1*100******50"),
 			"TS311", guide.CodeNotUsed, "TS311 (not used in 005010X221A1) is not used", 2, "8", "I10", 1},
+		{"NPI check digit", set("HC", "837", p837, with(billing, 1, "NM1*85*2*CLINIC*****XX*1234567890")...),
+			"NM109", guide.CodeValue, "NM109 is not an NPI (NM108 XX): 10 digits with a check digit", 4, "8", "7", 1},
+		{"SBR09 a member ID", set("HC", "837", p837, append(billing, "SBR*P*18*******XJH123")...),
+			"SBR09", guide.CodeValue, `SBR09 "XJH123" is not a claim filing indicator code`, 2, "8", "7", 1},
+		{"PER03 XX", set("HC", "837", p837, append(billing, "PER*IC*EDI*XX*8005550100")...),
+			"PER03", guide.CodeValue, `PER03 "XX" is not a communication number qualifier`, 2, "8", "7", 1},
+		{"835 DTM02 not a date", set("HP", "835", "005010X221A1", "DTM*405*20260230"),
+			"DTM02", guide.CodeValue, `DTM02 "20260230" is not a date CCYYMMDD`, 2, "8", "8", 1},
 		{"AK202 101", set("FA", "999", "005010X231A1", "AK1*HC*1*005010X222A1", "AK2*837*101*005010X222A1", "IK5*A", "AK9*A*1*1*1"),
 			"AK202", guide.CodeValue, "AK202 (the transaction set control number answered (4 to 9 characters)) has 3 characters: at least 4", 2, "8", "4", 1},
 	} {
@@ -94,8 +102,9 @@ func TestRules(t *testing.T) {
 	}
 	// The rules kept: clean.
 	for name, in := range map[string]string{
-		"837": set("HC", "837", p837, append(billing, "HL*2*1*22*0", "NM1*IL*1*DOE*JANE****MI*X1", "N4*TORONTO*ON*M5V2T6", claimSeg, "DTP*472*RD8*20261101-20261102", "HI*ABK:E119*ABF:I10")...),
-		"835": set("HP", "835", "005010X221A1", "TS3*1234567893*11*20261231*1*100", "N4*COLUMBUS*OH*43215"),
+		"837": set("HC", "837", p837, append(billing, "PER*IC*EDI*TE*8005550100", "HL*2*1*22*0", "SBR*P*18*******CI", "NM1*IL*1*DOE*JANE****MI*X1", "N4*TORONTO*ON*M5V2T6", claimSeg, "DTP*472*RD8*20261101-20261102", "HI*ABK:E119*ABF:I10")...),
+		"835": set("HP", "835", "005010X221A1", "BPR*I*100*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261120",
+			"TS3*1234567893*11*20261231*1*100", "N4*COLUMBUS*OH*43215", "PER*BL*EDI*TE*8005550100*EM*EDI@EXAMPLE.COM", "DTM*405*20261120"),
 		"999": set("FA", "999", "005010X231A1", "AK1*HC*1*005010X222A1", "AK2*837*0001*005010X222A1", "IK5*A", "AK9*A*1*1*1"),
 	} {
 		f, err := x12.ReadFileWith(bytes.NewReader([]byte(in)), only)

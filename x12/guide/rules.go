@@ -16,9 +16,14 @@ var bySet = map[string]map[string][]rule{
 		rule{seg: "CLM", elem: 5, comp: 2, codes: map[string]bool{"A": true, "B": true}, required: true, what: "facility code qualifier (CLM05-2)"},
 		rule{seg: "CLM", elem: 5, comp: 3, required: true, codes: frequencies, what: "claim frequency type code (CLM05-3)"},
 		hi(1), hi(2), hi(3), hi(4), hi(5), hi(6), hi(7), hi(8), hi(9), hi(10), hi(11), hi(12),
+		npi, perQualifiers(3, 5, 7),
+		rule{seg: "SBR", elem: 9, codes: filingIndicators, what: "claim filing indicator code"},
 	),
 	"835": index(
 		rule{seg: "N4", elem: 2, codes: states, when: noCountry, what: "state or province code"},
+		npi, perQualifiers(3, 5, 7),
+		rule{seg: "DTM", elem: 2, ccyymmdd: true, what: "date"},
+		rule{seg: "BPR", elem: 16, ccyymmdd: true, what: "payment date"},
 		notUsed("TS3", 6, 7, 8, 9, 10, 11, 12, 14, 16, 19),
 	),
 	"999": index(
@@ -26,11 +31,30 @@ var bySet = map[string]map[string][]rule{
 	),
 	"277": index(
 		rule{seg: "N4", elem: 2, codes: states, when: noCountry, what: "state or province code"},
+		npi,
 		rule{seg: "DTP", elem: 3, date: true, what: "date"},
 	),
 }
 
 func billingProvider(c *checker, _ *x12.Segment) bool { return c.billing }
+
+// npi: NM109 is an NPI where NM108 says XX, its check digit right: an
+// edit payers make on the NPI's own rule (SNIP 4), beyond the guide's
+// element (2 to 80 characters).
+var npi = rule{seg: "NM1", elem: 9, npi: true, situational: true, what: "NM108 XX",
+	when: func(_ *checker, s *x12.Segment) bool { return string(s.Element(8)) == "XX" }}
+
+// perQualifiers: the communication number qualifiers of PER.
+func perQualifiers(elems ...int) []rule {
+	var out []rule
+	for _, e := range elems {
+		out = append(out, rule{seg: "PER", elem: e, codes: set("EM", "EX", "FX", "TE", "UR"), what: "communication number qualifier"})
+	}
+	return out
+}
+
+// filingIndicators are SBR09's claim filing indicator codes.
+var filingIndicators = set("11", "12", "13", "14", "15", "16", "17", "AM", "BL", "CH", "CI", "DS", "FI", "HM", "LM", "MA", "MB", "MC", "OF", "TV", "VA", "WC", "ZZ")
 
 // noCountry: N404 (country) is empty, so N402 is a US state or a Canadian
 // province.
