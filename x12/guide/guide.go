@@ -132,6 +132,8 @@ type rule struct {
 	notUsed     bool
 	digits      int             // exactly this many digits
 	minLen      int             // at least this many characters
+	maxLen      int             // at most this many characters
+	decimal     bool            // type R: a decimal number, an optional minus sign, at most 18 characters
 	required    bool            // present
 	codes       map[string]bool // one of these
 	date        bool            // CCYYMMDD (D8) or CCYYMMDD-CCYYMMDD (RD8), by the qualifier before it
@@ -177,8 +179,16 @@ func (ru rule) check(s *x12.Segment) (msg, ik4 string) {
 			return fmt.Sprintf("%s (%s) is a composite: its qualifier and its code are written with the component separator", name, ru.what), "1"
 		}
 	case len(v) == 0:
-		if ru.minLen > 0 || ru.digits > 0 || ru.required {
+		if ru.digits > 0 || ru.required || ru.minLen > 0 && ru.maxLen == 0 {
 			return fmt.Sprintf("%s (%s) is required", name, ru.what), "1"
+		}
+	case ru.maxLen > 0 && len(v) > ru.maxLen:
+		return fmt.Sprintf("%s (%s) has %d characters: at most %d", name, ru.what, len(v), ru.maxLen), "5"
+	case ru.maxLen > 0 && ru.minLen > 0 && len(v) < ru.minLen:
+		return fmt.Sprintf("%s (%s) has %d characters: at least %d", name, ru.what, len(v), ru.minLen), "4"
+	case ru.decimal:
+		if !isDecimal(v) {
+			return fmt.Sprintf("%s %q is not an amount (a decimal number)", name, clip(v)), "6"
 		}
 	case ru.digits > 0:
 		if len(v) != ru.digits || !allDigits(v) {
@@ -239,6 +249,27 @@ func validNPI(b []byte) bool {
 		sum += d
 	}
 	return (10-sum%10)%10 == int(b[9]-'0')
+}
+
+// isDecimal reports whether b is an X12 decimal (type R): digits with at
+// most one decimal point, an optional leading minus, at most 18
+// characters, not counting those.
+func isDecimal(b []byte) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
+	}
+	n, dots := 0, 0
+	for _, c := range b {
+		switch {
+		case c == '.':
+			dots++
+		case c >= '0' && c <= '9':
+			n++
+		default:
+			return false
+		}
+	}
+	return n > 0 && n <= 18 && dots <= 1
 }
 
 func allDigits(b []byte) bool {

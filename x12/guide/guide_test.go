@@ -78,6 +78,12 @@ func TestRules(t *testing.T) {
 			"PER03", guide.CodeValue, `PER03 "XX" is not a communication number qualifier`, 2, "8", "7", 1},
 		{"835 DTM02 not a date", set("HP", "835", "005010X221A1", "DTM*405*20260230"),
 			"DTM02", guide.CodeValue, `DTM02 "20260230" is not a date CCYYMMDD`, 2, "8", "8", 1},
+		{"NM103 61 characters", set("HC", "837", p837, with(billing, 1, "NM1*85*2*"+strings.Repeat("A", 61)+"*****XX*1234567893")...),
+			"NM103", guide.CodeValue, "NM103 (name, last or organization) has 61 characters: at most 60", 2, "8", "5", 1},
+		{"CLM01 21 characters", set("HC", "837", p837, append(billing, "CLM*"+strings.Repeat("P", 21)+"*100***11:B:1*Y*A*Y*Y")...),
+			"CLM01", guide.CodeValue, "CLM01 (patient control number, at most 20 in the 837) has 21 characters: at most 20", 2, "8", "5", 1},
+		{"CLM02 not an amount", set("HC", "837", p837, append(billing, "CLM*PCN1*1O0***11:B:1*Y*A*Y*Y")...),
+			"CLM02", guide.CodeValue, `CLM02 "1O0" is not an amount`, 2, "8", "6", 1},
 		{"AK202 101", set("FA", "999", "005010X231A1", "AK1*HC*1*005010X222A1", "AK2*837*101*005010X222A1", "IK5*A", "AK9*A*1*1*1"),
 			"AK202", guide.CodeValue, "AK202 (the transaction set control number answered (4 to 9 characters)) has 3 characters: at least 4", 2, "8", "4", 1},
 	} {
