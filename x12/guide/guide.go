@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/claimsgw/claimsgw/x12"
 )
@@ -45,16 +44,25 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 	}
 	c := &checker{}
 	for seg, rs := range rules {
-		c.rules = append(c.rules, segRules{seg, rs})
+		c.rules = append(c.rules, segRules{segKey(seg), rs})
 	}
 	return c
 }
 
-// segRules are the rules of one segment ID. A set has a handful: a scan
-// of them costs less per segment than a map lookup.
+// segRules are the rules of one segment ID. A set has a dozen: a scan of
+// their keys costs less per segment than a map lookup.
 type segRules struct {
-	seg   string
+	key   uint32 // segKey of the ID
 	rules []rule
+}
+
+// segKey packs a segment ID (2 or 3 characters) in a number.
+func segKey(id string) uint32 {
+	var k uint32
+	for i := 0; i < len(id) && i < 3; i++ {
+		k = k<<8 | uint32(id[i])
+	}
+	return k
 }
 
 // checker applies the rules of one transaction set as its segments come.
@@ -83,13 +91,15 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 		c.billing = c.hl20 && string(s.Element(1)) == "85"
 	}
 	var rules []rule
-	for _, sr := range c.rules {
-		if sr.seg == id {
-			rules = sr.rules
+	key := segKey(id)
+	for i := range c.rules {
+		if c.rules[i].key == key {
+			rules = c.rules[i].rules
 			break
 		}
 	}
-	for _, ru := range rules {
+	for i := range rules {
+		ru := &rules[i]
 		if ru.qual != "" && string(s.Element(1)) != ru.qual {
 			continue
 		}
@@ -113,7 +123,7 @@ func (c *checker) hierarchy(r *x12.Reader, s *x12.Segment) {
 	c.lastHL = max(n, want)
 }
 
-func (c *checker) add(pos x12.Position, id string, ru rule, msg, ik4 string) {
+func (c *checker) add(pos x12.Position, id string, ru *rule, msg, ik4 string) {
 	e := c.ctl.Errorf(pos, id, ru.elem, ru.comp, x12.SeverityError, ru.code(), "%s", msg)
 	e.Level, e.IK3, e.IK4 = ru.level(), "8", ik4
 	c.errs = append(c.errs, e)
@@ -144,14 +154,14 @@ type rule struct {
 	what        string          // the element's name, for messages
 }
 
-func (ru rule) code() string {
+func (ru *rule) code() string {
 	if ru.notUsed {
 		return CodeNotUsed
 	}
 	return CodeValue
 }
 
-func (ru rule) level() int {
+func (ru *rule) level() int {
 	if ru.situational {
 		return x12.LevelSituational
 	}
@@ -160,11 +170,22 @@ func (ru rule) level() int {
 
 // check returns what is wrong with the segment under the rule, and the
 // IK403 code, or "".
-func (ru rule) check(s *x12.Segment) (msg, ik4 string) {
+func (ru *rule) check(s *x12.Segment) (msg, ik4 string) {
+	msg, ik4 = ru.problem(s)
+	if msg == "" {
+		return "", ""
+	}
 	name := fmt.Sprintf("%s%02d", ru.seg, ru.elem)
 	if ru.comp > 0 {
 		name += fmt.Sprintf("-%d", ru.comp)
 	}
+	return name + msg, ik4
+}
+
+// problem is check's finding without the element's name, which only a
+// finding needs (formatting it for every segment would cost more than
+// every check).
+func (ru *rule) problem(s *x12.Segment) (msg, ik4 string) {
 	v := s.Element(ru.elem)
 	if ru.comp > 0 {
 		v = s.Component(ru.elem, ru.comp)
@@ -172,55 +193,55 @@ func (ru rule) check(s *x12.Segment) (msg, ik4 string) {
 	switch {
 	case ru.notUsed:
 		if len(v) > 0 {
-			return fmt.Sprintf("%s (%s) is not used in %s", name, ru.what, "this implementation guide"), "I10"
+			return fmt.Sprintf(" (%s) is not used in %s", ru.what, "this implementation guide"), "I10"
 		}
 	case ru.composite:
 		if len(s.Element(ru.elem)) > 0 && len(s.Component(ru.elem, 2)) == 0 {
-			return fmt.Sprintf("%s (%s) is a composite: its qualifier and its code are written with the component separator", name, ru.what), "1"
+			return fmt.Sprintf(" (%s) is a composite: its qualifier and its code are written with the component separator", ru.what), "1"
 		}
 	case len(v) == 0:
 		if ru.digits > 0 || ru.required || ru.minLen > 0 && ru.maxLen == 0 {
-			return fmt.Sprintf("%s (%s) is required", name, ru.what), "1"
+			return fmt.Sprintf(" (%s) is required", ru.what), "1"
 		}
 	case ru.maxLen > 0 && len(v) > ru.maxLen:
-		return fmt.Sprintf("%s (%s) has %d characters: at most %d", name, ru.what, len(v), ru.maxLen), "5"
+		return fmt.Sprintf(" (%s) has %d characters: at most %d", ru.what, len(v), ru.maxLen), "5"
 	case ru.maxLen > 0 && ru.minLen > 0 && len(v) < ru.minLen:
-		return fmt.Sprintf("%s (%s) has %d characters: at least %d", name, ru.what, len(v), ru.minLen), "4"
+		return fmt.Sprintf(" (%s) has %d characters: at least %d", ru.what, len(v), ru.minLen), "4"
 	case ru.decimal:
 		if !isDecimal(v) {
-			return fmt.Sprintf("%s %q is not an amount (a decimal number)", name, clip(v)), "6"
+			return fmt.Sprintf(" %q is not an amount (a decimal number)", clip(v)), "6"
 		}
 	case ru.digits > 0:
 		if len(v) != ru.digits || !allDigits(v) {
-			return fmt.Sprintf("%s (%s) has %d characters: the guide wants %d digits", name, ru.what, len(v), ru.digits), "4"
+			return fmt.Sprintf(" (%s) has %d characters: the guide wants %d digits", ru.what, len(v), ru.digits), "4"
 		}
 	case ru.minLen > 0:
 		if len(v) < ru.minLen {
-			return fmt.Sprintf("%s (%s) has %d characters: at least %d", name, ru.what, len(v), ru.minLen), "4"
+			return fmt.Sprintf(" (%s) has %d characters: at least %d", ru.what, len(v), ru.minLen), "4"
 		}
 	case ru.codes != nil:
 		if !ru.codes[string(v)] {
-			return fmt.Sprintf("%s %q is not a %s", name, clip(v), ru.what), "7"
+			return fmt.Sprintf(" %q is not a %s", clip(v), ru.what), "7"
 		}
 	case ru.date:
 		format := s.Str(ru.elem - 1) // DTP02: D8 or RD8
 		if !validDates(format, string(v)) {
-			return fmt.Sprintf("%s %q is not a date in format %s (CCYYMMDD)", name, clip(v), format), "8"
+			return fmt.Sprintf(" %q is not a date in format %s (CCYYMMDD)", clip(v), format), "8"
 		}
 	case ru.ccyymmdd:
-		if !validDates("D8", string(v)) {
-			return fmt.Sprintf("%s %q is not a date CCYYMMDD", name, clip(v)), "8"
+		if !isDate(v) {
+			return fmt.Sprintf(" %q is not a date CCYYMMDD", clip(v)), "8"
 		}
 	case ru.npi:
 		if !validNPI(v) {
-			return fmt.Sprintf("%s is not an NPI (%s): 10 digits with a check digit (Luhn, prefix 80840)", name, ru.what), "7"
+			return fmt.Sprintf(" is not an NPI (%s): 10 digits with a check digit (Luhn, prefix 80840)", ru.what), "7"
 		}
 	}
 	return "", ""
 }
 
 func validDates(format, v string) bool {
-	parse := func(d string) bool { _, err := time.Parse("20060102", d); return err == nil && len(d) == 8 }
+	parse := func(d string) bool { return isDate([]byte(d)) }
 	switch format {
 	case "D8":
 		return parse(v)
@@ -229,6 +250,29 @@ func validDates(format, v string) bool {
 		return ok && parse(from) && parse(to) && from <= to
 	}
 	return true // another format: not a rule here
+}
+
+// isDate reports whether b is a real date CCYYMMDD.
+func isDate(b []byte) bool {
+	if len(b) != 8 || !allDigits(b) {
+		return false
+	}
+	num := func(b []byte) int {
+		n := 0
+		for _, c := range b {
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d := num(b[:4]), num(b[4:6]), num(b[6:])
+	if m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+	if m == 2 && (y%4 == 0 && y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	return d <= days
 }
 
 // validNPI checks the NPI's tenth digit: the Luhn check digit of the
@@ -260,12 +304,11 @@ func isDecimal(b []byte) bool {
 	}
 	n, dots := 0, 0
 	for _, c := range b {
-		switch {
-		case c == '.':
-			dots++
-		case c >= '0' && c <= '9':
+		if c-'0' < 10 {
 			n++
-		default:
+		} else if c == '.' {
+			dots++
+		} else {
 			return false
 		}
 	}
