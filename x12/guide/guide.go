@@ -100,9 +100,6 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 	}
 	for i := range rules {
 		ru := &rules[i]
-		if ru.qual != "" && string(s.Element(1)) != ru.qual {
-			continue
-		}
 		if ru.when != nil && !ru.when(c, s) {
 			continue
 		}
@@ -131,11 +128,10 @@ func (c *checker) add(pos x12.Position, id string, ru *rule, msg, ik4 string) {
 
 func (c *checker) Finish() (any, []*x12.Error) { return nil, c.errs }
 
-// rule is one row of the tables: an element of a segment (with the
-// segment's first element qualifier, when given, and in the loop when
-// says), and what it must be.
+// rule is one row of the tables: an element of a segment (in the loop
+// when says), and what it must be.
 type rule struct {
-	seg, qual  string
+	seg        string
 	elem, comp int
 	when       func(*checker, *x12.Segment) bool
 	// what: one of them.
