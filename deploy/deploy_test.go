@@ -7,13 +7,9 @@ package deploy
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,6 +26,7 @@ import (
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/daemon"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/payersim"
 )
 
@@ -101,7 +98,7 @@ func TestDemoExample(t *testing.T) {
 	if err := os.MkdirAll(keys, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	port := strconv.Itoa(freePort(t))
+	port := strconv.Itoa(testutil.FreePort(t))
 	for _, name := range []string{"demo.example.yaml", "payer-sim.example.yaml"} {
 		b, err := os.ReadFile(filepath.Join("config", name))
 		if err != nil {
@@ -186,36 +183,15 @@ func TestDemoExample(t *testing.T) {
 // does; it returns the public line without its comment.
 func writeKey(t *testing.T, path string) string {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	private, signer := testutil.SSHKey(t)
 	pub := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(signer.PublicKey())))
-	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+	if err := os.WriteFile(path, private, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path+".pub", []byte(pub+" test\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return pub
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // The production example names files under /etc/claimsgw/ that only exist

@@ -196,7 +196,7 @@ func (p *Payer) ta1(rcv *received, code, note string) ([]byte, error) {
 	var buf bytes.Buffer
 	w := p.writer(&buf, rcv, "", "")
 	now := p.now()
-	w.Segment("TA1", rcv.ISA13, now.Format("060102"), now.Format("1504"), code, note)
+	ack.WriteTA1(w, rcv.ISA13, now, code, note)
 	w.EndInterchange()
 	err := w.Flush()
 	return buf.Bytes(), err

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -424,17 +423,16 @@ func x12Ack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	now := time.Now().UTC()
 	code := exitOK
 	for i, ic := range doc.Interchanges {
-		isa13, _ := strconv.Atoi(ic.ControlNumber)
 		w.BeginInterchange(x12.InterchangeHeader{SenderQualifier: ic.ReceiverQualifier, SenderID: ic.ReceiverID,
 			ReceiverQualifier: ic.SenderQualifier, ReceiverID: ic.SenderID, Time: now, ControlNumber: i + 1, Usage: usageOf(ic.Usage)})
 		if note := ack.TA1Note(ic, doc.Errors); note != "" {
-			w.Segment("TA1", fmt.Sprintf("%09d", isa13), now.Format("060102"), now.Format("1504"), "R", note)
+			ack.WriteTA1(w, ic.ControlNumber, now, "R", note)
 			w.EndInterchange()
 			code = exitInvalid
 			continue
 		}
 		if ic.AckRequested { // ISA14 1: a TA1 A besides the 999
-			w.Segment("TA1", fmt.Sprintf("%09d", isa13), now.Format("060102"), now.Format("1504"), "A", "000")
+			ack.WriteTA1(w, ic.ControlNumber, now, "A", "000")
 		}
 		w.BeginGroup(x12.GroupHeader{FunctionalID: "FA", SenderCode: ic.ReceiverID, ReceiverCode: ic.SenderID, Time: now, ControlNumber: i + 1, Version: "005010X231A1"})
 		for j, g := range ic.Groups {

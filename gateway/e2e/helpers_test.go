@@ -3,13 +3,9 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"database/sql"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,12 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/ssh"
-
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/demo"
+	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
-	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/claim"
@@ -34,12 +28,11 @@ import (
 // payer archives every 837 it answered to root/archive (a second copy of a
 // name as name.2), so what it received can be read back at the end.
 type sim struct {
-	Root    string
-	Server  *payersim.Server
-	KeyFile string // the gateway's private key
-	cfg     payersim.Config
-	cancel  context.CancelFunc
-	done    chan error
+	*gatewaytest.SFTP // the server: Stop is an outage, Start ends it
+	Root              string
+	KeyFile           string // the gateway's private key
+	cancel            context.CancelFunc
+	done              chan error
 }
 
 func startSim(t testing.TB, root string) *sim { t.Helper(); return startSimAnswering(t, root, true) }
@@ -48,41 +41,14 @@ func startSim(t testing.TB, root string) *sim { t.Helper(); return startSimAnswe
 // in root/inbound unanswered.
 func startSimAnswering(t testing.TB, root string, answer bool) *sim {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "claimsgw e2e")
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := gatewaytest.NewSFTP(t, root)
 	keyFile := filepath.Join(t.TempDir(), "sftp_ed25519")
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, srv.Endpoint.PrivateKey, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, hostPriv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hostKey, err := ssh.NewSignerFromKey(hostPriv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := payersim.Config{Root: root, User: "claimsgw", UserKey: signer.PublicKey(), HostKey: hostKey, Addr: fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(t))}
-	srv, err := payersim.NewServer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := srv.Start(ctx); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	s := &sim{Root: root, Server: srv, KeyFile: keyFile, cfg: cfg, cancel: cancel, done: make(chan error, 1)}
+	s := &sim{SFTP: srv, Root: root, KeyFile: keyFile, cancel: cancel, done: make(chan error, 1)}
 	p := &payersim.Payer{Seed: 1, ID: demo.PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678"}
 	if err := os.MkdirAll(filepath.Join(root, payersim.ArchiveDir), 0o755); err != nil {
 		t.Fatal(err)
@@ -97,25 +63,15 @@ func startSimAnswering(t testing.TB, root string, answer bool) *sim {
 // Close stops the payer and the server.
 func (s *sim) Close() {
 	s.cancel()
-	s.Server.Close()
+	s.Stop()
 }
 
 // outage stops the SFTP server (the payer keeps answering what it has).
-func (s *sim) outage() { s.Server.Close() }
+func (s *sim) outage() { s.Stop() }
 
 // restore starts the SFTP server again, on the same address with the same
 // host key.
-func (s *sim) restore(t testing.TB) {
-	t.Helper()
-	srv, err := payersim.NewServer(s.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	s.Server = srv
-}
+func (s *sim) restore(t testing.TB) { t.Helper(); s.Start(t) }
 
 // stopped reports an error if the payer stopped on its own.
 func (s *sim) stopped() error {
@@ -130,8 +86,7 @@ func (s *sim) stopped() error {
 
 // route is the gateway's route to the simulator, as demo.Config makes it.
 func (s *sim) route(maxClaims int, cutoff, poll time.Duration) config.Payer {
-	host, port, _ := net.SplitHostPort(s.Server.Addr())
-	portN, _ := strconv.Atoi(port)
+	host, portN := s.Endpoint.Host, s.Endpoint.Port
 	p := config.Payer{
 		PayerID: demo.PayerID, Name: "SIM HEALTH PLAN", Usage: "T",
 		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: demo.PayerID},
@@ -140,7 +95,7 @@ func (s *sim) route(maxClaims int, cutoff, poll time.Duration) config.Payer {
 		Batch:      config.Batch{MaxClaims: maxClaims},
 		SFTP: config.SFTP{
 			Host: host, Port: portN, User: "claimsgw", Auth: config.SFTPAuth{PrivateKeyFile: s.KeyFile},
-			HostKey: s.Server.HostKeyLine(), Environment: "test",
+			HostKey: s.Endpoint.HostKey, Environment: "test",
 			UploadDir: "/" + payersim.InboundDir, PickupDir: "/" + payersim.OutboundDir,
 			FileName: "{payer}_{isa13}.837", AfterPickup: "delete",
 		},
@@ -153,7 +108,7 @@ func (s *sim) route(maxClaims int, cutoff, poll time.Duration) config.Payer {
 
 // routeYAML is the same route in the config file's form.
 func (s *sim) routeYAML(maxClaims int, cutoff, poll time.Duration) string {
-	host, port, _ := net.SplitHostPort(s.Server.Addr())
+	host, port := s.Endpoint.Host, strconv.Itoa(s.Endpoint.Port)
 	return fmt.Sprintf(`payers:
   - payer_id: %[1]s
     name: SIM HEALTH PLAN
@@ -174,7 +129,7 @@ func (s *sim) routeYAML(maxClaims int, cutoff, poll time.Duration) string {
       file_name: "{payer}_{isa13}.837"
       poll_interval: %[10]s
       after_pickup: delete
-`, demo.PayerID, maxClaims, cutoff, host, port, s.KeyFile, s.Server.HostKeyLine(), payersim.InboundDir, payersim.OutboundDir, poll)
+`, demo.PayerID, maxClaims, cutoff, host, port, s.KeyFile, s.Endpoint.HostKey, payersim.InboundDir, payersim.OutboundDir, poll)
 }
 
 // idle reports whether the payer has answered every complete 837 and the

@@ -2,10 +2,8 @@ package gatewaytest
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"strconv"
+	"strings"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
@@ -26,30 +24,12 @@ type SFTP struct {
 // NewSFTP returns the server, not started: Start starts it.
 func NewSFTP(t testing.TB, root string) *SFTP {
 	t.Helper()
-	_, userKey, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	user, err := ssh.NewSignerFromKey(userKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, hostKey, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, err := ssh.NewSignerFromKey(hostKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	userPEM, user := testutil.SSHKey(t)
+	_, host := testutil.SSHKey(t)
 	port := testutil.FreePort(t)
 	s := &SFTP{cfg: payersim.Config{Root: root, User: "claimsgw", UserKey: user.PublicKey(), HostKey: host, Addr: "127.0.0.1:" + strconv.Itoa(port)}}
-	block, err := ssh.MarshalPrivateKey(userKey, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Endpoint = transfer.Endpoint{Host: "127.0.0.1", Port: port, User: "claimsgw", PrivateKey: pem.EncodeToMemory(block),
-		HostKey: string(ssh.MarshalAuthorizedKey(host.PublicKey()))}
+	s.Endpoint = transfer.Endpoint{Host: "127.0.0.1", Port: port, User: "claimsgw", PrivateKey: userPEM,
+		HostKey: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(host.PublicKey())))}
 	t.Cleanup(s.Stop)
 	return s
 }

@@ -1,32 +1,12 @@
 package transfer
 
 import (
-	"crypto/ed25519"
-	"encoding/pem"
 	"net"
 	"strconv"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
 )
-
-// newKey returns a fresh ed25519 key as OpenSSH PEM and as a signer.
-func newKey(t *testing.T) ([]byte, ssh.Signer) {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := ssh.MarshalPrivateKey(priv, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(block), signer
-}
 
 func keyLine(k ssh.PublicKey) string {
 	return string(ssh.MarshalAuthorizedKey(k))

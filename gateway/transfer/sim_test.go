@@ -26,7 +26,7 @@ type sim struct {
 
 func startSim(t *testing.T) *sim {
 	t.Helper()
-	pemKey, user := newKey(t)
+	pemKey, user := testutil.SSHKey(t)
 	s := &sim{root: t.TempDir(), ep: Endpoint{User: "gateway", PrivateKey: pemKey}}
 	s.restart(t, payersim.Config{Root: s.root, User: "gateway", UserKey: user.PublicKey()})
 	s.ep.Host, s.ep.Port = hostPort(t, s.srv.Addr())
@@ -276,7 +276,7 @@ func TestHostKeyChanged(t *testing.T) {
 
 func TestDialRefusals(t *testing.T) {
 	s := startSim(t)
-	otherPEM, other := newKey(t)
+	otherPEM, other := testutil.SSHKey(t)
 	unknownHosts := filepath.Join(t.TempDir(), "known_hosts")
 	if err := os.WriteFile(unknownHosts, []byte(knownhosts.Line([]string{"payer.example:22"}, other.PublicKey())+"\n"), 0o600); err != nil {
 		t.Fatal(err)

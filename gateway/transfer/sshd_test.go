@@ -41,7 +41,7 @@ func startSSHD(t *testing.T) (string, Endpoint) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	hostPEM, host := newKey(t)
+	hostPEM, host := testutil.SSHKey(t)
 	ecdsaKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +50,7 @@ func startSSHD(t *testing.T) (string, Endpoint) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	userPEM, client := newKey(t)
+	userPEM, client := testutil.SSHKey(t)
 	port := testutil.FreePort(t)
 	files := map[string][]byte{
 		"host_key":        hostPEM,
@@ -186,7 +186,7 @@ func TestOpenSSH(t *testing.T) {
 	byFile.HostKey, byFile.KnownHostsFile = "", knownHosts
 	dial(t, byFile).Close()
 
-	_, other := newKey(t)
+	_, other := testutil.SSHKey(t)
 	changed := ep
 	changed.HostKey = keyLine(other.PublicKey())
 	if err := os.WriteFile(knownHosts, []byte(knownhosts.Line([]string{ep.Addr()}, other.PublicKey())+"\n"), 0o600); err != nil {

@@ -3,6 +3,9 @@ package testutil
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/claimsgw/claimsgw/queue"
 )
@@ -32,6 +36,25 @@ func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// SSHKey returns a new ed25519 key: the private key in OpenSSH's PEM
+// format (as ssh-keygen writes it) and as a signer.
+func SSHKey(t testing.TB) ([]byte, ssh.Signer) {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(block), signer
 }
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.

@@ -2,6 +2,7 @@ package ack
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/claimsgw/claimsgw/x12"
 )
@@ -38,6 +39,12 @@ func Write(w *x12.Writer, st02 int, a *Acknowledgment) {
 	}
 	w.Segment("AK9", append([]string{g.Code, strconv.Itoa(g.Included), strconv.Itoa(g.Received), strconv.Itoa(g.Accepted)}, g.ErrorCodes...)...)
 	w.EndTransaction()
+}
+
+// WriteTA1 writes a TA1 answering the interchange of control number isa13
+// (ISA13 as it came): code A, E or R, and its TA105 note code.
+func WriteTA1(w *x12.Writer, isa13 string, at time.Time, code, note string) {
+	w.Segment("TA1", isa13, at.Format("060102"), at.Format("1504"), code, note)
 }
 
 // For answers a functional group read from a file as a strict payer

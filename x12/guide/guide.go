@@ -38,16 +38,23 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 	if !strings.HasPrefix(guide, "005010") {
 		return nil
 	}
-	rules := bySet[setID]
-	if rules == nil {
+	rules, ok := compiled[setID]
+	if !ok {
 		return nil
 	}
-	c := &checker{}
-	for seg, rs := range rules {
-		c.rules = append(c.rules, segRules{segKey(seg), rs})
-	}
-	return c
+	return &checker{rules: rules}
 }
+
+// compiled are the tables by set, as the checkers scan them: made once.
+var compiled = func() map[string][]segRules {
+	out := map[string][]segRules{}
+	for set, bySeg := range bySet {
+		for seg, rs := range bySeg {
+			out[set] = append(out[set], segRules{segKey(seg), rs})
+		}
+	}
+	return out
+}()
 
 // segRules are the rules of one segment ID. A set has a dozen: a scan of
 // their keys costs less per segment than a map lookup.

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/x12"
 )
 
@@ -144,31 +145,7 @@ func money(cents int64) string {
 // (../shared/x12-corpus beside the repository), or skips tb when it is absent.
 func CorpusDir(tb testing.TB) string {
 	tb.Helper()
-	corpus := filepath.Join(sharedDir(tb), "x12-corpus")
-	if _, err := os.Stat(corpus); err != nil {
-		tb.Skipf("x12 corpus not found at %s (it lives in ../shared beside the repository): %v", corpus, err)
-	}
-	return corpus
-}
-
-// sharedDir is ../shared beside the repository.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("x12 corpus: no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	return filepath.Join(dir, "..", "shared")
+	return testutil.Shared(tb, "x12-corpus")
 }
 
 // Pyx12 runs the independent implementation-guide validator
@@ -179,10 +156,7 @@ func sharedDir(tb testing.TB) string {
 // python3-defusedxml) is absent.
 func Pyx12(tb testing.TB, files ...string) (map[string][]string, string) {
 	tb.Helper()
-	tool := filepath.Join(sharedDir(tb), "tools", "pyx12-validate")
-	if _, err := os.Stat(tool); err != nil {
-		tb.Skipf("pyx12 not found at %s (it lives in ../shared beside the repository): %v", tool, err)
-	}
+	tool := testutil.Shared(tb, "tools", "pyx12-validate")
 	if err := exec.Command("/usr/bin/python3", "-c", "import defusedxml").Run(); err != nil {
 		tb.Skipf("pyx12 needs Debian's python3-defusedxml and /usr/bin/python3 (apt-get install -y python3-defusedxml; .ci/run installs it): %v", err)
 	}
