@@ -190,7 +190,17 @@ func (l *Ledger) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	if l.writer != nil {
 		l.writeMu.Lock()
 		defer l.writeMu.Unlock()
-		tx, err = l.writer.BeginTx(ctx, nil)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("ledger: begin: %w", err)
+		}
+		// Not ctx: database/sql rolls a transaction back on its own
+		// goroutine when the transaction's context ends, and on a kept
+		// connection (sql.Conn) nothing waits for that rollback, which
+		// could land in the middle of the next transaction, leaving its
+		// statements after it to run outside any transaction. Here only
+		// the rollback below ends a failed transaction, before the lock
+		// is let go; f's statements still end with ctx.
+		tx, err = l.writer.BeginTx(context.WithoutCancel(ctx), nil)
 	} else {
 		tx, err = l.db.BeginTx(ctx, nil)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -325,6 +326,31 @@ func TestWriterOutlivesCanceledTransaction(t *testing.T) {
 	e2, c2 := encounter("W2", true)
 	if _, err := l.RecordEncounter(context.Background(), e2, c2); err != nil {
 		t.Fatalf("the next write: %v", err)
+	}
+}
+
+// Contexts that end at any moment of a write (a client gone, a stop) leave
+// the kept writer connection clean: the next write, with a live context,
+// is applied whole. Before, database/sql's own rollback of the ended
+// transaction could land inside the next one ("cannot start a transaction
+// within a transaction", or its later statements outside any transaction:
+// a claim without its encounter).
+func TestWritesAfterContextsEndAtAnyMoment(t *testing.T) {
+	l := ledgertest.SQLite(t)
+	for i := range 500 {
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() { time.Sleep(time.Duration(rand.IntN(300)) * time.Microsecond); cancel() }()
+		e, c := encounter(fmt.Sprintf("R%d", i), true)
+		_, _ = l.RecordEncounter(ctx, e, c) // either way
+		cancel()
+		id := fmt.Sprintf("S%d", i)
+		e2, c2 := encounter(id, true)
+		if _, err := l.RecordEncounter(context.Background(), e2, c2); err != nil {
+			t.Fatalf("round %d: the write after a canceled one: %v", i, err)
+		}
+		if got, err := l.Claim(context.Background(), id); err != nil || got.Status != ledger.StatusQueued {
+			t.Fatalf("round %d: claim %s: %+v, %v", i, id, got, err)
+		}
 	}
 }
 
