@@ -30,7 +30,16 @@ type Config struct {
 	Submitter Submitter `yaml:"submitter"`
 	Receiver  Party     `yaml:"receiver"`
 	CodeSets  CodeSets  `yaml:"code_sets"`
+	Inbound   Inbound   `yaml:"inbound"`
 	Payers    []Payer   `yaml:"payers"`
+}
+
+// Inbound tunes how payer files are applied.
+type Inbound struct {
+	// OrderWait is how long a payer file with a CLP that cannot be posted
+	// yet (a reversal whose payment is in a file not applied yet) waits
+	// for that file before the CLP becomes an exception.
+	OrderWait Duration `yaml:"order_wait"`
 }
 
 // NATS says where the queue runs. Without URLs the daemon starts an embedded
@@ -243,6 +252,7 @@ const (
 	DefaultCutoff       = time.Hour
 	DefaultPollInterval = 5 * time.Minute
 	DefaultRetryFor     = 72 * time.Hour
+	DefaultOrderWait    = 10 * time.Minute
 	DefaultMaxFileSize  = 1 << 30 // 1 GiB
 )
 
@@ -449,6 +459,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = DefaultLogLevel
+	}
+	if c.Inbound.OrderWait.err == nil && c.Inbound.OrderWait.Duration == 0 {
+		c.Inbound.OrderWait.Duration = DefaultOrderWait
 	}
 	for i := range c.Payers {
 		p := &c.Payers[i]

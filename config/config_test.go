@@ -56,6 +56,7 @@ func TestDefault(t *testing.T) {
 		Ledger:   Ledger{Driver: "sqlite", DSN: "claimsgw-data/ledger.db"},
 		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
 		LogLevel: "info",
+		Inbound:  Inbound{OrderWait: Duration{Duration: DefaultOrderWait}},
 	}
 	if fmt.Sprintf("%#v", d) != fmt.Sprintf("%#v", want) || string(d.Ledger.DSN) != string(want.Ledger.DSN) {
 		t.Errorf("Default() = %#v\nwant %#v", d, want)

@@ -128,6 +128,7 @@ func (c *Config) validate(ps *problems) {
 	if (c.Receiver.Name == "") != (c.Receiver.ID == "") {
 		ps.add("receiver", CodeRequired, "give both name and id, or neither")
 	}
+	checkDuration(ps, "inbound.order_wait", c.Inbound.OrderWait)
 	checkFile(ps, "code_sets.icd10cm", c.CodeSets.ICD10CM)
 	checkFile(ps, "code_sets.hcpcs", c.CodeSets.HCPCS)
 	checkFile(ps, "code_sets.carc", c.CodeSets.CARC)

@@ -57,6 +57,11 @@ type Options struct {
 	// defaults).
 	MaxDeliver int
 	Backoff    []time.Duration
+	// OrderWait is how long a payer file with a CLP that cannot be posted
+	// yet (a reversal before the payment it reverses) waits for the file
+	// that must come first before the CLP becomes an exception; 0 means
+	// the config's inbound.order_wait.
+	OrderWait time.Duration
 
 	payers map[string]*config.Payer
 }
@@ -86,6 +91,9 @@ func (o Options) Defaults() (Options, error) {
 	}
 	if o.MaxDeliver <= 0 {
 		o.MaxDeliver = queue.DefaultMaxDeliver
+	}
+	if o.OrderWait <= 0 {
+		o.OrderWait = o.Config.Inbound.OrderWait.Duration
 	}
 	if o.payers == nil {
 		o.payers = map[string]*config.Payer{}

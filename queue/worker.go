@@ -23,6 +23,9 @@ type Message struct {
 	MsgID      string // the Nats-Msg-Id it was published with
 	Deliveries uint64 // 1 on the first delivery
 	StreamSeq  uint64 // sequence in the stream
+	// Published is when the stream took the message in (the server's
+	// clock): how long a message has waited, whatever its deliveries.
+	Published time.Time
 }
 
 // ErrMaxDeliver is wrapped by the error given to DeadLetter when a message
@@ -323,6 +326,7 @@ func message(msg jetstream.Msg) *Message {
 	if md, err := msg.Metadata(); err == nil {
 		m.Deliveries = md.NumDelivered
 		m.StreamSeq = md.Sequence.Stream
+		m.Published = md.Timestamp
 	}
 	return m
 }
@@ -417,7 +421,7 @@ func (w *Worker) parkExceeded(ctx context.Context, stream jetstream.Stream, seq,
 		if err != nil {
 			return err
 		}
-		m := &Message{Subject: raw.Subject, Data: raw.Data, Headers: raw.Header, MsgID: raw.Header.Get(jetstream.MsgIDHeader), Deliveries: deliveries, StreamSeq: raw.Sequence}
+		m := &Message{Subject: raw.Subject, Data: raw.Data, Headers: raw.Header, MsgID: raw.Header.Get(jetstream.MsgIDHeader), Deliveries: deliveries, StreamSeq: raw.Sequence, Published: raw.Time}
 		cause := fmt.Errorf("%w (%d): the last delivery was not acknowledged", ErrMaxDeliver, deliveries)
 		if err := w.DeadLetter(ctx, m, cause); err != nil {
 			return fmt.Errorf("dead letter: %w", err)

@@ -150,21 +150,23 @@ func (h *Harness) File(id string) *ledger.File {
 	return f
 }
 
-// Apply archives a payer file and processes it as the inbound stage does.
+// Apply archives a payer file and processes it as the inbound stage does
+// once the file has waited the OrderWait (a CLP that cannot be posted is
+// an exception).
 func (h *Harness) Apply(kind, content string) {
 	h.T.Helper()
-	if err := h.Deliver(kind, content, queue.DefaultMaxDeliver); err != nil {
+	if err := h.Deliver(kind, content, h.Options.OrderWait); err != nil {
 		h.T.Fatal(err)
 	}
 }
 
 // Deliver archives a payer file and hands it to the inbound stage as the
-// queue's delivery number n does; the last one is what Apply does.
-func (h *Harness) Deliver(kind, content string, n uint64) error {
+// queue does when the file has waited that long since it was handed over.
+func (h *Harness) Deliver(kind, content string, waited time.Duration) error {
 	h.T.Helper()
 	h.n++
 	sha := h.Archive(fmt.Sprintf("%d.%s", h.n, kind), kind, content)
-	return h.Inbound.Process(h.Ctx, &queue.Message{Data: []byte(sha), Deliveries: n})
+	return h.Inbound.Process(h.Ctx, &queue.Message{Data: []byte(sha), Deliveries: 1, Published: Now.Add(-waited)})
 }
 
 // Archive records a payer file as the poller does and returns its sha256.

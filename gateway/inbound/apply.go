@@ -46,10 +46,12 @@ func New(o gateway.Options) (*Processor, error) {
 //
 // A payer file is delivered until it is applied: a file is never given
 // up on for its count of deliveries (a ledger outage, or a crash in the
-// middle of its last delivery, would lose a payment). From its
-// MaxDeliver-th delivery on, a CLP that cannot be posted is an exception
-// instead of a reason to wait (notYet); other errors are retried with
-// backoff. Only a file the ledger does not have is parked.
+// middle of its last delivery, would lose a payment). Once it has waited
+// the OrderWait since it was handed over, a CLP that cannot be posted is
+// an exception instead of a reason to wait (notYet); errors (the ledger's,
+// a deadlock) are retried with backoff, and use up no tries: the wait is
+// counted in time, not deliveries. Only a file the ledger does not have
+// is parked.
 func (p *Processor) Run(ctx context.Context) error {
 	w := p.o.Worker(queue.StreamFilesIn, "inbound", p.Process)
 	w.Timeout = payerFileTimeout
@@ -63,12 +65,14 @@ func (p *Processor) Run(ctx context.Context) error {
 // is applied; the message comes back after a backoff and is applied then.
 var errNotDelivered = errors.New("the payer answered claims whose file is not marked delivered yet")
 
-// notYet is returned, before a payer file's last delivery, for a CLP that
-// cannot be posted (RefusedError): payer files can be applied out of
-// order (two replicas, one poll that picks up several), and the payment a
-// reversal undoes, or the reversal a correction follows, may be in a file
-// not applied yet. Nothing of the file is applied; it comes back after a
-// backoff. On its last delivery the CLP goes to the exceptions instead.
+// notYet is returned, while a payer file has waited less than the
+// OrderWait, for a CLP that cannot be posted (RefusedError): payer files
+// can be applied out of order (two replicas, one poll that picks up
+// several, a file whose apply a crash or a database restart put off), and
+// the payment a reversal undoes, or the reversal a correction follows, may
+// be in a file not applied yet. Nothing of the file is applied; it comes
+// back after a backoff. After the wait the CLP goes to the exceptions
+// instead.
 type notYet struct{ *RefusedError }
 
 func (e notYet) Error() string {
@@ -93,7 +97,7 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 	}
 	var a *applier
 	err = p.o.Ledger.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), lastTry: m.Deliveries >= uint64(p.o.MaxDeliver)}
+		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), waited: p.o.Now().Sub(m.Published) >= p.o.OrderWait}
 		return a.apply(doc)
 	})
 	if errors.Is(err, ledger.ErrProcessed) {
@@ -111,11 +115,11 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 // applier matches one payer file's content to claims within one ledger
 // transaction and collects the events to publish once it commits.
 type applier struct {
-	now     func() time.Time
-	tx      *ledger.Tx
-	file    *ledger.InboundFile
-	route   *route // who the file must come from, nil when its payer has no route
-	lastTry bool   // the file's last delivery: a CLP refused now is an exception (see notYet)
+	now    func() time.Time
+	tx     *ledger.Tx
+	file   *ledger.InboundFile
+	route  *route // who the file must come from, nil when its payer has no route
+	waited bool   // the file has waited the OrderWait: a CLP refused now is an exception (see notYet)
 	// postUnbalanced posts an 835 that does not balance: an operator said
 	// so (PostException).
 	postUnbalanced bool

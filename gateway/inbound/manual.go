@@ -166,7 +166,7 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 	}
 	var a *applier
 	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Posted, Actor: actor, Note: reason}, func(tx *ledger.Tx, e ledger.Exception) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), lastTry: true, postUnbalanced: true}
+		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), waited: true, postUnbalanced: true}
 		return a.remit(t, rem)
 	})
 	if err != nil {

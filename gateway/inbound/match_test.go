@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/inbound"
@@ -238,18 +239,20 @@ func TestMoneyIsNotMisposted(t *testing.T) {
 
 		// Files out of order: a reversal and its correction reach the
 		// gateway before the payment they reverse. The file waits (its
-		// early deliveries apply nothing) until the payment is in.
+		// deliveries apply nothing, however many) until the payment is in.
 		h.Submit(gatewaytest.EncounterJSON("LATE", 10000))
 		reversal := gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTM4", "10", [][]string{
 			gatewaytest.CLP1("LATE", "22", "PAYL", -80, "LATE-1"), gatewaytest.CLP1("LATE", "1", "PAYL", 90, "LATE-1")}))
-		if err := h.Deliver("835", reversal, 1); !errors.As(err, new(inbound.NotYet)) {
-			t.Errorf("the reversal before its payment, first delivery: %v, want it put off", err)
+		for _, waited := range []time.Duration{0, time.Minute, h.Options.OrderWait - time.Second} {
+			if err := h.Deliver("835", reversal, waited); !errors.As(err, new(inbound.NotYet)) {
+				t.Errorf("the reversal before its payment, delivered after %v: %v, want it put off", waited, err)
+			}
 		}
 		if n, _ := h.PaidOn("LATE"); n != 0 {
 			t.Errorf("LATE has %d payments after the put-off file", n)
 		}
 		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTM3", "80", [][]string{gatewaytest.CLP1("LATE", "1", "PAYL", 80, "LATE-1")})))
-		if err := h.Deliver("835", reversal, 2); err != nil {
+		if err := h.Deliver("835", reversal, time.Second); err != nil {
 			t.Fatalf("the reversal after its payment: %v", err)
 		}
 		if n, net := h.PaidOn("LATE"); n != 3 || net != 9000 || h.Status("LATE") != ledger.StatusPaid {

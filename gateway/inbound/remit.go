@@ -124,7 +124,7 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	switch {
 	case !errors.As(err, &refused):
 		return err
-	case !a.lastTry:
+	case !a.waited:
 		return notYet{refused}
 	}
 	return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, refused.Reason)

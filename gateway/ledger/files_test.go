@@ -337,3 +337,58 @@ func TestPaymentsKeptBackAreRead(t *testing.T) {
 		}
 	})
 }
+
+// Two replicas applying two payer files of one payer that name the same
+// claims in opposite orders take turns: neither fails with a deadlock
+// (PostgreSQL's SQLSTATE 40P01, which used up payer files' tries during
+// a run of three replicas). SQLite has one writer at a time anyway.
+func TestInboundFilesOfOnePayerTakeTurns(t *testing.T) {
+	l := ledgertest.Postgres(t)
+	ctx := context.Background()
+	for _, id := range []string{"DL-A", "DL-B"} {
+		e, c := encounter(id, true)
+		if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, sha := range []string{"sha-dl-1", "sha-dl-2"} {
+		if _, err := l.RecordInbound(ctx, ledger.InboundFile{SHA256: sha, PayerID: "SIMPAYER", Name: sha + ".835", Kind: "835", Content: []byte(sha)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The first file locks A, then waits a moment for the second to lock
+	// B (it does, unless the second waits for the first to end), then
+	// wants B: with nothing between the two, they deadlock.
+	locked := make(chan struct{})
+	apply := func(sha, first, second string, signal, wait chan struct{}) error {
+		return l.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
+			if _, err := tx.Claim(first); err != nil {
+				return err
+			}
+			if signal != nil {
+				close(signal)
+			}
+			if wait != nil {
+				select {
+				case <-wait:
+				case <-time.After(500 * time.Millisecond):
+				}
+			}
+			if _, err := tx.Claim(second); err != nil {
+				return err
+			}
+			_, err := tx.Transition(first, ledger.StatusRejected, ledger.Source{Kind: "test", Actor: "test"})
+			return err
+		})
+	}
+	secondLocked := make(chan struct{})
+	errs := make(chan error, 2)
+	go func() { errs <- apply("sha-dl-1", "DL-A", "DL-B", locked, secondLocked) }()
+	<-locked
+	go func() { errs <- apply("sha-dl-2", "DL-B", "DL-A", secondLocked, nil) }()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("a payer file of the same payer: %v", err)
+		}
+	}
+}

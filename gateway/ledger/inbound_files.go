@@ -44,6 +44,15 @@ var ErrProcessed = errors.New("ledger: inbound file already processed")
 // (ErrProcessed): a redelivered message changes nothing.
 func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx *Tx) error) error {
 	return l.inTx(ctx, func(tx *sql.Tx) error {
+		if l.driver == Postgres {
+			// The payer's files one at a time: each locks the claims it
+			// reads (Tx.forUpdate) in the order its content names them, so
+			// two files naming the same claims in other orders, applied at
+			// once by two replicas, would deadlock. SQLite has one writer.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7262850, hashtext(payer_id)) FROM inbound_files WHERE sha256 = $1`, sha256); err != nil {
+				return fmt.Errorf("ledger: inbound file %s: payer lock: %w", sha256, err)
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE inbound_files SET status = 'processed', processed_at = $2 WHERE sha256 = $1 AND status <> 'processed'`,
 			sha256, l.millis())
 		if err != nil {
