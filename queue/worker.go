@@ -32,6 +32,10 @@ type Message struct {
 // was delivered MaxDeliver times without being processed.
 var ErrMaxDeliver = errors.New("queue: maximum deliveries reached")
 
+// ErrRetryFor is wrapped by the error given to DeadLetter when a message's
+// handler still failed the Worker's RetryFor after it was published.
+var ErrRetryFor = errors.New("queue: retried for the worker's retry_for")
+
 type permanentError struct{ err error }
 
 func (e *permanentError) Error() string { return e.err.Error() }
@@ -101,6 +105,12 @@ type Worker struct {
 	// a message is never given up on because its deliveries ran out while
 	// no Worker was running.
 	MaxDeliver int
+	// RetryFor bounds in time how long a failing message is redelivered,
+	// from when the stream took it in (Message.Published): a message whose
+	// handler still fails after it is dead-lettered (ErrRetryFor). With
+	// MaxDeliver Unlimited, an outage (the ledger's, NATS's) uses up no
+	// tries, only time. 0: no bound.
+	RetryFor time.Duration
 	// Backoff is the delay before redelivery after the n-th failed delivery
 	// (the last entry repeats), each varied by up to a fifth either way so
 	// that messages that failed together do not all come back together.
@@ -345,6 +355,8 @@ func (w *Worker) settle(ctx context.Context, msg jetstream.Msg, m *Message, err 
 	case errors.As(err, &perm):
 	case w.MaxDeliver > 0 && m.Deliveries >= uint64(w.MaxDeliver):
 		err = fmt.Errorf("%w (%d): %w", ErrMaxDeliver, m.Deliveries, err)
+	case w.RetryFor > 0 && !m.Published.IsZero() && time.Since(m.Published) >= w.RetryFor:
+		err = fmt.Errorf("%w (%s, %d deliveries): %w", ErrRetryFor, w.RetryFor, m.Deliveries, err)
 	default:
 		log.Warn().Err(err).Msg("handler failed; the message will be redelivered")
 		w.nak(msg, m.Deliveries, log)

@@ -266,6 +266,28 @@ func TestWorkerUnlimitedNeverGivesUp(t *testing.T) {
 	}
 }
 
+// TestWorkerRetryFor: with MaxDeliver Unlimited and a RetryFor, a failing
+// message is redelivered for that long, however many deliveries it takes,
+// then dead-lettered with ErrRetryFor.
+func TestWorkerRetryFor(t *testing.T) {
+	t.Parallel()
+	js := setup(t)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
+	r := &recorder{handle: func(m *Message) error { return errors.New("ledger unavailable") }}
+	w := r.worker(js)
+	w.MaxDeliver, w.RetryFor = Unlimited, 1500*time.Millisecond
+	w.Backoff = []time.Duration{50 * time.Millisecond}
+	runWorker(t, w)
+	eventually(t, "the work queue to empty", func() bool { return streamMsgs(t, js, StreamEncounters) == 0 })
+	handled, dead := r.get()
+	if len(dead) != 1 || !errors.Is(dead[0], ErrRetryFor) || !strings.Contains(dead[0].Error(), "ledger unavailable") {
+		t.Errorf("dead letters %v, want E1's, retried for 1.5s", dead)
+	}
+	if n := len(handled); n <= DefaultMaxDeliver {
+		t.Errorf("%d deliveries in 1.5s, want more than %d", n, DefaultMaxDeliver)
+	}
+}
+
 func TestWorkerRedeliversWhenDeadLetterFails(t *testing.T) {
 	t.Parallel()
 	js := setup(t)

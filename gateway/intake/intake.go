@@ -13,6 +13,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/encounter"
@@ -32,6 +33,13 @@ const (
 	workers   = 4
 	batchSize = 200
 )
+
+// retryFor is how long an encounter the ledger could not record is tried
+// again (with the queue's backoff, up to every 2 minutes): a database
+// outage or restart loses none, whatever the count of deliveries. An
+// invalid encounter is recorded, never retried: what still fails after a
+// day is a defect, parked as a dead letter for an operator.
+const retryFor = 24 * time.Hour
 
 // Options are what the intake stage runs on: the stages' own, and the
 // code sets the scrubber checks codes against. The claims of valid
@@ -60,6 +68,7 @@ func (in *Intake) Run(ctx context.Context) error {
 		w := in.o.Worker(queue.StreamEncounters, "intake", in.Take)
 		w.Batch = in.takeBatch
 		w.BatchSize = batchSize
+		w.MaxDeliver, w.RetryFor = queue.Unlimited, retryFor
 		stages[i] = gateway.Stage{Run: w.Run}
 	}
 	return gateway.RunAll(ctx, stages...)
