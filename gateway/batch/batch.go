@@ -35,10 +35,11 @@ func New(o gateway.Options) (*Batcher, error) {
 
 // Run closes files per payer until ctx ends: when max_claims wait, or
 // when the oldest waiting claim has waited the cutoff. Files built before
-// a restart and not delivered are handed to the deliverer again first.
+// a restart and not delivered are handed to the deliverer again first;
+// at every tick, so is a file whose hand-off failed (handOffLeft).
 func (b *Batcher) Run(ctx context.Context) error {
 	if err := b.republishBuilt(ctx); err != nil {
-		b.o.Log.Warn().Err(err).Msg("built files not republished; the next start tries again")
+		b.o.Log.Warn().Err(err).Msg("built files not republished; they are at the next ticks")
 	}
 	t := time.NewTicker(b.o.Tick)
 	defer t.Stop()
@@ -46,16 +47,22 @@ func (b *Batcher) Run(ctx context.Context) error {
 		for i := range b.o.Config.Payers {
 			p := &b.o.Config.Payers[i]
 			err := b.Batch(ctx, p, flush)
+			var handoff handoffError
 			switch {
 			case err != nil && ctx.Err() != nil:
 				// Stopping: what is queued stays queued for the next start.
 				b.o.Log.Info().Str("payer", p.PayerID).Msg("batch left for the next start: stopping")
+			case errors.As(err, &handoff):
+				b.o.Log.Warn().Err(handoff.error).Str("batch_id", handoff.fileID).Str("payer", p.PayerID).Msg("file built; its hand-off to the deliverer failed and is tried again at the next tick")
 			case err != nil:
 				b.o.Log.Error().Err(err).Str("payer", p.PayerID).Msg("batch not built")
 			}
 		}
 	}
 	for {
+		if ctx.Err() == nil {
+			b.handOffLeft(ctx)
+		}
 		batchAll(ctx, false)
 		select {
 		case <-ctx.Done():
@@ -90,16 +97,28 @@ func (b *Batcher) Batch(ctx context.Context, p *config.Payer, flush bool) error 
 		}
 		b.o.Metrics.FileBuilt(p.PayerID, len(f.Claims))
 		b.o.Log.Info().Str("batch_id", f.ID).Str("file", f.Name).Str("payer", p.PayerID).Int64("isa13", f.ISA13).Int("claims", len(f.Claims)).Msg("file built")
-		if err := b.publishFile(ctx, f); err != nil {
-			return err // it is built: the next start republishes it
+		if err := b.handOff(ctx, f); err != nil {
+			return handoffError{fileID: f.ID, error: err} // built: handOffLeft hands it off
 		}
-		ids := make([]string, len(f.Claims))
-		for i, fc := range f.Claims {
-			ids[i] = fc.ClaimID
-		}
-		b.o.Handoff.Drop(ids)
-		b.o.ClaimsMoved(ctx, ids, ledger.StatusQueued, ledger.StatusBatched, ledger.Source{Kind: "batcher", File: f.ID})
 	}
+}
+
+// handOff hands a built file to the deliverer and records it; its claims'
+// events (batched) go out then.
+func (b *Batcher) handOff(ctx context.Context, f *ledger.File) error {
+	if err := b.publishFile(ctx, f); err != nil {
+		return err
+	}
+	if err := b.o.Ledger.MarkHandedOff(ctx, f.ID); err != nil {
+		b.o.Log.Warn().Err(err).Str("batch_id", f.ID).Msg("hand-off not recorded; the file is handed off again (NATS drops the repeat)")
+	}
+	ids := make([]string, len(f.Claims))
+	for i, fc := range f.Claims {
+		ids[i] = fc.ClaimID
+	}
+	b.o.Handoff.Drop(ids)
+	b.o.ClaimsMoved(ctx, ids, ledger.StatusQueued, ledger.StatusBatched, ledger.Source{Kind: "batcher", File: f.ID})
+	return nil
 }
 
 // publishFile hands a built file to the deliverer.
@@ -110,6 +129,37 @@ func (b *Batcher) publishFile(ctx context.Context, f *ledger.File) error {
 	}
 	_, err = queue.Publish(ctx, b.o.JS, subject, queue.BatchMsgID(f.ID), []byte(f.ID), nil)
 	return err
+}
+
+// handoffError is a file built whose message to the deliverer was not
+// published.
+type handoffError struct {
+	fileID string
+	error
+}
+
+// handOffLeft hands to the deliverer the files built whose hand-off failed,
+// on this replica or another (one that died between building a file and
+// handing it off): a file waits for a tick, not for a restart. Those
+// built in the last two ticks are left to the replica building them; a
+// file handed off twice is one message (its Nats-Msg-Id).
+func (b *Batcher) handOffLeft(ctx context.Context) {
+	ids, err := b.o.Ledger.FilesNotHandedOff(ctx, 2*b.o.Tick)
+	if err != nil {
+		b.o.Log.Warn().Err(err).Msg("files not handed off: not looked for; again at the next tick")
+		return
+	}
+	for _, id := range ids {
+		f, err := b.o.Ledger.FileByID(ctx, id)
+		if err == nil {
+			err = b.handOff(ctx, f)
+		}
+		if err != nil {
+			b.o.Log.Warn().Err(err).Str("batch_id", id).Msg("file built; its hand-off to the deliverer failed and is tried again at the next tick")
+			return
+		}
+		b.o.Log.Info().Str("batch_id", id).Msg("file handed off to the deliverer")
+	}
 }
 
 func (b *Batcher) republishBuilt(ctx context.Context) error {

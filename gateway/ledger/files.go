@@ -198,6 +198,24 @@ func (l *Ledger) FilesInStatus(ctx context.Context, payerID string, status FileS
 		[]any{status, payerID}, scanOne[string])
 }
 
+// MarkHandedOff records that a built file's message for the deliverer is
+// in NATS.
+func (l *Ledger) MarkHandedOff(ctx context.Context, fileID string) error {
+	_, err := l.exec(ctx, `UPDATE files SET handed_off_at = $2 WHERE id = $1 AND handed_off_at = 0`, fileID, l.millis())
+	if err != nil {
+		return fmt.Errorf("ledger: file %s: %w", fileID, err)
+	}
+	return nil
+}
+
+// FilesNotHandedOff lists the ids of the built files whose hand-off to the
+// deliverer is not recorded and that were built more than age ago (by the
+// ledger's clock), oldest first.
+func (l *Ledger) FilesNotHandedOff(ctx context.Context, age time.Duration) ([]string, error) {
+	return queryAll(ctx, l.db, "files", `SELECT id FROM files WHERE status = $1 AND handed_off_at = 0 AND created_at < $2 ORDER BY created_at, id`,
+		[]any{FileBuilt, l.millis() - age.Milliseconds()}, scanOne[string])
+}
+
 // RecordAttempt counts a delivery attempt that failed with err, and
 // returns when the file's attempts began failing: this one's time if it is
 // the first.

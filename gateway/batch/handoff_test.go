@@ -1,0 +1,86 @@
+package batch_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/claimsgw/claimsgw/gateway/batch"
+	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/queue"
+)
+
+// A file built while NATS takes no message for the deliverer (a stream
+// leader election: "no response from stream") is handed off once NATS
+// takes messages again, by the running batcher, not at its next start.
+// Before, it stayed built, its claims batched, until a replica restarted.
+func TestFileHandedOffWhenNATSIsBack(t *testing.T) {
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	ctx := h.Ctx
+	js := h.Options.JS
+	stream := queue.Default.Stream(queue.StreamFilesOut)
+	if err := js.DeleteStream(ctx, stream); err != nil {
+		t.Fatal(err)
+	}
+	h.Take(gatewaytest.EncounterJSON("H1", 10000), gatewaytest.EncounterJSON("H2", 10000))
+
+	o := h.Options
+	o.Now, o.Tick = time.Now, 50*time.Millisecond
+	o.Config.Payers[0].Batch.Cutoff.Duration = time.Millisecond
+	b, err := batch.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- b.Run(rctx) }()
+	defer func() { cancel(); <-done }()
+
+	var fileID string
+	eventually(t, 5*time.Second, "the file built", func() bool {
+		ids, err := h.Ledger.FilesInStatus(ctx, "", ledger.FileBuilt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) == 1 {
+			fileID = ids[0]
+		}
+		return fileID != ""
+	})
+	time.Sleep(300 * time.Millisecond) // ticks with no stream
+	if err := queue.Default.Setup(ctx, js, 1); err != nil {
+		t.Fatal(err)
+	}
+	s, err := js.Stream(ctx, stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "the file's message for the deliverer", func() bool {
+		m, err := s.GetLastMsgForSubject(ctx, mustFilesOut(t))
+		return err == nil && string(m.Data) == fileID
+	})
+	if ids, err := h.Ledger.FilesNotHandedOff(ctx, 0); err != nil || len(ids) != 0 {
+		t.Errorf("files not handed off: %v, %v", ids, err)
+	}
+}
+
+func mustFilesOut(t *testing.T) string {
+	subject, err := queue.Default.FilesOut(gatewaytest.PayerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return subject
+}
+
+func eventually(t *testing.T, within time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within %v", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
