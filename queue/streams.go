@@ -148,17 +148,43 @@ func (n Names) streams(replicas int) []jetstream.StreamConfig {
 // Setup creates the streams, or updates them to this configuration if they
 // exist; running it again changes nothing. replicas is 1 on a single server
 // and 3 on a production cluster.
+//
+// A cluster that has just started answers no JetStream request until it
+// has elected its leaders, and several replicas may create the same
+// stream at once: each stream is tried again, 2 s an attempt, with
+// backoff, for up to SetupFor (or until ctx ends). The last error is
+// returned.
 func (n Names) Setup(ctx context.Context, js jetstream.JetStream, replicas int) error {
 	if replicas < 1 {
 		replicas = 1
 	}
+	deadline := time.Now().Add(SetupFor)
 	for _, cfg := range n.streams(replicas) {
-		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
-			return fmt.Errorf("queue: stream %s: %w", cfg.Name, err)
+		wait := 100 * time.Millisecond
+		for {
+			actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			_, err := js.CreateOrUpdateStream(actx, cfg)
+			cancel()
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
+				return fmt.Errorf("queue: stream %s: %w", cfg.Name, err)
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("queue: stream %s: %w", cfg.Name, err)
+			case <-time.After(wait):
+			}
+			wait = min(2*wait, 2*time.Second)
 		}
 	}
 	return nil
 }
+
+// SetupFor is how long Setup tries to set up the streams: a new cluster
+// elects its leaders in seconds.
+const SetupFor = 2 * time.Minute
 
 // Lag returns, for every durable consumer on n's streams, the messages it
 // has not acknowledged yet (not delivered, plus delivered and waiting for an
