@@ -32,6 +32,7 @@ func submit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	urls := fs.String("nats", "", "NATS server URLs, comma-separated (default: CLAIMSGW_NATS_URLS, else the one the daemon of --data runs on)")
 	data := fs.String("data", envOr("CLAIMSGW_DATA_DIR", config.DefaultDataDir), "the daemon's data directory: its NATS URL is read there")
 	creds := fs.String("creds", "", "NATS credentials file")
+	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for NATS to take each window of 256 encounters")
 	files, ok := parseFiles(fs, args)
 	if !ok {
 		return exitUnreadable
@@ -62,7 +63,13 @@ func submit(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if len(window) == 0 {
 			return nil
 		}
-		_, d, err := intake.SubmitAll(ctx, js, queue.Default, window)
+		wctx, cancel := context.WithTimeout(ctx, *timeout)
+		_, d, err := intake.SubmitAll(wctx, js, queue.Default, window)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("NATS did not take the next %d encounters within %s (--timeout): waiting for the ENCOUNTERS stream to store them; "+
+				"is its disk full? claimsgw serve's /readyz and log say; those sent before are in", len(window), *timeout)
+		}
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
@@ -35,8 +38,34 @@ func TestSubmit(t *testing.T) {
 		t.Errorf("without the streams: exit %d, %q", code, errOut.String())
 	}
 
+	// JetStream takes no message (its disk full, or, here, a subject a
+	// stream has not been set up for but something listens on): submit
+	// says what it waited for and stops, instead of hanging.
 	js := testutil.JetStream(t, srv.ClientURL())
 	ctx := context.Background()
+	sink, err := queue.Connect([]string{srv.ClientURL()}, queue.ConnectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := sink.Subscribe(queue.Default.Encounters(), func(*nats.Msg) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink.Flush()
+	done := make(chan int, 1)
+	errOut.Reset()
+	go func() { done <- submit([]string{"--nats", srv.ClientURL(), "--timeout", "500ms", file}, nil, &out, &errOut) }()
+	select {
+	case code := <-done:
+		if code != exitUnreadable || !strings.Contains(errOut.String(), "within 500ms (--timeout): waiting for the ENCOUNTERS stream") {
+			t.Errorf("when NATS takes nothing: exit %d, %q", code, errOut.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("submit hung when NATS took nothing")
+	}
+	sub.Unsubscribe()
+	sink.Close()
+
 	if err := queue.Default.Setup(ctx, js, 1); err != nil {
 		t.Fatal(err)
 	}
