@@ -2,6 +2,7 @@ package deliver_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -158,5 +159,60 @@ func TestDeliveryFailedSaysWhyWithoutTheServer(t *testing.T) {
 	dls, err := h.Ledger.DeadLetters(h.Ctx, 0, 10)
 	if err != nil || len(dls) != 1 || dls[0].Error != cause.Error() {
 		t.Errorf("dead letters %+v, %v", dls, err)
+	}
+}
+
+// A ledger that cannot record the staged file's name (down for a moment)
+// fails the attempt, and the attempt removes what it staged: the payer's
+// folder keeps no temporary file. Before, each such attempt left one (96
+// of them in a database outage); the next attempt delivers the file once.
+func TestStagedFileRemovedWhenTheLedgerFails(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, "inbound"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sim := gatewaytest.NewSFTP(t, root)
+	sim.Start(t)
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	l, err := ledger.Open(context.Background(), ledger.SQLite, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	h := gatewaytest.New(t, l)
+	h.Payer().SFTP.UploadDir = "/inbound"
+	d, err := deliver.New(deliver.Options{Options: h.Options, Dial: func(ctx context.Context, p *config.Payer) (deliver.Outbox, error) {
+		return transfer.Dial(ctx, sim.Endpoint)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := h.Build(gatewaytest.EncounterJSON("part-1", 10000))
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`CREATE TRIGGER outage BEFORE UPDATE OF staged_name ON files BEGIN SELECT RAISE(ABORT, 'the database is down'); END`); err != nil {
+		t.Fatal(err)
+	}
+	m := &queue.Message{Data: []byte(id)}
+	for range 3 {
+		if err := d.Deliver(h.Ctx, m); err == nil {
+			t.Fatal("delivered while the ledger could not record it")
+		}
+	}
+	if got := testutil.DirNames(t, filepath.Join(root, "inbound")); len(got) != 0 {
+		t.Errorf("after the failed attempts the payer's folder holds %q", got)
+	}
+	if _, err := raw.Exec(`DROP TRIGGER outage`); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Deliver(h.Ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	f := h.File(id)
+	if got := testutil.DirNames(t, filepath.Join(root, "inbound")); !slices.Equal(got, []string{f.Name}) || f.Status != ledger.FileSubmitted {
+		t.Errorf("after the ledger is back: %s, the payer's folder holds %q", f.Status, got)
 	}
 }

@@ -89,6 +89,9 @@ func (d *Deliverer) upload(ctx context.Context, p *config.Payer, f *ledger.File)
 			return err // "": on the server already
 		}
 		if tmp, err = d.o.Ledger.MarkStaged(ctx, f.ID, ours); err != nil {
+			// Unrecorded, the staged file is no one's: the next attempt
+			// stages another.
+			_ = r.Remove(ctx, dir, ours)
 			return ledgerError{err}
 		}
 		if tmp != ours { // a racing attempt staged it first: publish that one
