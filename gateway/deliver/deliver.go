@@ -43,7 +43,10 @@ type Options struct {
 }
 
 // Deliverer is the deliver stage.
-type Deliverer struct{ o Options }
+type Deliverer struct {
+	o      Options
+	unsure staged // staged files the ledger may not have recorded
+}
 
 // New returns the deliverer.
 func New(o Options) (*Deliverer, error) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
@@ -89,16 +90,50 @@ func (d *Deliverer) upload(ctx context.Context, p *config.Payer, f *ledger.File)
 			return err // "": on the server already
 		}
 		if tmp, err = d.o.Ledger.MarkStaged(ctx, f.ID, ours); err != nil {
-			// Unrecorded, the staged file is no one's: the next attempt
-			// stages another.
-			_ = r.Remove(ctx, dir, ours)
+			// Recorded or not (a commit can succeed and its answer be
+			// lost), the staged file stays until the ledger says which
+			// one it holds.
+			d.unsure.add(f.ID, ours)
 			return ledgerError{err}
 		}
 		if tmp != ours { // a racing attempt staged it first: publish that one
 			_ = r.Remove(ctx, dir, ours)
 		}
 	}
+	// A file has one staged name ever: the others this process staged
+	// for it are no one's.
+	for _, name := range d.unsure.take(f.ID) {
+		if name != tmp {
+			_ = r.Remove(ctx, dir, name)
+		}
+	}
 	return r.Publish(ctx, dir, tmp, f.Name, int64(len(f.Content)))
+}
+
+// staged are the temporary files staged for files whose ledger write
+// failed, by file id: removed from the payer's server once the ledger
+// says which one it recorded. A restart forgets them (they stay, hidden,
+// beside the files).
+type staged struct {
+	mu    sync.Mutex
+	names map[string][]string
+}
+
+func (s *staged) add(fileID, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.names == nil {
+		s.names = map[string][]string{}
+	}
+	s.names[fileID] = append(s.names[fileID], name)
+}
+
+func (s *staged) take(fileID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := s.names[fileID]
+	delete(s.names, fileID)
+	return names
 }
 
 // deliveryFailure says why a delivery failed, for the claims' history and
