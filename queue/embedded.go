@@ -24,7 +24,10 @@ const EmbeddedMaxPayload = 8 << 20
 
 // Server is an in-process nats-server with JetStream.
 type Server struct {
-	ns *server.Server
+	ns   *server.Server
+	dir  string
+	stop chan struct{}
+	done chan struct{}
 }
 
 // EmbeddedOption changes how StartEmbedded starts the server.
@@ -75,8 +78,37 @@ func StartEmbedded(dir string, opts ...EmbeddedOption) (*Server, error) {
 		ns.Shutdown()
 		return nil, errors.New("queue: embedded nats-server did not become ready with JetStream within 10s")
 	}
-	return &Server{ns: ns}, nil
+	s := &Server{ns: ns, dir: dir, stop: make(chan struct{}), done: make(chan struct{})}
+	go s.keepJetStream()
+	return s, nil
 }
+
+// reenableEvery is how often a Server whose JetStream stopped looks
+// whether it can start it again.
+var reenableEvery = 5 * time.Second
+
+// keepJetStream starts JetStream again when it stopped: nats-server stops
+// it for good when its disk is full ("JetStream out of resources, will be
+// DISABLED"), and publishes fail until a restart. Here they work again
+// once the disk has room, with the streams and messages JetStream had.
+func (s *Server) keepJetStream() {
+	defer close(s.done)
+	t := time.NewTicker(reenableEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			if !s.ns.JetStreamEnabled() {
+				_ = s.ns.EnableJetStream(&server.JetStreamConfig{StoreDir: s.dir})
+			}
+		}
+	}
+}
+
+// JetStreamEnabled reports whether the server's JetStream runs.
+func (s *Server) JetStreamEnabled() bool { return s.ns.JetStreamEnabled() }
 
 func portFree(port int) bool {
 	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
@@ -93,6 +125,12 @@ func (s *Server) ClientURL() string { return s.ns.ClientURL() }
 // Shutdown stops the server and waits until it has stopped; JetStream data
 // stays in the directory.
 func (s *Server) Shutdown() {
+	select {
+	case <-s.stop:
+	default:
+		close(s.stop)
+	}
+	<-s.done
 	s.ns.Shutdown()
 	s.ns.WaitForShutdown()
 }

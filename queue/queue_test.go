@@ -351,3 +351,29 @@ func TestExternalServer(t *testing.T) {
 		t.Error("the duplicate was delivered")
 	}
 }
+
+// An embedded server whose JetStream stopped (as nats-server stops it when
+// its disk is full) starts it again by itself, with its streams and their
+// messages: publishes work again without a restart. Before, they failed
+// until the gateway was restarted.
+func TestEmbeddedJetStreamStartsAgain(t *testing.T) {
+	reenableEvery = 200 * time.Millisecond
+	t.Cleanup(func() { reenableEvery = 5 * time.Second })
+	srv := startServer(t, t.TempDir())
+	js := connect(t, srv.ClientURL())
+	if err := Default.Setup(ctxT(t), js, 1); err != nil {
+		t.Fatal(err)
+	}
+	publish(t, js, SubjectEncounters, EncounterMsgID("E1", nil), "enc")
+	if err := srv.ns.ShutdownJetStream(); err != nil {
+		t.Fatal(err)
+	}
+	if srv.JetStreamEnabled() {
+		t.Fatal("JetStream runs after its shutdown")
+	}
+	eventually(t, "JetStream to run again", srv.JetStreamEnabled)
+	publish(t, js, SubjectEncounters, EncounterMsgID("E3", nil), "enc")
+	if n := streamMsgs(t, js, StreamEncounters); n < 2 {
+		t.Errorf("the intake stream holds %d messages, want E1's and E3's at least", n)
+	}
+}
