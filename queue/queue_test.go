@@ -108,6 +108,7 @@ func TestSetupCreatesAndUpdatesStreams(t *testing.T) {
 		StreamFilesOut:   {SubjectFilesOut, jetstream.WorkQueuePolicy, 0},
 		StreamFilesIn:    {SubjectFilesIn, jetstream.WorkQueuePolicy, 0},
 		StreamEvents:     {SubjectClaimEvents, jetstream.LimitsPolicy, EventsMaxAge},
+		StreamHealth:     {SubjectHealth, jetstream.LimitsPolicy, time.Hour},
 	}
 	names := js.StreamNames(ctx)
 	n := 0
@@ -357,7 +358,7 @@ func TestExternalServer(t *testing.T) {
 // messages: publishes work again without a restart. Before, they failed
 // until the gateway was restarted.
 func TestEmbeddedJetStreamStartsAgain(t *testing.T) {
-	reenableEvery = 200 * time.Millisecond
+	reenableEvery = time.Second
 	t.Cleanup(func() { reenableEvery = 5 * time.Second })
 	srv := startServer(t, t.TempDir())
 	js := connect(t, srv.ClientURL())
@@ -371,7 +372,15 @@ func TestEmbeddedJetStreamStartsAgain(t *testing.T) {
 	if srv.JetStreamEnabled() {
 		t.Fatal("JetStream runs after its shutdown")
 	}
+	pctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := Default.Probe(pctx, js, "replica-1"); err == nil {
+		t.Error("the readiness probe passed with JetStream stopped")
+	}
 	eventually(t, "JetStream to run again", srv.JetStreamEnabled)
+	if err := Default.Probe(ctxT(t), js, "replica-1"); err != nil {
+		t.Errorf("the readiness probe with JetStream running again: %v", err)
+	}
 	publish(t, js, SubjectEncounters, EncounterMsgID("E3", nil), "enc")
 	if n := streamMsgs(t, js, StreamEncounters); n < 2 {
 		t.Errorf("the intake stream holds %d messages, want E1's and E3's at least", n)

@@ -26,6 +26,9 @@ const (
 	// StreamEvents holds claim status changes for billing systems to follow
 	// (kept for EventsMaxAge, whoever has read them).
 	StreamEvents = "EVENTS"
+	// StreamHealth holds each replica's last readiness probe: /readyz
+	// publishes one to find whether JetStream takes messages.
+	StreamHealth = "HEALTH"
 )
 
 // Subjects, as on a server using the Default names.
@@ -39,6 +42,8 @@ const (
 	// SubjectClaimEvents is claimsgw.events.claim.<status>, e.g.
 	// claimsgw.events.claim.paid: one subject per claim status.
 	SubjectClaimEvents = "claimsgw.events.claim.>"
+	// SubjectHealth is claimsgw.health.<replica>: one subject per replica.
+	SubjectHealth = "claimsgw.health.>"
 )
 
 // DuplicateWindow is how long the work-queue streams remember a Nats-Msg-Id:
@@ -78,6 +83,20 @@ func (n Names) FilesIn(payer string) (string, error) {
 // ClaimEvent is the subject of claim events with status, e.g. "paid".
 func (n Names) ClaimEvent(status string) (string, error) {
 	return n.subject("events.claim", status)
+}
+
+// Probe publishes a readiness probe for replica and waits for JetStream to
+// store it: an error says JetStream does not take messages (not connected,
+// its disk full, no stream leader).
+func (n Names) Probe(ctx context.Context, js jetstream.JetStream, replica string) error {
+	subject, err := n.subject("health", replica)
+	if err != nil {
+		return err
+	}
+	if _, err := js.Publish(ctx, subject, []byte(time.Now().UTC().Format(time.RFC3339Nano))); err != nil {
+		return fmt.Errorf("queue: probe: %w", err)
+	}
+	return nil
 }
 
 func (n Names) subject(mid, last string) (string, error) {
@@ -141,6 +160,16 @@ func (n Names) streams(replicas int) []jetstream.StreamConfig {
 			Replicas:    replicas,
 			MaxAge:      EventsMaxAge,
 			Duplicates:  time.Hour,
+		},
+		{
+			Name:              n.Stream(StreamHealth),
+			Description:       "claimsgw: each replica's last readiness probe",
+			Subjects:          []string{n.SubjectPrefix + ".health.>"},
+			Retention:         jetstream.LimitsPolicy,
+			Storage:           jetstream.FileStorage, // a full disk fails the probe
+			Replicas:          replicas,
+			MaxMsgsPerSubject: 1,
+			MaxAge:            time.Hour,
 		},
 	}
 }

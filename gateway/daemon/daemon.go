@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,12 +68,15 @@ type Daemon struct {
 	cancel    context.CancelFunc
 	done      chan error
 	once      sync.Once
+	log       zerolog.Logger
+	replica   string // names this process's readiness probes: host and pid
 }
 
 // Start brings a daemon up. It returns once the stages run and the API
 // listens; Wait tells when it stops, Close stops it.
 func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err error) {
-	d := &Daemon{Config: cfg, Names: queue.Default, done: make(chan error, 1)}
+	host, _ := os.Hostname()
+	d := &Daemon{Config: cfg, Names: queue.Default, done: make(chan error, 1), log: o.Log, replica: fmt.Sprintf("%s-%d", host, os.Getpid())}
 	defer func() {
 		if err != nil {
 			d.closeParts()
@@ -202,12 +206,31 @@ func (d *Daemon) SubmitEncounter(ctx context.Context, raw []byte) (string, bool,
 	return intake.Submit(ctx, d.JS, d.Names, raw)
 }
 
+// ready says whether the daemon can take work: NATS stores messages (a
+// probe published and acknowledged) and the ledger writes (a row written).
+// /readyz needs no token: it names the part that fails, never its error
+// (a database error names its host, database and user); the log has it.
 func (d *Daemon) ready(ctx context.Context) error {
-	if !d.Conn.IsConnected() {
-		return errors.New("NATS is not connected")
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	var down []string
+	switch {
+	case !d.Conn.IsConnected():
+		down = append(down, "NATS is not connected")
+	default:
+		if err := d.Names.Probe(ctx, d.JS, d.replica); err != nil {
+			d.log.Warn().Err(err).Msg("not ready: NATS does not store messages")
+			down = append(down, "NATS does not store messages")
+		}
 	}
-	_, err := d.Ledger.CountOpenExceptions(ctx)
-	return err
+	if err := d.Ledger.CheckWrites(ctx, d.replica); err != nil {
+		d.log.Warn().Err(err).Msg("not ready: the ledger does not write")
+		down = append(down, "the ledger does not write")
+	}
+	if len(down) > 0 {
+		return errors.New(strings.Join(down, "; "))
+	}
+	return nil
 }
 
 // Wait blocks until the stages stop and returns why.
