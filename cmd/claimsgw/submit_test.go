@@ -54,7 +54,9 @@ func TestSubmit(t *testing.T) {
 	sink.Flush()
 	done := make(chan int, 1)
 	errOut.Reset()
-	go func() { done <- submit([]string{"--nats", srv.ClientURL(), "--timeout", "500ms", file}, nil, &out, &errOut) }()
+	go func() {
+		done <- submit([]string{"--nats", srv.ClientURL(), "--timeout", "500ms", file}, nil, &out, &errOut)
+	}()
 	select {
 	case code := <-done:
 		if code != exitUnreadable || !strings.Contains(errOut.String(), "within 500ms (--timeout): waiting for the ENCOUNTERS stream") {
