@@ -3,6 +3,7 @@ package encounter
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 )
 
@@ -34,4 +35,43 @@ func BenchmarkCheck(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkKeyProblems reads one object of n distinct keys. A linear
+// check takes the same time per key whatever n; the baseline, json.Valid
+// on the same bytes, is a linear scan to read it against.
+func BenchmarkKeyProblems(b *testing.B) {
+	for _, n := range []int{1, 1000, 100000} {
+		data := manyKeys(n)
+		b.Run(fmt.Sprintf("keys=%d/baseline=json.Valid", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if !json.Valid(data) {
+					b.Fatal("not JSON")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
+		})
+		b.Run(fmt.Sprintf("keys=%d/keyProblems", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if probs := keyProblems(data, true); probs != nil {
+					b.Fatal(probs)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/key")
+		})
+	}
+}
+
+// manyKeys is an object of n distinct keys: {"k0": 0, "k1": 1, ...}.
+func manyKeys(n int) []byte {
+	b := []byte{'{'}
+	for i := range n {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = fmt.Appendf(b, `"k%d": %d`, i, i)
+	}
+	return append(b, '}')
 }
