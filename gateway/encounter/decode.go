@@ -37,18 +37,37 @@ func (e *DecodeError) Scrub(opts Options) []Problem {
 	if e.Partial == nil {
 		return probs
 	}
-	related := func(a, b string) bool { // a is b, or one holds the other
-		return a == "" || b == "" || a == b || under(a, b) || under(b, a)
+	// The decoding problems' paths, and the paths above them: whether one
+	// is at, below or above a path is then a lookup for the path and one
+	// for each path above it, not a look at every decoding problem (an
+	// encounter of thousands of each took minutes).
+	at, above := map[string]bool{}, map[string]bool{}
+	for _, d := range e.Problems {
+		at[d.Path] = true
+		for i := range len(d.Path) {
+			if d.Path[i] == '.' || d.Path[i] == '[' {
+				above[d.Path[:i]] = true
+			}
+		}
 	}
-	explained := func(p Problem) bool {
-		for _, d := range e.Problems {
-			if related(d.Path, p.Path) {
+	related := func(path string) bool { // a decoding problem is at path, or one holds the other
+		if at[""] || path == "" || at[path] || above[path] {
+			return true
+		}
+		for i := range len(path) {
+			if (path[i] == '.' || path[i] == '[') && at[path[:i]] {
 				return true
 			}
-			for _, dep := range dependsOn[p.Code] {
-				if related(d.Path, dep) {
-					return true
-				}
+		}
+		return false
+	}
+	explained := func(p Problem) bool {
+		if related(p.Path) {
+			return true
+		}
+		for _, dep := range dependsOn[p.Code] {
+			if related(dep) {
+				return true
 			}
 		}
 		return false
@@ -79,11 +98,6 @@ func (e *DecodeError) Error() string {
 var dependsOn = map[string][]string{
 	CodeTotalMismatch: {"service_lines"},
 	CodeBadPointer:    {"claim.diagnoses"},
-}
-
-// under reports whether path is below parent: "a.b" and "a[0]" are below "a".
-func under(path, parent string) bool {
-	return strings.HasPrefix(path, parent) && len(path) > len(parent) && (path[len(parent)] == '.' || path[len(parent)] == '[')
 }
 
 // Decode reads exactly one encounter object from r.

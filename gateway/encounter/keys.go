@@ -18,8 +18,9 @@ import (
 // are reported at the path of the second key.
 func keyProblems(raw []byte, snakeCase bool) []Problem {
 	// It runs on every encounter: it allocates nothing unless it finds a
-	// problem or an escaped key. The keys of the open objects are views
-	// of raw, in one list; each object's start where it begins.
+	// problem, an escaped key or an object of more than scanKeys keys.
+	// The keys of the open objects are views of raw, in one list; each
+	// object's start where it begins.
 	var frames [16]keyFrame
 	var keyBuf [64][]byte
 	stack, keys := frames[:0], keyBuf[:0]
@@ -67,25 +68,48 @@ func keyProblems(raw []byte, snakeCase bool) []Problem {
 				probs = append(probs, Problem{Path: keyPath(stack), Code: CodeUnknownField,
 					Message: "no such field: field names are snake_case, matched exactly", Severity: SeverityError})
 			}
-			for _, k := range keys[top.first:] {
-				if bytes.Equal(k, key) {
-					probs = append(probs, Problem{Path: keyPath(stack), Code: CodeDuplicateField,
-						Message: "the field is given twice in its object", Severity: SeverityError})
-					break
+			if top.seen == nil && len(keys)-top.first == scanKeys {
+				// Scanning the earlier keys for each key is quadratic in
+				// the object's keys: past a few, they go in a set.
+				top.seen = make(map[string]struct{}, 2*scanKeys)
+				for _, k := range keys[top.first:] {
+					top.seen[string(k)] = struct{}{}
 				}
 			}
-			keys = append(keys, key)
+			dup := false
+			if top.seen != nil {
+				_, dup = top.seen[string(key)]
+				top.seen[string(key)] = struct{}{}
+			} else {
+				for _, k := range keys[top.first:] {
+					if bytes.Equal(k, key) {
+						dup = true
+						break
+					}
+				}
+				keys = append(keys, key)
+			}
+			if dup {
+				probs = append(probs, Problem{Path: keyPath(stack), Code: CodeDuplicateField,
+					Message: "the field is given twice in its object", Severity: SeverityError})
+			}
 		}
 	}
 	return probs
 }
 
+// scanKeys is how many keys of an object keyProblems compares a key
+// with one by one; an object of more has them in a set. The contract's
+// largest object, claim, has 16 fields: an encounter's never need one.
+const scanKeys = 32
+
 // keyFrame is an object or array keyProblems is in.
 type keyFrame struct {
 	object bool
-	key    []byte // object: the key of the value being read
-	first  int    // where its keys (an object's) start in the list of keys
-	index  int    // array: the index of the value being read
+	key    []byte              // object: the key of the value being read
+	first  int                 // where its keys (an object's) start in the list of keys
+	seen   map[string]struct{} // an object's keys once it has more than scanKeys; the list then holds the first scanKeys
+	index  int                 // array: the index of the value being read
 }
 
 // keyPath is the path of the key last read in the innermost frame.
