@@ -16,6 +16,11 @@ import (
 // snake_case, so a key that matched a field only case-insensitively has a
 // character outside a-z, 0-9 and _: snakeCase reports those. Duplicates
 // are reported at the path of the second key.
+//
+// It counts the values below the top (each key's value and each array
+// element) as it goes; past MaxValues it stops and returns the one
+// problem too_many_values, as what it found until then is not every
+// problem.
 func keyProblems(raw []byte, snakeCase bool) []Problem {
 	// It runs on every encounter: it allocates nothing unless it finds a
 	// problem, an escaped key or an object of more than scanKeys keys.
@@ -26,7 +31,12 @@ func keyProblems(raw []byte, snakeCase bool) []Problem {
 	stack, keys := frames[:0], keyBuf[:0]
 	var probs []Problem
 	wantKey := false
+	values := 0
 	for i := 0; i < len(raw); i++ {
+		if values > MaxValues {
+			return []Problem{{Path: "", Code: CodeTooManyValues, Severity: SeverityError,
+				Message: fmt.Sprintf("more than %d values (fields and array elements): an encounter has at most %d", MaxValues, MaxValues)}}
+		}
 		switch raw[i] {
 		case '{':
 			stack = append(stack, keyFrame{object: true, first: len(keys)})
@@ -34,6 +44,9 @@ func keyProblems(raw []byte, snakeCase bool) []Problem {
 		case '[':
 			stack = append(stack, keyFrame{first: len(keys)})
 			wantKey = false
+			if j := skipSpace(raw, i+1); raw[j] != ']' {
+				values++ // its first element; a comma stands before each other
+			}
 		case '}', ']':
 			keys = keys[:stack[len(stack)-1].first]
 			stack = stack[:len(stack)-1]
@@ -43,6 +56,7 @@ func keyProblems(raw []byte, snakeCase bool) []Problem {
 				wantKey = true
 			} else {
 				top.index++
+				values++
 			}
 		case '"':
 			start, escaped := i, false
@@ -68,6 +82,7 @@ func keyProblems(raw []byte, snakeCase bool) []Problem {
 				probs = append(probs, Problem{Path: keyPath(stack), Code: CodeUnknownField,
 					Message: "no such field: field names are snake_case, matched exactly", Severity: SeverityError})
 			}
+			values++
 			if top.seen == nil && len(keys)-top.first == scanKeys {
 				// Scanning the earlier keys for each key is quadratic in
 				// the object's keys: past a few, they go in a set.
@@ -102,6 +117,15 @@ func keyProblems(raw []byte, snakeCase bool) []Problem {
 // with one by one; an object of more has them in a set. The contract's
 // largest object, claim, has 16 fields: an encounter's never need one.
 const scanKeys = 32
+
+// skipSpace returns the index of the first byte from i on that is not
+// JSON white space.
+func skipSpace(raw []byte, i int) int {
+	for raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r' {
+		i++
+	}
+	return i
+}
 
 // keyFrame is an object or array keyProblems is in.
 type keyFrame struct {
