@@ -63,8 +63,10 @@ type Options struct {
 	Tokens []config.Token
 }
 
-// maxBody is the largest encounter accepted.
-const maxBody = 1 << 20
+// maxBody is the largest encounter accepted: the contract's limit, which
+// intake holds encounters from NATS to as well. A body over it is refused
+// before it is read whole.
+const maxBody = encounter.MaxBytes
 
 type server struct {
 	ledger *ledger.Ledger

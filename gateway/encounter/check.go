@@ -47,6 +47,8 @@ const (
 	CodeUnknownField   = "unknown_field"   // a field the contract does not have
 	CodeDuplicateField = "duplicate_field" // a field given twice in one object
 	CodeWrongType      = "wrong_type"      // a string where a number belongs, and so on
+	CodeTooLarge       = "too_large"       // an object over MaxBytes
+	CodeTooManyValues  = "too_many_values" // an object over MaxValues
 
 	// Presence.
 	CodeRequired             = "required"                // a field the claim type needs is missing

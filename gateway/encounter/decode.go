@@ -16,8 +16,9 @@ import (
 )
 
 // DecodeError says why a JSON object is not an encounter: each field with an
-// unknown name, the wrong JSON type or a malformed amount, by path. It holds
-// no field values.
+// unknown name, the wrong JSON type or a malformed amount, by path, or
+// that the object is over a limit (MaxBytes, MaxValues). It holds no field
+// values.
 type DecodeError struct {
 	ID       string    // the encounter's id when it could be read, else ""
 	Problems []Problem // every problem, in path order
@@ -37,18 +38,37 @@ func (e *DecodeError) Scrub(opts Options) []Problem {
 	if e.Partial == nil {
 		return probs
 	}
-	related := func(a, b string) bool { // a is b, or one holds the other
-		return a == "" || b == "" || a == b || under(a, b) || under(b, a)
+	// The decoding problems' paths, and the paths above them: whether one
+	// is at, below or above a path is then a lookup for the path and one
+	// for each path above it, not a look at every decoding problem (an
+	// encounter of thousands of each took minutes).
+	at, above := map[string]bool{}, map[string]bool{}
+	for _, d := range e.Problems {
+		at[d.Path] = true
+		for i := range len(d.Path) {
+			if d.Path[i] == '.' || d.Path[i] == '[' {
+				above[d.Path[:i]] = true
+			}
+		}
 	}
-	explained := func(p Problem) bool {
-		for _, d := range e.Problems {
-			if related(d.Path, p.Path) {
+	related := func(path string) bool { // a decoding problem is at path, or one holds the other
+		if at[""] || path == "" || at[path] || above[path] {
+			return true
+		}
+		for i := range len(path) {
+			if (path[i] == '.' || path[i] == '[') && at[path[:i]] {
 				return true
 			}
-			for _, dep := range dependsOn[p.Code] {
-				if related(d.Path, dep) {
-					return true
-				}
+		}
+		return false
+	}
+	explained := func(p Problem) bool {
+		if related(p.Path) {
+			return true
+		}
+		for _, dep := range dependsOn[p.Code] {
+			if related(dep) {
+				return true
 			}
 		}
 		return false
@@ -81,11 +101,6 @@ var dependsOn = map[string][]string{
 	CodeBadPointer:    {"claim.diagnoses"},
 }
 
-// under reports whether path is below parent: "a.b" and "a[0]" are below "a".
-func under(path, parent string) bool {
-	return strings.HasPrefix(path, parent) && len(path) > len(parent) && (path[len(parent)] == '.' || path[len(parent)] == '[')
-}
-
 // Decode reads exactly one encounter object from r.
 func Decode(r io.Reader) (*Encounter, error) {
 	d := NewReader(r)
@@ -102,12 +117,24 @@ func Decode(r io.Reader) (*Encounter, error) {
 	return e, nil
 }
 
+// The limits of one encounter. The largest the contract allows, an 837I of
+// 999 lines with every field given, is about 330 KB of JSON (700 KB
+// indented by four spaces) and 21,000 values. An object over a limit is a
+// DecodeError with the one problem too_large or too_many_values, found
+// before it is decoded (too_large) or walked for its problems
+// (too_many_values): one message cannot hold a worker for long, nor bring
+// a problem for each of a million values.
+const (
+	MaxBytes  = 1 << 20 // of the object; the API's limit of a body too
+	MaxValues = 100000  // each field's value and each array element, at every depth
+)
+
 // DecodeBytes decodes exactly one encounter held in memory, as Decode does,
 // with one pass over the JSON less (Decode first cuts the object out of its
 // stream). Whatever does not decode at once goes through Decode, so the
 // errors are Decode's.
 func DecodeBytes(data []byte) (*Encounter, error) {
-	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' || len(data) > MaxBytes {
 		return Decode(bytes.NewReader(data))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -159,13 +186,23 @@ func (r *Reader) Read() (*Encounter, error) {
 // object generically to name every problem by path: encoding/json stops at
 // the first and does not say where.
 func unmarshal(raw []byte) (*Encounter, error) {
+	if len(raw) > MaxBytes {
+		return nil, &DecodeError{ID: headID(raw), Problems: []Problem{{Path: "", Code: CodeTooLarge, Severity: SeverityError,
+			Message: fmt.Sprintf("%d bytes: an encounter has at most %d (1 MiB)", len(raw), MaxBytes)}}}
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var e Encounter
 	err := dec.Decode(&e)
+	// Without an error, a key that is not snake_case matched a field in
+	// another case; with one, walk reports it as unknown.
+	keyProbs := keyProblems(raw, err == nil)
+	if len(keyProbs) == 1 && keyProbs[0].Code == CodeTooManyValues {
+		return nil, &DecodeError{ID: headID(raw), Problems: keyProbs}
+	}
 	if err == nil {
-		if probs := keyProblems(raw, true); probs != nil {
-			return nil, &DecodeError{ID: e.ID, Problems: probs, Partial: &e}
+		if keyProbs != nil {
+			return nil, &DecodeError{ID: e.ID, Problems: keyProbs, Partial: &e}
 		}
 		return &e, nil
 	}
@@ -180,7 +217,7 @@ func unmarshal(raw []byte) (*Encounter, error) {
 		de.ID = id
 	}
 	walk(&de.Problems, "", v, reflect.TypeFor[Encounter]())
-	de.Problems = append(de.Problems, keyProblems(raw, false)...) // walk's map holds one value of a key
+	de.Problems = append(de.Problems, keyProbs...) // walk's map holds one value of a key
 	sort.SliceStable(de.Problems, func(i, j int) bool { return de.Problems[i].Path < de.Problems[j].Path })
 	if len(de.Problems) == 0 {
 		de.Problems = []Problem{{Code: CodeInvalidJSON, Message: err.Error(), Severity: SeverityError}}
@@ -194,6 +231,16 @@ func unmarshal(raw []byte) (*Encounter, error) {
 		}
 	}
 	return nil, de
+}
+
+// headID is the id of an object not decoded, read alone, or "" when
+// there is none (or the object is not JSON).
+func headID(raw []byte) string {
+	var head struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(raw, &head)
+	return head.ID
 }
 
 var centsType = reflect.TypeFor[money.Cents]()

@@ -1,6 +1,7 @@
 package encounter
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -194,4 +195,72 @@ func TestDecodeErrorScrub(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An object over a limit is a DecodeError with the one problem that says
+// which, and the id; up to the limit it decodes. Values are counted at
+// every depth, each field's and each array element.
+func TestDecodeLimits(t *testing.T) {
+	base := strings.Replace(professionalJSON, `"modifiers": ["25"]`, `"modifiers": [ ]`, 1) // an empty array holds no value
+	var generic any
+	if err := json.Unmarshal([]byte(base), &generic); err != nil {
+		t.Fatal(err)
+	}
+	values := countValues(generic)
+	pointers := func(n int) string { // with n more diagnosis pointers on the second line
+		return strings.Replace(base, `"diagnosis_pointers": [1]}`, `"diagnosis_pointers": [1`+strings.Repeat(", 1", n)+`]}`, 1)
+	}
+	notes := func(n int) string { // the example, n bytes long, the rest in the claim's notes
+		pad := n - len(professionalJSON) - len(`"notes": "", `)
+		return strings.Replace(professionalJSON, `"claim": {`, `"claim": {"notes": "`+strings.Repeat("x", pad)+`", `, 1)
+	}
+	tests := []struct {
+		name, src string
+		want      []want // nil: it decodes
+	}{
+		{"as many values as allowed", pointers(MaxValues - values), nil},
+		{"one value more", pointers(MaxValues - values + 1), []want{{"", CodeTooManyValues}}},
+		{"as many bytes as allowed", notes(MaxBytes), nil},
+		{"one byte more", notes(MaxBytes + 1), []want{{"", CodeTooLarge}}},
+	}
+	for _, tt := range tests {
+		for name, decode := range map[string]func(string) (*Encounter, error){
+			"Decode":      func(s string) (*Encounter, error) { return Decode(strings.NewReader(s)) },
+			"DecodeBytes": func(s string) (*Encounter, error) { return DecodeBytes([]byte(s)) },
+		} {
+			_, err := decode(tt.src)
+			var de *DecodeError
+			var got []want
+			if errors.As(err, &de) {
+				for _, p := range de.Problems {
+					got = append(got, want{p.Path, p.Code})
+				}
+			}
+			switch {
+			case tt.want == nil && err != nil:
+				t.Errorf("%s, %s: %v", tt.name, name, err)
+			case tt.want == nil:
+			case de == nil:
+				t.Errorf("%s, %s: want a *DecodeError, got %v", tt.name, name, err)
+			case fmt.Sprint(got) != fmt.Sprint(tt.want) || de.ID != "enc-2026-000123" || de.Partial != nil:
+				t.Errorf("%s, %s: %q, %v, partial %v", tt.name, name, de.ID, de.Problems, de.Partial != nil)
+			}
+		}
+	}
+}
+
+// countValues counts the values below v as the limit does.
+func countValues(v any) int {
+	n := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for _, x := range v {
+			n += 1 + countValues(x)
+		}
+	case []any:
+		for _, x := range v {
+			n += 1 + countValues(x)
+		}
+	}
+	return n
 }

@@ -280,6 +280,19 @@ func EncounterJSON(id string, charges ...int64) []byte {
   "service_lines": [%s]}`, id, id, total/100, total%100, strings.Join(lines, ",")))
 }
 
+// EncounterWithKeys is EncounterJSON(id, 10000) with n more keys at its
+// top level, unknown fields of nine bytes each ("aaaa":0,): an encounter
+// with as many keys as a test needs, up to 26^4.
+func EncounterWithKeys(id string, n int) []byte {
+	raw := EncounterJSON(id, 10000)
+	b := append([]byte{}, raw[:len(raw)-1]...) // without its closing brace
+	for i := range n {
+		k := [4]byte{'a' + byte(i/26/26/26%26), 'a' + byte(i/26/26%26), 'a' + byte(i/26%26), 'a' + byte(i%26)}
+		b = fmt.Appendf(b, `,"%s":0`, k[:])
+	}
+	return append(b, '}')
+}
+
 // Interchange wraps transaction set bodies (segments without ST/SE) in an
 // envelope from the payer with the counts right.
 func Interchange(functionalID, version, setID string, bodies ...[]string) string {

@@ -2,9 +2,17 @@ package intake_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
+	"github.com/claimsgw/claimsgw/gateway/intake"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 )
 
@@ -26,5 +34,69 @@ func TestIntakeGivesEveryProblemAtOnce(t *testing.T) {
 		if !bytes.Contains(ec.Encounter.Problems, []byte(want)) {
 			t.Errorf("no %s in %s", want, ec.Encounter.Problems)
 		}
+	}
+}
+
+// An encounter over a limit of the contract, as a billing system's
+// 1.95 MB of 150,000 keys was, is recorded invalid with the reason when
+// the running stage first takes it from NATS, under its id, with its
+// event: not redelivered until its deliveries run out and dead-lettered
+// (the duplicate-key check took 12 minutes over that one).
+func TestIntakeRecordsEncountersOverTheLimits(t *testing.T) {
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	ctx, cancel := context.WithCancel(h.Ctx)
+	done := make(chan error, 1)
+	go func() { done <- h.Intake.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	big := gatewaytest.EncounterWithKeys("BIG1", 150000)
+	tests := []struct {
+		id, code, message string
+		raw               []byte
+	}{
+		{"BIG1", encounter.CodeTooLarge, fmt.Sprintf("%d bytes: an encounter has at most 1048576 (1 MiB)", len(big)), big},
+		{"KEYS1", encounter.CodeTooManyValues, "more than 100000 values (fields and array elements): an encounter has at most 100000",
+			gatewaytest.EncounterWithKeys("KEYS1", encounter.MaxValues)},
+	}
+	for _, tt := range tests {
+		if _, _, err := intake.Submit(h.Ctx, h.Options.JS, h.Options.Names, tt.raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range tests {
+		want := fmt.Sprintf(`[{"path":"","code":"%s","message":"%s","severity":"error"}]`, tt.code, tt.message)
+		// Long enough for any machine; the old code took minutes a delivery.
+		deadline := time.Now().Add(time.Minute)
+		c, err := h.Ledger.Claim(h.Ctx, tt.id)
+		for errors.Is(err, ledger.ErrNotFound) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+			c, err = h.Ledger.Claim(h.Ctx, tt.id)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.id, err)
+		}
+		e, err := h.Ledger.Encounter(h.Ctx, c.EncounterID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != ledger.StatusInvalid || e.Valid || string(e.Problems) != want {
+			t.Errorf("%s: %s, valid %v, problems %s; want invalid with %s", tt.id, c.Status, e.Valid, e.Problems, want)
+		}
+	}
+	events := map[string]string{}
+	for _, ev := range h.Events(string(ledger.StatusInvalid)) {
+		events[ev.ClaimID] = string(ev.Problems)
+	}
+	for _, tt := range tests {
+		if !strings.Contains(events[tt.id], `"code":"`+tt.code+`"`) {
+			t.Errorf("%s: invalid event with problems %s", tt.id, events[tt.id])
+		}
+	}
+	if dls, err := h.Ledger.DeadLetterInfos(h.Ctx, 0, 10); err != nil || len(dls) != 0 {
+		t.Errorf("dead letters %+v, %v", dls, err)
 	}
 }
