@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
@@ -24,7 +25,7 @@ import (
 
 // Inbox is a payer's SFTP server as the poller uses it.
 type Inbox interface {
-	List(ctx context.Context, dir string) ([]transfer.RemoteFile, error)
+	List(ctx context.Context, dir string) ([]transfer.RemoteFile, []transfer.Skipped, error)
 	Fetch(ctx context.Context, dir, name string, maxSize int64) ([]byte, error)
 	Remove(ctx context.Context, dir, name string) error
 	Move(ctx context.Context, dir, name, toDir string) error
@@ -39,7 +40,12 @@ type Options struct {
 }
 
 // Poller is the pickup stage.
-type Poller struct{ o Options }
+type Poller struct {
+	o Options
+
+	mu      sync.Mutex
+	skipped map[[3]string]bool // payer, name, reason: told of once
+}
 
 // New returns the poller.
 func New(o Options) (*Poller, error) {
@@ -87,10 +93,11 @@ func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 	}
 	defer r.Close()
 	dir := payer.SFTP.PickupDir
-	files, err := r.List(ctx, dir)
+	files, skipped, err := r.List(ctx, dir)
 	if err != nil {
 		return err
 	}
+	p.tellSkipped(payer.PayerID, skipped)
 	subject, err := p.o.Names.FilesIn(payer.PayerID)
 	if err != nil {
 		return err
@@ -136,6 +143,31 @@ func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 		}
 	}
 	return nil
+}
+
+// tellSkipped logs and counts, once a process, each entry of a payer's
+// pickup folder the poller does not take (a folder, a symlink, a name it
+// will not use, an upload under way), with why: the operator sees why a
+// file the payer says it sent is not picked up.
+func (p *Poller) tellSkipped(payer string, skipped []transfer.Skipped) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.skipped == nil || len(p.skipped) > 10000 {
+		p.skipped = map[[3]string]bool{}
+	}
+	for _, s := range skipped {
+		k := [3]string{payer, s.Name, s.Reason}
+		if p.skipped[k] {
+			continue
+		}
+		p.skipped[k] = true
+		p.o.Metrics.RefusedFile(payer, s.Reason)
+		ev := p.o.Log.Warn()
+		if s.Reason == transfer.SkippedInProgress {
+			ev = p.o.Log.Info() // most are uploads under way: taken once renamed
+		}
+		ev.Str("payer", payer).Str("file", s.Name).Str("reason", s.Reason).Msg("file not picked up")
+	}
 }
 
 // refuse records a file too large to take, once.

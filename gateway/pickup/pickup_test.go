@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
+	"github.com/rs/zerolog"
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
@@ -76,5 +77,57 @@ func TestTooLargeFileRecordedOnce(t *testing.T) {
 	in, err := h.Ledger.InboundContent(h.Ctx, fmt.Sprintf("%x", sha256.Sum256([]byte(big))))
 	if err != nil || !bytes.Equal(in.Content, []byte(big)) {
 		t.Errorf("the file was not archived: %v", err)
+	}
+}
+
+// Every entry of the pickup folder the poller does not take is logged and
+// counted once, with why, however many polls see it. Before, folders,
+// symlinks, dotfiles and names with a backslash or a control character
+// were passed over without a word.
+func TestSkippedEntriesToldOnce(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "outbound")
+	for _, d := range []string{out, filepath.Join(out, "archive")} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{`back\slash.835`, ".hidden.835", "upload.835.part"} {
+		if err := os.WriteFile(filepath.Join(out, name), []byte("ISA"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("/etc/passwd", filepath.Join(out, "link.835")); err != nil {
+		t.Fatal(err)
+	}
+	sim := gatewaytest.NewSFTP(t, root)
+	sim.Start(t)
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	m := metrics.New(nil, nil)
+	logs := &testutil.SyncBuffer{}
+	h.Options.Metrics, h.Options.Log = m, zerolog.New(logs)
+	route := h.Payer()
+	route.SFTP.PickupDir = "/outbound"
+	p, err := pickup.New(pickup.Options{Options: h.Options, Dial: func(ctx context.Context, _ *config.Payer) (pickup.Inbox, error) {
+		return transfer.Dial(ctx, sim.Endpoint)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := p.Poll(h.Ctx, route); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for reason, want := range map[string]float64{transfer.SkippedNotRegular: 2, transfer.SkippedUnsafeName: 1, transfer.SkippedInProgress: 2} {
+		var c dto.Metric
+		if err := m.RefusedFiles.WithLabelValues(gatewaytest.PayerID, reason).Write(&c); err != nil || c.GetCounter().GetValue() != want {
+			t.Errorf("%s counted %v, want %v: %v", reason, c.GetCounter().GetValue(), want, err)
+		}
+	}
+	for _, name := range []string{"archive", `back\\slash.835`, ".hidden.835", "upload.835.part", "link.835"} {
+		if n := strings.Count(logs.String(), `"file":"`+name+`"`); n != 1 {
+			t.Errorf("%s told of %d times, want once:\n%s", name, n, logs.String())
+		}
 	}
 }

@@ -18,28 +18,50 @@ type RemoteFile struct {
 	ModTime time.Time
 }
 
-// List returns the regular files in dir, sorted by name. It leaves out
-// directories, symlinks and other special files, dotfiles, partial uploads
-// (.part, .tmp, .filepart) and names that SafeName refuses.
-func (c *Client) List(ctx context.Context, dir string) ([]RemoteFile, error) {
+// Skipped is an entry of a remote directory that List leaves out, and why.
+type Skipped struct {
+	Name   string
+	Reason string // SkippedNotRegular, SkippedUnsafeName or SkippedInProgress
+}
+
+// Why List leaves an entry out.
+const (
+	SkippedNotRegular = "not_regular" // a directory, symlink or other special file
+	SkippedUnsafeName = "unsafe_name" // a name SafeName refuses: a backslash, a control character...
+	SkippedInProgress = "in_progress" // a dotfile or a partial upload (.part, .tmp, .filepart)
+)
+
+// List returns the regular files in dir, sorted by name, and the entries
+// it leaves out with why: directories, symlinks and other special files,
+// names that SafeName refuses, dotfiles and partial uploads.
+func (c *Client) List(ctx context.Context, dir string) ([]RemoteFile, []Skipped, error) {
 	var files []RemoteFile
+	var skipped []Skipped
 	err := c.run(ctx, "list", dir, "", func() error {
 		entries, err := c.sftp.ReadDir(dir)
 		if err != nil {
 			return err
 		}
 		for _, fi := range entries {
-			if fi.Mode().IsRegular() && !inProgress(fi.Name()) && SafeName(fi.Name()) == nil {
-				files = append(files, RemoteFile{Name: fi.Name(), Size: fi.Size(), ModTime: fi.ModTime()})
+			switch name := fi.Name(); {
+			case !fi.Mode().IsRegular():
+				skipped = append(skipped, Skipped{name, SkippedNotRegular})
+			case SafeName(name) != nil:
+				skipped = append(skipped, Skipped{name, SkippedUnsafeName})
+			case inProgress(name):
+				skipped = append(skipped, Skipped{name, SkippedInProgress})
+			default:
+				files = append(files, RemoteFile{Name: name, Size: fi.Size(), ModTime: fi.ModTime()})
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	slices.SortFunc(files, func(a, b RemoteFile) int { return strings.Compare(a.Name, b.Name) })
-	return files, nil
+	slices.SortFunc(skipped, func(a, b Skipped) int { return strings.Compare(a.Name, b.Name) })
+	return files, skipped, nil
 }
 
 // Fetch reads dir/name, which must be a regular file of at most maxSize

@@ -151,7 +151,9 @@ func TestPickup(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	files, err := c.List(ctx, "/outbound")
+	s.write(t, "outbound/back\\slash.835", "a backslash")
+	s.write(t, "outbound/bell\a.835", "a control character")
+	files, skipped, err := c.List(ctx, "/outbound")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +163,12 @@ func TestPickup(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"r1.999", "r2.835"}) {
 		t.Fatalf("List = %q", names)
+	}
+	// Every entry left out, with why.
+	want := []Skipped{{".r3.277.swp", SkippedInProgress}, {"archive", SkippedNotRegular}, {"back\\slash.835", SkippedUnsafeName},
+		{"bell\a.835", SkippedUnsafeName}, {"link.999", SkippedNotRegular}, {"r4.277.part", SkippedInProgress}, {"sub", SkippedNotRegular}}
+	if !slices.Equal(skipped, want) {
+		t.Errorf("skipped %q, want %q", skipped, want)
 	}
 	if files[1].Size != 16 {
 		t.Errorf("r2.835 size %d, want 16", files[1].Size)
@@ -188,7 +196,7 @@ func TestPickup(t *testing.T) {
 	if names := s.names(t, "outbound/archive"); !slices.Equal(names, []string{".keep", "r1.999"}) {
 		t.Errorf("archive holds %q", names)
 	}
-	if files, err := c.List(ctx, "/outbound"); err != nil || len(files) != 0 {
+	if files, _, err := c.List(ctx, "/outbound"); err != nil || len(files) != 0 {
 		t.Errorf("List after move and remove = %v, %v", files, err)
 	}
 	if err := c.Remove(ctx, "/outbound", "../inbound"); !errors.Is(err, ErrUnsafeName) {
@@ -223,7 +231,7 @@ func TestPickupJail(t *testing.T) {
 			t.Errorf("Fetch(%q, %q) = %q", tc.dir, tc.name, b)
 		}
 	}
-	if files, err := c.List(ctx, "/outbound/up"); err == nil {
+	if files, _, err := c.List(ctx, "/outbound/up"); err == nil {
 		t.Errorf("listed outside the root: %v", files)
 	}
 	if err := c.Upload(ctx, "/outbound/up", "planted.837", []byte("x")); err == nil {
@@ -326,7 +334,7 @@ func TestIsTransient(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 	s.srv.Close() // the server goes away under a connected client
-	if _, err := c.List(t.Context(), "/inbound"); !IsTransient(err) {
+	if _, _, err := c.List(t.Context(), "/inbound"); !IsTransient(err) {
 		t.Errorf("connection lost: %v, want transient", err)
 	}
 

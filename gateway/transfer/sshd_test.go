@@ -151,7 +151,7 @@ func TestOpenSSH(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	files, err := c.List(ctx, outbound)
+	files, _, err := c.List(ctx, outbound)
 	if err != nil || len(files) != 2 || files[0].Name != "r1.999" || files[1].Name != "r2.835" {
 		t.Fatalf("List = %v, %v", files, err)
 	}
