@@ -40,8 +40,9 @@ type Options struct {
 	JS     jetstream.JetStream
 	Names  queue.Names // subjects and streams; the zero value means queue.Default
 	Log    zerolog.Logger
-	// Events publishes the claim events; nil means one that publishes
-	// each stage's events as it hands them over.
+	// Events relays the claim events the ledger writes with each change;
+	// nil means one that is not started: the stages' Nudges do nothing,
+	// and its Flush relays what waits (tests, commands).
 	Events *Events
 	// Handoff passes the claims intake converted to the batcher; nil
 	// means a new one.
@@ -75,7 +76,7 @@ func (o Options) Defaults() (Options, error) {
 		o.Names = queue.Default
 	}
 	if o.Events == nil {
-		o.Events = NewEvents(o.JS, o.Names, o.Log)
+		o.Events = NewEvents(o.Ledger, o.JS, o.Names, o.Log)
 	}
 	if o.Handoff == nil {
 		o.Handoff = &Handoff{}
@@ -119,21 +120,6 @@ func (o Options) Worker(stream, consumer string, handle func(context.Context, *q
 		},
 		MaxDeliver: o.MaxDeliver, Backoff: o.Backoff, Log: o.Log,
 	}
-}
-
-// ClaimsMoved publishes the events of claims a stage moved together.
-func (o Options) ClaimsMoved(ctx context.Context, ids []string, from, to ledger.Status, src ledger.Source) {
-	claims, err := o.Ledger.ClaimsByIDs(ctx, ids)
-	if err != nil {
-		o.Log.Warn().Err(err).Int("claims", len(ids)).Msg("claim events not published")
-		return
-	}
-	at := o.Now()
-	events := make([]Event, len(claims))
-	for i := range claims {
-		events[i] = NewEvent(at, &claims[i], from, to, src, 0)
-	}
-	o.Events.Publish(ctx, events)
 }
 
 // Stage is a named part of the pipeline that runs until its context ends.

@@ -95,6 +95,7 @@ func (b *Batcher) Batch(ctx context.Context, p *config.Payer, flush bool) error 
 		if err != nil {
 			return err
 		}
+		b.o.Events.Nudge() // the claims are batched
 		b.o.Metrics.FileBuilt(p.PayerID, len(f.Claims))
 		b.o.Log.Info().Str("batch_id", f.ID).Str("file", f.Name).Str("payer", p.PayerID).Int64("isa13", f.ISA13).Int("claims", len(f.Claims)).Msg("file built")
 		if err := b.handOff(ctx, f); err != nil {
@@ -103,8 +104,7 @@ func (b *Batcher) Batch(ctx context.Context, p *config.Payer, flush bool) error 
 	}
 }
 
-// handOff hands a built file to the deliverer and records it; its claims'
-// events (batched) go out then.
+// handOff hands a built file to the deliverer and records it.
 func (b *Batcher) handOff(ctx context.Context, f *ledger.File) error {
 	if err := b.publishFile(ctx, f); err != nil {
 		return err
@@ -117,7 +117,6 @@ func (b *Batcher) handOff(ctx context.Context, f *ledger.File) error {
 		ids[i] = fc.ClaimID
 	}
 	b.o.Handoff.Drop(ids)
-	b.o.ClaimsMoved(ctx, ids, ledger.StatusQueued, ledger.StatusBatched, ledger.Source{Kind: "batcher", File: f.ID})
 	return nil
 }
 

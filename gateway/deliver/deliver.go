@@ -11,7 +11,6 @@ package deliver
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/config"
@@ -90,7 +89,7 @@ func (d *Deliverer) Worker() *queue.Worker {
 		}
 		d.o.Metrics.Delivery(f.PayerID, "failed", 0)
 		d.o.Log.Error().Err(cause).Str("batch_id", fileID).Str("payer", f.PayerID).Int("claims", len(changed)).Msg("delivery failed")
-		d.o.ClaimsMoved(ctx, changed, ledger.StatusBatched, ledger.StatusDeliveryFailed, ledger.Source{Kind: "deliverer", File: fileID, Reason: reason})
+		d.o.Events.Nudge()
 		return nil
 	}
 	return w
@@ -106,7 +105,6 @@ func (d *Deliverer) Resend(ctx context.Context, fileID, actor string) ([]string,
 		return nil, err
 	}
 	d.o.Log.Info().Str("batch_id", fileID).Int("claims", len(queued)).Msg("file resent")
-	d.o.ClaimsMoved(ctx, queued, ledger.StatusDeliveryFailed, ledger.StatusQueued,
-		ledger.Source{Kind: "manual", File: fileID, Reason: "file " + fileID + " resent by hand: queued for a new file", Actor: strings.TrimSpace(actor)})
+	d.o.Events.Nudge()
 	return queued, nil
 }

@@ -65,7 +65,7 @@ func (d *Deliverer) Deliver(ctx context.Context, m *queue.Message) error {
 	}
 	d.o.Metrics.Delivery(p.PayerID, "ok", d.o.Now().Sub(start))
 	d.o.Log.Info().Str("batch_id", f.ID).Str("file", f.Name).Str("payer", p.PayerID).Int("claims", len(changed)).Msg("file delivered")
-	d.o.ClaimsMoved(ctx, changed, ledger.StatusBatched, ledger.StatusSubmitted, ledger.Source{Kind: "deliverer", File: f.ID})
+	d.o.Events.Nudge()
 	return nil
 }
 

@@ -192,9 +192,13 @@ func FileClaim(t testing.TB, f *ledger.File, id string) ledger.FileClaim {
 	return ledger.FileClaim{}
 }
 
-// Events are the claim events published so far with a status.
+// Events are the claim events with a status: those in the ledger's outbox
+// relayed first, as the daemon's relay does.
 func (h *Harness) Events(status string) []gateway.Event {
 	h.T.Helper()
+	if err := h.Options.Events.Flush(h.Ctx); err != nil {
+		h.T.Fatal(err)
+	}
 	subject, err := queue.Default.ClaimEvent(status)
 	if err != nil {
 		h.T.Fatal(err)

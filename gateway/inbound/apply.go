@@ -107,13 +107,13 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 		return err
 	}
 	p.o.Log.Info().Str("payer", in.PayerID).Str("file", in.Name).Str("kind", in.Kind).Str("sha256", sha).
-		Int("changes", len(a.events)).Int("unmatched", a.unmatched).Int("errors", len(doc.Errors)).Msg("payer file applied")
-	p.o.Events.Publish(ctx, a.events)
+		Int("changes", a.moved).Int("unmatched", a.unmatched).Int("errors", len(doc.Errors)).Msg("payer file applied")
+	p.o.Events.Nudge()
 	return nil
 }
 
 // applier matches one payer file's content to claims within one ledger
-// transaction and collects the events to publish once it commits.
+// transaction.
 type applier struct {
 	now    func() time.Time
 	tx     *ledger.Tx
@@ -124,7 +124,7 @@ type applier struct {
 	// so (PostException).
 	postUnbalanced bool
 	byPayerNo      map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
-	events         []gateway.Event
+	moved          int               // claims moved (each with its event, in the ledger's outbox)
 	unmatched      int
 }
 
@@ -249,12 +249,11 @@ func (a *applier) move(claimID string, to ledger.Status, src ledger.Source, paid
 	if !ledger.Allowed(c.Status, to, src.Kind) {
 		return nil
 	}
-	src.File, src.Actor = a.file.SHA256, "processor"
-	from, err := a.tx.Transition(claimID, to, src)
-	if err != nil {
+	src.File, src.Actor, src.Paid = a.file.SHA256, "processor", paid
+	if _, err := a.tx.Transition(claimID, to, src); err != nil {
 		return err
 	}
-	a.events = append(a.events, gateway.NewEvent(a.now(), c, from, to, src, paid))
+	a.moved++
 	return nil
 }
 
@@ -271,13 +270,9 @@ func (a *applier) noMatch(kind string, t *x12.Transaction, pos x12.Position, pcn
 		return err
 	}
 	for _, id := range m.tied {
-		c, err := a.tx.Claim(id)
-		if err != nil {
-			return err
-		}
 		src := ledger.Source{Kind: kind, File: a.file.SHA256, Transaction: t.ControlNumber, Position: pos.Position, Actor: "processor",
 			Reason: fmt.Sprintf("the %s names this claim, but also %d other claims it cannot be told from: nothing applied; an exception is open", kind, len(m.tied)-1)}
-		if _, err := a.tx.Transition(id, c.Status, src); err != nil {
+		if err := a.tx.Note(id, src); err != nil {
 			return err
 		}
 	}

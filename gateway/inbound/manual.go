@@ -107,9 +107,7 @@ func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (post
 	if err != nil {
 		return false, err
 	}
-	if a != nil {
-		p.o.Events.Publish(ctx, a.events)
-	}
+	p.o.Events.Nudge()
 	return clp != nil, nil
 }
 
@@ -172,7 +170,7 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 	if err != nil {
 		return err
 	}
-	p.o.Events.Publish(ctx, a.events)
+	p.o.Events.Nudge()
 	return nil
 }
 

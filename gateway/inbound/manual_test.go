@@ -1,27 +1,22 @@
 package inbound_test
 
 import (
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
-	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/inbound"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
-	"github.com/claimsgw/claimsgw/queue"
 )
 
 // A CLP matched by hand moves its claim as a matched one does: the
-// claim's event is published, at the stages' clock. (Before, the manual
-// match built its own processor, which published nothing and took the
-// time from time.Now.)
+// claim's event is published, at the time of the change as the ledger
+// records it, its history's. (Before, the manual match built its own
+// processor, which published nothing.)
 func TestManualMatchPublishesItsEvent(t *testing.T) {
 	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
 		h := gatewaytest.New(t, l)
@@ -32,24 +27,21 @@ func TestManualMatchPublishesItsEvent(t *testing.T) {
 		if err != nil || len(open) != 1 {
 			t.Fatalf("open exceptions %+v, %v", open, err)
 		}
+		before := time.Now().Truncate(time.Millisecond)
 		if posted, err := h.Inbound.MatchException(h.Ctx, open[0].ID, inbound.Match{ClaimID: "ORPHAN", Actor: "alice", Force: true, Reason: "the payer mistyped the PCN"}); err != nil || !posted {
 			t.Fatalf("manual match: posted %v, %v", posted, err)
 		}
-		subject, _ := queue.Default.ClaimEvent("paid")
-		cons, err := h.Options.JS.OrderedConsumer(h.Ctx, queue.Default.Stream(queue.StreamEvents), jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
+		paid := h.Events("paid")
+		if len(paid) != 1 {
+			t.Fatalf("%d paid events after the manual match, want 1", len(paid))
+		}
+		history, err := l.History(h.Ctx, "ORPHAN")
 		if err != nil {
 			t.Fatal(err)
 		}
-		msg, err := cons.Next(jetstream.FetchMaxWait(2 * time.Second))
-		if err != nil {
-			t.Fatalf("no paid event after the manual match: %v", err)
-		}
-		var e gateway.Event
-		if err := json.Unmarshal(msg.Data(), &e); err != nil {
-			t.Fatal(err)
-		}
-		if e.ClaimID != "ORPHAN" || e.Source != "835" || !e.At.Equal(gatewaytest.Now) || e.Paid != 8000 {
-			t.Errorf("event %+v, want ORPHAN paid 80.00 by the 835 at %s", e, gatewaytest.Now)
+		last := history[len(history)-1]
+		if e := paid[0]; e.ClaimID != "ORPHAN" || e.Source != "835" || e.Paid != 8000 || !e.At.Equal(last.At) || e.At.Before(before) {
+			t.Errorf("event %+v, want ORPHAN paid 80.00 by the 835 at %s, its history's time", e, last.At)
 		}
 	})
 }

@@ -55,7 +55,6 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	if err := a.tx.ReservePayments(len(r.Claims)); err != nil {
 		return err
 	}
-	a.events = slices.Grow(a.events, len(r.Claims))
 	for _, clp := range r.Claims {
 		if err := a.clp(t, r, remID, clp); err != nil {
 			return err

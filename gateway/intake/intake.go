@@ -85,7 +85,7 @@ func (in *Intake) Take(ctx context.Context, m *queue.Message) error {
 	if err != nil {
 		return err
 	}
-	in.recorded(ctx, ecs, []*claim.Claim{c}, created)
+	in.recorded(ecs, []*claim.Claim{c}, created)
 	return nil
 }
 
@@ -119,7 +119,7 @@ func (in *Intake) takeBatch(ctx context.Context, ms []*queue.Message) []error {
 		}
 		return errs
 	}
-	in.recorded(ctx, ecs, claims, created)
+	in.recorded(ecs, claims, created)
 	return errs
 }
 
@@ -176,11 +176,9 @@ func (in *Intake) Prepare(data []byte) (ledger.EncounterClaim, *claim.Claim) {
 	return ledger.EncounterClaim{Encounter: rec, Claim: c, Replaces: replaces}, c837
 }
 
-// recorded counts, logs and announces encounters just recorded, and hands
-// the new valid claims to the batcher.
-func (in *Intake) recorded(ctx context.Context, ecs []ledger.EncounterClaim, claims []*claim.Claim, created []bool) {
-	var events []gateway.Event
-	now := in.o.Now()
+// recorded counts and logs encounters just recorded (the ledger wrote
+// their events), and hands the new valid claims to the batcher.
+func (in *Intake) recorded(ecs []ledger.EncounterClaim, claims []*claim.Claim, created []bool) {
 	for i, ec := range ecs {
 		outcome := map[bool]string{true: "accepted", false: "invalid"}[ec.Encounter.Valid]
 		switch {
@@ -198,27 +196,8 @@ func (in *Intake) recorded(ctx context.Context, ecs []ledger.EncounterClaim, cla
 		if created[i] && ec.Encounter.Valid && claims[i] != nil {
 			in.o.Handoff.Put(ec.Claim.ID, *claims[i])
 		}
-		if created[i] {
-			from, to := ledger.StatusReceived, ledger.StatusQueued
-			if ec.Revision > 0 {
-				from = ledger.StatusInvalid
-			}
-			if !ec.Encounter.Valid {
-				to = ledger.StatusInvalid
-			}
-			src := ledger.Source{Kind: "intake"}
-			if d := ec.Duplicate; d != "" {
-				src.Reason = ledger.CodeDuplicateClaim + ": " + d
-			}
-			ev := gateway.NewEvent(now, &ecs[i].Claim, from, to, src, 0)
-			if !ec.Encounter.Valid {
-				ev.Problems = ec.Encounter.Problems
-			}
-			ev.Revision = ec.Revision
-			events = append(events, ev)
-		}
 	}
-	in.o.Events.Publish(ctx, events)
+	in.o.Events.Nudge()
 }
 
 // scrub decodes and checks an encounter against its payer's route. An

@@ -60,6 +60,8 @@ type Source struct {
 	Position    int    `json:"position"`    // segment position in the transaction set
 	Reason      string `json:"reason"`      // codes and a short text; never PHI
 	Actor       string `json:"actor"`       // the stage, or the person who matched by hand
+	// Paid is what the change posted (an 835's CLP04): its event says it.
+	Paid money.Cents `json:"-"`
 }
 
 // Change is one entry of a claim's history.
@@ -71,11 +73,16 @@ type Change struct {
 }
 
 // Transition moves a claim to a status and records the change with its
-// source, in one transaction. It returns the status the claim had.
+// source and its event, in one transaction. It returns the status the
+// claim had.
 func (l *Ledger) Transition(ctx context.Context, claimID string, to Status, src Source) (from Status, err error) {
 	err = l.inTx(ctx, func(tx *sql.Tx) error {
-		from, err = l.transition(ctx, tx, claimID, to, src)
-		return err
+		if from, err = l.transition(ctx, tx, claimID, to, src); err != nil {
+			return err
+		}
+		events := l.outboxBatch()
+		events.addEvent(claimID, l.millis(), from, to, src, src.Paid, 0, nil)
+		return events.exec(ctx, tx)
 	})
 	return from, err
 }

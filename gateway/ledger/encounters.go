@@ -225,7 +225,7 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 	now := l.millis()
 	claims := l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at", "")
 	lines := l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
-	history := l.historyBatch()
+	history, events := l.historyBatch(), l.outboxBatch()
 	for i, ec := range ecs {
 		e, c := ec.Encounter, ec.Claim
 		if !changed[e.ID] {
@@ -264,8 +264,19 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 			lines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
 		}
 		history.addHistory(c.ID, now, from, to, Source{Kind: "intake", Reason: reason, Actor: "intake"})
+		// Its event says why in its own words: a duplicate's reason, an
+		// invalid claim's problems.
+		said := Source{Kind: "intake"}
+		if ec.Duplicate != "" {
+			said.Reason = CodeDuplicateClaim + ": " + ec.Duplicate
+		}
+		var problems []byte
+		if to == StatusInvalid {
+			problems = e.Problems
+		}
+		events.addEvent(c.ID, now, from, to, said, 0, ec.Revision, problems)
 	}
-	for _, b := range []*rowBatch{claims, lines, history} {
+	for _, b := range []*rowBatch{claims, lines, history, events} {
 		if err := b.exec(ctx, tx); err != nil {
 			return nil, err
 		}

@@ -113,10 +113,12 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 		// The claims were queued when selected above (the transaction holds
 		// them: SQLite's write lock, PostgreSQL's row locks).
 		now := l.millis()
-		placed, history := l.rowBatch("file_claims", "file_id, claim_id, gs06, st02, first_pos, last_pos", ""), l.historyBatch()
+		placed, history, events := l.rowBatch("file_claims", "file_id, claim_id, gs06, st02, first_pos, last_pos", ""), l.historyBatch(), l.outboxBatch()
 		for _, fc := range f.Claims {
 			placed.add(f.ID, fc.ClaimID, fc.GS06, fc.ST02, fc.FirstPos, fc.LastPos)
-			history.addHistory(fc.ClaimID, now, StatusQueued, StatusBatched, Source{Kind: "batcher", File: f.ID, Transaction: fmt.Sprint(fc.ST02), Position: fc.FirstPos, Actor: "batcher"})
+			src := Source{Kind: "batcher", File: f.ID, Transaction: fmt.Sprint(fc.ST02), Position: fc.FirstPos, Actor: "batcher"}
+			history.addHistory(fc.ClaimID, now, StatusQueued, StatusBatched, src)
+			events.addEvent(fc.ClaimID, now, StatusQueued, StatusBatched, src, 0, 0, nil)
 		}
 		if err := placed.exec(ctx, tx); err != nil {
 			return err
@@ -128,7 +130,7 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 		if err := history.exec(ctx, tx); err != nil {
 			return err
 		}
-		return nil
+		return events.exec(ctx, tx)
 	})
 	return f, err
 }
@@ -342,15 +344,19 @@ func (l *Ledger) moveFileClaims(ctx context.Context, sqlTx *sql.Tx, fileID strin
 		return err
 	}
 	*moved = changed
-	now, history := l.millis(), l.historyBatch()
+	now, history, events := l.millis(), l.historyBatch(), l.outboxBatch()
 	for _, id := range changed {
 		history.addHistory(id, now, from, to, src)
+		events.addEvent(id, now, from, to, src, 0, 0, nil)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = $2, updated_at = $3
 		WHERE file_id = $1 AND status = $4 AND id IN (SELECT claim_id FROM file_claims WHERE file_id = $1)`, fileID, to, now, from); err != nil {
 		return fmt.Errorf("ledger: file %s claims: %w", fileID, err)
 	}
-	return history.exec(ctx, tx)
+	if err := history.exec(ctx, tx); err != nil {
+		return err
+	}
+	return events.exec(ctx, tx)
 }
 
 // QueuedStats tells the batcher how many claims of a payer wait and since

@@ -14,11 +14,15 @@ func TestMigration007KeepsRows(t *testing.T) {
 	ledgertest.EachOpen(t, func(t *testing.T, open func(testing.TB) *ledger.Ledger) {
 		ctx := context.Background()
 		l, migrate := ledger.OpenBefore(6, func() *ledger.Ledger { return open(t) })
-		e, c := encounter("M1", true)
-		if _, err := l.RecordEncounter(ctx, e, c); err != nil {
-			t.Fatal(err)
-		}
+		// M1 as RecordEncounter wrote it then (today it writes tables a
+		// ledger of then does not have: its event's).
+		_, c := encounter("M1", true)
 		for _, q := range []string{
+			`INSERT INTO encounters (id, payer_id, claim_type, raw, status, problems, received_at) VALUES ('M1', 'SIMPAYER', 'professional', '{}', 'accepted', '[]', 1)`,
+			`INSERT INTO claims (id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at)
+				VALUES ('M1', 'M1', 'SIMPAYER', 'professional', 'PCN-M1', '1234567893', '621234567', 23500, '2026-11-02', '2026-11-02', 'queued', 1, 1)`,
+			`INSERT INTO claim_lines (claim_id, line_no, line_id, procedure, charge_cents, units, service_date)
+				VALUES ('M1', 1, 'M1-1', 'HC:99214:25', 18500, '1', '2026-11-02'), ('M1', 2, 'M1-2', 'HC:85025', 5000, '1', '2026-11-02')`,
 			`INSERT INTO claim_payments (claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date, status_code,
 				charge_cents, paid_cents, patient_resp_cents, payer_claim_number, at)
 				VALUES ('M1', 1, 'sha-m', '0001', 12, 'TR1', '2026-11-20', '1', 23500, 17000, 2000, 'PAYM1', 1)`,

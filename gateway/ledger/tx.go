@@ -30,9 +30,9 @@ type Tx struct {
 	snaps map[string]*Snapshot   // by claim id
 	byPCN map[[2]string][]string // payer, PCN → claim ids, newest first
 
-	payments, adjustments, remarks, linePayments, history *rowBatch
-	paymentIDs                                            []int64 // reserved (ReservePayments), not handed out yet
-	lastPaymentID                                         int64   // SQLite: the last id reserved
+	payments, adjustments, remarks, linePayments, history, events *rowBatch
+	paymentIDs                                                    []int64 // reserved (ReservePayments), not handed out yet
+	lastPaymentID                                                 int64   // SQLite: the last id reserved
 
 	// The claims moved or given a payer's number in the transaction, with
 	// when: written together (claimUpdates) as the transaction ends.
@@ -80,6 +80,7 @@ func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
 		remarks:      l.rowBatch("claim_remarks", "payment_id, seq, line_no, code", ""),
 		linePayments: l.rowBatch("line_payments", "payment_id, position, line_no, procedure, charge_cents, paid_cents, allowed_cents", ""),
 		history:      l.historyBatch(),
+		events:       l.outboxBatch(),
 		dirty:        map[string]int64{},
 		claimUpdates: l.updateBatch("claims", "id, status, number, at", []string{"", "", "", "BIGINT"},
 			"status = v.status, payer_claim_number = v.number, updated_at = v.at FROM v WHERE claims.id = v.id"),
@@ -96,7 +97,7 @@ func (t *Tx) flush() error {
 	}
 	clear(t.dirty)
 	// Payments before the rows that refer to them.
-	for _, b := range []*rowBatch{t.claimUpdates, t.payments, t.adjustments, t.remarks, t.linePayments, t.history} {
+	for _, b := range []*rowBatch{t.claimUpdates, t.payments, t.adjustments, t.remarks, t.linePayments, t.history, t.events} {
 		if err := b.exec(t.ctx, t.tx); err != nil {
 			return err
 		}
@@ -107,7 +108,7 @@ func (t *Tx) flush() error {
 // flushFull flushes once a table has a full statement's worth kept back,
 // so that rows never pile up.
 func (t *Tx) flushFull() error {
-	for _, b := range []*rowBatch{t.payments, t.adjustments, t.remarks, t.linePayments, t.history} {
+	for _, b := range []*rowBatch{t.payments, t.adjustments, t.remarks, t.linePayments, t.history, t.events} {
 		if b.rows() >= batchRows {
 			return t.flush()
 		}
@@ -382,8 +383,9 @@ func (t *Tx) Snapshot(claimID string) (*Snapshot, error) {
 	return s, nil
 }
 
-// Transition moves a claim to a status within the transaction and returns
-// the status it had.
+// Transition moves a claim to a status within the transaction, with its
+// history entry and its event, and returns the status it had. src.Paid is
+// what the move posted, for the event.
 func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
 	s, err := t.claim(claimID)
 	if err != nil {
@@ -391,9 +393,22 @@ func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
 	}
 	from, now := s.Status, t.l.millis()
 	t.history.addHistory(claimID, now, from, to, src)
+	t.events.addEvent(claimID, now, from, to, src, src.Paid, 0, nil)
 	s.Status = to
 	t.dirty[claimID] = now
 	return from, t.flushFull()
+}
+
+// Note writes an entry in a claim's history that leaves its status as it
+// is (a payer's answer that names it among others it cannot be told
+// from): no event.
+func (t *Tx) Note(claimID string, src Source) error {
+	s, err := t.claim(claimID)
+	if err != nil {
+		return err
+	}
+	t.history.addHistory(claimID, t.l.millis(), s.Status, s.Status, src)
+	return t.flushFull()
 }
 
 // SetPayerClaimNumber records the payer's own number for a claim (277CA
