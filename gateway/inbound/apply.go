@@ -122,6 +122,9 @@ type applier struct {
 	byPayerNo      map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
 	events         []gateway.Event
 	unmatched      int
+	own            map[string]int      // reason class → items parked as exceptions of their own
+	grouped        map[string]*grouped // reason class → the items past perReason
+	groupOrder     []string            // the classes of grouped, as they came
 }
 
 func (a *applier) apply(doc *x12.File) error {
@@ -178,6 +181,9 @@ func (a *applier) apply(doc *x12.File) error {
 				applied++
 			}
 		}
+	}
+	if err := a.addGrouped(); err != nil {
+		return err
 	}
 	if len(doc.Interchanges) == 0 || applied == 0 && a.unmatched == 0 {
 		return a.exception(a.file.Kind, "", x12.Position{}, "", "the file holds nothing the gateway can read and apply ("+
@@ -259,14 +265,122 @@ func (a *applier) exception(kind, st02 string, pos x12.Position, pcn, reason str
 	return a.tx.AddException(ledger.Exception{InboundSHA256: a.file.SHA256, Kind: kind, ST02: st02, Position: pos.Position, PCN: pcn, Reason: reason})
 }
 
+// A payer file's exceptions are bounded (issue 17: an 835 that repeated
+// one CLP 204,281 times opened 204,280 exceptions, one a CLP refused as
+// paid before): the items of its transaction sets (CLPs, 277 claims, a
+// 999's answers to sets) failing for the same reason are exceptions of
+// their own up to perReason, which an operator matches one by one, and
+// the rest one exception more, which counts them and lists the first
+// listedItems. The exceptions table grows by the reasons, not the items.
+const (
+	perReason   = 100
+	listedItems = 1000
+)
+
+// grouped is the exception that stands for the items of a payer file past
+// the first perReason failing for one reason.
+type grouped struct {
+	kind, reason string // of the first item
+	count        int
+	items        []ledger.ExceptionItem // the first listedItems
+	noted        map[string]bool        // the claims whose history says that one of them names them
+}
+
+// item parks a payer's item that cannot be applied as an exception of its
+// own, or, past the first perReason of the file for its reason, in the
+// exception that groups the rest, which it returns (nil for one of its
+// own).
+func (a *applier) item(kind, st02 string, pos x12.Position, pcn, reason string) (*grouped, error) {
+	class := reasonClass(kind, reason)
+	if a.own[class] < perReason {
+		if a.own == nil {
+			a.own = map[string]int{}
+		}
+		a.own[class]++
+		return nil, a.exception(kind, st02, pos, pcn, reason)
+	}
+	a.unmatched++
+	g := a.grouped[class]
+	if g == nil {
+		if a.grouped == nil {
+			a.grouped = map[string]*grouped{}
+		}
+		g = &grouped{kind: kind, reason: reason, noted: map[string]bool{}}
+		a.grouped[class] = g
+		a.groupOrder = append(a.groupOrder, class)
+	}
+	g.count++
+	if len(g.items) < listedItems {
+		g.items = append(g.items, ledger.ExceptionItem{ST02: st02, Position: pos.Position, PCN: pcn})
+	}
+	return g, nil
+}
+
+// addGrouped adds the exceptions that group items (item), once the file's
+// items are all seen. Each is at the place of its first item, which has
+// no exception of its own.
+func (a *applier) addGrouped() error {
+	for _, class := range a.groupOrder {
+		g := a.grouped[class]
+		first := g.items[0]
+		reason := fmt.Sprintf("%d more %s for the same reason as the %d exceptions of their own before them, the first of which says: %s. "+
+			"Nothing of them is applied; items lists the first %d (ST02, position, PCN). This exception cannot be matched to one claim: dismiss it once they are dealt with",
+			g.count, itemsOf(g.kind), perReason, g.reason, len(g.items))
+		if err := a.tx.AddException(ledger.Exception{InboundSHA256: a.file.SHA256, Kind: g.kind, ST02: first.ST02, Position: first.Position, PCN: first.PCN,
+			Reason: reason, Count: g.count, Items: g.items}); err != nil {
+			return err
+		}
+	}
+	clear(a.grouped)
+	a.groupOrder = a.groupOrder[:0]
+	return nil
+}
+
+// itemsOf names the items of a payer file of a kind, as a grouped
+// exception counts them.
+func itemsOf(kind string) string {
+	switch kind {
+	case "835":
+		return "CLPs"
+	case "277CA", "277":
+		return "claims"
+	}
+	return "answers to transaction sets"
+}
+
+// reasonClass is what a payer file's items that cannot be applied are
+// grouped by: their kind and their reason without its numbers (amounts,
+// counts, line and control numbers), so that "line 1 was adjudicated
+// before" and "line 2 was adjudicated before" are one reason.
+func reasonClass(kind, reason string) string {
+	b := make([]byte, 0, len(kind)+1+len(reason))
+	b = append(append(b, kind...), ' ')
+	for i := 0; i < len(reason); i++ {
+		if c := reason[i]; c < '0' || c > '9' {
+			b = append(b, c)
+		} else if i == 0 || reason[i-1] < '0' || reason[i-1] > '9' {
+			b = append(b, '#')
+		}
+	}
+	return string(b)
+}
+
 // noMatch parks a payer's item no claim took as an exception, and notes
 // in the history of each claim it could not tell apart that it names it
-// (their status unchanged): a payer's answer is never silently lost.
+// (their status unchanged): a payer's answer is never silently lost. Of
+// the items an exception groups, a claim gets one note.
 func (a *applier) noMatch(kind string, t *x12.Transaction, pos x12.Position, pcn string, m matched) error {
-	if err := a.exception(kind, t.ControlNumber, pos, pcn, m.warning); err != nil {
+	g, err := a.item(kind, t.ControlNumber, pos, pcn, m.warning)
+	if err != nil {
 		return err
 	}
 	for _, id := range m.tied {
+		if g != nil {
+			if g.noted[id] {
+				continue
+			}
+			g.noted[id] = true
+		}
 		c, err := a.tx.Claim(id)
 		if err != nil {
 			return err

@@ -35,6 +35,11 @@ func (e *MismatchError) Error() string {
 	return "the payer's item does not fit the claim: " + strings.Join(e.Fields, "; ") + " (force the match, with a reason, to make it anyway)"
 }
 
+// ErrGrouped refuses to match an exception that stands for many items of
+// its payer file (the items past the first ones failing for one reason)
+// to one claim.
+var ErrGrouped = errors.New("inbound: an exception that stands for many items of its payer file cannot be matched to one claim: dismiss it once they are dealt with")
+
 // ErrNotPostable refuses PostException for an exception that is not a
 // payment held back because it did not balance.
 var ErrNotPostable = errors.New("inbound: only an 835 payment held back because it did not balance can be posted anyway")
@@ -51,7 +56,7 @@ var ErrNotPostable = errors.New("inbound: only an 835 payment held back because 
 // are not the claim's, or a status answer whose patient control number is
 // not, is refused with a *MismatchError unless m.Force, with a reason; a
 // CLP that may not be posted to that claim is refused with a
-// *RefusedError.
+// *RefusedError; an exception that groups many items, with ErrGrouped.
 func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (posted bool, err error) {
 	m.Reason = strings.TrimSpace(m.Reason)
 	if m.Force && m.Reason == "" {
@@ -61,6 +66,9 @@ func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (post
 	ex, err := led.Exception(ctx, id)
 	if err != nil {
 		return false, err
+	}
+	if ex.Count > 1 {
+		return false, fmt.Errorf("%w (exception %d stands for %d %s)", ErrGrouped, id, ex.Count, itemsOf(ex.Kind))
 	}
 	var in *ledger.InboundFile
 	var rem *remit.Remittance
@@ -142,8 +150,9 @@ func mismatch(c *ledger.Claim, pcn string, r *remit.Remittance, clp *remit.Claim
 // not balance (BPR02 is not Σ CLP04 − Σ PLB), as the operator says it is
 // right: in one transaction the exception is resolved (posted, who, why)
 // and the set is applied as a balanced one would have been, its CLPs that
-// no claim takes becoming exceptions of their own. The claims' events are
-// published once it commits.
+// no claim takes becoming exceptions as the processor's do (grouped past
+// the first for a reason). The claims' events are published once it
+// commits.
 func (p *Processor) PostException(ctx context.Context, id int64, actor, reason string) error {
 	led := p.o.Ledger
 	ex, err := led.Exception(ctx, id)
@@ -167,7 +176,10 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 	var a *applier
 	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Posted, Actor: actor, Note: reason}, func(tx *ledger.Tx, e ledger.Exception) error {
 		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), lastTry: true, postUnbalanced: true}
-		return a.remit(t, rem)
+		if err := a.remit(t, rem); err != nil {
+			return err
+		}
+		return a.addGrouped()
 	})
 	if err != nil {
 		return err

@@ -110,7 +110,8 @@ func unbalanced(r ledger.Remittance) money.Cents {
 // clp applies one CLP.
 func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp *remit.Claim) error {
 	if clp.StatusCode == "23" { // not our claim: the payer sends it back
-		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
+		_, err := a.item("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
+		return err
 	}
 	m, err := a.matchClaim(claimRef{pcn: clp.PatientControlNumber, npi: r.Payee.NPI, taxID: r.Payee.TaxID, charge: clp.Charge, payerNo: clp.PayerClaimControlNumber})
 	if err != nil {
@@ -127,7 +128,8 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	case !a.lastTry:
 		return notYet{refused}
 	}
-	return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, refused.Reason)
+	_, err = a.item("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, refused.Reason)
+	return err
 }
 
 // RefusedError says why a CLP may not be posted to the claim it names:
