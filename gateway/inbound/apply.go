@@ -8,7 +8,6 @@
 package inbound
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +21,6 @@ import (
 	"github.com/claimsgw/claimsgw/x12/ack"
 	"github.com/claimsgw/claimsgw/x12/money"
 	"github.com/claimsgw/claimsgw/x12/remit"
-	"github.com/claimsgw/claimsgw/x12/sets"
 	"github.com/claimsgw/claimsgw/x12/status"
 )
 
@@ -87,14 +85,14 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 	if err != nil {
 		return err
 	}
-	doc, err := x12.ReadFileWith(bytes.NewReader(in.Content), sets.Decoders())
+	f, err := readPayerFile(in.Content)
 	if err != nil {
 		return err
 	}
 	var a *applier
 	err = p.o.Ledger.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), lastTry: m.Deliveries >= uint64(p.o.MaxDeliver)}
-		return a.apply(doc)
+		a = &applier{now: p.o.Now, tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), lastTry: m.Deliveries >= uint64(p.o.MaxDeliver)}
+		return a.apply()
 	})
 	if errors.Is(err, ledger.ErrProcessed) {
 		return nil
@@ -103,7 +101,7 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 		return err
 	}
 	p.o.Log.Info().Str("payer", in.PayerID).Str("file", in.Name).Str("kind", in.Kind).Str("sha256", sha).
-		Int("changes", len(a.events)).Int("unmatched", a.unmatched).Int("errors", len(doc.Errors)).Msg("payer file applied")
+		Int("changes", len(a.events)).Int("unmatched", a.unmatched).Int("errors", len(f.doc.Errors)).Msg("payer file applied")
 	p.o.Events.Publish(ctx, a.events)
 	return nil
 }
@@ -114,20 +112,22 @@ type applier struct {
 	now     func() time.Time
 	tx      *ledger.Tx
 	file    *ledger.InboundFile
-	route   *route // who the file must come from, nil when its payer has no route
-	lastTry bool   // the file's last delivery: a CLP refused now is an exception (see notYet)
+	read    *payerFile // the file's content, as read
+	route   *route     // who the file must come from, nil when its payer has no route
+	lastTry bool       // the file's last delivery: a CLP refused now is an exception (see notYet)
 	// postUnbalanced posts an 835 that does not balance: an operator said
 	// so (PostException).
 	postUnbalanced bool
 	byPayerNo      map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
 	events         []gateway.Event
 	unmatched      int
-	own            map[string]int      // reason class → items parked as exceptions of their own
-	grouped        map[string]*grouped // reason class → the items past perReason
-	groupOrder     []string            // the classes of grouped, as they came
+	reasons        map[string]*reasonItems // by reason class: the items parked (item)
+	groups         []*grouped              // as their first item came
+	class          []byte                  // the reason class of the last item
 }
 
-func (a *applier) apply(doc *x12.File) error {
+func (a *applier) apply() error {
+	doc := a.read.doc
 	if len(doc.Errors) > 0 {
 		var b strings.Builder
 		for _, e := range doc.Errors {
@@ -170,7 +170,7 @@ func (a *applier) apply(doc *x12.File) error {
 				case *status.ClaimStatus:
 					err = a.status(t, c)
 				case *remit.Remittance:
-					err = a.remit(t, c)
+					err = a.remit(grp, t, c)
 				default:
 					err = a.exception(a.file.Kind, t.ControlNumber, x12.Position{}, "", "transaction set "+payerCode(t.Type)+
 						" is not one the gateway applies (TA1, 999, 997, 277CA, 277, 835): not applied; the file is kept")
@@ -277,6 +277,12 @@ const (
 	listedItems = 1000
 )
 
+// reasonItems are the items of a payer file parked for one reason.
+type reasonItems struct {
+	own   int      // as exceptions of their own
+	group *grouped // past perReason, nil before
+}
+
 // grouped is the exception that stands for the items of a payer file past
 // the first perReason failing for one reason.
 type grouped struct {
@@ -291,23 +297,25 @@ type grouped struct {
 // exception that groups the rest, which it returns (nil for one of its
 // own).
 func (a *applier) item(kind, st02 string, pos x12.Position, pcn, reason string) (*grouped, error) {
-	class := reasonClass(kind, reason)
-	if a.own[class] < perReason {
-		if a.own == nil {
-			a.own = map[string]int{}
+	a.class = appendReasonClass(a.class[:0], kind, reason)
+	r := a.reasons[string(a.class)]
+	if r == nil {
+		if a.reasons == nil {
+			a.reasons = map[string]*reasonItems{}
 		}
-		a.own[class]++
+		r = &reasonItems{}
+		a.reasons[string(a.class)] = r
+	}
+	if r.own < perReason {
+		r.own++
 		return nil, a.exception(kind, st02, pos, pcn, reason)
 	}
 	a.unmatched++
-	g := a.grouped[class]
+	g := r.group
 	if g == nil {
-		if a.grouped == nil {
-			a.grouped = map[string]*grouped{}
-		}
 		g = &grouped{kind: kind, reason: reason, noted: map[string]bool{}}
-		a.grouped[class] = g
-		a.groupOrder = append(a.groupOrder, class)
+		r.group = g
+		a.groups = append(a.groups, g)
 	}
 	g.count++
 	if len(g.items) < listedItems {
@@ -316,12 +324,11 @@ func (a *applier) item(kind, st02 string, pos x12.Position, pcn, reason string) 
 	return g, nil
 }
 
-// addGrouped adds the exceptions that group items (item), once the file's
-// items are all seen. Each is at the place of its first item, which has
+// addGrouped adds the exceptions that group items (item), once all the
+// file's items are seen. Each is at the place of its first item, which has
 // no exception of its own.
 func (a *applier) addGrouped() error {
-	for _, class := range a.groupOrder {
-		g := a.grouped[class]
+	for _, g := range a.groups {
 		first := g.items[0]
 		reason := fmt.Sprintf("%d more %s for the same reason as the %d exceptions of their own before them, the first of which says: %s. "+
 			"Nothing of them is applied; items lists the first %d (ST02, position, PCN). This exception cannot be matched to one claim: dismiss it once they are dealt with",
@@ -331,8 +338,6 @@ func (a *applier) addGrouped() error {
 			return err
 		}
 	}
-	clear(a.grouped)
-	a.groupOrder = a.groupOrder[:0]
 	return nil
 }
 
@@ -348,12 +353,11 @@ func itemsOf(kind string) string {
 	return "answers to transaction sets"
 }
 
-// reasonClass is what a payer file's items that cannot be applied are
-// grouped by: their kind and their reason without its numbers (amounts,
-// counts, line and control numbers), so that "line 1 was adjudicated
-// before" and "line 2 was adjudicated before" are one reason.
-func reasonClass(kind, reason string) string {
-	b := make([]byte, 0, len(kind)+1+len(reason))
+// appendReasonClass appends to b what a payer file's items that cannot be
+// applied are grouped by: their kind and their reason without its numbers
+// (amounts, counts, line and control numbers), so that "line 1 was
+// adjudicated before" and "line 2 was adjudicated before" are one reason.
+func appendReasonClass(b []byte, kind, reason string) []byte {
 	b = append(append(b, kind...), ' ')
 	for i := 0; i < len(reason); i++ {
 		if c := reason[i]; c < '0' || c > '9' {
@@ -362,7 +366,7 @@ func reasonClass(kind, reason string) string {
 			b = append(b, '#')
 		}
 	}
-	return string(b)
+	return b
 }
 
 // noMatch parks a payer's item no claim took as an exception, and notes

@@ -5,16 +5,13 @@ package inbound
 // who, when and why.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
-	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/remit"
-	"github.com/claimsgw/claimsgw/x12/sets"
 )
 
 // Match is a person's match of an exception to a claim.
@@ -77,10 +74,17 @@ func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (post
 		if in, err = led.InboundContent(ctx, ex.InboundSHA256); err != nil {
 			return false, err
 		}
-		if _, rem, err = parkedSet(in.Content, ex.ST02); err != nil {
+		f, err := readPayerFile(in.Content)
+		if err != nil {
 			return false, err
 		}
-		clp = clpAt(rem, ex.Position)
+		g, t, r := f.set(ex.ST02)
+		if r != nil {
+			if clp, err = f.clpAt(g, t, ex.Position); err != nil {
+				return false, err
+			}
+			rem = r
+		}
 	}
 	if ex.Status == "open" {
 		c, err := led.Claim(ctx, m.ClaimID)
@@ -166,17 +170,18 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 	if err != nil {
 		return err
 	}
-	t, rem, err := parkedSet(in.Content, ex.ST02)
+	f, err := readPayerFile(in.Content)
 	if err != nil {
 		return err
 	}
-	if rem == nil || rem.Position.Position != ex.Position || unbalanced(remittance(in, t, rem)) == 0 {
+	g, t, rem := f.set(ex.ST02)
+	if rem == nil || rem.Position.Position != ex.Position || unbalanced(remittance(in, t, rem, f.summary(rem))) == 0 {
 		return ErrNotPostable
 	}
 	var a *applier
 	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Posted, Actor: actor, Note: reason}, func(tx *ledger.Tx, e ledger.Exception) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), lastTry: true, postUnbalanced: true}
-		if err := a.remit(t, rem); err != nil {
+		a = &applier{now: p.o.Now, tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), lastTry: true, postUnbalanced: true}
+		if err := a.remit(g, t, rem); err != nil {
 			return err
 		}
 		return a.addGrouped()
@@ -192,37 +197,4 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 // reason, recorded with who dismissed it and when.
 func (p *Processor) DismissException(ctx context.Context, id int64, actor, reason string) error {
 	return p.o.Ledger.ResolveException(ctx, id, ledger.Resolution{How: ledger.Dismissed, Actor: actor, Note: reason}, nil)
-}
-
-// parkedSet finds the 835 transaction set of a payer file named as
-// setRefs names it (the set carries that name), nil when there is none.
-func parkedSet(content []byte, st02 string) (*x12.Transaction, *remit.Remittance, error) {
-	doc, err := x12.ReadFileWith(bytes.NewReader(content), sets.Decoders())
-	if err != nil {
-		return nil, nil, err
-	}
-	refs := setRefs(doc)
-	for _, ic := range doc.Interchanges {
-		for _, g := range ic.Groups {
-			for _, t := range g.Transactions {
-				if r, ok := t.Remittance.(*remit.Remittance); ok && refs[t] == st02 {
-					return withRef(t, st02), r, nil
-				}
-			}
-		}
-	}
-	return nil, nil, nil
-}
-
-// clpAt is the CLP of r at a segment position, nil when none is there.
-func clpAt(r *remit.Remittance, position int) *remit.Claim {
-	if r == nil {
-		return nil
-	}
-	for _, c := range r.Claims {
-		if c.Position.Position == position {
-			return c
-		}
-	}
-	return nil
 }

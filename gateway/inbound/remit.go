@@ -23,8 +23,9 @@ import (
 // payee, confirmed by the charge; its lines by REF*6R, else by procedure,
 // date and charge; its adjustments and remarks kept for reconciliation;
 // and each PLB linked to the claim its reference names.
-func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
-	rec := remittance(a.file, t, r)
+func (a *applier) remit(g *x12.Group, t *x12.Transaction, r *remit.Remittance) error {
+	sum := a.read.summary(r)
+	rec := remittance(a.file, t, r, sum)
 	dup, err := a.tx.TracePosted(rec)
 	if err != nil {
 		return err
@@ -40,10 +41,7 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	if err != nil {
 		return err
 	}
-	pcns := make([]string, 0, len(r.Claims))
-	for _, clp := range r.Claims {
-		pcns = append(pcns, clp.PatientControlNumber)
-	}
+	pcns := slices.Clip(sum.pcns)
 	for _, plb := range r.ProviderAdjustments {
 		if plb.Reference != "" {
 			pcns = append(pcns, plb.Reference)
@@ -52,14 +50,14 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	if err := a.tx.Prefetch(a.file.PayerID, pcns); err != nil {
 		return err
 	}
-	if err := a.tx.ReservePayments(len(r.Claims)); err != nil {
+	if err := a.tx.ReservePayments(sum.count); err != nil {
 		return err
 	}
-	a.events = slices.Grow(a.events, len(r.Claims))
-	for _, clp := range r.Claims {
-		if err := a.clp(t, r, remID, clp); err != nil {
-			return err
-		}
+	// An event for each claim that moves, about one a patient control
+	// number (a repeated CLP moves its claim once).
+	a.events = slices.Grow(a.events, len(sum.pcns))
+	if err := a.read.each(g, t, func(clp *remit.Claim) error { return a.clp(t, r, remID, clp) }); err != nil {
+		return err
 	}
 	for _, plb := range r.ProviderAdjustments {
 		pa := ledger.ProviderAdjustment{RemittanceID: remID, ProviderID: plb.ProviderID, FiscalPeriodDate: plb.FiscalPeriodDate,
@@ -82,15 +80,13 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	return nil
 }
 
-// remittance is the payment an 835 set of a payer file records.
-func remittance(in *ledger.InboundFile, t *x12.Transaction, r *remit.Remittance) ledger.Remittance {
+// remittance is the payment an 835 set of a payer file records, its CLPs
+// adding up to sum.
+func remittance(in *ledger.InboundFile, t *x12.Transaction, r *remit.Remittance, sum *clpSummary) ledger.Remittance {
 	rec := ledger.Remittance{InboundSHA256: in.SHA256, ST02: t.ControlNumber, PayerID: in.PayerID,
 		TraceNumber: r.Payment.TraceNumber, OriginatorID: r.Payment.OriginatorID, Amount: r.Payment.Amount,
 		CreditDebit: r.Payment.CreditDebit, Method: r.Payment.Method, PaymentDate: r.Payment.Date,
-		PayeeNPI: r.Payee.NPI, PayeeTaxID: r.Payee.TaxID}
-	for _, clp := range r.Claims {
-		rec.ClaimsPaid += clp.Paid
-	}
+		PayeeNPI: r.Payee.NPI, PayeeTaxID: r.Payee.TaxID, ClaimsPaid: sum.paid}
 	for _, plb := range r.ProviderAdjustments {
 		rec.PLB += plb.Amount
 	}
