@@ -10,8 +10,7 @@ import (
 )
 
 // An exception that groups items keeps how many and the first of them; an
-// exception of one item counts 1 and lists none, as those before migration
-// 011 do.
+// exception of one item counts 1 and lists none.
 func TestGroupedException(t *testing.T) {
 	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
 		ctx := context.Background()
