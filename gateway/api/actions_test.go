@@ -66,3 +66,31 @@ func TestOperatorActions(t *testing.T) {
 		t.Errorf("ACT2 after the resend: %s", s)
 	}
 }
+
+// An exception that groups the CLPs of a payer file failing for one
+// reason past the first 100 gives their count and the first of them in
+// its JSON; it cannot be matched (422 grouped) and is dismissed.
+func TestGroupedExceptionOverTheAPI(t *testing.T) {
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	var clps [][]string
+	for i := range 102 {
+		clps = append(clps, gatewaytest.CLP1(fmt.Sprintf("NOSUCH%d", i), "1", "PAYG", 80, ""))
+	}
+	h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTG", "", clps)))
+	srv := httptest.NewServer(api.New(h.Ledger, &fakeIntake{}, api.Options{Log: zerolog.Nop(), Resolver: h.Inbound}))
+	defer srv.Close()
+	es, err := h.Ledger.Exceptions(h.Ctx, ledger.ExceptionFilter{Status: "open", Limit: 200})
+	if err != nil || len(es) != 101 {
+		t.Fatalf("%d open exceptions, %v", len(es), err)
+	}
+	g := es[100]
+	path := fmt.Sprintf("/v1/exceptions/%d", g.ID)
+	want := fmt.Sprintf(`{"id":%d,"kind":"835","payer_id":"SIMPAYER","inbound_sha256":"%s","st02":"0001","position":512,"pcn":"NOSUCH100","reason":%q,`+
+		`"status":"resolved","claim_id":"","resolved_by":"alice","resolution":"dismissed","note":"not this provider's","at":"T","resolved_at":"T","count":2,`+
+		`"items":[{"st02":"0001","position":512,"pcn":"NOSUCH100"},{"st02":"0001","position":517,"pcn":"NOSUCH101"}]}`, g.ID, g.InboundSHA256, g.Reason)
+	check(t, srv, []call{
+		{"POST", path + "/match", `{"claim_id":"C1","actor":"alice"}`, 422, fmt.Sprintf(`{"error":{"code":"grouped","message":"inbound: an exception that stands for many items of its payer file `+
+			`cannot be matched to one claim: dismiss it once they are dealt with (exception %d stands for 2 CLPs)"}}`, g.ID)},
+		{"POST", path + "/dismiss", `{"actor":"alice","reason":"not this provider's"}`, 200, want},
+	})
+}

@@ -113,6 +113,9 @@ func (s *server) resolving(check func(a action) string, do func(r *http.Request,
 		case errors.As(err, new(*inbound.RefusedError)), errors.Is(err, inbound.ErrNotPostable):
 			writeError(w, http.StatusUnprocessableEntity, "not_postable", err.Error())
 			return
+		case errors.Is(err, inbound.ErrGrouped):
+			writeError(w, http.StatusUnprocessableEntity, "grouped", err.Error())
+			return
 		case err != nil:
 			s.fail(w, r, err)
 			return
@@ -128,7 +131,8 @@ func (s *server) resolving(check func(a action) string, do func(r *http.Request,
 
 // matchException matches an exception to a claim:
 // {"claim_id", "actor", "force", "reason"}; a CLP that does not fit the
-// claim is 422 mismatch unless forced, with a reason.
+// claim is 422 mismatch unless forced, with a reason; an exception that
+// groups many items 422 grouped.
 func (s *server) matchException() http.HandlerFunc {
 	return s.resolving(func(a action) string {
 		switch {

@@ -58,7 +58,7 @@ func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 			return err
 		}
 		if len(claims) == 0 {
-			if err := a.exception(k.Type, t.ControlNumber, set.Pos, "", fmt.Sprintf("acknowledges GS06 %d ST02 %d, which the gateway did not send", gs06, st02)); err != nil {
+			if _, err := a.item(k.Type, t.ControlNumber, set.Pos, "", fmt.Sprintf("acknowledges GS06 %d ST02 %d, which the gateway did not send", gs06, st02)); err != nil {
 				return err
 			}
 			continue
@@ -74,7 +74,7 @@ func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 				return err
 			}
 		default:
-			if err := a.exception(k.Type, t.ControlNumber, set.Pos, "", fmt.Sprintf("answers GS06 %d ST02 %d with code %q, which is neither an acceptance nor a rejection", gs06, st02, payerCode(set.Code))); err != nil {
+			if _, err := a.item(k.Type, t.ControlNumber, set.Pos, "", fmt.Sprintf("answers GS06 %d ST02 %d with code %q, which is neither an acceptance nor a rejection", gs06, st02, payerCode(set.Code))); err != nil {
 				return err
 			}
 		}

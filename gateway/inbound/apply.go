@@ -8,7 +8,6 @@
 package inbound
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +21,6 @@ import (
 	"github.com/claimsgw/claimsgw/x12/ack"
 	"github.com/claimsgw/claimsgw/x12/money"
 	"github.com/claimsgw/claimsgw/x12/remit"
-	"github.com/claimsgw/claimsgw/x12/sets"
 	"github.com/claimsgw/claimsgw/x12/status"
 )
 
@@ -91,14 +89,14 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 	if err != nil {
 		return err
 	}
-	doc, err := x12.ReadFileWith(bytes.NewReader(in.Content), sets.Decoders())
+	f, err := readPayerFile(in.Content)
 	if err != nil {
 		return err
 	}
 	var a *applier
 	err = p.o.Ledger.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), waited: p.o.Now().Sub(m.Published) >= p.o.OrderWait}
-		return a.apply(doc)
+		a = &applier{now: p.o.Now, tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), waited: p.o.Now().Sub(m.Published) >= p.o.OrderWait}
+		return a.apply()
 	})
 	if errors.Is(err, ledger.ErrProcessed) {
 		return nil
@@ -107,7 +105,7 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 		return err
 	}
 	p.o.Log.Info().Str("payer", in.PayerID).Str("file", in.Name).Str("kind", in.Kind).Str("sha256", sha).
-		Int("changes", a.moved).Int("unmatched", a.unmatched).Int("errors", len(doc.Errors)).Msg("payer file applied")
+		Int("changes", a.moved).Int("unmatched", a.unmatched).Int("errors", len(f.doc.Errors)).Msg("payer file applied")
 	p.o.Events.Nudge()
 	return nil
 }
@@ -118,17 +116,22 @@ type applier struct {
 	now    func() time.Time
 	tx     *ledger.Tx
 	file   *ledger.InboundFile
-	route  *route // who the file must come from, nil when its payer has no route
-	waited bool   // the file has waited the OrderWait: a CLP refused now is an exception (see notYet)
+	read   *payerFile // the file's content, as read
+	route  *route     // who the file must come from, nil when its payer has no route
+	waited bool       // the file has waited the OrderWait: a CLP refused now is an exception (see notYet)
 	// postUnbalanced posts an 835 that does not balance: an operator said
 	// so (PostException).
 	postUnbalanced bool
 	byPayerNo      map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
 	moved          int               // claims moved (each with its event, in the ledger's outbox)
 	unmatched      int
+	reasons        map[string]*reasonItems // by reason class: the items parked (item)
+	groups         []*grouped              // as their first item came
+	class          []byte                  // the reason class of the last item
 }
 
-func (a *applier) apply(doc *x12.File) error {
+func (a *applier) apply() error {
+	doc := a.read.doc
 	if len(doc.Errors) > 0 {
 		var b strings.Builder
 		for _, e := range doc.Errors {
@@ -171,7 +174,7 @@ func (a *applier) apply(doc *x12.File) error {
 				case *status.ClaimStatus:
 					err = a.status(t, c)
 				case *remit.Remittance:
-					err = a.remit(t, c)
+					err = a.remit(grp, t, c)
 				default:
 					err = a.exception(a.file.Kind, t.ControlNumber, x12.Position{}, "", "transaction set "+payerCode(t.Type)+
 						" is not one the gateway applies (TA1, 999, 997, 277CA, 277, 835): not applied; the file is kept")
@@ -182,6 +185,9 @@ func (a *applier) apply(doc *x12.File) error {
 				applied++
 			}
 		}
+	}
+	if err := a.addGrouped(); err != nil {
+		return err
 	}
 	if len(doc.Interchanges) == 0 || applied == 0 && a.unmatched == 0 {
 		return a.exception(a.file.Kind, "", x12.Position{}, "", "the file holds nothing the gateway can read and apply ("+
@@ -262,14 +268,126 @@ func (a *applier) exception(kind, st02 string, pos x12.Position, pcn, reason str
 	return a.tx.AddException(ledger.Exception{InboundSHA256: a.file.SHA256, Kind: kind, ST02: st02, Position: pos.Position, PCN: pcn, Reason: reason})
 }
 
+// A payer file's exceptions are bounded (issue 17: an 835 that repeated
+// one CLP 204,281 times opened 204,280 exceptions, one a CLP refused as
+// paid before): the items of its transaction sets (CLPs, 277 claims, a
+// 999's answers to sets) failing for the same reason are exceptions of
+// their own up to perReason, which an operator matches one by one, and
+// the rest one exception more, which counts them and lists the first
+// listedItems. The exceptions table grows by the reasons, not the items.
+const (
+	perReason   = 100
+	listedItems = 1000
+)
+
+// reasonItems are the items of a payer file parked for one reason.
+type reasonItems struct {
+	own   int      // as exceptions of their own
+	group *grouped // past perReason, nil before
+}
+
+// grouped is the exception that stands for the items of a payer file past
+// the first perReason failing for one reason.
+type grouped struct {
+	kind, reason string // of the first item
+	count        int
+	items        []ledger.ExceptionItem // the first listedItems
+	noted        map[string]bool        // the claims whose history says that one of them names them
+}
+
+// item parks a payer's item that cannot be applied as an exception of its
+// own, or, past the first perReason of the file for its reason, in the
+// exception that groups the rest, which it returns (nil for one of its
+// own).
+func (a *applier) item(kind, st02 string, pos x12.Position, pcn, reason string) (*grouped, error) {
+	a.class = appendReasonClass(a.class[:0], kind, reason)
+	r := a.reasons[string(a.class)]
+	if r == nil {
+		if a.reasons == nil {
+			a.reasons = map[string]*reasonItems{}
+		}
+		r = &reasonItems{}
+		a.reasons[string(a.class)] = r
+	}
+	if r.own < perReason {
+		r.own++
+		return nil, a.exception(kind, st02, pos, pcn, reason)
+	}
+	a.unmatched++
+	g := r.group
+	if g == nil {
+		g = &grouped{kind: kind, reason: reason, noted: map[string]bool{}}
+		r.group = g
+		a.groups = append(a.groups, g)
+	}
+	g.count++
+	if len(g.items) < listedItems {
+		g.items = append(g.items, ledger.ExceptionItem{ST02: st02, Position: pos.Position, PCN: pcn})
+	}
+	return g, nil
+}
+
+// addGrouped adds the exceptions that group items (item), once all the
+// file's items are seen. Each is at the place of its first item, which has
+// no exception of its own.
+func (a *applier) addGrouped() error {
+	for _, g := range a.groups {
+		first := g.items[0]
+		reason := fmt.Sprintf("%d more %s for the same reason as the %d exceptions of their own before them, the first of which says: %s. "+
+			"Nothing of them is applied; items lists the first %d (ST02, position, PCN). This exception cannot be matched to one claim: dismiss it once they are dealt with",
+			g.count, itemsOf(g.kind), perReason, g.reason, len(g.items))
+		if err := a.tx.AddException(ledger.Exception{InboundSHA256: a.file.SHA256, Kind: g.kind, ST02: first.ST02, Position: first.Position, PCN: first.PCN,
+			Reason: reason, Count: g.count, Items: g.items}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// itemsOf names the items of a payer file of a kind, as a grouped
+// exception counts them.
+func itemsOf(kind string) string {
+	switch kind {
+	case "835":
+		return "CLPs"
+	case "277CA", "277":
+		return "claims"
+	}
+	return "answers to transaction sets"
+}
+
+// appendReasonClass appends to b what a payer file's items that cannot be
+// applied are grouped by: their kind and their reason without its numbers
+// (amounts, counts, line and control numbers), so that "line 1 was
+// adjudicated before" and "line 2 was adjudicated before" are one reason.
+func appendReasonClass(b []byte, kind, reason string) []byte {
+	b = append(append(b, kind...), ' ')
+	for i := 0; i < len(reason); i++ {
+		if c := reason[i]; c < '0' || c > '9' {
+			b = append(b, c)
+		} else if i == 0 || reason[i-1] < '0' || reason[i-1] > '9' {
+			b = append(b, '#')
+		}
+	}
+	return b
+}
+
 // noMatch parks a payer's item no claim took as an exception, and notes
 // in the history of each claim it could not tell apart that it names it
-// (their status unchanged): a payer's answer is never silently lost.
+// (their status unchanged): a payer's answer is never silently lost. Of
+// the items an exception groups, a claim gets one note.
 func (a *applier) noMatch(kind string, t *x12.Transaction, pos x12.Position, pcn string, m matched) error {
-	if err := a.exception(kind, t.ControlNumber, pos, pcn, m.warning); err != nil {
+	g, err := a.item(kind, t.ControlNumber, pos, pcn, m.warning)
+	if err != nil {
 		return err
 	}
 	for _, id := range m.tied {
+		if g != nil {
+			if g.noted[id] {
+				continue
+			}
+			g.noted[id] = true
+		}
 		src := ledger.Source{Kind: kind, File: a.file.SHA256, Transaction: t.ControlNumber, Position: pos.Position, Actor: "processor",
 			Reason: fmt.Sprintf("the %s names this claim, but also %d other claims it cannot be told from: nothing applied; an exception is open", kind, len(m.tied)-1)}
 		if err := a.tx.Note(id, src); err != nil {

@@ -5,16 +5,13 @@ package inbound
 // who, when and why.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
-	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/remit"
-	"github.com/claimsgw/claimsgw/x12/sets"
 )
 
 // Match is a person's match of an exception to a claim.
@@ -35,6 +32,11 @@ func (e *MismatchError) Error() string {
 	return "the payer's item does not fit the claim: " + strings.Join(e.Fields, "; ") + " (force the match, with a reason, to make it anyway)"
 }
 
+// ErrGrouped refuses to match an exception that stands for many items of
+// its payer file (the items past the first ones failing for one reason)
+// to one claim.
+var ErrGrouped = errors.New("inbound: an exception that stands for many items of its payer file cannot be matched to one claim: dismiss it once they are dealt with")
+
 // ErrNotPostable refuses PostException for an exception that is not a
 // payment held back because it did not balance.
 var ErrNotPostable = errors.New("inbound: only an 835 payment held back because it did not balance can be posted anyway")
@@ -51,7 +53,7 @@ var ErrNotPostable = errors.New("inbound: only an 835 payment held back because 
 // are not the claim's, or a status answer whose patient control number is
 // not, is refused with a *MismatchError unless m.Force, with a reason; a
 // CLP that may not be posted to that claim is refused with a
-// *RefusedError.
+// *RefusedError; an exception that groups many items, with ErrGrouped.
 func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (posted bool, err error) {
 	m.Reason = strings.TrimSpace(m.Reason)
 	if m.Force && m.Reason == "" {
@@ -62,6 +64,9 @@ func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (post
 	if err != nil {
 		return false, err
 	}
+	if ex.Count > 1 {
+		return false, fmt.Errorf("%w (exception %d stands for %d %s)", ErrGrouped, id, ex.Count, itemsOf(ex.Kind))
+	}
 	var in *ledger.InboundFile
 	var rem *remit.Remittance
 	var clp *remit.Claim
@@ -69,10 +74,17 @@ func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (post
 		if in, err = led.InboundContent(ctx, ex.InboundSHA256); err != nil {
 			return false, err
 		}
-		if _, rem, err = parkedSet(in.Content, ex.ST02); err != nil {
+		f, err := readPayerFile(in.Content)
+		if err != nil {
 			return false, err
 		}
-		clp = clpAt(rem, ex.Position)
+		g, t, r := f.set(ex.ST02)
+		if r != nil {
+			if clp, err = f.clpAt(g, t, ex.Position); err != nil {
+				return false, err
+			}
+			rem = r
+		}
 	}
 	if ex.Status == "open" {
 		c, err := led.Claim(ctx, m.ClaimID)
@@ -140,8 +152,9 @@ func mismatch(c *ledger.Claim, pcn string, r *remit.Remittance, clp *remit.Claim
 // not balance (BPR02 is not Σ CLP04 − Σ PLB), as the operator says it is
 // right: in one transaction the exception is resolved (posted, who, why)
 // and the set is applied as a balanced one would have been, its CLPs that
-// no claim takes becoming exceptions of their own. The claims' events are
-// published once it commits.
+// no claim takes becoming exceptions as the processor's do (grouped past
+// the first for a reason). The claims' events are published once it
+// commits.
 func (p *Processor) PostException(ctx context.Context, id int64, actor, reason string) error {
 	led := p.o.Ledger
 	ex, err := led.Exception(ctx, id)
@@ -155,17 +168,21 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 	if err != nil {
 		return err
 	}
-	t, rem, err := parkedSet(in.Content, ex.ST02)
+	f, err := readPayerFile(in.Content)
 	if err != nil {
 		return err
 	}
-	if rem == nil || rem.Position.Position != ex.Position || unbalanced(remittance(in, t, rem)) == 0 {
+	g, t, rem := f.set(ex.ST02)
+	if rem == nil || rem.Position.Position != ex.Position || unbalanced(remittance(in, t, rem, f.summary(rem))) == 0 {
 		return ErrNotPostable
 	}
 	var a *applier
 	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Posted, Actor: actor, Note: reason}, func(tx *ledger.Tx, e ledger.Exception) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, route: senders(p.o.Payer(in.PayerID)), waited: true, postUnbalanced: true}
-		return a.remit(t, rem)
+		a = &applier{now: p.o.Now, tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), waited: true, postUnbalanced: true}
+		if err := a.remit(g, t, rem); err != nil {
+			return err
+		}
+		return a.addGrouped()
 	})
 	if err != nil {
 		return err
@@ -178,37 +195,4 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 // reason, recorded with who dismissed it and when.
 func (p *Processor) DismissException(ctx context.Context, id int64, actor, reason string) error {
 	return p.o.Ledger.ResolveException(ctx, id, ledger.Resolution{How: ledger.Dismissed, Actor: actor, Note: reason}, nil)
-}
-
-// parkedSet finds the 835 transaction set of a payer file named as
-// setRefs names it (the set carries that name), nil when there is none.
-func parkedSet(content []byte, st02 string) (*x12.Transaction, *remit.Remittance, error) {
-	doc, err := x12.ReadFileWith(bytes.NewReader(content), sets.Decoders())
-	if err != nil {
-		return nil, nil, err
-	}
-	refs := setRefs(doc)
-	for _, ic := range doc.Interchanges {
-		for _, g := range ic.Groups {
-			for _, t := range g.Transactions {
-				if r, ok := t.Remittance.(*remit.Remittance); ok && refs[t] == st02 {
-					return withRef(t, st02), r, nil
-				}
-			}
-		}
-	}
-	return nil, nil, nil
-}
-
-// clpAt is the CLP of r at a segment position, nil when none is there.
-func clpAt(r *remit.Remittance, position int) *remit.Claim {
-	if r == nil {
-		return nil
-	}
-	for _, c := range r.Claims {
-		if c.Position.Position == position {
-			return c
-		}
-	}
-	return nil
 }

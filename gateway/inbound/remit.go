@@ -23,8 +23,9 @@ import (
 // payee, confirmed by the charge; its lines by REF*6R, else by procedure,
 // date and charge; its adjustments and remarks kept for reconciliation;
 // and each PLB linked to the claim its reference names.
-func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
-	rec := remittance(a.file, t, r)
+func (a *applier) remit(g *x12.Group, t *x12.Transaction, r *remit.Remittance) error {
+	sum := a.read.summary(r)
+	rec := remittance(a.file, t, r, sum)
 	dup, err := a.tx.TracePosted(rec)
 	if err != nil {
 		return err
@@ -40,10 +41,7 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	if err != nil {
 		return err
 	}
-	pcns := make([]string, 0, len(r.Claims))
-	for _, clp := range r.Claims {
-		pcns = append(pcns, clp.PatientControlNumber)
-	}
+	pcns := slices.Clip(sum.pcns)
 	for _, plb := range r.ProviderAdjustments {
 		if plb.Reference != "" {
 			pcns = append(pcns, plb.Reference)
@@ -52,13 +50,11 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	if err := a.tx.Prefetch(a.file.PayerID, pcns); err != nil {
 		return err
 	}
-	if err := a.tx.ReservePayments(len(r.Claims)); err != nil {
+	if err := a.tx.ReservePayments(sum.count); err != nil {
 		return err
 	}
-	for _, clp := range r.Claims {
-		if err := a.clp(t, r, remID, clp); err != nil {
-			return err
-		}
+	if err := a.read.each(g, t, func(clp *remit.Claim) error { return a.clp(t, r, remID, clp) }); err != nil {
+		return err
 	}
 	for _, plb := range r.ProviderAdjustments {
 		pa := ledger.ProviderAdjustment{RemittanceID: remID, ProviderID: plb.ProviderID, FiscalPeriodDate: plb.FiscalPeriodDate,
@@ -81,15 +77,13 @@ func (a *applier) remit(t *x12.Transaction, r *remit.Remittance) error {
 	return nil
 }
 
-// remittance is the payment an 835 set of a payer file records.
-func remittance(in *ledger.InboundFile, t *x12.Transaction, r *remit.Remittance) ledger.Remittance {
+// remittance is the payment an 835 set of a payer file records, its CLPs
+// adding up to sum.
+func remittance(in *ledger.InboundFile, t *x12.Transaction, r *remit.Remittance, sum *clpSummary) ledger.Remittance {
 	rec := ledger.Remittance{InboundSHA256: in.SHA256, ST02: t.ControlNumber, PayerID: in.PayerID,
 		TraceNumber: r.Payment.TraceNumber, OriginatorID: r.Payment.OriginatorID, Amount: r.Payment.Amount,
 		CreditDebit: r.Payment.CreditDebit, Method: r.Payment.Method, PaymentDate: r.Payment.Date,
-		PayeeNPI: r.Payee.NPI, PayeeTaxID: r.Payee.TaxID}
-	for _, clp := range r.Claims {
-		rec.ClaimsPaid += clp.Paid
-	}
+		PayeeNPI: r.Payee.NPI, PayeeTaxID: r.Payee.TaxID, ClaimsPaid: sum.paid}
 	for _, plb := range r.ProviderAdjustments {
 		rec.PLB += plb.Amount
 	}
@@ -109,7 +103,8 @@ func unbalanced(r ledger.Remittance) money.Cents {
 // clp applies one CLP.
 func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp *remit.Claim) error {
 	if clp.StatusCode == "23" { // not our claim: the payer sends it back
-		return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
+		_, err := a.item("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
+		return err
 	}
 	m, err := a.matchClaim(claimRef{pcn: clp.PatientControlNumber, npi: r.Payee.NPI, taxID: r.Payee.TaxID, charge: clp.Charge, payerNo: clp.PayerClaimControlNumber})
 	if err != nil {
@@ -126,7 +121,8 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	case !a.waited:
 		return notYet{refused}
 	}
-	return a.exception("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, refused.Reason)
+	_, err = a.item("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, refused.Reason)
+	return err
 }
 
 // RefusedError says why a CLP may not be posted to the claim it names:

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,6 +25,20 @@ type Exception struct {
 	ResolvedBy    string
 	Resolution    string // how it was resolved: Matched, Posted, Dismissed
 	Note          string // why, as who resolved it said
+	// Count is how many items of the payer file the exception stands for:
+	// 1, or, for one that groups the items failing for the same reason
+	// past the first ones (the inbound processor's), all the rest; Items
+	// lists the first of those.
+	Count int
+	Items []ExceptionItem
+}
+
+// ExceptionItem is one of the items a grouped exception stands for: where
+// it is in its payer file, and the patient control number it names.
+type ExceptionItem struct {
+	ST02     string `json:"st02"`
+	Position int    `json:"position"`
+	PCN      string `json:"pcn,omitempty"`
 }
 
 // How an exception is resolved.
@@ -33,10 +48,19 @@ const (
 	Dismissed = "dismissed" // closed with a reason, nothing applied
 )
 
-// AddException parks an unmatched item for a person to look at.
+// AddException parks an unmatched item for a person to look at, or, with
+// a Count, the items it groups.
 func (t *Tx) AddException(e Exception) error {
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO exceptions (inbound_sha256, kind, st02, position, pcn, reason, status, at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)`, e.InboundSHA256, e.Kind, e.ST02, e.Position, e.PCN, e.Reason, t.l.millis()); err != nil {
+	items := ""
+	if len(e.Items) > 0 {
+		b, err := json.Marshal(e.Items)
+		if err != nil {
+			return fmt.Errorf("ledger: exception: %w", err)
+		}
+		items = string(b)
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO exceptions (inbound_sha256, kind, st02, position, pcn, reason, status, at, item_count, items)
+		VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9)`, e.InboundSHA256, e.Kind, e.ST02, e.Position, e.PCN, e.Reason, t.l.millis(), max(e.Count, 1), items); err != nil {
 		return fmt.Errorf("ledger: exception: %w", err)
 	}
 	return nil
@@ -87,17 +111,25 @@ func (l *Ledger) Exception(ctx context.Context, id int64) (*ExceptionInfo, error
 
 func (l *Ledger) exceptions(ctx context.Context, where string, args ...any) ([]ExceptionInfo, error) {
 	return queryAll(ctx, l.db, "exceptions", `SELECT e.id, e.inbound_sha256, e.kind, e.st02, e.position, e.pcn, e.reason, e.status, e.claim_id,
-			e.resolved_by, e.resolution, e.note, e.at, e.resolved_at, COALESCE(f.payer_id, e.payer_id)
+			e.resolved_by, e.resolution, e.note, e.at, e.resolved_at, COALESCE(f.payer_id, e.payer_id), e.item_count, e.items
 		FROM exceptions e LEFT JOIN inbound_files f ON f.sha256 = e.inbound_sha256 WHERE `+where, args, func(row scanner) (ExceptionInfo, error) {
 		var e ExceptionInfo
 		var at, resolved int64
-		err := row.Scan(&e.ID, &e.InboundSHA256, &e.Kind, &e.ST02, &e.Position, &e.PCN, &e.Reason, &e.Status, &e.ClaimID,
-			&e.ResolvedBy, &e.Resolution, &e.Note, &at, &resolved, &e.PayerID)
+		var items string
+		if err := row.Scan(&e.ID, &e.InboundSHA256, &e.Kind, &e.ST02, &e.Position, &e.PCN, &e.Reason, &e.Status, &e.ClaimID,
+			&e.ResolvedBy, &e.Resolution, &e.Note, &at, &resolved, &e.PayerID, &e.Count, &items); err != nil {
+			return e, err
+		}
 		e.At = fromMillis(at)
 		if resolved > 0 {
 			e.ResolvedAt = fromMillis(resolved)
 		}
-		return e, err
+		if items != "" {
+			if err := json.Unmarshal([]byte(items), &e.Items); err != nil {
+				return e, fmt.Errorf("exception %d: items: %w", e.ID, err)
+			}
+		}
+		return e, nil
 	})
 }
 

@@ -83,3 +83,22 @@ func TestMigration008ResolvedWereMatched(t *testing.T) {
 		}
 	})
 }
+
+// Migration 013: the exceptions before it stand for one item each.
+func TestMigration013OneItemEach(t *testing.T) {
+	ledgertest.EachOpen(t, func(t *testing.T, open func(testing.TB) *ledger.Ledger) {
+		ctx := context.Background()
+		l, migrate := ledger.OpenBefore(12, func() *ledger.Ledger { return open(t) })
+		if err := l.Exec(ctx, `INSERT INTO exceptions (inbound_sha256, kind, st02, position, pcn, reason, status, at)
+			VALUES ('sha-a', '835', '0001', 12, 'P1', 'no claim', 'open', 1)`); err != nil {
+			t.Fatal(err)
+		}
+		if err := migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		es, err := l.Exceptions(ctx, ledger.ExceptionFilter{})
+		if err != nil || len(es) != 1 || es[0].Count != 1 || es[0].Items != nil || es[0].PCN != "P1" {
+			t.Errorf("exceptions after the migration: %+v, %v", es, err)
+		}
+	})
+}

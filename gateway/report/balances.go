@@ -80,7 +80,11 @@ func Payment(p *ledger.PaymentBalance) Report {
 		add("CLP04", c.ClaimID, c.PCN, c.StatusCode, c.Position, c.Paid)
 	}
 	for _, e := range p.Exceptions {
-		add("CLP04 unmatched", "", e.PCN, "exception "+itoa64(e.ID)+" "+e.Status, e.Position, 0)
+		code := "exception " + itoa64(e.ID) + " " + e.Status
+		if e.Count > 1 {
+			code += fmt.Sprintf(" (%d CLPs of the file)", e.Count)
+		}
+		add("CLP04 unmatched", "", e.PCN, code, e.Position, 0)
 	}
 	if p.UnmatchedPaid != 0 || len(p.Exceptions) > 0 {
 		add("CLP04 unmatched total", "", "", "", 0, p.UnmatchedPaid)

@@ -24,11 +24,19 @@ type Exception struct {
 	Note          string     `json:"note"`       // why, as who resolved it said
 	At            time.Time  `json:"at"`
 	ResolvedAt    *time.Time `json:"resolved_at"`
+	// Count and Items are given for an exception that groups items of its
+	// payer file: how many, and the first of them. An exception of one
+	// item has neither, as before there were grouped ones.
+	Count int                    `json:"count,omitempty"`
+	Items []ledger.ExceptionItem `json:"items,omitempty"`
 }
 
 // NewException is e in its JSON form.
 func NewException(e ledger.ExceptionInfo) Exception {
-	out := Exception{e.ID, e.Kind, e.PayerID, e.InboundSHA256, e.ST02, e.Position, e.PCN, e.Reason, e.Status, e.ClaimID, e.ResolvedBy, e.Resolution, e.Note, e.At.UTC(), nil}
+	out := Exception{e.ID, e.Kind, e.PayerID, e.InboundSHA256, e.ST02, e.Position, e.PCN, e.Reason, e.Status, e.ClaimID, e.ResolvedBy, e.Resolution, e.Note, e.At.UTC(), nil, 0, e.Items}
+	if e.Count > 1 {
+		out.Count = e.Count
+	}
 	if !e.ResolvedAt.IsZero() {
 		t := e.ResolvedAt.UTC()
 		out.ResolvedAt = &t

@@ -51,6 +51,10 @@ func (p *pool[T]) reuse() {
 	p.used = 0
 }
 
+// release leaves the values handed out to whoever holds them: the next
+// ones come from a new chunk.
+func (p *pool[T]) release() { p.chunk, p.used = nil, 0 }
+
 // slab builds lists of T, one list open at a time, in shared chunks. Each
 // list it returns has its length as its capacity, so appending to it copies
 // rather than writes into the next list.
@@ -90,6 +94,9 @@ func (s *slab[T]) reuse() {
 	clear(s.buf)
 	s.buf, s.start = s.buf[:0], 0
 }
+
+// release leaves the lists built to whoever holds them, as pool.release.
+func (s *slab[T]) release() { s.buf, s.start = nil, 0 }
 
 // arena copies the bytes of strings the model keeps into shared chunks.
 // The bytes are never written again once a string refers to them.

@@ -1,6 +1,8 @@
 package remit
 
 import (
+	"slices"
+
 	"github.com/claimsgw/claimsgw/x12"
 )
 
@@ -53,9 +55,24 @@ func (d *Decoder) closeClaim() {
 	d.paidSum += c.Paid
 	d.claim, d.claimPatient, d.claimCAS, d.claimLineCAS, d.claimBad = nil, false, 0, 0, false
 	d.loop = loopNumber
-	if d.checkOnly {
+	switch {
+	case d.checkOnly:
 		d.rem.Claims = d.rem.Claims[:0]
 		d.store.reuse()
+	case d.each != nil:
+		if !d.handed {
+			// The header's lists leave the chunks, which the claims reuse.
+			d.rem.Payer.References = slices.Clone(d.rem.Payer.References)
+			d.rem.Payee.References = slices.Clone(d.rem.Payee.References)
+			d.handed = true
+		}
+		keep := d.each(d.rem, c)
+		d.rem.Claims = d.rem.Claims[:0]
+		if keep {
+			d.store.release()
+		} else {
+			d.store.reuse()
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -676,5 +677,117 @@ func TestCheckersFindTheSameErrors(t *testing.T) {
 	}
 	if full, _ := x12.ReadFileWith(bytes.NewReader(in), Decoders()); len(full.Errors) == 0 {
 		t.Error("the unbalanced generated file reads clean")
+	}
+}
+
+// Streamers hand over, one at a time, the very claims Decoders keep,
+// positions included, and report the same errors; the sets Finish returns
+// are the same but for their claims. A claim the caller keeps (each
+// returns true) stays as it was handed over while the next ones are
+// decoded.
+func TestStreamersHandOverWhatDecodersKeep(t *testing.T) {
+	var big bytes.Buffer
+	if err := x12test.Remittance(&big, x12.DefaultDelimiters, 5000, 7); err != nil {
+		t.Fatal(err)
+	}
+	inputs := map[string][]byte{"generated": bytes.Replace(big.Bytes(), []byte("CAS*CO*45*"), []byte("CAS*CO*45*1"), 1)}
+	for _, path := range corpus835(t) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[filepath.Base(path)] = b
+	}
+	for name, b := range inputs {
+		full, err := x12.ReadFileWith(bytes.NewReader(b), Decoders())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []*Claim
+		sets := map[string]*Remittance{} // by ST offset
+		for _, ic := range full.Interchanges {
+			for _, g := range ic.Groups {
+				for _, tx := range g.Transactions {
+					if r, ok := tx.Remittance.(*Remittance); ok {
+						want = append(want, r.Claims...)
+						sets[fmt.Sprint(tx.Offset)] = r
+					}
+				}
+			}
+		}
+		for _, keep := range []bool{false, true} {
+			var kept []*Claim
+			n := 0
+			streamed, err := x12.ReadFileWith(bytes.NewReader(b), Streamers(func(r *Remittance, c *Claim) bool {
+				if n >= len(want) || !reflect.DeepEqual(c, want[n]) {
+					t.Fatalf("%s: claim %d handed over is not the one Decoders keep:\n%s", name, n, js(c))
+				}
+				if r.Payment.TraceNumber != sets[fmt.Sprint(r.Position.Offset)].Payment.TraceNumber {
+					t.Fatalf("%s: claim %d handed over with another set", name, n)
+				}
+				n++
+				if keep {
+					kept = append(kept, c)
+				}
+				return keep
+			}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(want) || !reflect.DeepEqual(full.Errors, streamed.Errors) {
+				t.Errorf("%s: %d claims handed over of %d; %d errors, Decoders %d", name, n, len(want), len(streamed.Errors), len(full.Errors))
+			}
+			if keep && !reflect.DeepEqual(kept, want) {
+				t.Errorf("%s: the claims kept changed after they were handed over", name)
+			}
+			for _, ic := range streamed.Interchanges {
+				for _, g := range ic.Groups {
+					for _, tx := range g.Transactions {
+						r, ok := tx.Remittance.(*Remittance)
+						if !ok {
+							continue
+						}
+						w := *sets[fmt.Sprint(tx.Offset)]
+						w.Claims = []*Claim{}
+						if !reflect.DeepEqual(*r, w) {
+							t.Errorf("%s: set %s as Streamers finish it:\n%s\nwant\n%s", name, tx.ControlNumber, js(r), js(w))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Streamers keep one claim's memory however many claims a set has: the
+// live heap when the 20,000th claim of a file is handed over is what it
+// was at the 2,000th (Decoders would hold 18,000 claims more by then,
+// over 30 MB).
+func TestStreamersKeepOneClaim(t *testing.T) {
+	var in bytes.Buffer
+	if err := x12test.Remittance(&in, x12.DefaultDelimiters, 20000, 7); err != nil {
+		t.Fatal(err)
+	}
+	live := func() uint64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	n := 0
+	var at2000, at20000 uint64
+	if _, err := x12.ReadFileWith(bytes.NewReader(in.Bytes()), Streamers(func(*Remittance, *Claim) bool {
+		switch n++; n {
+		case 2000:
+			at2000 = live()
+		case 20000:
+			at20000 = live()
+		}
+		return false
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if n != 20000 || at20000 > at2000+1<<20 {
+		t.Errorf("%d claims; the live heap at the 2,000th %d KB, at the 20,000th %d KB", n, at2000>>10, at20000>>10)
 	}
 }

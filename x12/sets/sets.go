@@ -20,6 +20,14 @@ func Decoders() x12.DecoderFunc {
 	return withGuide(first(remit.Decoders(), status.Decoders, ack.Decoders, claim.DecoderFor))
 }
 
+// Streamers is Decoders for a caller that takes each 835 claim as it is
+// decoded, such as a payment poster (remit.Streamers): each is handed to
+// each and not kept, so memory stays bounded by one claim whatever the
+// size of a set; the other sets are decoded whole.
+func Streamers(each func(*remit.Remittance, *remit.Claim) (keep bool)) x12.DecoderFunc {
+	return withGuide(first(remit.Streamers(each), status.Decoders, ack.Decoders, claim.DecoderFor))
+}
+
 // Checkers is Decoders for a caller that wants only the problems, such as
 // claimsgw x12 validate: no content is kept, and the 835 checks reuse one
 // claim's memory, so memory stays bounded whatever the size of a set.
