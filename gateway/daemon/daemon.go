@@ -117,7 +117,7 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 	if d.Ledger, err = ledger.Open(ctx, cfg.Ledger.Driver, string(cfg.Ledger.DSN)); err != nil {
 		return nil, err
 	}
-	m := metrics.New(d.Ledger.CountByStatus, func(ctx context.Context) (map[string]uint64, error) { return d.Names.Lag(ctx, d.JS) })
+	m := metrics.New(d.Ledger.CountByStatus, d.lag)
 	if err := d.stagesFor(cfg, o, m); err != nil {
 		return nil, err
 	}
@@ -174,6 +174,22 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 	d.stages = []gateway.Stage{{Name: "intake", Run: d.intake.Run}, {Name: "batcher", Run: b.Run}, {Name: "deliverer", Run: d.deliver.Run},
 		{Name: "poller", Run: poll.Run}, {Name: "inbound", Run: d.inbound.Run}}
 	return nil
+}
+
+// lag is what each consumer of the streams has not acknowledged yet, and
+// the claim events the ledger's outbox holds, not yet in EVENTS
+// ("EVENTS/outbox").
+func (d *Daemon) lag(ctx context.Context) (map[string]uint64, error) {
+	lag, err := d.Names.Lag(ctx, d.JS)
+	if err != nil {
+		return nil, err
+	}
+	n, err := d.Ledger.PendingEvents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lag[d.Names.Stream(queue.StreamEvents)+"/outbox"] = uint64(n)
+	return lag, nil
 }
 
 // run sets up the streams and runs every stage until ctx ends or one
