@@ -104,6 +104,13 @@ func (e *Events) run(nudge, stop, done chan struct{}) {
 		case <-nudge:
 		case <-t.C:
 		}
+		// Events gather for a moment: a relay of many costs the ledger's
+		// writer little more than a relay of one.
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(relayGather):
+		}
 		if err := e.Flush(ctx); err != nil && ctx.Err() == nil {
 			wait = min(max(2*wait, 100*time.Millisecond), 30*time.Second)
 			e.log.Warn().Err(err).Dur("retry_in", wait).Msg("claim events not relayed yet; they wait in the outbox")
@@ -117,6 +124,9 @@ func (e *Events) run(nudge, stop, done chan struct{}) {
 		wait = 0
 	}
 }
+
+// relayGather is how long the relay lets events gather after a nudge.
+const relayGather = 100 * time.Millisecond
 
 // Flush relays every event waiting in the outbox (and those written
 // meanwhile) and returns the first failure.
