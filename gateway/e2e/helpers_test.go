@@ -21,6 +21,9 @@ import (
 	"github.com/claimsgw/claimsgw/payersim"
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/claim"
+	"github.com/claimsgw/claimsgw/x12/money"
+	"github.com/claimsgw/claimsgw/x12/remit"
+	"github.com/claimsgw/claimsgw/x12/sets"
 )
 
 // sim is the payer simulator run in the test process: an SFTP server on a
@@ -436,4 +439,49 @@ func encounterIDs(t testing.TB, encounters [][]byte) []string {
 		ids[i] = head.ID
 	}
 	return ids
+}
+
+// checkPayments asserts that the ledger's payments are, to the cent, the
+// payer's 835s it applied (those whose names are not like skip), one
+// remittance a set, each balanced.
+func checkPayments(ctx context.Context, t testing.TB, db *sql.DB, skip string) {
+	t.Helper()
+	var want money.Cents
+	sets835 := 0
+	rows, err := db.QueryContext(ctx, `SELECT name, content FROM inbound_files WHERE kind = '835' AND name NOT LIKE $1`, skip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		var content []byte
+		if err := rows.Scan(&name, &content); err != nil {
+			t.Fatal(err)
+		}
+		rs, _, err := x12.Decode[*remit.Remittance](bytes.NewReader(content), sets.Decoders())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			sets835++
+			for _, c := range r.Claims {
+				want += c.Paid
+			}
+		}
+	}
+	rows.Close()
+	var paid, remittances, unbalanced int64
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(SUM(paid_cents), 0) FROM claim_payments`).Scan(&paid); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT count(*), COALESCE(SUM(CASE WHEN amount_cents * (CASE credit_debit WHEN 'D' THEN -1 ELSE 1 END)
+			<> claims_paid_cents - COALESCE((SELECT SUM(amount_cents) FROM provider_adjustments pa WHERE pa.remittance_id = r.id), 0) THEN 1 ELSE 0 END), 0)
+		FROM remittances r`).Scan(&remittances, &unbalanced); err != nil {
+		t.Fatal(err)
+	}
+	if money.Cents(paid) != want || remittances != int64(sets835) || unbalanced != 0 {
+		t.Errorf("the ledger's payments %s over %d remittances (%d unbalanced); the payer's 835s pay %s in %d sets",
+			money.Cents(paid), remittances, unbalanced, want, sets835)
+	}
+	t.Logf("%d remittances, %s paid", remittances, money.Cents(paid))
 }

@@ -168,8 +168,14 @@ func (g *gatewayProcess) waitUntil(ctx context.Context, what string, cond func()
 // system that retries each until NATS has it, every pause; published
 // counts them, and the result comes on the channel at the end.
 func (g *gatewayProcess) publish(ctx context.Context, encounters [][]byte, pause time.Duration, published *atomic.Int64) <-chan error {
+	return publishEncounters(ctx, g.NATSURL, encounters, pause, published)
+}
+
+// publishEncounters is gatewayProcess.publish to the NATS servers of urls
+// (comma-separated).
+func publishEncounters(ctx context.Context, urls string, encounters [][]byte, pause time.Duration, published *atomic.Int64) <-chan error {
 	done := make(chan error, 1)
-	nc, err := nats.Connect(g.NATSURL, nats.RetryOnFailedConnect(true), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	nc, err := nats.Connect(urls, nats.RetryOnFailedConnect(true), nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
 	if err != nil {
 		done <- err
 		return done

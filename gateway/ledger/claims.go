@@ -77,17 +77,18 @@ type Change struct {
 // claim had.
 func (l *Ledger) Transition(ctx context.Context, claimID string, to Status, src Source) (from Status, err error) {
 	err = l.inTx(ctx, func(tx *sql.Tx) error {
-		if from, err = l.transition(ctx, tx, claimID, to, src); err != nil {
+		now := l.millis()
+		if from, err = l.transition(ctx, tx, claimID, to, src, now); err != nil {
 			return err
 		}
 		events := l.outboxBatch()
-		events.addEvent(claimID, l.millis(), from, to, src, src.Paid, 0, nil)
+		events.addEvent(claimID, now, from, to, src, src.Paid, 0, nil)
 		return events.exec(ctx, tx)
 	})
 	return from, err
 }
 
-func (l *Ledger) transition(ctx context.Context, tx runner, claimID string, to Status, src Source) (Status, error) {
+func (l *Ledger) transition(ctx context.Context, tx runner, claimID string, to Status, src Source, now int64) (Status, error) {
 	var from Status
 	q := `SELECT status FROM claims WHERE id = $1`
 	if l.driver == Postgres {
@@ -99,7 +100,6 @@ func (l *Ledger) transition(ctx context.Context, tx runner, claimID string, to S
 		}
 		return "", fmt.Errorf("ledger: claim %s: %w", claimID, err)
 	}
-	now := l.millis()
 	if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = $2, updated_at = $3 WHERE id = $1`, claimID, to, now); err != nil {
 		return "", fmt.Errorf("ledger: claim %s: %w", claimID, err)
 	}

@@ -222,7 +222,7 @@ func (l *Ledger) ResolveException(ctx context.Context, id int64, r Resolution, a
 			if r.Note != "" {
 				reason += ": " + r.Note
 			}
-			if _, err = l.transition(ctx, tx, r.ClaimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: r.Actor}); err != nil {
+			if _, err = l.transition(ctx, tx, r.ClaimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: r.Actor}, l.millis()); err != nil {
 				return err
 			}
 		}

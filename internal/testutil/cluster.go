@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 )
@@ -25,7 +26,7 @@ func NATSCluster(t testing.TB, n int) *Cluster {
 	ports := make([]int, n)
 	var routes []*url.URL
 	for i := range ports {
-		ports[i] = freePort(t)
+		ports[i] = FreePort(t)
 		routes = append(routes, &url.URL{Scheme: "nats", Host: fmt.Sprintf("127.0.0.1:%d", ports[i])})
 	}
 	dir := t.TempDir()
@@ -56,7 +57,7 @@ func (c *Cluster) start(t testing.TB, o *server.Options) *server.Server {
 		t.Fatal(err)
 	}
 	s.Start()
-	if !s.ReadyForConnections(10e9) {
+	if !s.ReadyForConnections(10 * time.Second) {
 		t.Fatalf("nats-server %s did not take connections within 10s", o.ServerName)
 	}
 	return s
@@ -75,19 +76,9 @@ func (c *Cluster) URLs() []string {
 // it again on the same ports.
 func (c *Cluster) Restart(t testing.TB, i int) {
 	t.Helper()
+	o := c.opts[i].Clone()
+	o.Port = c.Servers[i].Addr().(*net.TCPAddr).Port // its clients reconnect to it
 	c.Servers[i].Shutdown()
 	c.Servers[i].WaitForShutdown()
-	o := c.opts[i].Clone()
-	o.Port = c.Servers[i].Addr().(*net.TCPAddr).Port
 	c.Servers[i] = c.start(t, o)
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
