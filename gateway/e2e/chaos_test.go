@@ -40,6 +40,9 @@ func TestChaos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a NATS cluster, PostgreSQL and three replicas for minutes: not in -short")
 	}
+	// Beside the soak, which mostly waits (for its outage, for its
+	// kills): the package stays well within go test's 10 minutes.
+	t.Parallel()
 	direct := postgresDSN(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()

@@ -34,6 +34,8 @@ func TestSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a soak of several minutes: not in -short")
 	}
+	t.Parallel() // beside the chaos test
+
 	ctx, cancel := context.WithTimeout(context.Background(), 9*time.Minute)
 	defer cancel()
 	tmp := t.TempDir()
