@@ -39,7 +39,7 @@ func New(o gateway.Options) (*Batcher, error) {
 // at every tick, so is a file whose hand-off failed (handOffLeft).
 func (b *Batcher) Run(ctx context.Context) error {
 	if err := b.republishBuilt(ctx); err != nil {
-		b.o.Log.Warn().Err(err).Msg("built files not republished; they are at the next ticks")
+		b.o.Log.Warn().Err(err).Msg("built files not handed to the deliverer again at start: those never handed off are at the next ticks, the others at the next start")
 	}
 	t := time.NewTicker(b.o.Tick)
 	defer t.Stop()
