@@ -2,7 +2,6 @@ package daemon_test
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/daemon"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/internal/testutil"
 )
 
@@ -45,20 +45,12 @@ func TestReadyzTellsTheTruth(t *testing.T) {
 	if code, body := readyz(); code != 200 || body != "ok\n" {
 		t.Fatalf("a daemon just started: %d %q", code, body)
 	}
-	raw, err := sql.Open("sqlite", filepath.Join(dir, "ledger.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`CREATE TRIGGER outage BEFORE UPDATE ON readiness BEGIN SELECT RAISE(ABORT, 'disk I/O error at /secret/path'); END`); err != nil {
-		t.Fatal(err)
-	}
+	outage := ledgertest.OutageOf(t, filepath.Join(dir, "ledger.db"))
+	outage.Start(t, "UPDATE ON readiness")
 	if code, body := readyz(); code != 503 || body != "not ready: the ledger does not write\n" {
 		t.Errorf("with the ledger refusing writes: %d %q", code, body)
 	}
-	if _, err := raw.Exec(`DROP TRIGGER outage`); err != nil {
-		t.Fatal(err)
-	}
+	outage.End(t)
 	if code, body := readyz(); code != 200 {
 		t.Errorf("with the ledger writing again: %d %q", code, body)
 	}

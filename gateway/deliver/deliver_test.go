@@ -2,7 +2,6 @@ package deliver_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -174,12 +173,7 @@ func TestStagedFileRemovedWhenTheLedgerFails(t *testing.T) {
 	}
 	sim := gatewaytest.NewSFTP(t, root)
 	sim.Start(t)
-	path := filepath.Join(t.TempDir(), "ledger.db")
-	l, err := ledger.Open(context.Background(), ledger.SQLite, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
+	l, path := ledgertest.SQLiteFile(t)
 	h := gatewaytest.New(t, l)
 	h.Payer().SFTP.UploadDir = "/inbound"
 	d, err := deliver.New(deliver.Options{Options: h.Options, Dial: func(ctx context.Context, p *config.Payer) (deliver.Outbox, error) {
@@ -189,23 +183,15 @@ func TestStagedFileRemovedWhenTheLedgerFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := h.Build(gatewaytest.EncounterJSON("part-1", 10000))
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`CREATE TRIGGER outage BEFORE UPDATE OF staged_name ON files BEGIN SELECT RAISE(ABORT, 'the database is down'); END`); err != nil {
-		t.Fatal(err)
-	}
+	outage := ledgertest.OutageOf(t, path)
+	outage.Start(t, "UPDATE OF staged_name ON files")
 	m := &queue.Message{Data: []byte(id)}
 	for range 3 {
 		if err := d.Deliver(h.Ctx, m); err == nil {
 			t.Fatal("delivered while the ledger could not record it")
 		}
 	}
-	if _, err := raw.Exec(`DROP TRIGGER outage`); err != nil {
-		t.Fatal(err)
-	}
+	outage.End(t)
 	if err := d.Deliver(h.Ctx, m); err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,13 @@ package intake_test
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/intake"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -18,22 +17,10 @@ import (
 // ledger writes again. Before, it was dead-lettered at its last delivery,
 // never recorded, and the billing system saw "queued" and nothing more.
 func TestLedgerOutageLosesNoEncounter(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ledger.db")
-	l, err := ledger.Open(context.Background(), ledger.SQLite, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
+	l, path := ledgertest.SQLiteFile(t)
 	h := gatewaytest.New(t, l)
-	// The outage: every new encounter refused, from another connection.
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	if _, err := raw.Exec(`CREATE TRIGGER outage BEFORE INSERT ON encounters BEGIN SELECT RAISE(ABORT, 'the database is down'); END`); err != nil {
-		t.Fatal(err)
-	}
+	outage := ledgertest.OutageOf(t, path)
+	outage.Start(t, "INSERT ON encounters")
 
 	o := h.Options
 	o.MaxDeliver, o.Backoff = 2, []time.Duration{100 * time.Millisecond}
@@ -53,9 +40,7 @@ func TestLedgerOutageLosesNoEncounter(t *testing.T) {
 	if _, err := l.Claim(ctx, "OUT1"); err == nil {
 		t.Fatal("recorded while the ledger refused writes")
 	}
-	if _, err := raw.Exec(`DROP TRIGGER outage`); err != nil {
-		t.Fatal(err)
-	}
+	outage.End(t)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		c, err := l.Claim(ctx, "OUT1")

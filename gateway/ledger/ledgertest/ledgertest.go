@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -74,4 +75,48 @@ func Postgres(t testing.TB) *ledger.Ledger {
 	}
 	t.Cleanup(func() { l.Close() })
 	return l
+}
+
+// SQLiteFile is SQLite, and the ledger's file.
+func SQLiteFile(t testing.TB) (*ledger.Ledger, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	l, err := ledger.Open(context.Background(), ledger.SQLite, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l, path
+}
+
+// Outage makes an SQLite ledger refuse writes, from a connection of its
+// own, as a database that is down or full does, until End.
+type Outage struct{ db *sql.DB }
+
+// OutageOf returns the outage switch of the SQLite ledger file at path.
+func OutageOf(t testing.TB, path string) *Outage {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &Outage{db: db}
+}
+
+// Start makes every write of the kind given fail, e.g. "INSERT ON
+// encounters" or "UPDATE OF staged_name ON files".
+func (o *Outage) Start(t testing.TB, writes string) {
+	t.Helper()
+	if _, err := o.db.Exec(`CREATE TRIGGER outage BEFORE ` + writes + ` BEGIN SELECT RAISE(ABORT, 'the database is down'); END`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// End ends the outage.
+func (o *Outage) End(t testing.TB) {
+	t.Helper()
+	if _, err := o.db.Exec(`DROP TRIGGER outage`); err != nil {
+		t.Fatal(err)
+	}
 }
