@@ -135,7 +135,12 @@ func (e *Events) Flush(ctx context.Context) error {
 		return nil
 	}
 	for {
-		n, err := e.ledger.RelayEvents(ctx, func(events []ledger.Event) error { return e.publish(ctx, events) })
+		// A bound on each pass: an acknowledgement lost with a NATS
+		// connection would leave the pass (and on PostgreSQL its lock)
+		// waiting.
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		n, err := e.ledger.RelayEvents(pctx, func(events []ledger.Event) error { return e.publish(pctx, events) })
+		cancel()
 		if err != nil || n == 0 {
 			return err
 		}
