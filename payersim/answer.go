@@ -213,7 +213,7 @@ func (p *Payer) ack999(rcv *received) ([]byte, error) {
 		xg := &x12.Group{FunctionalID: g.FunctionalID, ControlNumber: g.GS06, Version: g.Version}
 		errs := g.Errors
 		for _, s := range g.Sets {
-			xg.Transactions = append(xg.Transactions, &x12.Transaction{Type: "837", ControlNumber: s.ST02, Implementation: g.Version, Index: s.Index})
+			xg.Transactions = append(xg.Transactions, &x12.Transaction{Type: "837", ControlNumber: s.ST02, Implementation: g.Version, Index: s.Index, Claims: s})
 			errs = append(errs, s.Errors...)
 		}
 		// ST02 is unique in the group: one 999 set per group answered.

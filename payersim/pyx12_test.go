@@ -83,3 +83,38 @@ func TestSimulatorAnswersPassPyx12(t *testing.T) {
 		t.Errorf("pyx12 finds errors in %s:\n  %s", filepath.Base(f), strings.Join(errs, "\n  "))
 	}
 }
+
+// An 837 with an error inside a claim (a service date that is not a date)
+// is rejected by a 999 that names the claim, as the guide wants: the IK3
+// is followed by CTX*CLM01 with the claim's patient control number. The
+// 999 passes the independent validator. Before, the 999 had no CTX.
+func TestRejectionNamesTheClaim(t *testing.T) {
+	in := mixed837(t, 4)
+	i := bytes.Index(in, []byte("DTP*472*D8*"))
+	if i < 0 {
+		t.Fatal("no DTP*472 in the 837")
+	}
+	bad := append([]byte(nil), in...)
+	copy(bad[i+len("DTP*472*D8*"):], "20261340")
+	// The claim the date is in: the last CLM before it.
+	clm := bytes.LastIndex(bad[:i], []byte("CLM*"))
+	pcn := string(bad[clm+4 : clm+4+bytes.IndexByte(bad[clm+4:], '*')])
+	p := &payersim.Payer{Seed: 3, ID: demo.PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678",
+		Now: func() time.Time { return time.Date(2026, 11, 21, 10, 15, 0, 0, time.UTC) }}
+	answers, err := p.Answer("claims.837", bad)
+	if err != nil || len(answers) == 0 || answers[0].Kind != "999" {
+		t.Fatalf("answers %v, %v; want a 999 first", answers, err)
+	}
+	ack := answers[0].Data
+	want := "CTX*CLM01:" + pcn + "~"
+	if j := bytes.Index(ack, []byte(want)); j < 0 || !bytes.Contains(ack[:j], []byte("IK3*DTP*")) {
+		t.Fatalf("no IK3*DTP followed by %s in\n%s", want, ack)
+	}
+	file := filepath.Join(t.TempDir(), "rejection.999")
+	if err := os.WriteFile(file, ack, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for f, errs := range x12test.Pyx12Errors(t, file) {
+		t.Errorf("pyx12 finds errors in %s:\n  %s", filepath.Base(f), strings.Join(errs, "\n  "))
+	}
+}

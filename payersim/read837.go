@@ -42,6 +42,7 @@ type recvSet struct {
 
 type recvClaim struct {
 	PCN           string
+	First, Last   int // its CLM's position in the set (ST is 1), and its last segment's
 	Charge        money.Cents
 	Institutional bool
 	FacilityOrPOS string
@@ -65,6 +66,17 @@ type recvLine struct {
 	Units           string
 	Date            string // CCYYMMDD
 	LineID          string // REF*6R
+}
+
+// ClaimAt is the CLM01 of the claim whose loops hold the segment at
+// position: the 999 names it (CTX*CLM01).
+func (s *recvSet) ClaimAt(position int) (string, bool) {
+	for _, c := range s.Claims {
+		if c.First <= position && position <= c.Last {
+			return c.PCN, true
+		}
+	}
+	return "", false
 }
 
 // read837 reads an 837 interchange stream; strict, with the guide's rules.
@@ -103,6 +115,9 @@ func read837(data []byte, strict bool) *received {
 				_, found := rules.Finish()
 				guideErrs, rules = append(guideErrs, found...), nil
 			}
+		}
+		if id := s.ID(); c != nil && id != "HL" && id != "SE" && id != "CLM" {
+			c.Last = r.TransactionPosition()
 		}
 		switch s.ID() {
 		case "ISA":
@@ -144,7 +159,8 @@ func read837(data []byte, strict bool) *received {
 			}
 		case "CLM":
 			charge, _ := money.ParseBytes(s.Element(2))
-			c = &recvClaim{PCN: s.Str(1), Charge: charge, FacilityOrPOS: string(s.Component(5, 1)), Institutional: string(s.Component(5, 2)) == "A",
+			pos := r.TransactionPosition()
+			c = &recvClaim{PCN: s.Str(1), First: pos, Last: pos, Charge: charge, FacilityOrPOS: string(s.Component(5, 1)), Institutional: string(s.Component(5, 2)) == "A",
 				BillingName: billName, BillingNPI: billNPI, BillingTaxID: billTax, MemberID: member,
 				SubLast: subLast, SubFirst: subFirst, PatLast: patLast, PatFirst: patFirst}
 			if set != nil {

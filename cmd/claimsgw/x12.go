@@ -406,7 +406,9 @@ func x12Ack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUnreadable
 	}
 	defer f.Close()
-	doc, err := x12.ReadFileWith(f, sets.Checkers())
+	// Decoded, not only checked: an 837's claims name the claim of each
+	// error in the 999 (CTX*CLM01).
+	doc, err := x12.ReadFileWith(f, sets.Decoders())
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: cannot be read: %v\n", name, err)
 		return exitUnreadable

@@ -22,6 +22,9 @@ func Write(w *x12.Writer, st02 int, a *Acknowledgment) {
 		for _, e := range t.Errors {
 			if last == nil || e.SegmentID != last.SegmentID || e.Position != last.Position || e.Code != last.Code {
 				w.Segment("IK3", e.SegmentID, strconv.Itoa(e.Position), e.Loop, e.Code)
+				for _, c := range e.Contexts {
+					writeContext(w, c)
+				}
 			}
 			last = e
 			if ee := e.ElementError; ee != nil {
@@ -33,12 +36,54 @@ func Write(w *x12.Writer, st02 int, a *Acknowledgment) {
 				w.Element(ee.ElementReference)
 				w.Element(ee.ElementCode)
 				w.End()
+				for _, c := range ee.ElementContexts {
+					writeContext(w, c)
+				}
 			}
 		}
 		w.Segment("IK5", append([]string{t.Code}, t.ErrorCodes...)...)
 	}
 	w.Segment("AK9", append([]string{g.Code, strconv.Itoa(g.Included), strconv.Itoa(g.Received), strconv.Itoa(g.Accepted)}, g.ErrorCodes...)...)
 	w.EndTransaction()
+}
+
+// writeContext writes a CTX: CTX01 its name and reference (CLM01:PCN1,
+// or SITUATIONAL TRIGGER), then for a segment context the segment, its
+// position and loop, and the element (CTX05) and its reference (CTX06).
+func writeContext(w *x12.Writer, c *Context) {
+	w.Begin("CTX")
+	for i, id := range c.IDs {
+		if i == 0 {
+			w.Element(id.Name)
+		} else {
+			w.Repeat(id.Name)
+		}
+		if id.Reference != "" {
+			w.Component(id.Reference)
+		}
+	}
+	if c.Kind == "segment" {
+		w.Element(c.SegmentID)
+		w.Element(strconv.Itoa(c.Position))
+		w.Element(c.Loop)
+		w.Element(number(c.ElementPosition))
+		if c.ComponentPosition > 0 || c.RepeatPosition > 0 {
+			w.Component(number(c.ComponentPosition))
+		}
+		if c.RepeatPosition > 0 {
+			w.Component(number(c.RepeatPosition))
+		}
+		w.Element(c.ElementReference)
+	}
+	w.End()
+}
+
+// number is n written, "" for 0 (not given).
+func number(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // WriteTA1 writes a TA1 answering the interchange of control number isa13
@@ -50,7 +95,9 @@ func WriteTA1(w *x12.Writer, isa13 string, at time.Time, code, note string) {
 // For answers a functional group read from a file as a strict payer
 // would, from the problems found in it (x12.File.Errors, the guide's
 // included): each transaction set accepted (A) or rejected (R, IK502 5)
-// with an IK3 for each segment in error and an IK4 for each element; a
+// with an IK3 for each segment in error (and its claim's CTX*CLM01 when
+// the set's content says which claim holds the segment: ClaimAt, as an
+// 837's claim.Set does) and an IK4 for each element; a
 // group whose trailer is wrong (GE01, GE02, no GE) rejected whole, with
 // AK905 and no set answered.
 func For(g *x12.Group, errs []*x12.Error) *Acknowledgment {
@@ -79,6 +126,13 @@ func For(g *x12.Group, errs []*x12.Error) *Acknowledgment {
 				id = "SE"
 			}
 			ie := &Error{SegmentID: id, Position: pos, Code: orCode(e.IK3, "8")}
+			if c, ok := t.Content().(interface{ ClaimAt(int) (string, bool) }); ok {
+				// The claim the segment is in (its 2300 or 2400 loop), as
+				// the guide wants it named: CTX*CLM01:PCN.
+				if pcn, ok := c.ClaimAt(pos); ok {
+					ie.Contexts = []*Context{{Kind: "business_unit", IDs: []ContextID{{Name: "CLM01", Reference: pcn}}}}
+				}
+			}
 			if e.Element > 0 && e.IK4 != "" {
 				ie.ElementError = &ElementError{ElementPosition: e.Element, ComponentPosition: e.Component, ElementCode: e.IK4}
 			}

@@ -38,6 +38,18 @@ type Set struct {
 	Skipped     []Skipped   `json:"skipped,omitzero"`    // segments outside the subset this package reads
 }
 
+// ClaimAt returns the patient control number (CLM01) of the claim whose
+// loops (2300 and its 2400s) hold the segment at position (ST is 1): a
+// 999 names the claim of an error with it (CTX*CLM01).
+func (s *Set) ClaimAt(position int) (string, bool) {
+	for i, p := range s.Placements {
+		if p.First <= position && position <= p.Last && i < len(s.Claims) {
+			return s.Claims[i].Info.PatientControlNumber, true
+		}
+	}
+	return "", false
+}
+
 // Skipped is a segment the decoder does not read, such as a 2320 other
 // subscriber loop or an HI of occurrence codes. It holds no element data.
 type Skipped struct {
