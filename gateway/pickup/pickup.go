@@ -116,6 +116,11 @@ func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 			}
 			continue
 		}
+		if errors.Is(err, fs.ErrNotExist) {
+			// Gone since the listing: another replica picked it up.
+			p.o.Log.Debug().Str("payer", payer.PayerID).Str("file", rf.Name).Msg("file picked up by another replica")
+			continue
+		}
 		if err != nil {
 			p.o.Log.Warn().Err(err).Str("payer", payer.PayerID).Str("file", rf.Name).Msg("file not picked up")
 			continue

@@ -131,3 +131,52 @@ func TestSkippedEntriesToldOnce(t *testing.T) {
 		}
 	}
 }
+
+// inboxTakenMeanwhile is a real SFTP session to a pickup folder that
+// another replica empties between the listing and the fetch.
+type inboxTakenMeanwhile struct {
+	pickup.Inbox
+	dir string
+}
+
+func (r inboxTakenMeanwhile) Fetch(ctx context.Context, dir, name string, maxSize int64) ([]byte, error) {
+	if err := os.Remove(filepath.Join(r.dir, name)); err != nil {
+		return nil, err
+	}
+	return r.Inbox.Fetch(ctx, dir, name, maxSize)
+}
+
+// A payer file another replica picked up between this one's listing and
+// its fetch is not a warning: with several replicas it happens every day
+// (the chaos test's logs had dozens). Before, it was logged as "file not
+// picked up" at warn.
+func TestFileTakenByAnotherReplicaIsNoWarning(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "outbound")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "a.999"), []byte("ISA"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sim := gatewaytest.NewSFTP(t, root)
+	sim.Start(t)
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	logs := &testutil.SyncBuffer{}
+	h.Options.Log = zerolog.New(logs)
+	route := h.Payer()
+	route.SFTP.PickupDir = "/outbound"
+	p, err := pickup.New(pickup.Options{Options: h.Options, Dial: func(ctx context.Context, _ *config.Payer) (pickup.Inbox, error) {
+		c, err := transfer.Dial(ctx, sim.Endpoint)
+		return inboxTakenMeanwhile{Inbox: c, dir: out}, err
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Poll(h.Ctx, route); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), `"level":"warn"`) {
+		t.Errorf("a file another replica took was a warning:\n%s", logs.String())
+	}
+}
