@@ -14,10 +14,6 @@ import (
 	"github.com/claimsgw/claimsgw/queue"
 )
 
-// Event is what the gateway publishes on NATS when a claim changes status
-// (ledger.Event: the ledger writes each with its change).
-type Event = ledger.Event
-
 // Events relays the claim events from the ledger's outbox to NATS: each
 // event is written with the change it tells of, in its transaction, and
 // deleted from the outbox once JetStream has stored it, so a crash, a

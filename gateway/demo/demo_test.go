@@ -10,7 +10,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/queue"
 	"github.com/claimsgw/claimsgw/x12/money"
@@ -96,7 +95,7 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil {
 			break
 		}
-		var e gateway.Event
+		var e ledger.Event
 		if err := json.Unmarshal(msg.Data(), &e); err != nil {
 			t.Fatal(err)
 		}

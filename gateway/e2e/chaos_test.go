@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/claimsgw/claimsgw/gateway"
 	"github.com/claimsgw/claimsgw/gateway/demo"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/internal/testutil"
@@ -171,7 +170,7 @@ func checkEvents(ctx context.Context, t *testing.T, db *sql.DB, url string) {
 		if err != nil {
 			t.Fatalf("EVENTS message %d: %v", seq, err)
 		}
-		var e gateway.Event
+		var e ledger.Event
 		if err := json.Unmarshal(msg.Data, &e); err != nil {
 			t.Fatal(err)
 		}

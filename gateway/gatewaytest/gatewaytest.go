@@ -194,7 +194,7 @@ func FileClaim(t testing.TB, f *ledger.File, id string) ledger.FileClaim {
 
 // Events are the claim events with a status: those in the ledger's outbox
 // relayed first, as the daemon's relay does.
-func (h *Harness) Events(status string) []gateway.Event {
+func (h *Harness) Events(status string) []ledger.Event {
 	h.T.Helper()
 	if err := h.Options.Events.Flush(h.Ctx); err != nil {
 		h.T.Fatal(err)
@@ -207,13 +207,13 @@ func (h *Harness) Events(status string) []gateway.Event {
 	if err != nil {
 		h.T.Fatal(err)
 	}
-	var out []gateway.Event
+	var out []ledger.Event
 	for {
 		msg, err := cons.Next(jetstream.FetchMaxWait(500 * time.Millisecond))
 		if err != nil {
 			return out
 		}
-		var e gateway.Event
+		var e ledger.Event
 		if err := json.Unmarshal(msg.Data(), &e); err != nil {
 			h.T.Fatal(err)
 		}
