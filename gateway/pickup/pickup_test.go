@@ -23,6 +23,39 @@ import (
 	"github.com/claimsgw/claimsgw/internal/testutil"
 )
 
+// rig is a poller of the payer simulator's SFTP server serving root, its
+// route's pickup folder /outbound, with metrics and a log the test reads;
+// wrap, when given, stands between the poller and the server.
+type rig struct {
+	h     *gatewaytest.Harness
+	route *config.Payer
+	p     *pickup.Poller
+	m     *metrics.Metrics
+	logs  *testutil.SyncBuffer
+}
+
+func newRig(t *testing.T, root string, wrap func(pickup.Inbox) pickup.Inbox) *rig {
+	t.Helper()
+	sim := gatewaytest.NewSFTP(t, root)
+	sim.Start(t)
+	r := &rig{h: gatewaytest.New(t, ledgertest.SQLite(t)), m: metrics.New(nil, nil), logs: &testutil.SyncBuffer{}}
+	r.h.Options.Metrics, r.h.Options.Log = r.m, zerolog.New(r.logs)
+	r.route = r.h.Payer()
+	r.route.SFTP.PickupDir = "/outbound"
+	var err error
+	r.p, err = pickup.New(pickup.Options{Options: r.h.Options, Dial: func(ctx context.Context, _ *config.Payer) (pickup.Inbox, error) {
+		c, err := transfer.Dial(ctx, sim.Endpoint)
+		if err != nil || wrap == nil {
+			return c, err
+		}
+		return wrap(c), nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // A payer file larger than the route's max_file_size is left on the
 // payer's server and recorded once, with an exception and a count, however
 // many polls see it (before, "file not picked up" was logged at every poll
@@ -36,19 +69,9 @@ func TestTooLargeFileRecordedOnce(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "outbound", "big.835"), []byte(big), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sim := gatewaytest.NewSFTP(t, root)
-	sim.Start(t)
-	h := gatewaytest.New(t, ledgertest.SQLite(t))
-	m := metrics.New(nil, nil)
-	h.Options.Metrics = m
-	route := h.Payer()
-	route.SFTP.PickupDir, route.SFTP.MaxFileSize = "/outbound", 4096
-	p, err := pickup.New(pickup.Options{Options: h.Options, Dial: func(ctx context.Context, _ *config.Payer) (pickup.Inbox, error) {
-		return transfer.Dial(ctx, sim.Endpoint)
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRig(t, root, nil)
+	h, m, p, route := r.h, r.m, r.p, r.route
+	route.SFTP.MaxFileSize = 4096
 	for range 3 {
 		if err := p.Poll(h.Ctx, route); err != nil {
 			t.Fatal(err)
@@ -100,20 +123,8 @@ func TestSkippedEntriesToldOnce(t *testing.T) {
 	if err := os.Symlink("/etc/passwd", filepath.Join(out, "link.835")); err != nil {
 		t.Fatal(err)
 	}
-	sim := gatewaytest.NewSFTP(t, root)
-	sim.Start(t)
-	h := gatewaytest.New(t, ledgertest.SQLite(t))
-	m := metrics.New(nil, nil)
-	logs := &testutil.SyncBuffer{}
-	h.Options.Metrics, h.Options.Log = m, zerolog.New(logs)
-	route := h.Payer()
-	route.SFTP.PickupDir = "/outbound"
-	p, err := pickup.New(pickup.Options{Options: h.Options, Dial: func(ctx context.Context, _ *config.Payer) (pickup.Inbox, error) {
-		return transfer.Dial(ctx, sim.Endpoint)
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRig(t, root, nil)
+	h, m, p, route, logs := r.h, r.m, r.p, r.route, r.logs
 	for range 3 {
 		if err := p.Poll(h.Ctx, route); err != nil {
 			t.Fatal(err)
@@ -159,24 +170,11 @@ func TestFileTakenByAnotherReplicaIsNoWarning(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "a.999"), []byte("ISA"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sim := gatewaytest.NewSFTP(t, root)
-	sim.Start(t)
-	h := gatewaytest.New(t, ledgertest.SQLite(t))
-	logs := &testutil.SyncBuffer{}
-	h.Options.Log = zerolog.New(logs)
-	route := h.Payer()
-	route.SFTP.PickupDir = "/outbound"
-	p, err := pickup.New(pickup.Options{Options: h.Options, Dial: func(ctx context.Context, _ *config.Payer) (pickup.Inbox, error) {
-		c, err := transfer.Dial(ctx, sim.Endpoint)
-		return inboxTakenMeanwhile{Inbox: c, dir: out}, err
-	}})
-	if err != nil {
+	r := newRig(t, root, func(in pickup.Inbox) pickup.Inbox { return inboxTakenMeanwhile{Inbox: in, dir: out} })
+	if err := r.p.Poll(r.h.Ctx, r.route); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Poll(h.Ctx, route); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(logs.String(), `"level":"warn"`) {
-		t.Errorf("a file another replica took was a warning:\n%s", logs.String())
+	if strings.Contains(r.logs.String(), `"level":"warn"`) {
+		t.Errorf("a file another replica took was a warning:\n%s", r.logs.String())
 	}
 }
