@@ -36,11 +36,9 @@ func New(o gateway.Options) (*Batcher, error) {
 // Run closes files per payer until ctx ends: when max_claims wait, or
 // when the oldest waiting claim has waited the cutoff. Files built before
 // a restart and not delivered are handed to the deliverer again first;
-// at every tick, so is a file whose hand-off failed (handOffLeft).
+// at every tick, so is a file whose hand-off failed (handOffBuilt).
 func (b *Batcher) Run(ctx context.Context) error {
-	if err := b.republishBuilt(ctx); err != nil {
-		b.o.Log.Warn().Err(err).Msg("built files not handed to the deliverer again at start: those never handed off are at the next ticks, the others at the next start")
-	}
+	b.handOffBuilt(ctx, true)
 	t := time.NewTicker(b.o.Tick)
 	defer t.Stop()
 	batchAll := func(ctx context.Context, flush bool) {
@@ -53,7 +51,7 @@ func (b *Batcher) Run(ctx context.Context) error {
 				// Stopping: what is queued stays queued for the next start.
 				b.o.Log.Info().Str("payer", p.PayerID).Msg("batch left for the next start: stopping")
 			case errors.As(err, &handoff):
-				b.o.Log.Warn().Err(handoff.error).Str("batch_id", handoff.fileID).Str("payer", p.PayerID).Msg("file built; its hand-off to the deliverer failed and is tried again at the next tick")
+				b.o.Log.Warn().Err(handoff.error).Str("batch_id", handoff.fileID).Str("payer", p.PayerID).Msg("file built; its hand-off to the deliverer failed and is tried again within two ticks")
 			case err != nil:
 				b.o.Log.Error().Err(err).Str("payer", p.PayerID).Msg("batch not built")
 			}
@@ -61,7 +59,7 @@ func (b *Batcher) Run(ctx context.Context) error {
 	}
 	for {
 		if ctx.Err() == nil {
-			b.handOffLeft(ctx)
+			b.handOffBuilt(ctx, false)
 		}
 		batchAll(ctx, false)
 		select {
@@ -95,39 +93,36 @@ func (b *Batcher) Batch(ctx context.Context, p *config.Payer, flush bool) error 
 		if err != nil {
 			return err
 		}
-		b.o.Events.Nudge() // the claims are batched
+		ids := make([]string, len(f.Claims))
+		for i, fc := range f.Claims {
+			ids[i] = fc.ClaimID
+		}
+		b.o.Handoff.Drop(ids) // in the file: intake's conversions are done with
+		b.o.Events.Nudge()    // the claims are batched
 		b.o.Metrics.FileBuilt(p.PayerID, len(f.Claims))
 		b.o.Log.Info().Str("batch_id", f.ID).Str("file", f.Name).Str("payer", p.PayerID).Int64("isa13", f.ISA13).Int("claims", len(f.Claims)).Msg("file built")
-		if err := b.handOff(ctx, f); err != nil {
-			return handoffError{fileID: f.ID, error: err} // built: handOffLeft hands it off
+		if err := b.handOff(ctx, ledger.FileRef{ID: f.ID, PayerID: f.PayerID}); err != nil {
+			return handoffError{fileID: f.ID, error: err} // built: handOffBuilt hands it off
 		}
 	}
 }
 
 // handOff hands a built file to the deliverer and records it.
-func (b *Batcher) handOff(ctx context.Context, f *ledger.File) error {
-	if err := b.publishFile(ctx, f); err != nil {
-		return err
-	}
-	if err := b.o.Ledger.MarkHandedOff(ctx, f.ID); err != nil {
-		b.o.Log.Warn().Err(err).Str("batch_id", f.ID).Msg("hand-off not recorded; the file is handed off again (NATS drops the repeat)")
-	}
-	ids := make([]string, len(f.Claims))
-	for i, fc := range f.Claims {
-		ids[i] = fc.ClaimID
-	}
-	b.o.Handoff.Drop(ids)
-	return nil
-}
-
-// publishFile hands a built file to the deliverer.
-func (b *Batcher) publishFile(ctx context.Context, f *ledger.File) error {
+func (b *Batcher) handOff(ctx context.Context, f ledger.FileRef) error {
 	subject, err := b.o.Names.FilesOut(f.PayerID)
 	if err != nil {
 		return err
 	}
-	_, err = queue.Publish(ctx, b.o.JS, subject, queue.BatchMsgID(f.ID), []byte(f.ID), nil)
-	return err
+	if _, err := queue.Publish(ctx, b.o.JS, subject, queue.BatchMsgID(f.ID), []byte(f.ID), nil); err != nil {
+		return err
+	}
+	if f.HandedOff {
+		return nil
+	}
+	if err := b.o.Ledger.MarkHandedOff(ctx, f.ID); err != nil {
+		b.o.Log.Warn().Err(err).Str("batch_id", f.ID).Msg("hand-off not recorded; the file is handed off again (NATS drops the repeat)")
+	}
+	return nil
 }
 
 // handoffError is a file built whose message to the deliverer was not
@@ -137,45 +132,28 @@ type handoffError struct {
 	error
 }
 
-// handOffLeft hands to the deliverer the files built whose hand-off failed,
-// on this replica or another (one that died between building a file and
-// handing it off): a file waits for a tick, not for a restart. Those
-// built in the last two ticks are left to the replica building them; a
-// file handed off twice is one message (its Nats-Msg-Id).
-func (b *Batcher) handOffLeft(ctx context.Context) {
-	ids, err := b.o.Ledger.FilesNotHandedOff(ctx, 2*b.o.Tick)
+// handOffBuilt hands to the deliverer the files built whose hand-off
+// failed, on this replica or another (one that died between building a
+// file and handing it off): a file waits for a tick, not for a restart.
+// Those built in the last two ticks are left to the replica building them.
+// At start (all), every file built and not delivered is handed off again,
+// for a stream that lost its messages; a file handed off twice is one
+// message (its Nats-Msg-Id).
+func (b *Batcher) handOffBuilt(ctx context.Context, all bool) {
+	files, err := b.o.Ledger.BuiltFiles(ctx, all, 2*b.o.Tick)
 	if err != nil {
-		b.o.Log.Warn().Err(err).Msg("files not handed off: not looked for; again at the next tick")
+		b.o.Log.Warn().Err(err).Msg("built files not looked for; again at the next tick")
 		return
 	}
-	for _, id := range ids {
-		f, err := b.o.Ledger.FileByID(ctx, id)
-		if err == nil {
-			err = b.handOff(ctx, f)
-		}
-		if err != nil {
-			b.o.Log.Warn().Err(err).Str("batch_id", id).Msg("file built; its hand-off to the deliverer failed and is tried again at the next tick")
+	for _, f := range files {
+		if err := b.handOff(ctx, f); err != nil {
+			b.o.Log.Warn().Err(err).Str("batch_id", f.ID).Msg("file built; its hand-off to the deliverer failed and is tried again within two ticks")
 			return
 		}
-		b.o.Log.Info().Str("batch_id", id).Msg("file handed off to the deliverer")
-	}
-}
-
-func (b *Batcher) republishBuilt(ctx context.Context) error {
-	ids, err := b.o.Ledger.FilesInStatus(ctx, "", ledger.FileBuilt)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		f, err := b.o.Ledger.FileByID(ctx, id)
-		if err != nil {
-			return err
-		}
-		if err := b.publishFile(ctx, f); err != nil {
-			return err
+		if !f.HandedOff {
+			b.o.Log.Info().Str("batch_id", f.ID).Msg("file handed off to the deliverer")
 		}
 	}
-	return nil
 }
 
 // build returns the ledger's file builder for a payer: the 837 of the

@@ -61,7 +61,7 @@ func TestFileHandedOffWhenNATSIsBack(t *testing.T) {
 		m, err := s.GetLastMsgForSubject(ctx, mustFilesOut(t))
 		return err == nil && string(m.Data) == fileID
 	})
-	if ids, err := h.Ledger.FilesNotHandedOff(ctx, 0); err != nil || len(ids) != 0 {
+	if ids, err := h.Ledger.BuiltFiles(ctx, false, 0); err != nil || len(ids) != 0 {
 		t.Errorf("files not handed off: %v, %v", ids, err)
 	}
 }

@@ -210,12 +210,26 @@ func (l *Ledger) MarkHandedOff(ctx context.Context, fileID string) error {
 	return nil
 }
 
-// FilesNotHandedOff lists the ids of the built files whose hand-off to the
-// deliverer is not recorded and that were built more than age ago (by the
-// ledger's clock), oldest first.
-func (l *Ledger) FilesNotHandedOff(ctx context.Context, age time.Duration) ([]string, error) {
-	return queryAll(ctx, l.db, "files", `SELECT id FROM files WHERE status = $1 AND handed_off_at = 0 AND created_at < $2 ORDER BY created_at, id`,
-		[]any{FileBuilt, l.millis() - age.Milliseconds()}, scanOne[string])
+// FileRef is a built file as its hand-off to the deliverer names it.
+type FileRef struct {
+	ID, PayerID string
+	HandedOff   bool // its hand-off is recorded
+}
+
+// BuiltFiles lists the files built and not delivered, oldest first: with
+// all, every one; else those whose hand-off is not recorded and that were
+// built more than age ago (by the ledger's clock).
+func (l *Ledger) BuiltFiles(ctx context.Context, all bool, age time.Duration) ([]FileRef, error) {
+	q := `SELECT id, payer_id, handed_off_at <> 0 FROM files WHERE status = $1`
+	args := []any{FileBuilt}
+	if !all {
+		q += ` AND handed_off_at = 0 AND created_at < $2`
+		args = append(args, l.millis()-age.Milliseconds())
+	}
+	return queryAll(ctx, l.db, "files", q+` ORDER BY created_at, id`, args, func(row scanner) (FileRef, error) {
+		var f FileRef
+		return f, row.Scan(&f.ID, &f.PayerID, &f.HandedOff)
+	})
 }
 
 // RecordAttempt counts a delivery attempt that failed with err, and
