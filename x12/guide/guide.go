@@ -212,7 +212,7 @@ func (ru *rule) problem(s *x12.Segment) (msg, ik4 string) {
 		return fmt.Sprintf(" (%s) has %d characters: at least %d", ru.what, len(v), ru.minLen), "4"
 	case ru.decimal:
 		if !isDecimal(v) {
-			return fmt.Sprintf(" %q is not an amount (a decimal number)", clip(v)), "6"
+			return fmt.Sprintf(" is not an amount (a decimal number)"), "6"
 		}
 	case ru.digits > 0:
 		if len(v) != ru.digits || !allDigits(v) {
@@ -224,16 +224,16 @@ func (ru *rule) problem(s *x12.Segment) (msg, ik4 string) {
 		}
 	case ru.codes != nil:
 		if !ru.codes[string(v)] {
-			return fmt.Sprintf(" %q is not a %s", clip(v), ru.what), "7"
+			return fmt.Sprintf(" is not a %s", ru.what), "7"
 		}
 	case ru.date:
 		format := s.Str(ru.elem - 1) // DTP02: D8 or RD8
 		if !validDates(format, string(v)) {
-			return fmt.Sprintf(" %q is not a date in format %s (CCYYMMDD)", clip(v), format), "8"
+			return fmt.Sprintf(" is not a date in format %s (CCYYMMDD)", format), "8"
 		}
 	case ru.ccyymmdd:
 		if !isDate(v) {
-			return fmt.Sprintf(" %q is not a date CCYYMMDD", clip(v)), "8"
+			return fmt.Sprintf(" is not a date CCYYMMDD"), "8"
 		}
 	case ru.npi:
 		if !validNPI(v) {
@@ -325,11 +325,4 @@ func allDigits(b []byte) bool {
 		}
 	}
 	return len(b) > 0
-}
-
-func clip(v []byte) string {
-	if len(v) > 16 {
-		return string(v[:16]) + "..."
-	}
-	return string(v)
 }

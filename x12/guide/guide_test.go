@@ -59,9 +59,9 @@ func TestRules(t *testing.T) {
 		{"N403 5 digits in 2010AA", set("HC", "837", p837, with(billing, 3, "N4*NASHVILLE*TN*37203")...),
 			"N403", guide.CodeValue, "has 5 characters: the guide wants 9 digits", 2, "8", "4", 1},
 		{"N402 NP", set("HC", "837", p837, with(billing, 3, "N4*NASHVILLE*NP*372031234")...),
-			"N402", guide.CodeValue, `N402 "NP" is not a state or province code`, 2, "8", "7", 1},
+			"N402", guide.CodeValue, `N402 is not a state or province code`, 2, "8", "7", 1},
 		{"DTP03 not a date", set("HC", "837", p837, append(billing, "DTP*472*D8*20261131")...),
-			"DTP03", guide.CodeValue, `DTP03 "20261131" is not a date in format D8`, 2, "8", "8", 1},
+			"DTP03", guide.CodeValue, `DTP03 is not a date in format D8`, 2, "8", "8", 1},
 		{"HL01 from 2", set("HC", "837", p837, with(billing, 0, "HL*2**20*1")...),
 			"HL01", guide.CodeHierarchy, `HL01 "2": the hierarchy numbers its HL loops from 1`, 2, "8", "7", 1},
 		{"HI with element separators", set("HC", "837", p837, append(billing, "HI*ABK*E119")...),
@@ -73,17 +73,17 @@ func TestRules(t *testing.T) {
 		{"NPI check digit", set("HC", "837", p837, with(billing, 1, "NM1*85*2*CLINIC*****XX*1234567890")...),
 			"NM109", guide.CodeValue, "NM109 is not an NPI (NM108 XX): 10 digits with a check digit", 4, "8", "7", 1},
 		{"SBR09 a member ID", set("HC", "837", p837, append(billing, "SBR*P*18*******XJH123")...),
-			"SBR09", guide.CodeValue, `SBR09 "XJH123" is not a claim filing indicator code`, 2, "8", "7", 1},
+			"SBR09", guide.CodeValue, `SBR09 is not a claim filing indicator code`, 2, "8", "7", 1},
 		{"PER03 XX", set("HC", "837", p837, append(billing, "PER*IC*EDI*XX*8005550100")...),
-			"PER03", guide.CodeValue, `PER03 "XX" is not a communication number qualifier`, 2, "8", "7", 1},
+			"PER03", guide.CodeValue, `PER03 is not a communication number qualifier`, 2, "8", "7", 1},
 		{"835 DTM02 not a date", set("HP", "835", "005010X221A1", "DTM*405*20260230"),
-			"DTM02", guide.CodeValue, `DTM02 "20260230" is not a date CCYYMMDD`, 2, "8", "8", 1},
+			"DTM02", guide.CodeValue, `DTM02 is not a date CCYYMMDD`, 2, "8", "8", 1},
 		{"NM103 61 characters", set("HC", "837", p837, with(billing, 1, "NM1*85*2*"+strings.Repeat("A", 61)+"*****XX*1234567893")...),
 			"NM103", guide.CodeValue, "NM103 (name, last or organization) has 61 characters: at most 60", 2, "8", "5", 1},
 		{"CLM01 21 characters", set("HC", "837", p837, append(billing, "CLM*"+strings.Repeat("P", 21)+"*100***11:B:1*Y*A*Y*Y")...),
 			"CLM01", guide.CodeValue, "CLM01 (patient control number, at most 20 in the 837) has 21 characters: at most 20", 2, "8", "5", 1},
 		{"CLM02 not an amount", set("HC", "837", p837, append(billing, "CLM*PCN1*1O0***11:B:1*Y*A*Y*Y")...),
-			"CLM02", guide.CodeValue, `CLM02 "1O0" is not an amount`, 2, "8", "6", 1},
+			"CLM02", guide.CodeValue, `CLM02 is not an amount`, 2, "8", "6", 1},
 		{"AK202 101", set("FA", "999", "005010X231A1", "AK1*HC*1*005010X222A1", "AK2*837*101*005010X222A1", "IK5*A", "AK9*A*1*1*1"),
 			"AK202", guide.CodeValue, "AK202 (the transaction set control number answered (4 to 9 characters)) has 3 characters: at least 4", 2, "8", "4", 1},
 	} {
@@ -100,6 +100,9 @@ func TestRules(t *testing.T) {
 				t.Fatalf("errors:\n  %s\nwant one at %s", strings.Join(got, "\n  "), tt.at)
 			}
 			e := f.Errors[0]
+			if strings.Contains(e.Message, "XJH123") { // a member ID where a code belongs
+				t.Errorf("the message quotes what the element holds: %s", e.Message)
+			}
 			if !strings.Contains(e.Error(), " "+tt.at+" ") || e.Code != tt.code || !strings.Contains(e.Message, tt.msg) ||
 				e.Level != tt.level || e.IK3 != tt.ik3 || e.IK4 != tt.ik4 || e.Transaction != "0001" {
 				t.Errorf("got %s (level %d, IK3 %q, IK4 %q)\nwant %s %s %q, level %d, IK3 %q, IK4 %q", e, e.Level, e.IK3, e.IK4, tt.at, tt.code, tt.msg, tt.level, tt.ik3, tt.ik4)
