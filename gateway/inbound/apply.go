@@ -95,7 +95,8 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 	}
 	var a *applier
 	err = p.o.Ledger.ApplyInbound(ctx, sha, func(tx *ledger.Tx) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), waited: p.o.Now().Sub(m.Published) >= p.o.OrderWait}
+		a = &applier{tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)),
+			waited: !m.Published.IsZero() && p.o.Now().Sub(m.Published) >= p.o.OrderWait}
 		return a.apply()
 	})
 	if errors.Is(err, ledger.ErrProcessed) {
@@ -113,7 +114,6 @@ func (p *Processor) Process(ctx context.Context, m *queue.Message) error {
 // applier matches one payer file's content to claims within one ledger
 // transaction.
 type applier struct {
-	now    func() time.Time
 	tx     *ledger.Tx
 	file   *ledger.InboundFile
 	read   *payerFile // the file's content, as read

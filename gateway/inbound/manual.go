@@ -46,8 +46,8 @@ var ErrNotPostable = errors.New("inbound: only an 835 payment held back because 
 // matched it (and why, when forced), and, for a CLP of an 835 that no
 // claim matched, the CLP is posted to the claim as its payment, the
 // claim's status following as if it had matched; posted tells whether it
-// was. The claim's events are published once it commits, as the
-// processor's are.
+// was. The claim's events go to the ledger's outbox in that transaction,
+// as the processor's do.
 //
 // A CLP whose payee (NPI, else tax ID), patient control number or charge
 // are not the claim's, or a status answer whose patient control number is
@@ -101,7 +101,6 @@ func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (post
 			return false, &MismatchError{diffs}
 		}
 	}
-	var a *applier
 	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Matched, ClaimID: m.ClaimID, Actor: m.Actor, Note: m.Reason}, func(tx *ledger.Tx, e ledger.Exception) error {
 		if clp == nil {
 			return nil // not a CLP (a TA1, a 999 set, a duplicate payment): the link is the match
@@ -113,7 +112,7 @@ func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (post
 		if !ok {
 			return fmt.Errorf("inbound: exception %d: its payment was never recorded", id)
 		}
-		a = &applier{now: p.o.Now, tx: tx, file: in}
+		a := &applier{tx: tx, file: in}
 		return a.post(e.ST02, rem, remID, clp, m.ClaimID, "matched by hand by "+e.ResolvedBy)
 	})
 	if err != nil {
@@ -153,8 +152,8 @@ func mismatch(c *ledger.Claim, pcn string, r *remit.Remittance, clp *remit.Claim
 // right: in one transaction the exception is resolved (posted, who, why)
 // and the set is applied as a balanced one would have been, its CLPs that
 // no claim takes becoming exceptions as the processor's do (grouped past
-// the first for a reason). The claims' events are published once it
-// commits.
+// the first for a reason). The claims' events go to the ledger's outbox
+// in that transaction.
 func (p *Processor) PostException(ctx context.Context, id int64, actor, reason string) error {
 	led := p.o.Ledger
 	ex, err := led.Exception(ctx, id)
@@ -176,9 +175,8 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 	if rem == nil || rem.Position.Position != ex.Position || unbalanced(remittance(in, t, rem, f.summary(rem))) == 0 {
 		return ErrNotPostable
 	}
-	var a *applier
 	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Posted, Actor: actor, Note: reason}, func(tx *ledger.Tx, e ledger.Exception) error {
-		a = &applier{now: p.o.Now, tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), waited: true, postUnbalanced: true}
+		a := &applier{tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), waited: true, postUnbalanced: true}
 		if err := a.remit(g, t, rem); err != nil {
 			return err
 		}

@@ -60,7 +60,8 @@ type Source struct {
 	Position    int    `json:"position"`    // segment position in the transaction set
 	Reason      string `json:"reason"`      // codes and a short text; never PHI
 	Actor       string `json:"actor"`       // the stage, or the person who matched by hand
-	// Paid is what the change posted (an 835's CLP04): its event says it.
+	// Paid is what the claim holds paid after the change (an 835's, its
+	// reversals counted): its event says it.
 	Paid money.Cents `json:"-"`
 }
 
@@ -82,7 +83,7 @@ func (l *Ledger) Transition(ctx context.Context, claimID string, to Status, src 
 			return err
 		}
 		events := l.outboxBatch()
-		events.addEvent(claimID, now, from, to, src, src.Paid, 0, nil)
+		events.addEvent(claimID, now, from, to, src, 0, nil)
 		return events.exec(ctx, tx)
 	})
 	return from, err

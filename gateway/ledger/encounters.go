@@ -239,10 +239,16 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 		// A claim is received and at once queued, or invalid when the
 		// scrubber found errors: it is written with its status, and
 		// the history says where it came from.
+		// Its event says why in its own words: a duplicate's reason, an
+		// invalid claim's problems.
+		said := Source{Kind: "intake"}
+		if ec.Duplicate != "" {
+			said.Reason = CodeDuplicateClaim + ": " + ec.Duplicate
+		}
 		from, to, reason := StatusReceived, StatusQueued, ""
 		switch {
 		case ec.Duplicate != "":
-			to, reason = StatusInvalid, CodeDuplicateClaim+": "+ec.Duplicate
+			to, reason = StatusInvalid, said.Reason
 		case !e.Valid:
 			to, reason = StatusInvalid, "the scrubber found errors"
 		}
@@ -264,17 +270,11 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 			lines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
 		}
 		history.addHistory(c.ID, now, from, to, Source{Kind: "intake", Reason: reason, Actor: "intake"})
-		// Its event says why in its own words: a duplicate's reason, an
-		// invalid claim's problems.
-		said := Source{Kind: "intake"}
-		if ec.Duplicate != "" {
-			said.Reason = CodeDuplicateClaim + ": " + ec.Duplicate
-		}
 		var problems []byte
 		if to == StatusInvalid {
 			problems = e.Problems
 		}
-		events.addEvent(c.ID, now, from, to, said, 0, ec.Revision, problems)
+		events.addEvent(c.ID, now, from, to, said, ec.Revision, problems)
 	}
 	for _, b := range []*rowBatch{claims, lines, history, events} {
 		if err := b.exec(ctx, tx); err != nil {

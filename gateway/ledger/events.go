@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/claimsgw/claimsgw/x12/money"
@@ -44,11 +43,10 @@ func (l *Ledger) outboxBatch() *rowBatch {
 	return l.rowBatch("event_outbox", "claim_id, at, from_status, to_status, source_kind, source_file, reason, paid_cents, revision, problems", "")
 }
 
-// addEvent writes the event of a claim's move, as src tells it; paid is
-// what the move posted (an 835's CLP04), problems and revision an
-// encounter's (intake).
-func (b *rowBatch) addEvent(claimID string, at int64, from, to Status, src Source, paid money.Cents, revision int, problems []byte) {
-	b.add(claimID, at, from, to, src.Kind, src.File, src.Reason, int64(paid), revision, string(problems))
+// addEvent writes the event of a claim's move, as src tells it (its Paid
+// included); problems and revision are an encounter's (intake).
+func (b *rowBatch) addEvent(claimID string, at int64, from, to Status, src Source, revision int, problems []byte) {
+	b.add(claimID, at, from, to, src.Kind, src.File, src.Reason, int64(src.Paid), revision, string(problems))
 }
 
 // relayBatch is how many events one RelayEvents call publishes at most:
@@ -90,7 +88,7 @@ func (l *Ledger) RelayEvents(ctx context.Context, publish func([]Event) error) (
 			return err
 		}
 		n = len(evs)
-		return l.deleteEvents(ctx, tx, evs)
+		return deleteEvents(ctx, tx, evs)
 	})
 	return n, err
 }
@@ -112,17 +110,15 @@ func (l *Ledger) pendingEvents(ctx context.Context, r runner) ([]Event, error) {
 	})
 }
 
-// deleteEvents deletes the events relayed, by id: on PostgreSQL an event
+// deleteEvents deletes the events relayed, on PostgreSQL, by id: an event
 // committed since they were read may have an id between theirs.
-func (l *Ledger) deleteEvents(ctx context.Context, tx *sql.Tx, evs []Event) error {
-	for chunk := range slices.Chunk(evs, prefetchChunk) {
-		ids := make([]any, len(chunk))
-		for i, ev := range chunk {
-			ids[i] = ev.Seq
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM event_outbox WHERE id IN (`+l.list(1, len(ids))+`)`, ids...); err != nil {
-			return fmt.Errorf("ledger: event outbox: %w", err)
-		}
+func deleteEvents(ctx context.Context, tx *sql.Tx, evs []Event) error {
+	ids := make([]int64, len(evs))
+	for i, ev := range evs {
+		ids[i] = ev.Seq
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM event_outbox WHERE id = ANY($1)`, ids); err != nil {
+		return fmt.Errorf("ledger: event outbox: %w", err)
 	}
 	return nil
 }

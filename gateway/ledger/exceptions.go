@@ -191,6 +191,11 @@ func (l *Ledger) ResolveException(ctx context.Context, id int64, r Resolution, a
 		if status != "open" {
 			return fmt.Errorf("ledger: exception %d: %w", id, ErrResolved)
 		}
+		if apply != nil {
+			if err := l.lockPayer(ctx, tx, payerByID, payer); err != nil {
+				return err
+			}
+		}
 		var claimStatus Status
 		if r.How == Matched {
 			var claimPayer string

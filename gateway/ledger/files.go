@@ -118,7 +118,7 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 			placed.add(f.ID, fc.ClaimID, fc.GS06, fc.ST02, fc.FirstPos, fc.LastPos)
 			src := Source{Kind: "batcher", File: f.ID, Transaction: fmt.Sprint(fc.ST02), Position: fc.FirstPos, Actor: "batcher"}
 			history.addHistory(fc.ClaimID, now, StatusQueued, StatusBatched, src)
-			events.addEvent(fc.ClaimID, now, StatusQueued, StatusBatched, src, 0, 0, nil)
+			events.addEvent(fc.ClaimID, now, StatusQueued, StatusBatched, src, 0, nil)
 		}
 		if err := placed.exec(ctx, tx); err != nil {
 			return err
@@ -361,7 +361,7 @@ func (l *Ledger) moveFileClaims(ctx context.Context, sqlTx *sql.Tx, fileID strin
 	now, history, events := l.millis(), l.historyBatch(), l.outboxBatch()
 	for _, id := range changed {
 		history.addHistory(id, now, from, to, src)
-		events.addEvent(id, now, from, to, src, 0, 0, nil)
+		events.addEvent(id, now, from, to, src, 0, nil)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE claims SET status = $2, updated_at = $3
 		WHERE file_id = $1 AND status = $4 AND id IN (SELECT claim_id FROM file_claims WHERE file_id = $1)`, fileID, to, now, from); err != nil {

@@ -44,14 +44,8 @@ var ErrProcessed = errors.New("ledger: inbound file already processed")
 // (ErrProcessed): a redelivered message changes nothing.
 func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx *Tx) error) error {
 	return l.inTx(ctx, func(tx *sql.Tx) error {
-		if l.driver == Postgres {
-			// The payer's files one at a time: each locks the claims it
-			// reads (Tx.forUpdate) in the order its content names them, so
-			// two files naming the same claims in other orders, applied at
-			// once by two replicas, would deadlock. SQLite has one writer.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7262850, hashtext(payer_id)) FROM inbound_files WHERE sha256 = $1`, sha256); err != nil {
-				return fmt.Errorf("ledger: inbound file %s: payer lock: %w", sha256, err)
-			}
+		if err := l.lockPayer(ctx, tx, payerOfFile, sha256); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE inbound_files SET status = 'processed', processed_at = $2 WHERE sha256 = $1 AND status <> 'processed'`,
 			sha256, l.millis())
@@ -71,6 +65,29 @@ func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx 
 		}
 		return t.flush()
 	})
+}
+
+// The payer a lockPayer key names: of an inbound file by its sha256, or
+// the payer id itself.
+const (
+	payerOfFile = `SELECT pg_advisory_xact_lock(7262850, hashtext(payer_id)) FROM inbound_files WHERE sha256 = $1`
+	payerByID   = `SELECT pg_advisory_xact_lock(7262850, hashtext($1))`
+)
+
+// lockPayer, on PostgreSQL, makes the transactions that apply a payer's
+// files (ApplyInbound, and ResolveException when it applies what it
+// resolves) run one at a time: each locks the claims it reads
+// (Tx.forUpdate) in the order a file names them, so two of them naming the
+// same claims in other orders, run at once by two replicas, would
+// deadlock. It is taken before any claim is locked. SQLite has one writer.
+func (l *Ledger) lockPayer(ctx context.Context, tx *sql.Tx, query, key string) error {
+	if l.driver != Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, query, key); err != nil {
+		return fmt.Errorf("ledger: payer lock for %s: %w", key, err)
+	}
+	return nil
 }
 
 // InboundContent returns an archived inbound file.

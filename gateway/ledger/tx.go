@@ -384,8 +384,8 @@ func (t *Tx) Snapshot(claimID string) (*Snapshot, error) {
 }
 
 // Transition moves a claim to a status within the transaction, with its
-// history entry and its event, and returns the status it had. src.Paid is
-// what the move posted, for the event.
+// history entry and its event, and returns the status it had. src.Paid
+// goes to the event.
 func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
 	s, err := t.claim(claimID)
 	if err != nil {
@@ -393,7 +393,7 @@ func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
 	}
 	from, now := s.Status, t.l.millis()
 	t.history.addHistory(claimID, now, from, to, src)
-	t.events.addEvent(claimID, now, from, to, src, src.Paid, 0, nil)
+	t.events.addEvent(claimID, now, from, to, src, 0, nil)
 	s.Status = to
 	t.dirty[claimID] = now
 	return from, t.flushFull()
