@@ -9,6 +9,7 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/internal/testutil"
 	"github.com/claimsgw/claimsgw/queue"
 )
 
@@ -39,7 +40,7 @@ func TestFileHandedOffWhenNATSIsBack(t *testing.T) {
 	defer func() { cancel(); <-done }()
 
 	var fileID string
-	eventually(t, 5*time.Second, "the file built", func() bool {
+	testutil.Eventually(t, 5*time.Second, "the file built", func() bool {
 		ids, err := h.Ledger.FilesInStatus(ctx, "", ledger.FileBuilt)
 		if err != nil {
 			t.Fatal(err)
@@ -57,7 +58,7 @@ func TestFileHandedOffWhenNATSIsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 5*time.Second, "the file's message for the deliverer", func() bool {
+	testutil.Eventually(t, 5*time.Second, "the file's message for the deliverer", func() bool {
 		m, err := s.GetLastMsgForSubject(ctx, mustFilesOut(t))
 		return err == nil && string(m.Data) == fileID
 	})
@@ -72,15 +73,4 @@ func mustFilesOut(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return subject
-}
-
-func eventually(t *testing.T, within time.Duration, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s within %v", what, within)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

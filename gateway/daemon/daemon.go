@@ -153,7 +153,7 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 	}
 	d.events = gateway.NewEvents(d.Ledger, d.JS, d.Names, o.Log)
 	gopts := gateway.Options{Config: cfg, Ledger: d.Ledger, JS: d.JS, Names: d.Names, Log: o.Log, Events: d.events,
-		Handoff: &gateway.Handoff{}, Metrics: m, Tick: o.Tick, MaxDeliver: o.MaxDeliver, Backoff: o.Backoff, OrderWait: cfg.Inbound.OrderWait.Duration}
+		Handoff: &gateway.Handoff{}, Metrics: m, Tick: o.Tick, MaxDeliver: o.MaxDeliver, Backoff: o.Backoff}
 	if d.intake, err = intake.New(intake.Options{Options: gopts, Codes: codes}); err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ type Set struct {
 // 999 names the claim of an error with it (CTX*CLM01).
 func (s *Set) ClaimAt(position int) (string, bool) {
 	for i, p := range s.Placements {
-		if p.First <= position && position <= p.Last && i < len(s.Claims) {
+		if p.First <= position && position <= p.Last {
 			return s.Claims[i].Info.PatientControlNumber, true
 		}
 	}
