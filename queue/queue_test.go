@@ -386,3 +386,21 @@ func TestEmbeddedJetStreamStartsAgain(t *testing.T) {
 		t.Errorf("the intake stream holds %d messages, want E1's and E3's at least", n)
 	}
 }
+
+// A stream JetStream refuses as wrong (subjects another stream has) fails
+// Setup at once, not after SetupFor of retries.
+func TestSetupRefusedAtOnce(t *testing.T) {
+	t.Parallel()
+	js := connect(t, startServer(t, t.TempDir()).ClientURL())
+	ctx := ctxT(t)
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "OTHER", Subjects: []string{SubjectEncounters}}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := Default.Setup(ctx, js, 1); err == nil {
+		t.Fatal("set up beside a stream that has its subjects")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("refused after %v of retries", d)
+	}
+}

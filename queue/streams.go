@@ -182,7 +182,8 @@ func (n Names) streams(replicas int) []jetstream.StreamConfig {
 // has elected its leaders, and several replicas may create the same
 // stream at once: each stream is tried again, 2 s an attempt, with
 // backoff, for up to SetupFor (or until ctx ends). The last error is
-// returned.
+// returned. A request JetStream refuses as wrong (a config it cannot take,
+// subjects another stream has) is returned at once: no retry mends it.
 func (n Names) Setup(ctx context.Context, js jetstream.JetStream, replicas int) error {
 	if replicas < 1 {
 		replicas = 1
@@ -197,7 +198,8 @@ func (n Names) Setup(ctx context.Context, js jetstream.JetStream, replicas int) 
 			if err == nil {
 				break
 			}
-			if ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
+			var refused *jetstream.APIError
+			if errors.As(err, &refused) && refused.Code < 500 || ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
 				return fmt.Errorf("queue: stream %s: %w", cfg.Name, err)
 			}
 			select {
