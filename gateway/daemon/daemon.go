@@ -5,6 +5,7 @@
 package daemon
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -69,14 +70,14 @@ type Daemon struct {
 	done      chan error
 	once      sync.Once
 	log       zerolog.Logger
-	replica   string // names this process's readiness probes: host and pid
+	replica   string // names this host's readiness probes: a row and a subject each, however often it restarts
 }
 
 // Start brings a daemon up. It returns once the stages run and the API
 // listens; Wait tells when it stops, Close stops it.
 func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err error) {
 	host, _ := os.Hostname()
-	d := &Daemon{Config: cfg, Names: queue.Default, done: make(chan error, 1), log: o.Log, replica: fmt.Sprintf("%s-%d", host, os.Getpid())}
+	d := &Daemon{Config: cfg, Names: queue.Default, done: make(chan error, 1), log: o.Log, replica: cmp.Or(host, "claimsgw")}
 	defer func() {
 		if err != nil {
 			d.closeParts()
