@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -16,6 +17,24 @@ type File struct {
 	Interchanges []*Interchange `json:"interchanges"`
 	Segments     int            `json:"segment_count"`
 	Errors       []*Error       `json:"errors"`
+}
+
+// InterchangeErrors are the problems found in the i-th interchange: those
+// from its ISA to the next one's. Control numbers repeat from one
+// interchange to the next (GS06 1, ST02 0001), so an interchange's answer
+// is made of its own problems only.
+func (f *File) InterchangeErrors(i int) []*Error {
+	from, to := f.Interchanges[i].Offset, int64(math.MaxInt64)
+	if i+1 < len(f.Interchanges) {
+		to = f.Interchanges[i+1].Offset
+	}
+	var errs []*Error
+	for _, e := range f.Errors {
+		if e.Offset >= from && e.Offset < to {
+			errs = append(errs, e)
+		}
+	}
+	return errs
 }
 
 // Interchange is one ISA/IEA envelope.

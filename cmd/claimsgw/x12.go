@@ -427,7 +427,8 @@ func x12Ack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for i, ic := range doc.Interchanges {
 		w.BeginInterchange(x12.InterchangeHeader{SenderQualifier: ic.ReceiverQualifier, SenderID: ic.ReceiverID,
 			ReceiverQualifier: ic.SenderQualifier, ReceiverID: ic.SenderID, Time: now, ControlNumber: i + 1, Usage: usageOf(ic.Usage)})
-		if note := ack.TA1Note(ic, doc.Errors); note != "" {
+		errs := doc.InterchangeErrors(i)
+		if note := ack.TA1Note(ic, errs); note != "" {
 			ack.WriteTA1(w, ic.ControlNumber, now, "R", note)
 			w.EndInterchange()
 			code = exitInvalid
@@ -438,7 +439,7 @@ func x12Ack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		w.BeginGroup(x12.GroupHeader{FunctionalID: "FA", SenderCode: ic.ReceiverID, ReceiverCode: ic.SenderID, Time: now, ControlNumber: i + 1, Version: "005010X231A1"})
 		for j, g := range ic.Groups {
-			a := ack.For(g, doc.Errors)
+			a := ack.For(g, errs)
 			if a.Group.Code != "A" {
 				code = exitInvalid
 			}

@@ -127,6 +127,12 @@ func TestX12Ack(t *testing.T) {
 		{"GE01", strings.Replace(clean, "GE*1*", "GE*2*", 1), exitInvalid, []string{"AK9*R*1*1*0*5~"}, true},
 		{"IEA01", strings.Replace(clean, "IEA*1*", "IEA*2*", 1), exitInvalid, []string{"TA1*000000001*", "*R*021~"}, false},
 		{"ISA14 1", regexp.MustCompile(`\*0\*([PT])\*:~`).ReplaceAllString(clean, "*1*$1*:~"), exitOK, []string{"*A*000~", "IK5*A~"}, false},
+		// Each interchange is answered for its own errors: the same
+		// GS06 and ST02 in the next one, and its ISA13 again, do not
+		// reject the first.
+		{"a second interchange in error", clean + strings.Replace(strings.NewReplacer("*000000001*0*", "*000000002*0*", "IEA*1*000000001", "IEA*1*000000002").Replace(clean), "~\nHI*", "*~\nHI*", 1),
+			exitInvalid, []string{"AK9*A*1*1*1~\nSE*", "AK9*R*1*1*0~"}, false},
+		{"an ISA13 used again", clean + clean, exitInvalid, []string{"IK5*A~", "*R*025~"}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			in := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".837")
