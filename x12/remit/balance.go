@@ -60,12 +60,7 @@ func (d *Decoder) closeClaim() {
 		d.rem.Claims = d.rem.Claims[:0]
 		d.store.reuse()
 	case d.each != nil:
-		if !d.handed {
-			// The header's lists leave the chunks, which the claims reuse.
-			d.rem.Payer.References = slices.Clone(d.rem.Payer.References)
-			d.rem.Payee.References = slices.Clone(d.rem.Payee.References)
-			d.handed = true
-		}
+		d.keepHeader()
 		keep := d.each(d.rem, c)
 		d.rem.Claims = d.rem.Claims[:0]
 		if keep {
@@ -93,4 +88,16 @@ func (d *Decoder) balanceTransaction() {
 			"payment amount %s differs from the claim payments %s minus the provider adjustments %s = %s (difference %s)",
 			pay.Amount, d.paidSum, d.plbSum, want, got-want)
 	}
+}
+
+// keepHeader copies the header's lists out of the chunks, which the claims
+// (and the next set) reuse: once, before the first claim is handed over,
+// or as the set ends when it has none (a PLB alone).
+func (d *Decoder) keepHeader() {
+	if d.each == nil || d.handed {
+		return
+	}
+	d.rem.Payer.References = slices.Clone(d.rem.Payer.References)
+	d.rem.Payee.References = slices.Clone(d.rem.Payee.References)
+	d.handed = true
 }

@@ -308,6 +308,7 @@ func (d *Decoder) Finish() (any, []*x12.Error) {
 		d.require(d.last, d.lastID.String(), stageDetail) // for a set that ended before SE
 	}
 	d.closeClaim()
+	d.keepHeader()
 	d.balanceTransaction()
 	rem, errs := d.rem, d.errs
 	d.rem, d.errs = nil, nil

@@ -691,6 +691,13 @@ func TestStreamersHandOverWhatDecodersKeep(t *testing.T) {
 		t.Fatal(err)
 	}
 	inputs := map[string][]byte{"generated": bytes.Replace(big.Bytes(), []byte("CAS*CO*45*"), []byte("CAS*CO*45*1"), 1)}
+	// A set of a PLB alone (no CLP to hand over) before the others: its
+	// header keeps its references (before, the next set's claims wiped them).
+	gs := bytes.Index(big.Bytes(), []byte("~ST*")) + 1
+	plbOnly := "ST*835*9001*005010X221A1~BPR*H*0*C*NON************20260101~TRN*1*PLBONLY*1512345678~DTM*405*20260101~" +
+		"N1*PR*SIM HEALTH PLAN~N3*1 MAIN ST~N4*NASHVILLE*TN*372031234~REF*2U*PAYERREF1~PER*BL*EDI*TE*8005550100~" +
+		"N1*PE*CLINIC*XX*1234567893~REF*TJ*621234567~PLB*1234567893*20261231*WO:X*0~SE*13*9001~"
+	inputs["a PLB alone first"] = append(append(append([]byte(nil), big.Bytes()[:gs]...), plbOnly...), big.Bytes()[gs:]...)
 	for _, path := range corpus835(t) {
 		b, err := os.ReadFile(path)
 		if err != nil {
