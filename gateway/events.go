@@ -149,7 +149,11 @@ func (e *Events) publish(ctx context.Context, events []ledger.Event) error {
 	for _, ev := range events {
 		subject, err := e.names.ClaimEvent(ev.Status)
 		if err != nil {
-			return fmt.Errorf("claim %s event: %w", ev.ClaimID, err)
+			// No subject can name it (not a status of the ledger's): it
+			// can never be published, and must not hold back the others.
+			// The claim's history has the change.
+			e.log.Error().Err(err).Str("claim_id", ev.ClaimID).Msg("claim event not publishable: left out")
+			continue
 		}
 		data, _ := json.Marshal(ev) // an Event always marshals
 		msgs = append(msgs, queue.Outgoing{Subject: subject, MsgID: fmt.Sprintf("event:%s:%s:%d:%d", ev.ClaimID, ev.Status, ev.At.UnixMilli(), ev.Seq), Data: data})

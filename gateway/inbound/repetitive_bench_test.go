@@ -2,11 +2,9 @@ package inbound_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"runtime/metrics"
 	"slices"
@@ -16,7 +14,7 @@ import (
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
-	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/queue"
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/money"
@@ -49,12 +47,7 @@ const repeats = 204_281
 //	go test ./gateway/inbound -run XXX -bench ApplyRepetitive835 -benchtime 1x
 func BenchmarkApplyRepetitive835(b *testing.B) {
 	gen, clp := repetitive835(b, repeats)
-	path := filepath.Join(b.TempDir(), "ledger.db")
-	l, err := ledger.Open(context.Background(), ledger.SQLite, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { l.Close() })
+	l, path := ledgertest.SQLiteFile(b)
 	const sets = 10
 	seedSubmitted(b, path, []*remit.Claim{clp}, sets)
 	h := gatewaytest.New(b, l)
