@@ -127,6 +127,10 @@ type Payer struct {
 	ClaimTypes []claim.Type `yaml:"claim_types"`
 	Batch      Batch        `yaml:"batch"`
 	SFTP       SFTP         `yaml:"sftp"`
+	// Edits set the severity of the scrubber's code-set edits for this
+	// payer: an edit code (mue_units, ncci_ptp, ...; docs/encounters.md)
+	// to error, warning or off. An edit not named keeps its own.
+	Edits map[string]string `yaml:"edits"`
 }
 
 // ISA holds the interchange envelope identifiers of files we send to the

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -15,6 +16,8 @@ import (
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/claimsgw/claimsgw/gateway/encounter"
 )
 
 // Problem codes. They are stable: tests and tools may match on them.
@@ -263,6 +266,9 @@ func (p *Payer) inboundRoute() route {
 	}
 }
 
+// editSeverities are what a payer's edits may say.
+var editSeverities = []string{string(encounter.SeverityError), string(encounter.SeverityWarning), string(encounter.SeverityOff)}
+
 func (p *Payer) validate(ps *problems, at string) {
 	if p.PayerID == "" {
 		ps.add(at+".payer_id", CodeRequired, "payer_id is required")
@@ -273,6 +279,14 @@ func (p *Payer) validate(ps *problems, at string) {
 		ps.add(at+".name", CodeRequired, "name is required")
 	}
 	checkLen(ps, at+".name", p.Name, 60)
+	for _, code := range slices.Sorted(maps.Keys(p.Edits)) {
+		switch {
+		case !slices.Contains(encounter.EditCodes, code):
+			ps.add(at+".edits."+code, CodeInvalid, "%q is not a code-set edit: want one of %s", code, strings.Join(encounter.EditCodes, ", "))
+		case !slices.Contains(editSeverities, p.Edits[code]):
+			ps.add(at+".edits."+code, CodeInvalid, "severity %q: want error, warning or off", p.Edits[code])
+		}
+	}
 	if p.Delimiters.err != nil {
 		ps.add(at+".delimiters", CodeInvalid, "%v", p.Delimiters.err)
 	}

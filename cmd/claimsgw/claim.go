@@ -2,12 +2,15 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
+	"github.com/claimsgw/claimsgw/codeset"
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/daemon"
 	"github.com/claimsgw/claimsgw/gateway/encounter"
@@ -60,6 +63,9 @@ func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		opts, err = checkOptions(*icd, *hcpcs, *delims)
 	}
+	if err == nil {
+		opts.Codes.Imported, err = checkCodeSets(*cfgFile, *data, stderr)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw claim check: %v\n", err)
 		return exitUnreadable
@@ -81,10 +87,14 @@ func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // checkRoutes is the config whose payer routes encounters are checked
 // against: the file given, or the one the daemon of a data directory runs
-// on; nil for none.
+// on; nil for none. A data directory where no daemon runs but that holds
+// a ledger gives no routes: its code sets are still checked against.
 func checkRoutes(file, dataDir string) (*config.Config, error) {
 	if file == "" && dataDir != "" {
 		e, err := daemon.ReadEndpoints(dataDir)
+		if err != nil && fileExists(filepath.Join(dataDir, "ledger.db")) {
+			return nil, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -97,6 +107,35 @@ func checkRoutes(file, dataDir string) (*config.Config, error) {
 		return nil, nil
 	}
 	return config.LoadLedger(file)
+}
+
+// checkCodeSets are the code sets imported into the ledger of the config
+// given, or of the data directory (default: ./claimsgw-data, or
+// CLAIMSGW_DATA_DIR): with them every code-set edit runs. Without a ledger
+// the codes are checked for structure only, and the problems say so.
+func checkCodeSets(cfgFile, data string, stderr io.Writer) (*codeset.Bundle, error) {
+	if cfgFile == "" && data != "" {
+		if e, err := daemon.ReadEndpoints(data); err == nil {
+			cfgFile = e.Config
+		}
+	}
+	if cfgFile == "" && data == "" {
+		data = envOr("CLAIMSGW_DATA_DIR", config.DefaultDataDir)
+	}
+	ctx := context.Background()
+	_, l, err := ledgerFlags{config: &cfgFile, data: &data}.openConfig(ctx)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	b, _, err := l.CodeSets(ctx)
+	if err == nil && len(b.Sets()) > 0 {
+		fmt.Fprintf(stderr, "claimsgw claim check: codes checked against the %d code sets of the ledger (claimsgw codesets list)\n", len(b.Sets()))
+	}
+	return b, err
 }
 
 func checkOptions(icd, hcpcs, delims string) (encounter.Options, error) {
@@ -144,6 +183,12 @@ func checkFile(name string, stdin io.Reader, opts encounter.Options, routes *con
 			if routes != nil {
 				if route = payerRoute(routes, e.PayerID); route != nil && o.Delimiters == (x12.Delimiters{}) {
 					o.Delimiters = route.Delimiters.Delimiters
+				}
+			}
+			if route != nil {
+				o.Severity = map[string]encounter.Severity{}
+				for code, sev := range route.Edits {
+					o.Severity[code] = encounter.Severity(sev)
 				}
 			}
 			probs := encounter.Scrub(e, o)

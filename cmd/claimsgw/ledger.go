@@ -15,6 +15,7 @@ import (
 // ledgerFlags are the flags that say where the ledger is.
 type ledgerFlags struct {
 	config, data *string
+	create       bool // an SQLite ledger that is not there yet is made (codesets import)
 }
 
 func addLedgerFlags(fs *flag.FlagSet) ledgerFlags {
@@ -54,9 +55,13 @@ func (f ledgerFlags) openConfig(ctx context.Context) (*config.Config, *ledger.Le
 			cfg.Ledger.DSN = config.Secret(filepath.Join(*f.data, "ledger.db"))
 		}
 	}
-	if cfg.Ledger.Driver == ledger.SQLite {
+	if cfg.Ledger.Driver == ledger.SQLite && f.create {
+		if err := os.MkdirAll(filepath.Dir(string(cfg.Ledger.DSN)), 0o700); err != nil {
+			return nil, nil, err
+		}
+	} else if cfg.Ledger.Driver == ledger.SQLite {
 		if _, err := os.Stat(string(cfg.Ledger.DSN)); err != nil {
-			return nil, nil, fmt.Errorf("no ledger at %s: %w", cfg.Ledger.DSN, err)
+			return nil, nil, fmt.Errorf("no ledger at %s: %w", string(cfg.Ledger.DSN), err)
 		}
 	}
 	l, err := ledger.Open(ctx, cfg.Ledger.Driver, string(cfg.Ledger.DSN))

@@ -42,8 +42,8 @@ Usage:
                                      re-emit the segments, one per line by default
 
   claimsgw claim check [--json] [--config FILE | --data DIR] ENCOUNTER.json...
-                                     scrub encounters (a JSON object or JSON lines), and check their payer routes;
-                                     exit 0 valid, 1 problems, 2 unreadable
+                                     scrub encounters (a JSON object or JSON lines), and check their payer routes
+                                     and the ledger's code sets; exit 0 valid, 1 problems, 2 unreadable
   claimsgw claim build [flags] ENCOUNTER.json...
                                      write one interchange of 837P/837I claims to stdout; refuses invalid encounters
 
@@ -60,6 +60,10 @@ Usage:
                                      post a payment that did not balance anyway, or dismiss it
   claimsgw files resend ID --actor NAME [--config FILE | --data DIR]
                                      send a delivery_failed file's claims again, in a new file
+  claimsgw codesets import [--data DIR | --config FILE] [--kind K] FILE...
+                                     load official code sets (ICD-10-CM, HCPCS zips; NCCI PTP, MUE) or a licensed CPT list
+  claimsgw codesets list [--data DIR | --config FILE] [--json]
+                                     the code sets loaded, their versions, dates covered, codes and memory
 FILE may be - for standard input.
 `
 
@@ -87,6 +91,7 @@ var commands = map[string]command{
 	"claims":     group("claims", map[string]command{"show": claimsShow}),
 	"exceptions": group("exceptions", map[string]command{"list": exceptionsList, "match": exceptionsMatch, "post": exceptionsPost, "dismiss": exceptionsDismiss}),
 	"files":      group("files", map[string]command{"resend": filesResend}),
+	"codesets":   group("codesets", map[string]command{"import": codesetsImport, "list": codesetsList}),
 }
 
 // group is a command of subcommands (claimsgw x12 validate, ...).

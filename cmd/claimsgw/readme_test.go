@@ -44,7 +44,7 @@ func TestREADMECommandsHelp(t *testing.T) {
 			t.Errorf("claimsgw %s --help: exit %d, %q", name, code, out+errOut)
 		}
 	}
-	for _, want := range []string{"serve", "submit", "demo", "claims show", "recon", "exceptions list", "files resend", "claim check", "x12 validate", "version"} {
+	for _, want := range []string{"serve", "submit", "demo", "claims show", "recon", "exceptions list", "files resend", "claim check", "x12 validate", "version", "codesets import", "codesets list"} {
 		if !seen[want] {
 			t.Errorf("the README's command list has no %q (read: %v)", want, seen)
 		}

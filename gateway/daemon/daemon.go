@@ -119,7 +119,7 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 		return nil, err
 	}
 	m := metrics.New(d.Ledger.CountByStatus, d.lag)
-	if err := d.stagesFor(cfg, o, m); err != nil {
+	if err := d.stagesFor(ctx, cfg, o, m); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
@@ -147,8 +147,12 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 // stagesFor makes the pipeline's stages, sharing one claim event
 // publisher and one hand-off of converted claims from intake to the
 // batcher.
-func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) error {
+func (d *Daemon) stagesFor(ctx context.Context, cfg *config.Config, o Options, m *metrics.Metrics) error {
 	codes, err := encounter.LoadCodeSets(cfg.CodeSets.ICD10CM, cfg.CodeSets.HCPCS)
+	if err != nil {
+		return err
+	}
+	stamp, err := d.loadCodeSets(ctx, &codes)
 	if err != nil {
 		return err
 	}
@@ -173,7 +177,7 @@ func (d *Daemon) stagesFor(cfg *config.Config, o Options, m *metrics.Metrics) er
 		return err
 	}
 	d.stages = []gateway.Stage{{Name: "intake", Run: d.intake.Run}, {Name: "batcher", Run: b.Run}, {Name: "deliverer", Run: d.deliver.Run},
-		{Name: "poller", Run: poll.Run}, {Name: "inbound", Run: d.inbound.Run}}
+		{Name: "poller", Run: poll.Run}, {Name: "inbound", Run: d.inbound.Run}, {Name: "codesets", Run: d.watchCodeSets(codes, stamp)}}
 	return nil
 }
 

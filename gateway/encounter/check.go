@@ -28,6 +28,10 @@ type Problem struct {
 	Code     string   `json:"code"`
 	Message  string   `json:"message"`
 	Severity Severity `json:"severity"`
+	// Set is the code set (and version) a code-set edit's problem came
+	// from: "ICD-10-CM FY2025", "NCCI PTP practitioner v311r0, modifier
+	// indicator 1". Empty for the others.
+	Set string `json:"set,omitempty"`
 }
 
 // HasErrors reports whether probs holds anything worse than a warning.
@@ -140,6 +144,10 @@ type Options struct {
 	// without them only the structure is checked, and Check says so with
 	// an info problem.
 	Codes CodeSets
+	// Severity is the trading partner's say on the code-set edits
+	// (EditCodes): a problem of such a code gets this severity instead, or
+	// is dropped (SeverityOff).
+	Severity map[string]Severity
 }
 
 // Scrub normalizes e in place and checks it: what the gateway does with
@@ -167,7 +175,9 @@ func Check(e *Encounter, opts Options) []Problem {
 	}
 	c.lines()
 	c.text()
+	c.edits()
 	c.codeSetNotes()
+	c.partnerSeverities()
 	return c.probs
 }
 

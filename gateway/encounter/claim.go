@@ -153,7 +153,7 @@ func (c *checker) icd10(path, code string) {
 	switch {
 	case !ValidICD10CM(code):
 		c.add(path, CodeInvalidICD10, "%s is not an ICD-10-CM code", quoted(code, 7))
-	case c.opts.Codes.ICD10CM.Covers(code) && !c.opts.Codes.ICD10CM.Has(code):
+	case c.opts.Codes.ICD10CM.Covers(code) && !c.opts.Codes.importedDiagnoses() && !c.opts.Codes.ICD10CM.Has(code):
 		c.add(path, CodeUnknownCode, "%q is not in the ICD-10-CM code set", code)
 	}
 }

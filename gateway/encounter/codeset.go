@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/claimsgw/claimsgw/codeset"
 )
 
 // CodeSet is a list of valid codes loaded from a file, such as the CMS
@@ -24,9 +26,26 @@ type CodeSet struct {
 // CodeSets are the scrubber's reference data, passed as one: the code
 // sets diagnosis and procedure codes are checked against. A set left nil
 // leaves its codes checked for structure only.
+//
+// Imported are the official sets and operators' lists imported into the
+// ledger (`claimsgw codesets import`): with them every code-set edit runs
+// (edits.go), by date of service. ICD10CM and HCPCS are the older plain
+// lists named in the config (code_sets.icd10cm, code_sets.hcpcs): one code
+// a line, checked for presence only, and only for the codes no imported
+// set covers.
 type CodeSets struct {
-	ICD10CM *CodeSet // diagnoses
-	HCPCS   *CodeSet // procedures: HCPCS Level II, or a licensed CPT list
+	ICD10CM  *CodeSet // diagnoses
+	HCPCS    *CodeSet // procedures: HCPCS Level II, or a licensed CPT list
+	Imported *codeset.Bundle
+}
+
+// importedDiagnoses reports whether an imported ICD-10-CM set is loaded.
+func (cs CodeSets) importedDiagnoses() bool { return cs.Imported.Has(codeset.KindICD10CM) }
+
+// importedProcedure reports whether an imported set covers code's family
+// (HCPCS Level II, CPT, CDT).
+func (cs CodeSets) importedProcedure(code string) bool {
+	return cs.Imported.Procedure(code, 0).Set != nil
 }
 
 // LoadCodeSets reads the code-set files named ("" for none).
@@ -118,14 +137,14 @@ func (s *CodeSet) Has(code string) bool {
 func (c *checker) codeSetNotes() {
 	if cl := c.e.Claim; cl != nil {
 		for _, d := range cl.Diagnoses {
-			if d != nil && d.Code != "" && !c.opts.Codes.ICD10CM.Covers(d.Code) {
+			if d != nil && d.Code != "" && !c.opts.Codes.ICD10CM.Covers(d.Code) && !c.opts.Codes.importedDiagnoses() {
 				c.note("claim.diagnoses", "ICD-10-CM codes were checked for structure only: no code-set file covers them")
 				break
 			}
 		}
 	}
 	for _, l := range c.e.ServiceLines {
-		if l != nil && l.Procedure != nil && l.Procedure.Code != "" && !c.opts.Codes.HCPCS.Covers(l.Procedure.Code) {
+		if l != nil && l.Procedure != nil && l.Procedure.Code != "" && !c.opts.Codes.HCPCS.Covers(l.Procedure.Code) && !c.opts.Codes.importedProcedure(l.Procedure.Code) {
 			c.note("service_lines", "CPT/HCPCS codes were checked for structure only: no code-set file covers them")
 			break
 		}

@@ -89,7 +89,7 @@ func (c *checker) lineProcedure(path string, l *ServiceLine) {
 		}
 	case !ValidHCPCS(p.Code):
 		c.add(path+".code", CodeInvalidCPT, "%s is not a CPT or HCPCS code", quoted(p.Code, 5))
-	case c.opts.Codes.HCPCS.Covers(p.Code) && !c.opts.Codes.HCPCS.Has(p.Code):
+	case c.opts.Codes.HCPCS.Covers(p.Code) && !c.opts.Codes.importedProcedure(p.Code) && !c.opts.Codes.HCPCS.Has(p.Code):
 		c.add(path+".code", CodeUnknownCode, "%q is not in the HCPCS code set", p.Code)
 	}
 	if len(p.Modifiers) > 4 {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway"
@@ -50,14 +51,34 @@ type Options struct {
 }
 
 // Intake is the intake stage.
-type Intake struct{ o Options }
+type Intake struct {
+	o     Options
+	codes atomic.Pointer[encounter.CodeSets]
+	// severities are each payer's say on the code-set edits (payers[].edits).
+	severities map[string]map[string]encounter.Severity
+}
 
 // New returns the intake stage.
 func New(o Options) (*Intake, error) {
 	var err error
 	o.Options, err = o.Options.Defaults()
-	return &Intake{o: o}, err
+	in := &Intake{o: o, severities: map[string]map[string]encounter.Severity{}}
+	in.SetCodes(o.Codes)
+	if o.Config != nil {
+		for _, p := range o.Config.Payers {
+			m := map[string]encounter.Severity{}
+			for code, sev := range p.Edits {
+				m[code] = encounter.Severity(sev)
+			}
+			in.severities[p.PayerID] = m
+		}
+	}
+	return in, err
 }
+
+// SetCodes changes the code sets encounters are checked against from the
+// next one on: the daemon calls it when a set is imported.
+func (in *Intake) SetCodes(cs encounter.CodeSets) { in.codes.Store(&cs) }
 
 // Run takes encounters in until ctx ends. Several workers share the one
 // consumer: while one waits for the ledger's write lock (held by another,
@@ -224,7 +245,7 @@ func (in *Intake) scrub(data []byte) (*encounter.Encounter, []encounter.Problem,
 
 // scrubOptions are the scrubber's options for an encounter to payerID.
 func (in *Intake) scrubOptions(payerID string) encounter.Options {
-	opts := encounter.Options{Now: in.o.Now(), Codes: in.o.Codes}
+	opts := encounter.Options{Now: in.o.Now(), Codes: *in.codes.Load(), Severity: in.severities[payerID]}
 	if p := in.o.Payer(payerID); p != nil {
 		opts.Delimiters = p.Delimiters.Delimiters
 	}
