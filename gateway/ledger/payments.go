@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/claimsgw/claimsgw/x12/money"
 )
@@ -56,6 +57,76 @@ type LinePayment struct {
 	Charge    money.Cents
 	Paid      money.Cents
 	Allowed   money.Cents
+}
+
+// paymentBatch inserts claim_payments rows with the ids AddPayment
+// reserved (PostgreSQL generates its identity column unless told).
+func (l *Ledger) paymentBatch() *rowBatch {
+	b := l.rowBatch("claim_payments", "id, claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date, "+
+		"status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number, at", "")
+	if l.driver == Postgres {
+		b.head = strings.Replace(b.head, ") VALUES ", ") OVERRIDING SYSTEM VALUE VALUES ", 1)
+	}
+	return b
+}
+
+// ReservePayments reserves ids for the n payments about to be added (an
+// 835's CLPs), so that AddPayment need not ask for each; on PostgreSQL an
+// id reserved and not used is a gap in claim_payments' ids.
+func (t *Tx) ReservePayments(n int) error {
+	if n <= len(t.paymentIDs) {
+		return nil
+	}
+	n -= len(t.paymentIDs)
+	if t.l.driver == SQLite {
+		// This is the one writer: the ids after the highest given are free.
+		if t.lastPaymentID == 0 {
+			if err := t.tx.QueryRowContext(t.ctx, `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'claim_payments'), 0),
+				COALESCE((SELECT MAX(id) FROM claim_payments), 0))`).Scan(&t.lastPaymentID); err != nil {
+				return fmt.Errorf("ledger: payment ids: %w", err)
+			}
+		}
+		for range n {
+			t.lastPaymentID++
+			t.paymentIDs = append(t.paymentIDs, t.lastPaymentID)
+		}
+		return nil
+	}
+	return queryEach(t.ctx, t.tx, "payment ids", `SELECT nextval(pg_get_serial_sequence('claim_payments', 'id')) FROM generate_series(1, $1)`,
+		[]any{n}, func(row scanner) error {
+			var id int64
+			err := row.Scan(&id)
+			t.paymentIDs = append(t.paymentIDs, id)
+			return err
+		})
+}
+
+// paymentID hands out a reserved payment id, reserving one if none is.
+func (t *Tx) paymentID() (int64, error) {
+	if err := t.ReservePayments(1); err != nil {
+		return 0, err
+	}
+	if len(t.paymentIDs) == 0 {
+		return 0, errors.New("ledger: payment ids: none reserved")
+	}
+	id := t.paymentIDs[0]
+	t.paymentIDs = t.paymentIDs[1:]
+	return id, nil
+}
+
+// adjustmentBatch collects claim_adjustments rows.
+func (l *Ledger) adjustmentBatch() *rowBatch {
+	return l.rowBatch("claim_adjustments", "payment_id, seq, line_no, group_code, reason_code, amount_cents, quantity", "")
+}
+
+// remarkBatch collects claim_remarks rows.
+func (l *Ledger) remarkBatch() *rowBatch {
+	return l.rowBatch("claim_remarks", "payment_id, seq, line_no, code", "")
+}
+
+// linePaymentBatch collects line_payments rows.
+func (l *Ledger) linePaymentBatch() *rowBatch {
+	return l.rowBatch("line_payments", "payment_id, position, line_no, procedure, charge_cents, paid_cents, allowed_cents", "")
 }
 
 // AddPayment records a CLP against a claim and returns its id. It is
