@@ -59,7 +59,7 @@ func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx 
 			}
 			return ErrProcessed
 		}
-		t := l.newTx(ctx, tx)
+		t := l.newTx(ctx, tx, l.millis)
 		if err := apply(t); err != nil {
 			return err
 		}

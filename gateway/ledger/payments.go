@@ -138,7 +138,7 @@ func (t *Tx) AddPayment(p Payment) (int64, error) {
 		return 0, err
 	}
 	t.payments.add(id, p.ClaimID, p.RemittanceID, p.InboundSHA256, p.ST02, p.Position, p.TraceNumber, p.PaymentDate, p.StatusCode,
-		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, t.l.millis())
+		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, t.now())
 	for i, a := range p.Adjustments {
 		t.adjustments.add(id, i, a.LineNo, a.Group, a.Reason, int64(a.Amount), a.Quantity)
 	}
@@ -238,7 +238,7 @@ func (t *Tx) AddRemittance(r Remittance) (id int64, duplicate bool, err error) {
 			method, payment_date, payee_npi, payee_tax_id, claims_paid_cents, plb_cents, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		r.InboundSHA256, r.ST02, r.PayerID, r.TraceNumber, r.OriginatorID, int64(r.Amount), r.CreditDebit, r.Method, r.PaymentDate,
-		r.PayeeNPI, r.PayeeTaxID, int64(r.ClaimsPaid), int64(r.PLB), t.l.millis()).Scan(&id)
+		r.PayeeNPI, r.PayeeTaxID, int64(r.ClaimsPaid), int64(r.PLB), t.now()).Scan(&id)
 	if err != nil {
 		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
 	}

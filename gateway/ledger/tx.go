@@ -26,6 +26,7 @@ type Tx struct {
 	l   *Ledger
 	ctx context.Context
 	tx  runner
+	now func() int64 // when a row written is at, in Unix milliseconds
 
 	snaps map[string]*Snapshot   // by claim id
 	byPCN map[[2]string][]string // payer, PCN → claim ids, newest first
@@ -72,8 +73,10 @@ func (s *Snapshot) Paid() money.Cents {
 	return sum
 }
 
-func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
-	return &Tx{l: l, ctx: ctx, tx: l.stmtCache(tx),
+// newTx is an inbound transaction in tx whose rows are at the times now
+// gives.
+func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx, now func() int64) *Tx {
+	return &Tx{l: l, ctx: ctx, tx: l.stmtCache(tx), now: now,
 		snaps: map[string]*Snapshot{}, byPCN: map[[2]string][]string{},
 		payments:     l.paymentBatch(),
 		adjustments:  l.adjustmentBatch(),
@@ -336,7 +339,7 @@ func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
 	if err != nil {
 		return "", err
 	}
-	from, now := s.Status, t.l.millis()
+	from, now := s.Status, t.now()
 	t.history.addHistory(claimID, now, from, to, src)
 	t.events.addEvent(claimID, now, from, to, src, 0, nil)
 	s.Status = to
@@ -352,7 +355,7 @@ func (t *Tx) Note(claimID string, src Source) error {
 	if err != nil {
 		return err
 	}
-	t.history.addHistory(claimID, t.l.millis(), s.Status, s.Status, src)
+	t.history.addHistory(claimID, t.now(), s.Status, s.Status, src)
 	return t.flushFull()
 }
 
