@@ -48,7 +48,7 @@ func exceptionsList(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		st = ""
 	}
 	return lf.with(stderr, "exceptions", func(ctx context.Context, l *ledger.Ledger) int {
-		rep, err := report.ReadExceptions(ctx, l, "exceptions", st, 0, 0)
+		rep, err := report.Reports["exceptions"].Read(ctx, l, report.Query{Status: st})
 		if err == nil {
 			err = rep.Write(stdout, *format)
 		}

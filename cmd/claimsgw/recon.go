@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
@@ -14,7 +15,12 @@ import (
 const reconUsage = `claimsgw recon payments|payment TRACE|claim ID|aging|denials|rejections|unmatched|daily
         [--config FILE | --data DIR] [--payer P] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]`
 
-// runRecon prints a reconciliation report from the ledger.
+// reconReports are the reports recon prints, by their names in
+// gateway/report (the exceptions are claimsgw exceptions list's).
+var reconReports = []string{"payments", "payment", "claim", "aging", "denials", "rejections", "unmatched", "daily"}
+
+// runRecon prints a reconciliation report from the ledger: exit 1 for a
+// payment or a claim that does not balance.
 func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("recon", stderr, reconUsage)
 	lf := addLedgerFlags(fs)
@@ -30,8 +36,12 @@ func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUnreadable
 	}
-	want := map[string]int{"payments": 1, "payment": 2, "claim": 2, "aging": 1, "denials": 1, "rejections": 1, "unmatched": 1, "daily": 1}
-	if n, ok := want[pos[0]]; !ok || len(pos) != n {
+	e := report.Reports[pos[0]]
+	n := 1 // the report's name, and its key for a report of one payment or claim
+	if e != nil && e.Takes().Key != "" {
+		n++
+	}
+	if !slices.Contains(reconReports, pos[0]) || len(pos) != n {
 		fmt.Fprintf(stderr, "claimsgw recon: want one of payments, payment TRACE, claim ID, aging, denials, rejections, unmatched, daily\n")
 		fs.Usage()
 		return exitUnreadable
@@ -46,34 +56,12 @@ func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitUnreadable
 		}
 	}
-	f := report.Filter{PayerID: *payer, From: *from, To: *to}
+	q := report.Query{Filter: report.Filter{PayerID: *payer, From: *from, To: *to}}
+	if len(pos) == 2 {
+		q.Key = pos[1]
+	}
 	return lf.with(stderr, "recon", func(ctx context.Context, l *ledger.Ledger) int {
-		var rep report.Report
-		code := exitOK
-		switch pos[0] {
-		case "payments":
-			rep, err = report.ReadPayments(ctx, l, f, 0, 0)
-		case "payment":
-			var p *ledger.PaymentBalance
-			if p, err = l.PaymentBalance(ctx, f.PayerID, pos[1]); err == nil {
-				rep = report.Payment(p)
-				if !p.Balanced {
-					code = exitInvalid
-				}
-			}
-		case "claim":
-			var b *ledger.ClaimBalance
-			if b, err = l.ClaimBalance(ctx, pos[1]); err == nil {
-				rep = report.Claim(b)
-				if len(b.Payments) > 0 && !b.Balanced {
-					code = exitInvalid
-				}
-			}
-		case "unmatched":
-			rep, err = report.ReadExceptions(ctx, l, "unmatched", "open", 0, 0)
-		default:
-			rep, err = report.Lists[pos[0]].Read(ctx, l, f)
-		}
+		rep, err := e.Read(ctx, l, q)
 		if err != nil {
 			return reconFailed(stderr, err)
 		}
@@ -81,7 +69,10 @@ func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "claimsgw recon: %v\n", err)
 			return exitUnreadable
 		}
-		return code
+		if rep.Unbalanced {
+			return exitInvalid
+		}
+		return exitOK
 	})
 }
 

@@ -7,6 +7,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -98,11 +99,6 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 		"POST /v1/files/{id}/resend":       s.resendFile,
 		"GET /v1/dead-letters":             s.listDeadLetters,
 		"GET /v1/stats":                    s.stats,
-		"GET /v1/recon/payments":           s.reconPayments,
-		"GET /v1/recon/payments/{trace}":   s.reconPayment,
-		"GET /v1/recon/claims/{id}":        s.reconClaim,
-		"GET /v1/recon/unmatched":          s.reconUnmatched,
-		"GET /v1/exceptions":               s.listExceptions,
 		"POST /v1/exceptions/{id}/match":   s.matchException(),
 		"POST /v1/exceptions/{id}/post":    s.postException(),
 		"POST /v1/exceptions/{id}/dismiss": s.dismissException(),
@@ -111,8 +107,8 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	} {
 		mux.HandleFunc(pattern, h)
 	}
-	for name, l := range report.Lists {
-		mux.HandleFunc("GET /v1/recon/"+name, s.list(l))
+	for name, e := range report.Reports {
+		mux.HandleFunc(cmp.Or(reportPaths[name], "GET /v1/recon/"+name), s.serve(e))
 	}
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", opts.Metrics)

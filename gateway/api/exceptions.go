@@ -15,7 +15,9 @@ import (
 // The exceptions, and what a person does with one: match it to a claim,
 // post a payment that did not balance anyway, dismiss it.
 
-func (s *server) listExceptions(w http.ResponseWriter, r *http.Request) {
+// exceptionStatus reads the status of the exceptions listed (open,
+// resolved or all, "" for both), answering 400 when it is another.
+func exceptionStatus(w http.ResponseWriter, r *http.Request) (string, bool) {
 	status := r.URL.Query().Get("status")
 	switch status {
 	case "all":
@@ -23,16 +25,9 @@ func (s *server) listExceptions(w http.ResponseWriter, r *http.Request) {
 	case "", "open", "resolved":
 	default:
 		writeError(w, http.StatusBadRequest, "bad_query", "status: want open, resolved or all")
-		return
+		return "", false
 	}
-	s.exceptionsPage(w, r, "exceptions", status)
-}
-
-func (s *server) exceptionsPage(w http.ResponseWriter, r *http.Request, name, status string) {
-	if _, after, limit, ok := pageQuery(w, r); ok {
-		rep, err := report.ReadExceptions(r.Context(), s.ledger, name, status, after, limit)
-		s.answer(w, r, rep, err)
-	}
+	return status, true
 }
 
 // action is the body of a POST that acts on an exception or a file: who

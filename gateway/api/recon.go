@@ -76,65 +76,47 @@ func cursor(w http.ResponseWriter, v string) (int64, bool) {
 	return n, true
 }
 
-// pageQuery reads what a paged report takes, the filters, after and
-// limit, answering 400 when one is bad.
-func pageQuery(w http.ResponseWriter, r *http.Request) (f report.Filter, after int64, limit int, ok bool) {
-	if f, ok = reportQuery(w, r); ok {
-		if after, ok = cursor(w, r.URL.Query().Get("after")); ok {
-			limit, ok = pageLimit(w, r.URL.Query().Get("limit"))
-		}
-	}
-	return f, after, limit, ok
+// reportPaths are where the reports not at GET /v1/recon/NAME are served
+// (by their names in gateway/report); a path's value is the report's key.
+var reportPaths = map[string]string{
+	"payment":    "GET /v1/recon/payments/{trace}",
+	"claim":      "GET /v1/recon/claims/{id}",
+	"exceptions": "GET /v1/exceptions",
 }
 
-func (s *server) reconPayments(w http.ResponseWriter, r *http.Request) {
-	if f, after, limit, ok := pageQuery(w, r); ok {
-		rep, err := report.ReadPayments(r.Context(), s.ledger, f, after, limit)
-		s.answer(w, r, rep, err)
-	}
-}
-
-func (s *server) reconPayment(w http.ResponseWriter, r *http.Request) {
-	if _, ok := reportQuery(w, r); !ok {
-		return
-	}
-	p, err := s.ledger.PaymentBalance(r.Context(), r.URL.Query().Get("payer"), r.PathValue("trace"))
-	if errors.Is(err, ledger.ErrAmbiguous) {
-		writeError(w, http.StatusConflict, "ambiguous", "several payments have this trace number: add payer=, or list them with /v1/recon/payments")
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.report(w, r, report.Payment(p))
-}
-
-func (s *server) reconClaim(w http.ResponseWriter, r *http.Request) {
-	if _, ok := reportQuery(w, r); !ok {
-		return
-	}
-	b, err := s.ledger.ClaimBalance(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.report(w, r, report.Claim(b))
-}
-
-// list serves a list report (aging, denials, rejections, daily).
-func (s *server) list(l report.List) http.HandlerFunc {
+// serve serves a report: the filters and format of the query; the
+// status (exceptions) and after and limit (a paged report) when the
+// report takes them; and the path's value of its key (the {trace} of a
+// payment, the {id} of a claim).
+func (s *server) serve(e report.Entry) http.HandlerFunc {
+	takes := e.Takes()
 	return func(w http.ResponseWriter, r *http.Request) {
-		f, ok := reportQuery(w, r)
-		if !ok {
+		var q report.Query
+		var ok bool
+		if takes.Status {
+			if q.Status, ok = exceptionStatus(w, r); !ok {
+				return
+			}
+		}
+		if q.Filter, ok = reportQuery(w, r); !ok {
 			return
 		}
-		rep, err := l.Read(r.Context(), s.ledger, f)
+		if takes.Page {
+			if q.After, ok = cursor(w, r.URL.Query().Get("after")); !ok {
+				return
+			}
+			if q.Limit, ok = pageLimit(w, r.URL.Query().Get("limit")); !ok {
+				return
+			}
+		}
+		if takes.Key != "" {
+			q.Key = r.PathValue(takes.Key)
+		}
+		rep, err := e.Read(r.Context(), s.ledger, q)
+		if errors.Is(err, ledger.ErrAmbiguous) { // a payment's trace number, two payers'
+			writeError(w, http.StatusConflict, "ambiguous", "several payments have this trace number: add payer=, or list them with /v1/recon/payments")
+			return
+		}
 		s.answer(w, r, rep, err)
 	}
-}
-
-// reconUnmatched is the open exceptions.
-func (s *server) reconUnmatched(w http.ResponseWriter, r *http.Request) {
-	s.exceptionsPage(w, r, "unmatched", "open")
 }

@@ -122,8 +122,8 @@ type applier struct {
 	// postUnbalanced posts an 835 that does not balance: an operator said
 	// so (PostException).
 	postUnbalanced bool
-	byPayerNo      map[string]string // CLP07 → the claim a CLP of the file paid, for PLB references
-	moved          int               // claims moved (each with its event, in the ledger's outbox)
+	byPayerNo      payerNumbers // the claims the file's CLPs were posted to, by CLP07, for PLB references
+	moved          int          // claims moved (each with its event, in the ledger's outbox)
 	unmatched      int
 	reasons        map[string]*reasonItems // by reason class: the items parked (item)
 	groups         []*grouped              // as their first item came

@@ -254,6 +254,43 @@ func TestMatchClaim(t *testing.T) {
 	}
 }
 
+// A PLB names its claim by the patient control number, or by the payer's
+// claim control number (CLP07) a CLP of the file was posted under.
+func TestPLBClaim(t *testing.T) {
+	one := []money.Cents{10000}
+	other := snap("OTHER", ledger.StatusSubmitted, one)
+	other.BillingNPI, other.BillingTaxID = "1999999999", "999999999"
+	type post struct{ no, id string } // a CLP of the file, posted under CLP07 no to the claim id
+	for _, tt := range []struct {
+		name       string
+		candidates []*ledger.Snapshot // the claims with the reference as their patient control number
+		posts      []post
+		want       string
+		err        error
+	}{
+		{"by the patient control number", []*ledger.Snapshot{snap("WK", ledger.StatusPaid, one)}, nil, "WK", nil},
+		{"by a CLP's CLP07", nil, []post{{"PAYW1", "WK"}}, "WK", nil},
+		{"the patient control number first", []*ledger.Snapshot{snap("BYPCN", ledger.StatusPaid, one)}, []post{{"PAYW1", "BYCLP07"}}, "BYPCN", nil},
+		{"a CLP07 of two CLPs of one claim", nil, []post{{"PAYW1", "WK"}, {"PAYW1", "WK"}}, "WK", nil},
+		{"a CLP07 of CLPs of two claims: neither", nil, []post{{"PAYW1", "A"}, {"PAYW1", "B"}}, "", nil},
+		{"a CLP07 of two claims stays ambiguous", nil, []post{{"PAYW1", "A"}, {"PAYW1", "B"}, {"PAYW1", "A"}}, "", nil},
+		{"another CLP07", nil, []post{{"PAYX", "WK"}}, "", nil},
+		{"nothing", nil, nil, "", nil},
+		{"a claim never sent: by CLP07", []*ledger.Snapshot{snap("Q", ledger.StatusQueued, one)}, []post{{"PAYW1", "WK"}}, "WK", nil},
+		{"another billing provider's: by CLP07", []*ledger.Snapshot{other}, []post{{"PAYW1", "WK"}}, "WK", nil},
+		{"in a file not marked delivered yet", []*ledger.Snapshot{snap("E", ledger.StatusBatched, one)}, []post{{"PAYW1", "WK"}}, "", errNotDelivered},
+	} {
+		var paid payerNumbers
+		for _, p := range tt.posts {
+			paid.add(p.no, p.id)
+		}
+		got, err := plbClaim(tt.candidates, claimRef{pcn: "PAYW1", npi: "1234567893", taxID: "621234567"}, paid)
+		if got != tt.want || !errors.Is(err, tt.err) {
+			t.Errorf("%s: %q, %v; want %q, %v", tt.name, got, err, tt.want, tt.err)
+		}
+	}
+}
+
 func TestStatusOf(t *testing.T) {
 	for _, tt := range []struct {
 		category string

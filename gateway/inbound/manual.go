@@ -2,7 +2,7 @@ package inbound
 
 // What a person does with an exception: match it to a claim, post a
 // payment that did not balance anyway, or dismiss it; each recorded as
-// who, when and why.
+// who, when (by the stages' clock, Options.Now) and why.
 
 import (
 	"context"
@@ -47,7 +47,8 @@ var ErrNotPostable = errors.New("inbound: only an 835 payment held back because 
 // claim matched, the CLP is posted to the claim as its payment, the
 // claim's status following as if it had matched; posted tells whether it
 // was. The claim's events go to the ledger's outbox in that transaction,
-// as the processor's do.
+// as the processor's do. What it records is at the time of the stages'
+// clock (Options.Now).
 //
 // A CLP whose payee (NPI, else tax ID), patient control number or charge
 // are not the claim's, or a status answer whose patient control number is
@@ -101,7 +102,7 @@ func (p *Processor) MatchException(ctx context.Context, id int64, m Match) (post
 			return false, &MismatchError{diffs}
 		}
 	}
-	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Matched, ClaimID: m.ClaimID, Actor: m.Actor, Note: m.Reason}, func(tx *ledger.Tx, e ledger.Exception) error {
+	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Matched, ClaimID: m.ClaimID, Actor: m.Actor, Note: m.Reason, At: p.o.Now()}, func(tx *ledger.Tx, e ledger.Exception) error {
 		if clp == nil {
 			return nil // not a CLP (a TA1, a 999 set, a duplicate payment): the link is the match
 		}
@@ -175,7 +176,7 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 	if rem == nil || rem.Position.Position != ex.Position || unbalanced(remittance(in, t, rem, f.summary(rem))) == 0 {
 		return ErrNotPostable
 	}
-	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Posted, Actor: actor, Note: reason}, func(tx *ledger.Tx, e ledger.Exception) error {
+	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Posted, Actor: actor, Note: reason, At: p.o.Now()}, func(tx *ledger.Tx, e ledger.Exception) error {
 		a := &applier{tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), waited: true, postUnbalanced: true}
 		if err := a.remit(g, t, rem); err != nil {
 			return err
@@ -192,5 +193,5 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 // DismissException closes an exception without applying anything, for a
 // reason, recorded with who dismissed it and when.
 func (p *Processor) DismissException(ctx context.Context, id int64, actor, reason string) error {
-	return p.o.Ledger.ResolveException(ctx, id, ledger.Resolution{How: ledger.Dismissed, Actor: actor, Note: reason}, nil)
+	return p.o.Ledger.ResolveException(ctx, id, ledger.Resolution{How: ledger.Dismissed, Actor: actor, Note: reason, At: p.o.Now()}, nil)
 }

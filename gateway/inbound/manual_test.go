@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/inbound"
@@ -14,9 +13,11 @@ import (
 )
 
 // A CLP matched by hand moves its claim as a matched one does: the
-// claim's event is published, at the time of the change as the ledger
-// records it, its history's. (Before, the manual match built its own
-// processor, which published nothing.)
+// claim's event is published, at the time of the change as its history
+// has it, and that time is the stages' clock's (the harness's fixed
+// gatewaytest.Now, not the time the test runs), as is the exception's
+// resolution. (Before, the manual match built its own processor, which
+// published nothing, and the ledger took the time from time.Now.)
 func TestManualMatchPublishesItsEvent(t *testing.T) {
 	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
 		h := gatewaytest.New(t, l)
@@ -27,7 +28,6 @@ func TestManualMatchPublishesItsEvent(t *testing.T) {
 		if err != nil || len(open) != 1 {
 			t.Fatalf("open exceptions %+v, %v", open, err)
 		}
-		before := time.Now().Truncate(time.Millisecond)
 		if posted, err := h.Inbound.MatchException(h.Ctx, open[0].ID, inbound.Match{ClaimID: "ORPHAN", Actor: "alice", Force: true, Reason: "the payer mistyped the PCN"}); err != nil || !posted {
 			t.Fatalf("manual match: posted %v, %v", posted, err)
 		}
@@ -39,9 +39,15 @@ func TestManualMatchPublishesItsEvent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		last := history[len(history)-1]
-		if e := paid[0]; e.ClaimID != "ORPHAN" || e.Source != "835" || e.Paid != 8000 || !e.At.Equal(last.At) || e.At.Before(before) {
-			t.Errorf("event %+v, want ORPHAN paid 80.00 by the 835 at %s, its history's time", e, last.At)
+		last, manual := history[len(history)-1], history[len(history)-2]
+		if e := paid[0]; e.ClaimID != "ORPHAN" || e.Source != "835" || e.Paid != 8000 || !e.At.Equal(last.At) || !e.At.Equal(gatewaytest.Now) {
+			t.Errorf("event %+v, want ORPHAN paid 80.00 by the 835 at %s, its history's time and the stages' clock's %s", e, last.At, gatewaytest.Now)
+		}
+		if manual.Kind != "manual" || manual.Actor != "alice" || !manual.At.Equal(gatewaytest.Now) || !last.At.Equal(gatewaytest.Now) {
+			t.Errorf("history after the manual match %+v then %+v: want the manual entry and the payment at the stages' clock's %s", manual, last, gatewaytest.Now)
+		}
+		if e, err := l.Exception(h.Ctx, open[0].ID); err != nil || !e.ResolvedAt.Equal(gatewaytest.Now) {
+			t.Errorf("the matched exception %+v, %v: want it resolved at the stages' clock's %s", e, err, gatewaytest.Now)
 		}
 	})
 }

@@ -44,10 +44,10 @@ type matched struct {
 func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (matched, error) {
 	var kept []*ledger.Snapshot
 	for _, c := range candidates {
-		switch c.Status {
-		case ledger.StatusBatched:
+		if c.Status == ledger.StatusBatched {
 			return matched{}, errNotDelivered
-		case ledger.StatusReceived, ledger.StatusInvalid, ledger.StatusQueued:
+		}
+		if c.Status.Unsent() {
 			continue
 		}
 		if ref.npi != "" && c.BillingNPI != "" && ref.npi != c.BillingNPI {
@@ -111,6 +111,37 @@ func (a *applier) matchClaim(ref claimRef) (matched, error) {
 		return matched{}, err
 	}
 	return matchClaim(candidates, ref)
+}
+
+// payerNumbers are the claims the CLPs of a payer file were posted to, by
+// the payer's claim control number (CLP07) they came under: a PLB may name
+// a claim by it. A number CLPs of two claims came under names neither ("").
+type payerNumbers map[string]string
+
+// add records that a CLP under the payer's number no was posted to the
+// claim id.
+func (n *payerNumbers) add(no, id string) {
+	if *n == nil {
+		*n = payerNumbers{}
+	}
+	if other, seen := (*n)[no]; seen && other != id {
+		(*n)[no] = "" // two claims: the number names neither
+	} else {
+		(*n)[no] = id
+	}
+}
+
+// plbClaim is the claim a PLB's reference (PLB03-2, ref.pcn) names: the
+// one its patient control number matches among the payer's claims with it
+// (candidates, as matchClaim takes them), else the one a CLP of the file
+// was posted to under it as the payer's claim control number (paid), else
+// none ("").
+func plbClaim(candidates []*ledger.Snapshot, ref claimRef, paid payerNumbers) (string, error) {
+	m, err := matchClaim(candidates, ref)
+	if err != nil || m.id != "" {
+		return m.id, err
+	}
+	return paid[ref.pcn], nil
 }
 
 // abs is an amount without its sign: what a reversal's charge was.

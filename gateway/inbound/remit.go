@@ -60,14 +60,12 @@ func (a *applier) remit(g *x12.Group, t *x12.Transaction, r *remit.Remittance) e
 		pa := ledger.ProviderAdjustment{RemittanceID: remID, ProviderID: plb.ProviderID, FiscalPeriodDate: plb.FiscalPeriodDate,
 			Reason: plb.Reason, Reference: plb.Reference, Amount: plb.Amount, Position: plb.Position.Position}
 		if plb.Reference != "" {
-			// PLB03-2 names a claim by its PCN, or by the payer's claim
-			// control number (CLP07) of a CLP of this payment.
-			if m, err := a.matchClaim(claimRef{pcn: plb.Reference, npi: r.Payee.NPI, taxID: r.Payee.TaxID}); err != nil {
+			candidates, err := a.tx.ClaimsByPCN(a.file.PayerID, plb.Reference)
+			if err != nil {
 				return err
-			} else if m.id != "" {
-				pa.ClaimID = m.id
-			} else {
-				pa.ClaimID = a.byPayerNo[plb.Reference]
+			}
+			if pa.ClaimID, err = plbClaim(candidates, claimRef{pcn: plb.Reference, npi: r.Payee.NPI, taxID: r.Payee.TaxID}, a.byPayerNo); err != nil {
+				return err
 			}
 		}
 		if err := a.tx.AddProviderAdjustment(pa); err != nil {
@@ -149,14 +147,7 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 		return err
 	}
 	if no := clp.PayerClaimControlNumber; no != "" {
-		if a.byPayerNo == nil {
-			a.byPayerNo = map[string]string{}
-		}
-		if other, seen := a.byPayerNo[no]; seen && other != id {
-			a.byPayerNo[no] = "" // two claims: the number names neither
-		} else {
-			a.byPayerNo[no] = id
-		}
+		a.byPayerNo.add(no, id)
 		if err := a.tx.SetPayerClaimNumber(id, no); err != nil {
 			return err
 		}

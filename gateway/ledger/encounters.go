@@ -116,19 +116,6 @@ func AlreadySubmitted(id string, s Status) string {
 		"a correction is a replacement claim (frequency 7) under a new id"
 }
 
-// blocksDuplicate says whether a claim in status s keeps its patient
-// control number from a new claim of the same payer and billing provider:
-// until it is settled one way or another (invalid and rejected claims are
-// sent again under their number; paid, denied and forwarded ones are
-// closed, and a correction is a replacement).
-func blocksDuplicate(s Status) bool {
-	switch s {
-	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded:
-		return false
-	}
-	return true
-}
-
 // RecordEncounters stores many encounters as RecordEncounter does, in one
 // transaction: all of them or, on an error, none. created[i] tells whether
 // ecs[i] made or changed a claim: it was new, or a revision. The rows go in
@@ -407,7 +394,7 @@ func (l *Ledger) refuseDuplicates(ctx context.Context, tx *sql.Tx, ecs []Encount
 			if err := row.Scan(&c.ID, &c.PayerID, &c.BillingNPI, &c.BillingTaxID, &c.PCN, &c.Status); err != nil {
 				return err
 			}
-			if blocksDuplicate(c.Status) {
+			if c.Status.blocksDuplicate() {
 				open[key(c)] = c.ID + " (" + string(c.Status) + ")"
 			}
 			return nil

@@ -60,10 +60,47 @@ func (t *Tx) AddException(e Exception) error {
 		items = string(b)
 	}
 	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO exceptions (inbound_sha256, kind, st02, position, pcn, reason, status, at, item_count, items)
-		VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9)`, e.InboundSHA256, e.Kind, e.ST02, e.Position, e.PCN, e.Reason, t.l.millis(), max(e.Count, 1), items); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9)`, e.InboundSHA256, e.Kind, e.ST02, e.Position, e.PCN, e.Reason, t.now(), max(e.Count, 1), items); err != nil {
 		return fmt.Errorf("ledger: exception: %w", err)
 	}
 	return nil
+}
+
+// RefusedFile is a payer file the poller left on the payer's server (too
+// large to take), known by its name, size and modification time.
+type RefusedFile struct {
+	PayerID    string
+	Name       string
+	Size       int64
+	ModifiedAt time.Time
+	Reason     string
+}
+
+// RecordRefused records a payer file the poller leaves on the server, once:
+// the first time, with an open exception (kind "file") saying why, and
+// created is true; the same file seen again at the next poll is not
+// recorded again. A file changed since (another size or time) is another.
+func (l *Ledger) RecordRefused(ctx context.Context, f RefusedFile) (created bool, err error) {
+	err = l.inTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO refused_files (payer_id, name, size, modified_at, reason, at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (payer_id, name, size, modified_at) DO NOTHING RETURNING id`,
+			f.PayerID, f.Name, f.Size, f.ModifiedAt.UnixMilli(), f.Reason, l.millis()).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		created = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO exceptions (inbound_sha256, kind, st02, position, pcn, reason, status, at, payer_id)
+			VALUES ('', 'file', '', $1, '', $2, 'open', $3, $4)`, id, f.Reason, l.millis(), f.PayerID)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("ledger: refused file %s: %w", f.Name, err)
+	}
+	return created, nil
 }
 
 // CountOpenExceptions counts the unmatched items nobody has resolved.
@@ -141,13 +178,17 @@ var (
 )
 
 // Resolution is how a person resolves an exception: Matched to a claim,
-// Posted anyway, or Dismissed; who (Actor), and why (Note, which posting
-// and dismissing need, and a forced match).
+// Posted anyway, or Dismissed; who (Actor), why (Note, which posting and
+// dismissing need, and a forced match), and when (At).
 type Resolution struct {
 	How     string
 	ClaimID string // Matched: the claim
 	Actor   string
 	Note    string
+	// At is when: the exception's resolution, the claim's history and
+	// events, and the rows apply writes are at this time. Zero means the
+	// ledger's clock.
+	At time.Time
 }
 
 // ResolveException resolves an exception by hand: it becomes resolved,
@@ -172,6 +213,11 @@ func (l *Ledger) ResolveException(ctx context.Context, id int64, r Resolution, a
 		return errors.New("ledger: matching an exception needs a claim")
 	case r.How != Matched && r.Note == "":
 		return fmt.Errorf("ledger: an exception %s needs a reason", r.How)
+	}
+	now := l.millis
+	if !r.At.IsZero() {
+		at := r.At.UnixMilli()
+		now = func() int64 { return at }
 	}
 	return l.inTx(ctx, func(tx *sql.Tx) error {
 		q := `SELECT e.status, e.kind, e.inbound_sha256, e.st02, e.position, e.pcn, COALESCE(f.payer_id, e.payer_id)
@@ -211,7 +257,7 @@ func (l *Ledger) ResolveException(ctx context.Context, id int64, r Resolution, a
 			}
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE exceptions SET status = 'resolved', claim_id = $2, resolved_by = $3, resolved_at = $4, resolution = $5, note = $6
-			WHERE id = $1 AND status = 'open'`, id, r.ClaimID, r.Actor, l.millis(), r.How, r.Note)
+			WHERE id = $1 AND status = 'open'`, id, r.ClaimID, r.Actor, now(), r.How, r.Note)
 		if err != nil {
 			return fmt.Errorf("ledger: exception %d: %w", id, err)
 		}
@@ -227,14 +273,14 @@ func (l *Ledger) ResolveException(ctx context.Context, id int64, r Resolution, a
 			if r.Note != "" {
 				reason += ": " + r.Note
 			}
-			if _, err = l.transition(ctx, tx, r.ClaimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: r.Actor}, l.millis()); err != nil {
+			if _, err = l.transition(ctx, tx, r.ClaimID, claimStatus, Source{Kind: "manual", File: sha, Transaction: st02, Position: pos, Reason: reason, Actor: r.Actor}, now()); err != nil {
 				return err
 			}
 		}
 		if apply == nil {
 			return nil
 		}
-		t := l.newTx(ctx, tx)
+		t := l.newTx(ctx, tx, now)
 		if err := apply(t, Exception{ID: id, InboundSHA256: sha, Kind: kind, ST02: st02, Position: pos, PCN: pcn, Status: "resolved", ClaimID: r.ClaimID,
 			ResolvedBy: r.Actor, Resolution: r.How, Note: r.Note}); err != nil {
 			return err

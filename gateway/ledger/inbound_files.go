@@ -59,7 +59,7 @@ func (l *Ledger) ApplyInbound(ctx context.Context, sha256 string, apply func(tx 
 			}
 			return ErrProcessed
 		}
-		t := l.newTx(ctx, tx)
+		t := l.newTx(ctx, tx, l.millis)
 		if err := apply(t); err != nil {
 			return err
 		}
@@ -121,41 +121,4 @@ func (t *Tx) SetInboundErrors(sha256, errs string) error {
 		return fmt.Errorf("ledger: inbound file %s: %w", sha256, err)
 	}
 	return nil
-}
-
-// RefusedFile is a payer file the poller left on the payer's server (too
-// large to take), known by its name, size and modification time.
-type RefusedFile struct {
-	PayerID    string
-	Name       string
-	Size       int64
-	ModifiedAt time.Time
-	Reason     string
-}
-
-// RecordRefused records a payer file the poller leaves on the server, once:
-// the first time, with an open exception (kind "file") saying why, and
-// created is true; the same file seen again at the next poll is not
-// recorded again. A file changed since (another size or time) is another.
-func (l *Ledger) RecordRefused(ctx context.Context, f RefusedFile) (created bool, err error) {
-	err = l.inTx(ctx, func(tx *sql.Tx) error {
-		var id int64
-		err := tx.QueryRowContext(ctx, `INSERT INTO refused_files (payer_id, name, size, modified_at, reason, at) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (payer_id, name, size, modified_at) DO NOTHING RETURNING id`,
-			f.PayerID, f.Name, f.Size, f.ModifiedAt.UnixMilli(), f.Reason, l.millis()).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		created = true
-		_, err = tx.ExecContext(ctx, `INSERT INTO exceptions (inbound_sha256, kind, st02, position, pcn, reason, status, at, payer_id)
-			VALUES ('', 'file', '', $1, '', $2, 'open', $3, $4)`, id, f.Reason, l.millis(), f.PayerID)
-		return err
-	})
-	if err != nil {
-		return false, fmt.Errorf("ledger: refused file %s: %w", f.Name, err)
-	}
-	return created, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/claimsgw/claimsgw/x12/money"
 )
@@ -58,6 +59,76 @@ type LinePayment struct {
 	Allowed   money.Cents
 }
 
+// paymentBatch inserts claim_payments rows with the ids AddPayment
+// reserved (PostgreSQL generates its identity column unless told).
+func (l *Ledger) paymentBatch() *rowBatch {
+	b := l.rowBatch("claim_payments", "id, claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date, "+
+		"status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number, at", "")
+	if l.driver == Postgres {
+		b.head = strings.Replace(b.head, ") VALUES ", ") OVERRIDING SYSTEM VALUE VALUES ", 1)
+	}
+	return b
+}
+
+// ReservePayments reserves ids for the n payments about to be added (an
+// 835's CLPs), so that AddPayment need not ask for each; on PostgreSQL an
+// id reserved and not used is a gap in claim_payments' ids.
+func (t *Tx) ReservePayments(n int) error {
+	if n <= len(t.paymentIDs) {
+		return nil
+	}
+	n -= len(t.paymentIDs)
+	if t.l.driver == SQLite {
+		// This is the one writer: the ids after the highest given are free.
+		if t.lastPaymentID == 0 {
+			if err := t.tx.QueryRowContext(t.ctx, `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'claim_payments'), 0),
+				COALESCE((SELECT MAX(id) FROM claim_payments), 0))`).Scan(&t.lastPaymentID); err != nil {
+				return fmt.Errorf("ledger: payment ids: %w", err)
+			}
+		}
+		for range n {
+			t.lastPaymentID++
+			t.paymentIDs = append(t.paymentIDs, t.lastPaymentID)
+		}
+		return nil
+	}
+	return queryEach(t.ctx, t.tx, "payment ids", `SELECT nextval(pg_get_serial_sequence('claim_payments', 'id')) FROM generate_series(1, $1)`,
+		[]any{n}, func(row scanner) error {
+			var id int64
+			err := row.Scan(&id)
+			t.paymentIDs = append(t.paymentIDs, id)
+			return err
+		})
+}
+
+// paymentID hands out a reserved payment id, reserving one if none is.
+func (t *Tx) paymentID() (int64, error) {
+	if err := t.ReservePayments(1); err != nil {
+		return 0, err
+	}
+	if len(t.paymentIDs) == 0 {
+		return 0, errors.New("ledger: payment ids: none reserved")
+	}
+	id := t.paymentIDs[0]
+	t.paymentIDs = t.paymentIDs[1:]
+	return id, nil
+}
+
+// adjustmentBatch collects claim_adjustments rows.
+func (l *Ledger) adjustmentBatch() *rowBatch {
+	return l.rowBatch("claim_adjustments", "payment_id, seq, line_no, group_code, reason_code, amount_cents, quantity", "")
+}
+
+// remarkBatch collects claim_remarks rows.
+func (l *Ledger) remarkBatch() *rowBatch {
+	return l.rowBatch("claim_remarks", "payment_id, seq, line_no, code", "")
+}
+
+// linePaymentBatch collects line_payments rows.
+func (l *Ledger) linePaymentBatch() *rowBatch {
+	return l.rowBatch("line_payments", "payment_id, position, line_no, procedure, charge_cents, paid_cents, allowed_cents", "")
+}
+
 // AddPayment records a CLP against a claim and returns its id. It is
 // written with its adjustments, remarks and lines, a hundred and more
 // rows at a time; its id is reserved now.
@@ -67,7 +138,7 @@ func (t *Tx) AddPayment(p Payment) (int64, error) {
 		return 0, err
 	}
 	t.payments.add(id, p.ClaimID, p.RemittanceID, p.InboundSHA256, p.ST02, p.Position, p.TraceNumber, p.PaymentDate, p.StatusCode,
-		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, t.l.millis())
+		int64(p.Charge), int64(p.Paid), int64(p.PatientResp), p.PayerClaimNumber, t.now())
 	for i, a := range p.Adjustments {
 		t.adjustments.add(id, i, a.LineNo, a.Group, a.Reason, int64(a.Amount), a.Quantity)
 	}
@@ -167,7 +238,7 @@ func (t *Tx) AddRemittance(r Remittance) (id int64, duplicate bool, err error) {
 			method, payment_date, payee_npi, payee_tax_id, claims_paid_cents, plb_cents, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		r.InboundSHA256, r.ST02, r.PayerID, r.TraceNumber, r.OriginatorID, int64(r.Amount), r.CreditDebit, r.Method, r.PaymentDate,
-		r.PayeeNPI, r.PayeeTaxID, int64(r.ClaimsPaid), int64(r.PLB), t.l.millis()).Scan(&id)
+		r.PayeeNPI, r.PayeeTaxID, int64(r.ClaimsPaid), int64(r.PLB), t.now()).Scan(&id)
 	if err != nil {
 		return 0, false, fmt.Errorf("ledger: remittance: %w", err)
 	}

@@ -284,14 +284,16 @@ func TestResolveException(t *testing.T) {
 				t.Errorf("resolved %s with note %q", r.How, r.Note)
 			}
 		}
-		if err := l.ResolveException(ctx, id, ledger.Resolution{How: ledger.Matched, ClaimID: "C5", Actor: "alice"}, nil); err != nil {
+		// When it was resolved is the caller's (the stages' clock).
+		when := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+		if err := l.ResolveException(ctx, id, ledger.Resolution{How: ledger.Matched, ClaimID: "C5", Actor: "alice", At: when}, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := l.ResolveException(ctx, id, ledger.Resolution{How: ledger.Dismissed, Actor: "bob", Note: "late"}, nil); !errors.Is(err, ledger.ErrResolved) {
 			t.Errorf("resolving twice: %v", err)
 		}
 		e, err = l.Exception(ctx, id)
-		if err != nil || e.Status != "resolved" || e.ClaimID != "C5" || e.ResolvedBy != "alice" || e.Resolution != ledger.Matched || e.ResolvedAt.IsZero() {
+		if err != nil || e.Status != "resolved" || e.ClaimID != "C5" || e.ResolvedBy != "alice" || e.Resolution != ledger.Matched || e.ResolvedAt.IsZero() || !e.ResolvedAt.Equal(when) {
 			t.Errorf("resolved exception: %+v, %v", e, err)
 		}
 		h, err := l.History(ctx, "C5")
@@ -299,7 +301,7 @@ func TestResolveException(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := h[len(h)-1]
-		if last.Kind != "manual" || last.Actor != "alice" || last.From != ledger.StatusPaid || last.To != ledger.StatusPaid ||
+		if last.Kind != "manual" || last.Actor != "alice" || last.From != ledger.StatusPaid || last.To != ledger.StatusPaid || !last.At.Equal(when) ||
 			last.File != seed.SHA1 || last.Transaction != "0001" || last.Position != 60 ||
 			last.Reason != fmt.Sprintf("exception %d (835 PCN NOPE) matched by hand", id) {
 			t.Errorf("history entry: %+v", last)

@@ -67,6 +67,30 @@ func (s Status) ClosedForPayment() bool {
 	return false
 }
 
+// Unsent reports whether a claim in this status was never put in a file:
+// received, invalid or queued. No payer's answer can name it. (A batched
+// claim is in a file not delivered yet.)
+func (s Status) Unsent() bool {
+	switch s {
+	case StatusReceived, StatusInvalid, StatusQueued:
+		return true
+	}
+	return false
+}
+
+// blocksDuplicate says whether a claim in this status keeps its patient
+// control number from a new claim of the same payer and billing provider:
+// until it is settled one way or another (invalid and rejected claims are
+// sent again under their number; paid, denied and forwarded ones are
+// closed, and a correction is a replacement).
+func (s Status) blocksDuplicate() bool {
+	switch s {
+	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded:
+		return false
+	}
+	return true
+}
+
 // Allowed says which statuses a payer's answer of a kind (TA1, 999, 277CA,
 // 835 ...) may move a claim from: an acknowledgment never undoes a
 // payment, a late TA1 or 999 never undoes a 277CA.
@@ -85,7 +109,7 @@ func Allowed(from, to Status, kind string) bool {
 	case StatusPending:
 		return slices.Contains(append(sent, StatusAccepted), from)
 	case StatusPaid, StatusPartiallyPaid, StatusDenied, StatusReversed, StatusForwarded:
-		return !slices.Contains([]Status{StatusReceived, StatusInvalid, StatusQueued, StatusBatched}, from)
+		return !from.Unsent() && from != StatusBatched
 	}
 	return false
 }

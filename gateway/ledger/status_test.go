@@ -41,3 +41,17 @@ func TestAllowed(t *testing.T) {
 		}
 	}
 }
+
+// A claim never put in a file is one no payer's answer can name: the
+// matcher passes it over, and no payment moves it.
+func TestUnsent(t *testing.T) {
+	unsent := map[ledger.Status]bool{ledger.StatusReceived: true, ledger.StatusInvalid: true, ledger.StatusQueued: true}
+	for _, s := range ledger.Statuses {
+		if got := s.Unsent(); got != unsent[s] {
+			t.Errorf("%s: unsent %v, want %v", s, got, unsent[s])
+		}
+		if paid := ledger.Allowed(s, ledger.StatusPaid, "835"); paid == (unsent[s] || s == ledger.StatusBatched) {
+			t.Errorf("%s → paid by an 835: %v", s, paid)
+		}
+	}
+}

@@ -26,6 +26,7 @@ type Tx struct {
 	l   *Ledger
 	ctx context.Context
 	tx  runner
+	now func() int64 // when a row written is at, in Unix milliseconds
 
 	snaps map[string]*Snapshot   // by claim id
 	byPCN map[[2]string][]string // payer, PCN → claim ids, newest first
@@ -72,13 +73,15 @@ func (s *Snapshot) Paid() money.Cents {
 	return sum
 }
 
-func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx) *Tx {
-	return &Tx{l: l, ctx: ctx, tx: l.stmtCache(tx),
+// newTx is an inbound transaction in tx whose rows are at the times now
+// gives.
+func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx, now func() int64) *Tx {
+	return &Tx{l: l, ctx: ctx, tx: l.stmtCache(tx), now: now,
 		snaps: map[string]*Snapshot{}, byPCN: map[[2]string][]string{},
 		payments:     l.paymentBatch(),
-		adjustments:  l.rowBatch("claim_adjustments", "payment_id, seq, line_no, group_code, reason_code, amount_cents, quantity", ""),
-		remarks:      l.rowBatch("claim_remarks", "payment_id, seq, line_no, code", ""),
-		linePayments: l.rowBatch("line_payments", "payment_id, position, line_no, procedure, charge_cents, paid_cents, allowed_cents", ""),
+		adjustments:  l.adjustmentBatch(),
+		remarks:      l.remarkBatch(),
+		linePayments: l.linePaymentBatch(),
 		history:      l.historyBatch(),
 		events:       l.outboxBatch(),
 		dirty:        map[string]int64{},
@@ -114,61 +117,6 @@ func (t *Tx) flushFull() error {
 		}
 	}
 	return nil
-}
-
-// paymentBatch inserts claim_payments rows with the ids AddPayment
-// reserved (PostgreSQL generates its identity column unless told).
-func (l *Ledger) paymentBatch() *rowBatch {
-	b := l.rowBatch("claim_payments", "id, claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date, "+
-		"status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number, at", "")
-	if l.driver == Postgres {
-		b.head = strings.Replace(b.head, ") VALUES ", ") OVERRIDING SYSTEM VALUE VALUES ", 1)
-	}
-	return b
-}
-
-// ReservePayments reserves ids for the n payments about to be added (an
-// 835's CLPs), so that AddPayment need not ask for each; on PostgreSQL an
-// id reserved and not used is a gap in claim_payments' ids.
-func (t *Tx) ReservePayments(n int) error {
-	if n <= len(t.paymentIDs) {
-		return nil
-	}
-	n -= len(t.paymentIDs)
-	if t.l.driver == SQLite {
-		// This is the one writer: the ids after the highest given are free.
-		if t.lastPaymentID == 0 {
-			if err := t.tx.QueryRowContext(t.ctx, `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'claim_payments'), 0),
-				COALESCE((SELECT MAX(id) FROM claim_payments), 0))`).Scan(&t.lastPaymentID); err != nil {
-				return fmt.Errorf("ledger: payment ids: %w", err)
-			}
-		}
-		for range n {
-			t.lastPaymentID++
-			t.paymentIDs = append(t.paymentIDs, t.lastPaymentID)
-		}
-		return nil
-	}
-	return queryEach(t.ctx, t.tx, "payment ids", `SELECT nextval(pg_get_serial_sequence('claim_payments', 'id')) FROM generate_series(1, $1)`,
-		[]any{n}, func(row scanner) error {
-			var id int64
-			err := row.Scan(&id)
-			t.paymentIDs = append(t.paymentIDs, id)
-			return err
-		})
-}
-
-// paymentID hands out a reserved payment id, reserving one if none is.
-func (t *Tx) paymentID() (int64, error) {
-	if err := t.ReservePayments(1); err != nil {
-		return 0, err
-	}
-	if len(t.paymentIDs) == 0 {
-		return 0, errors.New("ledger: payment ids: none reserved")
-	}
-	id := t.paymentIDs[0]
-	t.paymentIDs = t.paymentIDs[1:]
-	return id, nil
 }
 
 // prefetchChunk is how many keys one IN list of Prefetch holds at most.
@@ -391,7 +339,7 @@ func (t *Tx) Transition(claimID string, to Status, src Source) (Status, error) {
 	if err != nil {
 		return "", err
 	}
-	from, now := s.Status, t.l.millis()
+	from, now := s.Status, t.now()
 	t.history.addHistory(claimID, now, from, to, src)
 	t.events.addEvent(claimID, now, from, to, src, 0, nil)
 	s.Status = to
@@ -407,7 +355,7 @@ func (t *Tx) Note(claimID string, src Source) error {
 	if err != nil {
 		return err
 	}
-	t.history.addHistory(claimID, t.l.millis(), s.Status, s.Status, src)
+	t.history.addHistory(claimID, t.now(), s.Status, s.Status, src)
 	return t.flushFull()
 }
 

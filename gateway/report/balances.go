@@ -10,7 +10,8 @@ import (
 )
 
 // Balances: payments (835 transaction sets) checked against what they pay,
-// and claims checked against what was paid and adjusted on them.
+// a page of them or one, and claims checked against what was paid and
+// adjusted on them.
 
 func cents(c money.Cents) string { return c.String() }
 func itoa(n int) string          { return strconv.Itoa(n) }
@@ -40,40 +41,55 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// Payments is a page of payments: one row per payment.
-func Payments(ps []ledger.PaymentBalance, next string) Report {
-	cols := []string{"remittance_id", "payer_id", "trace_number", "payment_date", "method", "amount", "claims_paid", "plb", "expected",
-		"difference", "balanced", "matched_paid", "unmatched_paid", "claims"}
-	rep := Report{Name: "payments", Columns: cols, Next: next,
-		Right: right(cols, "remittance_id", "amount", "claims_paid", "plb", "expected", "difference", "matched_paid", "unmatched_paid", "claims")}
-	page := struct {
-		Payments []paymentJSON `json:"payments"`
-		Next     string        `json:"next"`
-	}{Payments: []paymentJSON{}, Next: next}
-	for _, p := range ps {
-		page.Payments = append(page.Payments, toPayment(p, false))
-		rep.Rows = append(rep.Rows, []string{itoa64(p.RemittanceID), p.PayerID, p.TraceNumber, p.PaymentDate, p.Method, cents(p.Amount),
-			cents(p.ClaimsPaid), cents(p.PLB), cents(p.Expected), cents(p.Difference), strconv.FormatBool(p.Balanced),
-			cents(p.MatchedPaid), cents(p.UnmatchedPaid), itoa(len(p.Claims))})
-	}
-	rep.JSON = page
-	return rep
+// payments is a page of payments: one row per payment.
+var payments = list[ledger.PaymentBalance]{
+	name: "payments", key: "payments",
+	query: func(ctx context.Context, l *ledger.Ledger, q Query) ([]ledger.PaymentBalance, error) {
+		return l.ListPayments(ctx, ledger.PaymentFilter{PayerID: q.PayerID, From: q.From, To: q.To, After: q.After, Limit: q.Limit})
+	},
+	columns: []string{"remittance_id", "payer_id", "trace_number", "payment_date", "method", "amount", "claims_paid", "plb", "expected",
+		"difference", "balanced", "matched_paid", "unmatched_paid", "claims"},
+	values: func(p ledger.PaymentBalance) []any {
+		return []any{p.RemittanceID, p.PayerID, p.TraceNumber, p.PaymentDate, p.Method, p.Amount, p.ClaimsPaid, p.PLB, p.Expected,
+			p.Difference, p.Balanced, p.MatchedPaid, p.UnmatchedPaid, len(p.Claims)}
+	},
+	row: func(p ledger.PaymentBalance) any { return toPayment(p, false) },
+	id:  func(p ledger.PaymentBalance) int64 { return p.RemittanceID },
 }
 
-// Payment is one payment's balance, one row per item of the sum
+// payment is one payment by its trace number (and the Filter's payer, when
+// two payers used the same one).
+var payment = one[ledger.PaymentBalance]{
+	name: "payment", key: "trace",
+	query: func(ctx context.Context, l *ledger.Ledger, q Query) (*ledger.PaymentBalance, error) {
+		return l.PaymentBalance(ctx, q.PayerID, q.Key)
+	},
+	report: paymentReport,
+}
+
+// claim is one claim's balance, by its id.
+var claim = one[ledger.ClaimBalance]{
+	name: "claim", key: "id",
+	query: func(ctx context.Context, l *ledger.Ledger, q Query) (*ledger.ClaimBalance, error) {
+		return l.ClaimBalance(ctx, q.Key)
+	},
+	report: claimReport,
+}
+
+// paymentReport is one payment's balance, one row per item of the sum
 // BPR02 = Σ CLP04 − Σ PLB: the CLPs, the unmatched CLPs, the PLBs, then the
 // expected amount and the difference.
-func Payment(p *ledger.PaymentBalance) Report {
+func paymentReport(p *ledger.PaymentBalance) Report {
 	cols := []string{"item", "claim_id", "pcn", "code", "position", "amount"}
-	rep := Report{Name: "payment-" + p.TraceNumber, JSON: toPayment(*p, true), Columns: cols, Right: right(cols, "position", "amount"),
+	rep := Report{Name: "payment-" + p.TraceNumber, JSON: toPayment(*p, true), Columns: cols, Right: right(cols, "position", "amount"), Unbalanced: !p.Balanced,
 		Title: fmt.Sprintf("payment %s of %s on %s (remittance %d, %s, 835 ST02 %s): %s", p.TraceNumber, p.PayerID, p.PaymentDate,
 			p.RemittanceID, p.Method, p.ST02, map[bool]string{true: "balanced", false: "unbalanced by " + p.Difference.String()}[p.Balanced])}
-	add := func(item, claim, pcn, code string, pos int, amount money.Cents) {
+	add := func(item, claimID, pcn, code string, pos int, amount money.Cents) {
 		ps := ""
 		if pos > 0 {
 			ps = itoa(pos)
 		}
-		rep.Rows = append(rep.Rows, []string{item, claim, pcn, code, ps, cents(amount)})
+		rep.Rows = append(rep.Rows, []string{item, claimID, pcn, code, ps, cents(amount)})
 	}
 	add("BPR02", "", "", p.CreditDebit, 0, p.Amount)
 	for _, c := range p.Claims {
@@ -101,12 +117,14 @@ func Payment(p *ledger.PaymentBalance) Report {
 	return rep
 }
 
-// Claim is a claim's balance: one row per CLP, then the total.
-func Claim(b *ledger.ClaimBalance) Report {
+// claimReport is a claim's balance: one row per CLP, then the total. A
+// claim without payments has nothing to balance: it is not Unbalanced.
+func claimReport(b *ledger.ClaimBalance) Report {
 	out := *b
 	out.Payments, out.ProviderAdjustments = nonNil(b.Payments), nonNil(b.ProviderAdjustments)
 	cols := []string{"row", "trace_number", "payment_date", "status_code", "charge", "paid", "patient_resp", "contractual", "other", "imbalance"}
-	rep := Report{Name: "claim-" + b.ClaimID, Columns: cols, Right: right(cols, "charge", "paid", "patient_resp", "contractual", "other", "imbalance")}
+	rep := Report{Name: "claim-" + b.ClaimID, Columns: cols, Right: right(cols, "charge", "paid", "patient_resp", "contractual", "other", "imbalance"),
+		Unbalanced: len(b.Payments) > 0 && !b.Balanced}
 	for _, p := range b.Payments {
 		rep.Rows = append(rep.Rows, []string{"payment " + itoa64(p.PaymentID), p.TraceNumber, p.PaymentDate, p.StatusCode, cents(p.Charge),
 			cents(p.Paid), cents(p.PatientResp), cents(p.Contractual), cents(p.Other), ""})
@@ -126,13 +144,4 @@ func Claim(b *ledger.ClaimBalance) Report {
 		cents(b.Contractual), cents(b.Other), cents(b.Imbalance)})
 	rep.JSON = out
 	return rep
-}
-
-// ReadPayments is a page of the payments the filter selects after the
-// remittance id after, limit at most, or all of them for limit 0.
-func ReadPayments(ctx context.Context, l *ledger.Ledger, f Filter, after int64, limit int) (Report, error) {
-	ps, next, err := page(func(after int64, limit int) ([]ledger.PaymentBalance, error) {
-		return l.ListPayments(ctx, ledger.PaymentFilter{PayerID: f.PayerID, From: f.From, To: f.To, After: after, Limit: limit})
-	}, func(p ledger.PaymentBalance) int64 { return p.RemittanceID }, after, limit)
-	return Payments(ps, next), err
 }

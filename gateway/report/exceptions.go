@@ -52,29 +52,29 @@ func toExceptions(es []ledger.ExceptionInfo) []Exception {
 	return out
 }
 
-// Exceptions is a page of exceptions (the unmatched report is the open
-// ones).
-func Exceptions(name string, es []ledger.ExceptionInfo, next string) Report {
-	cols := []string{"id", "kind", "payer_id", "st02", "position", "pcn", "reason", "status", "claim_id", "resolved_by", "at", "inbound_sha256", "resolution", "note"}
-	rep := Report{Name: name, Columns: cols, Right: right(cols, "id", "position"), Next: next,
-		JSON: struct {
-			Exceptions []Exception `json:"exceptions"`
-			Next       string      `json:"next"`
-		}{toExceptions(es), next}}
-	for _, e := range es {
-		rep.Rows = append(rep.Rows, []string{itoa64(e.ID), e.Kind, e.PayerID, e.ST02, itoa(e.Position), e.PCN, e.Reason, e.Status, e.ClaimID,
-			e.ResolvedBy, e.At.UTC().Format(time.RFC3339), e.InboundSHA256, e.Resolution, e.Note})
-	}
-	return rep
-}
+// unmatched is the open exceptions, the unmatched report; exceptions
+// those of the Query's status.
+var unmatched, exceptions = exceptionList("unmatched", false), exceptionList("exceptions", true)
 
-// ReadExceptions is a page of the exceptions in a status (open, resolved,
-// "" for both) after the id after, limit at most, or all of them for limit
-// 0; name is "unmatched" for the open ones as the unmatched report, else
-// "exceptions".
-func ReadExceptions(ctx context.Context, l *ledger.Ledger, name, status string, after int64, limit int) (Report, error) {
-	es, next, err := page(func(after int64, limit int) ([]ledger.ExceptionInfo, error) {
-		return l.Exceptions(ctx, ledger.ExceptionFilter{Status: status, After: after, Limit: limit})
-	}, func(e ledger.ExceptionInfo) int64 { return e.ID }, after, limit)
-	return Exceptions(name, es, next), err
+// exceptionList is a page of exceptions: of the Query's status when
+// byStatus, else the open ones.
+func exceptionList(name string, byStatus bool) list[ledger.ExceptionInfo] {
+	return list[ledger.ExceptionInfo]{
+		name: name, key: "exceptions", status: byStatus,
+		query: func(ctx context.Context, l *ledger.Ledger, q Query) ([]ledger.ExceptionInfo, error) {
+			status := "open"
+			if byStatus {
+				status = q.Status
+			}
+			return l.Exceptions(ctx, ledger.ExceptionFilter{Status: status, After: q.After, Limit: q.Limit})
+		},
+		columns: []string{"id", "kind", "payer_id", "st02", "position", "pcn", "reason", "status", "claim_id", "resolved_by", "at",
+			"inbound_sha256", "resolution", "note"},
+		values: func(e ledger.ExceptionInfo) []any {
+			return []any{e.ID, e.Kind, e.PayerID, e.ST02, e.Position, e.PCN, e.Reason, e.Status, e.ClaimID, e.ResolvedBy, e.At,
+				e.InboundSHA256, e.Resolution, e.Note}
+		},
+		row: func(e ledger.ExceptionInfo) any { return NewException(e) },
+		id:  func(e ledger.ExceptionInfo) int64 { return e.ID },
+	}
 }

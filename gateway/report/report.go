@@ -1,7 +1,8 @@
 // Package report is every reconciliation report once: what the HTTP API
-// serves, the CLI prints and the pages show. A report is read from the
-// ledger and comes out as JSON, CSV or an aligned table, the three with
-// the same columns (docs/reconciliation.md explains each).
+// serves, the CLI prints and the pages show, each an Entry the API and the
+// CLI look up by name in Reports. A report is read from the ledger and
+// comes out as JSON, CSV or an aligned table, the three with the same
+// columns (docs/reconciliation.md explains each).
 package report
 
 import (
@@ -27,6 +28,9 @@ type Report struct {
 	Rows    [][]string
 	Right   []bool // columns to right-align in a table (money and counts)
 	Next    string // the cursor of the next page, "" on the last
+	// Unbalanced is set by a report of a balance that does not balance (a
+	// payment, a claim with payments): the CLI exits 1 for it.
+	Unbalanced bool
 }
 
 // Formats a report is written in.
@@ -96,50 +100,6 @@ func (r Report) WriteTable(w io.Writer) error {
 		return err
 	}
 	return nil
-}
-
-// column is one column of a report whose rows are of type R: its name in
-// CSV and tables, its key in the JSON rows, and its value (a string, a
-// count or money).
-type column[R any] struct {
-	name  string
-	key   string // "" means name
-	value func(R) any
-}
-
-// rowsOf fills a report's columns and rows from rows, and returns the
-// rows as JSON objects with the columns' keys, in column order.
-func rowsOf[R any](rep *Report, cols []column[R], rows []R) []jsonRow {
-	rep.Right = make([]bool, len(cols))
-	for i, c := range cols {
-		rep.Columns = append(rep.Columns, c.name)
-		if len(rows) > 0 {
-			switch c.value(rows[0]).(type) {
-			case int, int64, money.Cents:
-				rep.Right[i] = true
-			}
-		}
-	}
-	out := []jsonRow{}
-	for _, r := range rows {
-		cells := make([]string, len(cols))
-		obj := make(jsonRow, len(cols))
-		for i, c := range cols {
-			v := c.value(r)
-			cells[i] = cell(v)
-			obj[i] = field{cmpOr(c.key, c.name), v}
-		}
-		rep.Rows = append(rep.Rows, cells)
-		out = append(out, obj)
-	}
-	return out
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // cell is a value as a CSV or table cell.

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
 	"github.com/claimsgw/claimsgw/gateway/report"
 )
@@ -21,30 +23,21 @@ func TestThreeFormsAgree(t *testing.T) {
 	seed := ledgertest.SeedRecon(t, l)
 	ctx := context.Background()
 	var reps []report.Report
-	for _, name := range []string{"aging", "denials", "rejections", "daily"} {
-		rep, err := report.Lists[name].Read(ctx, l, report.Filter{})
+	for _, r := range []struct {
+		name string
+		q    report.Query
+	}{
+		{"aging", report.Query{}}, {"denials", report.Query{}}, {"rejections", report.Query{}}, {"daily", report.Query{}},
+		{"payment", report.Query{Key: seed.Trace1}}, {"claim", report.Query{Key: "C5"}},
+		{"payments", report.Query{Limit: 1}}, {"exceptions", report.Query{}}, {"unmatched", report.Query{}},
+	} {
+		rep, err := report.Reports[r.name].Read(ctx, l, r.q)
 		if err != nil {
 			t.Fatal(err)
 		}
 		reps = append(reps, rep)
 	}
-	p, err := l.PaymentBalance(ctx, "", seed.Trace1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := l.ClaimBalance(ctx, "C5")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages, err := report.ReadPayments(ctx, l, report.Filter{}, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, err := report.ReadExceptions(ctx, l, "exceptions", "", 0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reps = append(reps, report.Payment(p), report.Claim(b), pages, all)
+	pages := reps[6]
 	for _, rep := range reps {
 		if len(rep.Rows) == 0 {
 			t.Errorf("%s: no rows from the seeded ledger", rep.Name)
@@ -94,7 +87,53 @@ func TestThreeFormsAgree(t *testing.T) {
 	if want := `{"payer_id":"SIMPAYER","group_code":"CO","carc":"97","rarc":"M15","count":1,"claims":1,"amount":"100.00"}`; first.String() != want {
 		t.Errorf("first denial %s, want %s", first.String(), want)
 	}
-	if _, ok := report.Lists["nosuch"]; ok || len(report.Lists) != 4 {
-		t.Errorf("list reports %v", report.Lists)
+	if _, ok := report.Reports["nosuch"]; ok || len(report.Reports) != 9 {
+		t.Errorf("reports %v", report.Reports)
+	}
+}
+
+// Each report is one entry, looked up by name, that says what of a Query
+// it reads besides the filter (the API's query and path, the CLI's
+// arguments); a report of one payment or claim says whether it balances
+// (the CLI's exit code), a claim without payments having nothing to.
+func TestEntries(t *testing.T) {
+	takes := map[string]report.Takes{"aging": {}, "denials": {}, "rejections": {}, "daily": {},
+		"payments": {Page: true}, "payment": {Key: "trace"}, "claim": {Key: "id"}, "unmatched": {Page: true}, "exceptions": {Page: true, Status: true}}
+	for name, e := range report.Reports {
+		if want, ok := takes[name]; !ok || e.Name() != name || e.Takes() != want {
+			t.Errorf("report %q: %s, takes %+v, want %+v", name, e.Name(), e.Takes(), want)
+		}
+	}
+	l := ledgertest.SQLite(t)
+	seed := ledgertest.SeedRecon(t, l)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name, key, title string
+		unbalanced       bool
+	}{
+		{"payment", seed.Trace1, "payment TRACE1 of SIMPAYER on 2026-11-20 (remittance 1, ACH, 835 ST02 0001): balanced", false},
+		{"payment", seed.Trace2, "payment TRACE2 of SIMPAYER on 2026-11-21 (remittance 2, ACH, 835 ST02 0002): unbalanced by -0.37", true},
+		{"claim", "C4", "claim C4 of SIMPAYER (PCN PCN-C4, paid): balanced", false},
+		{"claim", "C5", "claim C5 of SIMPAYER (PCN PCN-C5, paid): unbalanced by 5.00", true},
+		{"claim", "C6", "claim C6 of SIMPAYER (PCN PCN-C6, submitted): no payments", false},
+	} {
+		rep, err := report.Reports[c.name].Read(ctx, l, report.Query{Key: c.key})
+		if err != nil || rep.Title != c.title || rep.Unbalanced != c.unbalanced {
+			t.Errorf("%s %s: %q, unbalanced %v, %v; want %q, %v", c.name, c.key, rep.Title, rep.Unbalanced, err, c.title, c.unbalanced)
+		}
+	}
+	if _, err := report.Reports["claim"].Read(ctx, l, report.Query{Key: "NOSUCH"}); !errors.Is(err, ledger.ErrNotFound) {
+		t.Errorf("an unknown claim: %v", err)
+	}
+	// The exceptions of a status, and the unmatched ones whatever the
+	// Query's status: the open ones.
+	for _, c := range []struct {
+		name, status string
+		want         int
+	}{{"exceptions", "", 1}, {"exceptions", "open", 1}, {"exceptions", "resolved", 0}, {"unmatched", "resolved", 1}} {
+		rep, err := report.Reports[c.name].Read(ctx, l, report.Query{Status: c.status})
+		if err != nil || len(rep.Rows) != c.want {
+			t.Errorf("%s of status %q: %d rows, %v; want %d", c.name, c.status, len(rep.Rows), err, c.want)
+		}
 	}
 }
