@@ -8,7 +8,7 @@ import (
 )
 
 // codeSetPoll is how often the daemon looks for code sets imported since
-// it loaded them (`claimsgw codesets import`, on any host).
+// it loaded them (`claimsgw codesets import`, on any host), by default.
 const codeSetPoll = 15 * time.Second
 
 // loadCodeSets reads the imported code sets into codes, once at start.
@@ -25,9 +25,9 @@ func (d *Daemon) loadCodeSets(ctx context.Context, codes *encounter.CodeSets) (s
 // when the ledger's stamp changes, it loads them all again and swaps them
 // in; encounters from then on are checked against them. A load that fails
 // keeps the sets in use and is tried at the next poll.
-func (d *Daemon) watchCodeSets(codes encounter.CodeSets, stamp string) func(ctx context.Context) error {
+func (d *Daemon) watchCodeSets(codes encounter.CodeSets, stamp string, every time.Duration) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
-		t := time.NewTicker(codeSetPoll)
+		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {

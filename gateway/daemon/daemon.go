@@ -45,6 +45,9 @@ type Options struct {
 	Tick       time.Duration
 	MaxDeliver int
 	Backoff    []time.Duration
+	// CodeSetPoll is how often the ledger is asked for newly imported code
+	// sets; 0 means every 15 s.
+	CodeSetPoll time.Duration
 }
 
 // Daemon is a running gateway.
@@ -177,7 +180,7 @@ func (d *Daemon) stagesFor(ctx context.Context, cfg *config.Config, o Options, m
 		return err
 	}
 	d.stages = []gateway.Stage{{Name: "intake", Run: d.intake.Run}, {Name: "batcher", Run: b.Run}, {Name: "deliverer", Run: d.deliver.Run},
-		{Name: "poller", Run: poll.Run}, {Name: "inbound", Run: d.inbound.Run}, {Name: "codesets", Run: d.watchCodeSets(codes, stamp)}}
+		{Name: "poller", Run: poll.Run}, {Name: "inbound", Run: d.inbound.Run}, {Name: "codesets", Run: d.watchCodeSets(codes, stamp, cmp.Or(o.CodeSetPoll, codeSetPoll))}}
 	return nil
 }
 
