@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/claimsgw/claimsgw/codeset"
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/ack"
 )
@@ -36,9 +37,12 @@ type Payer struct {
 	// for answering 837s written elsewhere (the corpus's), whatever their
 	// defects.
 	Lenient bool
-	mu      sync.Mutex
-	ctl     int // last control number sent (ISA13, GS06 and ST02 alike)
-	seq     int // last answer file sequence
+	// Codes, when set, are the code sets the payer adjudicates codes by:
+	// what an edit would have caught at the gateway is denied (codes.go).
+	Codes *codeset.Bundle
+	mu    sync.Mutex
+	ctl   int // last control number sent (ISA13, GS06 and ST02 alike)
+	seq   int // last answer file sequence
 }
 
 // Answer is one file the payer sends back.
@@ -152,7 +156,7 @@ func (p *Payer) Answer(name string, data []byte) ([]Answer, error) {
 		add("835", b, e)
 		var again []*recvClaim
 		for _, c := range pay {
-			if p.OutcomeOf(c.PCN, len(c.Lines)) == Reversed {
+			if p.OutcomeOf(c.PCN, len(c.Lines)) == Reversed && !p.codingDenials(c).any() {
 				again = append(again, c)
 			}
 		}

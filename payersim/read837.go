@@ -54,7 +54,8 @@ type recvClaim struct {
 	SubFirst      string
 	PatLast       string // set when the patient is not the subscriber
 	PatFirst      string
-	ServiceFrom   string // CCYYMMDD
+	ServiceFrom   string   // CCYYMMDD
+	Diagnoses     []string // the HI's ICD-10-CM codes, without dots
 	Lines         []*recvLine
 }
 
@@ -80,6 +81,10 @@ func (s *recvSet) ClaimAt(position int) (string, bool) {
 }
 
 // read837 reads an 837 interchange stream; strict, with the guide's rules.
+// diagnosisQualifiers are the HI qualifiers of ICD-10-CM diagnoses:
+// principal, other, admitting, reason for visit.
+var diagnosisQualifiers = map[string]bool{"ABK": true, "ABF": true, "ABJ": true, "APR": true}
+
 func read837(data []byte, strict bool) *received {
 	rcv := &received{}
 	r := x12.NewReader(bytes.NewReader(data))
@@ -167,6 +172,15 @@ func read837(data []byte, strict bool) *received {
 				set.Claims = append(set.Claims, c)
 			}
 			ln, inLine = nil, false
+		case "HI":
+			if c == nil || inLine {
+				continue
+			}
+			for el := 1; el <= 12; el++ {
+				if diagnosisQualifiers[string(s.Component(el, 1))] {
+					c.Diagnoses = append(c.Diagnoses, string(s.Component(el, 2)))
+				}
+			}
 		case "LX":
 			inLine = true
 		case "SV1", "SV2":

@@ -194,6 +194,9 @@ func (p *Payer) remitClaims(c *recvClaim, correction bool) []remittedClaim {
 			{c: c, status: "1", lines: price(correctionPct), sign: 1},
 		}
 	}
+	if d := p.codingDenials(c); d.any() {
+		return []remittedClaim{d.remit(c, price(allowedPct))}
+	}
 	switch p.OutcomeOf(c.PCN, len(c.Lines)) {
 	case PartiallyPaid:
 		lines := price(allowedPct)

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/demo"
@@ -16,7 +19,7 @@ import (
 // simulator, and exits 0 only when every encounter settled and nothing is
 // unmatched.
 func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("demo", stderr, "claimsgw demo [--claims N] [--json] [--data DIR [--fresh]] [--keep] [--seed N] [--timeout D]")
+	fs := newFlags("demo", stderr, "claimsgw demo [--claims N] [--json] [--data DIR [--fresh]] [--keep] [--seed N] [--timeout D] [--codesets DIR]")
 	fresh := fs.Bool("fresh", false, "with --data: remove what an earlier run left there first")
 	n := fs.Int("claims", 50, "how many encounters to send")
 	asJSON := fs.Bool("json", false, "end with the summary as one line of JSON")
@@ -24,6 +27,8 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	keep := fs.Bool("keep", false, "leave the daemon, the payer simulator and the API running until Ctrl-C")
 	seed := fs.Uint64("seed", 1, "the encounters' and the payer's seed: the same seed, the same run")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up when not settled by then")
+	codeSets := fs.String("codesets", "", "a directory of code-set files (the ICD-10-CM and HCPCS zips, NCCI and MUE files: docs/codesets.md) "+
+		"to import first; the run adds encounters with coding errors, and the summary counts what the scrubber caught")
 	if _, err := parse(fs, args); err != nil || *n < 1 {
 		return exitUnreadable
 	}
@@ -67,7 +72,7 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := untilSignal()
 	defer stop()
 	start := time.Now()
-	d, err := demo.Start(ctx, demo.Options{DataDir: dir, Seed: *seed, Log: newLogger(logFile, "info")})
+	d, err := demo.Start(ctx, demo.Options{DataDir: dir, Seed: *seed, Log: newLogger(logFile, "info"), CodeSets: *codeSets})
 	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 		return exitInvalid
@@ -81,8 +86,18 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "claimsgw demo: gateway API on %s, payer SFTP on %s, data in %s\n", "http://"+d.Daemon.Addr, d.Sim.Addr(), dir)
 	printRoutes(stdout, d.Daemon.Config.Payers)
-	fmt.Fprintf(stdout, "sending %d encounters over NATS...\n", *n)
-	if err := d.Submit(ctx, demo.RunEncounters(*n, demo.PayerID, *seed, run, start)); err != nil {
+	encounters := demo.RunEncounters(*n, demo.PayerID, *seed, run, start)
+	if len(d.CodeSets) == 0 {
+		fmt.Fprintln(stdout, "code sets: none loaded (structure only)")
+		fmt.Fprintf(stdout, "sending %d encounters over NATS...\n", *n)
+	} else {
+		fmt.Fprintf(stdout, "code sets: %s\n", strings.Join(d.CodeSets, ", "))
+		k := max(4, *n/10)
+		encounters = demo.WithCodingErrors(demo.RunEncounters(*n+k, demo.PayerID, *seed, run, start), k)
+		fmt.Fprintf(stdout, "sending %d encounters over NATS, %d of them with a coding error...\n", *n+k, k)
+		*n += k
+	}
+	if err := d.Submit(ctx, encounters); err != nil {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 		return exitInvalid
 	}
@@ -111,6 +126,18 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func printSummary(w io.Writer, s *demo.Summary) {
+	defer func() {
+		if len(s.CodeSets) == 0 {
+			return
+		}
+		var caught []string
+		total := 0
+		for _, code := range slices.Sorted(maps.Keys(s.Caught)) {
+			caught = append(caught, fmt.Sprintf("%s %d", code, s.Caught[code]))
+			total += s.Caught[code]
+		}
+		fmt.Fprintf(w, "coding errors     %6d   caught by the code-set edits (%s)\n", total, strings.Join(caught, ", "))
+	}()
 	fmt.Fprintf(w, `
 encounters        %6d   (%d invalid)
 837 files         %6d

@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/claimsgw/claimsgw/internal/testutil"
 )
 
 // claimsgw demo --json: the README's main command ends with one JSON line
@@ -83,5 +87,43 @@ func TestDemoAgainOnItsDirectory(t *testing.T) {
 	}
 	if _, out := summary("--fresh"); strings.Contains(out, "earlier run") {
 		t.Errorf("--fresh did not start over:\n%s", out)
+	}
+}
+
+// claimsgw demo --codesets DIR imports the official zips, adds encounters
+// with coding errors, and its summary counts what the edits caught; without
+// --codesets it says it checks structure only.
+func TestDemoCodeSets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("demo: not in -short")
+	}
+	dir := t.TempDir()
+	for _, zip := range []string{"icd10cm-code-descriptions-2025.zip", "hcpcs-2020-alpha-numeric.zip"} {
+		if err := os.Symlink(testutil.Shared(t, "codesets", zip), filepath.Join(dir, zip)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runClaimCLI(t, "", "demo", "--claims", "10", "--json", "--codesets", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var s struct {
+		Encounters, Invalid int
+		CodeSets            []string       `json:"code_sets"`
+		Caught              map[string]int `json:"caught"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &s); err != nil {
+		t.Fatalf("last line is not JSON: %v\n%s", err, out)
+	}
+	want := map[string]int{"header_code": 1, "external_cause_first": 1, "duplicate_diagnosis": 1, "terminated_code": 1}
+	if s.Encounters != 14 || s.Invalid != 4 || !maps.Equal(s.Caught, want) || strings.Join(s.CodeSets, ", ") != "ICD-10-CM FY2025, HCPCS 2020" {
+		t.Errorf("summary %+v\n%s", s, out)
+	}
+	if !strings.Contains(out, "code sets: ICD-10-CM FY2025, HCPCS 2020") || !strings.Contains(out, "coding errors          4") {
+		t.Errorf("no code sets in the human summary:\n%s", out)
+	}
+	if code, out, _ := runClaimCLI(t, "", "demo", "--claims", "3"); code != exitOK || !strings.Contains(out, "code sets: none loaded (structure only)") {
+		t.Errorf("without --codesets: %d\n%s", code, out)
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway/daemon"
+	"github.com/claimsgw/claimsgw/gateway/encounter"
 	"github.com/claimsgw/claimsgw/gateway/intake"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/payersim"
@@ -42,6 +43,10 @@ type Options struct {
 	// or one second.
 	MaxClaims int
 	Cutoff    time.Duration
+	// CodeSets is a directory of code-set files (docs/codesets.md) to
+	// import into the ledger before the daemon starts; the payer
+	// simulator adjudicates codes by them too. "" for none.
+	CodeSets string
 }
 
 // Demo is a running demo: the daemon and the payer simulator.
@@ -49,6 +54,9 @@ type Demo struct {
 	Daemon *daemon.Daemon
 	Sim    *payersim.Server
 	Payer  *payersim.Payer
+
+	// CodeSets name the code sets loaded (Options.CodeSets).
+	CodeSets []string
 
 	// Before, when set, is what the ledger held before this run (an
 	// earlier run's, on a used data directory): Summary counts beyond it.
@@ -92,6 +100,14 @@ func Start(ctx context.Context, o Options) (_ *Demo, err error) {
 		return nil, err
 	}
 	d.Payer = &payersim.Payer{Seed: o.Seed, ID: PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678"}
+	if o.CodeSets != "" {
+		if d.Payer.Codes, err = importCodeSets(ctx, filepath.Join(o.DataDir, "ledger.db"), o.CodeSets); err != nil {
+			return nil, err
+		}
+		for _, s := range d.Payer.Codes.Sets() {
+			d.CodeSets = append(d.CodeSets, s.Name)
+		}
+	}
 	d.payerDone = make(chan struct{})
 	go func() {
 		defer close(d.payerDone)
@@ -221,6 +237,11 @@ type Summary struct {
 	Settled       bool        `json:"settled"`
 	API           string      `json:"api"`
 	DataDir       string      `json:"data_dir"`
+	// CodeSets name the code sets the scrubber checked codes against;
+	// Caught counts, by edit code, the errors they found on the run's
+	// encounters (every one made its encounter invalid).
+	CodeSets []string       `json:"code_sets"`
+	Caught   map[string]int `json:"caught,omitempty"`
 }
 
 // Wait polls the ledger until n claims have settled (paid, partially paid,
@@ -279,6 +300,20 @@ func (d *Demo) Summary(ctx context.Context, n int, start time.Time) (*Summary, e
 		}
 	}
 	s.Unsettled = t.Claims - settled
+	if s.CodeSets = d.CodeSets; len(d.CodeSets) > 0 {
+		counts, err := d.Daemon.Ledger.ProblemCounts(ctx, start)
+		if err != nil {
+			return nil, err
+		}
+		for _, code := range encounter.EditCodes {
+			if counts[code] > 0 {
+				if s.Caught == nil {
+					s.Caught = map[string]int{}
+				}
+				s.Caught[code] = counts[code]
+			}
+		}
+	}
 	pending, err := d.Daemon.Ledger.CountInbound(ctx, "received")
 	if err != nil {
 		return nil, err

@@ -448,3 +448,27 @@ func withProblem(list []byte, p problem) ([]byte, error) {
 	}
 	return json.Marshal(append(probs, b))
 }
+
+// ProblemCounts counts, by problem code, the errors of the encounters
+// received since a time that are invalid: what the scrubber caught (the
+// demo's summary).
+func (l *Ledger) ProblemCounts(ctx context.Context, since time.Time) (map[string]int, error) {
+	out := map[string]int{}
+	return out, queryEach(ctx, l.db, "problem counts", `SELECT problems FROM encounters WHERE status = 'invalid' AND received_at >= $1`,
+		[]any{since.UnixMilli()}, func(row scanner) error {
+			var raw string
+			if err := row.Scan(&raw); err != nil {
+				return err
+			}
+			var probs []struct{ Code, Severity string }
+			if err := json.Unmarshal([]byte(raw), &probs); err != nil {
+				return err
+			}
+			for _, p := range probs {
+				if p.Severity == "error" {
+					out[p.Code]++
+				}
+			}
+			return nil
+		})
+}
