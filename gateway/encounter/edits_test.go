@@ -312,3 +312,30 @@ func BenchmarkScrubEdits(b *testing.B) {
 		})
 	}
 }
+
+// With an operator's CPT list loaded, a CPT code not in it is unknown, and
+// a numeric modifier is checked against it; without one, both are checked
+// for structure only (TestCodeSetEdits).
+func TestCPTList(t *testing.T) {
+	cpt, err := codeset.Parse("cpt-2025.txt", codeset.KindCPT, []byte("99214 Office visit\n25\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := codeset.NewBundle(append(testBundle(t).Sets(), cpt))
+	e := mustDecode(t, professionalJSON)
+	inFY2025(e)
+	e.ServiceLines[0].Procedure.Modifiers = []string{"25", "59"}
+	var got []string
+	for _, p := range Check(e, Options{Now: today, Codes: CodeSets{Imported: b}}) {
+		if p.Severity != SeverityInfo {
+			got = append(got, p.Path+" "+p.Code+" "+p.Set)
+		}
+	}
+	want := []string{
+		"service_lines[0].procedure.modifiers[1] unknown_modifier CPT (operator list)",
+		"service_lines[1].procedure.code unknown_code CPT (operator list)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
