@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -423,7 +424,7 @@ func x12Ack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	d.Suffix = "\n"
 	w := x12.NewWriter(out, d)
 	now := time.Now().UTC()
-	code := exitOK
+	code, groups := exitOK, 0
 	for i, ic := range doc.Interchanges {
 		w.BeginInterchange(x12.InterchangeHeader{SenderQualifier: ic.ReceiverQualifier, SenderID: ic.ReceiverID,
 			ReceiverQualifier: ic.SenderQualifier, ReceiverID: ic.SenderID, Time: now, ControlNumber: i + 1, Usage: usageOf(ic.Usage)})
@@ -437,15 +438,19 @@ func x12Ack(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if ic.AckRequested { // ISA14 1: a TA1 A besides the 999
 			ack.WriteTA1(w, ic.ControlNumber, now, "A", "000")
 		}
-		w.BeginGroup(x12.GroupHeader{FunctionalID: "FA", SenderCode: ic.ReceiverID, ReceiverCode: ic.SenderID, Time: now, ControlNumber: i + 1, Version: "005010X231A1"})
+		// A 999 for each group, in an FA group of its own from the group's
+		// receiver (GS03) back to its sender (GS02).
 		for j, g := range ic.Groups {
+			groups++
+			w.BeginGroup(x12.GroupHeader{FunctionalID: "FA", SenderCode: cmp.Or(g.ReceiverCode, ic.ReceiverID), ReceiverCode: cmp.Or(g.SenderCode, ic.SenderID),
+				Time: now, ControlNumber: groups, Version: "005010X231A1"})
 			a := ack.For(g, errs)
 			if a.Group.Code != "A" {
 				code = exitInvalid
 			}
 			ack.Write(w, j+1, a)
+			w.EndGroup()
 		}
-		w.EndGroup()
 		w.EndInterchange()
 	}
 	if err := w.Flush(); err != nil {

@@ -133,6 +133,11 @@ func TestX12Ack(t *testing.T) {
 		{"a second interchange in error", clean + strings.Replace(strings.NewReplacer("*000000001*0*", "*000000002*0*", "IEA*1*000000001", "IEA*1*000000002").Replace(clean), "~\nHI*", "*~\nHI*", 1),
 			exitInvalid, []string{"AK9*A*1*1*1~\nSE*", "AK9*R*1*1*0~"}, false},
 		{"an ISA13 used again", clean + clean, exitInvalid, []string{"IK5*A~", "*R*025~"}, false},
+		// The 999's group goes from the 837 group's receiver (GS03) back
+		// to its sender (GS02), not from the ISA's IDs. Before, it was
+		// GS*FA*SIMPAYER*CLAIMSGW here.
+		{"GS codes not the ISA IDs", strings.Replace(clean, "GS*HC*CLAIMSGW*SIMPAYER*", "GS*HC*SUBMIT01*PAYERGS*", 1), exitOK,
+			[]string{"GS*FA*PAYERGS*SUBMIT01*", "IK5*A~"}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			in := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".837")
