@@ -2,6 +2,7 @@ package x12
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"time"
 )
@@ -16,9 +17,15 @@ type envelope struct {
 	txs               int // ST seen in the open group
 	segs              int // segments seen in the open transaction set, ST included
 	// isa13s are the interchanges of the stream by sender, receiver and
-	// ISA13: the same three twice is one interchange sent twice.
-	isa13s map[string]bool
+	// ISA13 (a 64-bit hash of the three): the same three twice is one
+	// interchange sent twice. At most maxISA13s are kept, so a stream of
+	// millions of interchanges holds a few MB, not one string each.
+	isa13s map[uint64]struct{}
 }
+
+// maxISA13s is how many interchanges of a stream are checked for an ISA13
+// used again; those after them are not.
+const maxISA13s = 100_000
 
 // ctl holds a control number without allocating per segment.
 type ctl struct {
@@ -73,14 +80,20 @@ func (e *envelope) track(r *Reader, s *Segment) {
 		if v := s.Element(12); len(v) != 5 || !digits(v) || string(v) < "00200" || string(v) > "00801" {
 			r.addError(SeverityError, CodeSyntax, 12, fmt.Sprintf("ISA12 %q is not an interchange control version (00501 for 5010)", clip(v)))
 		}
-		key := string(s.Element(5)) + "/" + string(s.Element(6)) + "/" + string(s.Element(7)) + "/" + string(s.Element(8)) + "/" + string(s.Element(13))
+		h := fnv.New64a()
+		for _, i := range []int{5, 6, 7, 8, 13} {
+			h.Write(s.Element(i))
+			h.Write([]byte{'/'})
+		}
+		key := h.Sum64()
 		if e.isa13s == nil {
-			e.isa13s = map[string]bool{}
+			e.isa13s = map[uint64]struct{}{}
 		}
-		if e.isa13s[key] {
+		if _, seen := e.isa13s[key]; seen {
 			r.addError(SeverityError, CodeDuplicateISA13, 13, fmt.Sprintf("ISA13 %s is used before in the stream by the same sender and receiver", clip(s.Element(13))))
+		} else if len(e.isa13s) < maxISA13s {
+			e.isa13s[key] = struct{}{}
 		}
-		e.isa13s[key] = true
 	case "TA1":
 		if !e.inISA || e.inGS {
 			r.addError(SeverityError, CodeOutsideEnvelope, 0, "TA1 belongs between ISA and the first GS")
