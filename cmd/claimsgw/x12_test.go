@@ -133,6 +133,10 @@ func TestX12Ack(t *testing.T) {
 		{"a second interchange in error", clean + strings.Replace(strings.NewReplacer("*000000001*0*", "*000000002*0*", "IEA*1*000000001", "IEA*1*000000002").Replace(clean), "~\nHI*", "*~\nHI*", 1),
 			exitInvalid, []string{"AK9*A*1*1*1~\nSE*", "AK9*R*1*1*0~"}, false},
 		{"an ISA13 used again", clean + clean, exitInvalid, []string{"IK5*A~", "*R*025~"}, false},
+		// The trailer's errors are the set's: IK502 4 for SE01's count, 3
+		// for SE02, no IK3. Before, both were IK3*SE with IK502 5.
+		{"SE01", regexp.MustCompile(`SE\*(\d+)\*`).ReplaceAllString(clean, "SE*9$1*"), exitInvalid, []string{"IK5*R*4~", "AK9*R*1*1*0~"}, true},
+		{"SE02", regexp.MustCompile(`SE\*(\d+)\*0001~`).ReplaceAllString(clean, "SE*$1*0002~"), exitInvalid, []string{"IK5*R*3~", "AK9*R*1*1*0~"}, true},
 		// The 999's group goes from the 837 group's receiver (GS03) back
 		// to its sender (GS02), not from the ISA's IDs. Before, it was
 		// GS*FA*SIMPAYER*CLAIMSGW here.

@@ -1,6 +1,7 @@
 package ack
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -117,13 +118,25 @@ func For(g *x12.Group, errs []*x12.Error) *Acknowledgment {
 			if e.Group != g.ControlNumber || e.Transaction != t.ControlNumber || e.Severity != x12.SeverityError {
 				continue
 			}
-			set.Code, set.ErrorCodes = "R", []string{"5"} // one or more segments in error
+			set.Code = "R"
 			id, pos := e.SegmentID, e.SegmentIndex-t.Index+1
-			if e.Code == x12.CodeMissingTrailer { // the SE, where it was due
+			// The trailer's errors are the set's (IK502 2, 3, 4); a missing
+			// SE is also named as a missing segment, where it was due.
+			switch {
+			case e.Code == x12.CodeMissingTrailer || e.Code == x12.CodeUnterminated:
+				set.ErrorCodes = addCode(set.ErrorCodes, "2") // transaction set trailer missing
 				if id == "" {
 					pos++
 				}
 				id = "SE"
+			case id == "SE" && e.Code == x12.CodeControlNumber:
+				set.ErrorCodes = addCode(set.ErrorCodes, "3") // control numbers in header and trailer do not match
+				continue
+			case id == "SE" && e.Code == x12.CodeSegmentCount:
+				set.ErrorCodes = addCode(set.ErrorCodes, "4") // number of included segments does not match the count
+				continue
+			default:
+				set.ErrorCodes = addCode(set.ErrorCodes, "5") // one or more segments in error
 			}
 			ie := &Error{SegmentID: id, Position: pos, Code: orCode(e.IK3, "8")}
 			if c, ok := t.Content().(interface{ ClaimAt(int) (string, bool) }); ok {
@@ -152,6 +165,14 @@ func For(g *x12.Group, errs []*x12.Error) *Acknowledgment {
 		a.Group.Code = "P"
 	}
 	return a
+}
+
+// addCode adds an IK502-IK506 code once; a set has five at most.
+func addCode(codes []string, c string) []string {
+	if slices.Contains(codes, c) || len(codes) == 5 {
+		return codes
+	}
+	return append(codes, c)
 }
 
 // groupErrorCode is the AK905 code of a group's error.
