@@ -4,6 +4,8 @@
 package sets
 
 import (
+	"cmp"
+
 	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/ack"
 	"github.com/claimsgw/claimsgw/x12/claim"
@@ -60,10 +62,26 @@ func (b both) Segment(r *x12.Reader, s *x12.Segment) {
 	b.g.Segment(r, s)
 }
 
+// Finish gives the set's problems: the decoder's, then the guide's that
+// the decoder did not find already. Where both find the same element
+// wrong (a CLM02 that is no amount), the decoder's problem is kept, with
+// the guide's 999 codes and SNIP level where it has none.
 func (b both) Finish() (any, []*x12.Error) {
 	content, errs := b.d.Finish()
 	_, more := b.g.Finish()
-	return content, append(errs, more...)
+	n := len(errs)
+guide:
+	for _, g := range more {
+		for _, e := range errs[:n] {
+			if e.Offset == g.Offset && e.Element == g.Element && e.Component == g.Component && e.Element > 0 {
+				e.Level = cmp.Or(e.Level, g.Level)
+				e.IK3, e.IK4 = cmp.Or(e.IK3, g.IK3), cmp.Or(e.IK4, g.IK4)
+				continue guide
+			}
+		}
+		errs = append(errs, g)
+	}
+	return content, errs
 }
 
 // first is the DecoderFunc that asks each of funcs in turn and takes the
