@@ -280,3 +280,22 @@ func TestTA1WhenAsked(t *testing.T) {
 		t.Fatalf("answers %v, %v", answers, err)
 	}
 }
+
+// A set that ends without its SE keeps the guide's errors found in it:
+// its 999 names the 2010AA N4 and the missing SE. Before, the guide's
+// errors of such a set were lost (they were collected at the SE).
+func TestGuideErrorsOfASetWithoutSE(t *testing.T) {
+	in := corpus837(t, "837P/stupidedi-commercial-health-insurance.x12") // N4*...*37203 in 2010AA
+	in = regexp.MustCompile(`SE\*\d+\*\d+~\n?`).ReplaceAll(in, nil)
+	p := testPayer()
+	p.Lenient = false
+	answers, err := p.Answer("in.837", in)
+	if err != nil || len(answers) != 1 || answers[0].Kind != "999" {
+		t.Fatalf("answers %v, %v; want a 999 alone", answers, err)
+	}
+	for _, w := range []string{"IK3*N4*", "IK4*3**4~", "IK3*SE*", "IK5*R*", "AK9*R*1*1*0~"} {
+		if !bytes.Contains(answers[0].Data, []byte(w)) {
+			t.Errorf("no %q in\n%s", w, answers[0].Data)
+		}
+	}
+}

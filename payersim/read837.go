@@ -96,6 +96,14 @@ func read837(data []byte, strict bool) *received {
 	var inLine bool
 	var rules x12.Decoder
 	var guideErrs []*x12.Error
+	// finish ends the guide's check of a set: at its SE, or where it ends
+	// without one (the next ST, GE, IEA or ISA, the end of the stream).
+	finish := func() {
+		if rules != nil {
+			_, found := rules.Finish()
+			guideErrs, rules = append(guideErrs, found...), nil
+		}
+	}
 	for {
 		s, err := r.Read()
 		if err == io.EOF {
@@ -104,6 +112,10 @@ func read837(data []byte, strict bool) *received {
 		if err != nil {
 			rcv.Fatal = true
 			break
+		}
+		switch s.ID() {
+		case "ST", "GE", "IEA", "ISA":
+			finish()
 		}
 		// The implementation guide's rules, as a strict payer checks them:
 		// what they find rejects the set, as the reader's errors do.
@@ -117,8 +129,7 @@ func read837(data []byte, strict bool) *received {
 		if rules != nil {
 			rules.Segment(r, s)
 			if s.ID() == "SE" {
-				_, found := rules.Finish()
-				guideErrs, rules = append(guideErrs, found...), nil
+				finish()
 			}
 		}
 		if id := s.ID(); c != nil && id != "HL" && id != "SE" && id != "CLM" {
@@ -214,6 +225,7 @@ func read837(data []byte, strict bool) *received {
 			}
 		}
 	}
+	finish()
 	// Every problem the reader found makes invalid what it is in: its
 	// transaction set, its group (a GE that does not match), or the
 	// interchange (its IEA, or a GS that cannot be read: a group that
