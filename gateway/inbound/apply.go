@@ -142,10 +142,18 @@ func (a *applier) apply() error {
 			return err
 		}
 	}
+	if len(doc.Interchanges) > 0 {
+		// Every interchange is checked before any is applied: nothing is
+		// posted from a file cut short, not even the interchanges before
+		// the cut (see cut).
+		if why, at := cut(doc); why != "" {
+			return a.exception(a.file.Kind, "", x12.Position{Position: -at}, "", why)
+		}
+	}
 	refs := setRefs(doc)
 	applied, ta1s := 0, 0
 	for i, ic := range doc.Interchanges {
-		if why := a.unfit(doc, ic); why != "" {
+		if why := a.foreign(ic); why != "" {
 			if err := a.exception(a.file.Kind, "", x12.Position{Position: -(i + 1)}, "", why); err != nil {
 				return err
 			}
