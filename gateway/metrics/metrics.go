@@ -133,6 +133,22 @@ func New(countByStatus func(ctx context.Context) (map[ledger.Status]int, error),
 	return m
 }
 
+// Payers makes the series of each payer that alerts watch at 0, before
+// anything happened: the deliveries of each outcome (ok, retry, failed),
+// the files built, and the payer files refused as too large. A counter's
+// series is made when it first counts, so without this the first file
+// given up on makes claimsgw_deliveries_total{outcome="failed"} appear at
+// 1, and `increase(...[15m]) > 0` stays 0: the alert misses it.
+func (m *Metrics) Payers(payers ...string) {
+	for _, p := range payers {
+		for _, o := range []string{OK, Retry, Failed} {
+			m.Deliveries.WithLabelValues(p, o)
+		}
+		m.FilesBuilt.WithLabelValues(p)
+		m.RefusedFiles.WithLabelValues(p, "too_large")
+	}
+}
+
 // Handler serves the metrics in the Prometheus exposition formats. A
 // collector that fails leaves its metric out of the scrape; the rest is
 // served.
