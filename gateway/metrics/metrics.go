@@ -43,7 +43,7 @@ type Metrics struct {
 	DeliverySeconds prometheus.Histogram   // one delivery attempt, whatever its outcome
 	Deliveries      *prometheus.CounterVec // payer, outcome: OK, Retry, Failed
 	InboundFiles    *prometheus.CounterVec // payer, kind (TA1, 999, 277CA, 835 ...)
-	RefusedFiles    *prometheus.CounterVec // payer, reason (too_large)
+	RefusedFiles    *prometheus.CounterVec // payer, reason (too_large, fetch_failed, not_archived, and transfer's Skipped reasons)
 	DeadLetters     *prometheus.CounterVec // stream
 }
 
@@ -80,7 +80,7 @@ func New(countByStatus func(ctx context.Context) (map[ledger.Status]int, error),
 		}, []string{"payer", "kind"}),
 		RefusedFiles: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "claimsgw_inbound_files_refused_total",
-			Help: "Payer files the poller left on the server, each counted once, by payer and reason (too_large).",
+			Help: "Payer files the poller left on the server, each counted once, by payer and reason (too_large, fetch_failed, not_archived, not_regular, unsafe_name, in_progress).",
 		}, []string{"payer", "reason"}),
 		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "claimsgw_dead_letters_total",
@@ -135,7 +135,8 @@ func New(countByStatus func(ctx context.Context) (map[ledger.Status]int, error),
 
 // Payers makes the series of each payer that alerts watch at 0, before
 // anything happened: the deliveries of each outcome (ok, retry, failed),
-// the files built, and the payer files refused as too large. A counter's
+// the files built, and the payer files refused with an exception (too
+// large, not fetched, not archived). A counter's
 // series is made when it first counts, so without this the first file
 // given up on makes claimsgw_deliveries_total{outcome="failed"} appear at
 // 1, and `increase(...[15m]) > 0` stays 0: the alert misses it.
@@ -145,7 +146,9 @@ func (m *Metrics) Payers(payers ...string) {
 			m.Deliveries.WithLabelValues(p, o)
 		}
 		m.FilesBuilt.WithLabelValues(p)
-		m.RefusedFiles.WithLabelValues(p, "too_large")
+		for _, r := range []string{"too_large", "fetch_failed", "not_archived"} { // the pickup's reasons with an exception
+			m.RefusedFiles.WithLabelValues(p, r)
+		}
 	}
 }
 

@@ -115,6 +115,8 @@ func TestPayersAtZero(t *testing.T) {
 		`claimsgw_deliveries_total{outcome="retry",payer="SIMPAYER"} 0`,
 		`claimsgw_files_built_total{payer="SIMPAYER"} 0`,
 		`claimsgw_inbound_files_refused_total{payer="SIMPAYER",reason="too_large"} 0`,
+		`claimsgw_inbound_files_refused_total{payer="SIMPAYER",reason="fetch_failed"} 0`,
+		`claimsgw_inbound_files_refused_total{payer="SIMPAYER",reason="not_archived"} 0`,
 	} {
 		if !strings.Contains(out, want+"\n") {
 			t.Errorf("scrape lacks %q", want)
