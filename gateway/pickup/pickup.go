@@ -241,8 +241,12 @@ func (p *Poller) tellSkipped(payer string, skipped []transfer.Skipped) {
 // reason.
 func (p *Poller) refuse(ctx context.Context, payer *config.Payer, rf transfer.RemoteFile, reason, why string) error {
 	created, err := p.o.Ledger.RecordRefused(ctx, ledger.RefusedFile{PayerID: payer.PayerID, Name: rf.Name, Size: rf.Size, ModifiedAt: rf.ModTime, Reason: why})
-	if err != nil || !created {
+	if err != nil {
 		return err
+	}
+	if !created {
+		p.o.Log.Debug().Str("payer", payer.PayerID).Str("file", rf.Name).Str("reason", reason).Msg("file not picked up: recorded before")
+		return nil
 	}
 	p.o.Metrics.RefusedFile(payer.PayerID, reason)
 	p.o.Log.Warn().Str("payer", payer.PayerID).Str("file", rf.Name).Int64("size", rf.Size).Str("reason", reason).Msg("file not picked up: recorded as an exception")
