@@ -72,7 +72,7 @@ func TestOperatorActionsCLI(t *testing.T) {
 		{[]string{"exceptions", "dismiss", id, "--actor", "bob", "--reason", "late"}, exitInvalid, "", "already resolved"},
 		{[]string{"files", "resend", failed}, exitUnreadable, "", "want one file id and --actor"},
 		{[]string{"files", "resend", "NOSUCH", "--actor", "alice"}, exitInvalid, "", "not found"},
-		{[]string{"files", "resend", failed, "--actor", "alice"}, exitOK, "file " + failed + " resent by alice: 1 claims queued for a new file (CLI2)\n", ""},
+		{[]string{"files", "resend", failed, "--actor", "alice", "--reason", "the payer's server is back"}, exitOK, "file " + failed + " resent by alice: 1 claims queued for a new file (CLI2)\n", ""},
 		{[]string{"files", "resend", failed, "--actor", "alice"}, exitInvalid, "", "not delivery_failed"},
 	} {
 		code, out, errOut := runClaimCLI(t, "", append(c.args, data...)...)
@@ -85,5 +85,13 @@ func TestOperatorActionsCLI(t *testing.T) {
 	}
 	if s := h.Status("CLI2"); s != ledger.StatusQueued {
 		t.Errorf("CLI2 after the resend: %s", s)
+	}
+	// Who resent it and why are in the claim's history. Before, --reason
+	// was taken and dropped.
+	if c, want := h.LastChange("CLI2"), "file "+failed+" resent by hand: queued for a new file: the payer's server is back"; c.Kind != "manual" || c.Actor != "alice" || c.Reason != want {
+		t.Errorf("CLI2's history after the resend: %+v, want kind manual by alice saying %q", c, want)
+	}
+	if c := h.LastChange("CLI1"); c.Kind != "835" || !strings.HasSuffix(c.Reason, "posted by hand by alice") {
+		t.Errorf("CLI1's history after the post: %+v", c)
 	}
 }

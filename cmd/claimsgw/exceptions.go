@@ -31,7 +31,7 @@ const exceptionsUsage = `claimsgw exceptions list [--status open|resolved|all] [
   claimsgw exceptions post ID --actor NAME --reason WHY [--config FILE | --data DIR]
   claimsgw exceptions dismiss ID --actor NAME --reason WHY [--config FILE | --data DIR]`
 
-const filesUsage = `claimsgw files resend ID --actor NAME [--config FILE | --data DIR]`
+const filesUsage = `claimsgw files resend ID --actor NAME [--reason WHY] [--config FILE | --data DIR]`
 
 func exceptionsList(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("exceptions list", stderr, exceptionsUsage)
@@ -230,7 +230,7 @@ func filesResend(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fmt.Errorf("%w: %w", errUnreadable, err)
 		}
-		queued, err := d.Resend(ctx, id, *a.actor)
+		queued, err := d.Resend(ctx, id, *a.actor, *a.reason)
 		if errors.Is(err, ledger.ErrNotFound) {
 			return err
 		}

@@ -58,7 +58,7 @@ Usage:
   claimsgw exceptions dismiss ID --actor NAME --reason WHY
                                      what the gateway could not match or apply: match it to a claim,
                                      post a payment that did not balance anyway, or dismiss it
-  claimsgw files resend ID --actor NAME [--config FILE | --data DIR]
+  claimsgw files resend ID --actor NAME [--reason WHY] [--config FILE | --data DIR]
                                      send a delivery_failed file's claims again, in a new file
   claimsgw codesets import [--data DIR | --config FILE] [--kind K] FILE...
                                      load official code sets (ICD-10-CM, HCPCS zips; NCCI PTP, MUE) or a licensed CPT list

@@ -48,7 +48,7 @@ func TestOperatorActions(t *testing.T) {
 		{"POST", "/v1/files/" + f.ID + "/resend", `{"actor":"alice"}`, 409, `{"error":{"code":"not_failed","message":"the file is not delivery_failed: only a failed file is resent, once"}}`},
 		{"POST", "/v1/files/" + failed + "/resend", `{}`, 400, `{"error":{"code":"bad_body","message":"actor is required"}}`},
 		{"POST", "/v1/files/NOSUCH/resend", `{"actor":"alice"}`, 404, notFound},
-		{"POST", "/v1/files/" + failed + "/resend", `{"actor":"alice"}`, 200, `{"file_id":"` + failed + `","status":"resent","queued":["ACT2"]}`},
+		{"POST", "/v1/files/" + failed + "/resend", `{"actor":"alice","reason":"the payer's server is back"}`, 200, `{"file_id":"` + failed + `","status":"resent","queued":["ACT2"]}`},
 		{"POST", "/v1/files/" + failed + "/resend", `{"actor":"alice"}`, 409, ""},
 	})
 	if n, net := h.PaidOn("ACT1"); n != 1 || net != 8000 {
@@ -64,6 +64,9 @@ func TestOperatorActions(t *testing.T) {
 	}
 	if s := h.Status("ACT2"); s != ledger.StatusQueued {
 		t.Errorf("ACT2 after the resend: %s", s)
+	}
+	if c, want := h.LastChange("ACT2"), "file "+failed+" resent by hand: queued for a new file: the payer's server is back"; c.Kind != "manual" || c.Actor != "alice" || c.Reason != want {
+		t.Errorf("ACT2's history after the resend: %+v, want kind manual by alice saying %q", c, want)
 	}
 }
 

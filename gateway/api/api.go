@@ -46,7 +46,7 @@ type Resolver interface {
 
 // Resender sends a failed file's claims again: the deliverer.
 type Resender interface {
-	Resend(ctx context.Context, fileID, actor string) (queued []string, err error)
+	Resend(ctx context.Context, fileID, actor, reason string) (queued []string, err error)
 }
 
 // Options are the parts of the API outside the ledger and the intake.

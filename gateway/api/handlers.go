@@ -273,7 +273,8 @@ func (s *server) stats(w http.ResponseWriter, r *http.Request) {
 }
 
 // resendFile sends a failed file's claims again, in a new file:
-// {"actor"}; 409 not_failed for a file that is not delivery_failed.
+// {"actor", "reason"} (the reason is optional, recorded in each claim's
+// history when given); 409 not_failed for a file that is not delivery_failed.
 func (s *server) resendFile(w http.ResponseWriter, r *http.Request) {
 	a, ok := readAction(w, r)
 	if !ok {
@@ -288,7 +289,7 @@ func (s *server) resendFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	switch queued, err := s.opts.Resender.Resend(r.Context(), id, a.Actor); {
+	switch queued, err := s.opts.Resender.Resend(r.Context(), id, a.Actor, a.Reason); {
 	case errors.Is(err, ledger.ErrNotFailed):
 		writeError(w, http.StatusConflict, "not_failed", "the file is not delivery_failed: only a failed file is resent, once")
 	case err != nil:

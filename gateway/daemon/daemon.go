@@ -122,6 +122,9 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 		return nil, err
 	}
 	m := metrics.New(d.Ledger.CountByStatus, d.lag)
+	for _, p := range cfg.Payers {
+		m.Payers(p.PayerID) // the series alerts watch, at 0 before anything happened
+	}
 	if err := d.stagesFor(ctx, cfg, o, m); err != nil {
 		return nil, err
 	}

@@ -99,8 +99,8 @@ func (d *Deliverer) Worker() *queue.Worker {
 // queued for the batcher, which puts them in a new file under a new
 // interchange control number; each claim's history names the file and the
 // actor, and each has its event. It returns the claims queued.
-func (d *Deliverer) Resend(ctx context.Context, fileID, actor string) ([]string, error) {
-	queued, err := d.o.Ledger.ResendFile(ctx, fileID, actor)
+func (d *Deliverer) Resend(ctx context.Context, fileID, actor, reason string) ([]string, error) {
+	queued, err := d.o.Ledger.ResendFile(ctx, fileID, actor, reason)
 	if err != nil {
 		return nil, err
 	}

@@ -133,11 +133,11 @@ func TestDeliveryGivenUpAndResent(t *testing.T) {
 		t.Errorf("%d delivery_failed events, want 2: %+v", len(es), es)
 	}
 
-	queued, err := o.Ledger.ResendFile(o.Ctx, id, "alice")
+	queued, err := o.Ledger.ResendFile(o.Ctx, id, "alice", "")
 	if err != nil || !slices.Equal(queued, []string{"GONE1", "GONE2"}) {
 		t.Fatalf("resend: %v, %v", queued, err)
 	}
-	if _, err := o.Ledger.ResendFile(o.Ctx, id, "alice"); !errors.Is(err, ledger.ErrNotFailed) {
+	if _, err := o.Ledger.ResendFile(o.Ctx, id, "alice", ""); !errors.Is(err, ledger.ErrNotFailed) {
 		t.Errorf("a second resend: %v, want ErrNotFailed", err)
 	}
 	if c := o.LastChange("GONE1"); c.To != ledger.StatusQueued || c.Actor != "alice" {

@@ -119,15 +119,15 @@ type applier struct {
 	read   *payerFile // the file's content, as read
 	route  *route     // who the file must come from, nil when its payer has no route
 	waited bool       // the file has waited the OrderWait: a CLP refused now is an exception (see notYet)
-	// postUnbalanced posts an 835 that does not balance: an operator said
-	// so (PostException).
-	postUnbalanced bool
-	byPayerNo      payerNumbers // the claims the file's CLPs were posted to, by CLP07, for PLB references
-	moved          int          // claims moved (each with its event, in the ledger's outbox)
-	unmatched      int
-	reasons        map[string]*reasonItems // by reason class: the items parked (item)
-	groups         []*grouped              // as their first item came
-	class          []byte                  // the reason class of the last item
+	// byHand posts an 835 that does not balance: an operator said so
+	// (PostException); nil otherwise.
+	byHand    *byHand
+	byPayerNo payerNumbers // the claims the file's CLPs were posted to, by CLP07, for PLB references
+	moved     int          // claims moved (each with its event, in the ledger's outbox)
+	unmatched int
+	reasons   map[string]*reasonItems // by reason class: the items parked (item)
+	groups    []*grouped              // as their first item came
+	class     []byte                  // the reason class of the last item
 }
 
 func (a *applier) apply() error {
@@ -142,10 +142,18 @@ func (a *applier) apply() error {
 			return err
 		}
 	}
+	if len(doc.Interchanges) > 0 {
+		// Every interchange is checked before any is applied: nothing is
+		// posted from a file cut short, not even the interchanges before
+		// the cut (see cut).
+		if why, at := cut(doc); why != "" {
+			return a.exception(a.file.Kind, "", x12.Position{Position: -at}, "", why)
+		}
+	}
 	refs := setRefs(doc)
 	applied, ta1s := 0, 0
 	for i, ic := range doc.Interchanges {
-		if why := a.unfit(doc, ic); why != "" {
+		if why := a.foreign(ic); why != "" {
 			if err := a.exception(a.file.Kind, "", x12.Position{Position: -(i + 1)}, "", why); err != nil {
 				return err
 			}

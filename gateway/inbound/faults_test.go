@@ -2,8 +2,10 @@ package inbound_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,11 +19,17 @@ import (
 	"github.com/claimsgw/claimsgw/x12/sets"
 )
 
+// simPayer is the simulator's payer, answering the harness's files: one
+// payer for all the files of a test, so that its control numbers (ISA13,
+// traces) go on from file to file.
+func simPayer() *payersim.Payer {
+	return &payersim.Payer{Seed: 1, ID: gatewaytest.PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678", Now: gatewaytest.Now.Local}
+}
+
 // answers returns the simulator's answers to a file of the harness, by
 // kind.
-func answers(t *testing.T, f *ledger.File) map[string][]byte {
+func answers(t *testing.T, p *payersim.Payer, f *ledger.File) map[string][]byte {
 	t.Helper()
-	p := &payersim.Payer{Seed: 1, ID: gatewaytest.PayerID, Name: "SIM HEALTH PLAN", TaxID: "512345678", Now: gatewaytest.Now.Local}
 	as, err := p.Answer(f.Name, f.Content)
 	if err != nil {
 		t.Fatal(err)
@@ -37,17 +45,32 @@ func answers(t *testing.T, f *ledger.File) map[string][]byte {
 }
 
 // cuts are the lengths a payer file is cut to: at every segment boundary,
-// in the middle of every segment, and at every byte of its trailers; never
-// the whole file (its IEA and the IEA's terminator).
-func cuts(data []byte, term byte) []int {
+// in the middle of every segment, at every byte of its last trailers and
+// of each ISA after the first (with what comes between it and the IEA
+// before it); never a whole file: not the whole file (its last IEA and the
+// IEA's terminator), nor where an interchange before the last ends (its
+// IEA's terminator and the line break after it), which is a whole file of
+// the interchanges before.
+func cuts(data []byte, doc *x12.File) []int {
+	term := doc.Interchanges[0].Delimiters[len(doc.Interchanges[0].Delimiters)-1]
 	end := bytes.LastIndex(data, []byte("IEA"))
 	trailers := bytes.LastIndex(data[:end], []byte("SE"))
 	seen := map[int]bool{}
+	for _, ic := range doc.Interchanges[1:] {
+		for n := bytes.LastIndexByte(data[:ic.Offset], term) + 1; n <= int(ic.Offset); n++ {
+			seen[n] = true // a whole file of the interchanges before
+		}
+	}
 	var out []int
 	add := func(n int) {
 		if n > 0 && n <= end+bytes.IndexByte(data[end:], term) && !seen[n] {
 			seen[n] = true
 			out = append(out, n)
+		}
+	}
+	for _, ic := range doc.Interchanges[1:] {
+		for n := bytes.LastIndexByte(data[:ic.Offset], term) + 1; n <= int(ic.Offset)+110; n++ {
+			add(n)
 		}
 	}
 	start := 0
@@ -66,23 +89,24 @@ func cuts(data []byte, term byte) []int {
 }
 
 // applyCuts applies every cut of data and checks that each left an
-// exception that says why and posted nothing.
+// exception that says why and posted nothing: of a file of several
+// interchanges, not even those before the cut.
 func applyCuts(t *testing.T, h *gatewaytest.Harness, data []byte) {
 	t.Helper()
 	doc, err := x12.ReadFile(bytes.NewReader(data))
 	if err != nil || len(doc.Interchanges) == 0 {
 		t.Fatalf("the file: %v", err)
 	}
-	ns := cuts(data, doc.Interchanges[0].Delimiters[len(doc.Interchanges[0].Delimiters)-1])
+	ns := cuts(data, doc)
 	if len(ns) < 20 {
 		t.Fatalf("%d cuts of a file of %d bytes", len(ns), len(data))
 	}
-	t.Logf("%d cuts of %d bytes", len(ns), len(data))
+	t.Logf("%d cuts of %d bytes, %d interchanges", len(ns), len(data), len(doc.Interchanges))
 	for _, n := range ns {
 		before := h.Exceptions()
 		h.Apply("835", string(data[:n]))
 		if ps, err := h.Ledger.ListPayments(h.Ctx, ledger.PaymentFilter{}); err != nil || len(ps) != 0 {
-			t.Fatalf("cut at byte %d of %d: %d payments posted, %v", n, len(data), len(ps), err)
+			t.Fatalf("cut at byte %d of %d (%q): %d payments posted, %v", n, len(data), tail(data[:n]), len(ps), err)
 		}
 		if h.Exceptions() == before {
 			t.Fatalf("cut at byte %d of %d (%q): no exception", n, len(data), tail(data[:n]))
@@ -94,27 +118,41 @@ func tail(b []byte) string { return string(b[max(0, len(b)-30):]) }
 
 // A payer file cut short, at any point, posts nothing and leaves an
 // exception saying so; the whole file then posts once, in full, and
-// balances. The file is the simulator's 835 for claims the gateway sent.
+// balances. The file is the simulator's 835 for claims the gateway sent;
+// of several interchanges, its 835s for several files joined in one (a
+// file cut in the second posted the first, and the whole file then opened
+// a "posted before" exception).
 func TestCutPayerFilePostsNothing(t *testing.T) {
-	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) { cutSimulatorFile(t, gatewaytest.New(t, l)) })
+	for _, files := range []int{1, 2, 3} {
+		t.Run(fmt.Sprintf("%d interchanges", files), func(t *testing.T) {
+			ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) { cutSimulatorFile(t, gatewaytest.New(t, l), files) })
+		})
+	}
 }
 
-func cutSimulatorFile(t *testing.T, h *gatewaytest.Harness) {
-	var encs [][]byte
-	for _, id := range []string{"CUT1", "CUT2", "CUT3", "CUT4", "CUT5", "CUT6"} {
-		encs = append(encs, gatewaytest.EncounterJSON(id, 10000, 5000))
-	}
-	f := h.Submit(encs...)
-	ans := answers(t, f)
-	h.Apply("999", string(ans["999"]))
-	h.Apply("277CA", string(ans["277CA"]))
+// cutSimulatorFile sends six claims in so many files, applies the
+// simulator's 999s and 277CAs, and cuts its 835s, joined in one file.
+func cutSimulatorFile(t *testing.T, h *gatewaytest.Harness, files int) {
+	ids := []string{"CUT1", "CUT2", "CUT3", "CUT4", "CUT5", "CUT6"}
+	sim := simPayer()
 	statuses := map[string]ledger.Status{}
-	for _, fc := range f.Claims {
-		statuses[fc.ClaimID] = h.Status(fc.ClaimID)
-	}
-	data := ans["835"]
-	if data == nil {
-		t.Fatal("the simulator paid nothing")
+	var data []byte
+	for i := range files {
+		var encs [][]byte
+		for _, id := range ids[i*len(ids)/files : (i+1)*len(ids)/files] {
+			encs = append(encs, gatewaytest.EncounterJSON(id, 10000, 5000))
+		}
+		f := h.Submit(encs...)
+		ans := answers(t, sim, f)
+		h.Apply("999", string(ans["999"]))
+		h.Apply("277CA", string(ans["277CA"]))
+		for _, fc := range f.Claims {
+			statuses[fc.ClaimID] = h.Status(fc.ClaimID)
+		}
+		if ans["835"] == nil {
+			t.Fatal("the simulator paid nothing")
+		}
+		data = append(data, ans["835"]...)
 	}
 	applyCuts(t, h, data)
 	for id, s := range statuses {
@@ -132,7 +170,12 @@ func cutSimulatorFile(t *testing.T, h *gatewaytest.Harness) {
 		}
 	}
 
+	before := h.Exceptions()
 	h.Apply("835", string(data))
+	if n := h.Exceptions(); n != before {
+		es, _ := h.Ledger.Exceptions(h.Ctx, ledger.ExceptionFilter{Limit: 1000})
+		t.Fatalf("the whole file opened %d exceptions, the last saying %q", n-before, es[len(es)-1].Reason)
+	}
 	h.Apply("835", string(data)+"\n") // the same file picked up again, under another sha256: each payment once
 	sets := wholeRemittances(t, data)
 	ps, err := h.Ledger.ListPayments(h.Ctx, ledger.PaymentFilter{})
@@ -191,28 +234,58 @@ func TestCutCorpusFilesPostNothing(t *testing.T) {
 			continue
 		}
 		tried++
-		t.Run(filepath.Base(name), func(t *testing.T) {
-			h := gatewaytest.New(t, ledgertest.SQLite(t))
-			ic, g := doc.Interchanges[0], doc.Interchanges[0].Groups[0]
-			route := h.Payer()
-			route.ISA.ReceiverQualifier, route.ISA.ReceiverID, route.ISA.SenderQualifier, route.ISA.SenderID = ic.SenderQualifier, ic.SenderID, ic.ReceiverQualifier, ic.ReceiverID
-			route.GS.ReceiverCode, route.GS.SenderCode = g.SenderCode, g.ReceiverCode
-			applyCuts(t, h, data)
-			h.Apply("835", string(data))
-			ps, err := h.Ledger.ListPayments(h.Ctx, ledger.PaymentFilter{})
-			if want := len(wholeRemittances(t, data)); err != nil || len(ps) != want {
-				t.Fatalf("after the whole file: %d payments, want %d: %v", len(ps), want, err)
-			}
-			for _, p := range ps {
-				if !p.Balanced {
-					t.Errorf("payment %s: unbalanced by %s", p.TraceNumber, p.Difference)
+		for _, c := range []struct {
+			name string
+			data []byte
+		}{{"", data}, {"/twice", twice(t, data, doc)}} {
+			t.Run(filepath.Base(name)+c.name, func(t *testing.T) {
+				h := gatewaytest.New(t, ledgertest.SQLite(t))
+				ic, g := doc.Interchanges[0], doc.Interchanges[0].Groups[0]
+				route := h.Payer()
+				route.ISA.ReceiverQualifier, route.ISA.ReceiverID, route.ISA.SenderQualifier, route.ISA.SenderID = ic.SenderQualifier, ic.SenderID, ic.ReceiverQualifier, ic.ReceiverID
+				route.GS.ReceiverCode, route.GS.SenderCode = g.SenderCode, g.ReceiverCode
+				applyCuts(t, h, c.data)
+				h.Apply("835", string(c.data))
+				ps, err := h.Ledger.ListPayments(h.Ctx, ledger.PaymentFilter{})
+				if want := len(wholeRemittances(t, c.data)); err != nil || len(ps) != want {
+					t.Fatalf("after the whole file: %d payments, want %d: %v", len(ps), want, err)
 				}
-			}
-		})
+				for _, p := range ps {
+					if !p.Balanced {
+						t.Errorf("payment %s: unbalanced by %s", p.TraceNumber, p.Difference)
+					}
+				}
+			})
+		}
 	}
 	if tried < 2 {
 		t.Errorf("%d corpus 835s to cut, want at least 2", tried)
 	}
+}
+
+// twice is a corpus file of one interchange followed by another copy of
+// it, as a payer's file of two interchanges: the copy under the next ISA13,
+// its payments under other trace numbers (TRN02 with an X before it).
+func twice(t *testing.T, data []byte, doc *x12.File) []byte {
+	t.Helper()
+	ic := doc.Interchanges[0]
+	e, term := data[3], ic.Delimiters[len(ic.Delimiters)-1]
+	n, err := strconv.Atoi(ic.ControlNumber)
+	if err != nil || len(ic.ControlNumber) != 9 {
+		t.Fatalf("ISA13 %q", ic.ControlNumber)
+	}
+	next := fmt.Sprintf("%09d", (n+1)%1e9)
+	isaEnd := bytes.IndexByte(data, term)
+	els := bytes.Split(data[:isaEnd], []byte{e})
+	els[13] = []byte(next)
+	c := append(bytes.Join(els, []byte{e}), data[isaEnd:]...)
+	ieaAt := bytes.LastIndex(c, []byte("IEA"+string(e)))
+	c = append(c[:ieaAt:ieaAt], bytes.Replace(c[ieaAt:], []byte(string(e)+ic.ControlNumber), []byte(string(e)+next), 1)...)
+	c = bytes.ReplaceAll(c, []byte("TRN"+string(e)+"1"+string(e)), []byte("TRN"+string(e)+"1"+string(e)+"X"))
+	if check, err := x12.ReadFile(bytes.NewReader(c)); err != nil || len(check.Interchanges) != 1 || check.Interchanges[0].ControlNumber != next || !check.Interchanges[0].Complete {
+		t.Fatalf("the copy of the file: %v", err)
+	}
+	return append(bytes.Clone(data), c...)
 }
 
 // unfitForCuts says why a corpus file is not one to cut: it must read

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/x12/money"
 	"github.com/claimsgw/claimsgw/x12/remit"
 )
 
@@ -151,7 +152,9 @@ func mismatch(c *ledger.Claim, pcn string, r *remit.Remittance, clp *remit.Claim
 // PostException posts an 835 payment that was held back because it did
 // not balance (BPR02 is not Σ CLP04 − Σ PLB), as the operator says it is
 // right: in one transaction the exception is resolved (posted, who, why)
-// and the set is applied as a balanced one would have been, its CLPs that
+// and the set is applied as a balanced one would have been, each claim it
+// posts to noting in its history who posted it by hand and why (kind
+// manual, before the payment's own entry, which names the operator too), its CLPs that
 // no claim takes becoming exceptions as the processor's do (grouped past
 // the first for a reason). The claims' events go to the ledger's outbox
 // in that transaction.
@@ -173,11 +176,16 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 		return err
 	}
 	g, t, rem := f.set(ex.ST02)
-	if rem == nil || rem.Position.Position != ex.Position || unbalanced(remittance(in, t, rem, f.summary(rem))) == 0 {
+	if rem == nil || rem.Position.Position != ex.Position {
+		return ErrNotPostable
+	}
+	diff := unbalanced(remittance(in, t, rem, f.summary(rem)))
+	if diff == 0 {
 		return ErrNotPostable
 	}
 	err = led.ResolveException(ctx, id, ledger.Resolution{How: ledger.Posted, Actor: actor, Note: reason, At: p.o.Now()}, func(tx *ledger.Tx, e ledger.Exception) error {
-		a := &applier{tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), waited: true, postUnbalanced: true}
+		a := &applier{tx: tx, file: in, read: f, route: senders(p.o.Payer(in.PayerID)), waited: true,
+			byHand: &byHand{exception: id, actor: e.ResolvedBy, reason: e.Note, unbalanced: diff}}
 		if err := a.remit(g, t, rem); err != nil {
 			return err
 		}
@@ -188,6 +196,15 @@ func (p *Processor) PostException(ctx context.Context, id int64, actor, reason s
 	}
 	p.o.Events.Nudge()
 	return nil
+}
+
+// byHand is an operator's posting of an 835 that does not balance
+// (PostException): each claim it posts to has it in its history, who and
+// why.
+type byHand struct {
+	exception     int64
+	actor, reason string
+	unbalanced    money.Cents
 }
 
 // DismissException closes an exception without applying anything, for a

@@ -2,6 +2,7 @@ package inbound_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -129,6 +130,21 @@ func TestUnbalancedPaymentPostedByHand(t *testing.T) {
 		e, err := l.Exception(h.Ctx, id)
 		if err != nil || e.Resolution != ledger.Posted || e.ResolvedBy != "alice" || e.Note != "the payer's 1.00 fee is in BPR02" {
 			t.Errorf("the exception after the post: %+v, %v", e, err)
+		}
+		// Who posted it and why is in the claim's history, as a manual
+		// match's is: an entry of kind manual, then the payment's, which
+		// names her too. Before, the history said only "processor".
+		hist, err := l.History(h.Ctx, "UB1")
+		if err != nil || len(hist) < 2 {
+			t.Fatalf("UB1's history %+v, %v", hist, err)
+		}
+		manual, paid := hist[len(hist)-2], hist[len(hist)-1]
+		if want := fmt.Sprintf("exception %d (835 trace EFTUB, unbalanced by 1.00) posted by hand: the payer's 1.00 fee is in BPR02", id); manual.Kind != "manual" ||
+			manual.Actor != "alice" || manual.Reason != want || manual.From != ledger.StatusSubmitted || manual.To != ledger.StatusSubmitted || !manual.At.Equal(gatewaytest.Now) {
+			t.Errorf("UB1's history entry of the post: %+v, want kind manual by alice saying %q", manual, want)
+		}
+		if paid.Kind != "835" || paid.To != ledger.StatusPaid || !strings.HasSuffix(paid.Reason, "; posted by hand by alice") {
+			t.Errorf("UB1's payment entry: %+v", paid)
 		}
 		if err := h.Inbound.PostException(h.Ctx, id, "bob", "again"); !errors.Is(err, ledger.ErrResolved) {
 			t.Errorf("a second post: %v", err)

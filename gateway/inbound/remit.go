@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/x12"
@@ -33,7 +34,7 @@ func (a *applier) remit(g *x12.Group, t *x12.Transaction, r *remit.Remittance) e
 	if dup {
 		return a.exception("835", t.ControlNumber, r.Position, "", "payment trace "+rec.TraceNumber+" of "+rec.Amount.String()+" was posted before: not posted again")
 	}
-	if diff := unbalanced(rec); diff != 0 && !a.postUnbalanced {
+	if diff := unbalanced(rec); diff != 0 && a.byHand == nil {
 		return a.exception("835", t.ControlNumber, r.Position, "", fmt.Sprintf("payment trace %s is unbalanced by %s (BPR02 %s, Σ CLP04 %s, Σ PLB %s): "+
 			"not posted; claimsgw exceptions post posts it anyway", rec.TraceNumber, diff, rec.Amount, rec.ClaimsPaid, rec.PLB))
 	}
@@ -151,6 +152,15 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 		if err := a.tx.SetPayerClaimNumber(id, no); err != nil {
 			return err
 		}
+	}
+	if h := a.byHand; h != nil {
+		// Who posted it, and why, in the claim's history, as a manual
+		// match says it (MatchException).
+		if err := a.tx.Note(id, ledger.Source{Kind: "manual", File: a.file.SHA256, Transaction: st02, Position: clp.Position.Position, Actor: h.actor,
+			Reason: fmt.Sprintf("exception %d (835 trace %s, unbalanced by %s) posted by hand: %s", h.exception, r.Payment.TraceNumber, h.unbalanced, h.reason)}); err != nil {
+			return err
+		}
+		warning = strings.TrimPrefix(warning+"; posted by hand by "+h.actor, "; ")
 	}
 	to := paymentStatus(clp, snap.Paid())
 	reason := "CLP02 " + payerCode(clp.StatusCode) + " trace " + r.Payment.TraceNumber

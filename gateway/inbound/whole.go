@@ -16,12 +16,10 @@ import (
 	"github.com/claimsgw/claimsgw/x12"
 )
 
-// unfit says why nothing of an interchange may be applied, "" when its
-// sets may be: it did not close (cut short, its IEA does not count its
-// groups or name its ISA13, or the file ends in the IEA without its
-// terminator), or it is not from the route's payer to the
-// gateway (ISA06 and ISA08, GS02 and GS03 of each group).
-func (a *applier) unfit(doc *x12.File, ic *x12.Interchange) string {
+// unclosed says why an interchange did not close, "" when it did: it was cut
+// short, its IEA does not count its groups or name its ISA13, or the file
+// ends in the IEA without its terminator.
+func unclosed(doc *x12.File, ic *x12.Interchange) string {
 	if !ic.Complete || ic == doc.Interchanges[len(doc.Interchanges)-1] && slices.ContainsFunc(doc.Errors, func(e *x12.Error) bool { return e.Code == x12.CodeUnterminated }) {
 		codes := errorCodes(doc.Errors, func(e *x12.Error) bool { return e.Interchange == ic.ControlNumber })
 		// Not readable: segments it cannot read before the last one (a
@@ -29,10 +27,61 @@ func (a *applier) unfit(doc *x12.File, ic *x12.Interchange) string {
 		if slices.ContainsFunc(doc.Errors, func(e *x12.Error) bool {
 			return e.Code == x12.CodeSyntax && e.Interchange == ic.ControlNumber && e.SegmentIndex < doc.Segments
 		}) {
-			return "interchange " + ic.ControlNumber + " is not readable X12 (" + codes + "): nothing of it is applied; the file is kept with its errors"
+			return "interchange " + ic.ControlNumber + " is not readable X12 (" + codes + ")"
 		}
-		return "interchange " + ic.ControlNumber + " is not whole (" + codes + "): nothing of it is applied; the file is kept, and the whole file applies when it comes"
+		return "interchange " + ic.ControlNumber + " is not whole (" + codes + ")"
 	}
+	return ""
+}
+
+// cut says why a file of interchanges was not read whole, "" when it
+// was: one of its interchanges did not close (unclosed), or the file could
+// not be read past an ISA after its last interchange that closed (a file
+// cut inside the ISA of the interchange after it: the reader stops
+// there), or past a segment without a terminator within the reader's
+// bounds. Nothing of such a file is applied, not even the interchanges
+// before the cut that closed: the whole file, when it comes, is another
+// file (another sha256), and it applies once and in full only when none
+// of it was posted from the cut one.
+//
+// It also returns the interchange the exception is at: the first that did
+// not close, else the last (1-based).
+func cut(doc *x12.File) (why string, at int) {
+	var whys []string
+	for i, ic := range doc.Interchanges {
+		if why := unclosed(doc, ic); why != "" {
+			whys = append(whys, why)
+			if at == 0 {
+				at = i + 1
+			}
+		}
+	}
+	if len(whys) == 0 {
+		if i := slices.IndexFunc(doc.Errors, func(e *x12.Error) bool { return e.Code == x12.CodeISA || e.Code == x12.CodeSegmentTooLong }); i >= 0 {
+			last := doc.Interchanges[len(doc.Interchanges)-1]
+			whys = append(whys, fmt.Sprintf("the file is not whole after interchange %s: it cannot be read past offset %d (%s)",
+				last.ControlNumber, doc.Errors[i].Offset, doc.Errors[i].Code))
+			at = len(doc.Interchanges)
+		}
+	}
+	if len(whys) == 0 {
+		return "", 0
+	}
+	why = strings.Join(whys, "; ")
+	if n := len(doc.Interchanges); n > 1 {
+		why += fmt.Sprintf(": nothing of the file's %d interchanges is applied", n)
+	} else {
+		why += ": nothing of it is applied"
+	}
+	if strings.Contains(why, "not readable") {
+		return why + "; the file is kept with its errors", at
+	}
+	return why + "; the file is kept, and the whole file applies when it comes", at
+}
+
+// foreign says why an interchange that closed is not from the route's
+// payer to the gateway, "" when it is.
+func (a *applier) foreign(ic *x12.Interchange) string {
 	r := a.route
 	if r == nil {
 		return ""

@@ -251,15 +251,20 @@ var ErrNotFailed = errors.New("ledger: the file is not delivery_failed")
 
 // ResendFile sends a failed file's claims again: the file becomes
 // FileResent (who, when), and each of its claims still delivery_failed
-// (and in it last) becomes queued, its history naming the file and the
-// actor; the batcher puts them in a new file, under a new interchange
-// control number. It returns the claims queued.
+// (and in it last) becomes queued, its history naming the file, the
+// actor and the reason, when one is given; the batcher puts them in a new
+// file, under a new interchange control number. It returns the claims
+// queued.
 //
 // Errors: ErrNotFound, ErrNotFailed for a file that is not
 // delivery_failed (delivered, still being tried, or resent before).
-func (l *Ledger) ResendFile(ctx context.Context, fileID, actor string) ([]string, error) {
+func (l *Ledger) ResendFile(ctx context.Context, fileID, actor, reason string) ([]string, error) {
 	if actor = strings.TrimSpace(actor); actor == "" {
 		return nil, errors.New("ledger: resending a file needs an actor")
+	}
+	why := "file " + fileID + " resent by hand: queued for a new file"
+	if reason = strings.TrimSpace(reason); reason != "" {
+		why += ": " + reason
 	}
 	var queued []string
 	err := l.inTx(ctx, func(sqlTx *sql.Tx) error {
@@ -281,7 +286,7 @@ func (l *Ledger) ResendFile(ctx context.Context, fileID, actor string) ([]string
 			return fmt.Errorf("ledger: file %s is %s: %w", fileID, status, ErrNotFailed)
 		}
 		return l.moveFileClaims(ctx, sqlTx, fileID, StatusDeliveryFailed, StatusQueued, &queued,
-			Source{Kind: "manual", File: fileID, Reason: "file " + fileID + " resent by hand: queued for a new file", Actor: actor})
+			Source{Kind: "manual", File: fileID, Reason: why, Actor: actor})
 	})
 	if err != nil {
 		return nil, err

@@ -161,6 +161,27 @@ func (l *Ledger) Close() error {
 // Driver returns SQLite or Postgres.
 func (l *Ledger) Driver() string { return l.driver }
 
+// The largest payer file each driver's ledger stores (RecordInbound), in
+// bytes. SQLite stores a string or blob of at most 1,000,000,000 bytes
+// (SQLITE_MAX_LENGTH, which bounds the whole row too): a file of
+// 1,000,000,001 bytes fails with "string or blob too big". PostgreSQL's
+// bytea holds at most 1 GiB - 1 bytes, and a protocol message (the INSERT's
+// Bind, the SELECT's DataRow) at most 1 GiB - 2 with the rest of the row.
+const (
+	MaxContentSQLite   = 999_000_000
+	MaxContentPostgres = 1_000_000_000
+)
+
+// MaxContent is the largest payer file the ledger stores, in bytes: the
+// poller's limit is the route's sftp.max_file_size or this, whichever is
+// smaller.
+func (l *Ledger) MaxContent() int64 {
+	if l.driver == Postgres {
+		return MaxContentPostgres
+	}
+	return MaxContentSQLite
+}
+
 // millis is the ledger's time form.
 func (l *Ledger) millis() int64 { return l.now().UnixMilli() }
 

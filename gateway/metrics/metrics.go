@@ -43,7 +43,7 @@ type Metrics struct {
 	DeliverySeconds prometheus.Histogram   // one delivery attempt, whatever its outcome
 	Deliveries      *prometheus.CounterVec // payer, outcome: OK, Retry, Failed
 	InboundFiles    *prometheus.CounterVec // payer, kind (TA1, 999, 277CA, 835 ...)
-	RefusedFiles    *prometheus.CounterVec // payer, reason (too_large)
+	RefusedFiles    *prometheus.CounterVec // payer, reason (too_large, fetch_failed, not_archived, and transfer's Skipped reasons)
 	DeadLetters     *prometheus.CounterVec // stream
 }
 
@@ -80,7 +80,7 @@ func New(countByStatus func(ctx context.Context) (map[ledger.Status]int, error),
 		}, []string{"payer", "kind"}),
 		RefusedFiles: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "claimsgw_inbound_files_refused_total",
-			Help: "Payer files the poller left on the server, each counted once, by payer and reason (too_large).",
+			Help: "Payer files the poller left on the server, each counted once, by payer and reason (too_large, fetch_failed, not_archived, not_regular, unsafe_name, in_progress).",
 		}, []string{"payer", "reason"}),
 		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "claimsgw_dead_letters_total",
@@ -131,6 +131,25 @@ func New(countByStatus func(ctx context.Context) (map[ledger.Status]int, error),
 		})
 	}
 	return m
+}
+
+// Payers makes the series of each payer that alerts watch at 0, before
+// anything happened: the deliveries of each outcome (ok, retry, failed),
+// the files built, and the payer files refused with an exception (too
+// large, not fetched, not archived). A counter's
+// series is made when it first counts, so without this the first file
+// given up on makes claimsgw_deliveries_total{outcome="failed"} appear at
+// 1, and `increase(...[15m]) > 0` stays 0: the alert misses it.
+func (m *Metrics) Payers(payers ...string) {
+	for _, p := range payers {
+		for _, o := range []string{OK, Retry, Failed} {
+			m.Deliveries.WithLabelValues(p, o)
+		}
+		m.FilesBuilt.WithLabelValues(p)
+		for _, r := range []string{"too_large", "fetch_failed", "not_archived"} { // the pickup's reasons with an exception
+			m.RefusedFiles.WithLabelValues(p, r)
+		}
+	}
 }
 
 // Handler serves the metrics in the Prometheus exposition formats. A

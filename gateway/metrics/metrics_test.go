@@ -103,3 +103,23 @@ func TestMetricsWithoutFuncs(t *testing.T) {
 		t.Errorf("metrics without a source:\n%s", out)
 	}
 }
+
+// Payers makes the series alerts watch at 0 for each payer.
+func TestPayersAtZero(t *testing.T) {
+	m := metrics.New(nil, nil)
+	m.Payers("SIMPAYER")
+	out := scrape(t, m)
+	for _, want := range []string{
+		`claimsgw_deliveries_total{outcome="failed",payer="SIMPAYER"} 0`,
+		`claimsgw_deliveries_total{outcome="ok",payer="SIMPAYER"} 0`,
+		`claimsgw_deliveries_total{outcome="retry",payer="SIMPAYER"} 0`,
+		`claimsgw_files_built_total{payer="SIMPAYER"} 0`,
+		`claimsgw_inbound_files_refused_total{payer="SIMPAYER",reason="too_large"} 0`,
+		`claimsgw_inbound_files_refused_total{payer="SIMPAYER",reason="fetch_failed"} 0`,
+		`claimsgw_inbound_files_refused_total{payer="SIMPAYER",reason="not_archived"} 0`,
+	} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("scrape lacks %q", want)
+		}
+	}
+}

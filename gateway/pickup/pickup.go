@@ -11,9 +11,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"sync"
 	"time"
+
+	"github.com/pkg/sftp"
 
 	"github.com/claimsgw/claimsgw/config"
 	"github.com/claimsgw/claimsgw/gateway"
@@ -82,10 +86,16 @@ func (p *Poller) Run(ctx context.Context) error {
 // Poll picks up a payer's files: each is archived in the ledger by its
 // sha256 and handed to the processor before it is deleted (or moved) on
 // the payer's server, so a crash in between picks it up again and the
-// ledger sees it once. A file larger than the route's max_file_size is
-// left there and recorded once, with an exception and a count in
-// inbound_files_refused_total; raising the limit takes it at the next
-// poll.
+// ledger sees it once. A file larger than the route's max_file_size (or
+// than the ledger stores: Ledger.MaxContent) is left there and recorded
+// once, with an exception and a count in inbound_files_refused_total;
+// raising the limit takes it at the next poll. A file that cannot be
+// fetched, or that the ledger does not store, is recorded so too (once;
+// it is tried again at every poll), and the poll goes on to the next file:
+// one file never keeps the files listed after it from being picked up.
+// The poll ends early only when the server's session is lost, the
+// ledger records nothing, or NATS takes nothing; the next poll starts
+// again.
 func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 	r, err := p.o.Dial(ctx, payer)
 	if err != nil {
@@ -102,16 +112,16 @@ func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 	if err != nil {
 		return err
 	}
-	maxSize := cmp.Or(payer.SFTP.MaxFileSize, config.DefaultMaxFileSize)
+	limit := p.limit(payer)
 	for _, rf := range files {
 		var data []byte
-		if rf.Size <= maxSize {
-			data, err = r.Fetch(ctx, dir, rf.Name, maxSize)
+		if rf.Size <= limit.size {
+			data, err = r.Fetch(ctx, dir, rf.Name, limit.size)
 		} else {
 			err = transfer.ErrTooLarge
 		}
 		if errors.Is(err, transfer.ErrTooLarge) {
-			if err := p.refuse(ctx, payer, rf, maxSize); err != nil {
+			if err := p.refuse(ctx, payer, rf, "too_large", limit.refusal(rf)); err != nil {
 				return err
 			}
 			continue
@@ -122,14 +132,27 @@ func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 			continue
 		}
 		if err != nil {
-			p.o.Log.Warn().Err(err).Str("payer", payer.PayerID).Str("file", rf.Name).Msg("file not picked up")
+			if ctx.Err() != nil || sessionLost(err) {
+				return err // the next fetch fails too: the next poll connects again
+			}
+			if err := p.refuse(ctx, payer, rf, "fetch_failed", fmt.Sprintf("payer file %s of %d bytes could not be fetched (%v): left on the payer's server, "+
+				"tried again at every poll; dismiss this exception once it is picked up", rf.Name, rf.Size, err)); err != nil {
+				return err
+			}
 			continue
 		}
 		sum := sha256.Sum256(data)
 		in := ledger.InboundFile{SHA256: hex.EncodeToString(sum[:]), PayerID: payer.PayerID, Name: rf.Name, Kind: sets.Kind(data), Content: data}
 		created, err := p.o.Ledger.RecordInbound(ctx, in)
 		if err != nil {
-			return err
+			// Recorded as refused if the ledger records that: the file is
+			// what the ledger does not take. Otherwise the ledger is down
+			// and the poll ends.
+			if err := p.refuse(ctx, payer, rf, "not_archived", fmt.Sprintf("payer file %s of %d bytes could not be archived in the ledger (%v): left on the payer's server, "+
+				"tried again at every poll; dismiss this exception once it is picked up", rf.Name, rf.Size, err)); err != nil {
+				return err
+			}
+			continue
 		}
 		if _, err := queue.Publish(ctx, p.o.JS, subject, queue.FileMsgID(data), []byte(in.SHA256), nil); err != nil {
 			return err
@@ -148,6 +171,44 @@ func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 		}
 	}
 	return nil
+}
+
+// sizeLimit is the largest payer file the poller takes from a route, and
+// what sets it.
+type sizeLimit struct {
+	size   int64
+	route  int64  // the route's sftp.max_file_size, its default for none
+	ledger string // the ledger's driver when its limit is the smaller, "" when the route's is
+}
+
+// limit is the largest file the poller takes from payer: the route's
+// max_file_size, but no more than the ledger stores.
+func (p *Poller) limit(payer *config.Payer) sizeLimit {
+	l := sizeLimit{route: cmp.Or(payer.SFTP.MaxFileSize, config.DefaultMaxFileSize)}
+	l.size = l.route
+	if m := p.o.Ledger.MaxContent(); m < l.size {
+		l.size, l.ledger = m, p.o.Ledger.Driver()
+	}
+	return l
+}
+
+// refusal is the reason a file over the limit is refused with.
+func (l sizeLimit) refusal(rf transfer.RemoteFile) string {
+	if l.ledger != "" {
+		return fmt.Sprintf("payer file %s of %d bytes is larger than the %s ledger stores (%d; the route's sftp.max_file_size is %d): not picked up, left on the payer's server; "+
+			"fetch it by hand", rf.Name, rf.Size, l.ledger, l.size, l.route)
+	}
+	return fmt.Sprintf("payer file %s of %d bytes is larger than the route's sftp.max_file_size (%d): not picked up, left on the payer's server; "+
+		"raise max_file_size to take it at the next poll", rf.Name, rf.Size, l.size)
+}
+
+// sessionLost says whether a fetch failed because the server's session is
+// gone (the connection dropped, the network), not because of the file:
+// the files after it would fail the same way.
+func sessionLost(err error) bool {
+	var opErr *net.OpError
+	return errors.Is(err, sftp.ErrSSHFxConnectionLost) || errors.Is(err, sftp.ErrSSHFxNoConnection) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &opErr)
 }
 
 // tellSkipped logs and counts, once a process, each entry of a payer's
@@ -175,15 +236,19 @@ func (p *Poller) tellSkipped(payer string, skipped []transfer.Skipped) {
 	}
 }
 
-// refuse records a file too large to take, once.
-func (p *Poller) refuse(ctx context.Context, payer *config.Payer, rf transfer.RemoteFile, maxSize int64) error {
-	created, err := p.o.Ledger.RecordRefused(ctx, ledger.RefusedFile{PayerID: payer.PayerID, Name: rf.Name, Size: rf.Size, ModifiedAt: rf.ModTime,
-		Reason: fmt.Sprintf("payer file %s of %d bytes is larger than the route's sftp.max_file_size (%d): not picked up, left on the payer's server; "+
-			"raise max_file_size to take it at the next poll", rf.Name, rf.Size, maxSize)})
-	if err != nil || !created {
+// refuse records a file the poller leaves on the server, once (for its
+// name, size and time), with an exception saying why and a count by
+// reason.
+func (p *Poller) refuse(ctx context.Context, payer *config.Payer, rf transfer.RemoteFile, reason, why string) error {
+	created, err := p.o.Ledger.RecordRefused(ctx, ledger.RefusedFile{PayerID: payer.PayerID, Name: rf.Name, Size: rf.Size, ModifiedAt: rf.ModTime, Reason: why})
+	if err != nil {
 		return err
 	}
-	p.o.Metrics.RefusedFile(payer.PayerID, "too_large")
-	p.o.Log.Warn().Str("payer", payer.PayerID).Str("file", rf.Name).Int64("size", rf.Size).Int64("max_file_size", maxSize).Msg("file too large: not picked up")
+	if !created {
+		p.o.Log.Debug().Str("payer", payer.PayerID).Str("file", rf.Name).Str("reason", reason).Msg("file not picked up: recorded before")
+		return nil
+	}
+	p.o.Metrics.RefusedFile(payer.PayerID, reason)
+	p.o.Log.Warn().Str("payer", payer.PayerID).Str("file", rf.Name).Int64("size", rf.Size).Str("reason", reason).Msg("file not picked up: recorded as an exception")
 	return nil
 }

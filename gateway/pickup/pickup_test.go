@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,18 +28,20 @@ import (
 // route's pickup folder /outbound, with metrics and a log the test reads;
 // wrap, when given, stands between the poller and the server.
 type rig struct {
-	h     *gatewaytest.Harness
-	route *config.Payer
-	p     *pickup.Poller
-	m     *metrics.Metrics
-	logs  *testutil.SyncBuffer
+	h      *gatewaytest.Harness
+	route  *config.Payer
+	p      *pickup.Poller
+	m      *metrics.Metrics
+	logs   *testutil.SyncBuffer
+	ledger string // the SQLite ledger's file
 }
 
 func newRig(t *testing.T, root string, wrap func(pickup.Inbox) pickup.Inbox) *rig {
 	t.Helper()
 	sim := gatewaytest.NewSFTP(t, root)
 	sim.Start(t)
-	r := &rig{h: gatewaytest.New(t, ledgertest.SQLite(t)), m: metrics.New(nil, nil), logs: &testutil.SyncBuffer{}}
+	l, path := ledgertest.SQLiteFile(t)
+	r := &rig{h: gatewaytest.New(t, l), m: metrics.New(nil, nil), logs: &testutil.SyncBuffer{}, ledger: path}
 	r.h.Options.Metrics, r.h.Options.Log = r.m, zerolog.New(r.logs)
 	r.route = r.h.Payer()
 	r.route.SFTP.PickupDir = "/outbound"
@@ -177,4 +180,119 @@ func TestFileTakenByAnotherReplicaIsNoWarning(t *testing.T) {
 	if strings.Contains(r.logs.String(), `"level":"warn"`) {
 		t.Errorf("a file another replica took was a warning:\n%s", r.logs.String())
 	}
+}
+
+// inboxFailing is a real SFTP session to a pickup folder whose fetch of
+// one file fails (a file the server will not read), or, with fatal, fails
+// the test (a file the poller must not fetch).
+type inboxFailing struct {
+	pickup.Inbox
+	t     *testing.T
+	name  string
+	fatal bool
+}
+
+func (r inboxFailing) Fetch(ctx context.Context, dir, name string, maxSize int64) ([]byte, error) {
+	if name == r.name {
+		if r.fatal {
+			r.t.Errorf("%s fetched, with a limit of %d bytes", name, maxSize)
+		}
+		return nil, errors.New("sftp: \"Failure\" (SSH_FX_FAILURE)")
+	}
+	return r.Inbox.Fetch(ctx, dir, name, maxSize)
+}
+
+// good is a payer file the poller takes.
+var good = gatewaytest.Interchange("FA", "005010X231A1", "999", []string{"AK1*HC*1*005010X222A1", "AK9*A*1*1*1"})
+
+// pickupFolder makes root/outbound holding the files given, and a good 999
+// after them, z.999; it returns the folder.
+func pickupFolder(t *testing.T, root string, files map[string]string) string {
+	t.Helper()
+	out := filepath.Join(root, "outbound")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files["z.999"] = good
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(out, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// pickedUp checks that the good file after the failing one was picked up
+// (archived, gone from the server) and the failing one left there with
+// one open exception saying why, however many polls.
+func (r *rig) pickedUp(t *testing.T, out, failing, why, reason string) {
+	t.Helper()
+	for i := range 2 {
+		if err := r.p.Poll(r.h.Ctx, r.route); err != nil {
+			t.Fatalf("poll %d ended: %v", i+1, err)
+		}
+	}
+	if got := testutil.DirNames(t, out); len(got) != 1 || got[0] != failing {
+		t.Errorf("the payer's folder holds %q, want only %s", got, failing)
+	}
+	if n, err := r.h.Ledger.CountInbound(r.h.Ctx, "received"); err != nil || n != 1 {
+		t.Errorf("%d files archived, want 1 (z.999): %v", n, err)
+	}
+	if in, err := r.h.Ledger.InboundContent(r.h.Ctx, fmt.Sprintf("%x", sha256.Sum256([]byte(good)))); err != nil || in.Name != "z.999" {
+		t.Errorf("z.999 not archived: %v", err)
+	}
+	es, err := r.h.Ledger.Exceptions(r.h.Ctx, ledger.ExceptionFilter{Status: "open"})
+	if err != nil || len(es) != 1 || es[0].Kind != "file" || !strings.Contains(es[0].Reason, why) {
+		t.Fatalf("exceptions after two polls: %+v, %v; want one saying %q", es, err, why)
+	}
+	var c dto.Metric
+	if err := r.m.RefusedFiles.WithLabelValues(gatewaytest.PayerID, reason).Write(&c); err != nil || c.GetCounter().GetValue() != 1 {
+		t.Errorf("refused files (%s) counted %v, want 1: %v", reason, c.GetCounter().GetValue(), err)
+	}
+}
+
+// A payer file whose fetch fails is recorded once as an exception, and the
+// poll goes on: the files listed after it are picked up. Before, the
+// failure was logged ("file not picked up") at every poll, and nothing
+// else.
+func TestFetchFailureRecordedAndPollGoesOn(t *testing.T) {
+	root := t.TempDir()
+	out := pickupFolder(t, root, map[string]string{"a.835": "ISA"})
+	r := newRig(t, root, func(in pickup.Inbox) pickup.Inbox { return inboxFailing{Inbox: in, t: t, name: "a.835"} })
+	r.pickedUp(t, out, "a.835", `payer file a.835 of 3 bytes could not be fetched (sftp: "Failure" (SSH_FX_FAILURE))`, "fetch_failed")
+}
+
+// A payer file the ledger does not store is recorded once as an exception,
+// and the poll goes on. Before, RecordInbound's error ended the poll
+// ("pickup failed" at every poll), and the files listed after it were
+// never picked up.
+func TestFileTheLedgerDoesNotStore(t *testing.T) {
+	root := t.TempDir()
+	out := pickupFolder(t, root, map[string]string{"a.835": "ISA"})
+	r := newRig(t, root, nil)
+	ledgertest.OutageOf(t, r.ledger).Start(t, "INSERT ON inbound_files WHEN NEW.name = 'a.835'")
+	r.pickedUp(t, out, "a.835", "payer file a.835 of 3 bytes could not be archived in the ledger", "not_archived")
+}
+
+// A payer file larger than the ledger stores is refused for its size
+// without being fetched, though the route's max_file_size (the 1 GiB
+// default) would take it. Before, the poller fetched it and SQLite failed
+// with "string or blob too big" (1,000,000,001 bytes), which ended the
+// poll. The file is sparse: nothing of it is read.
+func TestFileLargerThanTheLedgerStores(t *testing.T) {
+	root := t.TempDir()
+	out := pickupFolder(t, root, map[string]string{})
+	big := filepath.Join(out, "big.835")
+	if err := os.WriteFile(big, []byte("ISA"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, ledger.MaxContentSQLite+1); err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, root, func(in pickup.Inbox) pickup.Inbox { return inboxFailing{Inbox: in, t: t, name: "big.835", fatal: true} })
+	if r.route.SFTP.MaxFileSize != 0 && r.route.SFTP.MaxFileSize < ledger.MaxContentSQLite+1 {
+		t.Fatalf("the route's max_file_size %d", r.route.SFTP.MaxFileSize)
+	}
+	r.pickedUp(t, out, "big.835", fmt.Sprintf("payer file big.835 of %d bytes is larger than the sqlite ledger stores (%d; the route's sftp.max_file_size is %d)",
+		ledger.MaxContentSQLite+1, ledger.MaxContentSQLite, config.DefaultMaxFileSize), "too_large")
 }
