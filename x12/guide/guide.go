@@ -15,6 +15,7 @@ package guide
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,10 +40,18 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 		return nil
 	}
 	rules, ok := compiled[setID]
-	if !ok {
+	table := structures[setID]
+	if setID == "837" {
+		table = structures[guide] // X222A1 or X223A2
+	}
+	if !ok && table == nil {
 		return nil
 	}
-	return &checker{rules: rules}
+	c := &checker{rules: rules}
+	if table != nil {
+		c.structure = newStructure(table, &c.ctl)
+	}
+	return c
 }
 
 // compiled are the tables by set, as the checkers scan them: made once.
@@ -81,6 +90,7 @@ type checker struct {
 	hl20, billing bool
 	lastHL        int
 	errs          []*x12.Error
+	structure     *structure // loops, usage and repeats (loops.go); nil where not tabled
 }
 
 func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
@@ -89,6 +99,9 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 		ic, g, t := r.Control()
 		c.ctl = x12.Control{Interchange: ic, Group: g, Transaction: t}
 		c.lastHL = 0
+	}
+	if c.structure != nil {
+		c.structure.segment(r, s)
 	}
 	switch id {
 	case "HL":
@@ -133,7 +146,18 @@ func (c *checker) add(pos x12.Position, id string, ru *rule, msg, ik4 string) {
 	c.errs = append(c.errs, e)
 }
 
-func (c *checker) Finish() (any, []*x12.Error) { return nil, c.errs }
+func (c *checker) Finish() (any, []*x12.Error) {
+	if c.structure != nil {
+		c.errs = append(c.errs, c.structure.finish()...)
+		sortByPosition(c.errs)
+	}
+	return nil, c.errs
+}
+
+// sortByPosition orders errors by their segment, as the stream has them.
+func sortByPosition(errs []*x12.Error) {
+	slices.SortStableFunc(errs, func(a, b *x12.Error) int { return a.SegmentIndex - b.SegmentIndex })
+}
 
 // rule is one row of the tables: an element of a segment (in the loop
 // when says), and what it must be.

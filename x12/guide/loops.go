@@ -1,0 +1,222 @@
+package guide
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
+
+// Loops, segment usage and repeats: each transaction's structure as its
+// implementation guide gives it (loops.tables.go), and the walk that
+// places each segment of a set in it. What does not fit is an error with
+// the 999's IK304: 2 an unexpected segment (in no loop open here), 3 a
+// required segment or loop missing (at the loop's first segment, where
+// the guide's tables and pyx12 name it), 4 a loop repeated more than the
+// guide allows, 5 a segment used more often than it allows.
+
+// Code of the structure's errors.
+const CodeStructure = "guide_structure"
+
+// ctlOf is the control numbers errors carry.
+type ctlOf = x12.Control
+
+// entry is a segment or a loop in a loop of the table.
+type entry struct {
+	seg   string          // the segment's ID; a loop's is its first segment's
+	quals map[string]bool // the values of its qualifier (HL03, else element 1) it takes; nil for any
+	req   bool
+	max   int    // uses of the segment, repeats of the loop; 0 means no limit
+	loop  *loopT // a loop: its table; nil for a segment
+	name  string // a loop's ID, for messages: 2100
+}
+
+// loopT is a loop of the table: its entries, the first being its trigger.
+type loopT struct {
+	name    string
+	entries []*entry
+}
+
+func (e *entry) matches(s *x12.Segment) bool {
+	if s.ID() != e.seg {
+		return false
+	}
+	if e.quals == nil {
+		return true
+	}
+	el := 1
+	if e.seg == "HL" {
+		el = 3
+	}
+	return e.quals[string(s.Element(el))]
+}
+
+// parseLoops reads a table: a line a segment (ID[*QUALIFIER|...] R|S MAX)
+// or a loop (loop NAME R|S REPEAT, its entries indented by two spaces
+// below it, its trigger first). MAX and REPEAT are a number or >1.
+func parseLoops(name, table string) *loopT {
+	root := &loopT{}
+	stack := []*loopT{root}
+	for n, line := range strings.Split(table, "\n") {
+		text := strings.TrimLeft(line, " ")
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		depth := (len(line) - len(text)) / 2
+		if depth >= len(stack) {
+			panic(fmt.Sprintf("guide: %s table line %d: indented past its loop", name, n+1))
+		}
+		stack = stack[:depth+1]
+		f := strings.Fields(text)
+		e := &entry{}
+		if f[0] == "loop" {
+			e.name, f = f[1], f[1:]
+			e.loop = &loopT{name: e.name}
+		}
+		if len(f) != 3 || (f[1] != "R" && f[1] != "S") {
+			panic(fmt.Sprintf("guide: %s table line %d: %q", name, n+1, text))
+		}
+		e.req = f[1] == "R"
+		if f[2] != ">1" {
+			e.max, _ = strconv.Atoi(f[2])
+		}
+		parent := stack[len(stack)-1]
+		if e.loop != nil {
+			parent.entries = append(parent.entries, e)
+			stack = append(stack, e.loop)
+			continue
+		}
+		id, quals, _ := strings.Cut(f[0], "*")
+		e.seg = id
+		if quals != "" {
+			e.quals = map[string]bool{}
+			for _, q := range strings.Split(quals, "|") {
+				e.quals[q] = true
+			}
+		}
+		if len(parent.entries) == 0 && parent != root {
+			// The loop's trigger: its entry in the parent matches as it does.
+			for _, pe := range stack[len(stack)-2].entries {
+				if pe.loop == parent {
+					pe.seg, pe.quals = e.seg, e.quals
+				}
+			}
+		}
+		parent.entries = append(parent.entries, e)
+	}
+	return root
+}
+
+// open is a loop being read: where in its entries the last segment was
+// placed, and how often each entry was used.
+type open struct {
+	t      *loopT
+	pos    int
+	counts []int
+}
+
+// structure walks one transaction set through its table.
+type structure struct {
+	stack []*open
+	errs  []*x12.Error
+	ctl   *ctlOf
+	// last is the segment read last: where the loops still open at the end
+	// are checked.
+	last   x12.Position
+	lastID string
+}
+
+func newStructure(t *loopT, ctl *ctlOf) *structure {
+	return &structure{stack: []*open{{t: t, counts: make([]int, len(t.entries))}}, ctl: ctl}
+}
+
+func (st *structure) segment(r *x12.Reader, s *x12.Segment) {
+	pos := r.Position(s)
+	st.last, st.lastID = pos, s.ID()
+	for depth := len(st.stack) - 1; depth >= 0; depth-- {
+		o := st.stack[depth]
+		// Within the loop, from where it is on: a segment or a child loop.
+		// Its own trigger (entry 0) again is the loop's next repeat, which
+		// its parent places.
+		from := o.pos
+		if depth > 0 && from == 0 {
+			from = 1
+		}
+		for i := from; i < len(o.t.entries); i++ {
+			e := o.t.entries[i]
+			if !e.matches(s) {
+				continue
+			}
+			for _, done := range st.stack[depth+1:] {
+				st.close(done, pos, s.ID())
+			}
+			st.stack = st.stack[:depth+1]
+			o.pos = i
+			o.counts[i]++
+			if e.max > 0 && o.counts[i] > e.max {
+				what, ik3 := "segment "+s.ID()+" is used more often than the guide allows here", "5"
+				if e.loop != nil {
+					what, ik3 = "loop "+e.name+" repeats more often than the guide allows", "4"
+				}
+				st.add(pos, s.ID(), ik3, "%s (%d at most)", what, e.max)
+			}
+			if e.loop != nil {
+				child := &open{t: e.loop, counts: make([]int, len(e.loop.entries))}
+				child.counts[0] = 1
+				st.stack = append(st.stack, child)
+			}
+			return
+		}
+	}
+	st.add(pos, s.ID(), "2", "segment %s is not expected here: the guide has no place for it after the segments before it", s.ID())
+}
+
+// close checks what a loop that ends lacks: errors at the segment that
+// ends it (where pyx12 reports them too), the SE for the last ones.
+func (st *structure) close(o *open, pos x12.Position, id string) {
+	for i, e := range o.t.entries {
+		if e.req && o.counts[i] == 0 {
+			what := "segment " + e.seg
+			if e.loop != nil {
+				what = "loop " + e.name
+			}
+			if q := quals(e); q != "" {
+				what += "*" + q
+			}
+			st.add(pos, id, "3", "%s, which the guide requires in %s, is missing", what, loopName(o.t))
+		}
+	}
+}
+
+func quals(e *entry) string {
+	var q []string
+	for k := range e.quals {
+		q = append(q, k)
+	}
+	if len(q) != 1 {
+		return ""
+	}
+	return q[0]
+}
+
+func loopName(t *loopT) string {
+	if t.name == "" {
+		return "the transaction set"
+	}
+	return "loop " + t.name
+}
+
+func (st *structure) finish() []*x12.Error {
+	for i := len(st.stack) - 1; i >= 0; i-- {
+		st.close(st.stack[i], st.last, st.lastID)
+	}
+	st.stack = nil
+	return st.errs
+}
+
+func (st *structure) add(pos x12.Position, id, ik3, format string, args ...any) {
+	e := st.ctl.Errorf(pos, id, 0, 0, x12.SeverityError, CodeStructure, format, args...)
+	e.Level, e.IK3 = x12.LevelGuide, ik3
+	st.errs = append(st.errs, e)
+}
