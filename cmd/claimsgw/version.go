@@ -23,7 +23,14 @@ var (
 // runVersion prints the version, the commit the binary was built from
 // (and whether the tree had changes, when Go stamped it), and the Go
 // version.
-func runVersion(_ []string, _ io.Reader, stdout, _ io.Writer) int {
+func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlags("version", stderr, "claimsgw version (or claimsgw --version)")
+	if pos, err := parse(fs, args); err != nil || len(pos) != 0 {
+		if err == nil {
+			fs.Usage()
+		}
+		return exitUnreadable
+	}
 	stamped, modified, goVersion := "", false, "unknown"
 	if info, ok := debug.ReadBuildInfo(); ok {
 		goVersion = info.GoVersion
