@@ -2,7 +2,8 @@
 # claimsgw container image: a static Go binary on distroless, running as a
 # non-root user.
 #
-#   docker build -t claimsgw:local .
+#   docker build -t claimsgw:local \
+#       --build-arg VERSION=1.2.0 --build-arg COMMIT=$(git rev-parse HEAD) .
 #   docker run --rm -v $PWD/deploy/compose/config.yaml:/etc/claimsgw/config.yaml:ro \
 #       -p 8080:8080 claimsgw:local
 #
@@ -21,10 +22,15 @@ RUN go mod download
 
 COPY . .
 
+# What `claimsgw version` prints. The build context has no .git
+# (.dockerignore), so Go cannot stamp the commit: pass it.
+ARG VERSION=dev
+ARG COMMIT=unknown
+
 # CGO_ENABLED=0 gives a static binary: the SQLite driver is modernc.org/sqlite
 # (pure Go) and PostgreSQL is pgx (pure Go), so no C library is needed.
 RUN CGO_ENABLED=0 GOOS=linux \
-    go build -trimpath -ldflags "-s -w" -o /out/claimsgw ./cmd/claimsgw
+    go build -trimpath -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" -o /out/claimsgw ./cmd/claimsgw
 
 # The data directory (data_dir in the config), created here so that it is owned
 # by the non-root user: a named volume mounted on it inherits this ownership.

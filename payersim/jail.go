@@ -47,7 +47,7 @@ func (j jail) Filewrite(r *sftp.Request) (io.WriterAt, error) {
 	if pf.Excl {
 		flag |= os.O_EXCL
 	}
-	return j.root.OpenFile(rel(r.Filepath), flag, 0o644)
+	return j.root.OpenFile(rel(r.Filepath), flag, 0o600)
 }
 
 // Filecmd handles rename, remove and mkdir.
@@ -68,7 +68,7 @@ func (j jail) Filecmd(r *sftp.Request) error {
 		}
 		return j.root.Remove(rel(r.Filepath))
 	case "Mkdir":
-		return j.root.Mkdir(rel(r.Filepath), 0o755)
+		return j.root.Mkdir(rel(r.Filepath), 0o700)
 	}
 	return sftp.ErrSSHFxOpUnsupported
 }

@@ -28,7 +28,7 @@ const StateFile = ".payersim-state"
 // same root (StateFile). It returns when ctx ends.
 func (p *Payer) Run(ctx context.Context, root string, every time.Duration) error {
 	for _, d := range []string{InboundDir, OutboundDir, ArchiveDir} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o700); err != nil {
 			return err
 		}
 	}
@@ -81,7 +81,7 @@ func (p *Payer) answerAll(root string) error {
 		}
 		for _, a := range answers {
 			tmp := filepath.Join(root, OutboundDir, "."+a.Name)
-			if err := os.WriteFile(tmp, a.Data, 0o644); err != nil {
+			if err := os.WriteFile(tmp, a.Data, 0o600); err != nil {
 				return err
 			}
 			if err := os.Rename(tmp, filepath.Join(root, OutboundDir, a.Name)); err != nil {
@@ -134,7 +134,7 @@ func (p *Payer) saveState(root string) error {
 	state := fmt.Sprintf("%d %d\n", p.ctl, p.seq)
 	p.mu.Unlock()
 	tmp := filepath.Join(root, StateFile+".tmp")
-	if err := os.WriteFile(tmp, []byte(state), 0o644); err != nil {
+	if err := os.WriteFile(tmp, []byte(state), 0o600); err != nil {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(root, StateFile))

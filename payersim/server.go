@@ -113,7 +113,7 @@ func (s *Server) checkPassword(c ssh.ConnMetadata, password []byte) (*ssh.Permis
 // and serves in the background until Close or until ctx ends.
 func (s *Server) Start(ctx context.Context) error {
 	for _, dir := range []string{InboundDir, OutboundDir} {
-		if err := os.MkdirAll(filepath.Join(s.cfg.Root, dir), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(s.cfg.Root, dir), 0o700); err != nil {
 			return fmt.Errorf("payersim: %w", err)
 		}
 	}

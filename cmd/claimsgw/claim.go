@@ -53,6 +53,9 @@ func claimCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if dir := envOr("CLAIMSGW_DATA_DIR", config.DefaultDataDir); fileExists(filepath.Join(dir, daemon.EndpointsFile)) {
 			*data = dir
 			fmt.Fprintf(stderr, "claimsgw claim check: checking against the routes of the claimsgw serve running in %s (--config or --data to choose)\n", dir)
+		} else {
+			fmt.Fprintf(stderr, "claimsgw claim check: payer routes were not checked (no --config, and no claimsgw serve running in %s): "+
+				"the daemon refuses an encounter whose payer_id or claim type its routes do not take\n", dir)
 		}
 	}
 	routes, err := checkRoutes(*cfgFile, *data)

@@ -89,3 +89,23 @@ func TestClaimCheckRoutes(t *testing.T) {
 		t.Errorf("another payer: exit %d\n%s", code, out)
 	}
 }
+
+// claim check with no config and no daemon running says, once on
+// stderr, that the payer routes were not checked: "valid" then does not
+// mean the daemon takes it (a payer with no route is unknown_payer
+// there). Before, it said nothing.
+func TestClaimCheckSaysRoutesNotChecked(t *testing.T) {
+	files := claimExampleFiles(t)
+	t.Setenv("CLAIMSGW_DATA_DIR", t.TempDir()) // no daemon there
+	code, out, errOut := runClaimCLI(t, "", append([]string{"claim", "check"}, files...)...)
+	if code != exitOK || strings.Count(errOut, "payer routes were not checked") != 1 || strings.Contains(out, "routes") {
+		t.Errorf("without a config or a daemon: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	cfg := filepath.Join(t.TempDir(), "claimsgw.yaml")
+	if err := os.WriteFile(cfg, []byte("payers: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, errOut := runClaimCLI(t, "", "claim", "check", "--config", cfg, files[0]); strings.Contains(errOut, "not checked") {
+		t.Errorf("with a config: %s", errOut)
+	}
+}

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/claimsgw/claimsgw/gateway/daemon"
 	"github.com/claimsgw/claimsgw/gateway/demo"
 )
 
@@ -20,7 +23,7 @@ import (
 // unmatched.
 func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("demo", stderr, "claimsgw demo [--claims N] [--json] [--data DIR [--fresh]] [--keep] [--seed N] [--timeout D] [--codesets DIR]")
-	fresh := fs.Bool("fresh", false, "with --data: remove what an earlier run left there first")
+	fresh := fs.Bool("fresh", false, "with --data: remove what an earlier demo left there first (only an empty directory or a demo's, never a running daemon's)")
 	n := fs.Int("claims", 50, "how many encounters to send")
 	asJSON := fs.Bool("json", false, "end with the summary as one line of JSON")
 	data := fs.String("data", "", "data directory (default: a new temporary one, removed at the end unless --keep)")
@@ -30,6 +33,10 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	codeSets := fs.String("codesets", "", "a directory of code-set files (the ICD-10-CM and HCPCS zips, NCCI and MUE files: docs/codesets.md) "+
 		"to import first; the run adds encounters with coding errors, and the summary counts what the scrubber caught")
 	if _, err := parse(fs, args); err != nil || *n < 1 {
+		return exitUnreadable
+	}
+	if *fresh && *data == "" {
+		fmt.Fprintln(stderr, "claimsgw demo: --fresh needs --data DIR: without --data a demo runs in a new temporary directory")
 		return exitUnreadable
 	}
 	dir := *data
@@ -43,24 +50,20 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if !*keep {
 			defer os.RemoveAll(dir)
 		}
-	} else if *fresh {
-		if err := os.RemoveAll(dir); err != nil {
-			fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
-			return exitUnreadable
-		}
+	} else if err := demoDir(dir, *fresh); err != nil {
+		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+		return exitUnreadable
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 		return exitUnreadable
 	}
+	// Which run this is, read before the daemon makes a ledger there;
+	// counted once it holds the directory (below).
 	run, err := demo.NextRun(dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 		return exitUnreadable
-	}
-	if run > 1 {
-		fmt.Fprintf(stdout, "claimsgw demo: %s holds %d earlier run(s): this is run %d, with new encounter ids and patient control numbers "+
-			"(the summary counts this run only; --fresh starts over)\n", dir, run-1, run)
 	}
 	logFile, err := os.OpenFile(filepath.Join(dir, "claimsgw.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
@@ -78,7 +81,15 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitInvalid
 	}
 	defer d.Close()
+	// Counted once the daemon holds the directory: a directory refused
+	// (another daemon's) is not written to.
+	if err := demo.CountRun(dir, run); err != nil {
+		fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
+		return exitUnreadable
+	}
 	if run > 1 {
+		fmt.Fprintf(stdout, "claimsgw demo: %s holds %d earlier run(s): this is run %d, with new encounter ids and patient control numbers "+
+			"(the summary counts this run only; --fresh starts over)\n", dir, run-1, run)
 		if d.Before, err = d.Daemon.Ledger.Totals(ctx); err != nil {
 			fmt.Fprintf(stderr, "claimsgw demo: %v\n", err)
 			return exitInvalid
@@ -158,4 +169,43 @@ patient owes      %12s
 settled           %6v   in %.1f s
 `, s.Encounters, s.Invalid, s.Files, s.Submitted, s.Acknowledged, s.Accepted, s.Rejected, s.Paid, s.PartiallyPaid,
 		s.Denied, s.Forwarded, s.Reversed, s.Unmatched, s.PayerFiles, s.TotalCharge, s.TotalPaid, s.PatientResp, s.Settled, s.Seconds)
+}
+
+// demoDir checks a --data directory before a demo writes in it: not the
+// data directory of a running daemon (serve, or another demo); and, with
+// fresh, one it may wipe, which it does: a directory that is empty or a
+// demo's (it holds the demo's runs file). Anything else --fresh refuses,
+// leaving it as it is.
+func demoDir(dir string, fresh bool) error {
+	st, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // made below
+	}
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory: --data names a demo's data directory (made when missing)", dir)
+	}
+	pid, held, err := daemon.Held(dir)
+	if err != nil {
+		return err
+	}
+	if held {
+		return fmt.Errorf("%s is in use by a running claimsgw (pid %s): nothing was written there; stop it, or give the demo a --data of its own", dir, pid)
+	}
+	if !fresh {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if st, err := os.Lstat(filepath.Join(dir, demo.RunsFile)); err != nil || !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a demo's data directory (it has no %s file): --fresh wipes only those; nothing was removed", dir, demo.RunsFile)
+	}
+	return os.RemoveAll(dir)
 }

@@ -1,13 +1,21 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/rs/zerolog"
+
+	"github.com/claimsgw/claimsgw/config"
+	"github.com/claimsgw/claimsgw/gateway/daemon"
+	"github.com/claimsgw/claimsgw/gateway/demo"
 	"github.com/claimsgw/claimsgw/internal/testutil"
 )
 
@@ -42,7 +50,8 @@ func TestDemoJSON(t *testing.T) {
 
 // A second demo on the same data directory says so and is a new run:
 // new ids and patient control numbers (none refused as a duplicate), its
-// own summary; --fresh starts over. Before, it re-sent the first run's
+// own summary; --fresh starts over (an empty directory, or a demo's).
+// Before, it re-sent the first run's
 // encounters and printed the old ledger as a new run.
 func TestDemoAgainOnItsDirectory(t *testing.T) {
 	if testing.Short() {
@@ -62,7 +71,14 @@ func TestDemoAgainOnItsDirectory(t *testing.T) {
 		}
 		return s, out
 	}
-	first, _ := summary()
+	// --fresh on an empty directory: nothing to wipe, a first run.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	first, out := summary("--fresh")
+	if strings.Contains(out, "earlier run") {
+		t.Errorf("the first run on an empty directory says it is not:\n%s", out)
+	}
 	second, out := summary()
 	if !strings.Contains(out, "holds 1 earlier run(s): this is run 2") {
 		t.Errorf("the second run does not say it is one:\n%s", out)
@@ -125,5 +141,78 @@ func TestDemoCodeSets(t *testing.T) {
 	}
 	if code, out, _ := runClaimCLI(t, "", "demo", "--claims", "3"); code != exitOK || !strings.Contains(out, "code sets: none loaded (structure only)") {
 		t.Errorf("without --codesets: %d\n%s", code, out)
+	}
+}
+
+// --fresh wipes only what a demo left: it needs --data, and refuses a
+// file, a directory that holds something else, and the data directory of
+// a running daemon; a demo (with --fresh or not) does not write in the
+// directory of a running daemon. Before, --fresh ran os.RemoveAll on
+// whatever --data named: it deleted an unrelated file and wiped a live
+// serve directory, lock included.
+func TestDemoFreshRefuses(t *testing.T) {
+	tmp := t.TempDir()
+	// What the old code did with these arguments was run a demo: one
+	// claim and a short timeout keep that quick.
+	demoRun := func(args ...string) (int, string) {
+		t.Helper()
+		code, out, errOut := runClaimCLI(t, "", append([]string{"demo", "--claims", "1", "--timeout", "5s"}, args...)...)
+		return code, out + errOut
+	}
+	if code, out := demoRun("--fresh"); code != exitUnreadable || !strings.Contains(out, "--fresh needs --data") {
+		t.Errorf("--fresh without --data: exit %d\n%s", code, out)
+	}
+
+	file := filepath.Join(tmp, "notes.txt")
+	if err := os.WriteFile(file, []byte("keep me\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := demoRun("--data", file, "--fresh"); code != exitUnreadable || !strings.Contains(out, "is not a directory") {
+		t.Errorf("--fresh on a file: exit %d\n%s", code, out)
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "keep me\n" {
+		t.Errorf("the file after --fresh: %q, %v", b, err)
+	}
+
+	other := filepath.Join(tmp, "other")
+	if err := os.MkdirAll(filepath.Join(other, "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "sub", "report.csv"), []byte("a,b\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := demoRun("--data", other, "--fresh"); code != exitUnreadable || !strings.Contains(out, "not a demo's data directory") {
+		t.Errorf("--fresh on another directory: exit %d\n%s", code, out)
+	}
+	if got := testutil.DirNames(t, other); len(got) != 1 || got[0] != "sub" {
+		t.Errorf("the other directory after --fresh holds %q", got)
+	}
+
+	// A serve directory, its daemon running; with a demo's runs file in
+	// it too, so only the lock refuses.
+	live := filepath.Join(tmp, "live")
+	cfg := config.Default()
+	cfg.DataDir, cfg.HTTP.Listen, cfg.NATS.Port = live, "127.0.0.1:0", 0
+	cfg.Ledger.DSN = config.Secret(filepath.Join(live, "ledger.db"))
+	d, err := daemon.Start(context.Background(), cfg, daemon.Options{Log: zerolog.Nop()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := os.WriteFile(filepath.Join(live, demo.RunsFile), []byte("1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := testutil.DirNames(t, live)
+	for _, args := range [][]string{{"--data", live, "--fresh"}, {"--data", live}} {
+		code, out := demoRun(args...)
+		if code != exitUnreadable || !strings.Contains(out, "in use by a running claimsgw") || !strings.Contains(out, fmt.Sprintf("pid %d", os.Getpid())) {
+			t.Errorf("demo %v on a running daemon's directory: exit %d\n%s", args, code, out)
+		}
+		if got := testutil.DirNames(t, live); !slices.Equal(got, before) {
+			t.Errorf("demo %v: the directory held %q, now %q", args, before, got)
+		}
+		if b, err := os.ReadFile(filepath.Join(live, demo.RunsFile)); err != nil || string(b) != "1\n" {
+			t.Errorf("demo %v: the runs file %q, %v", args, b, err)
+		}
 	}
 }

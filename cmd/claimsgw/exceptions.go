@@ -39,7 +39,10 @@ func exceptionsList(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	status := fs.String("status", "open", "open, resolved or all")
 	format := fs.String("format", "table", "table, csv or json")
 	pos, err := parse(fs, args)
-	if err != nil || len(pos) != 0 || !report.ValidFormat(*format) || (*status != "open" && *status != "resolved" && *status != "all") {
+	if err != nil {
+		return exitUnreadable // the flag package printed the usage
+	}
+	if len(pos) != 0 || !report.ValidFormat(*format) || (*status != "open" && *status != "resolved" && *status != "all") {
 		fs.Usage()
 		return exitUnreadable
 	}

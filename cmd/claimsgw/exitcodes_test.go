@@ -19,7 +19,9 @@ import (
 // is wrong. Before, an empty file was 1 for x12 validate, 2 for claim
 // check and 0 for submit, and a binary file 1 for x12 and 2 for claim.
 // submit is a transport: an encounter with errors is sent (the daemon
-// answers it invalid), so it is 0 for submit.
+// answers it invalid), so it is 0 for submit. The ledger commands (recon,
+// exceptions, claims show, files resend) are 2 for a config missing or
+// not YAML and for a data directory with no ledger (missing, or a file).
 func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
@@ -52,14 +54,27 @@ func TestExitCodes(t *testing.T) {
 	}
 	// The commands that read a config: one missing or not YAML cannot be
 	// read.
-	for _, cmd := range [][]string{{"serve"}, {"payer-sim"}, {"recon", "payments"}, {"exceptions", "list"}, {"claims", "show", "C1"}, {"claim", "check", encValid}} {
+	ledgerCmds := [][]string{{"recon", "payments"}, {"exceptions", "list"}, {"claims", "show", "C1"}, {"files", "resend", "F1", "--actor", "ops"}}
+	for _, cmd := range append([][]string{{"serve"}, {"payer-sim"}, {"claim", "check", encValid}}, ledgerCmds...) {
 		for kind, file := range map[string]string{"missing": missing, "binary": binary} {
 			if code, _, stderr := runClaimCLI(t, "", append(append([]string{}, cmd...), "--config", file)...); code != exitUnreadable {
 				t.Errorf("%s --config with a %s file: exit %d, want %d\n%s", strings.Join(cmd, " "), kind, code, exitUnreadable, stderr)
 			}
 		}
 	}
-	x12Cmds := [][]string{{"x12", "validate"}, {"x12", "json"}, {"x12", "inspect"}, {"x12", "fmt"}}
+	// The commands that read the ledger: a data directory with none in it
+	// (missing, or a file) cannot be read, and makes no ledger there.
+	for _, cmd := range ledgerCmds {
+		for kind, d := range map[string]string{"missing": filepath.Join(dir, "no-data"), "file": binary} {
+			if code, _, stderr := runClaimCLI(t, "", append(append([]string{}, cmd...), "--data", d)...); code != exitUnreadable || !strings.Contains(stderr, "no ledger at") {
+				t.Errorf("%s --data with a %s directory: exit %d, want %d\n%s", strings.Join(cmd, " "), kind, code, exitUnreadable, stderr)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "no-data")); err == nil {
+			t.Errorf("%s --data made the missing directory", strings.Join(cmd, " "))
+		}
+	}
+	x12Cmds := [][]string{{"x12", "validate"}, {"x12", "json"}, {"x12", "inspect"}, {"x12", "fmt"}, {"x12", "ack"}}
 	encCmds := [][]string{{"claim", "check"}, {"claim", "build"}, {"submit", "--nats", srv.ClientURL()}}
 	for _, tt := range []struct {
 		cmds                  [][]string

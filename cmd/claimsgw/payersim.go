@@ -11,8 +11,12 @@ import (
 // answers the 837s uploaded to it.
 func payerSim(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("payer-sim", stderr, "claimsgw payer-sim --config FILE")
-	path := fs.String("config", "", "the simulator's YAML config (docs/sftp.md, and the payer-sim section of the README)")
-	if _, err := parse(fs, args); err != nil || *path == "" {
+	path := fs.String("config", "", "the simulator's YAML config: deploy/config/payer-sim.example.yaml is one, "+
+		"docs/gateway.md (The payer simulator) says what it answers, docs/sftp.md how its server works")
+	if _, err := parse(fs, args); err != nil {
+		return exitUnreadable // the flag package said what is wrong, with the usage
+	}
+	if *path == "" {
 		fs.Usage()
 		return exitUnreadable
 	}

@@ -120,7 +120,11 @@ func (b *Batcher) handOff(ctx context.Context, f ledger.FileRef) error {
 		return nil
 	}
 	if err := b.o.Ledger.MarkHandedOff(ctx, f.ID); err != nil {
-		b.o.Log.Warn().Err(err).Str("batch_id", f.ID).Msg("hand-off not recorded; the file is handed off again (NATS drops the repeat)")
+		ev := b.o.Log.Warn().Err(err)
+		if ctx.Err() != nil {
+			ev = b.o.Log.Info().Str("reason", "stopping") // on purpose: nothing is wrong
+		}
+		ev.Str("batch_id", f.ID).Msg("hand-off not recorded; the file is handed off again (NATS drops the repeat)")
 	}
 	return nil
 }

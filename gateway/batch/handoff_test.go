@@ -2,8 +2,13 @@ package batch_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/rs/zerolog"
 
 	"github.com/claimsgw/claimsgw/gateway/batch"
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
@@ -73,4 +78,48 @@ func mustFilesOut(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return subject
+}
+
+// cancelOnPublish is NATS that takes a message and then the batcher is
+// stopped: its context ends between the hand-off and its record.
+type cancelOnPublish struct {
+	jetstream.JetStream
+	cancel context.CancelFunc
+}
+
+func (c cancelOnPublish) PublishMsg(ctx context.Context, m *nats.Msg, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error) {
+	ack, err := c.JetStream.PublishMsg(ctx, m, opts...)
+	c.cancel()
+	return ack, err
+}
+
+// A hand-off whose record is cut short by the batcher being stopped is
+// no warning: the file is handed off again at the next start, NATS drops
+// the repeat, and the log says so at info. Before, every shutdown at
+// that moment logged a warning with "context canceled".
+func TestHandOffRecordCutShortByStopping(t *testing.T) {
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	h.Take(gatewaytest.EncounterJSON("S1", 10000))
+	var logs testutil.SyncBuffer
+	ctx, cancel := context.WithCancel(h.Ctx)
+	defer cancel()
+	o := h.Options
+	o.Log, o.JS = zerolog.New(&logs), cancelOnPublish{JetStream: o.JS, cancel: cancel}
+	b, err := batch.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Batch(ctx, h.Payer(), true) // ends with the context
+	ids, err := h.Ledger.BuiltFiles(h.Ctx, false, 0)
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("files built and not recorded as handed off: %v, %v\n%s", ids, err, logs.String())
+	}
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		if strings.Contains(line, "hand-off not recorded") && !strings.Contains(line, `"level":"info"`) {
+			t.Errorf("logged as more than news: %s", line)
+		}
+	}
+	if !strings.Contains(logs.String(), "hand-off not recorded") {
+		t.Errorf("the hand-off left unrecorded is not logged:\n%s", logs.String())
+	}
 }

@@ -5,6 +5,7 @@ package daemon
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,6 +44,30 @@ func lockDir(dir string) (*dirLock, error) {
 		fmt.Fprintln(f, os.Getpid())
 	}
 	return &dirLock{f}, nil
+}
+
+// Held reports whether a running daemon holds a data directory's lock,
+// and that daemon's pid, without taking the lock or creating anything: a
+// directory with no lock file is not held. claimsgw demo asks before it
+// writes in a directory.
+func Held(dir string) (pid string, held bool, err error) {
+	f, err := os.Open(filepath.Join(dir, LockFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("data directory lock: %w", err)
+	}
+	defer f.Close() // and with it the shared lock, when taken
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return "", false, fmt.Errorf("data directory lock %s: %w", f.Name(), err)
+		}
+		b := make([]byte, 32)
+		n, _ := f.Read(b)
+		return strings.TrimSpace(string(b[:n])), true, nil
+	}
+	return "", false, nil
 }
 
 func (l *dirLock) release() {

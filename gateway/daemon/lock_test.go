@@ -17,7 +17,8 @@ import (
 
 // One daemon per data directory: a second one on it does not start (it
 // would share the embedded JetStream folder and the SQLite ledger), and
-// says which process has it; once the first stops, another starts.
+// says which process has it (Held tells the same without taking it);
+// once the first stops, another starts.
 func TestOneDaemonPerDataDirectory(t *testing.T) {
 	cfg, err := config.Load("")
 	if err != nil {
@@ -34,8 +35,14 @@ func TestOneDaemonPerDataDirectory(t *testing.T) {
 	if !errors.Is(err, daemon.ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("by pid %d", os.Getpid())) {
 		t.Errorf("a second daemon on the data directory: %v", err)
 	}
+	if pid, held, err := daemon.Held(cfg.DataDir); !held || pid != fmt.Sprint(os.Getpid()) || err != nil {
+		t.Errorf("Held while the first runs: %q, %v, %v", pid, held, err)
+	}
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if pid, held, err := daemon.Held(cfg.DataDir); held || err != nil {
+		t.Errorf("Held once the first stopped: %q, %v, %v", pid, held, err)
 	}
 	again, err := daemon.Start(ctx, cfg, daemon.Options{Log: zerolog.Nop()})
 	if err != nil {

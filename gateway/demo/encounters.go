@@ -2,7 +2,9 @@ package demo
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -69,21 +71,30 @@ func RunEncounters(n int, payer string, seed uint64, run int, now time.Time) [][
 // on it.
 const RunsFile = "demo-runs"
 
-// NextRun counts one more demo run on a data directory and returns its
-// number (1 on a new directory), for RunEncounters.
+// NextRun is the number of the next demo run on a data directory (1 on a
+// new one), for RunEncounters; it writes nothing (CountRun does).
 func NextRun(dir string) (int, error) {
 	path := filepath.Join(dir, RunsFile)
-	run := 1
 	if b, err := os.ReadFile(path); err == nil {
 		n, err := strconv.Atoi(strings.TrimSpace(string(b)))
 		if err != nil {
 			return 0, fmt.Errorf("%s: %v", path, err)
 		}
-		run = n + 1
-	} else if _, err := os.Stat(filepath.Join(dir, "ledger.db")); err == nil {
-		run = 2 // a directory used before the runs were counted
+		return n + 1, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return 0, err
 	}
-	return run, os.WriteFile(path, []byte(strconv.Itoa(run)+"\n"), 0o600)
+	if _, err := os.Stat(filepath.Join(dir, "ledger.db")); err == nil {
+		return 2, nil // a directory used before the runs were counted
+	}
+	return 1, nil
+}
+
+// CountRun records run as the last demo run on a data directory: once
+// the demo's daemon holds it, so that a directory refused is not written
+// to.
+func CountRun(dir string, run int) error {
+	return os.WriteFile(filepath.Join(dir, RunsFile), []byte(strconv.Itoa(run)+"\n"), 0o600)
 }
 
 func cents(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }

@@ -83,4 +83,10 @@ func TestSchemaMatchesTypes(t *testing.T) {
 		}
 	}
 	compare("", reflect.TypeFor[Encounter](), root)
+	// The id's limit is the contract's, checked apart from the text
+	// fields (it is no X12 element).
+	props, _ := root["properties"].(map[string]any)
+	if id, _ := props["id"].(map[string]any); id["maxLength"] != float64(MaxIDLength) {
+		t.Errorf("id: schema maxLength %v, want %d (MaxIDLength)", id["maxLength"], MaxIDLength)
+	}
 }

@@ -11,7 +11,15 @@ import (
 )
 
 // Acknowledgments: a TA1 answers an interchange, a 999 or 997 each
-// transaction set of a group.
+// transaction set of a group. A claim's change names the 837 set
+// answered (answered), which is what its history is read for: the
+// position is the answer's, in the 999 (0 for a TA1, in no set).
+
+// answered names the 837 set of a claim as the 837 carries its control
+// numbers: ISA13/GS06/ST02 ("000000001/1/0001").
+func answered(fc ledger.FileClaim) string {
+	return fmt.Sprintf("%09d/%d/%04d", fc.ISA13, fc.GS06, fc.ST02)
+}
 
 // ta1 rejects every claim of the interchange a TA1 R names; n is its
 // ordinal among the file's TA1s, an exception's position (a TA1 is in no
@@ -48,7 +56,7 @@ func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 		if len(claims) == 0 {
 			return a.exception(k.Type, t.ControlNumber, k.Group.Pos, "", fmt.Sprintf("rejects GS06 %d, which the gateway did not send", gs06))
 		}
-		src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: k.Group.TrailerPos.Position, Reason: k.Type + " group " + payerCode(k.Group.Code)}
+		src := ledger.Source{Kind: k.Type, Position: k.Group.TrailerPos.Position, Reason: k.Type + " group " + payerCode(k.Group.Code)}
 		return a.moveCurrent(claims, ledger.StatusRejected, src)
 	}
 	for _, set := range k.Transactions {
@@ -65,7 +73,7 @@ func (a *applier) ack(t *x12.Transaction, k *ack.Acknowledgment) error {
 		}
 		switch {
 		case set.Code == "A" || set.Code == "E":
-			src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: k.Type + " " + set.Code}
+			src := ledger.Source{Kind: k.Type, Position: set.Pos.Position, Reason: k.Type + " " + set.Code}
 			if err := a.moveCurrent(claims, ledger.StatusAcknowledged, src); err != nil {
 				return err
 			}
@@ -116,7 +124,7 @@ func (a *applier) rejectSet(k *ack.Acknowledgment, t *x12.Transaction, set *ack.
 		if !fc.Current {
 			continue
 		}
-		src := ledger.Source{Kind: k.Type, Transaction: t.ControlNumber, Position: set.Pos.Position, Reason: base}
+		src := ledger.Source{Kind: k.Type, Transaction: answered(fc), Position: set.Pos.Position, Reason: base}
 		to := ledger.StatusRejected
 		switch errs := why[fc.ClaimID]; {
 		case len(why) == 0:

@@ -405,14 +405,15 @@ func (a *applier) noMatch(kind string, t *x12.Transaction, pos x12.Position, pcn
 	return nil
 }
 
-// moveCurrent moves the claims a file's answer names whose latest file it
-// is: a claim sent again in another file since is left to that file's
-// answers.
+// moveCurrent moves the claims a file's answer (a TA1 or 999) names whose
+// latest file it is: a claim sent again in another file since is left to
+// that file's answers. Each change names the 837 set answered (answered).
 func (a *applier) moveCurrent(claims []ledger.FileClaim, to ledger.Status, src ledger.Source) error {
 	for _, fc := range claims {
 		if !fc.Current {
 			continue
 		}
+		src.Transaction = answered(fc)
 		if err := a.move(fc.ClaimID, to, src, 0); err != nil {
 			return err
 		}

@@ -146,8 +146,9 @@ func (in *Intake) takeBatch(ctx context.Context, ms []*queue.Message) []error {
 
 // Check scrubs an encounter as Take will and returns its id and every
 // problem, for a caller that answers at once (the API's POST
-// /v1/encounters). It adds already_submitted when the id's claim has been
-// sent and the content is new: a correction then is a replacement claim.
+// /v1/encounters). It adds already_submitted when the content is new and
+// the id's claim takes no revision (ledger.Revisable: it is queued for
+// the payer or has been sent), with what is true of it.
 func (in *Intake) Check(ctx context.Context, raw []byte) (string, []encounter.Problem, error) {
 	e, probs, _ := in.scrub(raw)
 	id := encounterID(raw)
@@ -161,8 +162,8 @@ func (in *Intake) Check(ctx context.Context, raw []byte) (string, []encounter.Pr
 	if err != nil {
 		return id, nil, err
 	}
-	if c.Status == ledger.StatusInvalid {
-		return id, probs, nil
+	if ledger.Revisable(c.Status) {
+		return id, probs, nil // new content is a revision
 	}
 	prev, err := in.o.Ledger.Encounter(ctx, c.EncounterID)
 	if err != nil {

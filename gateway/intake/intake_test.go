@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +100,36 @@ func TestIntakeRecordsEncountersOverTheLimits(t *testing.T) {
 	if dls, err := h.Ledger.DeadLetterInfos(h.Ctx, 0, 10); err != nil || len(dls) != 0 {
 		t.Errorf("dead letters %+v, %v", dls, err)
 	}
+}
+
+// Check, as POST /v1/encounters calls it, lets new content through for
+// the id of a claim the payer rejected at the front end (the ledger takes
+// it as a revision) and refuses it for a claim queued for the payer,
+// saying so. Before, a rejected claim's correction was refused as "sent
+// to the payer ... a replacement claim", and a queued claim's was said
+// to be sent.
+func TestCheckCorrectionOfARejectedClaim(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := gatewaytest.New(t, l)
+		h.Submit(gatewaytest.EncounterJSON("REJ1", 10000))
+		if _, err := l.Transition(h.Ctx, "REJ1", ledger.StatusRejected, ledger.Source{Kind: "277CA", File: "sha", Reason: "A7:164:IL", Actor: "processor"}); err != nil {
+			t.Fatal(err)
+		}
+		h.Take(gatewaytest.EncounterJSON("Q2", 10000))
+		corrected := gatewaytest.EncounterJSON("REJ1", 12000)
+		id, probs, err := h.Intake.Check(h.Ctx, corrected)
+		if err != nil || id != "REJ1" || encounter.HasErrors(probs) {
+			t.Errorf("a rejected claim's correction: %s, %+v, %v", id, probs, err)
+		}
+		h.Take(corrected)
+		if c, err := l.Claim(h.Ctx, "REJ1"); err != nil || c.Status != ledger.StatusQueued || c.Charge != 12000 {
+			t.Errorf("REJ1 after its correction: %+v, %v", c, err)
+		}
+		_, probs, err = h.Intake.Check(h.Ctx, gatewaytest.EncounterJSON("Q2", 12000))
+		refused := slices.IndexFunc(probs, func(p encounter.Problem) bool { return p.Code == ledger.CodeAlreadySubmitted })
+		if err != nil || refused < 0 || !strings.Contains(probs[refused].Message, "claim Q2 is queued: it is queued for the payer") ||
+			strings.Contains(probs[refused].Message, "sent to the payer") {
+			t.Errorf("a queued claim's change: %+v, %v", probs, err)
+		}
+	})
 }

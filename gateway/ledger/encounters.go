@@ -92,10 +92,10 @@ type EncounterClaim struct {
 	Replaces  bool
 	// Set by RecordEncounters. Duplicate: why it refused the claim as a
 	// duplicate (which open claim has its number). Revision: the
-	// encounter's revision when the encounter was new content for an
-	// invalid claim's id (2 and up); the claim moved from invalid.
-	// Refused: why new content for an id was kept but not applied (its
-	// claim had been sent).
+	// encounter's revision when the encounter was new content for the id
+	// of an invalid or rejected claim (2 and up); the claim moved from
+	// there. Refused: why new content for an id was kept but not applied
+	// (its claim was queued for the payer, or sent: AlreadySubmitted).
 	Duplicate string
 	Revision  int
 	Refused   string
@@ -106,13 +106,31 @@ type EncounterClaim struct {
 const CodeDuplicateClaim = "duplicate_claim"
 
 // CodeAlreadySubmitted is the problem of new content for an encounter id
-// whose claim has been sent to the payer.
+// whose claim is on its way to the payer or has reached it: only an
+// invalid claim, or one the payer rejected at the front end, takes new
+// content (Revisable).
 const CodeAlreadySubmitted = "already_submitted"
 
+// Revisable says whether a claim in status s takes new content for its
+// encounter id as a new revision: while it is invalid (never sent), or
+// rejected, which only a TA1, a 999 or a 277CA does (the payer checked
+// the file or the claim and never adjudicated it: it holds no claim to
+// replace). Otherwise new content is refused (CodeAlreadySubmitted).
+func Revisable(s Status) bool { return s == StatusInvalid || s == StatusRejected }
+
 // AlreadySubmitted is the message of CodeAlreadySubmitted for claim id in
-// status s.
+// status s: what is true of the claim, and how a correction goes then.
 func AlreadySubmitted(id string, s Status) string {
-	return "claim " + id + " is " + string(s) + ": it has been sent to the payer, so new content for its id is not applied; " +
+	head := "claim " + id + " is " + string(s) + ": "
+	switch s {
+	case StatusReceived, StatusQueued, StatusBatched:
+		return head + "it is queued for the payer, so new content for its id is not applied; " +
+			"if the payer rejects it, its id takes the correction then, and once the payer has it a correction is a replacement claim (frequency 7) under a new id"
+	case StatusDeliveryFailed:
+		return head + "its file was not delivered to the payer and waits for an operator (claimsgw files resend), so new content for its id is not applied; " +
+			"once the payer has it, a correction is a replacement claim (frequency 7) under a new id"
+	}
+	return head + "it has been sent to the payer, so new content for its id is not applied; " +
 		"a correction is a replacement claim (frequency 7) under a new id"
 }
 
@@ -123,11 +141,12 @@ func AlreadySubmitted(id string, s Status) string {
 // of those that were new.
 //
 // An id seen before with other content is a revision while its claim is
-// invalid (never sent): the encounter and the claim take the new content,
-// the one replaced is kept in encounter_revisions, and the claim moves
-// from invalid as a new one would. Once the claim has been sent, the new
-// content is kept there as refused (already_submitted): a correction then
-// is a replacement claim. An id given again later in ecs is taken after
+// invalid (never sent) or rejected at the front end (Revisable): the
+// encounter and the claim take the new content, the one replaced is kept
+// in encounter_revisions, and the claim moves from where it stood as a new
+// one would. Otherwise (queued for the payer, or sent) the new content is
+// kept there as refused (already_submitted): once the payer has the
+// claim, a correction is a replacement claim. An id given again later in ecs is taken after
 // the ones before it, as if it came in a transaction of its own.
 //
 // A valid encounter whose claim has the patient control number of an open
@@ -239,8 +258,8 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 		case !e.Valid:
 			to, reason = StatusInvalid, "the scrubber found errors"
 		}
-		if revised[e.ID] {
-			from, reason = StatusInvalid, strings.TrimSuffix(fmt.Sprintf("revision %d; %s", ec.Revision, reason), "; ")
+		if was, ok := revised[e.ID]; ok {
+			from, reason = was, strings.TrimSuffix(fmt.Sprintf("revision %d; %s", ec.Revision, reason), "; ")
 			if _, err := sqlTx.ExecContext(ctx, `UPDATE claims SET payer_id = $2, claim_type = $3, pcn = $4, billing_npi = $5, billing_tax_id = $6,
 				charge_cents = $7, service_from = $8, service_to = $9, status = $10, updated_at = $11 WHERE id = $1`,
 				c.ID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID, int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now); err != nil {
@@ -276,11 +295,12 @@ func encounterStatus(valid bool) string {
 }
 
 // revise takes the encounters of ids seen before (not inserted) with new
-// content: a revision of an invalid claim's encounter, which it writes
-// (the one replaced goes to encounter_revisions), and returns by id; or a
-// change refused, which it keeps there. The same content again is left
-// alone: a duplicate.
-func (l *Ledger) revise(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, inserted map[string]bool) (map[string]bool, error) {
+// content: a revision of the encounter of a claim that takes one
+// (Revisable), which it writes (the one replaced goes to
+// encounter_revisions), and returns by id with the status the claim moves
+// from; or a change refused, which it keeps there. The same content again
+// is left alone: a duplicate.
+func (l *Ledger) revise(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, inserted map[string]bool) (map[string]Status, error) {
 	byID := map[string]*EncounterClaim{}
 	var ids []string
 	for i := range ecs {
@@ -289,7 +309,7 @@ func (l *Ledger) revise(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, i
 			ids = append(ids, id)
 		}
 	}
-	revised := map[string]bool{}
+	revised := map[string]Status{}
 	now := l.millis()
 	for chunk := range slices.Chunk(ids, 500) {
 		args := make([]any, len(chunk))
@@ -323,7 +343,7 @@ func (l *Ledger) revise(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, i
 			}
 			keep := `INSERT INTO encounter_revisions (encounter_id, revision, raw, sha256, status, problems, received_at, replaced_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (encounter_id, sha256) DO NOTHING`
-			if c.claim != StatusInvalid {
+			if !Revisable(c.claim) {
 				ec.Refused = AlreadySubmitted(c.id, c.claim)
 				problems, err := withProblem(nil, problem{Path: "id", Code: CodeAlreadySubmitted, Severity: "error", Message: ec.Refused})
 				if err != nil {
@@ -342,7 +362,7 @@ func (l *Ledger) revise(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, i
 				revision = $8 WHERE id = $1`, c.id, e.PayerID, e.ClaimType, e.Raw, encounterStatus(e.Valid), string(e.Problems), e.ReceivedAt.UnixMilli(), ec.Revision); err != nil {
 				return nil, fmt.Errorf("ledger: encounter %s, revision %d: %w", c.id, ec.Revision, err)
 			}
-			revised[c.id] = true
+			revised[c.id] = c.claim
 		}
 	}
 	return revised, nil

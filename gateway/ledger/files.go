@@ -54,6 +54,9 @@ type FileClaim struct {
 	ST02     int64  `json:"st02"`
 	FirstPos int    `json:"first_pos"`
 	LastPos  int    `json:"last_pos"`
+	// ISA13 is the file's (set when read): with GS06 and ST02 it names
+	// the set an acknowledgment answers.
+	ISA13 int64 `json:"-"`
 	// Current says the file is the claim's latest: false once the claim
 	// went again in another file (after a 999 rejected another claim of
 	// its set), when answers to this file no longer concern it.
@@ -183,11 +186,11 @@ func (l *Ledger) FileByID(ctx context.Context, id string) (*File, error) {
 // queryFileClaims reads the claims of the files (f) that where selects,
 // in segment order.
 func queryFileClaims(ctx context.Context, r runner, what, where string, args ...any) ([]FileClaim, error) {
-	return queryAll(ctx, r, what, `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, c.file_id = fc.file_id
+	return queryAll(ctx, r, what, `SELECT fc.claim_id, fc.gs06, fc.st02, fc.first_pos, fc.last_pos, f.isa13, c.file_id = fc.file_id
 		FROM file_claims fc JOIN files f ON f.id = fc.file_id JOIN claims c ON c.id = fc.claim_id
 		WHERE `+where+` ORDER BY f.id, fc.gs06, fc.st02, fc.first_pos`, args, func(row scanner) (FileClaim, error) {
 		var fc FileClaim
-		err := row.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos, &fc.Current)
+		err := row.Scan(&fc.ClaimID, &fc.GS06, &fc.ST02, &fc.FirstPos, &fc.LastPos, &fc.ISA13, &fc.Current)
 		return fc, err
 	})
 }

@@ -100,3 +100,97 @@ func TestCorrectedEncounter(t *testing.T) {
 		}
 	})
 }
+
+// A claim the payer rejected at the front end (a TA1, 999 or 277CA: it
+// never adjudicated it) takes new content under its id as a revision, as
+// an invalid one does: rejected → queued, the content replaced kept. The
+// refusal of a change says what is true of the claim: queued (or in a
+// file) for the payer, its file not delivered, or sent. Before, a
+// rejected claim refused every correction, and every refusal said "it has
+// been sent to the payer", a queued claim's too.
+func TestCorrectedAfterFrontEndRejection(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		record := func(ec ledger.EncounterClaim) (ledger.EncounterClaim, bool) {
+			t.Helper()
+			ecs := []ledger.EncounterClaim{ec}
+			made, err := l.RecordEncounters(ctx, ecs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ecs[0], made[0]
+		}
+		status := func(id string) ledger.Status {
+			t.Helper()
+			c, err := l.Claim(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Status
+		}
+		for _, kind := range []string{"999", "TA1", "277CA"} {
+			id := "FE-" + kind
+			if _, made := record(revised(id, true, "first")); !made {
+				t.Fatalf("%s: not made", id)
+			}
+			if err := l.Exec(ctx, `UPDATE claims SET status = 'submitted' WHERE id = $1`, id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := l.Transition(ctx, id, ledger.StatusRejected, ledger.Source{Kind: kind, File: "sha-ack", Reason: kind + " R", Actor: "processor"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, made := record(revised(id, true, "first")); made || status(id) != ledger.StatusRejected {
+				t.Errorf("%s: the same content again made a change (%s)", id, status(id))
+			}
+			ec, made := record(revised(id, true, "second"))
+			if !made || ec.Revision != 2 || ec.Refused != "" || status(id) != ledger.StatusQueued {
+				t.Errorf("%s corrected after the rejection: made %v, revision %d, refused %q, %s", id, made, ec.Revision, ec.Refused, status(id))
+			}
+			h, err := l.History(ctx, id)
+			if err != nil || len(h) == 0 || h[len(h)-1].From != ledger.StatusRejected || h[len(h)-1].To != ledger.StatusQueued || h[len(h)-1].Reason != "revision 2" {
+				t.Errorf("%s's history: %+v, %v", id, h, err)
+			}
+			revs, err := l.Revisions(ctx, id)
+			if err != nil || len(revs) != 1 || revs[0].Revision != 1 || revs[0].Status != "accepted" {
+				t.Errorf("%s's revisions: %+v, %v", id, revs, err)
+			}
+		}
+		var revisionEvents []ledger.Event
+		if _, err := l.RelayEvents(ctx, func(evs []ledger.Event) error {
+			for _, ev := range evs {
+				if ev.Revision > 0 {
+					revisionEvents = append(revisionEvents, ev)
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(revisionEvents) != 3 || revisionEvents[0].From != string(ledger.StatusRejected) || revisionEvents[0].Status != string(ledger.StatusQueued) || revisionEvents[0].Revision != 2 {
+			t.Errorf("the revisions' events: %+v", revisionEvents)
+		}
+
+		// Refused: each status says what is true of it.
+		for st, want := range map[ledger.Status]string{
+			ledger.StatusQueued:         "is queued for the payer",
+			ledger.StatusBatched:        "is queued for the payer",
+			ledger.StatusDeliveryFailed: "was not delivered to the payer",
+			ledger.StatusSubmitted:      "has been sent to the payer",
+			ledger.StatusAcknowledged:   "has been sent to the payer",
+			ledger.StatusPaid:           "has been sent to the payer",
+		} {
+			id := "NO-" + string(st)
+			record(revised(id, true, "first"))
+			if err := l.Exec(ctx, `UPDATE claims SET status = $2 WHERE id = $1`, id, string(st)); err != nil {
+				t.Fatal(err)
+			}
+			ec, made := record(revised(id, true, "second"))
+			if made || !strings.Contains(ec.Refused, "claim "+id+" is "+string(st)) || !strings.Contains(ec.Refused, want) || status(id) != st {
+				t.Errorf("%s: made %v, refused %q (want %q), %s", id, made, ec.Refused, want, status(id))
+			}
+			if st == ledger.StatusQueued && strings.Contains(ec.Refused, "sent to the payer") {
+				t.Errorf("%s: a queued claim is said to be sent: %q", id, ec.Refused)
+			}
+		}
+	})
+}

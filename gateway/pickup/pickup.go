@@ -131,6 +131,12 @@ func (p *Poller) Poll(ctx context.Context, payer *config.Payer) error {
 			p.o.Log.Debug().Str("payer", payer.PayerID).Str("file", rf.Name).Msg("file picked up by another replica")
 			continue
 		}
+		if err != nil && ctx.Err() != nil {
+			// Stopping, on purpose: this file and the rest stay on the
+			// payer's server for the next poll.
+			p.o.Log.Info().Str("payer", payer.PayerID).Str("file", rf.Name).Str("reason", "stopping").Msg("file not picked up")
+			return ctx.Err()
+		}
 		if err != nil {
 			if ctx.Err() != nil || sessionLost(err) {
 				return err // the next fetch fails too: the next poll connects again

@@ -296,3 +296,48 @@ func TestFileLargerThanTheLedgerStores(t *testing.T) {
 	r.pickedUp(t, out, "big.835", fmt.Sprintf("payer file big.835 of %d bytes is larger than the sqlite ledger stores (%d; the route's sftp.max_file_size is %d)",
 		ledger.MaxContentSQLite+1, ledger.MaxContentSQLite, config.DefaultMaxFileSize), "too_large")
 }
+
+// inboxStopped is a real SFTP session to a pickup folder during which the
+// poller is stopped: the fetch ends with its context.
+type inboxStopped struct {
+	pickup.Inbox
+	stop    context.CancelFunc
+	fetches *int
+}
+
+func (r inboxStopped) Fetch(ctx context.Context, dir, name string, maxSize int64) ([]byte, error) {
+	*r.fetches++
+	r.stop()
+	<-ctx.Done()
+	return nil, fmt.Errorf("sftp: read %s: %w", name, ctx.Err())
+}
+
+// A fetch cut short by the poller being stopped is no warning, and the
+// poll stops there: the files stay on the payer's server for the next
+// start. Before, each file left was logged "file not picked up ...
+// context canceled" at warn, one fetch after another.
+func TestPollStoppedIsNoWarning(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "outbound")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a.999", "b.999", "c.999"} {
+		if err := os.WriteFile(filepath.Join(out, name), []byte("ISA"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fetches := 0
+	r := newRig(t, root, func(in pickup.Inbox) pickup.Inbox { return inboxStopped{Inbox: in, stop: cancel, fetches: &fetches} })
+	if err := r.p.Poll(ctx, r.route); !errors.Is(err, context.Canceled) {
+		t.Errorf("Poll stopped: %v, want context.Canceled", err)
+	}
+	if strings.Contains(r.logs.String(), `"level":"warn"`) || fetches != 1 {
+		t.Errorf("stopping: %d fetches, the log:\n%s", fetches, r.logs.String())
+	}
+	if got := testutil.DirNames(t, out); len(got) != 3 {
+		t.Errorf("the payer's folder holds %q, want the three files left there", got)
+	}
+}
