@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/guide"
 	"github.com/claimsgw/claimsgw/x12/sets"
 	"github.com/claimsgw/claimsgw/x12/x12test"
 )
@@ -72,7 +73,10 @@ func TestCorpusGuideErrorsAgreeWithPyx12(t *testing.T) {
 			}
 		}
 		for _, e := range ours[name] {
-			if !theirs[e.SegmentIndex] {
+			// A required segment missing is named where its loop ends,
+			// which for a loop that repeats pyx12 may see a segment later.
+			late := e.Code == guide.CodeStructure && e.IK3 == "3" && theirs[e.SegmentIndex+1]
+			if !theirs[e.SegmentIndex] && !late {
 				t.Errorf("%s: pyx12 finds nothing at segment %d, where the project finds %v", filepath.Base(name), e.SegmentIndex, e)
 			}
 		}

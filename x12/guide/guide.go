@@ -8,9 +8,10 @@
 // guide's requirements, 4 for situational rules) and the 999's IK304 and
 // IK403 codes.
 //
-// This is the first part of the table-driven engine: the rules listed in
-// rules.go. Loops, segment usage and repeats for every transaction are
-// not tabled yet (the typed decoders check the loops they read).
+// Beside the element rules, the structure of the 835, the 999, the 837P,
+// the 837I and the 277CA is tabled (loops_tables.go: loops, segment usage
+// and repeats) and each set walked through it (loops.go). The 837D, the
+// 277 (X212) and the TA1 are not tabled yet.
 package guide
 
 import (
@@ -41,8 +42,8 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 	}
 	rules, ok := compiled[setID]
 	table := structures[setID]
-	if setID == "837" {
-		table = structures[guide] // X222A1 or X223A2
+	if setID == "837" || setID == "277" {
+		table = structures[guide] // X222A1 or X223A2; X214, the 277CA (not the 277, X212)
 	}
 	if !ok && table == nil {
 		return nil

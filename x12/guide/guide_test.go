@@ -28,6 +28,18 @@ func only(setID, implementation, groupVersion string) (string, x12.Decoder) {
 	return "", guide.For(setID, implementation, groupVersion)
 }
 
+// elementErrors are a file's errors but the structure's: the rules'
+// tests read fragments of sets (TestStructure has whole ones).
+func elementErrors(errs []*x12.Error) []*x12.Error {
+	var out []*x12.Error
+	for _, e := range errs {
+		if e.Code != guide.CodeStructure {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 const (
 	p837 = "005010X222A1"
 	i837 = "005010X223A2"
@@ -92,6 +104,7 @@ func TestRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			f.Errors = elementErrors(f.Errors)
 			var got []string
 			for _, e := range f.Errors {
 				got = append(got, e.Error())
@@ -117,7 +130,7 @@ func TestRules(t *testing.T) {
 		"999": set("FA", "999", "005010X231A1", "AK1*HC*1*005010X222A1", "AK2*837*0001*005010X222A1", "IK5*A", "AK9*A*1*1*1"),
 	} {
 		f, err := x12.ReadFileWith(bytes.NewReader([]byte(in)), only)
-		if err != nil || len(f.Errors) != 0 {
+		if err != nil || len(elementErrors(f.Errors)) != 0 {
 			t.Errorf("%s kept to the rules: %v %v", name, err, f.Errors)
 		}
 	}

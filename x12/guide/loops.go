@@ -9,12 +9,12 @@ import (
 )
 
 // Loops, segment usage and repeats: each transaction's structure as its
-// implementation guide gives it (loops.tables.go), and the walk that
+// implementation guide gives it (loops_tables.go), and the walk that
 // places each segment of a set in it. What does not fit is an error with
 // the 999's IK304: 2 an unexpected segment (in no loop open here), 3 a
-// required segment or loop missing (at the loop's first segment, where
-// the guide's tables and pyx12 name it), 4 a loop repeated more than the
-// guide allows, 5 a segment used more often than it allows.
+// required segment or loop missing (at the segment that ends its loop,
+// where pyx12 names it too), 4 a loop repeated more than the guide allows,
+// 5 a segment used more often than it allows.
 
 // Code of the structure's errors.
 const CodeStructure = "guide_structure"

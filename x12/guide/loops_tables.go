@@ -446,10 +446,59 @@ func indent(table, prefix string) string {
 	return strings.Join(lines, "\n")
 }
 
+// x214 is the 277CA (Health Care Claim Acknowledgment).
+const x214 = `
+ST R 1
+BHT R 1
+loop 2000A R >1
+  HL*20 R 1
+  loop 2100A R 1
+    NM1 R 1
+  loop 2200A R 1
+    TRN R 1
+    DTP*050 R 1
+    DTP*009 R 1
+  loop 2000B R >1
+    HL*21 R 1
+    loop 2100B R 1
+      NM1 R 1
+    loop 2200B R 1
+      TRN R 1
+      STC S >1
+      QTY S 2
+      AMT S 2
+    loop 2000C S >1
+      HL*19 R 1
+      loop 2100C R 1
+        NM1 R 1
+      loop 2200C S 1
+        TRN R 1
+        STC S >1
+        REF S 3
+        QTY S 2
+        AMT S 2
+      loop 2000D S >1
+        HL*PT R 1
+        loop 2100D R 1
+          NM1 R 1
+        loop 2200D R >1
+          TRN R 1
+          STC R >1
+          REF S 3
+          DTP S 1
+          loop 2220D S >1
+            SVC R 1
+            STC R >1
+            REF S 1
+            DTP S 1
+SE R 1
+`
+
 // structures are the tables by transaction set ID and guide, parsed once.
 var structures = map[string]*loopT{
 	"835":          parseLoops("835", x221A1),
 	"999":          parseLoops("999", x231A1),
 	"005010X222A1": parseLoops("837P", x222A1),
 	"005010X223A2": parseLoops("837I", x223A2),
+	"005010X214":   parseLoops("277CA", x214),
 }
