@@ -25,6 +25,7 @@ type ctlOf = x12.Control
 // entry is a segment or a loop in a loop of the table.
 type entry struct {
 	seg   string          // the segment's ID; a loop's is its first segment's
+	key   uint32          // segKey(seg)
 	quals map[string]bool // the values of its qualifier (HL03, else element 1) it takes; nil for any
 	req   bool
 	max   int    // uses of the segment, repeats of the loop; 0 means no limit
@@ -38,8 +39,8 @@ type loopT struct {
 	entries []*entry
 }
 
-func (e *entry) matches(s *x12.Segment) bool {
-	if s.ID() != e.seg {
+func (e *entry) matches(key uint32, s *x12.Segment) bool {
+	if key != e.key {
 		return false
 	}
 	if e.quals == nil {
@@ -88,7 +89,7 @@ func parseLoops(name, table string) *loopT {
 			continue
 		}
 		id, quals, _ := strings.Cut(f[0], "*")
-		e.seg = id
+		e.seg, e.key = id, segKey(id)
 		if quals != "" {
 			e.quals = map[string]bool{}
 			for _, q := range strings.Split(quals, "|") {
@@ -99,7 +100,7 @@ func parseLoops(name, table string) *loopT {
 			// The loop's trigger: its entry in the parent matches as it does.
 			for _, pe := range stack[len(stack)-2].entries {
 				if pe.loop == parent {
-					pe.seg, pe.quals = e.seg, e.quals
+					pe.seg, pe.key, pe.quals = e.seg, e.key, e.quals
 				}
 			}
 		}
@@ -116,11 +117,14 @@ type open struct {
 	counts []int
 }
 
-// structure walks one transaction set through its table.
+// structure walks one transaction set through its table. Its frames are
+// the loops open, outermost first; those past depth are kept for reuse,
+// so a set of 100,000 claims opens its loops without allocating.
 type structure struct {
-	stack []*open
-	errs  []*x12.Error
-	ctl   *ctlOf
+	frames []open
+	depth  int // frames[:depth] are open
+	errs   []*x12.Error
+	ctl    *ctlOf
 	// last is the segment read last: where the loops still open at the end
 	// are checked.
 	last   x12.Position
@@ -128,14 +132,34 @@ type structure struct {
 }
 
 func newStructure(t *loopT, ctl *ctlOf) *structure {
-	return &structure{stack: []*open{{t: t, counts: make([]int, len(t.entries))}}, ctl: ctl}
+	st := &structure{ctl: ctl}
+	st.push(t)
+	return st
+}
+
+// push opens a loop, its first entry used once (the root's, ST, not yet).
+func (st *structure) push(t *loopT) {
+	if st.depth == len(st.frames) {
+		st.frames = append(st.frames, open{})
+	}
+	o := &st.frames[st.depth]
+	o.t, o.pos = t, 0
+	if cap(o.counts) >= len(t.entries) {
+		o.counts = o.counts[:len(t.entries)]
+		clear(o.counts)
+	} else {
+		o.counts = make([]int, len(t.entries))
+	}
+	if st.depth > 0 {
+		o.counts[0] = 1
+	}
+	st.depth++
 }
 
 func (st *structure) segment(r *x12.Reader, s *x12.Segment) {
-	pos := r.Position(s)
-	st.last, st.lastID = pos, s.ID()
-	for depth := len(st.stack) - 1; depth >= 0; depth-- {
-		o := st.stack[depth]
+	key := segKey(s.ID())
+	for depth := st.depth - 1; depth >= 0; depth-- {
+		o := &st.frames[depth]
 		// Within the loop, from where it is on: a segment or a child loop.
 		// Its own trigger (entry 0) again is the loop's next repeat, which
 		// its parent places.
@@ -145,13 +169,15 @@ func (st *structure) segment(r *x12.Reader, s *x12.Segment) {
 		}
 		for i := from; i < len(o.t.entries); i++ {
 			e := o.t.entries[i]
-			if !e.matches(s) {
+			if !e.matches(key, s) {
 				continue
 			}
-			for _, done := range st.stack[depth+1:] {
-				st.close(done, pos, s.ID())
+			pos := r.Position(s)
+			st.last, st.lastID = pos, s.ID()
+			for d := st.depth - 1; d > depth; d-- {
+				st.close(&st.frames[d], pos, s.ID())
 			}
-			st.stack = st.stack[:depth+1]
+			st.depth = depth + 1
 			o.pos = i
 			o.counts[i]++
 			if e.max > 0 && o.counts[i] > e.max {
@@ -162,13 +188,13 @@ func (st *structure) segment(r *x12.Reader, s *x12.Segment) {
 				st.add(pos, s.ID(), ik3, "%s (%d at most)", what, e.max)
 			}
 			if e.loop != nil {
-				child := &open{t: e.loop, counts: make([]int, len(e.loop.entries))}
-				child.counts[0] = 1
-				st.stack = append(st.stack, child)
+				st.push(e.loop)
 			}
 			return
 		}
 	}
+	pos := r.Position(s)
+	st.last, st.lastID = pos, s.ID()
 	st.add(pos, s.ID(), "2", "segment %s is not expected here: the guide has no place for it after the segments before it", s.ID())
 }
 
@@ -208,10 +234,10 @@ func loopName(t *loopT) string {
 }
 
 func (st *structure) finish() []*x12.Error {
-	for i := len(st.stack) - 1; i >= 0; i-- {
-		st.close(st.stack[i], st.last, st.lastID)
+	for d := st.depth - 1; d >= 0; d-- {
+		st.close(&st.frames[d], st.last, st.lastID)
 	}
-	st.stack = nil
+	st.depth = 0
 	return st.errs
 }
 
