@@ -25,7 +25,7 @@ func TestPayerDeniesCodingErrors(t *testing.T) {
 	dir := testutil.Shared(t, "codesets")
 	var sets []*codeset.Set
 	for name, data := range map[string][]byte{
-		"ccipra-v311r0-f1.txt": []byte("99214\t87804\t\t20240101\t*\t1\tStandards of medical / surgical services\n"),
+		"ccipra-v311r0-f1.txt":                            []byte("99214\t87804\t\t20240101\t*\t1\tStandards of medical / surgical services\n"),
 		"MCR_MUE_PractitionerServices_Eff_01-01-2025.csv": []byte("\"J1100\",\"10\",\"1 Line Edit\",\"Prescribing Information\"\n"),
 	} {
 		s, err := codeset.Parse(name, "", data)
