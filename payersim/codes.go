@@ -1,10 +1,6 @@
 package payersim
 
-import (
-	"fmt"
-
-	"github.com/claimsgw/claimsgw/codeset"
-)
+import "github.com/claimsgw/claimsgw/codeset"
 
 // A payer that adjudicates codes denies what the gateway's code-set edits
 // would have refused, when a claim reaches it anyway (an edit a partner's
@@ -47,17 +43,6 @@ func (d codingDenial) remit(c *recvClaim, priced []paidLine) remittedClaim {
 		status = "4"
 	}
 	return remittedClaim{c: c, status: status, lines: priced, sign: 1}
-}
-
-// ncciModifiers are the modifiers that bypass a PTP edit whose indicator is 1.
-var ncciModifiers = map[string]bool{}
-
-func init() {
-	for _, m := range []string{"24", "25", "27", "57", "58", "59", "78", "79", "91", "XE", "XP", "XS", "XU", "E1", "E2", "E3", "E4",
-		"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "FA", "LC", "LD", "LM", "RC", "RI", "LT", "RT", "TA",
-		"T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9"} {
-		ncciModifiers[m] = true
-	}
 }
 
 func (p *Payer) codingDenials(c *recvClaim) codingDenial {
@@ -105,7 +90,7 @@ func (p *Payer) codingDenials(c *recvClaim) codingDenial {
 			}
 			// l is column 2 of the pair (o, l).
 			e, ok := p.Codes.PTP(ptp, o.Code, l.Code, dos)
-			if ok && (e.Modifier == '0' || e.Modifier == '1' && !anyNCCI(l.Modifiers) && !anyNCCI(o.Modifiers)) {
+			if ok && (e.Modifier == '0' || e.Modifier == '1' && !codeset.NCCIModifier(l.Modifiers...) && !codeset.NCCIModifier(o.Modifiers...)) {
 				deny(i, "97", "M80")
 			}
 		}
@@ -114,18 +99,18 @@ func (p *Payer) codingDenials(c *recvClaim) codingDenial {
 			if !ok {
 				continue
 			}
-			units := l.Units
+			units := codeset.Thousandths(l.Units)
 			if m.Indicator != '1' {
 				// A date-of-service edit: the code's units of the day, at
 				// its last line.
-				units = ""
+				units = 0
 				for j, o := range c.Lines {
 					if o.Code == l.Code && date(o) == dos {
 						if j > i {
-							units = "0"
+							units = 0
 							break
 						}
-						units = addUnits(units, o.Units)
+						units += codeset.Thousandths(o.Units)
 					}
 				}
 			}
@@ -138,53 +123,5 @@ func (p *Payer) codingDenials(c *recvClaim) codingDenial {
 	return d
 }
 
-func anyNCCI(mods []string) bool {
-	for _, m := range mods {
-		if ncciModifiers[m] {
-			return true
-		}
-	}
-	return false
-}
-
-// addUnits adds two units quantities, to thousandths.
-func addUnits(a, b string) string {
-	t := thousandths(a) + thousandths(b)
-	return fmt.Sprintf("%d.%03d", t/1000, t%1000)
-}
-
-func thousandths(s string) int {
-	v, frac := 0, -1
-	for i := 0; i < len(s) && frac < 3; i++ {
-		switch ch := s[i]; {
-		case ch == '.':
-			frac = 0
-		case ch >= '0' && ch <= '9':
-			v = v*10 + int(ch-'0')
-			if frac >= 0 {
-				frac++
-			}
-		}
-	}
-	for frac = max(frac, 0); frac < 3; frac++ {
-		v *= 10
-	}
-	return v
-}
-
-// over reports whether a units quantity (SV104, SV205) is more than n.
-func over(units string, n int) bool {
-	whole, frac := 0, false
-	for i := 0; i < len(units); i++ {
-		switch ch := units[i]; {
-		case ch == '.':
-			for _, f := range units[i+1:] {
-				frac = frac || f != '0'
-			}
-			return whole > n || whole == n && frac
-		case ch >= '0' && ch <= '9':
-			whole = whole*10 + int(ch-'0')
-		}
-	}
-	return whole > n
-}
+// over reports whether units (in thousandths) are more than n.
+func over(units int64, n int) bool { return units > int64(n)*1000 }

@@ -1,6 +1,7 @@
 package encounter
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -39,10 +40,6 @@ var EditCodes = []string{CodeUnknownCode, CodeHeaderCode, CodeExternalCauseFirst
 
 // SeverityOff, in a partner's edits, drops a problem.
 const SeverityOff Severity = "off"
-
-// nccimodifiers are the NCCI-associated modifiers: on either line of a PTP
-// pair whose modifier indicator is 1, they allow both codes.
-var ncciModifiers = set(`24 25 27 57 58 59 78 79 91 XE XP XS XU E1 E2 E3 E4 F1 F2 F3 F4 F5 F6 F7 F8 F9 FA LC LD LM RC RI LT RT TA T1 T2 T3 T4 T5 T6 T7 T8 T9`)
 
 // editLine is what the edits need of a service line.
 type editLine struct {
@@ -83,7 +80,7 @@ func (c *checker) editLines() []editLine {
 		if l == nil {
 			continue
 		}
-		d := cmpOr(l.ServiceDate, l.ServiceDateFrom)
+		d := cmp.Or(l.ServiceDate, l.ServiceDateFrom)
 		if d == "" && c.e.Claim != nil {
 			d = c.e.Claim.StatementFrom
 		}
@@ -91,7 +88,7 @@ func (c *checker) editLines() []editLine {
 		if !ok {
 			continue
 		}
-		el := editLine{i: i, dos: dos, units: thousandths(l.Units)}
+		el := editLine{i: i, dos: dos, units: codeset.Thousandths(l.Units)}
 		if p := l.Procedure; p != nil && (p.Qualifier == "" || p.Qualifier == "HC") && ValidHCPCS(p.Code) {
 			el.code, el.mods = p.Code, p.Modifiers
 		}
@@ -100,40 +97,11 @@ func (c *checker) editLines() []editLine {
 	return out
 }
 
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-// thousandths reads a units quantity (validUnits) in thousandths; the
-// digits beyond the third decimal are dropped.
-func thousandths(s string) int64 {
-	var v int64
-	frac := -1
-	for i := 0; i < len(s) && frac < 3; i++ {
-		switch c := s[i]; {
-		case c == '.':
-			frac = 0
-		case isDigit(c):
-			v = v*10 + int64(c-'0')
-			if frac >= 0 {
-				frac++
-			}
-		}
-	}
-	for frac = max(frac, 0); frac < 3; frac++ {
-		v *= 10
-	}
-	return v
-}
-
 // diagnosisDates are the dates of service the diagnoses are checked for:
 // on an 837I the statement's last day, else each line's (once each).
 func (c *checker) diagnosisDates(cl *Claim, lines []editLine) []codeset.Date {
 	if c.is(claim.Institutional) {
-		if d, ok := codeset.ParseDate(cmpOr(cl.StatementTo, cl.StatementFrom)); ok {
+		if d, ok := codeset.ParseDate(cmp.Or(cl.StatementTo, cl.StatementFrom)); ok {
 			return []codeset.Date{d}
 		}
 		return nil
@@ -317,7 +285,7 @@ func (c *checker) ptpEdits(b *codeset.Bundle, k codeset.Kind, lines []editLine) 
 			}
 			set := fmt.Sprintf("%s, modifier indicator %c", e.Set.Name, e.Modifier)
 			switch {
-			case e.Modifier == '1' && (ncciModifier(l1.mods) || ncciModifier(l2.mods)):
+			case e.Modifier == '1' && (codeset.NCCIModifier(l1.mods...) || codeset.NCCIModifier(l2.mods...)):
 			case e.Modifier == '1':
 				c.edit(l2.path(".procedure.code"), CodeNCCIPTP, SeverityError, set,
 					"%q is not billed with %q (line %d) on one date of service (%s): an NCCI-associated modifier such as 59 or XS on either line allows it when the services were distinct",
@@ -328,15 +296,6 @@ func (c *checker) ptpEdits(b *codeset.Bundle, k codeset.Kind, lines []editLine) 
 			}
 		}
 	}
-}
-
-func ncciModifier(mods []string) bool {
-	for _, m := range mods {
-		if ncciModifiers[m] {
-			return true
-		}
-	}
-	return false
 }
 
 // mueEdits checks units against the medically unlikely edits: a line's
