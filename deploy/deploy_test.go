@@ -290,7 +290,9 @@ func TestDockerfile(t *testing.T) {
 	if last := froms[len(froms)-1][1]; last != "gcr.io/distroless/static-debian12:nonroot" {
 		t.Errorf("final stage FROM %s; want distroless static nonroot", last)
 	}
-	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-ldflags "-s -w"`, "./cmd/claimsgw", "EXPOSE 8080", "USER 65532"} {
+	// A stripped binary (-s -w), its version and commit set by the linker
+	// (-X) from the build arguments.
+	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", `-ldflags "-s -w `, "-X main.version=${VERSION}", "-X main.commit=${COMMIT}", "./cmd/claimsgw", "EXPOSE 8080", "USER 65532"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}
