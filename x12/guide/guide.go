@@ -9,9 +9,10 @@
 // IK403 codes.
 //
 // Beside the element rules, the structure of the 835, the 999, the 837P,
-// the 837I and the 277CA is tabled (loops_tables.go: loops, segment usage
-// and repeats) and each set walked through it (loops.go). The 837D, the
-// 277 (X212) and the TA1 are not tabled yet.
+// the 837I, the 837D and the 277CA is tabled (loops_tables.go: loops,
+// segment usage and repeats) and each set walked through it (loops.go).
+// The 277 (X212) is not tabled yet; a TA1 is no transaction set (the
+// envelope's reader checks where it stands).
 package guide
 
 import (
@@ -43,7 +44,7 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 	rules, ok := compiled[setID]
 	table := structures[setID]
 	if setID == "837" || setID == "277" {
-		table = structures[guide] // X222A1 or X223A2; X214, the 277CA (not the 277, X212)
+		table = structures[guide] // X222A1, X223A2 or X224A2; X214, the 277CA (not the 277, X212)
 	}
 	if !ok && table == nil {
 		return nil

@@ -446,6 +446,158 @@ func indent(table, prefix string) string {
 	return strings.Join(lines, "\n")
 }
 
+// x224A2 is the 837D (Health Care Claim: Dental).
+var x224A2 = `
+ST R 1
+BHT R 1
+loop 1000A R 1
+  NM1*41 R 1
+  PER*IC R 2
+loop 1000B R 1
+  NM1*40 R 1
+loop 2000A R >1
+  HL*20 R 1
+  PRV*BI S 1
+  CUR S 1
+  loop 2010AA R 1
+    NM1*85 R 1
+    N3 R 1
+    N4 R 1
+    REF R 3
+    PER*IC S 2
+  loop 2010AB S 1
+    NM1*87 R 1
+    N3 R 1
+    N4 R 1
+  loop 2010AC S 1
+    NM1*PE R 1
+    N3 S 1
+    N4 S 1
+    REF S 3
+  loop 2000B R >1
+    HL*22 R 1
+    SBR R 1
+    loop 2010BA R 1
+      NM1*IL R 1
+      N3 S 1
+      N4 S 1
+      DMG S 1
+      REF S 2
+    loop 2010BB R 1
+      NM1*PR R 1
+      N3 S 1
+      N4 S 1
+      REF S 3
+` + claim2300D + `
+    loop 2000C S >1
+      HL*23 R 1
+      PAT R 1
+      loop 2010CA R 1
+        NM1*QC R 1
+        N3 R 1
+        N4 R 1
+        DMG R 1
+        REF S 2
+` + indent(claim2300D, "    ") + `
+SE R 1
+`
+
+// claim2300D is the 837D's claim (2300), as claim2300P is the 837P's.
+const claim2300D = `    loop 2300 S 100
+      CLM R 1
+      DTP S 8
+      DN1 S 1
+      DN2 S 35
+      PWK S 10
+      CN1 S 1
+      AMT S 1
+      REF S 10
+      NTE S 1
+      HI S 1
+      HCP S 1
+      loop 2310A S 2
+        NM1*DN|P3 R 1
+        PRV S 1
+        REF S 3
+      loop 2310B S 1
+        NM1*82 R 1
+        PRV S 1
+        REF S 4
+      loop 2310C S 1
+        NM1*77 R 1
+        N3 R 1
+        N4 R 1
+        REF S 3
+      loop 2310D S 1
+        NM1*DD R 1
+        PRV S 1
+        REF S 4
+      loop 2310E S 1
+        NM1*DQ R 1
+        REF S 4
+      loop 2320 S 10
+        SBR R 1
+        CAS S 5
+        AMT S 3
+        OI R 1
+        MOA S 1
+        loop 2330A R 1
+          NM1*IL R 1
+          N3 S 1
+          N4 S 1
+          REF S 1
+        loop 2330B R 1
+          NM1*PR R 1
+          N3 S 1
+          N4 S 1
+          DTP S 1
+          REF S 6
+        loop 2330C S 2
+          NM1*DN|P3 R 1
+          REF R 3
+        loop 2330D S 1
+          NM1*82 R 1
+          REF R 3
+        loop 2330E S 1
+          NM1*DD R 1
+          REF R 3
+        loop 2330F S 1
+          NM1*DQ R 1
+          REF R 3
+        loop 2330G S 1
+          NM1*85 R 1
+          REF R 2
+      loop 2400 R 50
+        LX R 1
+        SV3 R 1
+        TOO S 32
+        DTP S 3
+        QTY S 5
+        REF S 7
+        AMT S 2
+        NTE S 1
+        HCP S 1
+        loop 2420A S 1
+          NM1*82 R 1
+          PRV S 1
+          REF S 4
+        loop 2420B S 1
+          NM1*DD R 1
+          PRV S 1
+          REF S 4
+        loop 2420C S 1
+          NM1*DQ R 1
+          REF S 4
+        loop 2420D S 1
+          NM1*77 R 1
+          N3 R 1
+          N4 R 1
+          REF S 3
+        loop 2430 S 15
+          SVD R 1
+          CAS S 5
+          DTP R 1`
+
 // x214 is the 277CA (Health Care Claim Acknowledgment).
 const x214 = `
 ST R 1
@@ -500,5 +652,6 @@ var structures = map[string]*loopT{
 	"999":          parseLoops("999", x231A1),
 	"005010X222A1": parseLoops("837P", x222A1),
 	"005010X223A2": parseLoops("837I", x223A2),
+	"005010X224A2": parseLoops("837D", x224A2),
 	"005010X214":   parseLoops("277CA", x214),
 }

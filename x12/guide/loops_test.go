@@ -51,10 +51,19 @@ func TestStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	p837 := string(b)
-	drop := func(re string) string { // the first match only
-		loc := regexp.MustCompile(re).FindStringIndex(p837)
-		return p837[:loc[0]] + p837[loc[1]:]
+	if b, err = os.ReadFile(x12test.CorpusDir(t) + "/837D/moov-dental.x12"); err != nil {
+		t.Fatal(err)
 	}
+	d837 := string(b)
+	if b, err = os.ReadFile(x12test.CorpusDir(t) + "/277CA/imsweb-emedny-accepted.x12"); err != nil {
+		t.Fatal(err)
+	}
+	ca277 := string(b)
+	dropIn := func(in, re string) string { // the first match only
+		loc := regexp.MustCompile(re).FindStringIndex(in)
+		return in[:loc[0]] + in[loc[1]:]
+	}
+	drop := func(re string) string { return dropIn(p837, re) }
 	for _, tt := range []struct {
 		name, in string
 		want     []string // segment ID, IK304, message part
@@ -76,6 +85,10 @@ func TestStructure(t *testing.T) {
 		{"837P clean", p837, nil},
 		{"837P without the payer's loop", drop(`NM1\*PR\*[^~]*~\s*`), []string{" 3 loop 2010BB*PR, which the guide requires in loop 2000B, is missing"}},
 		{"837P without its service line", drop(`SV1\*[^~]*~\s*`), []string{"LX 3 segment SV1, which the guide requires in loop 2400, is missing"}},
+		{"837D clean", d837, nil},
+		{"837D without its service line", dropIn(d837, `SV3\*[^~]*~\s*`), []string{"LX 3 segment SV3, which the guide requires in loop 2400, is missing"}},
+		{"277CA clean", ca277, nil},
+		{"277CA without a claim's status", dropIn(ca277, `STC\*A2:20[^~]*~\s*`), []string{" 3 segment STC, which the guide requires in loop 2200D, is missing"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := x12.ReadFileWith(bytes.NewReader([]byte(tt.in)), only)
