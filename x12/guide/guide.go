@@ -44,7 +44,7 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 	rules, ok := compiled[setID]
 	table := structures[setID]
 	if setID == "837" || setID == "277" {
-		table = structures[guide] // X222A1, X223A2 or X224A2; X214, the 277CA (not the 277, X212)
+		table = structures[guide] // X222A1, X223A2 or X224A2; X214 (the 277CA) or X212 (the 277)
 	}
 	if !ok && table == nil {
 		return nil

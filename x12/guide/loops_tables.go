@@ -646,6 +646,58 @@ loop 2000A R >1
 SE R 1
 `
 
+// x212 is the 277 (Health Care Claim Status Response), its levels nested:
+// the source, the receiver, the provider, the subscriber, the dependent.
+var x212 = `
+ST R 1
+BHT R 1
+loop 2000A R >1
+  HL*20 R 1
+  loop 2100A R 1
+    NM1*PR R 1
+    PER S 1
+  loop 2000B R >1
+    HL*21 R 1
+    loop 2100B R 1
+      NM1*41 R 1
+    loop 2200B S 1
+      TRN R 1
+      STC S >1
+    loop 2000C S >1
+      HL*19 R 1
+      loop 2100C R 1
+        NM1*1P R 1
+      loop 2200C S 1
+        TRN R 1
+        STC S >1
+      loop 2000D S >1
+        HL*22 R 1
+        loop 2100D R 1
+          NM1*IL R 1
+` + claimStatus212("D", "        ") + `
+        loop 2000E S >1
+          HL*23 R 1
+          loop 2100E R 1
+            NM1*QC R 1
+` + claimStatus212("E", "          ") + `
+SE R 1
+`
+
+// claimStatus212 is the 277's claim status (2200D, 2200E) and its service
+// lines, at a level's depth.
+func claimStatus212(level, prefix string) string {
+	return indent(`loop 2200`+level+` S >1
+  TRN R 1
+  STC R >1
+  REF S 6
+  DTP S 1
+  loop 2220`+level+` S >1
+    SVC R 1
+    STC R >1
+    REF S 1
+    DTP S 1`, prefix)
+}
+
 // structures are the tables by transaction set ID and guide, parsed once.
 var structures = map[string]*loopT{
 	"835":          parseLoops("835", x221A1),
@@ -654,4 +706,5 @@ var structures = map[string]*loopT{
 	"005010X223A2": parseLoops("837I", x223A2),
 	"005010X224A2": parseLoops("837D", x224A2),
 	"005010X214":   parseLoops("277CA", x214),
+	"005010X212":   parseLoops("277", x212),
 }

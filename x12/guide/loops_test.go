@@ -59,6 +59,10 @@ func TestStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	ca277 := string(b)
+	if b, err = os.ReadFile(x12test.CorpusDir(t) + "/277/stupidedi-claim-response.x12"); err != nil {
+		t.Fatal(err)
+	}
+	st277 := string(b)
 	dropIn := func(in, re string) string { // the first match only
 		loc := regexp.MustCompile(re).FindStringIndex(in)
 		return in[:loc[0]] + in[loc[1]:]
@@ -87,6 +91,8 @@ func TestStructure(t *testing.T) {
 		{"837P without its service line", drop(`SV1\*[^~]*~\s*`), []string{"LX 3 segment SV1, which the guide requires in loop 2400, is missing"}},
 		{"837D clean", d837, nil},
 		{"837D without its service line", dropIn(d837, `SV3\*[^~]*~\s*`), []string{"LX 3 segment SV3, which the guide requires in loop 2400, is missing"}},
+		{"277 clean", st277, nil},
+		{"277 without the subscriber's name", dropIn(st277, `NM1\*IL\*[^~]*~\s*`), []string{"HL 3 loop 2100D*IL, which the guide requires in loop 2000D, is missing"}},
 		{"277CA clean", ca277, nil},
 		{"277CA without a claim's status", dropIn(ca277, `STC\*A2:20[^~]*~\s*`), []string{" 3 segment STC, which the guide requires in loop 2200D, is missing"}},
 	} {
