@@ -260,7 +260,8 @@ func TestStrictPayerRejectsGuideErrors(t *testing.T) {
 	if err != nil || len(answers) != 1 || answers[0].Kind != "999" {
 		t.Fatalf("answers %v, %v; want a 999 alone", answers, err)
 	}
-	for _, w := range []string{"IK3*N4*", "**8~", "IK4*3**4~", "IK5*R*5~", "AK9*R*1*1*0~"} {
+	// IK303 names the loop: 2010AA, the billing provider's.
+	for _, w := range []string{"IK3*N4*", "*2010AA*8~", "IK4*3**4~", "IK5*R*5~", "AK9*R*1*1*0~"} {
 		if !bytes.Contains(answers[0].Data, []byte(w)) {
 			t.Errorf("no %q in\n%s", w, answers[0].Data)
 		}

@@ -56,6 +56,10 @@ type Error struct {
 	// syntax error code) and, for an element, IK403 (the element's).
 	IK3 string `json:"ik3,omitempty"`
 	IK4 string `json:"ik4,omitempty"`
+	// Loop is the implementation guide's loop the segment is in (2010BA,
+	// 2300, ...), where the guide's structure placed it: a 999's IK303.
+	// Empty in a set's header, and where no structure is tabled.
+	Loop string `json:"loop,omitempty"`
 }
 
 // SNIP levels, as Error.Level gives them.

@@ -123,7 +123,7 @@ func TestX12Ack(t *testing.T) {
 		pyx12    bool
 	}{
 		{"clean", clean, exitOK, []string{"AK2*837*0001*005010X222A1~", "IK5*A~", "AK9*A*1*1*1~"}, true},
-		{"HI with element separators", hi.ReplaceAllString(clean, "HI*ABK*$1"), exitInvalid, []string{"IK3*HI*", "**8~\nCTX*CLM01:" + pcn + "~\nIK4*1**1~", "IK5*R*5~", "AK9*R*1*1*0~"}, true},
+		{"HI with element separators", hi.ReplaceAllString(clean, "HI*ABK*$1"), exitInvalid, []string{"IK3*HI*", "*2300*8~\nCTX*CLM01:" + pcn + "~\nIK4*1**1~", "IK5*R*5~", "AK9*R*1*1*0~"}, true},
 		{"GE01", strings.Replace(clean, "GE*1*", "GE*2*", 1), exitInvalid, []string{"AK9*R*1*1*0*5~"}, true},
 		{"IEA01", strings.Replace(clean, "IEA*1*", "IEA*2*", 1), exitInvalid, []string{"TA1*000000001*", "*R*021~"}, false},
 		{"ISA14 1", regexp.MustCompile(`\*0\*([PT])\*:~`).ReplaceAllString(clean, "*1*$1*:~"), exitOK, []string{"*A*000~", "IK5*A~"}, false},

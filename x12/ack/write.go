@@ -138,7 +138,7 @@ func For(g *x12.Group, errs []*x12.Error) *Acknowledgment {
 			default:
 				set.ErrorCodes = addCode(set.ErrorCodes, "5") // one or more segments in error
 			}
-			ie := &Error{SegmentID: id, Position: pos, Code: orCode(e.IK3, "8")}
+			ie := &Error{SegmentID: id, Position: pos, Loop: e.Loop, Code: orCode(e.IK3, "8")}
 			if c, ok := t.Content().(interface{ ClaimAt(int) (string, bool) }); ok {
 				// The claim the segment is in (its 2300 or 2400 loop), as
 				// the guide wants it named: CTX*CLM01:PCN.

@@ -11,8 +11,9 @@
 // Beside the element rules, the structure of the 835, the 999, the 837P,
 // the 837I, the 837D and the 277CA is tabled (loops_tables.go: loops,
 // segment usage and repeats) and each set walked through it (loops.go).
-// The 277 (X212) is not tabled yet; a TA1 is no transaction set (the
-// envelope's reader checks where it stands).
+// So is the 277 (X212); a TA1 is no transaction set (the envelope's
+// reader checks where it stands). Errors carry the loop of their segment
+// (x12.Error.Loop, a 999's IK303).
 package guide
 
 import (
@@ -93,6 +94,7 @@ type checker struct {
 	lastHL        int
 	errs          []*x12.Error
 	structure     *structure // loops, usage and repeats (loops.go); nil where not tabled
+	readerErrs    int        // the reader's errors seen, to give the new ones their loop
 }
 
 func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
@@ -104,6 +106,14 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 	}
 	if c.structure != nil {
 		c.structure.segment(r, s)
+		// The reader's errors of this segment are in its loop too.
+		errs := r.Errors()
+		for _, e := range errs[min(c.readerErrs, len(errs)):] {
+			if e.SegmentIndex == s.Index && e.Loop == "" {
+				e.Loop = c.structure.loop()
+			}
+		}
+		c.readerErrs = len(errs)
 	}
 	switch id {
 	case "HL":
@@ -137,6 +147,9 @@ func (c *checker) hierarchy(r *x12.Reader, s *x12.Segment) {
 	if n != want {
 		e := c.ctl.Errorf(r.Position(s), "HL", 1, 0, x12.SeverityError, CodeHierarchy, "HL01 %q: the hierarchy numbers its HL loops from 1 in each transaction set, and this one is %d", s.Str(1), want)
 		e.IK3, e.IK4 = "8", "7"
+		if c.structure != nil {
+			e.Loop = c.structure.loop()
+		}
 		c.errs = append(c.errs, e)
 	}
 	c.lastHL = max(n, want)
@@ -145,6 +158,9 @@ func (c *checker) hierarchy(r *x12.Reader, s *x12.Segment) {
 func (c *checker) add(pos x12.Position, id string, ru *rule, msg, ik4 string) {
 	e := c.ctl.Errorf(pos, id, ru.elem, ru.comp, x12.SeverityError, ru.code(), "%s", msg)
 	e.Level, e.IK3, e.IK4 = ru.level(), "8", ik4
+	if c.structure != nil {
+		e.Loop = c.structure.loop()
+	}
 	c.errs = append(c.errs, e)
 }
 

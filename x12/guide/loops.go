@@ -211,6 +211,7 @@ func (st *structure) close(o *open, pos x12.Position, id string) {
 				what += "*" + q
 			}
 			st.add(pos, id, "3", "%s, which the guide requires in %s, is missing", what, loopName(o.t))
+			st.errs[len(st.errs)-1].Loop = o.t.name
 		}
 	}
 }
@@ -243,6 +244,15 @@ func (st *structure) finish() []*x12.Error {
 
 func (st *structure) add(pos x12.Position, id, ik3, format string, args ...any) {
 	e := st.ctl.Errorf(pos, id, 0, 0, x12.SeverityError, CodeStructure, format, args...)
-	e.Level, e.IK3 = x12.LevelGuide, ik3
+	e.Level, e.IK3, e.Loop = x12.LevelGuide, ik3, st.loop()
 	st.errs = append(st.errs, e)
+}
+
+// loop is the ID of the innermost loop open: where the segment last
+// placed is ("" in the set's header).
+func (st *structure) loop() string {
+	if st.depth == 0 {
+		return ""
+	}
+	return st.frames[st.depth-1].t.name
 }

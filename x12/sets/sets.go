@@ -75,7 +75,7 @@ guide:
 		for _, e := range errs[:n] {
 			if e.Offset == g.Offset && e.Element == g.Element && e.Component == g.Component && e.Element > 0 {
 				e.Level = cmp.Or(e.Level, g.Level)
-				e.IK3, e.IK4 = cmp.Or(e.IK3, g.IK3), cmp.Or(e.IK4, g.IK4)
+				e.IK3, e.IK4, e.Loop = cmp.Or(e.IK3, g.IK3), cmp.Or(e.IK4, g.IK4), cmp.Or(e.Loop, g.Loop)
 				continue guide
 			}
 		}
