@@ -167,7 +167,8 @@ func faults(t *testing.T, driver string) {
 		}
 	}
 
-	// 3, 4, 6 and the unbalanced 835: each kept as an exception saying why.
+	// 3, 4, 6, a set of a kind it does not apply and the unbalanced 835:
+	// each kept as an exception saying why.
 	pay := gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTFAULT1", "", [][]string{
 		{"CLP*D2150*1*226*132*94*12*PAYD*11*1", "NM1*QC*1*DOE*JANE****MI*XJH123456789", "SVC*AD:D2150*226*132**1", "DTM*472*20261102", "CAS*PR*2*94"}}))
 	isa, body, _ := strings.Cut(pay, "\n")
@@ -180,6 +181,8 @@ func faults(t *testing.T, driver string) {
 	if m := f.get("/metrics"); !strings.Contains(m, `claimsgw_inbound_files_refused_total{payer="SIMPAYER",reason="too_large"} 1`) {
 		t.Errorf("/metrics does not count the file too large")
 	}
+	f.drop("820", []byte(gatewaytest.Interchange("RA", "005010X218", "820", []string{"BPR*C*80*C*ACH"})))
+	f.exception("a transaction set it does not apply", "transaction set 820 is not one the gateway applies")
 	unbalanced := strings.Replace(strings.Replace(pay, "EFTFAULT1", "EFTFAULT2", 1), "BPR*I*132.00*", "BPR*I*150.00*", 1)
 	f.drop("835", []byte(unbalanced))
 	held := f.exception("the unbalanced 835", "payment trace EFTFAULT2 is unbalanced by 18.00")
