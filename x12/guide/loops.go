@@ -19,9 +19,6 @@ import (
 // Code of the structure's errors.
 const CodeStructure = "guide_structure"
 
-// ctlOf is the control numbers errors carry.
-type ctlOf = x12.Control
-
 // entry is a segment or a loop in a loop of the table.
 type entry struct {
 	seg   string          // the segment's ID; a loop's is its first segment's
@@ -124,14 +121,14 @@ type structure struct {
 	frames []open
 	depth  int // frames[:depth] are open
 	errs   []*x12.Error
-	ctl    *ctlOf
+	ctl    *x12.Control
 	// last is the segment read last: where the loops still open at the end
 	// are checked.
 	last   x12.Position
 	lastID string
 }
 
-func newStructure(t *loopT, ctl *ctlOf) *structure {
+func newStructure(t *loopT, ctl *x12.Control) *structure {
 	st := &structure{ctl: ctl}
 	st.push(t)
 	return st
