@@ -315,7 +315,9 @@ func writeCLP(w *x12.Writer, rc remittedClaim, payerClaimNumber string) {
 	if rc.tt {
 		w.Segment("NM1", "TT", "2", "SIM SECONDARY PLAN", "", "", "", "", "PI", "SIMSECOND")
 	}
-	w.Segment("DTM", "232", c.ServiceFrom)
+	if c.ServiceFrom != "" { // a claim without a line date has none (DTM02 is required)
+		w.Segment("DTM", "232", c.ServiceFrom)
+	}
 	for _, l := range rc.lines {
 		// SVC01 is required: a line billed with a revenue code only is
 		// NU:code there, and SVC04 (the revenue code beside a procedure)
