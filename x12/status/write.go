@@ -32,7 +32,7 @@ import (
 // subscriber and dependent levels (HL 22 and 23) are not written.
 //
 // It returns an error, and writes nothing, when the model cannot be
-// nested: a claim or provider without a source, a claim whose
+// nested: receivers, providers or claims and no source, a claim whose
 // BillingProvider is none of cs.Providers.
 func Write(w *x12.Writer, st02 int, cs *ClaimStatus) error {
 	n, err := nest(cs)
@@ -45,7 +45,7 @@ func Write(w *x12.Writer, st02 int, cs *ClaimStatus) error {
 	next := func() string { hl++; return strconv.Itoa(hl) }
 	for si, s := range cs.Sources {
 		src := next()
-		w.Segment("HL", src, "", "20", "1")
+		w.Segment("HL", src, "", "20", hasChildren(len(n.receivers[si])+len(n.providers[si]) > 0))
 		writeParty(w, "PR", &s.Party)
 		w.Segment("TRN", "1", s.TraceNumber)
 		w.Segment("DTP", "050", "D8", date(s.ReceiptDate))
