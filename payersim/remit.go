@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"hash/fnv"
-	"strconv"
-	"strings"
+	"time"
 
-	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/money"
+	"github.com/claimsgw/claimsgw/x12/remit"
 )
 
 // payerClaimNumber is the payer's own number for a claim (277CA REF*1K,
@@ -17,99 +16,6 @@ func (p *Payer) payerClaimNumber(pcn string) string {
 	h := fnv.New32a()
 	fmt.Fprintf(h, "%d/%s", p.Seed, pcn)
 	return fmt.Sprintf("SIM%010d", h.Sum32())
-}
-
-// ack277 writes the 277CA: every claim of the accepted sets, accepted
-// (A2:20) or rejected for its member ID (A7:164:IL), with the totals per
-// level.
-func (p *Payer) ack277(rcv *received, claims []*recvClaim) ([]byte, error) {
-	var buf bytes.Buffer
-	w := p.writer(&buf, rcv, "HN", "005010X214")
-	now := p.now()
-	date := now.Format("20060102")
-	w.BeginTransaction("277", p.ctl, "005010X214")
-	w.Segment("BHT", "0085", "08", fmt.Sprintf("SIM277CA%06d", p.ctl), date, now.Format("1504"), "TH")
-	w.Segment("HL", "1", "", "20", "1")
-	w.Segment("NM1", "PR", "2", p.Name, "", "", "", "", "PI", p.ID)
-	w.Segment("TRN", "1", fmt.Sprintf("SIM%09d", p.ctl))
-	w.Segment("DTP", "050", "D8", date)
-	w.Segment("DTP", "009", "D8", date)
-	acc, rej, accAmt, rejAmt := tally(claims)
-	w.Segment("HL", "2", "1", "21", "1")
-	w.Segment("NM1", "41", "2", "SUBMITTER", "", "", "", "", "46", rcv.SenderID)
-	w.Segment("TRN", "2", rcv.ISA13)
-	stc(w, "A1:19:PR", date, "WQ", accAmt.X12())
-	w.Segment("QTY", "90", strconv.Itoa(acc))
-	if rej > 0 {
-		w.Segment("QTY", "AA", strconv.Itoa(rej))
-	}
-	w.Segment("AMT", "YU", accAmt.X12())
-	if rej > 0 {
-		w.Segment("AMT", "YY", rejAmt.X12())
-	}
-	hl := 2
-	for _, group := range byProvider(claims) {
-		hl++
-		provider := hl
-		w.Segment("HL", strconv.Itoa(provider), "2", "19", "1")
-		first := group[0]
-		w.Segment("NM1", "85", "2", first.BillingName, "", "", "", "", "XX", first.BillingNPI)
-		w.Segment("TRN", "1", fmt.Sprintf("SIMPRV%06d", hl))
-		// 2200C: the QTYs, then the AMTs (X214 orders them so).
-		pa, pr, paAmt, prAmt := tally(group)
-		if pa > 0 {
-			w.Segment("QTY", "QA", strconv.Itoa(pa))
-		}
-		if pr > 0 {
-			w.Segment("QTY", "QC", strconv.Itoa(pr))
-		}
-		if pa > 0 {
-			w.Segment("AMT", "YU", paAmt.X12())
-		}
-		if pr > 0 {
-			w.Segment("AMT", "YY", prAmt.X12())
-		}
-		for _, c := range group {
-			hl++
-			w.Segment("HL", strconv.Itoa(hl), strconv.Itoa(provider), "PT")
-			last, first := c.SubLast, c.SubFirst
-			if c.PatLast != "" {
-				last, first = c.PatLast, c.PatFirst
-			}
-			w.Segment("NM1", "QC", "1", last, first, "", "", "", "MI", c.MemberID)
-			w.Segment("TRN", "2", c.PCN)
-			if RejectedMember(c.MemberID) {
-				stc(w, "A7:164:IL", date, "U", c.Charge.X12())
-			} else {
-				stc(w, "A2:20:PR", date, "WQ", c.Charge.X12())
-				w.Segment("REF", "1K", p.payerClaimNumber(c.PCN))
-			}
-			w.Segment("DTP", "472", "D8", c.ServiceFrom)
-		}
-	}
-	w.EndTransaction()
-	w.EndGroup()
-	w.EndInterchange()
-	err := w.Flush()
-	return buf.Bytes(), err
-}
-
-// byProvider groups claims by billing provider NPI, in order of first
-// appearance.
-func byProvider(claims []*recvClaim) [][]*recvClaim {
-	var order []string
-	groups := map[string][]*recvClaim{}
-	for _, c := range claims {
-		if _, ok := groups[c.BillingNPI]; !ok {
-			order = append(order, c.BillingNPI)
-		}
-		groups[c.BillingNPI] = append(groups[c.BillingNPI], c)
-	}
-	out := make([][]*recvClaim, len(order))
-	for i, npi := range order {
-		out[i] = groups[npi]
-	}
-	return out
 }
 
 // adj is one CAS triplet.
@@ -220,75 +126,16 @@ func (p *Payer) remitClaims(c *recvClaim, correction bool) []remittedClaim {
 }
 
 // remit writes an 835 interchange: one transaction set (one payment) per
-// billing provider. A correction 835 reverses each claim's first payment
-// and pays it again at a higher allowed amount, with interest (PLB L6).
+// billing provider, from its model by remit.Write. A correction 835
+// reverses each claim's first payment and pays it again at a higher
+// allowed amount, with interest (PLB L6).
 func (p *Payer) remit(rcv *received, claims []*recvClaim, correction bool) ([]byte, error) {
 	var buf bytes.Buffer
 	w := p.writer(&buf, rcv, "HP", "005010X221A1")
 	now := p.now()
-	date := now.Format("20060102")
 	for _, group := range byProvider(claims) {
-		var clps []remittedClaim
-		var total money.Cents
-		for _, c := range group {
-			for _, rc := range p.remitClaims(c, correction) {
-				_, paid, _ := rc.totals()
-				total += paid
-				clps = append(clps, rc)
-			}
-		}
-		type plb struct {
-			reason, ref string
-			amount      money.Cents
-		}
-		var plbs []plb
-		if correction {
-			// Interest on the late correction increases the payment: a
-			// negative provider adjustment.
-			interest := money.Cents(int64(len(group)) * 137)
-			plbs = append(plbs, plb{"L6", "", -interest})
-			total += interest
-		}
 		p.ctl++
-		st := p.ctl
-		first := group[0]
-		w.BeginTransaction("835", st, "")
-		method := "ACH"
-		if total == 0 {
-			method = "NON"
-		}
-		if method == "ACH" {
-			w.Segment("BPR", "I", total.X12(), "C", method, "CCP", "01", "011000015", "DA", "123456789", "1"+p.TaxID, "", "01", "021000021", "DA", "987654321", date)
-		} else {
-			w.Segment("BPR", "H", total.X12(), "C", method, "", "", "", "", "", "", "", "", "", "", "", date)
-		}
-		w.Segment("TRN", "1", fmt.Sprintf("SIMEFT%09d", st), "1"+p.TaxID)
-		w.Segment("DTM", "405", date)
-		w.Segment("N1", "PR", p.Name)
-		w.Segment("N3", "100 PAYER WAY")
-		w.Segment("N4", "COLUMBUS", "OH", "43215")
-		w.Segment("REF", "2U", p.ID)
-		w.Segment("PER", "BL", "PROVIDER SERVICES", "TE", "8005551234")
-		w.Segment("N1", "PE", first.BillingName, "XX", first.BillingNPI)
-		if first.BillingTaxID != "" {
-			w.Segment("REF", "TJ", first.BillingTaxID)
-		}
-		w.Segment("LX", "1")
-		for _, rc := range clps {
-			writeCLP(w, rc, p.payerClaimNumber(rc.c.PCN))
-		}
-		for _, a := range plbs {
-			w.Begin("PLB")
-			w.Element(first.BillingNPI)
-			w.Element(now.Format("2006") + "1231")
-			w.Element(a.reason)
-			if a.ref != "" {
-				w.Component(a.ref)
-			}
-			w.Element(a.amount.X12())
-			w.End()
-		}
-		w.EndTransaction()
+		remit.Write(w, p.ctl, p.remittance(group, correction, now))
 	}
 	w.EndGroup()
 	w.EndInterchange()
@@ -296,26 +143,71 @@ func (p *Payer) remit(rcv *received, claims []*recvClaim, correction bool) ([]by
 	return buf.Bytes(), err
 }
 
-func writeCLP(w *x12.Writer, rc remittedClaim, payerClaimNumber string) {
+// remittance is the 835 payment to one billing provider for its claims.
+func (p *Payer) remittance(group []*recvClaim, correction bool, now time.Time) *remit.Remittance {
+	day := now.Format("2006-01-02")
+	first := group[0]
+	r := &remit.Remittance{ProductionDate: day, Headers: []*remit.Header{{Number: "1"}}, Claims: []*remit.Claim{}}
+	var total money.Cents
+	for _, c := range group {
+		for _, rc := range p.remitClaims(c, correction) {
+			_, paid, _ := rc.totals()
+			total += paid
+			r.Claims = append(r.Claims, remitClaim(rc, p.payerClaimNumber(c.PCN)))
+		}
+	}
+	if correction {
+		// Interest on the late correction increases the payment: a
+		// negative provider adjustment.
+		interest := money.Cents(int64(len(group)) * 137)
+		r.ProviderAdjustments = []*remit.ProviderAdjustment{{Element: 3, ProviderID: first.BillingNPI,
+			FiscalPeriodDate: now.Format("2006") + "-12-31", Reason: "L6", Amount: -interest}}
+		total += interest
+	}
+	r.Payment = remit.Payment{HandlingCode: "H", Amount: total, CreditDebit: "C", Method: "NON", Date: day,
+		TraceType: "1", TraceNumber: fmt.Sprintf("SIMEFT%09d", p.ctl), OriginatorID: "1" + p.TaxID}
+	if total != 0 {
+		pay := &r.Payment
+		pay.HandlingCode, pay.Method, pay.Format = "I", "ACH", "CCP"
+		pay.SenderDFIQualifier, pay.SenderBankID, pay.SenderAccountQualifier, pay.SenderAccount = "01", "011000015", "DA", "123456789"
+		pay.PayerID = "1" + p.TaxID
+		pay.ReceiverDFIQualifier, pay.ReceiverBankID, pay.ReceiverAccountQualifier, pay.ReceiverAccount = "01", "021000021", "DA", "987654321"
+	}
+	r.Payer = remit.Payer{Name: p.Name, ID: p.ID,
+		Address:    &remit.Address{Lines: []string{"100 PAYER WAY"}, City: "COLUMBUS", State: "OH", PostalCode: "43215"},
+		References: []remit.Reference{{Qualifier: "2U", Value: p.ID}},
+		Contacts:   []remit.Contact{{Function: "BL", Name: "PROVIDER SERVICES", Numbers: []remit.Communication{{Qualifier: "TE", Number: "8005551234"}}}}}
+	r.Payee = remit.Payee{Name: first.BillingName, IDQualifier: "XX", ID: first.BillingNPI, NPI: first.BillingNPI, TaxID: first.BillingTaxID}
+	if first.BillingTaxID != "" {
+		r.Payee.References = []remit.Reference{{Qualifier: "TJ", Value: first.BillingTaxID}}
+	}
+	return r
+}
+
+// remitClaim is the CLP of a claim: the patient (and the subscriber when
+// the patient is another), the secondary payer it was forwarded to, and
+// its lines, each adjustment a CAS of its own.
+func remitClaim(rc remittedClaim, payerClaimNumber string) *remit.Claim {
 	c := rc.c
 	charge, paid, pr := rc.totals()
-	freq, facility := "1", c.FacilityOrPOS
+	facility := c.FacilityOrPOS
 	if !c.Institutional {
 		facility = "11"
 	}
-	w.Segment("CLP", c.PCN, rc.status, charge.X12(), paid.X12(), pr.X12(), "12", payerClaimNumber, facility, freq)
 	last, firstName := c.SubLast, c.SubFirst
 	if c.PatLast != "" {
 		last, firstName = c.PatLast, c.PatFirst
 	}
-	w.Segment("NM1", "QC", "1", last, firstName, "", "", "", "MI", c.MemberID)
+	cl := &remit.Claim{Header: "1", PatientControlNumber: c.PCN, StatusCode: rc.status, Charge: charge, Paid: paid,
+		PatientResponsibility: pr, FilingIndicator: "12", PayerClaimControlNumber: payerClaimNumber, FacilityType: facility, Frequency: "1",
+		Patient:       remit.Name{EntityType: "1", LastName: last, FirstName: firstName, IDQualifier: "MI", MemberID: c.MemberID},
+		StatementFrom: isoDate(c.ServiceFrom)}
 	if c.PatLast != "" {
-		w.Segment("NM1", "IL", "1", c.SubLast, c.SubFirst, "", "", "", "MI", c.MemberID)
+		cl.Insured = &remit.Name{EntityType: "1", LastName: c.SubLast, FirstName: c.SubFirst, IDQualifier: "MI", MemberID: c.MemberID}
 	}
 	if rc.tt {
-		w.Segment("NM1", "TT", "2", "SIM SECONDARY PLAN", "", "", "", "", "PI", "SIMSECOND")
+		cl.CrossoverCarrier = &remit.Name{EntityType: "2", LastName: "SIM SECONDARY PLAN", IDQualifier: "PI", ID: "SIMSECOND"}
 	}
-	w.Segment("DTM", "232", c.ServiceFrom)
 	for _, l := range rc.lines {
 		// SVC01 is required: a line billed with a revenue code only is
 		// NU:code there, and SVC04 (the revenue code beside a procedure)
@@ -324,60 +216,16 @@ func writeCLP(w *x12.Writer, rc remittedClaim, payerClaimNumber string) {
 		if code == "" && revenue != "" {
 			qual, code, revenue = "NU", revenue, ""
 		}
-		w.Begin("SVC")
-		w.Element(qual)
-		w.Component(code)
-		for _, m := range l.line.Modifiers {
-			w.Component(m)
-		}
-		w.Element((l.line.Charge * rc.sign).X12())
-		w.Element((l.paid * rc.sign).X12())
-		w.Element(revenue)
-		w.Element(l.line.Units)
-		w.End()
-		if l.line.Date != "" {
-			w.Segment("DTM", "472", l.line.Date)
-		}
+		sl := &remit.ServiceLine{Procedure: remit.Procedure{Qualifier: qual, Code: code, Modifiers: l.line.Modifiers},
+			Charge: l.line.Charge * rc.sign, Paid: l.paid * rc.sign, RevenueCode: revenue, Units: l.line.Units,
+			ServiceDate: isoDate(l.line.Date), LineItemControlNumber: l.line.LineID}
 		for _, a := range l.adjs {
-			w.Segment("CAS", a.group, a.reason, (a.amount * rc.sign).X12())
-		}
-		if l.line.LineID != "" {
-			w.Segment("REF", "6R", l.line.LineID)
+			sl.Adjustments = append(sl.Adjustments, remit.Adjustment{Element: 2, Group: a.group, Reason: a.reason, Amount: a.amount * rc.sign})
 		}
 		if l.rmk != "" {
-			w.Segment("LQ", "HE", l.rmk)
+			sl.Remarks = []string{l.rmk}
 		}
+		cl.ServiceLines = append(cl.ServiceLines, sl)
 	}
-}
-
-// stc writes an STC segment whose first element is a composite written
-// with ':' between its parts.
-func stc(w *x12.Writer, composite, date, action string, amount string) {
-	w.Begin("STC")
-	for i, part := range strings.Split(composite, ":") {
-		if i == 0 {
-			w.Element(part)
-		} else {
-			w.Component(part)
-		}
-	}
-	w.Element(date)
-	w.Element(action)
-	w.Element(amount)
-	w.End()
-}
-
-// tally counts the claims the 277CA accepts and rejects, and adds up their
-// charges.
-func tally(claims []*recvClaim) (accepted, rejected int, acceptedAmt, rejectedAmt money.Cents) {
-	for _, c := range claims {
-		if RejectedMember(c.MemberID) {
-			rejected++
-			rejectedAmt += c.Charge
-		} else {
-			accepted++
-			acceptedAmt += c.Charge
-		}
-	}
-	return accepted, rejected, acceptedAmt, rejectedAmt
+	return cl
 }
