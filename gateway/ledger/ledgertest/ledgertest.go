@@ -96,7 +96,10 @@ type Outage struct{ db *sql.DB }
 // OutageOf returns the outage switch of the SQLite ledger file at path.
 func OutageOf(t testing.TB, path string) *Outage {
 	t.Helper()
-	db, err := sql.Open("sqlite", path)
+	// It waits for the ledger's writer as the ledger's own connections do:
+	// without a busy timeout, ending an outage while the writer holds the
+	// lock failed at once (SQLITE_BUSY) on a loaded machine.
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
