@@ -67,9 +67,11 @@ func TestFileHandedOffWhenNATSIsBack(t *testing.T) {
 		m, err := s.GetLastMsgForSubject(ctx, mustFilesOut(t))
 		return err == nil && string(m.Data) == fileID
 	})
-	if ids, err := h.Ledger.BuiltFiles(ctx, false, 0); err != nil || len(ids) != 0 {
-		t.Errorf("files not handed off: %v, %v", ids, err)
-	}
+	// The hand-off is recorded once JetStream has the message: just after.
+	testutil.Eventually(t, 5*time.Second, "the hand-off recorded", func() bool {
+		ids, err := h.Ledger.BuiltFiles(ctx, false, 0)
+		return err == nil && len(ids) == 0
+	})
 }
 
 func mustFilesOut(t *testing.T) string {
