@@ -83,7 +83,22 @@ SE R 1
 `
 
 // x222A1 is the 837P (Health Care Claim: Professional).
-var x222A1 = `
+var x222A1 = claim837(claim2300P, true)
+
+// claim837 is an 837's table: the submitter, the receiver and the
+// parties every claim type shares (the billing and pay-to providers, the
+// subscriber and payer, the patient), with the claim (2300) of the type
+// under the subscriber and, indented once more, under the patient. The
+// 837P alone carries a PAT at the subscriber level and a PER for a
+// property and casualty claim's subscriber and patient.
+func claim837(claim2300 string, professional bool) string {
+	opt := func(line string) string {
+		if professional {
+			return line
+		}
+		return ""
+	}
+	return `
 ST R 1
 BHT R 1
 loop 1000A R 1
@@ -113,20 +128,18 @@ loop 2000A R >1
   loop 2000B R >1
     HL*22 R 1
     SBR R 1
-    PAT S 1
-    loop 2010BA R 1
+` + opt("    PAT S 1\n") + `    loop 2010BA R 1
       NM1*IL R 1
       N3 S 1
       N4 S 1
       DMG S 1
       REF S 2
-      PER*IC S 1
-    loop 2010BB R 1
+` + opt("      PER*IC S 1\n") + `    loop 2010BB R 1
       NM1*PR R 1
       N3 S 1
       N4 S 1
       REF S 4
-` + claim2300P + `
+` + claim2300 + `
     loop 2000C S >1
       HL*23 R 1
       PAT R 1
@@ -136,10 +149,10 @@ loop 2000A R >1
         N4 R 1
         DMG R 1
         REF S 2
-        PER*IC S 1
-` + indent(claim2300P, "    ") + `
+` + opt("        PER*IC S 1\n") + indent(claim2300, "    ") + `
 SE R 1
 `
+}
 
 // claim2300P is the 837P's claim (2300) and what it holds, as a loop of
 // 2000B (and, indented once more, of 2000C).
@@ -277,60 +290,7 @@ const claim2300P = `    loop 2300 S 100
           FRM R 99`
 
 // x223A2 is the 837I (Health Care Claim: Institutional).
-var x223A2 = `
-ST R 1
-BHT R 1
-loop 1000A R 1
-  NM1*41 R 1
-  PER*IC R 2
-loop 1000B R 1
-  NM1*40 R 1
-loop 2000A R >1
-  HL*20 R 1
-  PRV*BI S 1
-  CUR S 1
-  loop 2010AA R 1
-    NM1*85 R 1
-    N3 R 1
-    N4 R 1
-    REF R 3
-    PER*IC S 2
-  loop 2010AB S 1
-    NM1*87 R 1
-    N3 R 1
-    N4 R 1
-  loop 2010AC S 1
-    NM1*PE R 1
-    N3 S 1
-    N4 S 1
-    REF S 3
-  loop 2000B R >1
-    HL*22 R 1
-    SBR R 1
-    loop 2010BA R 1
-      NM1*IL R 1
-      N3 S 1
-      N4 S 1
-      DMG S 1
-      REF S 2
-    loop 2010BB R 1
-      NM1*PR R 1
-      N3 S 1
-      N4 S 1
-      REF S 4
-` + claim2300I + `
-    loop 2000C S >1
-      HL*23 R 1
-      PAT R 1
-      loop 2010CA R 1
-        NM1*QC R 1
-        N3 R 1
-        N4 R 1
-        DMG R 1
-        REF S 2
-` + indent(claim2300I, "    ") + `
-SE R 1
-`
+var x223A2 = claim837(claim2300I, false)
 
 // claim2300I is the 837I's claim (2300), as claim2300P is the 837P's.
 const claim2300I = `    loop 2300 S 100
@@ -447,60 +407,7 @@ func indent(table, prefix string) string {
 }
 
 // x224A2 is the 837D (Health Care Claim: Dental).
-var x224A2 = `
-ST R 1
-BHT R 1
-loop 1000A R 1
-  NM1*41 R 1
-  PER*IC R 2
-loop 1000B R 1
-  NM1*40 R 1
-loop 2000A R >1
-  HL*20 R 1
-  PRV*BI S 1
-  CUR S 1
-  loop 2010AA R 1
-    NM1*85 R 1
-    N3 R 1
-    N4 R 1
-    REF R 3
-    PER*IC S 2
-  loop 2010AB S 1
-    NM1*87 R 1
-    N3 R 1
-    N4 R 1
-  loop 2010AC S 1
-    NM1*PE R 1
-    N3 S 1
-    N4 S 1
-    REF S 3
-  loop 2000B R >1
-    HL*22 R 1
-    SBR R 1
-    loop 2010BA R 1
-      NM1*IL R 1
-      N3 S 1
-      N4 S 1
-      DMG S 1
-      REF S 2
-    loop 2010BB R 1
-      NM1*PR R 1
-      N3 S 1
-      N4 S 1
-      REF S 3
-` + claim2300D + `
-    loop 2000C S >1
-      HL*23 R 1
-      PAT R 1
-      loop 2010CA R 1
-        NM1*QC R 1
-        N3 R 1
-        N4 R 1
-        DMG R 1
-        REF S 2
-` + indent(claim2300D, "    ") + `
-SE R 1
-`
+var x224A2 = claim837(claim2300D, false)
 
 // claim2300D is the 837D's claim (2300), as claim2300P is the 837P's.
 const claim2300D = `    loop 2300 S 100
