@@ -158,3 +158,18 @@ func (s *server) dismissException() http.HandlerFunc {
 		return s.opts.Resolver.DismissException(r.Context(), id, a.Actor, a.Reason)
 	})
 }
+
+// getException serves one exception, as GET /v1/exceptions lists it.
+func (s *server) getException(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		writeError(w, http.StatusNotFound, "not_found", "not found")
+		return
+	}
+	e, err := s.ledger.Exception(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, report.NewException(*e))
+}

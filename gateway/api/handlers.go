@@ -314,3 +314,135 @@ func orNil(t time.Time) *time.Time {
 	}
 	return &t
 }
+
+// fileRow is an outbound file as GET /v1/files lists it: never its
+// content.
+type fileRow struct {
+	ID          string            `json:"id"`
+	PayerID     string            `json:"payer_id"`
+	ISA13       int64             `json:"isa13"`
+	Name        string            `json:"name"`
+	Status      ledger.FileStatus `json:"status"`
+	Attempts    int               `json:"attempts"`
+	LastError   string            `json:"last_error"`
+	CreatedAt   time.Time         `json:"created_at"`
+	DeliveredAt *time.Time        `json:"delivered_at"`
+	Claims      int               `json:"claims"`
+}
+
+var fileStatuses = []ledger.FileStatus{ledger.FileBuilt, ledger.FileSubmitted, ledger.FileDeliveryFailed, ledger.FileResent}
+
+// listFiles serves a page of outbound files, newest first. next is the id
+// to pass as before for the next page, "" on the last page.
+func (s *server) listFiles(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := ledger.FileFilter{PayerID: q.Get("payer"), Status: ledger.FileStatus(q.Get("status")), Before: q.Get("before")}
+	if f.Status != "" && !slices.Contains(fileStatuses, f.Status) {
+		writeError(w, http.StatusBadRequest, "bad_query", "status: want built, submitted, delivery_failed or resent")
+		return
+	}
+	limit, ok := pageLimit(w, q.Get("limit"))
+	if !ok {
+		return
+	}
+	f.Limit = limit + 1
+	files, err := s.ledger.ListFiles(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	files, next := pageOf(files, limit, func(f ledger.FileInfo) string { return f.ID })
+	out := []fileRow{}
+	for _, f := range files {
+		out = append(out, fileRow{f.ID, f.PayerID, f.ISA13, f.Name, f.Status, f.Attempts, f.LastError, f.CreatedAt.UTC(), orNil(f.DeliveredAt.UTC()), f.Claims})
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Files []fileRow `json:"files"`
+		Next  string    `json:"next"`
+	}{out, next})
+}
+
+// inboundRow is a payer file as GET /v1/inbound-files lists it: never its
+// content; its problems counted.
+type inboundRow struct {
+	SHA256      string     `json:"sha256"`
+	PayerID     string     `json:"payer_id"`
+	Name        string     `json:"name"`
+	Kind        string     `json:"kind"`
+	Status      string     `json:"status"`
+	ReceivedAt  time.Time  `json:"received_at"`
+	ProcessedAt *time.Time `json:"processed_at"`
+	Size        int        `json:"size"`
+	Errors      int        `json:"errors"`
+}
+
+func newInboundRow(f ledger.InboundInfo) inboundRow {
+	return inboundRow{f.SHA256, f.PayerID, f.Name, f.Kind, f.Status, f.ReceivedAt.UTC(), orNil(f.ProcessedAt.UTC()), f.Size, len(f.Errors)}
+}
+
+// listInbound serves a page of payer files, newest first. next is the
+// sha256 to pass as before for the next page, "" on the last page.
+func (s *server) listInbound(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := ledger.InboundFilter{PayerID: q.Get("payer"), Kind: q.Get("kind"), Status: q.Get("status"), Before: q.Get("before")}
+	switch f.Status {
+	case "", "received", "processed", "failed":
+	default:
+		writeError(w, http.StatusBadRequest, "bad_query", "status: want received, processed or failed")
+		return
+	}
+	limit, ok := pageLimit(w, q.Get("limit"))
+	if !ok {
+		return
+	}
+	f.Limit = limit + 1
+	files, err := s.ledger.ListInbound(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	files, next := pageOf(files, limit, func(f ledger.InboundInfo) string { return f.SHA256 })
+	out := []inboundRow{}
+	for _, f := range files {
+		out = append(out, newInboundRow(f))
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Files []inboundRow `json:"inbound_files"`
+		Next  string       `json:"next"`
+	}{out, next})
+}
+
+// openedException is an exception as a payer file's detail names it.
+type openedException struct {
+	ID       int64  `json:"id"`
+	Kind     string `json:"kind"`
+	ST02     string `json:"st02"`
+	Position int    `json:"position"`
+	Reason   string `json:"reason"`
+	Status   string `json:"status"`
+}
+
+// getInbound serves a payer file: as listed, with the problems found in it
+// (positions and codes, never element data) and the exceptions it opened.
+func (s *server) getInbound(w http.ResponseWriter, r *http.Request) {
+	sha := r.PathValue("sha256")
+	f, err := s.ledger.Inbound(r.Context(), sha)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	es, err := s.ledger.ExceptionsOfFile(r.Context(), sha)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := struct {
+		inboundRow
+		Problems   []string          `json:"problems"`
+		Exceptions []openedException `json:"exceptions"`
+	}{newInboundRow(*f), append([]string{}, f.Errors...), []openedException{}}
+	for _, e := range es {
+		out.Exceptions = append(out.Exceptions, openedException{e.ID, e.Kind, e.ST02, e.Position, e.Reason, e.Status})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

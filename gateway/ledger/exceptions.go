@@ -146,6 +146,14 @@ func (l *Ledger) Exception(ctx context.Context, id int64) (*ExceptionInfo, error
 	return &es[0], nil
 }
 
+// ExceptionsOfFile lists the exceptions a payer file opened, in id order.
+func (l *Ledger) ExceptionsOfFile(ctx context.Context, sha256 string) ([]ExceptionInfo, error) {
+	if sha256 == "" { // the exceptions of files not archived
+		return nil, nil
+	}
+	return l.exceptions(ctx, `e.inbound_sha256 = $1 ORDER BY e.id`, sha256)
+}
+
 func (l *Ledger) exceptions(ctx context.Context, where string, args ...any) ([]ExceptionInfo, error) {
 	return queryAll(ctx, l.db, "exceptions", `SELECT e.id, e.inbound_sha256, e.kind, e.st02, e.position, e.pcn, e.reason, e.status, e.claim_id,
 			e.resolved_by, e.resolution, e.note, e.at, e.resolved_at, COALESCE(f.payer_id, e.payer_id), e.item_count, e.items

@@ -439,3 +439,43 @@ func (t *Tx) ClaimsInGroup(payerID string, gs06 int64) ([]FileClaim, error) {
 func (t *Tx) ClaimsInInterchange(payerID string, isa13 int64) ([]FileClaim, error) {
 	return queryFileClaims(t.ctx, t.tx, "claims in interchange", `f.payer_id = $1 AND f.isa13 = $2`, payerID, isa13)
 }
+
+// FileInfo is an outbound file as it is listed: without its content.
+type FileInfo struct {
+	ID          string
+	PayerID     string
+	ISA13       int64
+	Name        string
+	Status      FileStatus
+	Attempts    int
+	LastError   string
+	CreatedAt   time.Time
+	DeliveredAt time.Time // zero until delivered
+	Claims      int       // how many claims it was built with
+}
+
+// FileFilter selects outbound files: of a payer and in a status ("" for
+// any), before the file Before (the last id of the previous page).
+type FileFilter struct {
+	PayerID string
+	Status  FileStatus
+	Before  string
+	Limit   int // 0 means 100, at most 1000
+}
+
+// ListFiles lists outbound files, newest first (by creation, then id),
+// one page at a time.
+func (l *Ledger) ListFiles(ctx context.Context, f FileFilter) ([]FileInfo, error) {
+	return queryAll(ctx, l.db, "list files", `SELECT id, payer_id, isa13, name, status, attempts, last_error, created_at, delivered_at, claims FROM files
+		WHERE ($1 = '' OR payer_id = $1) AND ($2 = '' OR status = $2)
+			AND ($3 = '' OR created_at < (SELECT created_at FROM files WHERE id = $3)
+				OR (created_at = (SELECT created_at FROM files WHERE id = $3) AND id < $3))
+		ORDER BY created_at DESC, id DESC LIMIT $4`,
+		[]any{f.PayerID, f.Status, f.Before, pageSize(f.Limit)}, func(row scanner) (FileInfo, error) {
+			var fi FileInfo
+			var created, delivered int64
+			err := row.Scan(&fi.ID, &fi.PayerID, &fi.ISA13, &fi.Name, &fi.Status, &fi.Attempts, &fi.LastError, &created, &delivered, &fi.Claims)
+			fi.CreatedAt, fi.DeliveredAt = fromMillis(created), fromMillisOrZero(delivered)
+			return fi, err
+		})
+}

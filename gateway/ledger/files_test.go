@@ -392,3 +392,144 @@ func TestInboundFilesOfOnePayerTakeTurns(t *testing.T) {
 		}
 	}
 }
+
+// ListFiles lists outbound files newest first, by payer and status, a
+// page at a time: files made in the same millisecond come in id order,
+// newest id first.
+func TestListFiles(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		var ids []string
+		for _, id := range []string{"L1", "L2", "L3"} {
+			e, c := encounter(id, true)
+			if _, err := l.RecordEncounter(ctx, e, c); err != nil {
+				t.Fatal(err)
+			}
+			f, err := l.CreateFile(ctx, "SIMPAYER", 1, fakeBuild)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, f.ID)
+		}
+		if _, err := l.MarkDelivered(ctx, ids[0]); err != nil {
+			t.Fatal(err)
+		}
+		// The first is the newest; the other two were made at once.
+		for i, at := range []int64{3000, 2000, 2000} {
+			if err := l.Exec(ctx, `UPDATE files SET created_at = $2 WHERE id = $1`, ids[i], at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list := func(f ledger.FileFilter) []string {
+			t.Helper()
+			fs, err := l.ListFiles(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, f := range fs {
+				out = append(out, f.ID)
+			}
+			return out
+		}
+		for _, c := range []struct {
+			f    ledger.FileFilter
+			want []string
+		}{
+			{ledger.FileFilter{}, []string{ids[0], ids[2], ids[1]}},
+			{ledger.FileFilter{Limit: 1}, []string{ids[0]}},
+			{ledger.FileFilter{Limit: 1, Before: ids[0]}, []string{ids[2]}},
+			{ledger.FileFilter{Limit: 1, Before: ids[2]}, []string{ids[1]}},
+			{ledger.FileFilter{Limit: 1, Before: ids[1]}, nil},
+			{ledger.FileFilter{Status: ledger.FileSubmitted}, []string{ids[0]}},
+			{ledger.FileFilter{Status: ledger.FileBuilt, PayerID: "SIMPAYER"}, []string{ids[2], ids[1]}},
+			{ledger.FileFilter{PayerID: "OTHER"}, nil},
+		} {
+			if got := list(c.f); !slices.Equal(got, c.want) {
+				t.Errorf("%+v: %v, want %v", c.f, got, c.want)
+			}
+		}
+		fs, err := l.ListFiles(ctx, ledger.FileFilter{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := fs[0]; f.PayerID != "SIMPAYER" || f.ISA13 != 1 || f.Name != "SIM_000000001.837" || f.Status != ledger.FileSubmitted ||
+			f.Attempts != 1 || f.Claims != 1 || f.CreatedAt.UnixMilli() != 3000 || f.DeliveredAt.IsZero() {
+			t.Errorf("the delivered file: %+v", f)
+		}
+	})
+}
+
+// ListInbound lists payer files newest first, by payer, kind and status;
+// Inbound gives one with the problems found in it, one a line.
+func TestListInbound(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		for i, f := range []ledger.InboundFile{
+			{SHA256: "in-a", PayerID: "SIMPAYER", Name: "a.999", Kind: "999", Content: []byte("ISA*a")},
+			{SHA256: "in-b", PayerID: "SIMPAYER", Name: "b.835", Kind: "835", Content: []byte("ISA*bb")},
+			{SHA256: "in-c", PayerID: "OTHER", Name: "c.835", Kind: "835", Content: []byte("ISA*ccc")},
+		} {
+			if _, err := l.RecordInbound(ctx, f); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Exec(ctx, `UPDATE inbound_files SET received_at = $2 WHERE sha256 = $1`, f.SHA256, 1000*(i+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := l.ApplyInbound(ctx, "in-b", func(tx *ledger.Tx) error {
+			if err := tx.SetInboundErrors("in-b", "offset 0, segment 1 ISA: isa: bad\noffset 9, segment 2 GS: syntax: bad\n"); err != nil {
+				return err
+			}
+			return tx.AddException(ledger.Exception{InboundSHA256: "in-b", Kind: "835", ST02: "0001", Position: 7, PCN: "P1", Reason: "no such claim"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			f    ledger.InboundFilter
+			want []string
+		}{
+			{ledger.InboundFilter{}, []string{"in-c", "in-b", "in-a"}},
+			{ledger.InboundFilter{Limit: 2}, []string{"in-c", "in-b"}},
+			{ledger.InboundFilter{Limit: 2, Before: "in-b"}, []string{"in-a"}},
+			{ledger.InboundFilter{Kind: "835"}, []string{"in-c", "in-b"}},
+			{ledger.InboundFilter{Kind: "835", PayerID: "SIMPAYER"}, []string{"in-b"}},
+			{ledger.InboundFilter{Status: "received"}, []string{"in-c", "in-a"}},
+			{ledger.InboundFilter{Status: "processed"}, []string{"in-b"}},
+			{ledger.InboundFilter{Kind: "277CA"}, nil},
+		} {
+			fs, err := l.ListInbound(ctx, c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.SHA256)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%+v: %v, want %v", c.f, got, c.want)
+			}
+		}
+		f, err := l.Inbound(ctx, "in-b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.PayerID != "SIMPAYER" || f.Name != "b.835" || f.Kind != "835" || f.Status != "processed" || f.Size != 6 ||
+			f.ReceivedAt.UnixMilli() != 2000 || f.ProcessedAt.IsZero() || len(f.Errors) != 2 || f.Errors[1] != "offset 9, segment 2 GS: syntax: bad" {
+			t.Errorf("in-b: %+v", f)
+		}
+		if f, err := l.Inbound(ctx, "in-a"); err != nil || f.Errors != nil || !f.ProcessedAt.IsZero() {
+			t.Errorf("in-a: %+v, %v", f, err)
+		}
+		if _, err := l.Inbound(ctx, "nosuch"); !errors.Is(err, ledger.ErrNotFound) {
+			t.Errorf("an unknown file: %v", err)
+		}
+		es, err := l.ExceptionsOfFile(ctx, "in-b")
+		if err != nil || len(es) != 1 || es[0].Reason != "no such claim" || es[0].PayerID != "SIMPAYER" {
+			t.Errorf("the exceptions of in-b: %+v, %v", es, err)
+		}
+		if es, err := l.ExceptionsOfFile(ctx, "in-a"); err != nil || len(es) != 0 {
+			t.Errorf("the exceptions of in-a: %+v, %v", es, err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -121,4 +122,68 @@ func (t *Tx) SetInboundErrors(sha256, errs string) error {
 		return fmt.Errorf("ledger: inbound file %s: %w", sha256, err)
 	}
 	return nil
+}
+
+// InboundInfo is a payer file as it is listed: without its content.
+type InboundInfo struct {
+	SHA256      string
+	PayerID     string
+	Name        string
+	Kind        string
+	Status      string // received, processed, failed
+	ReceivedAt  time.Time
+	ProcessedAt time.Time // zero until processed
+	Size        int
+	// Errors are the problems found in it, one an entry: positions and
+	// codes (x12.Error), never element data.
+	Errors []string
+}
+
+// InboundFilter selects payer files: of a payer, a kind and a status (""
+// for any), before the file Before (the last sha256 of the previous page).
+type InboundFilter struct {
+	PayerID string
+	Kind    string
+	Status  string
+	Before  string
+	Limit   int // 0 means 100, at most 1000
+}
+
+const inboundColumns = `sha256, payer_id, name, kind, status, received_at, processed_at, length(content), errors`
+
+// ListInbound lists payer files, newest first (by pick-up, then sha256),
+// one page at a time.
+func (l *Ledger) ListInbound(ctx context.Context, f InboundFilter) ([]InboundInfo, error) {
+	return queryAll(ctx, l.db, "list inbound files", `SELECT `+inboundColumns+` FROM inbound_files
+		WHERE ($1 = '' OR payer_id = $1) AND ($2 = '' OR kind = $2) AND ($3 = '' OR status = $3)
+			AND ($4 = '' OR received_at < (SELECT received_at FROM inbound_files WHERE sha256 = $4)
+				OR (received_at = (SELECT received_at FROM inbound_files WHERE sha256 = $4) AND sha256 < $4))
+		ORDER BY received_at DESC, sha256 DESC LIMIT $5`,
+		[]any{f.PayerID, f.Kind, f.Status, f.Before, pageSize(f.Limit)}, scanInbound)
+}
+
+// Inbound returns a payer file, without its content.
+func (l *Ledger) Inbound(ctx context.Context, sha256 string) (*InboundInfo, error) {
+	fs, err := queryAll(ctx, l.db, "inbound file "+sha256, `SELECT `+inboundColumns+` FROM inbound_files WHERE sha256 = $1`, []any{sha256}, scanInbound)
+	if err != nil {
+		return nil, err
+	}
+	if len(fs) == 0 {
+		return nil, fmt.Errorf("ledger: inbound file %s: %w", sha256, ErrNotFound)
+	}
+	return &fs[0], nil
+}
+
+func scanInbound(row scanner) (InboundInfo, error) {
+	var f InboundInfo
+	var received, processed int64
+	var errs string
+	err := row.Scan(&f.SHA256, &f.PayerID, &f.Name, &f.Kind, &f.Status, &received, &processed, &f.Size, &errs)
+	f.ReceivedAt, f.ProcessedAt = fromMillis(received), fromMillisOrZero(processed)
+	for line := range strings.Lines(errs) {
+		if line = strings.TrimRight(line, "\r\n"); line != "" {
+			f.Errors = append(f.Errors, line)
+		}
+	}
+	return f, err
 }
