@@ -337,10 +337,19 @@ func (a *applier) item(kind, st02 string, pos x12.Position, pcn, reason string) 
 
 // addGrouped adds the exceptions that group items (item), once all the
 // file's items are seen. Each is at the place of its first item, which has
-// no exception of its own.
+// no exception of its own; a group of one item is that item's exception.
 func (a *applier) addGrouped() error {
 	for _, g := range a.groups {
 		first := g.items[0]
+		if g.count == 1 {
+			// One item past perReason is an exception of its own, as those
+			// before it: one claim's, which can be matched.
+			if err := a.tx.AddException(ledger.Exception{InboundSHA256: a.file.SHA256, Kind: g.kind, ST02: first.ST02, Position: first.Position,
+				PCN: first.PCN, Reason: g.reason}); err != nil {
+				return err
+			}
+			continue
+		}
 		reason := fmt.Sprintf("%d more %s for the same reason as the %d exceptions of their own before them, the first of which says: %s. "+
 			"Nothing of them is applied; items lists the first %d (ST02, position, PCN). This exception cannot be matched to one claim: dismiss it once they are dealt with",
 			g.count, itemsOf(g.kind), perReason, g.reason, len(g.items))

@@ -153,3 +153,37 @@ func replacementOf(id, of string) []byte {
 	return []byte(strings.Replace(string(gatewaytest.EncounterJSON(id, 10000)), fmt.Sprintf(`"patient_control_number": "%s"`, id),
 		fmt.Sprintf(`"patient_control_number": "%s", "frequency": "7", "original_payer_claim_number": "PAY%s"`, of, of), 1))
 }
+
+// One CLP past the first 100 of a reason is an exception of its own, as
+// those before it, which can be matched to its claim; two or more are one
+// exception that counts them. Before, the 101st alone was "1 more CLPs
+// ... This exception cannot be matched to one claim".
+func TestOneItemPastTheBoundIsItsOwn(t *testing.T) {
+	for _, n := range []int{101, 102} {
+		l := ledgertest.SQLite(t)
+		h := gatewaytest.New(t, l)
+		var clps [][]string
+		for i := range n {
+			clps = append(clps, gatewaytest.CLP1(fmt.Sprintf("NOSUCH%d", i), "1", fmt.Sprintf("PAYN%d", i), 80, ""))
+		}
+		h.Apply("835", gatewaytest.Interchange("HP", "005010X221A1", "835", gatewaytest.Remittance("EFTONE", "", clps)))
+		open, err := l.Exceptions(h.Ctx, ledger.ExceptionFilter{Status: "open", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, grouped := 0, 0
+		for _, e := range open {
+			switch {
+			case e.Count > 1:
+				grouped += e.Count
+			case strings.Contains(e.Reason, "cannot be matched"):
+				t.Errorf("%d CLPs: an exception of one says it cannot be matched: %s", n, e.Reason)
+			default:
+				own++
+			}
+		}
+		if want := map[int][2]int{101: {101, 0}, 102: {100, 2}}[n]; own != want[0] || grouped != want[1] {
+			t.Errorf("%d CLPs: %d exceptions of their own, %d grouped; want %v", n, own, grouped, want)
+		}
+	}
+}
