@@ -57,7 +57,9 @@ const relayBatch = 5000
 // and deletes them once publish returns nil; it returns how many it
 // relayed (0: none waiting). One relay runs at a time across replicas (on
 // PostgreSQL a lock that a replica relaying holds and another skips), so
-// billing systems get each claim's events in order.
+// billing systems get each claim's events in order. The lock is the
+// ledger's schema's: ledgers in other schemas of the database (the tests')
+// relay beside it.
 func (l *Ledger) RelayEvents(ctx context.Context, publish func([]Event) error) (int, error) {
 	if l.driver == SQLite {
 		// One process, one relay: read, publish, then delete, without
@@ -77,7 +79,7 @@ func (l *Ledger) RelayEvents(ctx context.Context, publish func([]Event) error) (
 	n := 0
 	err := l.inTx(ctx, func(tx *sql.Tx) error {
 		var mine bool
-		if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(7262851)`).Scan(&mine); err != nil || !mine {
+		if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(7262851, hashtext(current_schema()))`).Scan(&mine); err != nil || !mine {
 			return err // another replica relays
 		}
 		evs, err := l.pendingEvents(ctx, tx)
