@@ -46,7 +46,7 @@ func TestWriteRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if errs := severe(g.Errors); len(errs) > 0 {
+			if errs := x12test.Severe(g.Errors); len(errs) > 0 {
 				t.Fatalf("what Write wrote decodes with errors: %s\n%s", errs[0], out)
 			}
 			want, got := remittances(f), remittances(g)
@@ -58,57 +58,17 @@ func TestWriteRoundTrip(t *testing.T) {
 					t.Errorf("set %d decodes differently once written:\n%s", i+1, firstDiff(got[i], want[i]))
 				}
 			}
-			checkValid(t, in, out)
+			x12test.AsValid(t, in, out, sets.Checkers())
 			written[path] = out
 		})
 	}
 	t.Run("pyx12", func(t *testing.T) { x12test.Pyx12AsValid(t, written) })
 }
 
-// checkValid checks that out is as valid as in for claimsgw x12 validate
-// (sets.Checkers): no error in out when in had none.
-func checkValid(t *testing.T, in, out []byte) {
-	t.Helper()
-	before, err := x12.ReadFileWith(bytes.NewReader(in), sets.Checkers())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(severe(before.Errors)) > 0 {
-		return
-	}
-	after, err := x12.ReadFileWith(bytes.NewReader(out), sets.Checkers())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range severe(after.Errors) {
-		t.Errorf("x12 validate finds in what Write wrote: %s", e)
-	}
-}
-
-// mustRead reads data as claimsgw x12 validate does.
-func mustRead(t *testing.T, data []byte) *x12.File {
-	t.Helper()
-	f, err := x12.ReadFileWith(bytes.NewReader(data), sets.Checkers())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-func severe(errs []*x12.Error) []*x12.Error {
-	var out []*x12.Error
-	for _, e := range errs {
-		if e.Severity == x12.SeverityError {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 // setErrors are the errors of transaction sets (not of envelopes).
 func setErrors(errs []*x12.Error) []*x12.Error {
 	var out []*x12.Error
-	for _, e := range severe(errs) {
+	for _, e := range x12test.Severe(errs) {
 		if e.Transaction != "" {
 			out = append(out, e)
 		}
@@ -243,7 +203,7 @@ func writeSet(t *testing.T, write func(w *x12.Writer)) string {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range severe(mustRead(t, buf.Bytes()).Errors) {
+	for _, e := range x12test.Errors(t, buf.Bytes(), sets.Checkers()) {
 		t.Errorf("x12 validate: %s", e)
 	}
 	file := filepath.Join(t.TempDir(), "written.x12")

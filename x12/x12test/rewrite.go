@@ -146,3 +146,37 @@ func Pyx12AsValid(t *testing.T, written map[string][]byte) {
 		}
 	}
 }
+
+// Severe are the errors among errs (not the warnings).
+func Severe(errs []*x12.Error) []*x12.Error {
+	var out []*x12.Error
+	for _, e := range errs {
+		if e.Severity == x12.SeverityError {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Errors are the errors (not the warnings) of data read with decoders,
+// as claimsgw x12 validate reads it with sets.Checkers().
+func Errors(t *testing.T, data []byte, decoders x12.DecoderFunc) []*x12.Error {
+	t.Helper()
+	f, err := x12.ReadFileWith(bytes.NewReader(data), decoders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Severe(f.Errors)
+}
+
+// AsValid checks that out, a file written again, is as valid as in when
+// read with decoders: no error in out where in had none.
+func AsValid(t *testing.T, in, out []byte, decoders x12.DecoderFunc) {
+	t.Helper()
+	if len(Errors(t, in, decoders)) > 0 {
+		return
+	}
+	for _, e := range Errors(t, out, decoders) {
+		t.Errorf("x12 validate finds in what Write wrote: %s", e)
+	}
+}
