@@ -16,6 +16,19 @@ func init() {
 	}
 }
 
+// Denies reports whether the edit refuses the pair on lines billed with
+// these modifiers: indicator 0 always, 1 unless an NCCI-associated
+// modifier is on either line, 9 never.
+func (e PTPEdit) Denies(col1Mods, col2Mods []string) bool {
+	switch e.Modifier {
+	case '0':
+		return true
+	case '1':
+		return !NCCIModifier(col1Mods...) && !NCCIModifier(col2Mods...)
+	}
+	return false
+}
+
 // NCCIModifier reports whether any of mods is an NCCI-associated modifier.
 func NCCIModifier(mods ...string) bool {
 	for _, m := range mods {

@@ -11,4 +11,13 @@ func TestThousandthsAndNCCIModifiers(t *testing.T) {
 	if !NCCIModifier("GT", "59") || !NCCIModifier("XS") || NCCIModifier("GT", "26") || NCCIModifier() {
 		t.Error("NCCI-associated modifiers: 59 and XS are, GT and 26 are not")
 	}
+	for _, tt := range []struct {
+		ind          byte
+		mods1, mods2 []string
+		denies       bool
+	}{{'0', []string{"59"}, nil, true}, {'1', nil, nil, true}, {'1', []string{"25"}, nil, false}, {'1', nil, []string{"XS"}, false}, {'9', nil, nil, false}} {
+		if got := (PTPEdit{Modifier: tt.ind}).Denies(tt.mods1, tt.mods2); got != tt.denies {
+			t.Errorf("indicator %c with %v and %v: denies %v, want %v", tt.ind, tt.mods1, tt.mods2, got, tt.denies)
+		}
+	}
 }

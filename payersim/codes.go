@@ -90,7 +90,7 @@ func (p *Payer) codingDenials(c *recvClaim) codingDenial {
 			}
 			// l is column 2 of the pair (o, l).
 			e, ok := p.Codes.PTP(ptp, o.Code, l.Code, dos)
-			if ok && (e.Modifier == '0' || e.Modifier == '1' && !codeset.NCCIModifier(l.Modifiers...) && !codeset.NCCIModifier(o.Modifiers...)) {
+			if ok && e.Denies(o.Modifiers, l.Modifiers) {
 				deny(i, "97", "M80")
 			}
 		}

@@ -280,12 +280,11 @@ func (c *checker) ptpEdits(b *codeset.Bundle, k codeset.Kind, lines []editLine) 
 				continue
 			}
 			e, ok := b.PTP(k, l1.code, l2.code, l1.dos)
-			if !ok || e.Modifier == '9' {
+			if !ok || !e.Denies(l1.mods, l2.mods) {
 				continue
 			}
 			set := fmt.Sprintf("%s, modifier indicator %c", e.Set.Name, e.Modifier)
 			switch {
-			case e.Modifier == '1' && (codeset.NCCIModifier(l1.mods...) || codeset.NCCIModifier(l2.mods...)):
 			case e.Modifier == '1':
 				c.edit(l2.path(".procedure.code"), CodeNCCIPTP, SeverityError, set,
 					"%q is not billed with %q (line %d) on one date of service (%s): an NCCI-associated modifier such as 59 or XS on either line allows it when the services were distinct",
