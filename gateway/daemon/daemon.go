@@ -158,7 +158,7 @@ func (d *Daemon) stagesFor(ctx context.Context, cfg *config.Config, o Options, m
 	if err != nil {
 		return err
 	}
-	stamp, err := d.loadCodeSets(ctx, &codes)
+	stamp, err := d.loadCodeSetsAtStart(ctx, &codes)
 	if err != nil {
 		return err
 	}
