@@ -221,12 +221,12 @@ type FileRef struct {
 
 // BuiltFiles lists the files built and not delivered, oldest first: with
 // all, every one; else those whose hand-off is not recorded and that were
-// built more than age ago (by the ledger's clock).
+// built age ago or more (by the ledger's clock; with age 0, every one).
 func (l *Ledger) BuiltFiles(ctx context.Context, all bool, age time.Duration) ([]FileRef, error) {
 	q := `SELECT id, payer_id, handed_off_at <> 0 FROM files WHERE status = $1`
 	args := []any{FileBuilt}
 	if !all {
-		q += ` AND handed_off_at = 0 AND created_at < $2`
+		q += ` AND handed_off_at = 0 AND created_at <= $2`
 		args = append(args, l.millis()-age.Milliseconds())
 	}
 	return queryAll(ctx, l.db, "files", q+` ORDER BY created_at, id`, args, func(row scanner) (FileRef, error) {
