@@ -21,30 +21,6 @@ func (d *Daemon) loadCodeSets(ctx context.Context, codes *encounter.CodeSets) (s
 	return stamp, nil
 }
 
-// codeSetsAtStartFor is how long a starting daemon tries to load the code
-// sets while the ledger does not answer (a database restarting): the
-// intake takes no encounter before it has them, so that none is checked
-// with fewer edits than the operator imported.
-const codeSetsAtStartFor = 2 * time.Minute
-
-// loadCodeSetsAtStart is loadCodeSets, tried again with backoff (up to
-// 2 s between tries) for codeSetsAtStartFor or until ctx ends.
-func (d *Daemon) loadCodeSetsAtStart(ctx context.Context, codes *encounter.CodeSets) (string, error) {
-	deadline := time.Now().Add(codeSetsAtStartFor)
-	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
-		stamp, err := d.loadCodeSets(ctx, codes)
-		if err == nil || ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
-			return stamp, err
-		}
-		d.log.Warn().Err(err).Dur("retry_in", wait).Msg("code sets not loaded yet; the intake waits for them")
-		select {
-		case <-ctx.Done():
-			return "", err
-		case <-time.After(wait):
-		}
-	}
-}
-
 // watchCodeSets gives the intake the code sets imported while it runs:
 // when the ledger's stamp changes, it loads them all again and swaps them
 // in; encounters from then on are checked against them. A load that fails

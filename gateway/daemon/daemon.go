@@ -118,7 +118,10 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 	if d.JS, err = jetstream.New(d.Conn); err != nil {
 		return nil, err
 	}
-	if d.Ledger, err = ledger.Open(ctx, cfg.Ledger.Driver, string(cfg.Ledger.DSN)); err != nil {
+	if err := d.retryAtStart(ctx, "ledger not open yet", func() (err error) {
+		d.Ledger, err = ledger.Open(ctx, cfg.Ledger.Driver, string(cfg.Ledger.DSN))
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	m := metrics.New(d.Ledger.CountByStatus, d.lag)
@@ -150,6 +153,30 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 	return d, nil
 }
 
+// startFor is how long a starting daemon tries again what needs the
+// ledger while the database does not answer (restarting, failing over):
+// as stream setup waits for NATS (queue.SetupFor).
+const startFor = 2 * time.Minute
+
+// retryAtStart runs f until it succeeds, with backoff (up to 2 s between
+// tries), for startFor or until ctx ends; each failure is logged with
+// what, the last is returned.
+func (d *Daemon) retryAtStart(ctx context.Context, what string, f func() error) error {
+	deadline := time.Now().Add(startFor)
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		err := f()
+		if err == nil || ctx.Err() != nil || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		d.log.Warn().Err(err).Dur("retry_in", wait).Msg(what)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
 // stagesFor makes the pipeline's stages, sharing one claim event
 // publisher and one hand-off of converted claims from intake to the
 // batcher.
@@ -158,8 +185,13 @@ func (d *Daemon) stagesFor(ctx context.Context, cfg *config.Config, o Options, m
 	if err != nil {
 		return err
 	}
-	stamp, err := d.loadCodeSetsAtStart(ctx, &codes)
-	if err != nil {
+	// The intake takes no encounter before it has the code sets, so that
+	// none is checked with fewer edits than the operator imported.
+	var stamp string
+	if err := d.retryAtStart(ctx, "code sets not loaded yet; the intake waits for them", func() (err error) {
+		stamp, err = d.loadCodeSets(ctx, &codes)
+		return err
+	}); err != nil {
 		return err
 	}
 	d.events = gateway.NewEvents(d.Ledger, d.JS, d.Names, o.Log)
