@@ -50,7 +50,7 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 	if !ok && table == nil {
 		return nil
 	}
-	c := &checker{rules: rules}
+	c := &checker{rules: rules, segs: elementTables[guide]}
 	if table != nil {
 		c.structure = newStructure(table, &c.ctl)
 	}
@@ -93,8 +93,9 @@ type checker struct {
 	hl20, billing bool
 	lastHL        int
 	errs          []*x12.Error
-	structure     *structure // loops, usage and repeats (loops.go); nil where not tabled
-	readerErrs    int        // the reader's errors seen, to give the new ones their loop
+	structure     *structure         // loops, usage and repeats (loops.go); nil where not tabled
+	segs          map[uint32]*segDef // every element of every segment (elements.go)
+	readerErrs    int                // the reader's errors seen, to give the new ones their loop
 }
 
 func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
@@ -130,6 +131,7 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 			break
 		}
 	}
+	var found uint64 // the elements a rule found wrong: the element tables say no more of them
 	for i := range rules {
 		ru := &rules[i]
 		if ru.when != nil && !ru.when(c, s) {
@@ -137,7 +139,11 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 		}
 		if msg, ik4 := ru.check(s); msg != "" {
 			c.add(r.Position(s), id, ru, msg, ik4)
+			found |= 1 << (ru.elem & 63)
 		}
+	}
+	if c.segs != nil {
+		c.elements(r, s, found)
 	}
 }
 
@@ -156,7 +162,7 @@ func (c *checker) hierarchy(r *x12.Reader, s *x12.Segment) {
 }
 
 func (c *checker) add(pos x12.Position, id string, ru *rule, msg, ik4 string) {
-	e := c.ctl.Errorf(pos, id, ru.elem, ru.comp, x12.SeverityError, ru.code(), "%s", msg)
+	e := c.ctl.Errorf(pos, id, ru.elem, ru.comp, x12.SeverityError, CodeValue, "%s", msg)
 	e.Level, e.IK3, e.IK4 = ru.level(), "8", ik4
 	if c.structure != nil {
 		e.Loop = c.structure.loop()
@@ -184,26 +190,16 @@ type rule struct {
 	elem, comp int
 	when       func(*checker, *x12.Segment) bool
 	// what: one of them.
-	notUsed     bool
 	digits      int             // exactly this many digits
 	minLen      int             // at least this many characters
 	maxLen      int             // at most this many characters
-	decimal     bool            // type R: a decimal number, an optional minus sign, at most 18 characters
 	required    bool            // present
 	codes       map[string]bool // one of these
 	date        bool            // CCYYMMDD (D8) or CCYYMMDD-CCYYMMDD (RD8), by the qualifier before it
-	ccyymmdd    bool            // a CCYYMMDD date itself (DTM02, BPR16)
 	npi         bool            // a National Provider Identifier: 10 digits, its check digit right
 	composite   bool            // written with the component separator, its first component a qualifier
 	situational bool            // SNIP 4 rather than 2
 	what        string          // the element's name, for messages
-}
-
-func (ru *rule) code() string {
-	if ru.notUsed {
-		return CodeNotUsed
-	}
-	return CodeValue
 }
 
 func (ru *rule) level() int {
@@ -236,33 +232,21 @@ func (ru *rule) problem(s *x12.Segment) (msg, ik4 string) {
 		v = s.Component(ru.elem, ru.comp)
 	}
 	switch {
-	case ru.notUsed:
-		if len(v) > 0 {
-			return fmt.Sprintf(" (%s) is not used in %s", ru.what, "this implementation guide"), "I10"
-		}
 	case ru.composite:
 		if len(s.Element(ru.elem)) > 0 && len(s.Component(ru.elem, 2)) == 0 {
 			return fmt.Sprintf(" (%s) is a composite: its qualifier and its code are written with the component separator", ru.what), "1"
 		}
 	case len(v) == 0:
-		if ru.digits > 0 || ru.required || ru.minLen > 0 && ru.maxLen == 0 {
+		if ru.digits > 0 || ru.required || ru.minLen > 0 {
 			return fmt.Sprintf(" (%s) is required", ru.what), "1"
 		}
 	case ru.maxLen > 0 && len(v) > ru.maxLen:
 		return fmt.Sprintf(" (%s) has %d characters: at most %d", ru.what, len(v), ru.maxLen), "5"
-	case ru.maxLen > 0 && ru.minLen > 0 && len(v) < ru.minLen:
+	case len(v) < ru.minLen:
 		return fmt.Sprintf(" (%s) has %d characters: at least %d", ru.what, len(v), ru.minLen), "4"
-	case ru.decimal:
-		if !isDecimal(v) {
-			return fmt.Sprintf(" is not an amount (a decimal number)"), "6"
-		}
 	case ru.digits > 0:
 		if len(v) != ru.digits || !allDigits(v) {
 			return fmt.Sprintf(" (%s) has %d characters: the guide wants %d digits", ru.what, len(v), ru.digits), "4"
-		}
-	case ru.minLen > 0:
-		if len(v) < ru.minLen {
-			return fmt.Sprintf(" (%s) has %d characters: at least %d", ru.what, len(v), ru.minLen), "4"
 		}
 	case ru.codes != nil:
 		if !ru.codes[string(v)] {
@@ -272,10 +256,6 @@ func (ru *rule) problem(s *x12.Segment) (msg, ik4 string) {
 		format := s.Str(ru.elem - 1) // DTP02: D8 or RD8
 		if !validDates(format, string(v)) {
 			return fmt.Sprintf(" is not a date in format %s (CCYYMMDD)", format), "8"
-		}
-	case ru.ccyymmdd:
-		if !isDate(v) {
-			return fmt.Sprintf(" is not a date CCYYMMDD"), "8"
 		}
 	case ru.npi:
 		if !validNPI(v) {
@@ -338,26 +318,6 @@ func validNPI(b []byte) bool {
 		sum += d
 	}
 	return (10-sum%10)%10 == int(b[9]-'0')
-}
-
-// isDecimal reports whether b is an X12 decimal (type R): digits with at
-// most one decimal point, an optional leading minus, at most 18
-// characters, not counting those.
-func isDecimal(b []byte) bool {
-	if len(b) > 0 && b[0] == '-' {
-		b = b[1:]
-	}
-	n, dots := 0, 0
-	for _, c := range b {
-		if c-'0' < 10 {
-			n++
-		} else if c == '.' {
-			dots++
-		} else {
-			return false
-		}
-	}
-	return n > 0 && n <= 18 && dots <= 1
 }
 
 func allDigits(b []byte) bool {

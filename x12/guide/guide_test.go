@@ -81,7 +81,7 @@ func TestRules(t *testing.T) {
 		{"CLM05-2 missing", set("HC", "837", p837, append(billing, "CLM*PCN1*100***11::1*Y*A*Y*Y")...),
 			"CLM05-2", guide.CodeValue, "CLM05-2 (facility code qualifier (CLM05-2)) is required", 2, "8", "1", 1},
 		{"TS309 in an 835", set("HP", "835", "005010X221A1", "TS3*1234567893*11*20261231*1*100******50"),
-			"TS311", guide.CodeNotUsed, "TS311 (not used in 005010X221A1) is not used", 2, "8", "I10", 1},
+			"TS311", guide.CodeNotUsed, "TS311 is not used in this implementation guide", 2, "8", "I10", 1},
 		{"NPI check digit", set("HC", "837", p837, with(billing, 1, "NM1*85*2*CLINIC*****XX*1234567890")...),
 			"NM109", guide.CodeValue, "NM109 is not an NPI (NM108 XX): 10 digits with a check digit", 4, "8", "7", 1},
 		{"SBR09 a member ID", set("HC", "837", p837, append(billing, "SBR*P*18*******XJH123")...),
@@ -89,15 +89,15 @@ func TestRules(t *testing.T) {
 		{"PER03 XX", set("HC", "837", p837, append(billing, "PER*IC*EDI*XX*8005550100")...),
 			"PER03", guide.CodeValue, `PER03 is not a communication number qualifier`, 2, "8", "7", 1},
 		{"835 DTM02 not a date", set("HP", "835", "005010X221A1", "DTM*405*20260230"),
-			"DTM02", guide.CodeValue, `DTM02 is not a date CCYYMMDD`, 2, "8", "8", 1},
+			"DTM02", guide.CodeValue, `DTM02 (date) is not a date CCYYMMDD`, 2, "8", "8", 1},
 		{"NM103 61 characters", set("HC", "837", p837, with(billing, 1, "NM1*85*2*"+strings.Repeat("A", 61)+"*****XX*1234567893")...),
-			"NM103", guide.CodeValue, "NM103 (name, last or organization) has 61 characters: at most 60", 2, "8", "5", 1},
+			"NM103", guide.CodeValue, "NM103 (name last or organization name) has 61 characters: at most 60", 2, "8", "5", 1},
 		{"CLM01 21 characters", set("HC", "837", p837, append(billing, "CLM*"+strings.Repeat("P", 21)+"*100***11:B:1*Y*A*Y*Y")...),
 			"CLM01", guide.CodeValue, "CLM01 (patient control number, at most 20 in the 837) has 21 characters: at most 20", 2, "8", "5", 1},
 		{"CLM02 not an amount", set("HC", "837", p837, append(billing, "CLM*PCN1*1O0***11:B:1*Y*A*Y*Y")...),
-			"CLM02", guide.CodeValue, `CLM02 is not an amount`, 2, "8", "6", 1},
+			"CLM02", guide.CodeValue, `CLM02 (monetary amount) is not a number`, 2, "8", "6", 1},
 		{"AK202 101", set("FA", "999", "005010X231A1", "AK1*HC*1*005010X222A1", "AK2*837*101*005010X222A1", "IK5*A", "AK9*A*1*1*1"),
-			"AK202", guide.CodeValue, "AK202 (the transaction set control number answered (4 to 9 characters)) has 3 characters: at least 4", 2, "8", "4", 1},
+			"AK202", guide.CodeValue, "AK202 (transaction set control number) has 3 characters: at least 4", 2, "8", "4", 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := x12.ReadFileWith(bytes.NewReader([]byte(tt.in)), only)

@@ -18,24 +18,15 @@ var bySet = map[string]map[string][]rule{
 		hi(1), hi(2), hi(3), hi(4), hi(5), hi(6), hi(7), hi(8), hi(9), hi(10), hi(11), hi(12),
 		npi, perQualifiers(3, 5, 7),
 		rule{seg: "SBR", elem: 9, codes: filingIndicators, what: "claim filing indicator code"},
-		lengths, rule{seg: "CLM", elem: 1, maxLen: 20, minLen: 1, what: "patient control number, at most 20 in the 837"},
-		amounts("CLM", 2), amounts("SV1", 2), amounts("SV2", 3), amounts("AMT", 2),
+		rule{seg: "CLM", elem: 1, maxLen: 20, minLen: 1, what: "patient control number, at most 20 in the 837"},
 	),
 	"835": index(
 		rule{seg: "N4", elem: 2, codes: states, when: noCountry, what: "state or province code"},
 		npi, perQualifiers(3, 5, 7),
-		rule{seg: "DTM", elem: 2, ccyymmdd: true, what: "date"},
-		rule{seg: "BPR", elem: 16, ccyymmdd: true, what: "payment date"},
-		lengths, rule{seg: "CLP", elem: 1, maxLen: 38, minLen: 1, what: "patient control number"},
-		amounts("BPR", 2), amounts("CLP", 3, 4, 5), amounts("SVC", 2, 3), amounts("CAS", 3, 6, 9, 12, 15, 18), amounts("AMT", 2),
-		notUsed("TS3", 6, 7, 8, 9, 10, 11, 12, 14, 16, 19),
-	),
-	"999": index(
-		rule{seg: "AK2", elem: 2, minLen: 4, what: "the transaction set control number answered (4 to 9 characters)"},
 	),
 	"277": index(
 		rule{seg: "N4", elem: 2, codes: states, when: noCountry, what: "state or province code"},
-		npi, lengths,
+		npi,
 		rule{seg: "DTP", elem: 3, date: true, what: "date"},
 	),
 }
@@ -47,30 +38,6 @@ func billingProvider(c *checker, _ *x12.Segment) bool { return c.billing }
 // element (2 to 80 characters).
 var npi = rule{seg: "NM1", elem: 9, npi: true, situational: true, what: "NM108 XX",
 	when: func(_ *checker, s *x12.Segment) bool { return string(s.Element(8)) == "XX" }}
-
-// lengths are the lengths of the names, addresses and references every
-// set carries, from the X12 element dictionary the guides use.
-var lengths = []rule{
-	{seg: "NM1", elem: 3, minLen: 1, maxLen: 60, what: "name, last or organization"},
-	{seg: "NM1", elem: 4, minLen: 1, maxLen: 35, what: "first name"},
-	{seg: "NM1", elem: 5, minLen: 1, maxLen: 25, what: "middle name"},
-	{seg: "NM1", elem: 9, minLen: 2, maxLen: 80, what: "identification code"},
-	{seg: "N3", elem: 1, minLen: 1, maxLen: 55, what: "address"},
-	{seg: "N3", elem: 2, minLen: 1, maxLen: 55, what: "address"},
-	{seg: "N4", elem: 1, minLen: 2, maxLen: 30, what: "city"},
-	{seg: "N4", elem: 3, minLen: 3, maxLen: 15, what: "postal code"},
-	{seg: "REF", elem: 2, minLen: 1, maxLen: 50, what: "reference identification"},
-	{seg: "PER", elem: 2, minLen: 1, maxLen: 60, what: "contact name"},
-}
-
-// amounts: the elements of a segment of type R (a decimal amount).
-func amounts(seg string, elems ...int) []rule {
-	var out []rule
-	for _, e := range elems {
-		out = append(out, rule{seg: seg, elem: e, decimal: true, what: "amount"})
-	}
-	return out
-}
 
 // perQualifiers: the communication number qualifiers of PER.
 func perQualifiers(elems ...int) []rule {
@@ -91,14 +58,6 @@ func noCountry(_ *checker, s *x12.Segment) bool { return len(s.Element(4)) == 0 
 // hi is the rule of HIxx: a composite, written whole.
 func hi(n int) rule {
 	return rule{seg: "HI", elem: n, composite: true, what: "health care code information"}
-}
-
-func notUsed(seg string, elems ...int) []rule {
-	var out []rule
-	for _, e := range elems {
-		out = append(out, rule{seg: seg, elem: e, notUsed: true, what: "not used in 005010X221A1"})
-	}
-	return out
 }
 
 // index groups rules (and lists of them) by segment.
