@@ -12,11 +12,26 @@ import (
 type elemDef struct {
 	usage    byte   // 'R', 'S' or 'N'
 	num      string // data element number; "C…" for a composite
-	typ      string // AN, ID, N0, N2, R, DT, TM
+	kind     byte   // its type: 'A' AN, 'I' ID, 'N' N0 or N2, 'R' R, 'D' DT, 'T' TM
 	min, max int
 	name     string
 	codes    []string  // the guide's list for an ID element, or none
+	keys     []uint64  // codes packed (codeKey), as the checks compare them
 	comps    []elemDef // a composite's components
+}
+
+// codeKey packs a code of up to 7 characters, with its length, in a
+// number: a code list is scanned as numbers, not strings. Longer codes
+// (none in the tables' ID lists) get 0, which no value packs to.
+func codeKey(v []byte) uint64 {
+	if len(v) > 7 {
+		return 0
+	}
+	k := uint64(len(v))
+	for _, c := range v {
+		k = k<<8 | uint64(c)
+	}
+	return k
 }
 
 // segDef is a segment's elements in order.
@@ -31,7 +46,10 @@ var elementTables = func() map[string]map[uint32]*segDef {
 	for _, line := range lines(dataElements) {
 		f := strings.SplitN(line, " ", 4)
 		lo, hi, _ := strings.Cut(f[2], "-")
-		d := elemDef{num: f[0], typ: f[1], name: strings.ToLower(f[3])}
+		d := elemDef{num: f[0], kind: map[string]byte{"AN": 'A', "ID": 'I', "N0": 'N', "N2": 'N', "R": 'R', "DT": 'D', "TM": 'T'}[f[1]], name: strings.ToLower(f[3])}
+		if d.kind == 0 {
+			panic("guide: data element " + f[0] + " has type " + f[1])
+		}
 		d.min, _ = strconv.Atoi(lo)
 		d.max, _ = strconv.Atoi(hi)
 		dict[f[0]] = d
@@ -78,6 +96,12 @@ func parseElem(dict map[string]elemDef, s string) elemDef {
 	d.usage = usage[0]
 	if codes != "" {
 		d.codes = strings.Fields(codes)
+		for _, c := range d.codes {
+			if codeKey([]byte(c)) == 0 {
+				panic("guide: code " + c + " is longer than codeKey packs")
+			}
+			d.keys = append(d.keys, codeKey([]byte(c)))
+		}
 	}
 	return d
 }
@@ -136,9 +160,6 @@ func (c *checker) elements(r *x12.Reader, s *x12.Segment, skip uint64) {
 		if e.comps != nil {
 			c.composite(r, s, i, e)
 			continue
-		}
-		if e.usage != 'N' && len(v) > 0 && s.Delimiters().Repetition != 0 {
-			v = s.Repetition(i, 1)
 		}
 		if msg, ik4 := e.problem(v); msg != "" {
 			code := CodeValue
@@ -210,10 +231,10 @@ func (e *elemDef) problem(v []byte) (msg, ik4 string) {
 		return "", ""
 	}
 	n := len(v)
-	switch e.typ {
-	case "R", "N0", "N2":
+	switch e.kind {
+	case 'R', 'N':
 		n = digits(v)
-		if n < 0 || e.typ != "R" && n != len(v) && !(v[0] == '-' && n == len(v)-1) {
+		if n < 0 || e.kind == 'N' && n != len(v) && !(v[0] == '-' && n == len(v)-1) {
 			return fmt.Sprintf(" (%s) is not a number", e.name), "6"
 		}
 	}
@@ -223,16 +244,16 @@ func (e *elemDef) problem(v []byte) (msg, ik4 string) {
 	case n > e.max:
 		return fmt.Sprintf(" (%s) has %d characters: at most %d", e.name, n, e.max), "5"
 	}
-	switch e.typ {
-	case "ID":
-		if e.codes != nil && !contains(e.codes, v) {
+	switch e.kind {
+	case 'I':
+		if e.keys != nil && !contains(e.keys, codeKey(v)) {
 			return fmt.Sprintf(" (%s) is not a code the guide allows here", e.name), "7"
 		}
-	case "DT":
+	case 'D':
 		if !isDate(v) {
 			return fmt.Sprintf(" (%s) is not a date CCYYMMDD", e.name), "8"
 		}
-	case "TM":
+	case 'T':
 		if !isTime(v) {
 			return fmt.Sprintf(" (%s) is not a time HHMM[SS[dd]]", e.name), "9"
 		}
@@ -240,9 +261,9 @@ func (e *elemDef) problem(v []byte) (msg, ik4 string) {
 	return "", ""
 }
 
-func contains(codes []string, v []byte) bool {
-	for _, c := range codes {
-		if c == string(v) {
+func contains(keys []uint64, k uint64) bool {
+	for _, c := range keys {
+		if c == k {
 			return true
 		}
 	}
