@@ -204,8 +204,12 @@ func TestReadMemoryIsBounded(t *testing.T) {
 		segs++
 	}
 	runtime.ReadMemStats(&after)
-	if errs := r.Errors(); len(errs) > 0 {
-		t.Fatalf("%d errors, first: %v", len(errs), errs[0])
+	// The stream repeats one transaction set, so its ST02 too: those
+	// errors are the test's making, and bounded; no other may come.
+	for _, e := range r.Errors() {
+		if e.Code != x12.CodeDuplicateControl && e.Code != x12.CodeTooManyErrors {
+			t.Fatalf("%d errors, one: %v", len(r.Errors()), e)
+		}
 	}
 	allocated := after.TotalAlloc - before.TotalAlloc
 	t.Logf("read %d MB, %d segments, allocated %d KB in all", size>>20, segs, allocated>>10)

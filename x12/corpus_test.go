@@ -100,13 +100,15 @@ func readAll(t *testing.T, path string) ([]*x12.Segment, []*x12.Error) {
 // every trailing separator): a
 // trailing element separator (5010 omits trailing empty elements), a
 // TA101 that is not the 9-digit ISA13 it answers, GS05 seconds 97, and one
-// sender and receiver reusing an ISA13 (155 times in one file). By file:
+// sender and receiver reusing an ISA13 (155 times in one file), and three
+// groups of one interchange all numbered GS06 1. By file:
 // the code and segment of each, every error of that code and segment.
 var guideFindings = map[string][][2]string{
 	"835/moov-2st-denials-plb.x12":          {{x12.CodeTrailing, "SVC"}},
 	"835/tastypackets-156-interchanges.x12": {{x12.CodeDuplicateISA13, "ISA"}},
 	"837I/hccinfhir-x223a2-with-sv1.x12":    {{x12.CodeTrailing, "SV1"}},
 	"837I/imsweb-x223-test.x12":             {{x12.CodeTrailing, "HI"}},
+	"837P/imsweb-multiple-gs.x12":           {{x12.CodeDuplicateControl, "GS"}},
 	"999/imsweb-accepted-837i.x12":          {{x12.CodeSyntax, "GS"}},
 	"TA1/imsweb-ta1-then-999.x12":           {{x12.CodeSyntax, "TA1"}},
 }

@@ -21,6 +21,24 @@ type envelope struct {
 	// interchange sent twice. At most maxISA13s are kept, so a stream of
 	// millions of interchanges holds a few MB, not one string each.
 	isa13s map[uint64]struct{}
+	// gs06s and st02s are the control numbers used in the open
+	// interchange and the open group: each is unique there. At most
+	// maxISA13s of each are kept.
+	gs06s, st02s map[ctl]struct{}
+}
+
+// once reports whether c is new in seen, and keeps it.
+func once(seen *map[ctl]struct{}, c ctl) bool {
+	if *seen == nil {
+		*seen = map[ctl]struct{}{}
+	}
+	if _, dup := (*seen)[c]; dup {
+		return false
+	}
+	if len(*seen) < maxISA13s {
+		(*seen)[c] = struct{}{}
+	}
+	return true
 }
 
 // maxISA13s is how many interchanges of a stream are checked for an ISA13
@@ -71,6 +89,7 @@ func (e *envelope) track(r *Reader, s *Segment) {
 	case "ISA":
 		e.closeAll(missing, "the next ISA")
 		e.inISA, e.groups = true, 0
+		clear(e.gs06s)
 		e.isa13.set(s.Element(13))
 		if c := s.Element(13); len(c) != 9 || !digits(c) {
 			r.addError(SeverityError, CodeSyntax, 13, fmt.Sprintf("ISA13 %q is not a 9-digit control number", c))
@@ -121,6 +140,12 @@ func (e *envelope) track(r *Reader, s *Segment) {
 		e.inGS, e.txs = true, 0
 		e.groups++
 		e.gs06.set(s.Element(6))
+		clear(e.st02s)
+		if c := s.Element(6); len(c) == 0 || len(c) > 9 || !digits(c) {
+			r.addError(SeverityError, CodeSyntax, 6, fmt.Sprintf("GS06 %q is not a group control number (1 to 9 digits)", clip(c)))
+		} else if !once(&e.gs06s, e.gs06) {
+			r.addError(SeverityError, CodeDuplicateControl, 6, fmt.Sprintf("GS06 %s is used by another group of the interchange", c))
+		}
 		checkDate(r, s, 4, "GS04", "20060102")
 		checkDate(r, s, 5, "GS05", "1504")
 	case "ST":
@@ -131,6 +156,11 @@ func (e *envelope) track(r *Reader, s *Segment) {
 		e.inST, e.segs = true, 1
 		e.txs++
 		e.st02.set(s.Element(2))
+		if c := s.Element(2); len(c) < 4 || len(c) > 9 {
+			r.addError(SeverityError, CodeSyntax, 2, fmt.Sprintf("ST02 %q is not a transaction set control number (4 to 9 characters)", clip(c)))
+		} else if !once(&e.st02s, e.st02) {
+			r.addError(SeverityError, CodeDuplicateControl, 2, fmt.Sprintf("ST02 %s is used by another transaction set of the group", c))
+		}
 	case "SE":
 		if !e.inST {
 			r.addError(SeverityError, CodeOutsideEnvelope, 0, "SE without an ST")

@@ -16,22 +16,23 @@ const (
 
 // Error codes. They are stable: tools match on them.
 const (
-	CodeNotX12          = "not_x12"            // the stream does not start with an ISA
-	CodeISA             = "isa"                // an ISA that cannot be framed
-	CodeISAWidth        = "isa_width"          // an ISA field not padded to its fixed width (warning)
-	CodeSyntax          = "syntax"             // a malformed segment
-	CodeElementCount    = "element_count"      // an envelope segment with too few or too many elements
-	CodeUnterminated    = "unterminated"       // the last segment has no terminator
-	CodeSegmentTooLong  = "segment_too_long"   // no terminator within Reader.MaxSegmentSize
-	CodeSegmentCount    = "segment_count"      // SE01 differs from the segments counted
-	CodeTransactionCnt  = "transaction_count"  // GE01 differs from the transaction sets counted
-	CodeGroupCount      = "group_count"        // IEA01 differs from the groups counted
-	CodeControlNumber   = "control_number"     // a trailer's control number differs from its header's
-	CodeMissingTrailer  = "missing_trailer"    // SE, GE or IEA missing before the next header or the end
-	CodeOutsideEnvelope = "outside_envelope"   // a segment where its envelope is not open
-	CodeTooManyErrors   = "too_many_errors"    // errors past Reader.MaxErrors were counted, not kept
-	CodeTrailing        = "trailing_separator" // a segment ending in a separator: 5010 omits trailing empty elements
-	CodeDuplicateISA13  = "duplicate_isa13"    // an interchange control number used twice by one sender and receiver
+	CodeNotX12           = "not_x12"            // the stream does not start with an ISA
+	CodeISA              = "isa"                // an ISA that cannot be framed
+	CodeISAWidth         = "isa_width"          // an ISA field not padded to its fixed width (warning)
+	CodeSyntax           = "syntax"             // a malformed segment
+	CodeElementCount     = "element_count"      // an envelope segment with too few or too many elements
+	CodeUnterminated     = "unterminated"       // the last segment has no terminator
+	CodeSegmentTooLong   = "segment_too_long"   // no terminator within Reader.MaxSegmentSize
+	CodeSegmentCount     = "segment_count"      // SE01 differs from the segments counted
+	CodeTransactionCnt   = "transaction_count"  // GE01 differs from the transaction sets counted
+	CodeGroupCount       = "group_count"        // IEA01 differs from the groups counted
+	CodeControlNumber    = "control_number"     // a trailer's control number differs from its header's
+	CodeMissingTrailer   = "missing_trailer"    // SE, GE or IEA missing before the next header or the end
+	CodeOutsideEnvelope  = "outside_envelope"   // a segment where its envelope is not open
+	CodeTooManyErrors    = "too_many_errors"    // errors past Reader.MaxErrors were counted, not kept
+	CodeTrailing         = "trailing_separator" // a segment ending in a separator: 5010 omits trailing empty elements
+	CodeDuplicateISA13   = "duplicate_isa13"    // an interchange control number used twice by one sender and receiver
+	CodeDuplicateControl = "duplicate_control"  // a GS06 used twice in an interchange, an ST02 twice in a group
 )
 
 // Error is one problem found in a stream, with where it is. It never holds

@@ -104,6 +104,23 @@ func TestX12ValidateLevels(t *testing.T) {
 	}
 }
 
+// twice repeats the lines of in from the one starting with from to the
+// one starting with to, and replaces old with new (the trailer's count).
+func twice(in, from, to, old, new string) string {
+	lines := strings.SplitAfter(in, "~\n")
+	var a, b int
+	for i, l := range lines {
+		if strings.HasPrefix(l, from) && a == 0 {
+			a = i
+		}
+		if strings.HasPrefix(l, to) {
+			b = i + 1
+		}
+	}
+	out := append(append(append([]string{}, lines[:b]...), lines[a:b]...), lines[b:]...)
+	return strings.Replace(strings.Join(out, ""), old, new, 1)
+}
+
 // x12 ack writes what a strict payer sends back: a 999 accepting a clean
 // 837, rejecting the set of an 837 with a guide error with IK3/IK4 at the
 // bad segment, rejecting a group whose GE is wrong whole (AK905 5); a TA1
@@ -140,6 +157,13 @@ func TestX12Ack(t *testing.T) {
 		// The 999's group goes from the 837 group's receiver (GS03) back
 		// to its sender (GS02), not from the ISA's IDs. Before, it was
 		// GS*FA*SIMPAYER*CLAIMSGW here.
+		// Control numbers used twice where they must be unique: a GS06 in
+		// its interchange (both groups rejected whole, AK905 19), an ST02
+		// in its group (both sets, IK502 23); a GS06 that is not a number
+		// (AK905 6). Before, each was accepted.
+		{"two groups with one GS06", twice(clean, "GS*", "GE*", "IEA*1*", "IEA*2*"), exitInvalid, []string{"AK9*R*1*1*0*19~"}, true},
+		{"two sets with one ST02", twice(clean, "ST*", "SE*", "GE*1*", "GE*2*"), exitInvalid, []string{"AK2*837*0001*005010X222A1~\nIK5*R*23~", "AK9*R*2*2*0~"}, true},
+		{"GS06 not a number", strings.NewReplacer("*1*X*005010X222A1~", "*A1*X*005010X222A1~", "GE*1*1~", "GE*1*A1~").Replace(clean), exitInvalid, []string{"AK9*R*1*1*0*6~"}, false},
 		{"GS codes not the ISA IDs", strings.Replace(clean, "GS*HC*CLAIMSGW*SIMPAYER*", "GS*HC*SUBMIT01*PAYERGS*", 1), exitOK,
 			[]string{"GS*FA*PAYERGS*SUBMIT01*", "IK5*A~"}, true},
 	} {

@@ -100,14 +100,18 @@ func WriteTA1(w *x12.Writer, isa13 string, at time.Time, code, note string) {
 // the set's content says which claim holds the segment: ClaimAt, as an
 // 837's claim.Set does) and an IK4 for each element; a
 // group whose trailer is wrong (GE01, GE02, no GE) rejected whole, with
-// AK905 and no set answered.
+// AK905 and no set answered: GE01 5, GE02 4, no GE 3, a GS06 used by
+// another group of the interchange 19, a GS06 that is no number 6. A set
+// whose ST02 another set of its group has is rejected with IK502 23, one
+// whose ST02 is not 4 to 9 characters with IK502 7.
 func For(g *x12.Group, errs []*x12.Error) *Acknowledgment {
 	a := &Acknowledgment{Type: "999", Implementation: "005010X231A1",
 		Group: &Group{FunctionalID: g.FunctionalID, ControlNumber: g.ControlNumber, Version: g.Version}}
 	n := len(g.Transactions)
 	a.Group.Included, a.Group.Received = n, n
 	for _, e := range errs {
-		if e.Group == g.ControlNumber && e.Transaction == "" && e.Severity == x12.SeverityError && e.SegmentID != "GS" {
+		gs06 := e.SegmentID == "GS" && e.Element == 6 // the group's own control number: not unique, or not one
+		if e.Group == g.ControlNumber && e.Transaction == "" && e.Severity == x12.SeverityError && (e.SegmentID != "GS" || gs06) {
 			a.Group.Code, a.Group.ErrorCodes = "R", []string{groupErrorCode(e)}
 			return a
 		}
@@ -134,6 +138,12 @@ func For(g *x12.Group, errs []*x12.Error) *Acknowledgment {
 				continue
 			case id == "SE" && e.Code == x12.CodeSegmentCount:
 				set.ErrorCodes = addCode(set.ErrorCodes, "4") // number of included segments does not match the count
+				continue
+			case id == "ST" && e.Element == 2 && e.Code == x12.CodeDuplicateControl:
+				set.ErrorCodes = addCode(set.ErrorCodes, "23") // transaction set control number not unique within the functional group
+				continue
+			case id == "ST" && e.Element == 2:
+				set.ErrorCodes = addCode(set.ErrorCodes, "7") // missing or invalid transaction set control number
 				continue
 			default:
 				set.ErrorCodes = addCode(set.ErrorCodes, "5") // one or more segments in error
@@ -182,6 +192,12 @@ func groupErrorCode(e *x12.Error) string {
 		return "4" // group control number in header and trailer do not agree
 	case x12.CodeTransactionCnt:
 		return "5" // number of included transaction sets does not match actual count
+	case x12.CodeDuplicateControl:
+		return "19" // functional group control number not unique within interchange
+	case x12.CodeSyntax:
+		if e.SegmentID == "GS" {
+			return "6" // group control number violates syntax
+		}
 	}
 	return "3" // group trailer missing
 }
@@ -191,7 +207,9 @@ func groupErrorCode(e *x12.Error) string {
 func TA1Note(ic *x12.Interchange, errs []*x12.Error) string {
 	note := ""
 	for _, e := range errs {
-		if e.Interchange != ic.ControlNumber || e.Severity != x12.SeverityError || e.Transaction != "" || e.Group != "" && e.SegmentID != "GS" {
+		if e.Interchange != ic.ControlNumber || e.Severity != x12.SeverityError || e.Transaction != "" || e.Group != "" && e.SegmentID != "GS" ||
+			e.SegmentID == "GS" && e.Element == 6 { // GS06's errors are the group's: the 999's AK905
+
 			continue
 		}
 		switch e.Code {

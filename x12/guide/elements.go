@@ -190,7 +190,7 @@ func (c *checker) composite(r *x12.Reader, s *x12.Segment, i int, e *elemDef) {
 		}
 		if j > len(e.comps) {
 			if len(cv) > 0 {
-				c.elemError(r, s, i, j, CodeValue, fmt.Sprintf("%s%02d has more components than the guide's %d", s.ID(), i, len(e.comps)), "3")
+				c.elemError(r, s, i, j, CodeValue, fmt.Sprintf("%s%02d has more components than the guide's %d", s.ID(), i, len(e.comps)), "13")
 			}
 			return
 		}

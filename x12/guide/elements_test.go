@@ -51,6 +51,8 @@ func TestElementTables(t *testing.T) {
 			"LQ03", CodeValue, "LQ has 3 elements: the guide's LQ has 2", "3"},
 		{"a composite's component the guide does not use", set("HP", "835", r, "SVC*HC:99213:::::X*100*80"),
 			"SVC01-7", CodeNotUsed, "SVC01-7 is not used in this implementation guide", "I10"},
+		{"more components than the composite has", set("HP", "835", r, "SVC*HC:99213:::::::X*100*80"),
+			"SVC01-9", CodeValue, "SVC01 has more components than the guide's 8", "13"},
 		{"a composite's qualifier not listed", set("HC", "837", p, "SV1*ZZ:99213*100*UN*1***1"),
 			"SV101-1", CodeValue, "SV101-1 (product/service id qualifier) is not a code the guide allows here", "7"},
 		{"a required composite missing", set("HC", "837", p, "SV1**100*UN*1***1"),
