@@ -163,6 +163,11 @@ func TestX12Ack(t *testing.T) {
 		// (AK905 6). Before, each was accepted.
 		{"two groups with one GS06", twice(clean, "GS*", "GE*", "IEA*1*", "IEA*2*"), exitInvalid, []string{"AK9*R*1*1*0*19~"}, true},
 		{"two sets with one ST02", twice(clean, "ST*", "SE*", "GE*1*", "GE*2*"), exitInvalid, []string{"AK2*837*0001*005010X222A1~\nIK5*R*23~", "AK9*R*2*2*0~"}, true},
+		// A problem only the typed decoder finds (an amount with three
+		// decimals: type R takes it, the 837 does not) is named with its
+		// loop and element. Before: IK3*CLM*19**8 and no IK4.
+		{"CLM02 with three decimals", regexp.MustCompile(`(CLM\*[^*]+\*\d+)(\.\d+)?\*`).ReplaceAllString(clean, "$1.123*"), exitInvalid,
+			[]string{"*2300*8~\nCTX*CLM01:" + pcn + "~\nIK4*2**6~", "IK5*R*5~"}, true},
 		{"GS06 not a number", strings.NewReplacer("*1*X*005010X222A1~", "*A1*X*005010X222A1~", "GE*1*1~", "GE*1*A1~").Replace(clean), exitInvalid, []string{"AK9*R*1*1*0*6~"}, false},
 		{"GS codes not the ISA IDs", strings.Replace(clean, "GS*HC*CLAIMSGW*SIMPAYER*", "GS*HC*SUBMIT01*PAYERGS*", 1), exitOK,
 			[]string{"GS*FA*PAYERGS*SUBMIT01*", "IK5*A~"}, true},

@@ -229,3 +229,7 @@ func codes(s *x12.Segment, from, to int) []string {
 func (d *Decoder) errorf(p x12.Position, id string, elem, comp int, code, format string, args ...any) {
 	d.errs = append(d.errs, d.ctl.Errorf(p, id, elem, comp, x12.SeverityError, code, format, args...))
 }
+
+// ErrorsSoFar are the problems found so far, for a checker reading beside
+// the decoder to give them their loop (package sets).
+func (d *Decoder) ErrorsSoFar() []*x12.Error { return d.errs }

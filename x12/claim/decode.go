@@ -467,7 +467,7 @@ func (d *decoder) lineSegment(s *x12.Segment) bool {
 			}
 			n, err := strconv.Atoi(string(p))
 			if err != nil {
-				d.errorf(7, c, "diagnosis pointer is not a number")
+				d.errorf(7, c, "6", "diagnosis pointer is not a number")
 				continue
 			}
 			l.DiagnosisPointers = append(l.DiagnosisPointers, n)
@@ -513,7 +513,7 @@ func procedureCode(s *x12.Segment, n int) ProcedureCode {
 func (d *decoder) amount(s *x12.Segment, n int) money.Cents {
 	v, err := money.ParseBytes(s.Element(n))
 	if err != nil {
-		d.errorf(n, 0, "not an amount with at most two decimals")
+		d.errorf(n, 0, "6", "not an amount with at most two decimals")
 	}
 	return v
 }
@@ -523,7 +523,7 @@ func (d *decoder) amount(s *x12.Segment, n int) money.Cents {
 func (d *decoder) date(v []byte, n, c int) string {
 	date := fromD8(v)
 	if date == "" && len(v) > 0 {
-		d.errorf(n, c, "not a CCYYMMDD date")
+		d.errorf(n, c, "8", "not a CCYYMMDD date")
 	}
 	return date
 }
@@ -541,6 +541,14 @@ func (d *decoder) dateRange(n int) (from, to string) {
 }
 
 // errorf reports a problem with the segment being read.
-func (d *decoder) errorf(elem, comp int, msg string) {
-	d.errs = append(d.errs, d.ctl.Errorf(d.r.Position(d.s), d.s.ID(), elem, comp, x12.SeverityError, "invalid_element", "%s", msg))
+// errorf adds an element's problem with its 999 IK403 code (6 invalid
+// character, 8 invalid date).
+func (d *decoder) errorf(elem, comp int, ik4, msg string) {
+	e := d.ctl.Errorf(d.r.Position(d.s), d.s.ID(), elem, comp, x12.SeverityError, "invalid_element", "%s", msg)
+	e.IK3, e.IK4 = "8", ik4
+	d.errs = append(d.errs, e)
 }
+
+// ErrorsSoFar are the problems found so far, for a checker reading beside
+// the decoder to give them their loop (package sets).
+func (d *decoder) ErrorsSoFar() []*x12.Error { return d.errs }

@@ -328,3 +328,12 @@ func allDigits(b []byte) bool {
 	}
 	return len(b) > 0
 }
+
+// Loop is the loop of the segment read last ("" where the set's
+// structure is not tabled), for the errors others find there.
+func (c *checker) Loop() string {
+	if c.structure == nil {
+		return ""
+	}
+	return c.structure.loop()
+}

@@ -1104,3 +1104,7 @@ func isDecimal(b []byte) bool {
 	}
 	return digits > 0
 }
+
+// ErrorsSoFar are the problems found so far, for a checker reading beside
+// the decoder to give them their loop (package sets).
+func (d *Decoder) ErrorsSoFar() []*x12.Error { return d.errs }

@@ -50,23 +50,47 @@ func withGuide(f x12.DecoderFunc) x12.DecoderFunc {
 		case d == nil:
 			return "", g // no content: the set stays at the envelope level
 		}
-		return key, both{d, g}
+		return key, &both{d: d, g: g}
 	}
 }
 
 // both is a typed decoder and the guide's checker of one set.
-type both struct{ d, g x12.Decoder }
+type both struct {
+	d, g x12.Decoder
+	seen int // the decoder's errors given their loop so far
+}
 
-func (b both) Segment(r *x12.Reader, s *x12.Segment) {
+// soFar is a decoder that shows the errors it has found so far, and a
+// checker that tells the loop of the segment it read last.
+type (
+	soFar  interface{ ErrorsSoFar() []*x12.Error }
+	looper interface{ Loop() string }
+)
+
+// Segment gives the decoder's errors of the segment the guide's loop, as
+// the 999 names it (IK303), where the guide found nothing there itself.
+func (b *both) Segment(r *x12.Reader, s *x12.Segment) {
 	b.d.Segment(r, s)
 	b.g.Segment(r, s)
+	d, ok1 := b.d.(soFar)
+	g, ok2 := b.g.(looper)
+	if !ok1 || !ok2 {
+		return
+	}
+	errs := d.ErrorsSoFar()
+	for _, e := range errs[min(b.seen, len(errs)):] {
+		if e.Loop == "" && e.SegmentIndex == s.Index {
+			e.Loop = g.Loop()
+		}
+	}
+	b.seen = len(errs)
 }
 
 // Finish gives the set's problems: the decoder's, then the guide's that
 // the decoder did not find already. Where both find the same element
 // wrong (a CLM02 that is no amount), the decoder's problem is kept, with
 // the guide's 999 codes and SNIP level where it has none.
-func (b both) Finish() (any, []*x12.Error) {
+func (b *both) Finish() (any, []*x12.Error) {
 	content, errs := b.d.Finish()
 	_, more := b.g.Finish()
 	n := len(errs)
@@ -111,6 +135,13 @@ func dropContent(f x12.DecoderFunc) x12.DecoderFunc {
 }
 
 type errorsOnly struct{ x12.Decoder }
+
+func (e errorsOnly) ErrorsSoFar() []*x12.Error {
+	if d, ok := e.Decoder.(soFar); ok {
+		return d.ErrorsSoFar()
+	}
+	return nil
+}
 
 func (e errorsOnly) Finish() (any, []*x12.Error) {
 	_, errs := e.Decoder.Finish()
