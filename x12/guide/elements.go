@@ -34,10 +34,11 @@ func codeKey(v []byte) uint64 {
 	return k
 }
 
-// segDef is a segment's elements in order.
+// segDef is a segment's elements in order, and its rules.
 type segDef struct {
 	id    string
 	elems []elemDef
+	rules []rule
 }
 
 // elementTables are the segments of each guide by segKey, parsed once.
@@ -138,11 +139,7 @@ func lines(table string) []string {
 
 // elements checks every element of s against its segment's definition,
 // but those a rule has found wrong (skip: a bit per element).
-func (c *checker) elements(r *x12.Reader, s *x12.Segment, skip uint64) {
-	d := c.segs[segKey(s.ID())]
-	if d == nil {
-		return
-	}
+func (c *checker) elements(r *x12.Reader, s *x12.Segment, d *segDef, skip uint64) {
 	n := s.Len()
 	for i := 1; i <= max(n, len(d.elems)); i++ { // trailing elements omitted: the required ones among them missing
 		if i < 64 && skip&(1<<i) != 0 {
@@ -157,7 +154,13 @@ func (c *checker) elements(r *x12.Reader, s *x12.Segment, skip uint64) {
 			continue
 		}
 		e := &d.elems[i-1]
-		if e.comps != nil {
+		// The common cases at once: an empty element that may be, and an
+		// AN of its lengths.
+		switch {
+		case len(v) == 0 && e.usage != 'R',
+			e.kind == 'A' && e.usage != 'N' && e.comps == nil && len(v) >= e.min && len(v) <= e.max:
+			continue
+		case e.comps != nil:
 			c.composite(r, s, i, e)
 			continue
 		}

@@ -42,37 +42,87 @@ func For(setID, implementation, groupVersion string) x12.Decoder {
 	if !strings.HasPrefix(guide, "005010") {
 		return nil
 	}
-	rules, ok := compiled[setID]
 	table := structures[setID]
 	if setID == "837" || setID == "277" {
 		table = structures[guide] // X222A1, X223A2 or X224A2; X214 (the 277CA) or X212 (the 277)
 	}
-	if !ok && table == nil {
+	segs := segTables[guide]
+	if segs == nil || guideSets[guide] != setID {
+		segs = ruleTables[setID] // a guide without element tables (X222A2, ...): its set's rules
+	}
+	if segs == nil && table == nil {
 		return nil
 	}
-	c := &checker{rules: rules, segs: elementTables[guide]}
+	c := &checker{segs: segs}
 	if table != nil {
 		c.structure = newStructure(table, &c.ctl)
 	}
 	return c
 }
 
-// compiled are the tables by set, as the checkers scan them: made once.
-var compiled = func() map[string][]segRules {
-	out := map[string][]segRules{}
-	for set, bySeg := range bySet {
-		for seg, rs := range bySeg {
-			out[set] = append(out[set], segRules{segKey(seg), rs})
+// guideSets are the transaction sets of the guides with element tables,
+// whose rules (rules.go) join them.
+var guideSets = map[string]string{
+	"005010X221A1": "835", "005010X222A1": "837", "005010X223A2": "837", "005010X224A2": "837",
+	"005010X231A1": "999", "005010X214": "277", "005010X212": "277",
+}
+
+// segTables are each guide's segments, their elements and rules, and
+// ruleTables each set's rules alone: made once.
+var segTables, ruleTables = func() (map[string]*segTable, map[string]*segTable) {
+	byGuide, bySetOnly := map[string]*segTable{}, map[string]*segTable{}
+	for guide, elems := range elementTables {
+		t := &segTable{}
+		for key, d := range elems {
+			t.put(key, d)
 		}
+		for seg, rs := range bySet[guideSets[guide]] {
+			d := t.get(segKey(seg))
+			if d == nil {
+				d = &segDef{id: seg}
+				t.put(segKey(seg), d)
+			}
+			d.rules = rs
+		}
+		byGuide[guide] = t
 	}
-	return out
+	for set, bySeg := range bySet {
+		t := &segTable{}
+		for seg, rs := range bySeg {
+			t.put(segKey(seg), &segDef{id: seg, rules: rs})
+		}
+		bySetOnly[set] = t
+	}
+	return byGuide, bySetOnly
 }()
 
-// segRules are the rules of one segment ID. A set has a dozen: a scan of
-// their keys costs less per segment than a map lookup.
-type segRules struct {
-	key   uint32 // segKey of the ID
-	rules []rule
+// segTable finds a segment's definition by its segKey: open addressing
+// in a fixed table, cheaper per segment than a map.
+type segTable [256]struct {
+	key uint32
+	def *segDef
+}
+
+func slot(key uint32) uint32 { return (key * 2654435761) >> 24 }
+
+func (t *segTable) get(key uint32) *segDef {
+	for i := slot(key); ; i = (i + 1) & 255 {
+		switch t[i].key {
+		case key:
+			return t[i].def
+		case 0:
+			return nil
+		}
+	}
+}
+
+func (t *segTable) put(key uint32, d *segDef) {
+	for i := slot(key); ; i = (i + 1) & 255 {
+		if t[i].key == 0 || t[i].key == key {
+			t[i].key, t[i].def = key, d
+			return
+		}
+	}
 }
 
 // segKey packs a segment ID (2 or 3 characters) in a number.
@@ -86,16 +136,15 @@ func segKey(id string) uint32 {
 
 // checker applies the rules of one transaction set as its segments come.
 type checker struct {
-	rules []segRules
-	ctl   x12.Control
+	ctl x12.Control
 	// The loop context the rules ask for: in an HL of level 20 (billing
 	// provider), and after its NM1*85 (loop 2010AA), until the next NM1.
 	hl20, billing bool
 	lastHL        int
 	errs          []*x12.Error
-	structure     *structure         // loops, usage and repeats (loops.go); nil where not tabled
-	segs          map[uint32]*segDef // every element of every segment (elements.go)
-	readerErrs    int                // the reader's errors seen, to give the new ones their loop
+	structure     *structure // loops, usage and repeats (loops.go); nil where not tabled
+	segs          *segTable  // every segment's elements (elements.go) and rules (rules.go)
+	readerErrs    int        // the reader's errors seen, to give the new ones their loop
 }
 
 func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
@@ -123,14 +172,14 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 	case "NM1", "N1":
 		c.billing = c.hl20 && string(s.Element(1)) == "85"
 	}
-	var rules []rule
-	key := segKey(id)
-	for i := range c.rules {
-		if c.rules[i].key == key {
-			rules = c.rules[i].rules
-			break
-		}
+	if c.segs == nil {
+		return
 	}
+	d := c.segs.get(segKey(id))
+	if d == nil {
+		return
+	}
+	rules := d.rules
 	var found uint64 // the elements a rule found wrong: the element tables say no more of them
 	for i := range rules {
 		ru := &rules[i]
@@ -142,8 +191,8 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 			found |= 1 << (ru.elem & 63)
 		}
 	}
-	if c.segs != nil {
-		c.elements(r, s, found)
+	if d.elems != nil {
+		c.elements(r, s, d, found)
 	}
 }
 
