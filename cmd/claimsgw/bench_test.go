@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/guide"
+	"github.com/claimsgw/claimsgw/x12/remit"
 	"github.com/claimsgw/claimsgw/x12/x12test"
 )
 
@@ -68,4 +70,27 @@ func BenchmarkValidate50MB(b *testing.B) {
 			}
 		}
 	})
+	// What validate spends, by part, in process: the 835's typed checks
+	// alone and the guide's tables alone (each with the reader).
+	for _, part := range []struct {
+		name string
+		f    x12.DecoderFunc
+	}{
+		{"part=typed-decoder", remit.Checkers()},
+		{"part=guide", func(st, impl, gv string) (string, x12.Decoder) { return "", guide.For(st, impl, gv) }},
+	} {
+		b.Run(part.name, func(b *testing.B) {
+			b.SetBytes(st.Size())
+			for b.Loop() {
+				f, err := os.Open(file)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := x12.ReadFileWith(f, part.f); err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
+			}
+		})
+	}
 }

@@ -50,14 +50,19 @@ func withGuide(f x12.DecoderFunc) x12.DecoderFunc {
 		case d == nil:
 			return "", g // no content: the set stays at the envelope level
 		}
-		return key, &both{d: d, g: g}
+		b := &both{d: d, g: g}
+		b.soFar, _ = d.(soFar)
+		b.looper, _ = g.(looper)
+		return key, b
 	}
 }
 
 // both is a typed decoder and the guide's checker of one set.
 type both struct {
-	d, g x12.Decoder
-	seen int // the decoder's errors given their loop so far
+	d, g   x12.Decoder
+	soFar  soFar  // d's errors so far, when it shows them
+	looper looper // g's loop
+	seen   int    // the decoder's errors given their loop so far
 }
 
 // soFar is a decoder that shows the errors it has found so far, and a
@@ -72,15 +77,13 @@ type (
 func (b *both) Segment(r *x12.Reader, s *x12.Segment) {
 	b.d.Segment(r, s)
 	b.g.Segment(r, s)
-	d, ok1 := b.d.(soFar)
-	g, ok2 := b.g.(looper)
-	if !ok1 || !ok2 {
+	if b.soFar == nil || b.looper == nil {
 		return
 	}
-	errs := d.ErrorsSoFar()
+	errs := b.soFar.ErrorsSoFar()
 	for _, e := range errs[min(b.seen, len(errs)):] {
 		if e.Loop == "" && e.SegmentIndex == s.Index {
-			e.Loop = g.Loop()
+			e.Loop = b.looper.Loop()
 		}
 	}
 	b.seen = len(errs)
