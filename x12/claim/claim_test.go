@@ -142,10 +142,10 @@ func dentalFull(n int) Claim {
 	c.Info.Orthodontic = &Orthodontic{TotalMonths: &total, MonthsRemaining: &left, BandingDate: "2026-05-04"}
 	c.Info.MissingTeeth = []ToothState{{Number: "1", Status: "M"}, {Number: "16", Status: "X"}, {Number: "17", Status: "E"}}
 	c.Info.PriorAuthorization, c.Info.Notes = "AUTH7788", "PANORAMIC ON FILE"
-	c.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", NPI: "1093817465"}
-	c.ServiceFacility = &Provider{OrganizationName: "LAKESIDE ANNEX", NPI: "1326046975",
+	c.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", NPI: "1093817462"}
+	c.ServiceFacility = &Provider{OrganizationName: "LAKESIDE ANNEX", NPI: "1326046970",
 		Address: Address{Line1: "210 LAKE ST", City: "NASHVILLE", State: "TN", PostalCode: "372031235"}}
-	c.AssistantSurgeon = &Provider{LastName: "HOUSE", FirstName: "GREG", NPI: "1811956521", Taxonomy: "1223S0112X"}
+	c.AssistantSurgeon = &Provider{LastName: "HOUSE", FirstName: "GREG", NPI: "1811956527", Taxonomy: "1223S0112X"}
 	c.ServiceLines[0].DiagnosisPointers = []int{1}
 	c.ServiceLines[1].DiagnosisPointers = []int{1, 2}
 	c.ServiceLines[1].Teeth = append(c.ServiceLines[1].Teeth, Tooth{Number: "A", Surfaces: []string{"B", "D", "F", "L", "O"}}, Tooth{Number: "51"})

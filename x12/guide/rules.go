@@ -1,6 +1,10 @@
 package guide
 
-import "github.com/claimsgw/claimsgw/x12"
+import (
+	"strconv"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
 
 // The rules, by transaction set (ST01) and segment, as the 5010 guides
 // give them: 837 (X222A1, X223A2, X224A2), 835 (X221A1), 999 (X231A1) and
@@ -20,6 +24,7 @@ var bySet = map[string]map[string][]rule{
 		rule{seg: "SBR", elem: 9, codes: filingIndicators, what: "claim filing indicator code"},
 		lengths, rule{seg: "CLM", elem: 1, maxLen: 20, minLen: 1, what: "patient control number, at most 20 in the 837"},
 		amounts("CLM", 2), amounts("SV1", 2), amounts("SV2", 3), amounts("AMT", 2),
+		dental,
 	),
 	"835": index(
 		rule{seg: "N4", elem: 2, codes: states, when: noCountry, what: "state or province code"},
@@ -41,6 +46,55 @@ var bySet = map[string]map[string][]rule{
 }
 
 func billingProvider(c *checker, _ *x12.Segment) bool { return c.billing }
+
+// dental are the 837D's own segments (X224A2): SV3 lines with AD codes,
+// their oral cavity areas (SV304) and prosthesis (SV305), the teeth
+// (TOO*JP, universal numbering: 1-32, A-T, supernumerary 51-82 and AS-TS)
+// and their surfaces, the orthodontic months (DN1) and the teeth's
+// statuses (DN2).
+var dental = []rule{
+	{seg: "SV3", elem: 1, comp: 1, codes: set("AD"), required: true, what: "product/service ID qualifier: AD (American Dental Association codes)"},
+	{seg: "SV3", elem: 1, comp: 2, required: true, what: "procedure code"},
+	{seg: "SV3", elem: 2, decimal: true, what: "amount"},
+	{seg: "SV3", elem: 4, comp: 1, codes: oralCavity, what: "valid oral cavity designation code"},
+	{seg: "SV3", elem: 4, comp: 2, codes: oralCavity, what: "valid oral cavity designation code"},
+	{seg: "SV3", elem: 4, comp: 3, codes: oralCavity, what: "valid oral cavity designation code"},
+	{seg: "SV3", elem: 4, comp: 4, codes: oralCavity, what: "valid oral cavity designation code"},
+	{seg: "SV3", elem: 4, comp: 5, codes: oralCavity, what: "valid oral cavity designation code"},
+	{seg: "SV3", elem: 5, codes: set("I", "R"), what: "prosthesis, crown or inlay code (I initial placement, R replacement)"},
+	{seg: "SV3", elem: 6, decimal: true, what: "procedure count"},
+	{seg: "TOO", elem: 1, codes: set("JP"), required: true, what: "code list qualifier: JP (universal national tooth designation system)"},
+	{seg: "TOO", elem: 2, codes: teeth, required: true, what: "tooth number (1-32, A-T, 51-82, AS-TS)"},
+	{seg: "TOO", elem: 3, comp: 1, codes: surfaces, what: "tooth surface code"},
+	{seg: "TOO", elem: 3, comp: 2, codes: surfaces, what: "tooth surface code"},
+	{seg: "TOO", elem: 3, comp: 3, codes: surfaces, what: "tooth surface code"},
+	{seg: "TOO", elem: 3, comp: 4, codes: surfaces, what: "tooth surface code"},
+	{seg: "TOO", elem: 3, comp: 5, codes: surfaces, what: "tooth surface code"},
+	{seg: "DN1", elem: 1, decimal: true, what: "orthodontic total months of treatment"},
+	{seg: "DN1", elem: 2, decimal: true, what: "orthodontic treatment months remaining"},
+	{seg: "DN2", elem: 1, codes: teeth, required: true, what: "tooth number (1-32, A-T, 51-82, AS-TS)"},
+	{seg: "DN2", elem: 2, codes: set("E", "I", "M", "X"), required: true, what: "tooth status code (E to be extracted, I impacted, M missing, X extracted)"},
+	{seg: "DN2", elem: 6, codes: set("JP"), required: true, what: "code list qualifier: JP (universal national tooth designation system)"},
+}
+
+var (
+	oralCavity = set("00", "01", "02", "09", "10", "20", "30", "40", "L", "R")
+	surfaces   = set("B", "D", "F", "I", "L", "M", "O", "V")
+	// teeth are the universal numbers: permanent 1-32, primary A-T, and
+	// the supernumerary ones, 51-82 and AS-TS.
+	teeth = func() map[string]bool {
+		m := map[string]bool{}
+		for n := 1; n <= 32; n++ {
+			m[strconv.Itoa(n)] = true
+			m[strconv.Itoa(n+50)] = true
+		}
+		for c := 'A'; c <= 'T'; c++ {
+			m[string(c)] = true
+			m[string(c)+"S"] = true
+		}
+		return m
+	}()
+)
 
 // npi: NM109 is an NPI where NM108 says XX, its check digit right: an
 // edit payers make on the NPI's own rule (SNIP 4), beyond the guide's
