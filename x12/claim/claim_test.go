@@ -152,7 +152,7 @@ func dentalFull(n int) Claim {
 	c.ServiceLines[2].OralCavityAreas = []string{"10", "20", "30", "40", "L"}
 	c.ServiceLines[2].Units = "2"
 	c.ServiceLines[2].PlaceOfService = "22"
-	c.ServiceLines = append(c.ServiceLines, ServiceLine{LineID: fmt.Sprintf("PCN%06d-4", n), Procedure: ProcedureCode{Code: "D2740", Qualifier: "AD"},
+	c.ServiceLines = append(c.ServiceLines, ServiceLine{LineID: fmt.Sprintf("PCN%06d-4", n), Procedure: ProcedureCode{Code: "D2750", Qualifier: "AD"},
 		Charge: 95000, Units: "1", ServiceDate: "2026-11-03", Teeth: []Tooth{{Number: "19"}},
 		Prosthesis: &Prosthesis{Placement: "R", PriorDate: "2015-02-10"}})
 	c.Info.TotalCharge = 126000
