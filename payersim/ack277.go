@@ -2,6 +2,7 @@ package payersim
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"strconv"
 	"time"
@@ -63,7 +64,11 @@ func (p *Payer) claimStatus(rcv *received, claims []*recvClaim, now time.Time) *
 			if c.PatLast != "" {
 				last, firstName = c.PatLast, c.PatFirst
 			}
-			cl := &status.Claim{PatientControlNumber: c.PCN, ServiceDateFrom: isoDate(c.ServiceFrom), ServiceDateTo: isoDate(c.ServiceFrom),
+			// X214 requires the claim's DTP*472: a claim without a date of
+			// service (an 837D predetermination of benefits) takes the day
+			// the payer received it.
+			from := cmp.Or(isoDate(c.ServiceFrom), day)
+			cl := &status.Claim{PatientControlNumber: c.PCN, ServiceDateFrom: from, ServiceDateTo: from,
 				Patient: &status.Person{LastName: last, FirstName: firstName, MemberID: c.MemberID},
 				Payer:   &src.Party, BillingProvider: &prov.Party}
 			if RejectedMember(c.MemberID) {

@@ -22,7 +22,13 @@ import (
 // read (or when ISA14 asks for one), a 999 with one answer per transaction
 // set (rejecting the sets the x12 reader finds envelope or syntax errors
 // in), a 277CA for the claims of the accepted sets, and 835s for the
-// claims it accepted: see Outcome for who gets paid how.
+// claims it accepted: see Outcome for who gets paid how. It reads 837P,
+// 837I and 837D claims alike (SV1, SV2, SV3; an 837D's date of service
+// may be its 2300 DTP*472), and its 835s name each line's procedure with
+// the qualifier it came with (SVC01-1 HC, AD for CDT codes). An 837D
+// predetermination of benefits (CLM19 PB) gets an 835 CLP02 25,
+// predetermination pricing only: nothing paid, the payer's anticipated
+// payment OA-101, the rest CO-45.
 type Payer struct {
 	Seed  uint64
 	ID    string // its ISA/GS ID and payer ID (2010BB, REF*2U)
@@ -156,7 +162,7 @@ func (p *Payer) Answer(name string, data []byte) ([]Answer, error) {
 		add("835", b, e)
 		var again []*recvClaim
 		for _, c := range pay {
-			if p.OutcomeOf(c.PCN, len(c.Lines)) == Reversed && !p.codingDenials(c).any() {
+			if p.OutcomeOf(c.PCN, len(c.Lines)) == Reversed && !p.codingDenials(c).any() && !c.Predetermination {
 				again = append(again, c)
 			}
 		}

@@ -57,6 +57,11 @@ type recvClaim struct {
 	ServiceFrom   string   // CCYYMMDD
 	Diagnoses     []string // the HI's ICD-10-CM codes, without dots
 	Lines         []*recvLine
+	// Dental claims (837D): a predetermination of benefits (CLM19 PB),
+	// and the date of service of the claim (2300 DTP*472), the date of
+	// the lines without one.
+	Predetermination bool
+	ClaimDate        string // CCYYMMDD
 }
 
 type recvLine struct {
@@ -178,7 +183,8 @@ func read837(data []byte, strict bool) *received {
 			pos := r.TransactionPosition()
 			c = &recvClaim{PCN: s.Str(1), First: pos, Last: pos, Charge: charge, FacilityOrPOS: string(s.Component(5, 1)), Institutional: string(s.Component(5, 2)) == "A",
 				BillingName: billName, BillingNPI: billNPI, BillingTaxID: billTax, MemberID: member,
-				SubLast: subLast, SubFirst: subFirst, PatLast: patLast, PatFirst: patFirst}
+				SubLast: subLast, SubFirst: subFirst, PatLast: patLast, PatFirst: patFirst,
+				Predetermination: s.Str(19) == "PB"}
 			if set != nil {
 				set.Claims = append(set.Claims, c)
 			}
@@ -194,15 +200,18 @@ func read837(data []byte, strict bool) *received {
 			}
 		case "LX":
 			inLine = true
-		case "SV1", "SV2":
+		case "SV1", "SV2", "SV3":
 			if c == nil || !inLine {
 				continue
 			}
 			ln = &recvLine{}
 			proc, amt, units := 1, 2, 4
-			if s.ID() == "SV2" {
+			switch s.ID() {
+			case "SV2":
 				ln.Revenue = s.Str(1)
 				proc, amt, units = 2, 3, 5
+			case "SV3": // SV306, the procedure count, is sent when not 1
+				units = 6
 			}
 			ln.Qualifier, ln.Code = string(s.Component(proc, 1)), string(s.Component(proc, 2))
 			for m := 3; m <= 6; m++ {
@@ -212,20 +221,34 @@ func read837(data []byte, strict bool) *received {
 			}
 			ln.Charge, _ = money.ParseBytes(s.Element(amt))
 			ln.Units = s.Str(units)
+			if ln.Units == "" && s.ID() == "SV3" {
+				ln.Units = "1"
+			}
 			c.Lines = append(c.Lines, ln)
 		case "DTP":
-			if s.Str(1) == "472" && ln != nil {
-				d := s.Str(3)
-				if len(d) >= 8 {
-					ln.Date = d[:8]
-				}
+			d := s.Str(3)
+			if s.Str(1) != "472" || len(d) < 8 {
+				continue
+			}
+			switch {
+			case ln != nil:
+				ln.Date = d[:8]
 				if c.ServiceFrom == "" || ln.Date < c.ServiceFrom {
 					c.ServiceFrom = ln.Date
 				}
+			case c != nil && !inLine: // an 837D's date of service in 2300
+				c.ClaimDate = d[:8]
 			}
 		}
 	}
 	finish()
+	for _, g := range rcv.Groups {
+		for _, set := range g.Sets {
+			for _, c := range set.Claims {
+				c.claimDate()
+			}
+		}
+	}
 	// Every problem the reader found makes invalid what it is in: its
 	// transaction set, its group (a GE that does not match), or the
 	// interchange (its IEA, or a GS that cannot be read: a group that
@@ -248,6 +271,22 @@ func read837(data []byte, strict bool) *received {
 		}
 	}
 	return rcv
+}
+
+// claimDate gives the claim's date of service (an 837D's 2300 DTP*472)
+// to its lines without one.
+func (c *recvClaim) claimDate() {
+	if c.ClaimDate == "" {
+		return
+	}
+	for _, l := range c.Lines {
+		if l.Date == "" {
+			l.Date = c.ClaimDate
+		}
+	}
+	if c.ServiceFrom == "" || c.ClaimDate < c.ServiceFrom {
+		c.ServiceFrom = c.ClaimDate
+	}
 }
 
 func (rcv *received) group(gs06 string) *recvGroup {

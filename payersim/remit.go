@@ -58,6 +58,21 @@ func priceLine(l *recvLine, first bool, pct int64) paidLine {
 	return pl
 }
 
+// estimate prices a line of a predetermination of benefits: nothing is
+// paid; the allowed amount is what the payer anticipates paying once the
+// services are done (OA-101), the rest CO-45.
+func estimate(l *recvLine) paidLine {
+	allowed := money.Cents(int64(l.Charge) * allowedPct / 100)
+	pl := paidLine{line: l}
+	if co := l.Charge - allowed; co != 0 {
+		pl.adjs = append(pl.adjs, adj{"CO", "45", co})
+	}
+	if allowed != 0 {
+		pl.adjs = append(pl.adjs, adj{"OA", "101", allowed})
+	}
+	return pl
+}
+
 func deny(l *recvLine, reason, remark string) paidLine {
 	return paidLine{line: l, adjs: []adj{{"CO", reason, l.Charge}}, rmk: remark}
 }
@@ -99,6 +114,15 @@ func (p *Payer) remitClaims(c *recvClaim, correction bool) []remittedClaim {
 			{c: c, status: "22", lines: price(allowedPct), sign: -1},
 			{c: c, status: "1", lines: price(correctionPct), sign: 1},
 		}
+	}
+	if c.Predetermination {
+		// An 837D predetermination of benefits (CLM19 PB): CLP02 25,
+		// predetermination pricing only, no payment.
+		var lines []paidLine
+		for _, l := range c.Lines {
+			lines = append(lines, estimate(l))
+		}
+		return []remittedClaim{{c: c, status: "25", lines: lines, sign: 1}}
 	}
 	if d := p.codingDenials(c); d.any() {
 		return []remittedClaim{d.remit(c, price(allowedPct))}

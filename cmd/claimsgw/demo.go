@@ -97,15 +97,15 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "claimsgw demo: gateway API on %s, payer SFTP on %s, data in %s\n", "http://"+d.Daemon.Addr, d.Sim.Addr(), dir)
 	printRoutes(stdout, d.Daemon.Config.Payers)
-	encounters := demo.RunEncounters(*n, demo.PayerID, *seed, run, start)
+	encounters := demo.RunMix(*n, demo.PayerID, *seed, run, start)
 	if len(d.CodeSets) == 0 {
 		fmt.Fprintln(stdout, "code sets: none loaded (structure only)")
-		fmt.Fprintf(stdout, "sending %d encounters over NATS...\n", *n)
+		fmt.Fprintf(stdout, "sending %d encounters over NATS (%d dental)...\n", *n, demo.Dentals(*n))
 	} else {
 		fmt.Fprintf(stdout, "code sets: %s\n", strings.Join(d.CodeSets, ", "))
 		k := max(4, *n/10)
-		encounters = demo.WithCodingErrors(demo.RunEncounters(*n+k, demo.PayerID, *seed, run, start), k)
-		fmt.Fprintf(stdout, "sending %d encounters over NATS, %d of them with a coding error...\n", *n+k, k)
+		encounters = demo.WithCodingErrors(demo.RunMix(*n+k, demo.PayerID, *seed, run, start), k)
+		fmt.Fprintf(stdout, "sending %d encounters over NATS (%d dental), %d of them with a coding error...\n", *n+k, demo.Dentals(*n+k), k)
 		*n += k
 	}
 	if err := d.Submit(ctx, encounters); err != nil {
@@ -151,6 +151,7 @@ func printSummary(w io.Writer, s *demo.Summary) {
 	}()
 	fmt.Fprintf(w, `
 encounters        %6d   (%d invalid)
+dental            %6d   (837D claims among them)
 837 files         %6d
 submitted         %6d
 acknowledged 999  %6d
@@ -167,7 +168,7 @@ billed            %12s
 paid              %12s
 patient owes      %12s
 settled           %6v   in %.1f s
-`, s.Encounters, s.Invalid, s.Files, s.Submitted, s.Acknowledged, s.Accepted, s.Rejected, s.Paid, s.PartiallyPaid,
+`, s.Encounters, s.Invalid, s.Dental, s.Files, s.Submitted, s.Acknowledged, s.Accepted, s.Rejected, s.Paid, s.PartiallyPaid,
 		s.Denied, s.Forwarded, s.Reversed, s.Unmatched, s.PayerFiles, s.TotalCharge, s.TotalPaid, s.PatientResp, s.Settled, s.Seconds)
 }
 

@@ -35,15 +35,16 @@ func TestDemoJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &s); err != nil {
 		t.Fatalf("last line is not JSON: %v\n%s", err, out)
 	}
-	for _, k := range []string{"encounters", "submitted", "acknowledged", "rejected", "paid", "partially_paid", "denied", "unmatched", "total_charge", "total_paid", "seconds"} {
+	for _, k := range []string{"encounters", "dental", "submitted", "acknowledged", "rejected", "paid", "partially_paid", "denied", "unmatched", "total_charge", "total_paid", "seconds"} {
 		if _, ok := s[k]; !ok {
 			t.Errorf("summary lacks %q: %s", k, lines[len(lines)-1])
 		}
 	}
-	if s["encounters"] != 12.0 || s["unmatched"] != 0.0 || s["settled"] != true {
+	// One in ten is dental (837D).
+	if s["encounters"] != 12.0 || s["dental"] != 1.0 || s["unmatched"] != 0.0 || s["settled"] != true {
 		t.Errorf("summary %v", s)
 	}
-	if !strings.Contains(out, "settled             true") {
+	if !strings.Contains(out, "settled             true") || !strings.Contains(out, "dental                 1   (837D claims among them)") {
 		t.Errorf("no human summary:\n%s", out)
 	}
 }

@@ -2,6 +2,7 @@ package batch_test
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/ledger/ledgertest"
+	"github.com/claimsgw/claimsgw/x12"
 	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
@@ -64,5 +66,38 @@ func TestBuildWithClaimsConvertedAhead(t *testing.T) {
 	handoff.Drop([]string{"A2", "A3"})
 	if _, err := b.Build(p)(alloc, bad); err == nil || !strings.Contains(err.Error(), "claim B1") {
 		t.Errorf("a claim that cannot be converted: %v", err)
+	}
+}
+
+// Dental claims go in a functional group of their own (GS01 HC, GS08
+// 005010X224A2) and transaction sets of their own (ST03 X224A2), beside
+// the 837P's, in the payer's one file; each claim's placement names its
+// group and set.
+func TestDentalClaimsInTheirOwnGroup(t *testing.T) {
+	h := gatewaytest.New(t, ledgertest.SQLite(t))
+	f := h.Submit(gatewaytest.EncounterJSON("P1", 10000), gatewaytest.DentalEncounterJSON("D1", 6000, 19000),
+		gatewaytest.EncounterJSON("P2", 10000), gatewaytest.DentalEncounterJSON("D2", 6000))
+	doc, err := x12.ReadFile(bytes.NewReader(f.Content))
+	if err != nil || len(doc.Errors) > 0 || len(doc.Interchanges) != 1 {
+		t.Fatalf("file: %v %v", err, doc.Errors)
+	}
+	groups := map[string]string{} // GS06 → version
+	for _, g := range doc.Interchanges[0].Groups {
+		if g.FunctionalID != "HC" || len(g.Transactions) != 1 || g.Transactions[0].Implementation != g.Version {
+			t.Errorf("group %+v", g)
+		}
+		groups[g.ControlNumber] = g.Version
+	}
+	if len(groups) != 2 {
+		t.Fatalf("groups %v, want one 837P and one 837D", groups)
+	}
+	for _, fc := range f.Claims {
+		want := claim.VersionProfessional
+		if strings.HasPrefix(fc.ClaimID, "D") {
+			want = claim.VersionDental
+		}
+		if got := groups[strconv.FormatInt(fc.GS06, 10)]; got != want {
+			t.Errorf("claim %s in group %d (%s), want %s", fc.ClaimID, fc.GS06, got, want)
+		}
 	}
 }

@@ -147,7 +147,7 @@ func Config(o Options, sim *payersim.Server, keyFile string) (*config.Config, er
 		PayerID: PayerID, Name: "SIM HEALTH PLAN", Usage: "T",
 		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: PayerID},
 		GS:         config.GS{SenderCode: "CLAIMSGW", ReceiverCode: PayerID},
-		ClaimTypes: []claim.Type{claim.Professional, claim.Institutional},
+		ClaimTypes: []claim.Type{claim.Professional, claim.Institutional, claim.Dental},
 		Batch:      config.Batch{MaxClaims: o.MaxClaims},
 		SFTP: config.SFTP{
 			Host: host, Port: portN, User: "claimsgw", Auth: config.SFTPAuth{PrivateKeyFile: keyFile},
@@ -216,6 +216,7 @@ func (d *Demo) Submit(ctx context.Context, encounters [][]byte) error {
 // Summary is what a demo run did, as `claimsgw demo --json` prints it.
 type Summary struct {
 	Encounters    int         `json:"encounters"`
+	Dental        int         `json:"dental"` // of them, dental claims (837D); counted when settled, or when Wait gives up
 	Invalid       int         `json:"invalid"`
 	Files         int         `json:"files"`
 	Submitted     int         `json:"submitted"`
@@ -257,7 +258,8 @@ func (d *Demo) Wait(ctx context.Context, n int, start time.Time) (*Summary, erro
 		}
 		select {
 		case <-ctx.Done():
-			return s, nil
+			s.Dental, err = d.dentalClaims(context.WithoutCancel(ctx), start)
+			return s, err
 		case err := <-d.simRun:
 			d.simRun <- err
 			return s, fmt.Errorf("payer simulator stopped: %v", err)
@@ -323,7 +325,37 @@ func (d *Demo) Summary(ctx context.Context, n int, start time.Time) (*Summary, e
 		return nil, err
 	}
 	s.Settled = t.Claims >= n && s.Unsettled == 0 && pending == 0 && idle
+	if s.Settled { // counted once, at the end: a page of claims at a time
+		if s.Dental, err = d.dentalClaims(ctx, start); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// dentalClaims counts the run's dental claims: all the ledger's, or with
+// Before those created since start.
+func (d *Demo) dentalClaims(ctx context.Context, start time.Time) (int, error) {
+	f := ledger.ClaimFilter{Limit: 1000}
+	if d.Before != nil {
+		f.From = start
+	}
+	n := 0
+	for {
+		page, err := d.Daemon.Ledger.ListClaims(ctx, f)
+		if err != nil {
+			return 0, err
+		}
+		for _, c := range page {
+			if c.ClaimType == string(claim.Dental) {
+				n++
+			}
+		}
+		if len(page) < f.Limit {
+			return n, nil
+		}
+		f.After = page[len(page)-1].ID
+	}
 }
 
 // payerIdle reports whether the payer has answered every file and the

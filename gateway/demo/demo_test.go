@@ -16,7 +16,8 @@ import (
 )
 
 // The whole loop in process: encounters in over NATS, 837s to the payer's
-// SFTP server, 999, 277CA and 835s back, every claim settled and matched.
+// SFTP server, 999, 277CA and 835s back, every claim settled and matched,
+// the dental claims (837D) among them.
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end: not in -short")
@@ -29,8 +30,9 @@ func TestEndToEnd(t *testing.T) {
 	}
 	defer d.Close()
 	start := time.Now()
-	const n = 60
-	if err := d.Submit(ctx, Encounters(n, PayerID, 1, start)); err != nil {
+	const dentals = 6
+	const n = 60 + dentals
+	if err := d.Submit(ctx, append(Encounters(n-dentals, PayerID, 1, start), DentalEncounters(dentals, PayerID, 1, 1, start)...)); err != nil {
 		t.Fatal(err)
 	}
 	s, err := d.Wait(ctx, n, start)
@@ -38,7 +40,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%+v", s)
-	if !s.Settled || s.Unmatched != 0 || s.Encounters != n || s.Invalid != 0 {
+	if !s.Settled || s.Unmatched != 0 || s.Encounters != n || s.Invalid != 0 || s.Dental != dentals {
 		t.Fatalf("not settled: %+v", s)
 	}
 	if s.Submitted != n || s.Acknowledged != n {
@@ -47,12 +49,39 @@ func TestEndToEnd(t *testing.T) {
 	if got := s.Paid + s.PartiallyPaid + s.Denied + s.Rejected + s.Forwarded; got != n {
 		t.Errorf("settled statuses add up to %d, want %d", got, n)
 	}
-	// Every outcome the payer simulator produces shows up in 60 claims.
+	// Every outcome the payer simulator produces shows up in 66 claims.
 	if s.Rejected == 0 || s.Paid == 0 || s.PartiallyPaid == 0 || s.Denied == 0 || s.Forwarded == 0 || s.Reversed == 0 {
 		t.Errorf("an outcome is missing: %+v", s)
 	}
 	if s.TotalPaid <= 0 || s.TotalPaid >= s.TotalCharge {
 		t.Errorf("paid %s of %s charged", s.TotalPaid, s.TotalCharge)
+	}
+	// The dental claims went to the payer in 837D sets and were paid by
+	// line: each payment's lines are the claim's (SVC*AD matched by REF*6R).
+	all, err := d.Daemon.Ledger.ListClaims(ctx, ledger.ClaimFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dentalPaid := 0
+	for _, c := range all {
+		if c.ClaimType != "dental" {
+			continue
+		}
+		ps, err := d.Daemon.Ledger.Payments(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			dentalPaid += int(p.Paid)
+			for _, a := range p.Adjustments {
+				if a.LineNo < 0 {
+					t.Errorf("dental claim %s: an SVC matched no line of the claim", c.ID)
+				}
+			}
+		}
+	}
+	if dentalPaid <= 0 {
+		t.Errorf("no dental claim was paid")
 	}
 	dead, err := d.Daemon.Ledger.DeadLetters(ctx, 0, 10)
 	if err != nil || len(dead) != 0 {

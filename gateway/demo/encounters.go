@@ -67,6 +67,116 @@ func RunEncounters(n int, payer string, seed uint64, run int, now time.Time) [][
 	return out
 }
 
+// Dentals is how many of n demo encounters are dental (837D): one in
+// ten.
+func Dentals(n int) int { return n / 10 }
+
+// RunMix is the demo's encounters for its run-th run: Dentals(n) dental
+// encounters (DentalEncounters), then the professional and institutional
+// ones (RunEncounters of the rest), n in all.
+func RunMix(n int, payer string, seed uint64, run int, now time.Time) [][]byte {
+	d := Dentals(n)
+	return append(DentalEncounters(d, payer, seed, run, now), RunEncounters(n-d, payer, seed, run, now)...)
+}
+
+// DentalEncounters makes n dental encounters (837D) for payer, following
+// the contract's section "Dental": a dental group's exams, cleanings of
+// the whole mouth (oral cavity area 00), two-surface composites on a
+// posterior tooth, crowns (a replacement names the prior placement's
+// date), a diagnosis on one in three, service dates in the month before
+// now. Their ids and patient control numbers have a D (demo-SEED-dN,
+// PCNSEEDDN; from the second run on, demo-SEED-rRUN-dN and PCNSEEDRRUNDN).
+// The CDT codes are those of the contract's example and of the corpus's
+// 837Ds; the project ships no CDT list. The same seed gives the same
+// encounters.
+func DentalEncounters(n int, payer string, seed uint64, run int, now time.Time) [][]byte {
+	rng := rand.New(rand.NewPCG(seed^0xD3A7, seed^0x5DEECE66D^0xD3A7))
+	out := make([][]byte, n)
+	for i := range out {
+		id := fmt.Sprintf("demo-%d-d%06d", seed, i+1)
+		pcn := fmt.Sprintf("PCN%dD%06d", seed%1000, i+1)
+		if run > 1 {
+			id, pcn = fmt.Sprintf("demo-%d-r%d-d%06d", seed, run, i+1), fmt.Sprintf("PCN%dR%dD%05d", seed%1000, run, i+1)
+		}
+		e := dental(rng, now)
+		e["id"], e["payer_id"] = id, payer
+		sub := subscriber(rng)
+		if i%25 == 24 {
+			sub["member_id"] = fmt.Sprintf("MBR%07d99", rng.IntN(1e7))
+		}
+		e["subscriber"] = sub
+		claim := e["claim"].(map[string]any)
+		claim["patient_control_number"] = pcn
+		var total int64
+		for j, l := range e["service_lines"].([]map[string]any) {
+			l["line_id"] = fmt.Sprintf("%s-%d", pcn, j+1)
+			total += l["cents"].(int64)
+			l["charge"] = cents(l["cents"].(int64))
+			delete(l, "cents")
+		}
+		claim["total_charge"] = cents(total)
+		b, err := json.Marshal(e)
+		if err != nil {
+			panic(err) // maps of strings and numbers always marshal
+		}
+		out[i] = b
+	}
+	return out
+}
+
+// dentalCodes are the demo's dental procedures: CDT codes of the
+// contract's example and of the corpus, with what each line carries.
+var dentalCodes = []struct {
+	code  string
+	cents int64
+	kind  string // exam, cleaning, composite, crown
+}{{"D0120", 6000, "exam"}, {"D1110", 9500, "cleaning"}, {"D2392", 19000, "composite"}, {"D2750", 110000, "crown"}}
+
+// posteriorTeeth are the molars and premolars a composite or a crown is
+// put on in the demo.
+var posteriorTeeth = []string{"2", "3", "4", "5", "12", "13", "14", "15", "18", "19", "20", "21", "28", "29", "30", "31"}
+
+func dental(rng *rand.Rand, now time.Time) map[string]any {
+	date := day(now, rng)
+	withDiagnosis := rng.IntN(3) == 0
+	var lines []map[string]any
+	for _, k := range rng.Perm(len(dentalCodes))[:1+rng.IntN(3)] {
+		c := dentalCodes[k]
+		l := map[string]any{"procedure": map[string]any{"code": c.code}, "cents": c.cents, "units": "1", "service_date": date.Format("2006-01-02")}
+		tooth := posteriorTeeth[rng.IntN(len(posteriorTeeth))]
+		switch c.kind {
+		case "cleaning":
+			l["oral_cavity_areas"] = []string{"00"}
+		case "composite":
+			surfaces := [][]string{{"M", "O"}, {"O", "D"}, {"B", "O"}, {"O", "L"}}[rng.IntN(4)]
+			l["teeth"] = []map[string]any{{"number": tooth, "surfaces": surfaces}}
+		case "crown":
+			l["teeth"] = []map[string]any{{"number": tooth}}
+			if rng.IntN(2) == 0 {
+				l["prosthesis"] = map[string]any{"placement": "I"}
+			} else {
+				l["prosthesis"] = map[string]any{"placement": "R", "prior_date": date.AddDate(-6-rng.IntN(10), 0, 0).Format("2006-01-02")}
+			}
+		}
+		if withDiagnosis {
+			l["diagnosis_pointers"] = []int{1}
+		}
+		lines = append(lines, l)
+	}
+	claim := map[string]any{"place_of_service": "11", "frequency": "1"}
+	if withDiagnosis {
+		claim["diagnoses"] = []map[string]any{{"code": []string{"K02.52", "K05.10", "K08.89"}[rng.IntN(3)]}}
+	}
+	return map[string]any{
+		"claim_type": "dental",
+		"billing_provider": map[string]any{"organization_name": "LAKESIDE DENTAL GROUP", "npi": npi(5511), "tax_id": "621235511", "taxonomy": "1223G0001X",
+			"address": map[string]any{"line1": "200 LAKE ST", "city": "NASHVILLE", "state": "TN", "postal_code": "372031234"}},
+		"rendering_provider": map[string]any{"npi": npi(5512), "last_name": "NGUYEN", "first_name": "MAI", "taxonomy": "1223G0001X"},
+		"claim":              claim,
+		"service_lines":      lines,
+	}
+}
+
 // RunsFile is the file of a demo data directory counting the runs made
 // on it.
 const RunsFile = "demo-runs"

@@ -57,7 +57,7 @@ const (
 	// Presence.
 	CodeRequired             = "required"                // a field the claim type needs is missing
 	CodeNotAllowed           = "not_allowed"             // a field the claim type does not carry
-	CodeUnsupportedClaimType = "unsupported_claim_type"  // dental: no 837D writer yet
+	CodeUnsupportedClaimType = "unsupported_claim_type"  // no longer reported: dental (837D) is built; kept for the tools that match on it
 	CodeOriginalClaimNeeded  = "original_claim_required" // frequency 7 or 8 without original_payer_claim_number
 	CodeConflictingDates     = "conflicting_dates"       // service_date and service_date_from together
 
@@ -69,6 +69,7 @@ const (
 	CodeInvalidICD10         = "invalid_icd10"     // not ICD-10-CM shaped
 	CodeInvalidICD10PCS      = "invalid_icd10_pcs" // not ICD-10-PCS shaped
 	CodeInvalidCPT           = "invalid_cpt"       // not a CPT or HCPCS Level II code
+	CodeInvalidCDT           = "invalid_cdt"       // not CDT shaped (D and four digits) on a dental line
 	CodeInvalidProcedureCode = "invalid_procedure_code"
 	CodeInvalidQualifier     = "invalid_procedure_qualifier"
 	CodeInvalidModifier      = "invalid_modifier"
@@ -85,7 +86,12 @@ const (
 	CodeInvalidUnitType      = "invalid_unit_type"
 	CodeInvalidDiagnosisType = "invalid_diagnosis_type"
 	CodeInvalidPOA           = "invalid_present_on_admission"
-	CodeUnknownCode          = "unknown_code" // well formed, but not in the loaded code-set file
+	CodeInvalidOralCavity    = "invalid_oral_cavity" // 837D SV304
+	CodeInvalidTooth         = "invalid_tooth"       // not a universal tooth number (1-32, A-T, 51-82, AS-TS)
+	CodeInvalidSurface       = "invalid_surface"     // not a tooth surface (B, D, F, I, L, M, O, V)
+	CodeInvalidProsthesis    = "invalid_prosthesis"  // SV305: not I or R
+	CodeInvalidMonths        = "invalid_months"      // DN1: a negative count, or more months remaining than in total
+	CodeUnknownCode          = "unknown_code"        // well formed, but not in the loaded code-set file
 
 	// Dates.
 	CodeInvalidDate            = "invalid_date"
@@ -107,6 +113,10 @@ const (
 	CodeTooManyLines       = "too_many_lines"
 	CodeTooManyModifiers   = "too_many_modifiers"
 	CodeTooManyPointers    = "too_many_diagnosis_pointers"
+	CodeTooManyAreas       = "too_many_oral_cavity_areas" // SV304 holds at most 5
+	CodeTooManyTeeth       = "too_many_teeth"             // TOO at most 32 a line, DN2 at most 35 a claim
+	CodeTooManySurfaces    = "too_many_surfaces"          // TOO03 holds at most 5
+	CodeDuplicateTooth     = "duplicate_tooth"            // the same tooth twice on a line, or in missing_teeth
 	CodeBadPointer         = "bad_diagnosis_pointer"
 	CodeDuplicateLineID    = "duplicate_line_id"
 	CodeLineIDTooLong      = "line_id_too_long"
@@ -264,9 +274,7 @@ func (c *checker) top() {
 	}
 	c.present("payer_id", e.PayerID)
 	switch e.ClaimType {
-	case claim.Professional, claim.Institutional:
-	case claim.Dental:
-		c.add("claim_type", CodeUnsupportedClaimType, "dental claims (837D) are not built yet")
+	case claim.Professional, claim.Institutional, claim.Dental:
 	case "":
 		c.present("claim_type", "")
 	default:

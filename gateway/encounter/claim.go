@@ -23,8 +23,8 @@ func (c *checker) claim(cl *Claim) {
 		c.add("claim.total_charge", CodeNegativeAmount, "must not be negative")
 	}
 
-	prof, inst := c.is(claim.Professional), c.is(claim.Institutional)
-	if prof && c.present("claim.place_of_service", cl.PlaceOfService) {
+	prof, inst, dent := c.is(claim.Professional), c.is(claim.Institutional), c.is(claim.Dental)
+	if (prof || dent) && c.present("claim.place_of_service", cl.PlaceOfService) {
 		c.oneOf("claim.place_of_service", cl.PlaceOfService, placesOfService, CodeInvalidPOS, "a CMS place of service code")
 	}
 	if inst {
@@ -38,13 +38,21 @@ func (c *checker) claim(cl *Claim) {
 		}
 		c.statement(cl)
 	}
-	if prof {
+	if prof || dent {
 		c.notAllowed("claim.facility_type", cl.FacilityType != "")
 		c.notAllowed("claim.patient_status", cl.PatientStatus != "")
 		c.notAllowed("claim.statement_from", cl.StatementFrom != "")
 		c.notAllowed("claim.statement_to", cl.StatementTo != "")
 		c.notAllowed("claim.discharge_hour", cl.DischargeHour != "")
 		c.notAllowed("claim.procedures", len(cl.Procedures) > 0)
+	}
+	if dent {
+		c.notAllowed("claim.admission", cl.Admission != nil)
+		c.dentalClaim(cl)
+	} else {
+		c.notAllowed("claim.predetermination", cl.Predetermination)
+		c.notAllowed("claim.orthodontic", cl.Orthodontic != nil)
+		c.notAllowed("claim.missing_teeth", len(cl.MissingTeeth) > 0)
 	}
 	if f := frequencies[c.e.ClaimType]; f != nil {
 		c.oneOf("claim.frequency", cl.Frequency, f, CodeInvalidFrequency, "a claim frequency code for this claim type")
@@ -88,16 +96,21 @@ func (c *checker) statement(cl *Claim) {
 }
 
 // diagnoses checks the ICD-10-CM codes and their types: an 837P carries at
-// most 12, the first being the principal; an 837I needs one principal and
-// carries at most one admitting, three reason-for-visit and 24 other codes.
+// most 12, the first being the principal; an 837D none to four, likewise;
+// an 837I needs one principal and carries at most one admitting, three
+// reason-for-visit and 24 other codes.
 func (c *checker) diagnoses(cl *Claim) {
-	prof, inst := c.is(claim.Professional), c.is(claim.Institutional)
+	prof, inst, dent := c.is(claim.Professional), c.is(claim.Institutional), c.is(claim.Dental)
 	if prof && len(cl.Diagnoses) == 0 {
 		c.present("claim.diagnoses", "")
 	}
 	if prof && len(cl.Diagnoses) > 12 {
 		c.add("claim.diagnoses", CodeTooManyDiagnoses, "%d diagnoses: an 837P carries at most 12", len(cl.Diagnoses))
 	}
+	if dent && len(cl.Diagnoses) > 4 {
+		c.add("claim.diagnoses", CodeTooManyDiagnoses, "%d diagnoses: an 837D carries at most 4", len(cl.Diagnoses))
+	}
+	listed := prof || dent // one HI: the principal first, then the others
 	count := map[string]int{}
 	for i, d := range cl.Diagnoses {
 		path := fmt.Sprintf("claim.diagnoses[%d]", i)
@@ -108,9 +121,10 @@ func (c *checker) diagnoses(cl *Claim) {
 		if c.present(path+".code", d.Code) {
 			c.icd10(path+".code", d.Code)
 		}
-		// On an 837P the first diagnosis is the principal, the rest other.
+		// On an 837P or 837D the first diagnosis is the principal, the
+		// rest other.
 		place := DiagOther
-		if prof && i == 0 {
+		if listed && i == 0 {
 			place = DiagPrincipal
 		}
 		typ := d.Type
@@ -121,12 +135,12 @@ func (c *checker) diagnoses(cl *Claim) {
 		switch {
 		case !diagnosisTypes[typ]:
 			c.add(path+".type", CodeInvalidDiagnosisType, "%s is not principal, admitting, reason_for_visit or other", shown(d.Type, diagnosisTypes))
-		case prof && typ != place:
-			c.add(path+".type", CodeInvalidDiagnosisType, "an 837P has a principal diagnosis first and other diagnoses after it")
+		case listed && typ != place:
+			c.add(path+".type", CodeInvalidDiagnosisType, "an %s has a principal diagnosis first and other diagnoses after it", claim.Type(c.e.ClaimType).Guide().Name)
 		case typ == DiagPrincipal && count[typ] > 1:
 			c.add(path+".type", CodeDuplicatePrincipal, "more than one principal diagnosis")
 		}
-		if prof {
+		if listed {
 			c.notAllowed(path+".present_on_admission", d.PresentOnAdmission != "")
 		}
 		c.oneOf(path+".present_on_admission", d.PresentOnAdmission, presentOnAdm, CodeInvalidPOA, "a present-on-admission indicator (Y, N, U, W)")

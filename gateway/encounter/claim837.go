@@ -30,6 +30,7 @@ func ToClaim(e *Encounter, payer claim.Payer) claim.Claim {
 		AttendingProvider: optProvider(e.AttendingProvider),
 		OperatingProvider: optProvider(e.OperatingProvider),
 		ServiceFacility:   optProvider(e.ServiceFacility),
+		AssistantSurgeon:  optProvider(e.AssistantSurgeon),
 	}
 	if s := e.Subscriber; s != nil {
 		c.Subscriber = claim.Subscriber{
@@ -56,6 +57,13 @@ func ToClaim(e *Encounter, payer claim.Payer) claim.Claim {
 		if a := k.Admission; a != nil {
 			c.Info.Admission = &claim.Admission{Date: a.Date, Hour: a.Hour, Type: a.Type, Source: a.Source}
 		}
+		c.Info.Predetermination = k.Predetermination
+		if o := k.Orthodontic; o != nil {
+			c.Info.Orthodontic = &claim.Orthodontic{TotalMonths: o.TotalMonths, MonthsRemaining: o.MonthsRemaining, BandingDate: o.BandingDate}
+		}
+		for _, t := range k.MissingTeeth {
+			c.Info.MissingTeeth = append(c.Info.MissingTeeth, claim.ToothState{Number: t.Number, Status: t.Status})
+		}
 		for i, d := range k.Diagnoses {
 			t := claim.DiagnosisType(d.Type)
 			if t == "" {
@@ -78,7 +86,13 @@ func ToClaim(e *Encounter, payer claim.Payer) claim.Claim {
 		sl := claim.ServiceLine{
 			LineID: l.LineID, RevenueCode: l.RevenueCode, Charge: amount(l.Charge), Units: l.Units, UnitType: l.UnitType,
 			ServiceDate: l.ServiceDate, ServiceDateFrom: l.ServiceDateFrom, ServiceDateTo: l.ServiceDateTo,
-			DiagnosisPointers: l.DiagnosisPointers,
+			DiagnosisPointers: l.DiagnosisPointers, OralCavityAreas: l.OralCavityAreas,
+		}
+		if p := l.Prosthesis; p != nil {
+			sl.Prosthesis = &claim.Prosthesis{Placement: p.Placement, PriorDate: p.PriorDate}
+		}
+		for _, t := range l.Teeth {
+			sl.Teeth = append(sl.Teeth, claim.Tooth{Number: t.Number, Surfaces: t.Surfaces})
 		}
 		if p := l.Procedure; p != nil {
 			sl.Procedure = claim.ProcedureCode{Code: p.Code, Qualifier: p.Qualifier, Modifiers: p.Modifiers}

@@ -1,6 +1,7 @@
 package encounter
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,6 +82,28 @@ func ValidICD10CM(code string) bool {
 // code: seven letters or digits, never I or O (PCS does not use them).
 func ValidICD10PCS(code string) bool {
 	return len(code) == 7 && allAlnum(code) && !strings.ContainsAny(code, "IO")
+}
+
+// ValidCDT reports whether code has the structure of a CDT code (the ADA's
+// Code on Dental Procedures and Nomenclature): D and four digits. Which
+// codes exist is an operator's licensed list's to say.
+func ValidCDT(code string) bool {
+	return len(code) == 5 && code[0] == 'D' && allDigits(code[1:], 4)
+}
+
+// validTooth reports whether s is a tooth of the universal national tooth
+// designation system (JP): permanent 1-32, primary A-T, supernumerary
+// 51-82 (permanent) and AS-TS (primary).
+func validTooth(s string) bool {
+	switch n, err := strconv.Atoi(s); {
+	case err == nil:
+		return strconv.Itoa(n) == s && (n >= 1 && n <= 32 || n >= 51 && n <= 82)
+	case len(s) == 1:
+		return s[0] >= 'A' && s[0] <= 'T'
+	case len(s) == 2:
+		return s[0] >= 'A' && s[0] <= 'T' && s[1] == 'S'
+	}
+	return false
 }
 
 // ValidHCPCS reports whether code has the structure of a HCPCS Level I (CPT:
@@ -180,12 +203,23 @@ var relationships = set(`01 19 20 21 39 40 53 G8`)
 var frequencies = map[claim.Type]map[string]bool{
 	claim.Professional:  set(`1 7 8`),
 	claim.Institutional: set(`0 1 2 3 4 5 7 8 9`),
+	claim.Dental:        set(`1 7 8`),
 }
 
-// qualifiers are the product/service ID qualifiers of SV101-1 and SV202-1.
+// qualifiers are the product/service ID qualifiers of SV101-1, SV202-1
+// and SV301-1 (AD: the American Dental Association's codes, CDT).
 var qualifiers = map[claim.Type]map[string]bool{
 	claim.Professional:  set(`ER HC IV WK`),
 	claim.Institutional: set(`ER HC HP IV WK`),
+	claim.Dental:        set(`AD`),
+}
+
+// defaultQualifier is the qualifier of a line's procedure that names none.
+func defaultQualifier(t claim.Type) string {
+	if t == claim.Dental {
+		return "AD"
+	}
+	return "HC"
 }
 
 // unitTypes are the units of SV103 and SV204.
@@ -193,6 +227,19 @@ var unitTypes = map[claim.Type]map[string]bool{
 	claim.Professional:  set(`UN MJ`),
 	claim.Institutional: set(`UN DA`),
 }
+
+// The 837D's code lists: oral cavity areas (SV304: 00 whole mouth, 01
+// upper, 02 lower, 09 other, 10 upper right, 20 upper left, 30 lower left,
+// 40 lower right, L left, R right), tooth surfaces (TOO03: buccal, distal,
+// facial, incisal, lingual, mesial, occlusal, V), tooth statuses (DN202: E
+// to be extracted, M missing, X extracted, I impacted) and prosthesis
+// placements (SV305: I initial, R replacement).
+var (
+	oralCavityAreas = set(`00 01 02 09 10 20 30 40 L R`)
+	toothSurfaces   = set(`B D F I L M O V`)
+	toothStatuses   = set(`E M X I`)
+	placements      = set(`I R`)
+)
 
 var (
 	genders        = set(`M F U`)

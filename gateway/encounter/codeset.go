@@ -143,6 +143,18 @@ func (c *checker) codeSetNotes() {
 			}
 		}
 	}
+	if c.isDental() {
+		if c.opts.Codes.Imported.Has(codeset.KindCDT) {
+			return
+		}
+		for _, l := range c.e.ServiceLines {
+			if l != nil && l.Procedure != nil && l.Procedure.Code != "" {
+				c.note("service_lines", "CDT codes were checked for structure only: no operator's CDT list is loaded")
+				break
+			}
+		}
+		return
+	}
 	for _, l := range c.e.ServiceLines {
 		if l != nil && l.Procedure != nil && l.Procedure.Code != "" && !c.opts.Codes.HCPCS.Covers(l.Procedure.Code) && !c.opts.Codes.importedProcedure(l.Procedure.Code) {
 			c.note("service_lines", "CPT/HCPCS codes were checked for structure only: no code-set file covers them")

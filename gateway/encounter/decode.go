@@ -271,6 +271,10 @@ func walk(probs *[]Problem, path string, v any, t reflect.Type) (bad bool) {
 		if _, ok := v.(string); !ok {
 			problem(CodeWrongType, "want a string")
 		}
+	case t.Kind() == reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			problem(CodeWrongType, "want true or false")
+		}
 	case t.Kind() == reflect.Int:
 		n, ok := v.(json.Number)
 		if _, err := strconv.Atoi(string(n)); !ok || err != nil {

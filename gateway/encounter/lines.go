@@ -10,12 +10,14 @@ import (
 // lines checks the 2400 loops and that the claim total is their sum.
 func (c *checker) lines() {
 	e := c.e
-	prof, inst := c.is(claim.Professional), c.is(claim.Institutional)
+	prof, inst, dent := c.is(claim.Professional), c.is(claim.Institutional), c.is(claim.Dental)
 	switch n := len(e.ServiceLines); {
 	case n == 0:
 		c.present("service_lines", "")
 	case prof && n > 50:
 		c.add("service_lines", CodeTooManyLines, "%d lines: an 837P claim carries at most 50", n)
+	case dent && n > 50:
+		c.add("service_lines", CodeTooManyLines, "%d lines: an 837D claim carries at most 50", n)
 	case inst && n > 999:
 		c.add("service_lines", CodeTooManyLines, "%d lines: an 837I claim carries at most 999", n)
 	}
@@ -53,26 +55,35 @@ func (c *checker) lines() {
 		if u := unitTypes[e.ClaimType]; u != nil {
 			c.oneOf(path+".unit_type", l.UnitType, u, CodeInvalidUnitType, "a unit type for this claim type (UN; MJ on 837P, DA on 837I)")
 		}
+		if dent && l.UnitType != "" {
+			c.add(path+".unit_type", CodeNotAllowed, "not carried on a dental claim: SV306 is a count of procedures")
+		}
 		c.lineProcedure(path, l)
 		if inst && c.present(path+".revenue_code", l.RevenueCode) && !allDigits(l.RevenueCode, 4) {
 			c.add(path+".revenue_code", CodeInvalidRevenueCode, "%s is not a four-digit revenue code", quoted(l.RevenueCode, 4))
 		}
-		if prof {
+		if prof || dent {
 			c.notAllowed(path+".revenue_code", l.RevenueCode != "")
 		}
 		c.lineDates(path, l)
 		c.pointers(path, l)
+		if dent {
+			c.dentalLine(path, l)
+		} else {
+			c.notDental(path, l)
+		}
 	}
 	if cl := e.Claim; cl != nil && cl.TotalCharge != nil && sums && len(e.ServiceLines) > 0 && *cl.TotalCharge != sum {
 		c.add("claim.total_charge", CodeTotalMismatch, "%s differs from the sum of the line charges, %s", cl.TotalCharge, sum)
 	}
 }
 
-// lineProcedure checks SV101/SV202: required on 837P lines.
+// lineProcedure checks SV101/SV202/SV301: required on 837P and 837D
+// lines, a CDT code on the 837D.
 func (c *checker) lineProcedure(path string, l *ServiceLine) {
 	p := l.Procedure
 	if p == nil {
-		if c.is(claim.Professional) {
+		if c.is(claim.Professional) || c.isDental() {
 			c.present(path+".procedure", "")
 		}
 		return
@@ -83,6 +94,8 @@ func (c *checker) lineProcedure(path string, l *ServiceLine) {
 	}
 	switch {
 	case !c.present(path+".code", p.Code):
+	case c.isDental():
+		c.cdt(path+".code", p.Code)
 	case p.Qualifier != "" && p.Qualifier != "HC":
 		if len(p.Code) > 48 || !allAlnum(p.Code) {
 			c.add(path+".code", CodeInvalidProcedureCode, "not a procedure code (letters and digits, at most 48)")
@@ -103,9 +116,19 @@ func (c *checker) lineProcedure(path string, l *ServiceLine) {
 }
 
 // lineDates checks the date of service (DTP*472): one date or a from/to
-// range, required on 837P lines, within the statement period on 837I.
+// range, required on 837P and 837D lines, within the statement period on
+// 837I, and none on a predetermination of benefits (837D), whose services
+// are planned.
 func (c *checker) lineDates(path string, l *ServiceLine) {
 	one, from, to := path+".service_date", path+".service_date_from", path+".service_date_to"
+	if cl := c.e.Claim; c.isDental() && cl != nil && cl.Predetermination {
+		for _, d := range []struct{ path, v string }{{one, l.ServiceDate}, {from, l.ServiceDateFrom}, {to, l.ServiceDateTo}} {
+			if d.v != "" {
+				c.add(d.path, CodeNotAllowed, "a predetermination of benefits has no date of service (DTP*472): its services are planned")
+			}
+		}
+		return
+	}
 	switch {
 	case l.ServiceDate != "" && (l.ServiceDateFrom != "" || l.ServiceDateTo != ""):
 		c.add(one, CodeConflictingDates, "give service_date or service_date_from/service_date_to, not both")
@@ -114,7 +137,7 @@ func (c *checker) lineDates(path string, l *ServiceLine) {
 			c.inStatement(one, l.ServiceDate)
 		}
 	case l.ServiceDateFrom == "":
-		if l.ServiceDateTo != "" || c.is(claim.Professional) {
+		if l.ServiceDateTo != "" || c.is(claim.Professional) || c.isDental() {
 			c.add(one, CodeRequired, "required: service_date, or service_date_from and optionally service_date_to")
 		}
 	default:
@@ -143,8 +166,9 @@ func (c *checker) inStatement(path, d string) {
 	}
 }
 
-// pointers checks SV107: one to four distinct 1-based diagnosis pointers on
-// every 837P line; the 837I has none.
+// pointers checks SV107 and SV311: one to four distinct 1-based diagnosis
+// pointers on every 837P line, none to four on an 837D line; the 837I has
+// none.
 func (c *checker) pointers(path string, l *ServiceLine) {
 	path += ".diagnosis_pointers"
 	if c.is(claim.Institutional) {

@@ -20,7 +20,7 @@ import (
 // fields that do not go to the payer as text.
 type Encounter struct {
 	ID                string         `json:"id" scrub:"-"`
-	ClaimType         claim.Type     `json:"claim_type" scrub:"-"` // professional (837P), institutional (837I), dental (837D: refused by Check for now)
+	ClaimType         claim.Type     `json:"claim_type" scrub:"-"` // professional (837P), institutional (837I), dental (837D)
 	PayerID           string         `json:"payer_id" scrub:"-"`
 	BillingProvider   *Provider      `json:"billing_provider"`
 	RenderingProvider *Provider      `json:"rendering_provider,omitempty"`
@@ -28,6 +28,7 @@ type Encounter struct {
 	AttendingProvider *Provider      `json:"attending_provider,omitempty"`
 	OperatingProvider *Provider      `json:"operating_provider,omitempty"`
 	ServiceFacility   *Provider      `json:"service_facility,omitempty"`
+	AssistantSurgeon  *Provider      `json:"assistant_surgeon,omitempty"` // 837D 2310D
 	Subscriber        *Subscriber    `json:"subscriber"`
 	Patient           *Patient       `json:"patient,omitempty"`
 	Claim             *Claim         `json:"claim"`
@@ -35,8 +36,8 @@ type Encounter struct {
 }
 
 // Provider is an organization (organization_name) or a person (last_name,
-// first_name): the billing provider, the 2310 providers and the service
-// facility.
+// first_name): the billing provider, the 2310 providers (and the 837D's
+// assistant surgeon) and the service facility.
 type Provider struct {
 	OrganizationName string   `json:"organization_name,omitempty" max:"60"`
 	LastName         string   `json:"last_name,omitempty" max:"60"`
@@ -85,22 +86,55 @@ type Patient struct {
 
 // Claim is the 2300 loop.
 type Claim struct {
-	PatientControlNumber     string       `json:"patient_control_number"` // CLM01, <= 20 characters
-	TotalCharge              *money.Cents `json:"total_charge"`
-	PlaceOfService           string       `json:"place_of_service,omitempty"` // 837P
-	FacilityType             string       `json:"facility_type,omitempty"`    // 837I
-	Frequency                string       `json:"frequency,omitempty"`        // CLM05-3; "" means 1
-	OriginalPayerClaimNumber string       `json:"original_payer_claim_number,omitempty" max:"50"`
-	PriorAuthorization       string       `json:"prior_authorization,omitempty" max:"50"`
-	ReferralNumber           string       `json:"referral_number,omitempty" max:"50"`
-	StatementFrom            string       `json:"statement_from,omitempty"` // 837I
-	StatementTo              string       `json:"statement_to,omitempty"`   // 837I
-	Admission                *Admission   `json:"admission,omitempty"`      // 837I
-	DischargeHour            string       `json:"discharge_hour,omitempty"` // 837I, HHMM
-	PatientStatus            string       `json:"patient_status,omitempty"` // 837I CL1-03
-	Diagnoses                []*Diagnosis `json:"diagnoses"`
-	Procedures               []*Procedure `json:"procedures,omitempty"` // 837I, ICD-10-PCS
-	Notes                    string       `json:"notes,omitempty" max:"80"`
+	PatientControlNumber     string        `json:"patient_control_number"` // CLM01, <= 20 characters
+	TotalCharge              *money.Cents  `json:"total_charge"`
+	PlaceOfService           string        `json:"place_of_service,omitempty"` // 837P, 837D
+	FacilityType             string        `json:"facility_type,omitempty"`    // 837I
+	Frequency                string        `json:"frequency,omitempty"`        // CLM05-3; "" means 1
+	OriginalPayerClaimNumber string        `json:"original_payer_claim_number,omitempty" max:"50"`
+	PriorAuthorization       string        `json:"prior_authorization,omitempty" max:"50"`
+	ReferralNumber           string        `json:"referral_number,omitempty" max:"50"`
+	StatementFrom            string        `json:"statement_from,omitempty"` // 837I
+	StatementTo              string        `json:"statement_to,omitempty"`   // 837I
+	Admission                *Admission    `json:"admission,omitempty"`      // 837I
+	DischargeHour            string        `json:"discharge_hour,omitempty"` // 837I, HHMM
+	PatientStatus            string        `json:"patient_status,omitempty"` // 837I CL1-03
+	Diagnoses                []*Diagnosis  `json:"diagnoses"`
+	Procedures               []*Procedure  `json:"procedures,omitempty"` // 837I, ICD-10-PCS
+	Notes                    string        `json:"notes,omitempty" max:"80"`
+	Predetermination         bool          `json:"predetermination,omitempty"` // 837D CLM19 PB: a predetermination of benefits, not a claim
+	Orthodontic              *Orthodontic  `json:"orthodontic,omitempty"`      // 837D DN1, DTP*452
+	MissingTeeth             []*ToothState `json:"missing_teeth,omitempty"`    // 837D DN2
+}
+
+// Orthodontic is the 837D's orthodontic treatment: DN1 (total months,
+// months remaining) and the appliance placement date (DTP*452).
+type Orthodontic struct {
+	TotalMonths     *int   `json:"total_months,omitempty"`
+	MonthsRemaining *int   `json:"months_remaining,omitempty"`
+	BandingDate     string `json:"banding_date,omitempty"` // YYYY-MM-DD
+}
+
+// ToothState is a tooth's status on an 837D (DN2): E to be extracted, M
+// missing, X extracted, I impacted.
+type ToothState struct {
+	Number string `json:"number"`
+	Status string `json:"status"`
+}
+
+// Tooth is a tooth a dental line treats (TOO*JP), with up to five
+// surfaces.
+type Tooth struct {
+	Number   string   `json:"number"`
+	Surfaces []string `json:"surfaces,omitempty"`
+}
+
+// Prosthesis is a dental line's prosthesis, crown or inlay (SV305): I
+// initial placement or R replacement, with the prior placement's date
+// (DTP*441).
+type Prosthesis struct {
+	Placement string `json:"placement"`
+	PriorDate string `json:"prior_date,omitempty"` // YYYY-MM-DD
 }
 
 // Admission is the 837I admission: DTP*435 and CL1.
@@ -145,11 +179,15 @@ type ServiceLine struct {
 	ServiceDate       string         `json:"service_date,omitempty"`
 	ServiceDateFrom   string         `json:"service_date_from,omitempty"`
 	ServiceDateTo     string         `json:"service_date_to,omitempty"`
-	DiagnosisPointers []int          `json:"diagnosis_pointers,omitempty"` // 837P, 1-based
+	DiagnosisPointers []int          `json:"diagnosis_pointers,omitempty"` // 837P and 837D, 1-based
+	OralCavityAreas   []string       `json:"oral_cavity_areas,omitempty"`  // 837D SV304
+	Prosthesis        *Prosthesis    `json:"prosthesis,omitempty"`         // 837D SV305, DTP*441
+	Teeth             []*Tooth       `json:"teeth,omitempty"`              // 837D TOO*JP
 }
 
 // LineProcedure is the procedure of a line: a CPT or HCPCS code with the HC
-// qualifier (the default) and up to four modifiers.
+// qualifier (the default), or on a dental line a CDT code with the AD
+// qualifier (the default there), and up to four modifiers.
 type LineProcedure struct {
 	Code      string   `json:"code"`
 	Qualifier string   `json:"qualifier,omitempty"`

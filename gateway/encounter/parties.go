@@ -29,9 +29,17 @@ func (c *checker) parties() {
 			c.present(o.name+".npi", o.p.NPI)
 		}
 	}
-	if c.is(claim.Professional) {
+	if c.is(claim.Professional) || c.is(claim.Dental) {
 		c.notAllowed("attending_provider", e.AttendingProvider != nil)
 		c.notAllowed("operating_provider", e.OperatingProvider != nil)
+	}
+	if a := e.AssistantSurgeon; a != nil {
+		if c.is(claim.Dental) {
+			c.provider("assistant_surgeon", a, false)
+			c.present("assistant_surgeon.npi", a.NPI)
+		} else {
+			c.notAllowed("assistant_surgeon", true)
+		}
 	}
 	if c.is(claim.Institutional) && e.AttendingProvider == nil {
 		c.present("attending_provider", "")

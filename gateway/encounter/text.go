@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/claimsgw/claimsgw/x12/claim"
 )
 
 // The X12 basic character set is A-Z, 0-9, space and ! " & ' ( ) * + , - .
@@ -23,7 +25,8 @@ func inX12Set(r rune) bool {
 // Normalize prepares an encounter for Check and for the 837: it trims and
 // upper-cases every text that goes to the payer (all strings but id,
 // claim_type, payer_id and the diagnosis and procedure types), writes ICD-10-CM codes without their dot, and
-// fills the contract's defaults (frequency 1, qualifier HC, unit type UN).
+// fills the contract's defaults (frequency 1, qualifier HC, or AD on a
+// dental line, unit type UN but on a dental line, which has none).
 func Normalize(e *Encounter) {
 	eachText(reflect.ValueOf(e), nil, 0, func(_ *textPath, s *string, _ int) {
 		*s = strings.ToUpper(strings.TrimSpace(*s))
@@ -42,11 +45,11 @@ func Normalize(e *Encounter) {
 		if l == nil {
 			continue
 		}
-		if l.UnitType == "" {
+		if l.UnitType == "" && e.ClaimType != claim.Dental {
 			l.UnitType = "UN"
 		}
 		if l.Procedure != nil && l.Procedure.Qualifier == "" {
-			l.Procedure.Qualifier = "HC"
+			l.Procedure.Qualifier = defaultQualifier(e.ClaimType)
 		}
 	}
 }

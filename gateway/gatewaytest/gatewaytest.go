@@ -49,12 +49,13 @@ type Harness struct {
 	n       int // payer files applied
 }
 
-// Config is a config with one route, to SIMPAYER, for both claim types.
+// Config is a config with one route, to SIMPAYER, for the three claim
+// types.
 func Config() *config.Config {
 	cfg := config.Default()
 	p := config.Payer{PayerID: PayerID, Name: "SIM HEALTH PLAN", Usage: "T",
 		ISA:        config.ISA{SenderQualifier: "ZZ", SenderID: "CLAIMSGW", ReceiverQualifier: "ZZ", ReceiverID: PayerID},
-		ClaimTypes: []claim.Type{claim.Professional, claim.Institutional},
+		ClaimTypes: []claim.Type{claim.Professional, claim.Institutional, claim.Dental},
 		Batch:      config.Batch{MaxClaims: 5000},
 		SFTP:       config.SFTP{FileName: "{payer}_{isa13}.837"}}
 	p.Delimiters.Delimiters = x12.DefaultDelimiters
@@ -303,6 +304,33 @@ func EncounterJSON(id string, charges ...int64) []byte {
     "address": {"line1": "12 OAK AVE", "city": "NASHVILLE", "state": "TN", "postal_code": "37205"},
     "claim_filing_indicator": "CI", "payer_responsibility": "P"},
   "claim": {"patient_control_number": "%s", "total_charge": "%d.%02d", "place_of_service": "11", "diagnoses": [{"code": "J10.1"}]},
+  "service_lines": [%s]}`, id, id, total/100, total%100, strings.Join(lines, ",")))
+}
+
+// DentalEncounterJSON is the contract's dental example (an 837D) with one
+// line per charge (in cents): an exam (D0120), a two-surface composite
+// on tooth 30 (D2392), a cleaning of the whole mouth (D1110), a crown
+// replacing one placed in 2015 on tooth 19 (D2750), each dated
+// 2026-11-02, with the billing provider of EncounterJSON's NPI (the
+// Remittance's payee).
+func DentalEncounterJSON(id string, charges ...int64) []byte {
+	extras := []string{``, `, "teeth": [{"number": "30", "surfaces": ["M", "O"]}]`, `, "oral_cavity_areas": ["00"]`,
+		`, "teeth": [{"number": "19"}], "prosthesis": {"placement": "R", "prior_date": "2015-02-10"}`}
+	var lines []string
+	var total int64
+	for i, c := range charges {
+		total += c
+		lines = append(lines, fmt.Sprintf(`{"line_id": "%s-%d", "procedure": {"code": "%s"}, "charge": "%d.%02d", "units": "1", "service_date": "2026-11-02"%s}`,
+			id, i+1, []string{"D0120", "D2392", "D1110", "D2750"}[i], c/100, c%100, extras[i]))
+	}
+	return []byte(fmt.Sprintf(`{"id": "%s", "claim_type": "dental", "payer_id": "SIMPAYER",
+  "billing_provider": {"organization_name": "LAKESIDE DENTAL GROUP", "npi": "1234567893", "tax_id": "621234567", "taxonomy": "1223G0001X",
+    "address": {"line1": "200 LAKE ST", "city": "NASHVILLE", "state": "TN", "postal_code": "372031234"}},
+  "rendering_provider": {"npi": "1245319599", "last_name": "NGUYEN", "first_name": "MAI", "taxonomy": "1223G0001X"},
+  "subscriber": {"member_id": "DNT55500123", "last_name": "DOE", "first_name": "JANE", "birth_date": "1985-07-14", "gender": "F",
+    "address": {"line1": "12 OAK AVE", "city": "NASHVILLE", "state": "TN", "postal_code": "37205"},
+    "claim_filing_indicator": "CI", "payer_responsibility": "P"},
+  "claim": {"patient_control_number": "%s", "total_charge": "%d.%02d", "place_of_service": "11"},
   "service_lines": [%s]}`, id, id, total/100, total%100, strings.Join(lines, ",")))
 }
 

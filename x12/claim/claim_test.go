@@ -104,6 +104,61 @@ func institutional(n int) Claim {
 	}
 }
 
+// dental is the contract's dental example (examples-dental-cob/dental.json):
+// an exam, a two-surface composite on tooth 30 and a cleaning of the
+// whole mouth.
+func dental(n int) Claim {
+	pcn := fmt.Sprintf("PCN%06d", n)
+	return Claim{
+		Type: Dental, Payer: Payer{Name: "SIM PAYER", ID: "SIMPAYER"},
+		BillingProvider: Provider{
+			OrganizationName: "LAKESIDE DENTAL GROUP", NPI: "1234567893", TaxID: "621234567", Taxonomy: "1223G0001X",
+			Address: Address{Line1: "200 LAKE ST", City: "NASHVILLE", State: "TN", PostalCode: "372031234"},
+		},
+		RenderingProvider: &Provider{NPI: "1245319599", LastName: "NGUYEN", FirstName: "MAI", Taxonomy: "1223G0001X"},
+		Subscriber: Subscriber{
+			MemberID: "DNT55500123", LastName: "DOE", FirstName: "JANE", BirthDate: "1985-07-14", Gender: "F",
+			Address:     Address{Line1: "12 OAK AVE", City: "NASHVILLE", State: "TN", PostalCode: "37205"},
+			GroupNumber: "GRP9911", ClaimFilingIndicator: "CI", PayerResponsibility: "P",
+		},
+		Info: Info{PatientControlNumber: pcn, TotalCharge: 31000, PlaceOfService: "11", Frequency: "1"},
+		ServiceLines: []ServiceLine{
+			{LineID: pcn + "-1", Procedure: ProcedureCode{Code: "D0120", Qualifier: "AD"}, Charge: 6000, Units: "1", ServiceDate: "2026-11-03"},
+			{LineID: pcn + "-2", Procedure: ProcedureCode{Code: "D2392", Qualifier: "AD"}, Charge: 19000, Units: "1", ServiceDate: "2026-11-03",
+				Teeth: []Tooth{{Number: "30", Surfaces: []string{"M", "O"}}}},
+			{LineID: pcn + "-3", Procedure: ProcedureCode{Code: "D1110", Qualifier: "AD"}, Charge: 6000, Units: "1", ServiceDate: "2026-11-03",
+				OralCavityAreas: []string{"00"}},
+		},
+	}
+}
+
+// dentalFull is a dental claim with every 837D field: diagnoses and
+// pointers, orthodontic treatment, missing teeth, the 2310 providers, a
+// replaced prosthesis, several teeth and areas, a procedure count.
+func dentalFull(n int) Claim {
+	c := dental(n)
+	total, left := 24, 18
+	c.Info.Diagnoses = []Diagnosis{{Code: "K0252", Type: Principal}, {Code: "K051", Type: Other}}
+	c.Info.Orthodontic = &Orthodontic{TotalMonths: &total, MonthsRemaining: &left, BandingDate: "2026-05-04"}
+	c.Info.MissingTeeth = []ToothState{{Number: "1", Status: "M"}, {Number: "16", Status: "X"}, {Number: "17", Status: "E"}}
+	c.Info.PriorAuthorization, c.Info.Notes = "AUTH7788", "PANORAMIC ON FILE"
+	c.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", NPI: "1093817462"}
+	c.ServiceFacility = &Provider{OrganizationName: "LAKESIDE ANNEX", NPI: "1326046970",
+		Address: Address{Line1: "210 LAKE ST", City: "NASHVILLE", State: "TN", PostalCode: "372031235"}}
+	c.AssistantSurgeon = &Provider{LastName: "HOUSE", FirstName: "GREG", NPI: "1811956527", Taxonomy: "1223S0112X"}
+	c.ServiceLines[0].DiagnosisPointers = []int{1}
+	c.ServiceLines[1].DiagnosisPointers = []int{1, 2}
+	c.ServiceLines[1].Teeth = append(c.ServiceLines[1].Teeth, Tooth{Number: "A", Surfaces: []string{"B", "D", "F", "L", "O"}}, Tooth{Number: "51"})
+	c.ServiceLines[2].OralCavityAreas = []string{"10", "20", "30", "40", "L"}
+	c.ServiceLines[2].Units = "2"
+	c.ServiceLines[2].PlaceOfService = "22"
+	c.ServiceLines = append(c.ServiceLines, ServiceLine{LineID: fmt.Sprintf("PCN%06d-4", n), Procedure: ProcedureCode{Code: "D2750", Qualifier: "AD"},
+		Charge: 95000, Units: "1", ServiceDate: "2026-11-03", Teeth: []Tooth{{Number: "19"}},
+		Prosthesis: &Prosthesis{Placement: "R", PriorDate: "2015-02-10"}})
+	c.Info.TotalCharge = 126000
+	return c
+}
+
 // dependent makes c a claim for the subscriber's child.
 func dependent(c Claim, name string) Claim {
 	c.Patient = &Patient{Relationship: "19", LastName: "DOE", FirstName: name, BirthDate: "2015-06-30", Gender: "F",

@@ -24,8 +24,13 @@ const (
 	maxReasons     = 3  // 837I APR
 	maxOtherI      = 24 // 837I: two HI of ABF
 	maxOtherProcsI = 24 // 837I: two HI of BBQ
-	maxPointers    = 4  // 837P SV107
+	maxPointers    = 4  // 837P SV107, 837D SV311
 	maxModifiers   = 4
+	maxDiagnosesD  = 4  // 837D: one HI, ABK then ABF
+	maxOralCavity  = 5  // 837D SV304
+	maxTeeth       = 32 // 837D TOO per line
+	maxSurfaces    = 5  // 837D TOO03
+	maxToothStates = 35 // 837D DN2
 )
 
 // claimsPerTransaction is the most claims one ST holds by default.

@@ -11,7 +11,7 @@ import (
 
 // Decoded is what Decode read from a stream.
 type Decoded struct {
-	Sets   []*Set       // every 837P and 837I transaction set, in order
+	Sets   []*Set       // every 837P, 837I and 837D transaction set, in order
 	Errors []*x12.Error // envelope, syntax and element problems, in stream order
 }
 
@@ -59,7 +59,8 @@ type Skipped struct {
 	Loop     string `json:"loop,omitzero"`     // the loop it is in, e.g. "2320"
 }
 
-// Decode reads every 837P and 837I transaction set of a stream into claims.
+// Decode reads every 837P, 837I and 837D transaction set of a stream into
+// claims.
 // It keeps going past problems: they are in Decoded.Errors, with those the
 // x12 Reader found in the envelopes. The error is only an I/O error.
 func Decode(r io.Reader) (*Decoded, error) {
@@ -68,7 +69,8 @@ func Decode(r io.Reader) (*Decoded, error) {
 }
 
 // DecoderFor is an x12.DecoderFunc: it decodes 837 sets of the
-// 005010X222 and 005010X223 guides into a *Set under x12.KeyClaims.
+// 005010X222, 005010X223 and 005010X224 guides into a *Set under
+// x12.KeyClaims.
 func DecoderFor(setID, implementation, groupVersion string) (string, x12.Decoder) {
 	if setID != "837" {
 		return "", nil
@@ -105,6 +107,9 @@ type decoder struct {
 	prov       *Provider // the 2310 provider being read
 	provEntity string    // its NM101
 	line       *ServiceLine
+	// claimDate is an 837D's date of service in 2300 (DTP*472), the
+	// date of its lines that have none of their own.
+	claimDate struct{ one, from, to string }
 }
 
 func (d *decoder) Finish() (any, []*x12.Error) {
@@ -356,6 +361,7 @@ func (d *decoder) clm(s *x12.Segment, pos int) bool {
 	in.TotalCharge = d.amount(s, 2)
 	c.Type.Guide().form.facility(in, string(s.Component(5, 1)))
 	in.Frequency = string(s.Component(5, 3))
+	in.Predetermination = c.Type == Dental && string(s.Element(19)) == "PB"
 	d.cur, d.loop = c, "2300"
 	d.at = Placement{Interchange: d.ctl.Interchange, Group: d.ctl.Group, Transaction: d.ctl.Transaction,
 		First: pos, Last: pos, BillingProviderHL: d.bpPos, SubscriberHL: d.subPos, PatientHL: d.patPos}
@@ -365,6 +371,15 @@ func (d *decoder) clm(s *x12.Segment, pos int) bool {
 func (d *decoder) closeClaim() {
 	if d.cur == nil {
 		return
+	}
+	if cd := d.claimDate; cd != (struct{ one, from, to string }{}) {
+		for i := range d.cur.ServiceLines {
+			l := &d.cur.ServiceLines[i]
+			if l.ServiceDate == "" && l.ServiceDateFrom == "" {
+				l.ServiceDate, l.ServiceDateFrom, l.ServiceDateTo = cd.one, cd.from, cd.to
+			}
+		}
+		d.claimDate = struct{ one, from, to string }{}
 	}
 	d.set.Claims = append(d.set.Claims, *d.cur)
 	d.set.Placements = append(d.set.Placements, d.at)
@@ -391,9 +406,28 @@ func (d *decoder) claimSegment(s *x12.Segment) bool {
 				a := d.admission()
 				a.Date, a.Hour = date, hour
 			}
+		case "452": // 837D: the orthodontic appliance's placement
+			if d.cur.Type != Dental {
+				return false
+			}
+			d.orthodontic().BandingDate = d.date(v, 3, 0)
+		case "472": // 837D: the date of service of every line without its own
+			if d.cur.Type != Dental {
+				return false
+			}
+			if q == "RD8" {
+				d.claimDate.from, d.claimDate.to = d.dateRange(3)
+			} else {
+				d.claimDate.one = d.date(v, 3, 0)
+			}
 		default:
 			return false
 		}
+	case "DN1":
+		o := d.orthodontic()
+		o.TotalMonths, o.MonthsRemaining = d.months(s, 1), d.months(s, 2)
+	case "DN2":
+		in.MissingTeeth = append(in.MissingTeeth, ToothState{Number: s.Str(1), Status: s.Str(2)})
 	case "CL1":
 		if typ, src := s.Str(1), s.Str(2); typ != "" || src != "" {
 			a := d.admission()
@@ -422,6 +456,27 @@ func (d *decoder) claimSegment(s *x12.Segment) bool {
 		return false
 	}
 	return true
+}
+
+func (d *decoder) orthodontic() *Orthodontic {
+	if d.cur.Info.Orthodontic == nil {
+		d.cur.Info.Orthodontic = &Orthodontic{}
+	}
+	return d.cur.Info.Orthodontic
+}
+
+// months reads a DN1 count of months, nil when absent.
+func (d *decoder) months(s *x12.Segment, n int) *int {
+	v := s.Element(n)
+	if len(v) == 0 {
+		return nil
+	}
+	m, err := strconv.Atoi(string(v))
+	if err != nil {
+		d.errorf(n, 0, "6", "not a whole number of months")
+		return nil
+	}
+	return &m
 }
 
 func (d *decoder) admission() *Admission {
@@ -460,18 +515,25 @@ func (d *decoder) lineSegment(s *x12.Segment) bool {
 		l.Procedure = procedureCode(s, 1)
 		l.Charge = d.amount(s, 2)
 		l.UnitType, l.Units, l.PlaceOfService = s.Str(3), s.Str(4), s.Str(5)
-		for c := 1; ; c++ {
-			p := s.Component(7, c)
-			if len(p) == 0 {
-				break
-			}
-			n, err := strconv.Atoi(string(p))
-			if err != nil {
-				d.errorf(7, c, "6", "diagnosis pointer is not a number")
-				continue
-			}
-			l.DiagnosisPointers = append(l.DiagnosisPointers, n)
+		l.DiagnosisPointers = d.pointers(s, 7)
+	case "SV3":
+		l.Procedure = procedureCode(s, 1)
+		l.Charge = d.amount(s, 2)
+		l.PlaceOfService = s.Str(3)
+		l.OralCavityAreas = components(s, 4)
+		if p := s.Str(5); p != "" {
+			l.Prosthesis = &Prosthesis{Placement: p}
 		}
+		l.Units = s.Str(6)
+		if l.Units == "" { // SV306 is sent when the count is not 1
+			l.Units = "1"
+		}
+		l.DiagnosisPointers = d.pointers(s, 11)
+	case "TOO":
+		if string(s.Element(1)) != "JP" {
+			return false
+		}
+		l.Teeth = append(l.Teeth, Tooth{Number: s.Str(2), Surfaces: components(s, 3)})
 	case "SV2":
 		l.RevenueCode = s.Str(1)
 		if len(s.Component(2, 2)) > 0 { // a revenue code alone has no SV202
@@ -480,6 +542,13 @@ func (d *decoder) lineSegment(s *x12.Segment) bool {
 		l.Charge = d.amount(s, 3)
 		l.UnitType, l.Units = s.Str(4), s.Str(5)
 	case "DTP":
+		if string(s.Element(1)) == "441" { // 837D: the prior placement's date
+			if l.Prosthesis == nil {
+				l.Prosthesis = &Prosthesis{}
+			}
+			l.Prosthesis.PriorDate = d.date(s.Element(3), 3, 0)
+			return true
+		}
 		if string(s.Element(1)) != "472" {
 			return false
 		}
@@ -497,6 +566,36 @@ func (d *decoder) lineSegment(s *x12.Segment) bool {
 		return false
 	}
 	return true
+}
+
+// pointers reads the diagnosis code pointers of a composite (SV107,
+// SV311).
+func (d *decoder) pointers(s *x12.Segment, n int) []int {
+	var out []int
+	for c := 1; ; c++ {
+		p := s.Component(n, c)
+		if len(p) == 0 {
+			return out
+		}
+		v, err := strconv.Atoi(string(p))
+		if err != nil {
+			d.errorf(n, c, "6", "diagnosis pointer is not a number")
+			continue
+		}
+		out = append(out, v)
+	}
+}
+
+// components returns the non-empty components of element n (of its first
+// ten), nil for none.
+func components(s *x12.Segment, n int) []string {
+	var out []string
+	for c := 1; c <= 10; c++ {
+		if v := s.Component(n, c); len(v) > 0 {
+			out = append(out, string(v))
+		}
+	}
+	return out
 }
 
 func procedureCode(s *x12.Segment, n int) ProcedureCode {

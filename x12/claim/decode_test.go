@@ -29,11 +29,11 @@ func corpusFile(t *testing.T, name string) []byte {
 	return data
 }
 
-// TestDecodeCorpus reads every 837P and 837I sample: no panic, no I/O
-// error, and what lies outside the subset is reported as skipped.
+// TestDecodeCorpus reads every 837P, 837I and 837D sample: no panic, no
+// I/O error, and what lies outside the subset is reported as skipped.
 func TestDecodeCorpus(t *testing.T) {
 	var files []string
-	for _, dir := range []string{"837P", "837I"} {
+	for _, dir := range []string{"837P", "837I", "837D"} {
 		m, _ := filepath.Glob(filepath.Join(corpus, dir, "*.x12"))
 		files = append(files, m...)
 	}
@@ -67,6 +67,7 @@ func TestDecodeCorpus(t *testing.T) {
 				t.Error("no claims decoded")
 			}
 			t.Logf("%d sets, %d claims, %d segments skipped, %d errors", len(d.Sets), claims, skipped, len(d.Errors))
+
 			for _, e := range d.Errors {
 				if e.Code == "invalid_element" { // the rest are the samples' known envelope defects
 					t.Error(e)
@@ -130,6 +131,81 @@ func TestDecodeStupidedi(t *testing.T) {
 		"2330:NM1", "2330:N3", "2330:N4", "2330:NM1"}
 	if !slices.Equal(skipped, want) {
 		t.Errorf("skipped %v, want %v", skipped, want)
+	}
+}
+
+// TestDecodeDentalCorpus checks what each 837D sample holds of the
+// dental fields: teeth and surfaces, the claim-level date of service
+// given to the lines, the predetermination, the orthodontic months and
+// the appliance date, the procedure count, and what lies outside the
+// subset (PWK, REF*D9, the 2320 and 2430 loops).
+func TestDecodeDentalCorpus(t *testing.T) {
+	type line struct {
+		code, date, units string
+		teeth             []Tooth
+	}
+	for _, tc := range []struct {
+		file             string
+		pcn              string
+		predetermination bool
+		ortho            *Orthodontic
+		lines            []line
+		skipped          []string
+	}{
+		{file: "moov-dental.x12", pcn: "26403774", lines: []line{
+			{"D2150", "2006-10-29", "1", []Tooth{{Number: "12", Surfaces: []string{"M", "O"}}}}, {"D1110", "2006-10-29", "1", nil}},
+			skipped: []string{"2300:REF"}},
+		{file: "stupidedi-commercial.x12", pcn: "26403774", lines: []line{
+			{"D2150", "2006-10-29", "1", []Tooth{{Number: "12", Surfaces: []string{"M", "O"}}}}, {"D1110", "2006-10-29", "1", nil}},
+			skipped: []string{"2300:REF"}},
+		{file: "stupidedi-cob-payer-b.x12", pcn: "26403774", lines: []line{{"D3320", "2006-11-09", "1", []Tooth{{Number: "5"}}}},
+			skipped: []string{"2300:REF", "2320:SBR", "2320:CAS", "2320:AMT", "2320:OI", "2330:NM1", "2330:N3", "2330:N4", "2330:NM1", "2330:DTP"}},
+		{file: "stupidedi-multiple-tooth-numbers.x12", pcn: "1191", lines: []line{
+			{"D5214", "", "1", []Tooth{{Number: "31"}, {Number: "30"}, {Number: "21"}, {Number: "19"}, {Number: "18"}}}},
+			skipped: []string{"2010AA:PER", "2300:PWK", "2300:REF"}},
+		{file: "stupidedi-orthodontic-treatment.x12", pcn: "SMITH788", ortho: &Orthodontic{TotalMonths: new(36), BandingDate: "2006-11-15"},
+			lines: []line{{"D8080", "", "1", nil}}},
+		{file: "stupidedi-predetermination.x12", pcn: "SMITH878", predetermination: true, lines: []line{{"D2750", "", "1", []Tooth{{Number: "13"}}}},
+			skipped: []string{"2300:PWK", "2300:REF"}},
+		{file: "stupidedi-sales-tax.x12", pcn: "119033233", lines: []line{
+			{"D7140", "", "1", []Tooth{{Number: "31"}}}, {"D0140", "", "1", nil}, {"D9985", "", "1", nil}},
+			skipped: []string{"2010AA:PER", "2300:PWK", "2300:REF"}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			d, err := Decode(bytes.NewReader(corpusFile(t, "837D/"+tc.file)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Errors) > 0 {
+				t.Errorf("errors %v", d.Errors)
+			}
+			cs := d.Claims()
+			if len(d.Sets) != 1 || len(cs) != 1 {
+				t.Fatalf("%d sets, %d claims", len(d.Sets), len(cs))
+			}
+			c := cs[0]
+			if c.Type != Dental || c.Info.PatientControlNumber != tc.pcn || c.Info.PlaceOfService != "11" || c.Info.Frequency != "1" ||
+				c.Info.Predetermination != tc.predetermination || !reflect.DeepEqual(c.Info.Orthodontic, tc.ortho) {
+				t.Errorf("claim %+v", c.Info)
+			}
+			var got []line
+			for _, l := range c.ServiceLines {
+				if l.Procedure.Qualifier != "AD" {
+					t.Errorf("line %s: qualifier %q", l.Procedure.Code, l.Procedure.Qualifier)
+				}
+				got = append(got, line{l.Procedure.Code, l.ServiceDate, l.Units, l.Teeth})
+			}
+			if !reflect.DeepEqual(got, tc.lines) {
+				t.Errorf("lines %+v, want %+v", got, tc.lines)
+			}
+			var skipped []string
+			for _, s := range d.Sets[0].Skipped {
+				skipped = append(skipped, s.Loop+":"+s.ID)
+			}
+			if !slices.Equal(skipped, tc.skipped) {
+				t.Errorf("skipped %v, want %v", skipped, tc.skipped)
+			}
+		})
 	}
 }
 
@@ -228,6 +304,7 @@ func TestSegmentOrderMatchesCorpus(t *testing.T) {
 	}{
 		{"837P/stupidedi-commercial-health-insurance.x12", full},
 		{"837I/stupidedi-institutional-claim.x12", inst},
+		{"837D/stupidedi-commercial.x12", dependent(dentalFull(3), "TED")},
 	} {
 		t.Run(tc.sample, func(t *testing.T) {
 			want := loops(t, corpusFile(t, tc.sample))

@@ -57,8 +57,11 @@ func FuzzDecode(f *testing.F) {
 				l := &c.ServiceLines[i]
 				if l.Procedure.Code != "" && l.Procedure.Qualifier == "" {
 					l.Procedure.Qualifier = "HC"
+					if c.Type == Dental {
+						l.Procedure.Qualifier = "AD"
+					}
 				}
-				if l.UnitType == "" {
+				if l.UnitType == "" && c.Type != Dental { // SV3 has no unit type
 					l.UnitType = "UN"
 				}
 			}

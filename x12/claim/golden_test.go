@@ -10,8 +10,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// TestGolden writes one small 837P and one 837I and compares the bytes with
-// testdata; run with -update to accept a change.
+// TestGolden writes one small 837P, one 837I and one 837D and compares the
+// bytes with testdata; run with -update to accept a change.
 func TestGolden(t *testing.T) {
 	b := testBatch()
 	b.Delimiters.Element, b.Delimiters.Component, b.Delimiters.Repetition, b.Delimiters.Segment = '*', ':', '^', '~'
@@ -31,6 +31,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"837p.x12", []Claim{professional(1, subscriber(1)), dependent(professional(3, subscriber(1)), "JILL"), full}},
 		{"837i.x12", []Claim{institutional(1), inst}},
+		{"837d.x12", []Claim{dental(1), dentalFull(2), dependent(predetermination(3), "JACK"), orthodonticOnly(4)}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			got, _ := write(t, b, tc.claims)

@@ -8,7 +8,7 @@ type Type string
 const (
 	Professional  Type = "professional"  // 837P
 	Institutional Type = "institutional" // 837I
-	Dental        Type = "dental"        // 837D: in the guide table, not written yet
+	Dental        Type = "dental"        // 837D
 )
 
 // Guide is what an 837 implementation guide fixes for one claim type: its
@@ -71,7 +71,17 @@ var Guides = map[Type]*Guide{
 		},
 		form: institutionalForm{},
 	},
-	Dental: {Type: Dental, Name: "837D", Version: VersionDental, MaxLines: 50},
+	Dental: {
+		Type: Dental, Name: "837D", Version: VersionDental, MaxLines: 50, MaxDiagnoses: maxDiagnosesD,
+		DiagnosisTypes: []DiagnosisType{Principal, Other},
+		Providers: []ProviderLoop{
+			{"2310A", "DN", "", false, func(c *Claim) **Provider { return &c.ReferringProvider }},
+			{"2310B", "82", "PE", false, func(c *Claim) **Provider { return &c.RenderingProvider }},
+			{"2310C", "77", "", true, func(c *Claim) **Provider { return &c.ServiceFacility }},
+			{"2310D", "DD", "AS", false, func(c *Claim) **Provider { return &c.AssistantSurgeon }},
+		},
+		form: dentalForm{},
+	},
 }
 
 // Implementation guide references (GS08 and ST03).
@@ -134,10 +144,15 @@ type form interface {
 	// facility reads the facility code of CLM05-1.
 	facility(in *Info, code string)
 	// dates writes the 2300 segments that come before REF: 837I's
-	// discharge hour, statement dates, admission and CL1.
+	// discharge hour, statement dates, admission and CL1; 837D's appliance
+	// placement date, DN1 and DN2.
 	dates(e *encoder, in *Info)
-	// line writes a line's service segment: SV1 or SV2.
+	// line writes a line's service segment: SV1, SV2, or SV3 with its
+	// TOO segments.
 	line(e *encoder, l *ServiceLine)
+	// lineDates writes the 2400 dates after the service date (DTP*472):
+	// 837D's prior placement (DTP*441).
+	lineDates(e *encoder, l *ServiceLine)
 	// checkInfo refuses what the type forbids in the 2300, checkProviders
 	// the providers it does not carry, and checkLine what it requires or
 	// forbids on a line.

@@ -45,7 +45,7 @@ func (institutionalForm) line(e *encoder, l *ServiceLine) {
 	w.Begin("SV2")
 	w.Element(l.RevenueCode)
 	if l.Procedure.Code != "" {
-		e.procedureCode(&l.Procedure)
+		e.procedureCode(&l.Procedure, "HC")
 	} else {
 		w.Element("")
 	}
@@ -68,3 +68,5 @@ func (institutionalForm) checkLine(l *ServiceLine) error {
 	}
 	return nil
 }
+
+func (institutionalForm) lineDates(*encoder, *ServiceLine) {}

@@ -1,5 +1,6 @@
 // Package claim writes and reads 837 health care claims: professional
-// (837P, 005010X222A1) and institutional (837I, 005010X223A2).
+// (837P, 005010X222A1), institutional (837I, 005010X223A2) and dental
+// (837D, 005010X224A2).
 //
 // The input model mirrors the encounter intake contract
 // (shared/contracts/encounter.md): codes arrive validated and normalized
@@ -18,11 +19,12 @@ type Claim struct {
 	Payer Payer `json:"payer,omitzero"` // 2010BB
 
 	BillingProvider   Provider  `json:"billing_provider,omitzero"`   // 2000A PRV, 2010AA
-	RenderingProvider *Provider `json:"rendering_provider,omitzero"` // 837P 2310B, 837I 2310D
-	ReferringProvider *Provider `json:"referring_provider,omitzero"` // 837P 2310A, 837I 2310F
+	RenderingProvider *Provider `json:"rendering_provider,omitzero"` // 837P 2310B, 837I 2310D, 837D 2310B
+	ReferringProvider *Provider `json:"referring_provider,omitzero"` // 837P 2310A, 837I 2310F, 837D 2310A
 	AttendingProvider *Provider `json:"attending_provider,omitzero"` // 837I 2310A
 	OperatingProvider *Provider `json:"operating_provider,omitzero"` // 837I 2310B
-	ServiceFacility   *Provider `json:"service_facility,omitzero"`   // 837P 2310C, 837I 2310E
+	ServiceFacility   *Provider `json:"service_facility,omitzero"`   // 837P 2310C, 837I 2310E, 837D 2310C
+	AssistantSurgeon  *Provider `json:"assistant_surgeon,omitzero"`  // 837D 2310D
 
 	Subscriber Subscriber `json:"subscriber,omitzero"` // 2000B, 2010BA
 	Patient    *Patient   `json:"patient,omitzero"`    // 2000C, 2010CA; nil when the patient is the subscriber
@@ -56,7 +58,7 @@ type Provider struct {
 	MiddleName       string  `json:"middle_name,omitzero"`
 	NPI              string  `json:"npi,omitzero"`      // NM109 with qualifier XX
 	TaxID            string  `json:"tax_id,omitzero"`   // billing provider only: REF*EI
-	Taxonomy         string  `json:"taxonomy,omitzero"` // PRV03 (billing BI, rendering PE, attending AT)
+	Taxonomy         string  `json:"taxonomy,omitzero"` // PRV03 (billing BI, rendering PE, attending AT, assistant surgeon AS)
 	Address          Address `json:"address,omitzero"`  // billing provider and service facility only
 }
 
@@ -89,7 +91,7 @@ type Patient struct {
 type Info struct {
 	PatientControlNumber string      `json:"patient_control_number,omitzero"` // CLM01
 	TotalCharge          money.Cents `json:"total_charge"`                    // CLM02
-	PlaceOfService       string      `json:"place_of_service,omitzero"`       // 837P CLM05-1
+	PlaceOfService       string      `json:"place_of_service,omitzero"`       // 837P and 837D CLM05-1
 	FacilityType         string      `json:"facility_type,omitzero"`          // 837I CLM05-1
 	Frequency            string      `json:"frequency,omitzero"`              // CLM05-3: 1 original, 7 replacement, 8 void
 
@@ -106,6 +108,40 @@ type Info struct {
 	Diagnoses  []Diagnosis `json:"diagnoses,omitzero"`  // HI
 	Procedures []Procedure `json:"procedures,omitzero"` // 837I HI BBR/BBQ
 	Notes      string      `json:"notes,omitzero"`      // NTE*ADD
+
+	// Predetermination makes an 837D a predetermination of benefits, not a
+	// claim: CLM19 PB, and no date of service.
+	Predetermination bool         `json:"predetermination,omitzero"`
+	Orthodontic      *Orthodontic `json:"orthodontic,omitzero"`   // 837D DN1, DTP*452
+	MissingTeeth     []ToothState `json:"missing_teeth,omitzero"` // 837D DN2, one a tooth
+}
+
+// Orthodontic is an 837D's orthodontic treatment: DN1 and the appliance
+// placement date. Without either count, DN104 Y says the services are
+// orthodontic.
+type Orthodontic struct {
+	TotalMonths     *int   `json:"total_months,omitzero"`     // DN101
+	MonthsRemaining *int   `json:"months_remaining,omitzero"` // DN102
+	BandingDate     string `json:"banding_date,omitzero"`     // DTP*452 D8, YYYY-MM-DD
+}
+
+// ToothState is one DN2: a tooth (JP universal numbering) and its status.
+type ToothState struct {
+	Number string `json:"number,omitzero"` // DN201
+	Status string `json:"status,omitzero"` // DN202: E to be extracted, M missing, X extracted, I impacted
+}
+
+// Tooth is one TOO*JP of an 837D line: the tooth and up to five surfaces.
+type Tooth struct {
+	Number   string   `json:"number,omitzero"`   // TOO02
+	Surfaces []string `json:"surfaces,omitzero"` // TOO03-1 to TOO03-5: B, D, F, I, L, M, O, V
+}
+
+// Prosthesis is SV305 of an 837D line, with the prior placement's date
+// (DTP*441) for a replacement.
+type Prosthesis struct {
+	Placement string `json:"placement,omitzero"`  // I initial, R replacement
+	PriorDate string `json:"prior_date,omitzero"` // DTP*441 D8, YYYY-MM-DD
 }
 
 // Admission is the 837I admission.
@@ -161,13 +197,18 @@ type ServiceLine struct {
 	ServiceDate       string        `json:"service_date,omitzero"`      // DTP*472 D8, YYYY-MM-DD
 	ServiceDateFrom   string        `json:"service_date_from,omitzero"` // DTP*472 RD8 when ServiceDate is empty
 	ServiceDateTo     string        `json:"service_date_to,omitzero"`
-	PlaceOfService    string        `json:"place_of_service,omitzero"`   // 837P SV105, only when it differs from CLM05-1
-	DiagnosisPointers []int         `json:"diagnosis_pointers,omitzero"` // 837P SV107: 1-based into Info.Diagnoses, 1 to 4 of them
+	PlaceOfService    string        `json:"place_of_service,omitzero"`   // 837P SV105, 837D SV303, only when it differs from CLM05-1
+	DiagnosisPointers []int         `json:"diagnosis_pointers,omitzero"` // 837P SV107, 837D SV311: 1-based into Info.Diagnoses, 1 to 4 of them
+
+	OralCavityAreas []string    `json:"oral_cavity_areas,omitzero"` // 837D SV304, up to 5
+	Prosthesis      *Prosthesis `json:"prosthesis,omitzero"`        // 837D SV305, DTP*441
+	Teeth           []Tooth     `json:"teeth,omitzero"`             // 837D TOO*JP, up to 32
 }
 
-// ProcedureCode is a CPT/HCPCS code with its modifiers (SV101 / SV202).
+// ProcedureCode is a CPT/HCPCS code (SV101 / SV202), or a CDT code
+// (SV301), with its modifiers.
 type ProcedureCode struct {
 	Code      string   `json:"code,omitzero"`      // "" on an 837I line with a revenue code only
-	Qualifier string   `json:"qualifier,omitzero"` // SV101-1 / SV202-1; "" writes HC
+	Qualifier string   `json:"qualifier,omitzero"` // SV101-1 / SV202-1 / SV301-1; "" writes HC (837D: AD)
 	Modifiers []string `json:"modifiers,omitzero"` // up to 4
 }

@@ -24,7 +24,7 @@ func (professionalForm) dates(*encoder, *Info) {}
 func (professionalForm) line(e *encoder, l *ServiceLine) {
 	w := e.w
 	w.Begin("SV1")
-	e.procedureCode(&l.Procedure)
+	e.procedureCode(&l.Procedure, "HC")
 	w.Element(l.Charge.X12())
 	w.Element(unitType(l))
 	w.Element(l.Units)
@@ -63,3 +63,5 @@ func (professionalForm) checkLine(l *ServiceLine) error {
 	}
 	return nil
 }
+
+func (professionalForm) lineDates(*encoder, *ServiceLine) {}

@@ -101,7 +101,8 @@ type Placement struct {
 func (p Placement) Contains(position int) bool { return position >= p.First && position <= p.Last }
 
 // Write writes one interchange holding claims: the 837P claims in one
-// functional group, the 837I claims in another, each split into
+// functional group, the 837I claims in another, the 837D claims in a
+// third, each split into
 // transaction sets of at most Batch.MaxClaimsPerTransaction claims. Within a
 // set, claims of the same billing provider share one 2000A loop and claims of
 // the same subscriber (and payer) one 2000B loop, and claims of the same
@@ -431,6 +432,12 @@ func (e *encoder) claim(c *Claim, p *Placement) {
 	w.Element("A") // assigned
 	w.Element("Y") // benefits assigned
 	w.Element("Y") // release of information
+	if in.Predetermination {
+		for range 9 { // CLM10 to CLM18
+			w.Element("")
+		}
+		w.Element("PB") // CLM19: predetermination of benefits
+	}
 	w.End()
 	p.First = e.pos()
 
@@ -459,11 +466,13 @@ func (e *encoder) claim(c *Claim, p *Placement) {
 		w.Segment("LX", strconv.Itoa(i+1))
 		p.Lines[i] = e.pos()
 		g.form.line(e, l)
-		if l.ServiceDate != "" {
+		switch {
+		case l.ServiceDate != "":
 			w.Segment("DTP", "472", "D8", e.date(l.ServiceDate))
-		} else {
+		case l.ServiceDateFrom != "":
 			w.Segment("DTP", "472", "RD8", e.date(l.ServiceDateFrom)+"-"+e.date(l.ServiceDateTo))
 		}
+		g.form.lineDates(e, l)
 		w.Segment("REF", "6R", l.LineID)
 	}
 	p.Last = e.pos()
@@ -546,9 +555,10 @@ func (h *hi[T]) end(w *x12.Writer) {
 // unitType is SV103 / SV204: UN unless the line says otherwise.
 func unitType(l *ServiceLine) string { return cmp.Or(l.UnitType, "UN") }
 
-// procedureCode writes SV101 / SV202: qualifier, code and modifiers.
-func (e *encoder) procedureCode(p *ProcedureCode) {
-	e.w.Element(cmp.Or(p.Qualifier, "HC"))
+// procedureCode writes SV101 / SV202 / SV301: qualifier (def when the
+// code names none), code and modifiers.
+func (e *encoder) procedureCode(p *ProcedureCode, def string) {
+	e.w.Element(cmp.Or(p.Qualifier, def))
 	e.w.Component(p.Code)
 	for _, m := range p.Modifiers {
 		e.w.Component(m)
@@ -579,20 +589,27 @@ func check(c *Claim) error {
 	in, g := &c.Info, written(c.Type)
 	switch {
 	case g == nil:
-		return fmt.Errorf("claim type %q is not %s or %s", c.Type, Professional, Institutional)
+		return fmt.Errorf("claim type %q is not %s, %s or %s", c.Type, Professional, Institutional, Dental)
 	case in.PatientControlNumber == "":
 		return errors.New("no patient control number")
 	case len(c.ServiceLines) == 0:
 		return errors.New("no service lines")
 	case len(c.ServiceLines) > g.MaxLines:
 		return fmt.Errorf("%d service lines: an %s claim holds at most %d", len(c.ServiceLines), c.Type, g.MaxLines)
-	case len(in.Diagnoses) == 0:
+	case len(in.Diagnoses) == 0 && c.Type != Dental: // diagnoses are optional on the 837D
 		return errors.New("no diagnoses")
+	case in.Predetermination && c.Type != Dental:
+		return errors.New("a predetermination of benefits (CLM19 PB) is 837D only")
+	}
+	if c.Type != Dental {
+		if err := checkNotDental(c); err != nil {
+			return err
+		}
 	}
 	if err := g.form.checkInfo(in); err != nil {
 		return err
 	}
-	for _, p := range []*Provider{&c.BillingProvider, c.RenderingProvider, c.ReferringProvider, c.AttendingProvider, c.OperatingProvider, c.ServiceFacility} {
+	for _, p := range []*Provider{&c.BillingProvider, c.RenderingProvider, c.ReferringProvider, c.AttendingProvider, c.OperatingProvider, c.ServiceFacility, c.AssistantSurgeon} {
 		if p != nil && p.OrganizationName == "" && p.LastName == "" {
 			return errors.New("a provider has neither an organization nor a last name")
 		}
@@ -623,7 +640,7 @@ func check(c *Claim) error {
 		return errors.New("discharge hour: want HHMM")
 	}
 	for i := range c.ServiceLines {
-		if err := checkLine(&c.ServiceLines[i], len(in.Diagnoses), g); err != nil {
+		if err := checkLine(&c.ServiceLines[i], len(in.Diagnoses), g, in.Predetermination); err != nil {
 			return fmt.Errorf("service line %d: %w", i+1, err)
 		}
 	}
@@ -638,6 +655,9 @@ func check(c *Claim) error {
 // checkDiagnoses checks the order, the types and the counts the guide's
 // HI segments allow.
 func checkDiagnoses(ds []Diagnosis, g *Guide) error {
+	if len(ds) == 0 {
+		return nil // an 837D without diagnoses
+	}
 	if ds[0].Type != Principal {
 		return errors.New("the first diagnosis must be the principal one")
 	}
@@ -692,12 +712,18 @@ func checkProcedures(ps []Procedure) error {
 	return nil
 }
 
-func checkLine(l *ServiceLine, diagnoses int, g *Guide) error {
+// checkLine checks a line; a line of a predetermination of benefits has
+// no date of service.
+func checkLine(l *ServiceLine, diagnoses int, g *Guide, predetermination bool) error {
 	switch {
 	case l.LineID == "":
 		return errors.New("no line ID (REF*6R)")
 	case !isQuantity(l.Units):
 		return errors.New("units: want a decimal number")
+	case predetermination:
+		if l.ServiceDate != "" || l.ServiceDateFrom != "" || l.ServiceDateTo != "" {
+			return errors.New("a predetermination of benefits has no date of service (DTP*472)")
+		}
 	case l.ServiceDate == "" && (!isDate(l.ServiceDateFrom) || !isDate(l.ServiceDateTo)),
 		l.ServiceDate != "" && (!isDate(l.ServiceDate) || l.ServiceDateFrom != "" || l.ServiceDateTo != ""):
 		return errors.New("want a service date, or a from and to date, as YYYY-MM-DD")

@@ -57,6 +57,11 @@ func TestRoundTripSingle(t *testing.T) {
 		{"institutional dependent", dependent(institutional(5), "JACK")},
 		{"professional every field", full},
 		{"institutional every field", many},
+		{"dental", dental(6)},
+		{"dental dependent", dependent(dental(7), "JACK")},
+		{"dental every field", dentalFull(8)},
+		{"dental predetermination", predetermination(9)},
+		{"dental orthodontic without counts", orthodonticOnly(10)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data, res := write(t, testBatch(), []Claim{tc.claim})
@@ -155,32 +160,51 @@ func TestSharedParents(t *testing.T) {
 	}
 }
 
-// TestMixedTypes writes 837P and 837I claims, interleaved, into one
-// interchange: two groups, one per guide, with consecutive GS06.
+// predetermination is a dental predetermination of benefits: no dates of
+// service, CLM19 PB.
+func predetermination(n int) Claim {
+	c := dental(n)
+	c.Info.Predetermination = true
+	for i := range c.ServiceLines {
+		c.ServiceLines[i].ServiceDate = ""
+	}
+	return c
+}
+
+// orthodonticOnly is a dental claim for orthodontic services without
+// month counts: DN104 Y.
+func orthodonticOnly(n int) Claim {
+	c := dental(n)
+	c.Info.Orthodontic = &Orthodontic{BandingDate: "2026-10-01"}
+	return c
+}
+
+// TestMixedTypes writes 837P, 837I and 837D claims, interleaved, into one
+// interchange: three groups, one per guide, with consecutive GS06.
 func TestMixedTypes(t *testing.T) {
-	claims := []Claim{professional(1, subscriber(1)), institutional(2), professional(3, subscriber(1)),
-		dependent(institutional(4), "JACK"), institutional(5)}
+	claims := []Claim{professional(1, subscriber(1)), dental(6), institutional(2), professional(3, subscriber(1)),
+		dependent(institutional(4), "JACK"), institutional(5), dental(7)}
 	data, res := write(t, testBatch(), claims)
 	f, err := x12.ReadFile(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Interchanges) != 1 || len(f.Interchanges[0].Groups) != 2 {
-		t.Fatalf("want 1 interchange of 2 groups: %+v", f.Interchanges)
+	if len(f.Interchanges) != 1 || len(f.Interchanges[0].Groups) != 3 {
+		t.Fatalf("want 1 interchange of 3 groups: %+v", f.Interchanges)
 	}
-	for i, want := range []struct{ gs06, version string }{{"7", VersionProfessional}, {"8", VersionInstitutional}} {
+	for i, want := range []struct{ gs06, version string }{{"7", VersionProfessional}, {"8", VersionInstitutional}, {"9", VersionDental}} {
 		g := f.Interchanges[0].Groups[i]
 		if g.ControlNumber != want.gs06 || g.Version != want.version || g.FunctionalID != "HC" ||
 			len(g.Transactions) != 1 || g.Transactions[0].Implementation != want.version {
 			t.Errorf("group %d: %+v, want GS06 %s and version %s", i, g, want.gs06, want.version)
 		}
 	}
-	if got := res.Transactions; len(got) != 2 || got[0].ControlNumber != "0001" || got[1].ControlNumber != "0002" ||
-		got[0].Claims != 2 || got[1].Claims != 3 {
+	if got := res.Transactions; len(got) != 3 || got[0].ControlNumber != "0001" || got[1].ControlNumber != "0002" ||
+		got[2].ControlNumber != "0003" || got[0].Claims != 2 || got[1].Claims != 3 || got[2].Claims != 2 || got[2].Type != Dental {
 		t.Errorf("transactions %+v", got)
 	}
 	for i, c := range claims {
-		if want := map[Type]string{Professional: "7", Institutional: "8"}[c.Type]; res.Claims[i].Group != want {
+		if want := map[Type]string{Professional: "7", Institutional: "8", Dental: "9"}[c.Type]; res.Claims[i].Group != want {
 			t.Errorf("claim %d (%s) in group %s", i, c.Type, res.Claims[i].Group)
 		}
 	}
@@ -259,7 +283,9 @@ func TestRefused(t *testing.T) {
 		{"no BHT03", func(b *Batch) { b.ReferenceID = "" }, nil, "BHT03"},
 		{"no submitter contact", func(b *Batch) { b.Submitter.Phone, b.Submitter.Email = "", "" }, nil, "phone"},
 		{"no receiver", func(b *Batch) { b.Receiver = Receiver{} }, nil, "receiver"},
-		{"type", nil, func(c *Claim) { c.Type = "dental" }, "claim type"},
+		{"type", nil, func(c *Claim) { c.Type = "vision" }, "claim type"},
+		{"teeth on 837P", nil, func(c *Claim) { c.ServiceLines[0].Teeth = []Tooth{{Number: "3"}} }, "837D only"},
+		{"predetermination on 837P", nil, func(c *Claim) { c.Info.Predetermination = true }, "837D only"},
 		{"no lines", nil, func(c *Claim) { c.ServiceLines = nil }, "no service lines"},
 		{"no PCN", nil, func(c *Claim) { c.Info.PatientControlNumber = "" }, "patient control number"},
 		{"bad date", nil, func(c *Claim) { c.ServiceLines[0].ServiceDate = "11/02/2026" }, "service date"},
@@ -294,6 +320,39 @@ func TestRefused(t *testing.T) {
 	}
 	if _, err := Write(io.Discard, testBatch(), nil); err == nil {
 		t.Error("no claims: no error")
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*Claim)
+		want string
+	}{
+		{"a date on a predetermination", func(c *Claim) { c.Info.Predetermination = true }, "no date of service"},
+		{"no date", func(c *Claim) { c.ServiceLines[1].ServiceDate = "" }, "service date"},
+		{"unit type", func(c *Claim) { c.ServiceLines[0].UnitType = "UN" }, "unit type"},
+		{"33 teeth", func(c *Claim) {
+			for i := range 33 {
+				c.ServiceLines[1].Teeth = append(c.ServiceLines[1].Teeth, Tooth{Number: strconv.Itoa(i + 1)})
+			}
+		}, "at most 32"},
+		{"6 surfaces", func(c *Claim) { c.ServiceLines[1].Teeth[0].Surfaces = []string{"B", "D", "F", "I", "L", "M"} }, "at most 5"},
+		{"6 areas", func(c *Claim) { c.ServiceLines[2].OralCavityAreas = []string{"00", "01", "02", "09", "10", "20"} }, "at most 5"},
+		{"prosthesis without placement", func(c *Claim) { c.ServiceLines[1].Prosthesis = &Prosthesis{PriorDate: "2020-01-01"} }, "placement"},
+		{"5 diagnoses", func(c *Claim) {
+			c.Info.Diagnoses = []Diagnosis{{Code: "K021", Type: Principal}}
+			for range 4 {
+				c.Info.Diagnoses = append(c.Info.Diagnoses, Diagnosis{Code: "K051", Type: Other})
+			}
+		}, "at most 4"},
+		{"attending", func(c *Claim) { c.AttendingProvider = &Provider{LastName: "JONES", NPI: "1497758544"} }, "837I only"},
+		{"negative months", func(c *Claim) { m := -1; c.Info.Orthodontic = &Orthodontic{TotalMonths: &m} }, "months"},
+	} {
+		t.Run("dental "+tc.name, func(t *testing.T) {
+			c := dental(1)
+			tc.edit(&c)
+			if res, err := Write(io.Discard, testBatch(), []Claim{c}); err == nil || res != nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Write: %v, %v; want an error about %q", res, err, tc.want)
+			}
+		})
 	}
 	inst := institutional(1)
 	inst.Info.StatementTo = ""

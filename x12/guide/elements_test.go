@@ -65,8 +65,8 @@ func TestElementTables(t *testing.T) {
 			"TOO03-2", CodeValue, "TOO03-2 (tooth surface code) is not a code the guide allows here", "7"},
 		{"837D: an oral cavity code not in the list", set("HC", "837", d, "SV3*AD:D1110*60**03**1"),
 			"SV304-1", CodeValue, "SV304-1 (oral cavity designation code) is not a code the guide allows here", "7"},
-		{"837D: SV306 missing", set("HC", "837", d, "SV3*AD:D1110*60"),
-			"SV306", CodeValue, "SV306 (quantity) is required", "1"},
+		{"837D: SV301-1 not AD", set("HC", "837", d, "SV3*HC:D1110*60"),
+			"SV301-1", CodeValue, "SV301-1 (product/service id qualifier) is not a code the guide allows here", "7"},
 		{"999: IK403 not a code", set("FA", "999", "005010X231A1", "IK4*3**99"),
 			"IK403", CodeValue, "IK403 (implementation data element syntax error code) is not a code the guide allows here", "7"},
 	} {

@@ -478,7 +478,10 @@ const claim2300D = `    loop 2300 S 100
         LX R 1
         SV3 R 1
         TOO S 32
-        DTP S 3
+        # DTP: service (472), prior placement (441), appliance placement
+        # (452), replacement (446), treatment start (196) and completion
+        # (198), one each.
+        DTP S 6
         QTY S 5
         REF S 7
         AMT S 2

@@ -1,6 +1,10 @@
 package guide
 
-import "github.com/claimsgw/claimsgw/x12"
+import (
+	"strconv"
+
+	"github.com/claimsgw/claimsgw/x12"
+)
 
 // The rules, by transaction set (ST01) and segment, as the 5010 guides
 // give them: 837 (X222A1, X223A2, X224A2), 835 (X221A1), 999 (X231A1) and
@@ -19,6 +23,7 @@ var bySet = map[string]map[string][]rule{
 		npi, perQualifiers(3, 5, 7),
 		rule{seg: "SBR", elem: 9, codes: filingIndicators, what: "claim filing indicator code"},
 		rule{seg: "CLM", elem: 1, maxLen: 20, minLen: 1, what: "patient control number, at most 20 in the 837"},
+		dental,
 	),
 	"835": index(
 		rule{seg: "N4", elem: 2, codes: states, when: noCountry, what: "state or province code"},
@@ -32,6 +37,31 @@ var bySet = map[string]map[string][]rule{
 }
 
 func billingProvider(c *checker, _ *x12.Segment) bool { return c.billing }
+
+// dental are the 837D's rules beyond its element tables (SV3, TOO, DN1
+// and DN2 are tabled in elementsX224A2): a tooth number, an AN element
+// the tables give no list, is one of the universal numbers.
+var dental = []rule{
+	{seg: "TOO", elem: 2, codes: teeth, required: true, what: "tooth number (1-32, A-T, 51-82, AS-TS)"},
+	{seg: "DN2", elem: 1, codes: teeth, required: true, what: "tooth number (1-32, A-T, 51-82, AS-TS)"},
+}
+
+var (
+	// teeth are the universal numbers: permanent 1-32, primary A-T, and
+	// the supernumerary ones, 51-82 and AS-TS.
+	teeth = func() map[string]bool {
+		m := map[string]bool{}
+		for n := 1; n <= 32; n++ {
+			m[strconv.Itoa(n)] = true
+			m[strconv.Itoa(n+50)] = true
+		}
+		for c := 'A'; c <= 'T'; c++ {
+			m[string(c)] = true
+			m[string(c)+"S"] = true
+		}
+		return m
+	}()
+)
 
 // npi: NM109 is an NPI where NM108 says XX, its check digit right: an
 // edit payers make on the NPI's own rule (SNIP 4), beyond the guide's

@@ -180,6 +180,29 @@ func TestCases(t *testing.T) {
 			},
 		},
 		{
+			name: "dental claim: SVC01 AD with CDT codes, lines by REF*6R",
+			in: file(body("154",
+				"CLP*PCN777*1*310*154*58*12*PAYD*11*1", patient,
+				"SVC*AD:D0120*60*40**1", "DTM*472*20261103", "CAS*PR*3*20", "REF*6R*PCN777-1",
+				"SVC*AD:D2392*190*114**1", "DTM*472*20261103", "CAS*CO*45*38", "CAS*PR*2*38", "REF*6R*PCN777-2",
+				"SVC*AD:D1110*60*0", "DTM*472*20261103", "CAS*OA*101*60", "REF*6R*PCN777-3")),
+			check: func(t *testing.T, in string, rems []*Remittance, errs []string) {
+				noErrors(t, errs)
+				l := rems[0].Claims[0].ServiceLines
+				if len(l) != 3 {
+					t.Fatalf("lines %s", js(l))
+				}
+				for i, want := range []struct{ code, id string }{{"D0120", "PCN777-1"}, {"D2392", "PCN777-2"}, {"D1110", "PCN777-3"}} {
+					if p := l[i].Procedure; p.Qualifier != "AD" || p.Code != want.code || l[i].LineItemControlNumber != want.id {
+						t.Errorf("line %d: %s", i, js(l[i]))
+					}
+				}
+				if l[1].Paid != 11400 || l[2].Paid != 0 || l[2].Adjustments[0].Reason != "101" {
+					t.Errorf("amounts %s", js(l))
+				}
+			},
+		},
+		{
 			name: "split claim: one PCN in two CLPs",
 			in: file(body("110",
 				"CLP*PCN2*1*100*60**12*PAYA", "CAS*CO*45*40", patient,
