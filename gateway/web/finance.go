@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/report"
@@ -25,7 +26,9 @@ type financeData struct {
 	After           string
 	Table           report.Report
 	Chart           *chart
-	CSV             string // the download's query
+	CSV             string    // the download's query
+	At              time.Time // when a report read whole was read (it is kept a while); zero for a page read now
+	TTL             time.Duration
 }
 
 // reportQuery reads the filters of a report page, and its page of a paged
@@ -40,7 +43,7 @@ func (s *server) reportQuery(w http.ResponseWriter, r *http.Request, e report.En
 		}
 	}
 	if e.Takes().Page && !all {
-		rq.Limit = pageSize
+		rq.Limit, rq.Brief = pageSize, true
 		if v := q.Get("after"); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 0 {
@@ -67,12 +70,19 @@ func (s *server) finance(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rep, err := e.Read(r.Context(), s.ledger, q)
+	var rep report.Report
+	var at time.Time
+	var err error
+	if e.Takes().Page {
+		rep, err = e.Read(r.Context(), s.ledger, q)
+	} else {
+		rep, at, err = s.reports.read(r.Context(), s.ledger, e, q)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := financeData{Report: name, Reports: financeReports, Payer: q.PayerID, From: q.From, To: q.To, Table: rep,
+	d := financeData{Report: name, Reports: financeReports, Payer: q.PayerID, From: q.From, To: q.To, Table: rep, At: at, TTL: s.reports.ttl,
 		CSV: queryOf("payer", q.PayerID, "from", q.From, "to", q.To)}
 	d.Chart = chartOf(name, rep)
 	s.render(w, r, http.StatusOK, "finance", "Finance: "+name, "finance", d)

@@ -57,18 +57,25 @@ type Options struct {
 	CARC, RARC remit.ReasonCodes
 	Log        zerolog.Logger
 	Now        func() time.Time // nil: time.Now
+	// ReportsFor is how long the finance pages show a report read whole
+	// (aging, denials, rejections, daily) before reading it again, in the
+	// background while the page shows the one read before: 0 means a
+	// minute, a negative value reads it for every page. The CSV downloads
+	// are always read then.
+	ReportsFor time.Duration
 }
 
 // pageSize is the rows of a list page.
 const pageSize = 50
 
 type server struct {
-	ledger *ledger.Ledger
-	opts   Options
-	tokens api.Tokens
-	key    []byte // this process's key for sessions without a token
-	pages  map[string]*template.Template
-	mux    *http.ServeMux
+	ledger  *ledger.Ledger
+	opts    Options
+	tokens  api.Tokens
+	key     []byte // this process's key for sessions without a token
+	pages   map[string]*template.Template
+	mux     *http.ServeMux
+	reports *reportCache
 }
 
 // New returns the dashboard's handler.
@@ -76,7 +83,11 @@ func New(l *ledger.Ledger, o Options) (http.Handler, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &server{ledger: l, opts: o, tokens: api.NewTokens(o.Tokens), key: newKey(), pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+	if o.ReportsFor == 0 {
+		o.ReportsFor = time.Minute
+	}
+	s := &server{ledger: l, opts: o, tokens: api.NewTokens(o.Tokens), key: newKey(), pages: map[string]*template.Template{}, mux: http.NewServeMux(),
+		reports: newReportCache(o.ReportsFor, o.Now, o.Log)}
 	names, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
 		return nil, err
