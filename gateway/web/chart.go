@@ -40,7 +40,7 @@ func (c chart) SVG() template.HTML {
 		}
 	}
 	n := max(len(c.Labels), 1)
-	group := (width - left) / float64(n)
+	group := min((width-left)/float64(n), 90) // a few groups are not drawn as wide as the chart
 	bar := group * 0.8 / float64(max(len(c.Series), 1))
 	plot := height - bottom - top
 	var b strings.Builder

@@ -56,7 +56,11 @@ type fixture struct {
 
 func newFixture(t *testing.T, tokens []config.Token, tls bool) *fixture {
 	t.Helper()
-	l := ledgertest.SQLite(t)
+	return newFixtureOn(t, ledgertest.SQLite(t), tokens, tls)
+}
+
+func newFixtureOn(t *testing.T, l *ledger.Ledger, tokens []config.Token, tls bool) *fixture {
+	t.Helper()
 	f := &fixture{resolver: &fakeResolver{}, log: &bytes.Buffer{}, seed: ledgertest.SeedRecon(t, l)}
 	h, err := web.New(l, web.Options{Resolver: f.resolver, Tokens: tokens, Payers: []string{"SIMPAYER", "OTHER"}, Log: zerolog.New(f.log),
 		CARC: remit.ReasonCodes{"45": "Charge exceeds fee schedule"}, RARC: remit.ReasonCodes{"M15": "Separately billed services have been bundled"}})
@@ -121,9 +125,14 @@ func csrfOf(t *testing.T, page string) string {
 	return m[1]
 }
 
-// Every page renders from the ledger, with the ids the browser tests read.
+// Every page renders from the ledger, with the ids the browser tests read,
+// on each database.
 func TestPages(t *testing.T) {
-	f := newFixture(t, nil, false)
+	ledgertest.Each(t, testPages)
+}
+
+func testPages(t *testing.T, l *ledger.Ledger) {
+	f := newFixtureOn(t, l, nil, false)
 	c := f.client(t)
 	for _, p := range []struct{ path, want string }{
 		{"/", `id="count-paid" data-count="3"`},
