@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -329,5 +330,48 @@ func TestSignIn(t *testing.T) {
 	}
 	if resp, _ := get(t, c, f.srv.URL+"/"); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("after sign-out: %d", resp.StatusCode)
+	}
+}
+
+// A finance page keeps a report read whole for ReportsFor: younger, it
+// shows it as read; older, it shows it still while reading it again in
+// the background, and the next page has the new one.
+func TestReportsKept(t *testing.T) {
+	l := ledgertest.SQLite(t)
+	ledgertest.SeedRecon(t, l)
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	h, err := web.New(l, web.Options{Log: zerolog.Nop(), Now: clock, ReportsFor: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	readAt := regexp.MustCompile(`id="read-at">Read at ([^;]+);`)
+	at := func() string {
+		_, page := get(t, srv.Client(), srv.URL+"/finance/denials")
+		m := readAt.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no read-at:\n%s", page)
+		}
+		return m[1]
+	}
+	if got := at(); got != "2026-11-23 12:00:00Z" {
+		t.Fatalf("first read at %s", got)
+	}
+	advance(30 * time.Second)
+	if got := at(); got != "2026-11-23 12:00:00Z" {
+		t.Errorf("30 s later: read at %s, want the one kept", got)
+	}
+	advance(time.Minute)
+	if got := at(); got != "2026-11-23 12:00:00Z" {
+		t.Errorf("90 s later: read at %s, want the one kept while it is read again", got)
+	}
+	for deadline := time.Now().Add(10 * time.Second); at() != "2026-11-23 12:01:30Z"; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the report was not read again")
+		}
 	}
 }
