@@ -131,6 +131,7 @@ func runDemo(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *keep {
 		fmt.Fprintf(stdout, "--keep: the API stays on http://%s (try /v1/claims), data in %s; Ctrl-C stops\n", d.Daemon.Addr, dir)
+		fmt.Fprintf(stdout, "dashboard: %s\n", d.Daemon.DashboardURL())
 		<-ctx.Done()
 	}
 	return code

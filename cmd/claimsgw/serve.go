@@ -44,6 +44,7 @@ func serve(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitInvalid
 	}
 	fmt.Fprintf(stderr, "claimsgw: serving; NATS on %s, API on http://%s; data in %s\n", d.NATSURL, d.Addr, cfg.DataDir)
+	fmt.Fprintf(stderr, "dashboard: %s\n", d.DashboardURL())
 	printRoutes(stderr, cfg.Payers)
 	select {
 	case <-ctx.Done():

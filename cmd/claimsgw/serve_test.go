@@ -31,7 +31,7 @@ func TestServeEndpoints(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var err error
-		if e, err = daemon.ReadEndpoints(dir); err == nil && strings.Contains(errOut.String(), "claimsgw: serving") {
+		if e, err = daemon.ReadEndpoints(dir); err == nil && strings.Contains(errOut.String(), "claimsgw: serving") && strings.Contains(errOut.String(), "dashboard: ") {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -48,6 +48,9 @@ func TestServeEndpoints(t *testing.T) {
 	}
 	if len(e.NATS) != 1 || !strings.Contains(first, "NATS on "+e.NATS[0]) || !strings.Contains(first, "API on "+e.API) || e.PID != os.Getpid() {
 		t.Errorf("endpoints %+v; first line %q", e, first)
+	}
+	if !strings.Contains("\n"+errOut.String(), "\ndashboard: "+e.API+"/\n") {
+		t.Errorf("serve does not print the dashboard's address on a line of its own (%s/):\n%s", e.API, errOut.String())
 	}
 	if !strings.Contains(errOut.String(), "no payer routes") {
 		t.Errorf("serve without a config does not say it routes to no payer:\n%s", errOut.String())

@@ -62,6 +62,10 @@ type Options struct {
 	// "Authorization: Bearer <token>" with one of them, and is logged with
 	// the caller's name. Health, readiness and metrics stay open.
 	Tokens []config.Token
+	// Dashboard, when set, serves every path outside the API's (/v1/...,
+	// /healthz, /readyz, /metrics): the operators' pages (gateway/web),
+	// which authenticate their requests themselves, with the same tokens.
+	Dashboard http.Handler
 }
 
 // maxBody is the largest encounter accepted: the contract's limit, which
@@ -73,21 +77,58 @@ type server struct {
 	ledger *ledger.Ledger
 	intake Intake
 	opts   Options
-	tokens []tokenHash
+	tokens Tokens
 }
 
-// tokenHash is a token kept as its SHA-256, compared in constant time.
+// Tokens are the callers' tokens, each kept as its SHA-256 and compared
+// in constant time.
+type Tokens []tokenHash
+
 type tokenHash struct {
 	name string
 	sum  [sha256.Size]byte
 }
 
+// NewTokens keeps the tokens of a configuration.
+func NewTokens(tokens []config.Token) Tokens {
+	var out Tokens
+	for _, t := range tokens {
+		out = append(out, tokenHash{t.Name, sha256.Sum256([]byte(t.Value))})
+	}
+	return out
+}
+
+// Caller is the name of the token given, "" when it is none of them.
+// Every token is compared, in constant time.
+func (ts Tokens) Caller(token string) string {
+	if token == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(token))
+	name := ""
+	for _, t := range ts {
+		if subtle.ConstantTimeCompare(sum[:], t.sum[:]) == 1 {
+			name = t.name
+		}
+	}
+	return name
+}
+
+// Sum is the SHA-256 of the token of a caller, false for an unknown name:
+// what the dashboard keys its session cookies with, so that a cookie ends
+// with its token.
+func (ts Tokens) Sum(name string) ([sha256.Size]byte, bool) {
+	for _, t := range ts {
+		if t.name == name {
+			return t.sum, true
+		}
+	}
+	return [sha256.Size]byte{}, false
+}
+
 // New returns the API's handler.
 func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
-	s := &server{ledger: l, intake: in, opts: opts}
-	for _, t := range opts.Tokens {
-		s.tokens = append(s.tokens, tokenHash{t.Name, sha256.Sum256([]byte(t.Value))})
-	}
+	s := &server{ledger: l, intake: in, opts: opts, tokens: NewTokens(opts.Tokens)}
 	mux := http.NewServeMux()
 	for pattern, h := range map[string]http.HandlerFunc{
 		"POST /v1/encounters":              s.submitEncounter,
@@ -117,7 +158,23 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", opts.Metrics)
 	}
-	return s.logged(mux, s.authenticated(mux))
+	h := s.logged(mux, s.authenticated(mux))
+	if opts.Dashboard == nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if IsAPIPath(r.URL.Path) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		opts.Dashboard.ServeHTTP(w, r)
+	})
+}
+
+// IsAPIPath reports whether a path is the API's: under /v1/, or health,
+// readiness and metrics. The dashboard has the others.
+func IsAPIPath(path string) bool {
+	return path == "/v1" || strings.HasPrefix(path, "/v1/") || openPaths[path]
 }
 
 // logged logs each request: method, the route's pattern in mux (not the
@@ -168,20 +225,13 @@ func (s *server) authenticated(next http.Handler) http.Handler {
 }
 
 // caller returns the name of the token an Authorization header carries,
-// or "". Every token is compared, in constant time.
+// or "".
 func (s *server) caller(header string) string {
 	scheme, token, ok := strings.Cut(header, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
-	name := ""
-	for _, t := range s.tokens {
-		if subtle.ConstantTimeCompare(sum[:], t.sum[:]) == 1 {
-			name = t.name
-		}
-	}
-	return name
+	return s.tokens.Caller(strings.TrimSpace(token))
 }
 
 type callerKey struct{}

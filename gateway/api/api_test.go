@@ -228,6 +228,8 @@ func TestAPI(t *testing.T) {
 				{"GET", "/v1/claims?status=queued&payer=SIMPAYER", "", 200, list("", c4, c5)},
 				{"GET", "/v1/claims?payer=OTHER", "", 200, list("", c6, c7)},
 				{"GET", "/v1/claims?pcn=PCN4", "", 200, list("", c4)},
+				{"GET", "/v1/claims?billing_npi=1234567893&pcn=PCN4", "", 200, list("", c4)},
+				{"GET", "/v1/claims?billing_npi=1999999999", "", 200, list("")},
 				{"GET", "/v1/claims?status=submitted&limit=1", "", 200, list("C02", c2)},
 				{"GET", "/v1/claims?from=" + day(0) + "&to=" + day(0) + "&payer=OTHER", "", 200, list("", c6, c7)},
 				{"GET", "/v1/claims?to=" + day(-1), "", 200, list("")},

@@ -51,14 +51,20 @@ func readAction(w http.ResponseWriter, r *http.Request) (action, bool) {
 		return a, false
 	}
 	a.ClaimID, a.Actor, a.Reason = strings.TrimSpace(a.ClaimID), strings.TrimSpace(a.Actor), strings.TrimSpace(a.Reason)
-	if caller := callerName(r.Context()); caller != "" {
-		if a.Actor != "" && a.Actor != caller {
-			a.Actor = caller + " (" + a.Actor + ")"
-		} else {
-			a.Actor = caller
-		}
-	}
+	a.Actor = Actor(callerName(r.Context()), a.Actor)
 	return a, true
+}
+
+// Actor is who did an action: the caller's name (the token's, "" without
+// tokens) and the actor the person gave after it, "finance-app (alice)".
+func Actor(caller, actor string) string {
+	switch {
+	case caller == "" || actor == caller:
+		return actor
+	case actor == "":
+		return caller
+	}
+	return caller + " (" + actor + ")"
 }
 
 // needsReason is an action's check that it says who and why.
@@ -91,28 +97,12 @@ func (s *server) resolving(check func(a action) string, do func(r *http.Request,
 			writeError(w, http.StatusServiceUnavailable, "unavailable", "resolving exceptions is not available here")
 			return
 		}
-		var mismatch *inbound.MismatchError
-		switch err := do(r, id, a); {
-		case errors.Is(err, ledger.ErrResolved):
-			writeError(w, http.StatusConflict, "already_resolved", "the exception is already resolved")
-			return
-		case errors.Is(err, ledger.ErrUnknownClaim):
-			writeError(w, http.StatusUnprocessableEntity, "unknown_claim", "no claim with that id")
-			return
-		case errors.Is(err, ledger.ErrOtherPayer):
-			writeError(w, http.StatusUnprocessableEntity, "other_payer", "the claim belongs to another payer than the exception's file")
-			return
-		case errors.As(err, &mismatch):
-			writeError(w, http.StatusUnprocessableEntity, "mismatch", err.Error())
-			return
-		case errors.As(err, new(*inbound.RefusedError)), errors.Is(err, inbound.ErrNotPostable):
-			writeError(w, http.StatusUnprocessableEntity, "not_postable", err.Error())
-			return
-		case errors.Is(err, inbound.ErrGrouped):
-			writeError(w, http.StatusUnprocessableEntity, "grouped", err.Error())
-			return
-		case err != nil:
-			s.fail(w, r, err)
+		if err := do(r, id, a); err != nil {
+			if status, code, msg, ok := Refusal(err); ok {
+				writeError(w, status, code, msg)
+			} else {
+				s.fail(w, r, err)
+			}
 			return
 		}
 		e, err := s.ledger.Exception(r.Context(), id)
@@ -124,20 +114,47 @@ func (s *server) resolving(check func(a action) string, do func(r *http.Request,
 	}
 }
 
+// Refusal is what the API answers for an error of a Resolver's action
+// that refuses it (status 409 or 422, the error code and a message in
+// words); ok is false for any other error (500). The dashboard shows the
+// same words.
+func Refusal(err error) (status int, code, message string, ok bool) {
+	var mismatch *inbound.MismatchError
+	switch {
+	case errors.Is(err, ledger.ErrResolved):
+		return http.StatusConflict, "already_resolved", "the exception is already resolved", true
+	case errors.Is(err, ledger.ErrUnknownClaim):
+		return http.StatusUnprocessableEntity, "unknown_claim", "no claim with that id", true
+	case errors.Is(err, ledger.ErrOtherPayer):
+		return http.StatusUnprocessableEntity, "other_payer", "the claim belongs to another payer than the exception's file", true
+	case errors.As(err, &mismatch):
+		return http.StatusUnprocessableEntity, "mismatch", err.Error(), true
+	case errors.As(err, new(*inbound.RefusedError)), errors.Is(err, inbound.ErrNotPostable):
+		return http.StatusUnprocessableEntity, "not_postable", err.Error(), true
+	case errors.Is(err, inbound.ErrGrouped):
+		return http.StatusUnprocessableEntity, "grouped", err.Error(), true
+	}
+	return 0, "", "", false
+}
+
+// CheckMatch says what a manual match lacks ("" when nothing): a claim
+// and who, and a reason when forced.
+func CheckMatch(claimID, actor, reason string, force bool) string {
+	switch {
+	case claimID == "" || actor == "":
+		return "claim_id and actor are required"
+	case force && reason == "":
+		return "reason is required to force a match"
+	}
+	return ""
+}
+
 // matchException matches an exception to a claim:
 // {"claim_id", "actor", "force", "reason"}; a CLP that does not fit the
 // claim is 422 mismatch unless forced, with a reason; an exception that
 // groups many items 422 grouped.
 func (s *server) matchException() http.HandlerFunc {
-	return s.resolving(func(a action) string {
-		switch {
-		case a.ClaimID == "" || a.Actor == "":
-			return "claim_id and actor are required"
-		case a.Force && a.Reason == "":
-			return "reason is required to force a match"
-		}
-		return ""
-	}, func(r *http.Request, id int64, a action) error {
+	return s.resolving(func(a action) string { return CheckMatch(a.ClaimID, a.Actor, a.Reason, a.Force) }, func(r *http.Request, id int64, a action) error {
 		_, err := s.opts.Resolver.MatchException(r.Context(), id, inbound.Match{ClaimID: a.ClaimID, Actor: a.Actor, Force: a.Force, Reason: a.Reason})
 		return err
 	})

@@ -80,10 +80,11 @@ func history(h []ledger.Change) []ledger.Change {
 func (s *server) listClaims(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := ledger.ClaimFilter{
-		Status:  ledger.Status(q.Get("status")),
-		PayerID: q.Get("payer"),
-		PCN:     q.Get("pcn"),
-		After:   q.Get("after"),
+		Status:     ledger.Status(q.Get("status")),
+		PayerID:    q.Get("payer"),
+		PCN:        q.Get("pcn"),
+		BillingNPI: q.Get("billing_npi"),
+		After:      q.Get("after"),
 	}
 	if f.Status != "" && !slices.Contains(ledger.Statuses, f.Status) {
 		writeError(w, http.StatusBadRequest, "bad_query", "status: unknown status")

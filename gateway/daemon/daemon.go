@@ -32,7 +32,9 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/ledger"
 	"github.com/claimsgw/claimsgw/gateway/metrics"
 	"github.com/claimsgw/claimsgw/gateway/pickup"
+	"github.com/claimsgw/claimsgw/gateway/web"
 	"github.com/claimsgw/claimsgw/queue"
+	"github.com/claimsgw/claimsgw/x12/remit"
 )
 
 // Options tune a daemon beyond its config, for the demo and tests.
@@ -136,8 +138,13 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 		return nil, fmt.Errorf("HTTP API: %w", err)
 	}
 	d.Addr = ln.Addr().String()
+	dashboard, err := d.dashboard(cfg, o)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
 	d.http = &http.Server{Handler: api.New(d.Ledger, d, api.Options{Ready: d.ready, Metrics: m.Handler(), Log: o.Log, Tokens: cfg.HTTP.Tokens,
-		Resolver: d.inbound, Resender: d.deliver}), ReadHeaderTimeout: 10 * time.Second}
+		Resolver: d.inbound, Resender: d.deliver, Dashboard: dashboard}), ReadHeaderTimeout: 10 * time.Second}
 	go d.http.Serve(ln)
 	if d.lock != nil {
 		// The data directory is this daemon's: it says there how to reach it.
@@ -152,6 +159,34 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (_ *Daemon, err e
 	o.Log.Info().Str("api", d.Addr).Int("payers", len(cfg.Payers)).Msg("claimsgw serving")
 	return d, nil
 }
+
+// dashboard is the operators' pages (gateway/web), served on the API's
+// listener with its tokens, with the CARC and RARC descriptions of the
+// operator's files when the config names them.
+func (d *Daemon) dashboard(cfg *config.Config, o Options) (http.Handler, error) {
+	wo := web.Options{Resolver: d.inbound, Tokens: cfg.HTTP.Tokens, Log: o.Log}
+	for _, p := range cfg.Payers {
+		wo.Payers = append(wo.Payers, p.PayerID)
+	}
+	for _, f := range []struct {
+		path string
+		into *remit.ReasonCodes
+	}{{cfg.CodeSets.CARC, &wo.CARC}, {cfg.CodeSets.RARC, &wo.RARC}} {
+		if f.path == "" {
+			continue
+		}
+		codes, err := remit.LoadReasonCodes(f.path)
+		if err != nil {
+			return nil, fmt.Errorf("dashboard: %w", err)
+		}
+		*f.into = codes
+	}
+	return web.New(d.Ledger, wo)
+}
+
+// DashboardURL is where the dashboard is, as a browser on this machine
+// reaches it.
+func (d *Daemon) DashboardURL() string { return "http://" + reachable(d.Addr) + "/" }
 
 // startFor is how long a starting daemon tries again what needs the
 // ledger while the database does not answer (restarting, failing over):

@@ -47,6 +47,9 @@ type Options struct {
 	// import into the ledger before the daemon starts; the payer
 	// simulator adjudicates codes by them too. "" for none.
 	CodeSets string
+	// Tokens are the API's (and the dashboard's) callers; none: the API
+	// takes every request, on loopback.
+	Tokens []config.Token
 }
 
 // Demo is a running demo: the daemon and the payer simulator.
@@ -134,6 +137,7 @@ func Config(o Options, sim *payersim.Server, keyFile string) (*config.Config, er
 	cfg.DataDir = o.DataDir
 	cfg.Ledger.DSN = config.Secret(filepath.Join(o.DataDir, "ledger.db"))
 	cfg.HTTP.Listen = o.Listen
+	cfg.HTTP.Tokens = o.Tokens
 	if cfg.HTTP.Listen == "" {
 		cfg.HTTP.Listen = freeOr("127.0.0.1:8080")
 	}

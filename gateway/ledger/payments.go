@@ -164,7 +164,7 @@ func (t *Tx) AddPayment(p Payment) (int64, error) {
 }
 
 // Payments returns the CLPs applied to a claim, in the order they came,
-// with their adjustments.
+// with their adjustments and remarks.
 func (l *Ledger) Payments(ctx context.Context, claimID string) ([]Payment, error) {
 	out, err := queryAll(ctx, l.db, "payments of claim "+claimID, `SELECT id, claim_id, remittance_id, inbound_sha256, st02, position, trace_number,
 			payment_date, status_code, charge_cents, paid_cents, patient_resp_cents, payer_claim_number
@@ -190,6 +190,17 @@ func (l *Ledger) Payments(ctx context.Context, claimID string) ([]Payment, error
 		err := row.Scan(&pid, &a.LineNo, &a.Group, &a.Reason, &amount, &a.Quantity)
 		a.Amount = money.Cents(amount)
 		out[byID[pid]].Adjustments = append(out[byID[pid]].Adjustments, a)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = queryEach(ctx, l.db, "remarks of claim "+claimID, `SELECT m.payment_id, m.line_no, m.code
+		FROM claim_payments p JOIN claim_remarks m ON m.payment_id = p.id WHERE p.claim_id = $1 ORDER BY m.payment_id, m.seq`, []any{claimID}, func(row scanner) error {
+		var pid int64
+		var m Remark
+		err := row.Scan(&pid, &m.LineNo, &m.Code)
+		out[byID[pid]].Remarks = append(out[byID[pid]].Remarks, m)
 		return err
 	})
 	return out, err

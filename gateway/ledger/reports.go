@@ -67,6 +67,10 @@ type PaymentFilter struct {
 	To      string
 	After   int64 // the last remittance id of the previous page
 	Limit   int   // 0 means 100, at most 1000
+	// WithoutClaims leaves each payment's Claims out (ClaimCount counts
+	// them): a page of payments then reads a row per payment, not one per
+	// claim paid.
+	WithoutClaims bool
 }
 
 const paymentColumns = `r.id, r.payer_id, r.trace_number, r.originator_id, r.payment_date, r.credit_debit, r.method,
@@ -104,6 +108,9 @@ func (l *Ledger) ListPayments(ctx context.Context, f PaymentFilter) ([]PaymentBa
 		return nil, err
 	}
 	for i := range out {
+		if f.WithoutClaims {
+			continue
+		}
 		if out[i].Claims, err = l.paymentClaims(ctx, out[i].RemittanceID); err != nil {
 			return nil, err
 		}
@@ -266,14 +273,18 @@ type AgingRow struct {
 // with an open claim has a row for each bucket, in payer then bucket order.
 func (l *Ledger) Aging(ctx context.Context, payerID string, asOf time.Time) ([]AgingRow, error) {
 	var out []AgingRow
+	// The open claims first (by status), then each one's first submission
+	// (by the history's index of status and claim): not the first
+	// submission of every claim ever sent.
 	err := queryEach(ctx, l.db, "aging", `SELECT payer_id, bucket, count(*), COALESCE(SUM(charge_cents), 0) FROM (
-			SELECT c.payer_id, c.charge_cents, CASE
-				WHEN ($1 - s.at) / 86400000 <= 30 THEN '0-30'
-				WHEN ($1 - s.at) / 86400000 <= 60 THEN '31-60'
-				WHEN ($1 - s.at) / 86400000 <= 90 THEN '61-90'
+			SELECT payer_id, charge_cents, CASE
+				WHEN ($1 - at) / 86400000 <= 30 THEN '0-30'
+				WHEN ($1 - at) / 86400000 <= 60 THEN '31-60'
+				WHEN ($1 - at) / 86400000 <= 90 THEN '61-90'
 				ELSE '90+' END AS bucket
-			FROM claims c JOIN (SELECT claim_id, MIN(at) AS at FROM claim_history WHERE to_status = $2 GROUP BY claim_id) s ON s.claim_id = c.id
-			WHERE c.status IN ($3, $4, $5, $6, $7) AND ($8 = '' OR c.payer_id = $8)
+			FROM (SELECT c.payer_id, c.charge_cents, (SELECT MIN(h.at) FROM claim_history h WHERE h.claim_id = c.id AND h.to_status = $2) AS at
+				FROM claims c WHERE c.status IN ($3, $4, $5, $6, $7) AND ($8 = '' OR c.payer_id = $8)) s
+			WHERE at IS NOT NULL
 		) o GROUP BY payer_id, bucket ORDER BY payer_id, bucket`,
 		[]any{asOf.UnixMilli(), StatusSubmitted, OpenStatuses[0], OpenStatuses[1], OpenStatuses[2], OpenStatuses[3], OpenStatuses[4], payerID},
 		func(row scanner) error {

@@ -45,13 +45,13 @@ func nonNil[T any](s []T) []T {
 var payments = list[ledger.PaymentBalance]{
 	name: "payments", key: "payments",
 	query: func(ctx context.Context, l *ledger.Ledger, q Query) ([]ledger.PaymentBalance, error) {
-		return l.ListPayments(ctx, ledger.PaymentFilter{PayerID: q.PayerID, From: q.From, To: q.To, After: q.After, Limit: q.Limit})
+		return l.ListPayments(ctx, ledger.PaymentFilter{PayerID: q.PayerID, From: q.From, To: q.To, After: q.After, Limit: q.Limit, WithoutClaims: q.Brief})
 	},
 	columns: []string{"remittance_id", "payer_id", "trace_number", "payment_date", "method", "amount", "claims_paid", "plb", "expected",
 		"difference", "balanced", "matched_paid", "unmatched_paid", "claims"},
 	values: func(p ledger.PaymentBalance) []any {
 		return []any{p.RemittanceID, p.PayerID, p.TraceNumber, p.PaymentDate, p.Method, p.Amount, p.ClaimsPaid, p.PLB, p.Expected,
-			p.Difference, p.Balanced, p.MatchedPaid, p.UnmatchedPaid, len(p.Claims)}
+			p.Difference, p.Balanced, p.MatchedPaid, p.UnmatchedPaid, p.ClaimCount}
 	},
 	row: func(p ledger.PaymentBalance) any { return toPayment(p, false) },
 	id:  func(p ledger.PaymentBalance) int64 { return p.RemittanceID },

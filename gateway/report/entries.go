@@ -28,6 +28,9 @@ type Query struct {
 	Status string // of the exceptions: open, resolved, "" for both
 	After  int64  // a paged report's rows after this id (the previous page's Next)
 	Limit  int    // a paged report's rows at most; 0 means all of them
+	// Brief leaves out of the JSON what the rows of the CSV do not show
+	// (each payment's claims): the dashboard's tables.
+	Brief bool
 }
 
 // Takes is what of a Query a report reads besides its Filter.
