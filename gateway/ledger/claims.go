@@ -191,6 +191,34 @@ func (l *Ledger) History(ctx context.Context, claimID string) ([]Change, error) 
 	})
 }
 
+// FileChange is a claim's change that a file made.
+type FileChange struct {
+	ClaimID string `json:"claim_id"`
+	Change
+}
+
+// ChangesOfFile returns the claim changes a file made (a payer file by its
+// SHA-256, an 837 file by its id), in the order they were made, at most
+// limit of them (0: 1,000), and how many it made in all.
+func (l *Ledger) ChangesOfFile(ctx context.Context, file string, limit int) ([]FileChange, int, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	var n int
+	if err := l.db.QueryRowContext(ctx, `SELECT count(*) FROM claim_history WHERE source_file = $1`, file).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("ledger: changes of file %s: %w", file, err)
+	}
+	out, err := queryAll(ctx, l.db, "changes of file "+file, `SELECT claim_id, at, from_status, to_status, source_kind, source_file, source_st02, position, reason, actor
+		FROM claim_history WHERE source_file = $1 ORDER BY id LIMIT $2`, []any{file, limit}, func(row scanner) (FileChange, error) {
+		var c FileChange
+		var at int64
+		err := row.Scan(&c.ClaimID, &at, &c.From, &c.To, &c.Kind, &c.File, &c.Transaction, &c.Position, &c.Reason, &c.Actor)
+		c.At = fromMillis(at)
+		return c, err
+	})
+	return out, n, err
+}
+
 // CountByStatus counts the claims in each status.
 func (l *Ledger) CountByStatus(ctx context.Context) (map[Status]int, error) {
 	out := map[Status]int{}

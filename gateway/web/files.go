@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 
 	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/x12"
 )
 
 // Files: the 837 files built for payers and the files payers sent back,
@@ -94,8 +96,57 @@ func (s *server) inboundFile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	changes, moved, err := s.ledger.ChangesOfFile(ctx, sha, changesShown)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	content, err := s.ledger.InboundContent(ctx, sha)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "inboundfile", "Payer file "+f.Name, "inbound", struct {
 		*ledger.InboundInfo
+		Envelopes  []envelope
 		Exceptions []ledger.ExceptionInfo
-	}{f, es})
+		Changes    []ledger.FileChange
+		Moved      int
+	}{f, envelopesOf(content.Content), es, changes, moved})
+}
+
+// changesShown are the claim changes a file's page lists (it counts all).
+const changesShown = 500
+
+// envelope is an interchange of a file, with its groups' and sets'
+// control numbers: what a payer's support desk asks for.
+type envelope struct {
+	ISA13, Sender, Date string
+	Groups              []envelopeGroup
+}
+
+type envelopeGroup struct {
+	GS06, FunctionalID, Version string
+	Sets                        []string // ST01 ST02
+}
+
+// envelopesOf reads the envelopes of a file: nothing where it is no X12.
+func envelopesOf(content []byte) []envelope {
+	f, err := x12.ReadFile(bytes.NewReader(content))
+	if err != nil || f == nil {
+		return nil
+	}
+	var out []envelope
+	for _, ic := range f.Interchanges {
+		e := envelope{ISA13: ic.ControlNumber, Sender: ic.SenderID, Date: ic.Date}
+		for _, g := range ic.Groups {
+			eg := envelopeGroup{GS06: g.ControlNumber, FunctionalID: g.FunctionalID, Version: g.Version}
+			for _, t := range g.Transactions {
+				eg.Sets = append(eg.Sets, t.Type+" "+t.ControlNumber)
+			}
+			e.Groups = append(e.Groups, eg)
+		}
+		out = append(out, e)
+	}
+	return out
 }

@@ -151,6 +151,10 @@ func testPages(t *testing.T, l *ledger.Ledger) {
 		{"/claims/C2", `contractual obligations`},
 		{"/files", `id="files"`},
 		{"/inbound", `id="inbound"`},
+		// A payer file's page: the claims it moved, each with its change.
+		{"/inbound/" + f.seed.SHA1, `id="inbound-moved" data-count="5"`},
+		{"/inbound/" + f.seed.SHA1, `<tr data-claim-id="C2"><td><a href="/claims/C2">C2</a></td><td>submitted</td><td>partially_paid</td><td>0001</td><td class="num">20</td>`},
+		{"/inbound/" + f.seed.SHA1, `None read: the file is not X12.`},
 		{"/exceptions", `data-exception-id="`},
 		{"/exceptions/" + itoa(f.seed.ExceptionID), `id="match-form"`},
 		{"/finance", `<td data-col="trace_number" >TRACE1</td>`},
