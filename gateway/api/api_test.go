@@ -309,7 +309,7 @@ func TestAPI(t *testing.T) {
 
 		t.Run("stats", func(t *testing.T) {
 			check(t, srv, []call{{"GET", "/v1/stats", "", 200, `{"claims_by_status":{"accepted":0,"acknowledged":0,"batched":0,"delivery_failed":0,` +
-				`"denied":0,"forwarded":0,"invalid":1,"paid":1,"partially_paid":0,"pending":0,"queued":3,"received":0,"rejected":0,"reversed":0,"submitted":2},"claims_total":7}`}})
+				`"denied":0,"forwarded":0,"invalid":1,"paid":1,"partially_paid":0,"pending":0,"predetermined":0,"queued":3,"received":0,"rejected":0,"reversed":0,"submitted":2},"claims_total":7}`}})
 		})
 
 		t.Run("encounters", func(t *testing.T) {

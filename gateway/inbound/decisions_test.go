@@ -134,6 +134,9 @@ func TestPaymentStatus(t *testing.T) {
 		{"paid in part, crossed over", crossed(clp("1", "PAY6", 8000, svc("HC:99214", 10000, 8000, "", 1), svc("HC:87804", 5000, 0, "", 2))), 8000,
 			ledger.StatusForwarded},
 		{"paid nothing, crossed over", crossed(clp("1", "PAY6", 0)), 0, ledger.StatusDenied},
+		// A dental predetermination answered: an estimate, not a denial.
+		// Before, it was denied.
+		{"a predetermination (CLP02 25)", clp("25", "PAY7", 0, svc("AD:D2750", 75000, 0, "", 1)), 0, ledger.StatusPredetermined},
 		{"the second part of a split claim", clp("1", "PAY4", 4000, svc("HC:87804", 5000, 4000, "", 1)), 18800, ledger.StatusPaid},
 	} {
 		if got := paymentStatus(tt.clp, tt.paidSoFar); got != tt.want {

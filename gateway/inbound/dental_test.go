@@ -2,6 +2,7 @@ package inbound_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
@@ -127,6 +128,38 @@ func TestDentalClaimsWithTheSimulator(t *testing.T) {
 		}
 		if paid == 0 {
 			t.Error("the simulator paid no dental claim")
+		}
+	})
+}
+
+// A predetermination of benefits, answered by the simulator with CLP02 25
+// (an estimate, nothing paid), leaves its claim predetermined: settled,
+// owed nothing, and not a denial. Before, it was denied ("CLP02 25").
+func TestPredeterminationWithTheSimulator(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := gatewaytest.New(t, l)
+		enc := strings.NewReplacer(`, "service_date": "2026-11-02"`, ``, `"place_of_service": "11"`, `"place_of_service": "11", "predetermination": true`).
+			Replace(string(gatewaytest.DentalEncounterJSON("DPRE01", 6000, 95000)))
+		f := h.Submit([]byte(enc))
+		as, err := simPayer().Answer(f.Name, f.Content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range as {
+			h.Apply(a.Kind, string(a.Data))
+		}
+		if st := h.Status("DPRE01"); st != ledger.StatusPredetermined || !st.Settled() {
+			t.Errorf("the predetermination is %s, want predetermined", st)
+		}
+		ps, err := l.Payments(h.Ctx, "DPRE01")
+		if err != nil || len(ps) != 1 || ps[0].Paid != 0 {
+			t.Errorf("payments %+v %v: want the one estimate, paid nothing", ps, err)
+		}
+		if n := h.Exceptions(); n != 0 {
+			t.Errorf("%d exceptions", n)
+		}
+		if rows, err := l.Denials(h.Ctx, ledger.ReportFilter{}); err != nil || len(rows) != 0 {
+			t.Errorf("denials %+v %v: an estimate denies nothing", rows, err)
 		}
 	})
 }

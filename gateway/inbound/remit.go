@@ -303,6 +303,8 @@ func paymentStatus(clp *remit.Claim, paidSoFar money.Cents) ledger.Status {
 		return ledger.StatusDenied
 	case "19", "20", "21":
 		return ledger.StatusForwarded
+	case "25": // predetermination pricing only, no payment
+		return ledger.StatusPredetermined
 	}
 	if paidSoFar == 0 {
 		return ledger.StatusDenied

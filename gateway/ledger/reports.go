@@ -332,7 +332,8 @@ type DenialRow struct {
 // Denials groups the denied amounts by payer, CARC and RARC. A denial is a
 // CAS adjustment other than patient responsibility (PR) on a denied CLP
 // (CLP02 4), or on a service line paid nothing of which the patient owes
-// nothing either (a line the patient's copay took whole is not denied).
+// nothing either (a line the patient's copay took whole is not denied;
+// nor is a line of a predetermination, CLP02 25, an estimate).
 // The reversal of a denial (its negative adjustments) subtracts from it.
 // Dates are payment dates.
 func (l *Ledger) Denials(ctx context.Context, f ReportFilter) ([]DenialRow, error) {
@@ -347,6 +348,7 @@ func (l *Ledger) Denials(ctx context.Context, f ReportFilter) ([]DenialRow, erro
 					OR (p.status_code = '22' AND a.line_no = 0 AND EXISTS (SELECT 1 FROM claim_payments d -- the reversal of a denial
 						WHERE d.claim_id = p.claim_id AND d.payer_claim_number = p.payer_claim_number AND d.status_code = '4' AND d.id < p.id))
 					OR (a.line_no <> 0 -- a claim line, or an SVC that matched none
+					AND p.status_code <> '25' -- a predetermination's estimate pays no line: not a denial
 					AND EXISTS (SELECT 1 FROM line_payments lp WHERE lp.payment_id = a.payment_id AND lp.line_no = a.line_no AND lp.paid_cents = 0)
 					AND NOT EXISTS (SELECT 1 FROM claim_adjustments pr WHERE pr.payment_id = a.payment_id AND pr.line_no = a.line_no
 						AND pr.group_code = 'PR' AND pr.amount_cents <> 0)))

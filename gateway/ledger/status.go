@@ -10,7 +10,11 @@ import "slices"
 //
 //	received → invalid | queued → batched → submitted | delivery_failed →
 //	rejected | acknowledged → accepted | pending → paid | partially_paid |
-//	denied | reversed | forwarded
+//	denied | reversed | forwarded | predetermined
+//
+// predetermined is a dental predetermination of benefits (837D CLM19 PB)
+// that the payer has answered (835 CLP02 25): an estimate, paid nothing
+// and owed nothing, not a denial.
 type Status string
 
 // Claim statuses.
@@ -30,21 +34,22 @@ const (
 	StatusDenied         Status = "denied"
 	StatusReversed       Status = "reversed"
 	StatusForwarded      Status = "forwarded"
+	StatusPredetermined  Status = "predetermined"
 )
 
 // Statuses lists every status in lifecycle order.
 var Statuses = []Status{
 	StatusReceived, StatusInvalid, StatusQueued, StatusBatched, StatusSubmitted, StatusDeliveryFailed,
 	StatusRejected, StatusAcknowledged, StatusAccepted, StatusPending, StatusPaid, StatusPartiallyPaid,
-	StatusDenied, StatusReversed, StatusForwarded,
+	StatusDenied, StatusReversed, StatusForwarded, StatusPredetermined,
 }
 
 // Settled reports whether a claim in this status needs nothing more from
-// the payer for now: it has been paid, denied, rejected or forwarded, or
-// it can never be sent.
+// the payer for now: it has been paid, denied, rejected, forwarded or
+// predetermined, or it can never be sent.
 func (s Status) Settled() bool {
 	switch s {
-	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded, StatusDeliveryFailed:
+	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded, StatusDeliveryFailed, StatusPredetermined:
 		return true
 	}
 	return false
@@ -61,7 +66,7 @@ var OpenStatuses = []Status{StatusSubmitted, StatusAcknowledged, StatusAccepted,
 // open one.
 func (s Status) ClosedForPayment() bool {
 	switch s {
-	case StatusPaid, StatusDenied, StatusForwarded, StatusRejected:
+	case StatusPaid, StatusDenied, StatusForwarded, StatusRejected, StatusPredetermined:
 		return true
 	}
 	return false
@@ -85,7 +90,7 @@ func (s Status) Unsent() bool {
 // closed, and a correction is a replacement).
 func (s Status) blocksDuplicate() bool {
 	switch s {
-	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded:
+	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded, StatusPredetermined:
 		return false
 	}
 	return true
@@ -108,7 +113,7 @@ func Allowed(from, to Status, kind string) bool {
 		return slices.Contains(sent, from) || fromStatus && (from == StatusAccepted || from == StatusPending)
 	case StatusPending:
 		return slices.Contains(append(sent, StatusAccepted), from)
-	case StatusPaid, StatusPartiallyPaid, StatusDenied, StatusReversed, StatusForwarded:
+	case StatusPaid, StatusPartiallyPaid, StatusDenied, StatusReversed, StatusForwarded, StatusPredetermined:
 		return !from.Unsent() && from != StatusBatched
 	}
 	return false
