@@ -21,8 +21,9 @@ type elemDef struct {
 }
 
 // codeKey packs a code of up to 7 characters, with its length, in a
-// number: a code list is scanned as numbers, not strings. Longer codes
-// (none in the tables' ID lists) get 0, which no value packs to.
+// number: a code list is scanned as numbers, not strings. A longer value
+// gets 0, which no code of the tables packs to (none is longer, none is
+// empty), so it is in no list.
 func codeKey(v []byte) uint64 {
 	if len(v) > 7 {
 		return 0
