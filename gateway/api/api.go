@@ -158,7 +158,7 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", opts.Metrics)
 	}
-	h := s.logged(mux, s.authenticated(mux))
+	h := Logged(s.opts.Log, mux, s.authenticated(mux))
 	if opts.Dashboard == nil {
 		return h
 	}
@@ -177,22 +177,30 @@ func IsAPIPath(path string) bool {
 	return path == "/v1" || strings.HasPrefix(path, "/v1/") || openPaths[path]
 }
 
-// logged logs each request: method, the route's pattern in mux (not the
-// path, nor the query), the caller's name, status, size and duration. The
-// pattern is the mux's own answer, not the request's: a handler in between
-// (authenticated) hands the mux a copy of the request.
-func (s *server) logged(mux *http.ServeMux, next http.Handler) http.Handler {
+// Logged logs each request: method, the route's pattern in mux (not the
+// path, nor the query: they may hold PHI), the caller's name (SetCaller),
+// status, size and duration. The pattern is the mux's own answer, not the
+// request's: a handler in between (authenticated) hands the mux a copy of
+// the request. The dashboard's pages are logged so too.
+func Logged(log zerolog.Logger, mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		_, pattern := mux.Handler(r)
-		ev := s.opts.Log.Info().Str("method", r.Method).Str("pattern", pattern)
+		ev := log.Info().Str("method", r.Method).Str("pattern", pattern)
 		if rec.caller != "" {
 			ev = ev.Str("caller", rec.caller)
 		}
 		ev.Int("status", rec.status).Int("bytes", rec.bytes).Dur("duration", time.Since(start)).Msg("http request")
 	})
+}
+
+// SetCaller names the caller of a request that Logged logs.
+func SetCaller(w http.ResponseWriter, name string) {
+	if rec, ok := w.(*recorder); ok {
+		rec.caller = name
+	}
 }
 
 // openPaths need no token: they hold no PHI, and probes and Prometheus
@@ -217,9 +225,7 @@ func (s *server) authenticated(next http.Handler) http.Handler {
 			writeError(w, http.StatusUnauthorized, "unauthorized", "a valid API token is required: Authorization: Bearer <token>")
 			return
 		}
-		if rec, ok := w.(*recorder); ok {
-			rec.caller = name
-		}
+		SetCaller(w, name)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, name)))
 	})
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/claimsgw/claimsgw/gateway/api"
 )
 
 // Authentication, as the API's: without tokens the pages are open (the
@@ -154,9 +156,7 @@ func (s *server) authenticated(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if rec, ok := w.(*recorder); ok {
-			rec.caller = sess.caller
-		}
+		api.SetCaller(w, sess.caller)
 		next.ServeHTTP(w, r)
 	})
 }

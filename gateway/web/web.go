@@ -124,44 +124,8 @@ func New(l *ledger.Ledger, o Options) (http.Handler, error) {
 		s.mux.HandleFunc(pattern, h)
 	}
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	return s.logged(s.authenticated(s.mux)), nil
+	return api.Logged(s.opts.Log, s.mux, s.authenticated(s.mux)), nil
 }
-
-// logged logs each request as the API does: method, the route's pattern
-// (never the path or the query), the caller, status, size and duration.
-func (s *server) logged(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		_, pattern := s.mux.Handler(r)
-		ev := s.opts.Log.Info().Str("method", r.Method).Str("pattern", pattern)
-		if rec.caller != "" {
-			ev = ev.Str("caller", rec.caller)
-		}
-		ev.Int("status", rec.status).Int("bytes", rec.bytes).Dur("duration", time.Since(start)).Msg("http request")
-	})
-}
-
-// recorder remembers the status and size of a response, and the caller.
-type recorder struct {
-	http.ResponseWriter
-	status, bytes int
-	caller        string
-}
-
-func (r *recorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	n, err := r.ResponseWriter.Write(b)
-	r.bytes += n
-	return n, err
-}
-
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // page is what every template gets: the page's own data, and the
 // session's caller and CSRF token for its forms.
