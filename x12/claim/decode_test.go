@@ -294,7 +294,7 @@ func firstOrder(ids []string, keep func(string) bool) []string {
 // writer emits come in the same relative order as in the reference samples.
 func TestSegmentOrderMatchesCorpus(t *testing.T) {
 	full := dependent(professional(1, subscriber(1)), "JILL")
-	full.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", NPI: "1093817465"}
+	full.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", NPI: "1093817462"}
 	full.Info.ReferralNumber, full.Info.Notes = "REF123", "NOTE"
 	inst := institutional(2)
 	inst.Info.Procedures = append(inst.Info.Procedures, Procedure{Code: "B2111ZZ", Date: "2026-10-30", Type: OtherProcedure})

@@ -17,8 +17,8 @@ func TestGolden(t *testing.T) {
 	b.Delimiters.Element, b.Delimiters.Component, b.Delimiters.Repetition, b.Delimiters.Segment = '*', ':', '^', '~'
 	b.Delimiters.Suffix = "\n"
 	full := professional(2, subscriber(2))
-	full.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", NPI: "1093817465"}
-	full.ServiceFacility = &Provider{OrganizationName: "RIVERSIDE ANNEX", NPI: "1326046975",
+	full.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", NPI: "1093817462"}
+	full.ServiceFacility = &Provider{OrganizationName: "RIVERSIDE ANNEX", NPI: "1326046970",
 		Address: Address{Line1: "200 SIDE ST", City: "NASHVILLE", State: "TN", PostalCode: "372031235"}}
 	full.Info.Frequency, full.Info.OriginalPayerClaimNumber = "7", "PAYERICN0001"
 	full.Info.Notes = "CORRECTED CLAIM"

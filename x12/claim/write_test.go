@@ -13,9 +13,9 @@ import (
 
 func TestRoundTripSingle(t *testing.T) {
 	full := professional(2, subscriber(2))
-	full.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", MiddleName: "B", NPI: "1093817465"}
+	full.ReferringProvider = &Provider{LastName: "KILDARE", FirstName: "JAMES", MiddleName: "B", NPI: "1093817462"}
 	full.RenderingProvider = &Provider{OrganizationName: "RIVERSIDE LAB GROUP", NPI: "1588667638", Taxonomy: "291U00000X"}
-	full.ServiceFacility = &Provider{OrganizationName: "RIVERSIDE ANNEX", NPI: "1326046975",
+	full.ServiceFacility = &Provider{OrganizationName: "RIVERSIDE ANNEX", NPI: "1326046970",
 		Address: Address{Line1: "200 SIDE ST", Line2: "SUITE 4", City: "NASHVILLE", State: "TN", PostalCode: "372031235"}}
 	full.Info.Frequency = "7"
 	full.Info.OriginalPayerClaimNumber = "PAYERICN0001"

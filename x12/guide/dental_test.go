@@ -24,7 +24,7 @@ const ownClaims = "../claim/testdata"
 // file is left out: two of its test NPIs, made up, fail the NPI's check
 // digit, a SNIP 4 rule.)
 func TestOwnClaimsPassTheGuide(t *testing.T) {
-	for _, name := range []string{"837i.x12", "837d.x12"} {
+	for _, name := range []string{"837p.x12", "837i.x12", "837d.x12"} {
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(ownClaims, name))
 			if err != nil {
