@@ -1,19 +1,16 @@
-// Package guide checks transaction sets against rules of the 5010
-// implementation guides that payers enforce and the envelope reader does
-// not know: element formats (dates that are dates, ZIP codes of nine
-// digits where the guide says so, codes from their lists), elements the
-// guide does not use, composites written whole, and the order of the
-// hierarchy. The rules are tables (rules.go), written from the guides as
-// facts; each error carries its position, its SNIP level (2 for the
+// Package guide checks transaction sets against the 5010 implementation
+// guides, as payers do and the envelope reader does not: every element of
+// every segment by its guide's tables (elements_tables.go: usage, type,
+// lengths, code lists; checked in elements.go), the rules those tables
+// cannot say (rules.go: 2010AA's nine-digit ZIP code, states, DTP formats,
+// composites written whole, NPI check digits, tooth numbers, the order of
+// the hierarchy), and the structure (loops_tables.go: loops, segment usage
+// and repeats; walked by loops.go) of the 835, the 999, the 837P, the
+// 837I, the 837D, the 277CA and the 277. Each error carries its position,
+// its loop (x12.Error.Loop, a 999's IK303), its SNIP level (2 for the
 // guide's requirements, 4 for situational rules) and the 999's IK304 and
-// IK403 codes.
-//
-// Beside the element rules, the structure of the 835, the 999, the 837P,
-// the 837I, the 837D and the 277CA is tabled (loops_tables.go: loops,
-// segment usage and repeats) and each set walked through it (loops.go).
-// So is the 277 (X212); a TA1 is no transaction set (the envelope's
-// reader checks where it stands). Errors carry the loop of their segment
-// (x12.Error.Loop, a 999's IK303).
+// IK403 codes. A TA1 is no transaction set: the envelope's reader checks
+// where it stands.
 package guide
 
 import (
