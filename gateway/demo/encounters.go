@@ -42,27 +42,7 @@ func RunEncounters(n int, payer string, seed uint64, run int, now time.Time) [][
 		} else {
 			e = institutional(rng, now)
 		}
-		e["id"], e["payer_id"] = id, payer
-		sub := subscriber(rng)
-		if i%25 == 24 {
-			sub["member_id"] = fmt.Sprintf("MBR%07d99", rng.IntN(1e7))
-		}
-		e["subscriber"] = sub
-		claim := e["claim"].(map[string]any)
-		claim["patient_control_number"] = pcn
-		var total int64
-		for j, l := range e["service_lines"].([]map[string]any) {
-			l["line_id"] = fmt.Sprintf("%s-%d", pcn, j+1)
-			total += l["cents"].(int64)
-			l["charge"] = cents(l["cents"].(int64))
-			delete(l, "cents")
-		}
-		claim["total_charge"] = cents(total)
-		b, err := json.Marshal(e)
-		if err != nil {
-			panic(err) // maps of strings and numbers always marshal
-		}
-		out[i] = b
+		out[i] = finish(rng, e, i, id, pcn, payer)
 	}
 	return out
 }
@@ -99,27 +79,7 @@ func DentalEncounters(n int, payer string, seed uint64, run int, now time.Time) 
 			id, pcn = fmt.Sprintf("demo-%d-r%d-d%06d", seed, run, i+1), fmt.Sprintf("PCN%dR%dD%05d", seed%1000, run, i+1)
 		}
 		e := dental(rng, now)
-		e["id"], e["payer_id"] = id, payer
-		sub := subscriber(rng)
-		if i%25 == 24 {
-			sub["member_id"] = fmt.Sprintf("MBR%07d99", rng.IntN(1e7))
-		}
-		e["subscriber"] = sub
-		claim := e["claim"].(map[string]any)
-		claim["patient_control_number"] = pcn
-		var total int64
-		for j, l := range e["service_lines"].([]map[string]any) {
-			l["line_id"] = fmt.Sprintf("%s-%d", pcn, j+1)
-			total += l["cents"].(int64)
-			l["charge"] = cents(l["cents"].(int64))
-			delete(l, "cents")
-		}
-		claim["total_charge"] = cents(total)
-		b, err := json.Marshal(e)
-		if err != nil {
-			panic(err) // maps of strings and numbers always marshal
-		}
-		out[i] = b
+		out[i] = finish(rng, e, i, id, pcn, payer)
 	}
 	return out
 }
@@ -310,4 +270,31 @@ func institutional(rng *rand.Rand, now time.Time) map[string]any {
 			{"revenue_code": "0300", "procedure": map[string]any{"code": "80053"}, "cents": int64(16500), "units": "1", "service_date": t},
 		},
 	}
+}
+
+// finish gives the i-th encounter e its id, payer, subscriber (one in 25
+// with a member ID the simulated payer rejects), patient control number,
+// line ids and charges, and marshals it.
+func finish(rng *rand.Rand, e map[string]any, i int, id, pcn, payer string) []byte {
+	e["id"], e["payer_id"] = id, payer
+	sub := subscriber(rng)
+	if i%25 == 24 {
+		sub["member_id"] = fmt.Sprintf("MBR%07d99", rng.IntN(1e7))
+	}
+	e["subscriber"] = sub
+	claim := e["claim"].(map[string]any)
+	claim["patient_control_number"] = pcn
+	var total int64
+	for j, l := range e["service_lines"].([]map[string]any) {
+		l["line_id"] = fmt.Sprintf("%s-%d", pcn, j+1)
+		total += l["cents"].(int64)
+		l["charge"] = cents(l["cents"].(int64))
+		delete(l, "cents")
+	}
+	claim["total_charge"] = cents(total)
+	b, err := json.Marshal(e)
+	if err != nil {
+		panic(err) // maps of strings and numbers always marshal
+	}
+	return b
 }
