@@ -65,23 +65,39 @@ func (c *checker) tooth(path, number string) bool {
 	return true
 }
 
+// codeList is what a list of codes in one element may hold: at most max,
+// each in valid, none twice.
+type codeList struct {
+	max           int
+	tooMany       string
+	noun, element string // for the message of too many: "areas", "SV304"
+	valid         map[string]bool
+	invalid, what string // the code and words of a code not in valid
+	width         int    // the codes' width, for quoting a bad one
+}
+
+func (c *checker) codeList(path string, vs []string, l codeList) {
+	if n := len(vs); n > l.max {
+		c.add(path, l.tooMany, "%d %s: %s holds at most %d", n, l.noun, l.element, l.max)
+	}
+	seen := map[string]bool{}
+	for i, v := range vs {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		switch {
+		case !c.present(p, v):
+		case !l.valid[v]:
+			c.add(p, l.invalid, "%s is not %s", quoted(v, l.width), l.what)
+		case seen[v]:
+			c.add(p, l.invalid, "%q is given twice", v)
+		}
+		seen[v] = true
+	}
+}
+
 // dentalLine checks the 837D's 2400 fields of a line.
 func (c *checker) dentalLine(path string, l *ServiceLine) {
-	if n := len(l.OralCavityAreas); n > 5 {
-		c.add(path+".oral_cavity_areas", CodeTooManyAreas, "%d areas: SV304 holds at most 5", n)
-	}
-	areas := map[string]bool{}
-	for i, a := range l.OralCavityAreas {
-		p := fmt.Sprintf("%s.oral_cavity_areas[%d]", path, i)
-		switch {
-		case !c.present(p, a):
-		case !oralCavityAreas[a]:
-			c.add(p, CodeInvalidOralCavity, "%s is not an oral cavity area (00, 01, 02, 09, 10, 20, 30, 40, L, R)", quoted(a, 2))
-		case areas[a]:
-			c.add(p, CodeInvalidOralCavity, "%q is given twice", a)
-		}
-		areas[a] = true
-	}
+	c.codeList(path+".oral_cavity_areas", l.OralCavityAreas, codeList{max: 5, tooMany: CodeTooManyAreas, noun: "areas", element: "SV304",
+		valid: oralCavityAreas, invalid: CodeInvalidOralCavity, what: "an oral cavity area (00, 01, 02, 09, 10, 20, 30, 40, L, R)", width: 2})
 	if p := l.Prosthesis; p != nil {
 		c.prosthesis(path+".prosthesis", l, p)
 	}
@@ -101,21 +117,8 @@ func (c *checker) dentalLine(path string, l *ServiceLine) {
 			}
 			teeth[t.Number] = true
 		}
-		if n := len(t.Surfaces); n > 5 {
-			c.add(p+".surfaces", CodeTooManySurfaces, "%d surfaces: TOO03 holds at most 5", n)
-		}
-		surfaces := map[string]bool{}
-		for j, s := range t.Surfaces {
-			sp := fmt.Sprintf("%s.surfaces[%d]", p, j)
-			switch {
-			case !c.present(sp, s):
-			case !toothSurfaces[s]:
-				c.add(sp, CodeInvalidSurface, "%s is not a tooth surface (B, D, F, I, L, M, O, V)", quoted(s, 1))
-			case surfaces[s]:
-				c.add(sp, CodeInvalidSurface, "%q is given twice", s)
-			}
-			surfaces[s] = true
-		}
+		c.codeList(p+".surfaces", t.Surfaces, codeList{max: 5, tooMany: CodeTooManySurfaces, noun: "surfaces", element: "TOO03",
+			valid: toothSurfaces, invalid: CodeInvalidSurface, what: "a tooth surface (B, D, F, I, L, M, O, V)", width: 1})
 	}
 }
 
