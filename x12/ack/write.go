@@ -110,8 +110,7 @@ func For(g *x12.Group, errs []*x12.Error) *Acknowledgment {
 	n := len(g.Transactions)
 	a.Group.Included, a.Group.Received = n, n
 	for _, e := range errs {
-		gs06 := e.SegmentID == "GS" && e.Element == 6 // the group's own control number: not unique, or not one
-		if e.Group == g.ControlNumber && e.Transaction == "" && e.Severity == x12.SeverityError && (e.SegmentID != "GS" || gs06) {
+		if e.Group == g.ControlNumber && e.Severity == x12.SeverityError && groupsOwn(e) {
 			a.Group.Code, a.Group.ErrorCodes = "R", []string{groupErrorCode(e)}
 			return a
 		}
@@ -185,6 +184,20 @@ func addCode(codes []string, c string) []string {
 	return append(codes, c)
 }
 
+// groupsOwn reports whether an error rejects its functional group (a
+// 999's AK9 R with AK905) rather than a transaction set or the
+// interchange (a TA1): an error of the group outside its sets, but at its
+// GS, which is the interchange's, except GS06, the group's own number.
+func groupsOwn(e *x12.Error) bool {
+	if e.Transaction != "" {
+		return false
+	}
+	if e.SegmentID == "GS" {
+		return e.Element == 6
+	}
+	return e.Group != ""
+}
+
 // groupErrorCode is the AK905 code of a group's error.
 func groupErrorCode(e *x12.Error) string {
 	switch e.Code {
@@ -207,9 +220,7 @@ func groupErrorCode(e *x12.Error) string {
 func TA1Note(ic *x12.Interchange, errs []*x12.Error) string {
 	note := ""
 	for _, e := range errs {
-		if e.Interchange != ic.ControlNumber || e.Severity != x12.SeverityError || e.Transaction != "" || e.Group != "" && e.SegmentID != "GS" ||
-			e.SegmentID == "GS" && e.Element == 6 { // GS06's errors are the group's: the 999's AK905
-
+		if e.Interchange != ic.ControlNumber || e.Severity != x12.SeverityError || e.Transaction != "" || groupsOwn(e) {
 			continue
 		}
 		switch e.Code {
