@@ -149,7 +149,7 @@ func (c *checker) elements(r *x12.Reader, s *x12.Segment, d *segDef, skip uint64
 		v := s.Element(i)
 		if i > len(d.elems) {
 			if len(v) > 0 {
-				c.elemError(r, s, i, 0, CodeValue, fmt.Sprintf("%s has %d elements: the guide's %s has %d", s.ID(), n, s.ID(), len(d.elems)), "3")
+				c.elemError(r, s, i, 0, fmt.Sprintf("%s has %d elements: the guide's %s has %d", s.ID(), n, s.ID(), len(d.elems)), "3")
 				return
 			}
 			continue
@@ -166,11 +166,7 @@ func (c *checker) elements(r *x12.Reader, s *x12.Segment, d *segDef, skip uint64
 			continue
 		}
 		if msg, ik4 := e.problem(v); msg != "" {
-			code := CodeValue
-			if ik4 == "I10" {
-				code = CodeNotUsed
-			}
-			c.elemError(r, s, i, 0, code, fmt.Sprintf("%s%02d%s", s.ID(), i, msg), ik4)
+			c.elemError(r, s, i, 0, fmt.Sprintf("%s%02d%s", s.ID(), i, msg), ik4)
 		}
 	}
 }
@@ -179,12 +175,12 @@ func (c *checker) composite(r *x12.Reader, s *x12.Segment, i int, e *elemDef) {
 	v := s.Element(i)
 	if len(v) == 0 {
 		if e.usage == 'R' {
-			c.elemError(r, s, i, 0, CodeValue, fmt.Sprintf("%s%02d (a composite) is required", s.ID(), i), "1")
+			c.elemError(r, s, i, 0, fmt.Sprintf("%s%02d (a composite) is required", s.ID(), i), "1")
 		}
 		return
 	}
 	if e.usage == 'N' {
-		c.elemError(r, s, i, 0, CodeNotUsed, fmt.Sprintf("%s%02d is not used in this implementation guide", s.ID(), i), "I10")
+		c.elemError(r, s, i, 0, fmt.Sprintf("%s%02d is not used in this implementation guide", s.ID(), i), "I10")
 		return
 	}
 	for j := 1; ; j++ {
@@ -194,22 +190,24 @@ func (c *checker) composite(r *x12.Reader, s *x12.Segment, i int, e *elemDef) {
 		}
 		if j > len(e.comps) {
 			if len(cv) > 0 {
-				c.elemError(r, s, i, j, CodeValue, fmt.Sprintf("%s%02d has more components than the guide's %d", s.ID(), i, len(e.comps)), "13")
+				c.elemError(r, s, i, j, fmt.Sprintf("%s%02d has more components than the guide's %d", s.ID(), i, len(e.comps)), "13")
 			}
 			return
 		}
 		ce := &e.comps[j-1]
 		if msg, ik4 := ce.problem(cv); msg != "" {
-			code := CodeValue
-			if ik4 == "I10" {
-				code = CodeNotUsed
-			}
-			c.elemError(r, s, i, j, code, fmt.Sprintf("%s%02d-%d%s", s.ID(), i, j, msg), ik4)
+			c.elemError(r, s, i, j, fmt.Sprintf("%s%02d-%d%s", s.ID(), i, j, msg), ik4)
 		}
 	}
 }
 
-func (c *checker) elemError(r *x12.Reader, s *x12.Segment, elem, comp int, code, msg, ik4 string) {
+// elemError adds an element's error; its code is the IK403's: I10 is an
+// element the guide does not use, any other a value it does not allow.
+func (c *checker) elemError(r *x12.Reader, s *x12.Segment, elem, comp int, msg, ik4 string) {
+	code := CodeValue
+	if ik4 == "I10" {
+		code = CodeNotUsed
+	}
 	e := c.ctl.Errorf(r.Position(s), s.ID(), elem, comp, x12.SeverityError, code, "%s", msg)
 	e.Level, e.IK3, e.IK4 = x12.LevelGuide, "8", ik4
 	if c.structure != nil {
