@@ -31,6 +31,70 @@ type Claim struct {
 
 	Info         Info          `json:"claim,omitzero"`         // 2300
 	ServiceLines []ServiceLine `json:"service_lines,omitzero"` // 2400
+
+	// OtherPayers are the claim's other payers (coordination of
+	// benefits), each a 2320 loop with its 2330A and 2330B, in the order
+	// the claim lists them; those that adjudicated the claim before (the
+	// primary on a secondary claim) carry what they decided.
+	OtherPayers []OtherPayer `json:"other_payers,omitzero"`
+}
+
+// OtherPayer is a payer of the claim other than the one it is sent to: a
+// 2320 loop (SBR, and when it has adjudicated the claim CAS and AMT), OI,
+// its subscriber (2330A) and itself (2330B).
+type OtherPayer struct {
+	Responsibility       string          `json:"responsibility,omitzero"`         // SBR01: P, S, T, ...
+	Relationship         string          `json:"relationship,omitzero"`           // SBR02: the patient's relationship to this payer's subscriber (18 self, 01 spouse, 19 child, ...)
+	GroupNumber          string          `json:"group_number,omitzero"`           // SBR03
+	ClaimFilingIndicator string          `json:"claim_filing_indicator,omitzero"` // SBR09
+	Subscriber           OtherSubscriber `json:"subscriber,omitzero"`             // 2330A NM1*IL
+	Payer                Payer           `json:"payer,omitzero"`                  // 2330B NM1*PR, PI qualifier
+	// Adjudication is what this payer decided on the claim, nil when it
+	// has not adjudicated it (a payer after the destination payer).
+	Adjudication *Adjudication `json:"adjudication,omitzero"`
+}
+
+// OtherSubscriber is an other payer's insured (2330A).
+type OtherSubscriber struct {
+	MemberID   string  `json:"member_id,omitzero"` // NM109 with qualifier MI
+	LastName   string  `json:"last_name,omitzero"`
+	FirstName  string  `json:"first_name,omitzero"`
+	MiddleName string  `json:"middle_name,omitzero"`
+	Address    Address `json:"address,omitzero"` // N3/N4, when known
+}
+
+// Adjudication is an other payer's decision on the claim, as its 835 gave
+// it: at claim level in 2320 and 2330B, per line in 2430. It balances:
+// each adjudicated line's charge = its Paid + Σ its adjustments, and the
+// claim's charge = Paid + Σ claim-level adjustments + Σ every line's.
+type Adjudication struct {
+	Paid                      money.Cents        `json:"paid"`                                 // 2320 AMT*D
+	RemainingPatientLiability *money.Cents       `json:"remaining_patient_liability,omitzero"` // 2320 AMT*EAF
+	Adjustments               []Adjustment       `json:"adjustments,omitzero"`                 // 2320 CAS, claim level
+	Date                      string             `json:"date,omitzero"`                        // 2330B DTP*573, YYYY-MM-DD: the adjudication or payment date
+	PayerClaimNumber          string             `json:"payer_claim_number,omitzero"`          // 2330B REF*F8: the payer's claim control number
+	Lines                     []LineAdjudication `json:"lines,omitzero"`                       // 2430, one per line it adjudicated
+}
+
+// Adjustment is one CAS adjustment: group (CO, PR, OA, PI, CR), reason
+// (CARC), amount and quantity.
+type Adjustment struct {
+	Group    string      `json:"group,omitzero"`
+	Reason   string      `json:"reason,omitzero"`
+	Amount   money.Cents `json:"amount"`
+	Quantity string      `json:"quantity,omitzero"`
+}
+
+// LineAdjudication is an other payer's decision on one service line: a
+// 2430 loop (SVD, CAS, DTP*573).
+type LineAdjudication struct {
+	Line        int           `json:"line"`                  // the line (LX01, 1-based) it adjudicated
+	Paid        money.Cents   `json:"paid"`                  // SVD02
+	Procedure   ProcedureCode `json:"procedure,omitzero"`    // SVD03: the procedure as the payer adjudicated it
+	RevenueCode string        `json:"revenue_code,omitzero"` // 837I SVD04
+	Units       string        `json:"units,omitzero"`        // SVD05
+	Adjustments []Adjustment  `json:"adjustments,omitzero"`  // CAS
+	Date        string        `json:"date,omitzero"`         // DTP*573, YYYY-MM-DD
 }
 
 // Payer is the destination payer (2010BB NM1*PR, PI qualifier).
