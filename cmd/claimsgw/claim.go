@@ -196,7 +196,7 @@ func checkFile(name string, stdin io.Reader, opts encounter.Options, routes *con
 			}
 			probs := encounter.Scrub(e, o)
 			if routes != nil {
-				probs, _ = intake.RouteProblems(route, e, probs)
+				probs, _ = intake.RouteProblems(func(id string) *config.Payer { return payerRoute(routes, id) }, e, probs)
 			}
 			if probs == nil {
 				probs = []encounter.Problem{}

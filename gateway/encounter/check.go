@@ -184,6 +184,7 @@ func Check(e *Encounter, opts Options) []Problem {
 		c.claim(e.Claim)
 	}
 	c.lines()
+	c.otherPayers()
 	c.text()
 	c.edits()
 	c.codeSetNotes()

@@ -18,8 +18,9 @@ func StoredClaim(raw []byte, payer claim.Payer) (claim.Claim, error) {
 }
 
 // ToClaim maps a normalized encounter that Check passed onto the 837
-// writer's model. payer names the payer for 2010BB (its ID is the
-// encounter's payer_id).
+// writer's model of the claim to the payer it is billed to first, the
+// other payers listed in 2320 (ToClaimFor makes the claims to those).
+// payer names the payer for 2010BB (its ID is the encounter's payer_id).
 func ToClaim(e *Encounter, payer claim.Payer) claim.Claim {
 	c := claim.Claim{
 		Type:              e.ClaimType,
@@ -98,6 +99,11 @@ func ToClaim(e *Encounter, payer claim.Payer) claim.Claim {
 			sl.Procedure = claim.ProcedureCode{Code: p.Code, Qualifier: p.Qualifier, Modifiers: p.Modifiers}
 		}
 		c.ServiceLines = append(c.ServiceLines, sl)
+	}
+	for _, o := range e.OtherPayers {
+		if o != nil {
+			c.OtherPayers = append(c.OtherPayers, otherPayer(o, nil))
+		}
 	}
 	return c
 }

@@ -33,6 +33,28 @@ type Encounter struct {
 	Patient           *Patient       `json:"patient,omitempty"`
 	Claim             *Claim         `json:"claim"`
 	ServiceLines      []*ServiceLine `json:"service_lines"`
+	OtherPayers       []*OtherPayer  `json:"other_payers,omitempty"` // coordination of benefits: 2320/2330A/2330B, and who is billed next
+}
+
+// OtherPayer is a payer after the one the encounter is billed to first:
+// S the next (secondary), T the one after (tertiary). Every claim of the
+// encounter lists the others in 2320/2330A/2330B; when the payer before
+// leaves a balance and does not forward the claim, the gateway bills this
+// one with that payer's adjudication.
+type OtherPayer struct {
+	PayerID        string           `json:"payer_id" scrub:"-"` // its route key, and 2330B NM109
+	Name           string           `json:"name" max:"60"`      // 2330B NM103
+	Responsibility string           `json:"responsibility"`     // 2320 SBR01: S or T
+	Subscriber     *OtherSubscriber `json:"subscriber"`         // 2330A, and 2000B/2010BA of the claim to this payer
+	Relationship   string           `json:"relationship"`       // 2320 SBR02: the patient's relationship to this subscriber (18 self, 01 spouse, 19 child, ...)
+}
+
+// OtherSubscriber is an other payer's insured.
+type OtherSubscriber struct {
+	MemberID string `json:"member_id" max:"80"`
+	Person
+	GroupNumber          string `json:"group_number,omitempty" max:"50"`
+	ClaimFilingIndicator string `json:"claim_filing_indicator"` // SBR09
 }
 
 // Provider is an organization (organization_name) or a person (last_name,

@@ -240,7 +240,7 @@ func (in *Intake) scrub(data []byte) (*encounter.Encounter, []encounter.Problem,
 		return &encounter.Encounter{}, []encounter.Problem{{Path: "", Code: "invalid_json", Message: "the message is not one JSON object", Severity: encounter.SeverityError}}, nil
 	}
 	probs := encounter.Scrub(e, in.scrubOptions(e.PayerID))
-	probs, c := RouteProblems(in.o.Payer(e.PayerID), e, probs)
+	probs, c := RouteProblems(in.o.Payer, e, probs)
 	return e, probs, c
 }
 

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"fmt"
 	"io"
 	"slices"
 	"time"
@@ -12,11 +13,26 @@ import (
 )
 
 // RouteProblems adds to a scrubbed encounter's problems those of its
-// payer's route p (nil when no route has its payer_id): unknown_payer,
-// claim_type_not_accepted, and not_writable when the 837 writer refuses
-// what the scrubber passed. It returns the 837 claim when there is no
-// error. `claimsgw claim check --config` checks with it as intake does.
-func RouteProblems(p *config.Payer, e *encounter.Encounter, probs []encounter.Problem) ([]encounter.Problem, *claim.Claim) {
+// payers' routes (route finds one by payer id, nil when none has it):
+// unknown_payer, claim_type_not_accepted (for the encounter's payer and
+// each other payer, which the gateway bills when the payer before leaves
+// a balance), and not_writable when the 837 writer refuses what the
+// scrubber passed. It returns the 837 claim when there is no error.
+// `claimsgw claim check --config` checks with it as intake does.
+func RouteProblems(route func(payerID string) *config.Payer, e *encounter.Encounter, probs []encounter.Problem) ([]encounter.Problem, *claim.Claim) {
+	p := route(e.PayerID)
+	for i, o := range e.OtherPayers {
+		if o == nil || o.PayerID == "" {
+			continue
+		}
+		path := fmt.Sprintf("other_payers[%d]", i)
+		switch r := route(o.PayerID); {
+		case r == nil:
+			probs = append(probs, encounter.Problem{Path: path + ".payer_id", Code: "unknown_payer", Message: "no trading partner route has this payer_id", Severity: encounter.SeverityError})
+		case !slices.Contains(r.ClaimTypes, e.ClaimType):
+			probs = append(probs, encounter.Problem{Path: path + ".payer_id", Code: "claim_type_not_accepted", Message: "the payer's route does not take " + string(e.ClaimType) + " claims", Severity: encounter.SeverityError})
+		}
+	}
 	switch {
 	case p == nil && e.PayerID != "":
 		probs = append(probs, encounter.Problem{Path: "payer_id", Code: "unknown_payer", Message: "no trading partner route has this payer_id", Severity: encounter.SeverityError})
