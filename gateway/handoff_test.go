@@ -43,7 +43,7 @@ func TestIntakeClaimIsTheBatchersClaim(t *testing.T) {
 		if !ec.Encounter.Valid || handed == nil {
 			t.Fatalf("encounter %d: valid %v, claim %v: %s", i, ec.Encounter.Valid, handed != nil, ec.Encounter.Problems)
 		}
-		stored, err := encounter.StoredClaim(raw, claim.Payer{Name: p.Name, ID: p.PayerID})
+		stored, err := encounter.StoredClaim(raw, "", func(string) claim.Payer { return claim.Payer{Name: p.Name, ID: p.PayerID} })
 		if err != nil {
 			t.Fatal(err)
 		}

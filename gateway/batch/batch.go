@@ -235,6 +235,14 @@ func (b *Batcher) build(p *config.Payer) ledger.BuildFunc {
 	}
 }
 
+// payerNamed is the 2010BB/2330B payer of a route's payer id.
+func (b *Batcher) payerNamed(id string) claim.Payer {
+	if p := b.o.Payer(id); p != nil {
+		return claim.Payer{Name: p.Name, ID: p.PayerID}
+	}
+	return claim.Payer{ID: id}
+}
+
 // toClaims turns stored encounters into the 837 writer's claims, on every
 // core, with an error for each that could not be.
 func (b *Batcher) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.Claim, []error) {
@@ -245,7 +253,7 @@ func (b *Batcher) toClaims(pending []ledger.Pending, p *config.Payer) ([]claim.C
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(pending); i += workers {
-				if claims[i], errs[i] = encounter.StoredClaim(pending[i].Encounter, claim.Payer{Name: p.Name, ID: p.PayerID}); errs[i] != nil {
+				if claims[i], errs[i] = encounter.StoredClaim(pending[i].Encounter, pending[i].Billing, b.payerNamed); errs[i] != nil {
 					errs[i] = fmt.Errorf("claim %s: %w", pending[i].ClaimID, errs[i])
 				}
 			}

@@ -1,20 +1,31 @@
 package encounter
 
 import (
+	"encoding/json"
+	"fmt"
+
 	"github.com/claimsgw/claimsgw/x12/claim"
 	"github.com/claimsgw/claimsgw/x12/money"
 )
 
 // StoredClaim is the 837 writer's claim of an encounter as the ledger
-// keeps it (its JSON, checked before): decoded, normalized and mapped by
-// ToClaim. The claim intake hands the batcher for it is this one.
-func StoredClaim(raw []byte, payer claim.Payer) (claim.Claim, error) {
+// keeps it (its JSON, checked before), to the payer billing names (the
+// ledger's JSON of a Billing; "" for the encounter's payer): decoded,
+// normalized and mapped by ToClaimFor. The claim intake hands the batcher
+// for the encounter's payer is this one. payer names a payer by its id.
+func StoredClaim(raw []byte, billing string, payer func(id string) claim.Payer) (claim.Claim, error) {
 	e, err := DecodeBytes(raw)
 	if err != nil {
 		return claim.Claim{}, err
 	}
 	Normalize(e)
-	return ToClaim(e, payer), nil
+	var b Billing
+	if billing != "" {
+		if err := json.Unmarshal([]byte(billing), &b); err != nil {
+			return claim.Claim{}, fmt.Errorf("encounter: the claim's billing: %w", err)
+		}
+	}
+	return ToClaimFor(e, b, payer), nil
 }
 
 // ToClaim maps a normalized encounter that Check passed onto the 837

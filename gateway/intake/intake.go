@@ -266,6 +266,9 @@ func claimRecord(e *encounter.Encounter) ledger.Claim {
 		}
 		c.ServiceFrom, c.ServiceTo = k.StatementFrom, k.StatementTo
 	}
+	for resp := "P"; e.Next(resp) != nil; resp = e.Next(resp).Responsibility {
+		c.NextPayers = append(c.NextPayers, e.Next(resp).PayerID)
+	}
 	for i, l := range e.ServiceLines {
 		if l == nil {
 			continue

@@ -31,7 +31,18 @@ type Claim struct {
 	FileID           string      `json:"file_id"`
 	CreatedAt        time.Time   `json:"created_at"`
 	UpdatedAt        time.Time   `json:"updated_at"`
-	Lines            []Line      `json:"-"`
+	// Responsibility is the payer's on this claim: P for the encounter's
+	// payer, S or T for the claims the gateway builds for the payers
+	// after it (coordination of benefits).
+	Responsibility string `json:"responsibility"`
+	// NextPayers are the payers billed after this claim's, in order,
+	// when it leaves a balance.
+	NextPayers []string `json:"next_payers,omitempty"`
+	// PriorClaimID is the claim whose adjudication a secondary (tertiary)
+	// claim carries, or the claim a void voids; "" for the encounter's
+	// first claim.
+	PriorClaimID string `json:"prior_claim_id,omitempty"`
+	Lines        []Line `json:"-"`
 }
 
 // Line is one service line of a claim.
@@ -279,7 +290,7 @@ func (l *Ledger) ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
 }
 
 const claimColumns = `id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents,
-	service_from, service_to, status, payer_claim_number, file_id, created_at, updated_at`
+	service_from, service_to, status, payer_claim_number, file_id, created_at, updated_at, responsibility, next_payers, prior_claim_id`
 
 // queryClaims runs a query for claimColumns and reads its claims; what
 // names the query in errors.
@@ -297,12 +308,23 @@ func queryClaims(ctx context.Context, r runner, what, query string, args ...any)
 func scanClaim(row scanner) (*Claim, error) {
 	c := &Claim{}
 	var charge, created, updated int64
+	var next string
 	if err := row.Scan(&c.ID, &c.EncounterID, &c.PayerID, &c.ClaimType, &c.PCN, &c.BillingNPI, &c.BillingTaxID,
-		&charge, &c.ServiceFrom, &c.ServiceTo, &c.Status, &c.PayerClaimNumber, &c.FileID, &created, &updated); err != nil {
+		&charge, &c.ServiceFrom, &c.ServiceTo, &c.Status, &c.PayerClaimNumber, &c.FileID, &created, &updated,
+		&c.Responsibility, &next, &c.PriorClaimID); err != nil {
 		return nil, err
 	}
 	c.Charge, c.CreatedAt, c.UpdatedAt = money.Cents(charge), fromMillis(created), fromMillis(updated)
+	c.NextPayers = splitPayers(next)
 	return c, nil
+}
+
+// splitPayers reads next_payers: payer ids, comma-separated.
+func splitPayers(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }
 
 // ClaimsByIDs returns the claims with the given ids, without their lines,

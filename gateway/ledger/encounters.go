@@ -229,7 +229,8 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 		return nil, err
 	}
 	now := l.millis()
-	claims := l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at", "")
+	claims := l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at, "+
+		"responsibility, next_payers", "")
 	lines := l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
 	history, events := l.historyBatch(), l.outboxBatch()
 	for i, ec := range ecs {
@@ -261,8 +262,9 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 		if was, ok := revised[e.ID]; ok {
 			from, reason = was, strings.TrimSuffix(fmt.Sprintf("revision %d; %s", ec.Revision, reason), "; ")
 			if _, err := sqlTx.ExecContext(ctx, `UPDATE claims SET payer_id = $2, claim_type = $3, pcn = $4, billing_npi = $5, billing_tax_id = $6,
-				charge_cents = $7, service_from = $8, service_to = $9, status = $10, updated_at = $11 WHERE id = $1`,
-				c.ID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID, int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now); err != nil {
+				charge_cents = $7, service_from = $8, service_to = $9, status = $10, updated_at = $11, next_payers = $12 WHERE id = $1`,
+				c.ID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID, int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now,
+				strings.Join(c.NextPayers, ",")); err != nil {
 				return nil, fmt.Errorf("ledger: claim %s, revision %d: %w", c.ID, ec.Revision, err)
 			}
 			if _, err := sqlTx.ExecContext(ctx, `DELETE FROM claim_lines WHERE claim_id = $1`, c.ID); err != nil {
@@ -270,7 +272,7 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 			}
 		} else {
 			claims.add(c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
-				int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now, now)
+				int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now, now, "P", strings.Join(c.NextPayers, ","))
 		}
 		for _, ln := range c.Lines {
 			lines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
@@ -326,7 +328,7 @@ func (l *Ledger) revise(ctx context.Context, tx *sql.Tx, ecs []EncounterClaim, i
 		}
 		var cur []current
 		err := queryEach(ctx, tx, "encounters seen before", `SELECT e.id, e.raw, e.status, e.problems, e.received_at, e.revision, c.status
-			FROM encounters e JOIN claims c ON c.encounter_id = e.id WHERE e.id IN (`+strings.Join(marks, ", ")+`)`, args, func(row scanner) error {
+			FROM encounters e JOIN claims c ON c.id = e.id WHERE e.id IN (`+strings.Join(marks, ", ")+`)`, args, func(row scanner) error {
 			var c current
 			err := row.Scan(&c.id, &c.raw, &c.status, &c.problems, &c.received, &c.revision, &c.claim)
 			cur = append(cur, c)

@@ -69,6 +69,11 @@ type Pending struct {
 	ClaimID   string
 	ClaimType string
 	Encounter []byte // the JSON as received
+	// Responsibility and Billing say which of the encounter's payers the
+	// claim goes to, and what the payers before decided (JSON of
+	// encounter.Billing, "" for the encounter's first claim).
+	Responsibility string
+	Billing        string
 }
 
 // Allocator hands out control numbers inside the transaction that stores
@@ -141,14 +146,14 @@ func (l *Ledger) CreateFile(ctx context.Context, payerID string, max int, build 
 // queued reads a payer's queued claims, oldest first; lock takes them
 // (PostgreSQL) so that another replica's CreateFile skips them.
 func queued(ctx context.Context, r runner, payerID string, max int, lock bool) ([]Pending, error) {
-	q := `SELECT c.id, c.claim_type, e.raw FROM claims c JOIN encounters e ON e.id = c.encounter_id
+	q := `SELECT c.id, c.claim_type, e.raw, c.responsibility, c.billing FROM claims c JOIN encounters e ON e.id = c.encounter_id
 		WHERE c.payer_id = $1 AND c.status = $2 ORDER BY c.created_at, c.id LIMIT $3`
 	if lock {
 		q += ` FOR UPDATE OF c SKIP LOCKED`
 	}
 	return queryAll(ctx, r, "queued claims", q, []any{payerID, StatusQueued, max}, func(row scanner) (Pending, error) {
 		var p Pending
-		err := row.Scan(&p.ClaimID, &p.ClaimType, &p.Encounter)
+		err := row.Scan(&p.ClaimID, &p.ClaimType, &p.Encounter, &p.Responsibility, &p.Billing)
 		return p, err
 	})
 }

@@ -271,8 +271,10 @@ func (l *Ledger) exec(ctx context.Context, query string, args ...any) (res sql.R
 var migrateUpTo = 1 << 30
 
 // migrate applies the embedded migrations not applied yet, each in its own
-// transaction. On PostgreSQL an advisory lock keeps two replicas starting at
-// once from applying the same one twice.
+// transaction. On PostgreSQL an advisory lock keeps two replicas starting
+// at once from applying the same one twice. A migration the databases
+// need written apart comes in two files of one number,
+// NNN_name.sqlite.sql and NNN_name.postgres.sql.
 func (l *Ledger) migrate(ctx context.Context) error {
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -290,6 +292,11 @@ func (l *Ledger) migrate(ctx context.Context) error {
 		}
 		for _, name := range names {
 			base := strings.TrimPrefix(name, "migrations/")
+			// NNN_name.sqlite.sql and NNN_name.postgres.sql are one
+			// migration written for each database.
+			if other := map[string]string{SQLite: Postgres, Postgres: SQLite}[l.driver]; strings.HasSuffix(base, "."+other+".sql") {
+				continue
+			}
 			v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 			if err != nil {
 				return fmt.Errorf("ledger: migration %s has no version number", base)
