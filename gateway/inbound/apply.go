@@ -123,6 +123,7 @@ type applier struct {
 	// (PostException); nil otherwise.
 	byHand    *byHand
 	byPayerNo payerNumbers // the claims the file's CLPs were posted to, by CLP07, for PLB references
+	cob       cobPosted    // what a transaction set posted to claims with a payer after them (billNext)
 	moved     int          // claims moved (each with its event, in the ledger's outbox)
 	unmatched int
 	reasons   map[string]*reasonItems // by reason class: the items parked (item)

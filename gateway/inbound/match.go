@@ -20,6 +20,7 @@ type claimRef struct {
 	pcn, npi, taxID string
 	charge          money.Cents
 	payerNo         string
+	clp             string // the CLP02 of an 835's claim, "" for a 277's or a PLB's
 }
 
 // matched is what matchClaim found: the claim (id, "" for none), what is
@@ -47,7 +48,9 @@ func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (matched, error) {
 		if c.Status == ledger.StatusBatched {
 			return matched{}, errNotDelivered
 		}
-		if c.Status.Unsent() {
+		if c.Status.Unsent() || c.Status == ledger.StatusVoided || c.IsVoid() && ref.clp != "" && ref.clp != "22" {
+			// A void the gateway built is answered by the reversal of the
+			// claim it voids, never paid.
 			continue
 		}
 		if ref.npi != "" && c.BillingNPI != "" && ref.npi != c.BillingNPI {
@@ -75,6 +78,10 @@ func matchClaim(candidates []*ledger.Snapshot, ref claimRef) (matched, error) {
 	}
 	if len(kept) > 1 && ref.payerNo != "" {
 		narrow(func(c *ledger.Snapshot) bool { return c.PayerClaimNumber == ref.payerNo })
+	}
+	if len(kept) > 1 && ref.clp == "22" {
+		// A reversal undoes what a claim holds: not the void that asked.
+		narrow(func(c *ledger.Snapshot) bool { return !c.IsVoid() && len(c.Payments) > 0 })
 	}
 	if len(kept) > 1 && ref.charge != 0 {
 		before := len(kept)

@@ -57,6 +57,9 @@ func (a *applier) remit(g *x12.Group, t *x12.Transaction, r *remit.Remittance) e
 	if err := a.read.each(g, t, func(clp *remit.Claim) error { return a.clp(t, r, remID, clp) }); err != nil {
 		return err
 	}
+	if err := a.billNext(t.ControlNumber); err != nil {
+		return err
+	}
 	for _, plb := range r.ProviderAdjustments {
 		pa := ledger.ProviderAdjustment{RemittanceID: remID, ProviderID: plb.ProviderID, FiscalPeriodDate: plb.FiscalPeriodDate,
 			Reason: plb.Reason, Reference: plb.Reference, Amount: plb.Amount, Position: plb.Position.Position}
@@ -105,7 +108,8 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 		_, err := a.item("835", t.ControlNumber, clp.Position, clp.PatientControlNumber, "CLP02 23: the payer says the claim is not theirs")
 		return err
 	}
-	m, err := a.matchClaim(claimRef{pcn: clp.PatientControlNumber, npi: r.Payee.NPI, taxID: r.Payee.TaxID, charge: clp.Charge, payerNo: clp.PayerClaimControlNumber})
+	m, err := a.matchClaim(claimRef{pcn: clp.PatientControlNumber, npi: r.Payee.NPI, taxID: r.Payee.TaxID, charge: clp.Charge, payerNo: clp.PayerClaimControlNumber,
+		clp: clp.StatusCode})
 	if err != nil {
 		return err
 	}
@@ -146,6 +150,9 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 	p.TraceNumber, p.PaymentDate = r.Payment.TraceNumber, r.Payment.Date
 	if _, err := a.tx.AddPayment(p); err != nil {
 		return err
+	}
+	if tracksCOB(snap) {
+		a.cob.add(p)
 	}
 	if no := clp.PayerClaimControlNumber; no != "" {
 		a.byPayerNo.add(no, id)

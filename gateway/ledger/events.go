@@ -19,7 +19,10 @@ type Event struct {
 	EncounterID string      `json:"encounter_id"`
 	PCN         string      `json:"patient_control_number"`
 	PayerID     string      `json:"payer_id"`
-	Status      string      `json:"status"`
+	// Responsibility is the payer's on the claim: P for the encounter's
+	// payer, S or T for a secondary or tertiary claim.
+	Responsibility string `json:"responsibility"`
+	Status         string `json:"status"`
 	From        string      `json:"from,omitempty"`
 	Charge      money.Cents `json:"charge"`
 	Paid        money.Cents `json:"paid"`
@@ -96,13 +99,13 @@ func (l *Ledger) RelayEvents(ctx context.Context, publish func([]Event) error) (
 }
 
 func (l *Ledger) pendingEvents(ctx context.Context, r runner) ([]Event, error) {
-	return queryAll(ctx, r, "event outbox", `SELECT o.id, o.claim_id, c.encounter_id, c.pcn, c.payer_id, c.charge_cents,
+	return queryAll(ctx, r, "event outbox", `SELECT o.id, o.claim_id, c.encounter_id, c.pcn, c.payer_id, c.responsibility, c.charge_cents,
 		o.from_status, o.to_status, o.source_kind, o.source_file, o.reason, o.paid_cents, o.revision, o.problems, o.at
 		FROM event_outbox o JOIN claims c ON c.id = o.claim_id ORDER BY o.id LIMIT $1`, []any{relayBatch}, func(row scanner) (Event, error) {
 		var ev Event
 		var charge, paid, at int64
 		var problems string
-		err := row.Scan(&ev.Seq, &ev.ClaimID, &ev.EncounterID, &ev.PCN, &ev.PayerID, &charge,
+		err := row.Scan(&ev.Seq, &ev.ClaimID, &ev.EncounterID, &ev.PCN, &ev.PayerID, &ev.Responsibility, &charge,
 			&ev.From, &ev.Status, &ev.Source, &ev.File, &ev.Reason, &paid, &ev.Revision, &problems, &at)
 		ev.Charge, ev.Paid, ev.At = money.Cents(charge), money.Cents(paid), fromMillis(at)
 		if problems != "" {

@@ -12,6 +12,11 @@ import "slices"
 //	rejected | acknowledged → accepted | pending → paid | partially_paid |
 //	denied | reversed | forwarded | predetermined
 //
+// and, for a claim the gateway built for a payer after the first
+// (coordination of benefits), voided: stopped before it was sent, or
+// voided at the payer (a frequency 8 claim whose reversal came back),
+// because the adjudication it carried was reversed.
+//
 // predetermined is a dental predetermination of benefits (837D CLM19 PB)
 // that the payer has answered (835 CLP02 25): an estimate, paid nothing
 // and owed nothing, not a denial.
@@ -35,13 +40,14 @@ const (
 	StatusReversed       Status = "reversed"
 	StatusForwarded      Status = "forwarded"
 	StatusPredetermined  Status = "predetermined"
+	StatusVoided         Status = "voided"
 )
 
 // Statuses lists every status in lifecycle order.
 var Statuses = []Status{
 	StatusReceived, StatusInvalid, StatusQueued, StatusBatched, StatusSubmitted, StatusDeliveryFailed,
 	StatusRejected, StatusAcknowledged, StatusAccepted, StatusPending, StatusPaid, StatusPartiallyPaid,
-	StatusDenied, StatusReversed, StatusForwarded, StatusPredetermined,
+	StatusDenied, StatusReversed, StatusForwarded, StatusPredetermined, StatusVoided,
 }
 
 // Settled reports whether a claim in this status needs nothing more from
@@ -49,7 +55,7 @@ var Statuses = []Status{
 // predetermined, or it can never be sent.
 func (s Status) Settled() bool {
 	switch s {
-	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded, StatusDeliveryFailed, StatusPredetermined:
+	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded, StatusDeliveryFailed, StatusPredetermined, StatusVoided:
 		return true
 	}
 	return false
@@ -66,7 +72,7 @@ var OpenStatuses = []Status{StatusSubmitted, StatusAcknowledged, StatusAccepted,
 // open one.
 func (s Status) ClosedForPayment() bool {
 	switch s {
-	case StatusPaid, StatusDenied, StatusForwarded, StatusRejected, StatusPredetermined:
+	case StatusPaid, StatusDenied, StatusForwarded, StatusRejected, StatusPredetermined, StatusVoided:
 		return true
 	}
 	return false
@@ -90,7 +96,7 @@ func (s Status) Unsent() bool {
 // closed, and a correction is a replacement).
 func (s Status) blocksDuplicate() bool {
 	switch s {
-	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded, StatusPredetermined:
+	case StatusInvalid, StatusRejected, StatusPaid, StatusPartiallyPaid, StatusDenied, StatusForwarded, StatusPredetermined, StatusVoided:
 		return false
 	}
 	return true
@@ -115,6 +121,8 @@ func Allowed(from, to Status, kind string) bool {
 		return slices.Contains(append(sent, StatusAccepted), from)
 	case StatusPaid, StatusPartiallyPaid, StatusDenied, StatusReversed, StatusForwarded, StatusPredetermined:
 		return !from.Unsent() && from != StatusBatched
+	case StatusVoided: // the gateway's own, as a reversal of what the claim carried came back
+		return from != StatusBatched && from != StatusVoided && from != StatusInvalid
 	}
 	return false
 }

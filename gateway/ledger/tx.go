@@ -32,6 +32,7 @@ type Tx struct {
 	byPCN map[[2]string][]string // payer, PCN → claim ids, newest first
 
 	payments, adjustments, remarks, linePayments, history, events *rowBatch
+	newClaims, newLines                                           *rowBatch // the claims built (AddPayerClaim)
 	paymentIDs                                                    []int64 // reserved (ReservePayments), not handed out yet
 	lastPaymentID                                                 int64   // SQLite: the last id reserved
 
@@ -84,6 +85,8 @@ func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx, now func() int64) *Tx {
 		linePayments: l.linePaymentBatch(),
 		history:      l.historyBatch(),
 		events:       l.outboxBatch(),
+		newClaims:    l.newClaimBatch(),
+		newLines:     l.newLineBatch(),
 		dirty:        map[string]int64{},
 		claimUpdates: l.updateBatch("claims", "id, status, number, at", []string{"", "", "", "BIGINT"},
 			"status = v.status, payer_claim_number = v.number, updated_at = v.at FROM v WHERE claims.id = v.id"),
@@ -99,8 +102,8 @@ func (t *Tx) flush() error {
 		t.claimUpdates.add(id, c.Status, c.PayerClaimNumber, t.dirty[id])
 	}
 	clear(t.dirty)
-	// Payments before the rows that refer to them.
-	for _, b := range []*rowBatch{t.claimUpdates, t.payments, t.adjustments, t.remarks, t.linePayments, t.history, t.events} {
+	// Claims and payments before the rows that refer to them.
+	for _, b := range []*rowBatch{t.newClaims, t.newLines, t.claimUpdates, t.payments, t.adjustments, t.remarks, t.linePayments, t.history, t.events} {
 		if err := b.exec(t.ctx, t.tx); err != nil {
 			return err
 		}
@@ -111,7 +114,7 @@ func (t *Tx) flush() error {
 // flushFull flushes once a table has a full statement's worth kept back,
 // so that rows never pile up.
 func (t *Tx) flushFull() error {
-	for _, b := range []*rowBatch{t.payments, t.adjustments, t.remarks, t.linePayments, t.history, t.events} {
+	for _, b := range []*rowBatch{t.newClaims, t.newLines, t.payments, t.adjustments, t.remarks, t.linePayments, t.history, t.events} {
 		if b.rows() >= batchRows {
 			return t.flush()
 		}

@@ -1,0 +1,308 @@
+package inbound
+
+// Coordination of benefits: what an 835 posted to a claim of an encounter
+// with other payers means for the payer after. When the payer leaves a
+// balance (a patient responsibility, or a denial) and did not cross the
+// claim over, the next payer is billed: a claim of its own, queued, that
+// carries this payer's adjudication (2320 CAS/AMT, 2330B DTP*573/REF*F8,
+// 2430 per line). A crossover makes the same claim, pending at the next
+// payer without being billed. A reversal of the adjudication a claim to
+// the next payer carries stops that claim (not sent yet) or voids it
+// (frequency 8); a void whose reversal comes back closes both.
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/claimsgw/claimsgw/gateway/encounter"
+	"github.com/claimsgw/claimsgw/gateway/ledger"
+	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/claim"
+	"github.com/claimsgw/claimsgw/x12/money"
+)
+
+// cobPosted keeps what an 835 transaction set posted to the claims that
+// may have a payer after them (or are such a claim), for billNext.
+type cobPosted struct {
+	order    []string
+	payments map[string][]ledger.Payment
+}
+
+func (c *cobPosted) add(p ledger.Payment) {
+	if c.payments == nil {
+		c.payments = map[string][]ledger.Payment{}
+	}
+	if _, ok := c.payments[p.ClaimID]; !ok {
+		c.order = append(c.order, p.ClaimID)
+	}
+	c.payments[p.ClaimID] = append(c.payments[p.ClaimID], p)
+}
+
+// tracksCOB says whether what is posted to a claim may bill, stop or
+// void a claim to a payer after it.
+func tracksCOB(s *ledger.Snapshot) bool { return len(s.NextPayers) > 0 || s.PriorClaimID != "" }
+
+// nextResponsibility is the responsibility of the payer after one.
+var nextResponsibility = map[string]string{"P": "S", "S": "T"}
+
+// billNext applies coordination of benefits to the claims an 835
+// transaction set posted to, once all its CLPs are posted.
+func (a *applier) billNext(st02 string) error {
+	posted := a.cob
+	a.cob = cobPosted{}
+	for _, id := range posted.order {
+		if err := a.billNextOf(st02, id, posted.payments[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
+	s, err := a.tx.Snapshot(id)
+	if err != nil {
+		return err
+	}
+	built, err := a.tx.PayerClaimsOf(id)
+	if err != nil {
+		return err
+	}
+	src := func(reason string) ledger.Source {
+		return ledger.Source{Kind: "835", File: a.file.SHA256, Transaction: st02, Position: payments[0].Position, Reason: reason}
+	}
+	// A claim voided at the payer: the reversal of what it was paid came
+	// back while a void of it is out.
+	if s.Status == ledger.StatusReversed {
+		for _, v := range built {
+			if v.IsVoid() && v.Status != ledger.StatusVoided {
+				reason := "voided at the payer: CLP02 22 answered void claim " + v.ID
+				if err := a.move(id, ledger.StatusVoided, src(reason), s.Paid()); err != nil {
+					return err
+				}
+				if err := a.move(v.ID, ledger.StatusVoided, src("the payer reversed claim "+id+", which this claim voids"), 0); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if len(s.NextPayers) == 0 {
+		return nil
+	}
+	var live *ledger.Snapshot // the claim to the next payer that stands
+	n := 0                    // claims to the next payer built so far
+	for _, b := range built {
+		if !b.IsVoid() {
+			n++
+			if b.Status != ledger.StatusVoided && !voided(b, built) {
+				live = b
+			}
+		}
+	}
+	reversed, adjudicated := false, []ledger.Payment(nil)
+	for _, p := range payments {
+		if p.StatusCode == "22" {
+			reversed = true
+		} else {
+			adjudicated = append(adjudicated, p)
+		}
+	}
+	if reversed && live != nil {
+		// What the claim to the next payer carries is undone.
+		if err := a.withdraw(live, src); err != nil {
+			return err
+		}
+		live = nil
+	}
+	if live != nil || len(adjudicated) == 0 {
+		return nil
+	}
+	to := ledger.StatusQueued
+	switch s.Status {
+	case ledger.StatusForwarded:
+		to = ledger.StatusPending
+	case ledger.StatusPaid, ledger.StatusPartiallyPaid, ledger.StatusDenied:
+	default:
+		return nil
+	}
+	adj, why := adjudication(s, adjudicated)
+	if why != "" {
+		_, err := a.item("835", st02, x12.Position{Position: payments[0].Position}, s.PCN, "the claim to the next payer is not built: "+why)
+		return err
+	}
+	if to == ledger.StatusQueued && adj.Paid == s.Charge {
+		return nil // paid in full: nothing left to bill
+	}
+	if to == ledger.StatusQueued && adj.Paid != 0 && (adj.RemainingPatientLiability == nil || *adj.RemainingPatientLiability == 0) {
+		return nil // paid, and nothing left to the patient
+	}
+	b := encounter.Billing{Responsibility: nextResponsibility[s.Responsibility], Prior: map[string]*claim.Adjudication{}}
+	if s.PriorClaimID != "" {
+		raw, err := a.tx.Billing(s.ID)
+		if err != nil {
+			return err
+		}
+		var prev encounter.Billing
+		if raw != "" {
+			if err := json.Unmarshal([]byte(raw), &prev); err != nil {
+				return fmt.Errorf("inbound: claim %s billing: %w", s.ID, err)
+			}
+		}
+		for k, v := range prev.Prior {
+			b.Prior[k] = v
+		}
+	}
+	b.Prior[s.Responsibility] = adj
+	raw, _ := json.Marshal(b)
+	c := s.Claim
+	c.ID = ledger.PayerClaimID(s.EncounterID, b.Responsibility, n+1)
+	c.PayerID, c.Responsibility, c.NextPayers, c.PriorClaimID = s.NextPayers[0], b.Responsibility, s.NextPayers[1:], s.ID
+	c.PayerClaimNumber, c.FileID = "", ""
+	reason := fmt.Sprintf("billed to the %s payer %s with claim %s's adjudication (paid %s, patient %s)", responsibilityName(b.Responsibility), c.PayerID, s.ID, adj.Paid, patientShare(adj))
+	if to == ledger.StatusPending {
+		reason = fmt.Sprintf("crossed over by %s to %s (CLP02 %s, NM1*TT): not billed again", s.PayerID, c.PayerID, payments[len(payments)-1].StatusCode)
+	}
+	_, err = a.tx.AddPayerClaim(c, string(raw), to, src(reason))
+	return err
+}
+
+// withdraw stops the claim to the next payer (not sent yet: voided) or
+// voids it at the payer (a frequency 8 claim under its payer claim
+// number), as the adjudication it carried was reversed.
+func (a *applier) withdraw(live *ledger.Snapshot, src func(string) ledger.Source) error {
+	if live.Status == ledger.StatusQueued || live.Status == ledger.StatusPending && live.FileID == "" {
+		return a.move(live.ID, ledger.StatusVoided, src("the adjudication it carried was reversed (CLP02 22): not sent"), 0)
+	}
+	if live.PayerClaimNumber == "" {
+		_, err := a.item("835", src("").Transaction, x12.Position{Position: src("").Position}, live.PCN,
+			"claim "+live.ID+" to the next payer carries an adjudication now reversed (CLP02 22), and its payer claim number, which a void needs, is not known yet: void it by hand")
+		return err
+	}
+	raw, err := a.tx.Billing(live.ID)
+	if err != nil {
+		return err
+	}
+	var b encounter.Billing
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &b); err != nil {
+			return fmt.Errorf("inbound: claim %s billing: %w", live.ID, err)
+		}
+	}
+	b.Voids = live.PayerClaimNumber
+	out, _ := json.Marshal(b)
+	v := live.Claim
+	v.ID, v.PriorClaimID, v.NextPayers, v.PayerClaimNumber, v.FileID = ledger.VoidClaimID(live.ID), live.ID, nil, "", ""
+	_, err = a.tx.AddPayerClaim(v, string(out), ledger.StatusQueued,
+		src("voids claim "+live.ID+" (frequency 8, payer claim "+live.PayerClaimNumber+"): the adjudication it carried was reversed (CLP02 22)"))
+	return err
+}
+
+// voided reports whether a void of claim b is among built.
+func voided(b *ledger.Snapshot, built []*ledger.Snapshot) bool {
+	for _, v := range built {
+		if v.IsVoid() && v.PriorClaimID == b.ID {
+			return true
+		}
+	}
+	return false
+}
+
+func responsibilityName(resp string) string {
+	return map[string]string{"S": "secondary", "T": "tertiary"}[resp]
+}
+
+func patientShare(adj *claim.Adjudication) money.Cents {
+	if adj.RemainingPatientLiability == nil {
+		return 0
+	}
+	return *adj.RemainingPatientLiability
+}
+
+// adjudication is what a payer decided on claim s by the CLPs posted
+// (none a reversal), as the claim to the next payer carries it: the sum
+// paid (AMT*D), the patient's share (AMT*EAF), the claim-level CAS, and
+// per claim line the SVC that paid it (2430), or, where an SVC matched no
+// claim line or does not balance against its line's charge, its
+// adjustments at claim level. why says why it cannot be carried: it does
+// not balance to the claim's charge.
+func adjudication(s *ledger.Snapshot, posted []ledger.Payment) (*claim.Adjudication, string) {
+	adj := &claim.Adjudication{}
+	var patient money.Cents
+	lines := map[int]*claim.LineAdjudication{}
+	lineAdj := map[int][]claim.Adjustment{}
+	for _, p := range posted {
+		adj.Paid += p.Paid
+		patient += p.PatientResp
+		adj.Date = max(adj.Date, p.PaymentDate)
+		if adj.PayerClaimNumber == "" {
+			adj.PayerClaimNumber = p.PayerClaimNumber
+		}
+		for _, lp := range p.Lines {
+			la := lines[lp.LineNo]
+			if la == nil {
+				la = &claim.LineAdjudication{Line: lp.LineNo, Procedure: procedureOf(lp.Procedure), Date: p.PaymentDate}
+				if la.Procedure.Qualifier == "NU" {
+					la.RevenueCode, la.Procedure = la.Procedure.Code, claim.ProcedureCode{}
+				}
+				lines[lp.LineNo] = la
+			}
+			la.Paid += lp.Paid
+		}
+		for _, x := range p.Adjustments {
+			lineAdj[x.LineNo] = append(lineAdj[x.LineNo], claim.Adjustment{Group: x.Group, Reason: x.Reason, Amount: x.Amount, Quantity: x.Quantity})
+		}
+	}
+	adj.Adjustments = lineAdj[0]
+	charges := map[int]ledger.Line{}
+	for _, l := range s.Lines {
+		charges[l.No] = l
+	}
+	nos := make([]int, 0, len(lines))
+	for no := range lines {
+		nos = append(nos, no)
+	}
+	sort.Ints(nos)
+	for _, no := range nos {
+		la, l := lines[no], charges[no]
+		la.Adjustments = lineAdj[no]
+		sum := la.Paid
+		for _, x := range la.Adjustments {
+			sum += x.Amount
+		}
+		if no <= 0 || sum != l.Charge {
+			// Not a line of the claim, or not its charge: at claim level.
+			adj.Adjustments = append(adj.Adjustments, la.Adjustments...)
+			continue
+		}
+		la.Units = l.Units
+		adj.Lines = append(adj.Lines, *la)
+	}
+	adj.RemainingPatientLiability = &patient
+	total := adj.Paid
+	for _, x := range adj.Adjustments {
+		total += x.Amount
+	}
+	for _, la := range adj.Lines {
+		for _, x := range la.Adjustments {
+			total += x.Amount
+		}
+	}
+	if total != s.Charge {
+		return nil, fmt.Sprintf("the payer's adjudication does not balance: paid %s + adjustments %s ≠ the claim's charge %s", adj.Paid, total-adj.Paid, s.Charge)
+	}
+	return adj, ""
+}
+
+// procedureOf reads a claim line's procedure key (qualifier:code[:modifier...]).
+func procedureOf(key string) claim.ProcedureCode {
+	parts := strings.Split(key, ":")
+	p := claim.ProcedureCode{Qualifier: parts[0]}
+	if len(parts) > 1 {
+		p.Code = parts[1]
+	}
+	if len(parts) > 2 {
+		p.Modifiers = parts[2:]
+	}
+	return p
+}

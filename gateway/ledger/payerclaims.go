@@ -1,0 +1,119 @@
+package ledger
+
+// Payer claims: one encounter's claims to its payers after the first
+// (coordination of benefits), which inbound processing builds from the
+// payer before's 835: a secondary (tertiary) claim, or the void of one.
+
+import (
+	"fmt"
+	"strings"
+)
+
+// voidSuffix ends the id of a void claim: the claim it voids, then this.
+const voidSuffix = "~void"
+
+// PayerClaimID is the id of the claim to the payer with responsibility
+// resp (S, T) that carries the adjudication of claim prior, the n-th
+// such claim (1 the first; another is built only after a void).
+func PayerClaimID(encounterID, resp string, n int) string {
+	if n <= 1 {
+		return encounterID + "~" + resp
+	}
+	return fmt.Sprintf("%s~%s%d", encounterID, resp, n)
+}
+
+// VoidClaimID is the id of the void (frequency 8) of a claim.
+func VoidClaimID(claimID string) string { return claimID + voidSuffix }
+
+// IsVoid reports whether the claim is a void the gateway built.
+func (c *Claim) IsVoid() bool { return c.PriorClaimID != "" && strings.HasSuffix(c.ID, voidSuffix) }
+
+// newClaimBatch collects the claims rows AddPayerClaim writes.
+func (l *Ledger) newClaimBatch() *rowBatch {
+	return l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, "+
+		"status, created_at, updated_at, responsibility, next_payers, prior_claim_id, billing", "")
+}
+
+// newLineBatch collects their claim_lines rows.
+func (l *Ledger) newLineBatch() *rowBatch {
+	return l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
+}
+
+// AddPayerClaim adds a claim the gateway built from another's
+// adjudication (c.PriorClaimID), with c's lines, in status to (queued to
+// be billed; pending when the payer before crossed it over, so that the
+// payer has it), with its history entry and its event; billing is the
+// JSON the 837 is written from (encounter.Billing). It returns false and
+// writes nothing when a claim with c's id exists.
+func (t *Tx) AddPayerClaim(c Claim, billing string, to Status, src Source) (bool, error) {
+	if s, err := t.payerClaim(c.ID); err != nil || s != nil {
+		return false, err
+	}
+	now := t.now()
+	t.newClaims.add(c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID, int64(c.Charge), c.ServiceFrom, c.ServiceTo,
+		to, now, now, c.Responsibility, strings.Join(c.NextPayers, ","), c.PriorClaimID, billing)
+	for _, ln := range c.Lines {
+		t.newLines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
+	}
+	c.Status, c.CreatedAt, c.UpdatedAt = to, fromMillis(now), fromMillis(now)
+	t.snaps[c.ID] = &Snapshot{Claim: c, full: true}
+	k := [2]string{c.PayerID, c.PCN}
+	if ids, ok := t.byPCN[k]; ok {
+		t.byPCN[k] = append([]string{c.ID}, ids...)
+	}
+	src.Actor = "processor"
+	t.history.addHistory(c.ID, now, StatusReceived, to, src)
+	t.events.addEvent(c.ID, now, StatusReceived, to, src, 0, nil)
+	return true, t.flushFull()
+}
+
+// payerClaim is the snapshot of a claim by id, nil when there is none.
+func (t *Tx) payerClaim(id string) (*Snapshot, error) {
+	if s := t.snaps[id]; s != nil {
+		return s, nil
+	}
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM claims WHERE id = $1`, id).Scan(&n); err != nil {
+		return nil, fmt.Errorf("ledger: claim %s: %w", id, err)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	return t.Snapshot(id)
+}
+
+// PayerClaimsOf returns the snapshots of the claims built from a claim's
+// adjudication (or voiding it), oldest first.
+func (t *Tx) PayerClaimsOf(priorID string) ([]*Snapshot, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
+	ids, err := queryAll(t.ctx, t.tx, "claims of "+priorID, `SELECT id FROM claims WHERE prior_claim_id = $1 ORDER BY created_at, id`,
+		[]any{priorID}, func(row scanner) (string, error) {
+			var id string
+			return id, row.Scan(&id)
+		})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Snapshot, len(ids))
+	for i, id := range ids {
+		if out[i], err = t.Snapshot(id); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Billing returns the JSON a claim's 837 is written from (encounter.Billing),
+// "" for the encounter's first claim.
+func (t *Tx) Billing(claimID string) (string, error) {
+	if err := t.flush(); err != nil {
+		return "", err
+	}
+	var b string
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT billing FROM claims WHERE id = $1`, claimID).Scan(&b); err != nil {
+		return "", fmt.Errorf("ledger: claim %s billing: %w", claimID, err)
+	}
+	return b, nil
+}
