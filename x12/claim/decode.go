@@ -50,8 +50,8 @@ func (s *Set) ClaimAt(position int) (string, bool) {
 	return "", false
 }
 
-// Skipped is a segment the decoder does not read, such as a 2320 other
-// subscriber loop or an HI of occurrence codes. It holds no element data.
+// Skipped is a segment the decoder does not read, such as a 2420 line
+// provider loop or an HI of occurrence codes. It holds no element data.
 type Skipped struct {
 	Index    int    `json:"index,omitzero"`    // 1-based ordinal of the segment in the stream
 	Position int    `json:"position,omitzero"` // its position in the transaction set (ST is 1)
