@@ -284,7 +284,11 @@ func checkPositions(t *testing.T, data []byte, claims []Claim, res *Result) {
 			t.Errorf("claim %d: First %d is %v, want its CLM", i, p.First, s)
 		}
 		lastLine := c.ServiceLines[len(c.ServiceLines)-1]
-		if s := set[p.Last]; s.id != "REF" || s.e1 != "6R" || s.e2 != lastLine.LineID {
+		if adjudicated(c, len(c.ServiceLines)) {
+			if s := set[p.Last]; s.id != "DTP" || s.e1 != "573" {
+				t.Errorf("claim %d: Last %d is %v, want DTP*573 of its last line's last 2430", i, p.Last, s)
+			}
+		} else if s := set[p.Last]; s.id != "REF" || s.e1 != "6R" || s.e2 != lastLine.LineID {
 			t.Errorf("claim %d: Last %d is %v, want REF*6R of its last line", i, p.Last, s)
 		}
 		if s := set[p.Last+1]; s.id != "HL" && s.id != "CLM" && s.id != "SE" {

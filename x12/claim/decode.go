@@ -50,8 +50,8 @@ func (s *Set) ClaimAt(position int) (string, bool) {
 	return "", false
 }
 
-// Skipped is a segment the decoder does not read, such as a 2320 other
-// subscriber loop or an HI of occurrence codes. It holds no element data.
+// Skipped is a segment the decoder does not read, such as a 2420 line
+// provider loop or an HI of occurrence codes. It holds no element data.
 type Skipped struct {
 	Index    int    `json:"index,omitzero"`    // 1-based ordinal of the segment in the stream
 	Position int    `json:"position,omitzero"` // its position in the transaction set (ST is 1)
@@ -107,6 +107,7 @@ type decoder struct {
 	prov       *Provider // the 2310 provider being read
 	provEntity string    // its NM101
 	line       *ServiceLine
+	lineAdj    *LineAdjudication // the 2430 being read
 	// claimDate is an 837D's date of service in 2300 (DTP*472), the
 	// date of its lines that have none of their own.
 	claimDate struct{ one, from, to string }
@@ -130,7 +131,7 @@ func (d *decoder) Segment(r *x12.Reader, s *x12.Segment) {
 
 // outsideLoops are the loops outside the subset that these segments open
 // within a claim.
-var outsideLoops = map[string]string{"SBR": "2320", "LIN": "2410", "SVD": "2430", "LQ": "2440"}
+var outsideLoops = map[string]string{"LIN": "2410", "LQ": "2440"}
 
 // read takes what it knows of a segment and reports whether it did.
 func (d *decoder) read(s *x12.Segment, pos int) bool {
@@ -160,7 +161,16 @@ func (d *decoder) read(s *x12.Segment, pos int) bool {
 		d.line = &d.cur.ServiceLines[len(d.cur.ServiceLines)-1]
 		d.at.Lines = append(d.at.Lines, pos)
 		return true
-	case "SBR", "LIN", "SVD", "LQ":
+	case "SBR":
+		if d.cur != nil {
+			d.otherPayer(s)
+			return true
+		}
+	case "SVD":
+		if d.cur != nil {
+			return d.svd(s)
+		}
+	case "LIN", "LQ":
 		if d.cur != nil {
 			d.loop = outsideLoops[s.ID()]
 			return false
@@ -219,6 +229,10 @@ func (d *decoder) read(s *x12.Segment, pos int) bool {
 		return pl.Address && address(s, &d.prov.Address)
 	case "2400":
 		return d.lineSegment(s)
+	case "2320", "2330A", "2330B":
+		return d.otherPayerSegment(s)
+	case "2430":
+		return d.lineAdjudicationSegment(s)
 	}
 	return false
 }
@@ -244,9 +258,8 @@ func (d *decoder) nm1(s *x12.Segment) bool {
 	entity := string(s.Element(1))
 	if d.cur != nil {
 		switch d.loop {
-		case "2320", "2330":
-			d.loop = "2330"
-			return false
+		case "2320", "2330A", "2330B", "2330":
+			return d.otherPayerName(s, entity)
 		case "2400", "2410", "2420", "2430", "2440":
 			d.loop = "2420"
 			return false
@@ -383,7 +396,7 @@ func (d *decoder) closeClaim() {
 	}
 	d.set.Claims = append(d.set.Claims, *d.cur)
 	d.set.Placements = append(d.set.Placements, d.at)
-	d.cur, d.line, d.prov = nil, nil, nil
+	d.cur, d.line, d.prov, d.lineAdj = nil, nil, nil, nil
 }
 
 // claimSegment reads a 2300 segment after CLM.

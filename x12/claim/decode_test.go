@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/claimsgw/claimsgw/x12"
+	"github.com/claimsgw/claimsgw/x12/x12test"
 )
 
 const corpus = "../../../shared/x12-corpus"
@@ -125,12 +126,19 @@ func TestDecodeStupidedi(t *testing.T) {
 	for _, s := range d.Sets[0].Skipped {
 		skipped = append(skipped, s.Loop+":"+s.ID)
 	}
-	// The occurrence, value and condition HIs, the attending provider's REF
-	// and the 2320 other subscriber loop are outside the subset.
-	want := []string{"2010BB:REF", "2300:HI", "2300:HI", "2300:HI", "2310A:REF", "2320:SBR", "2320:OI",
-		"2330:NM1", "2330:N3", "2330:N4", "2330:NM1"}
+	// The occurrence, value and condition HIs and the attending provider's
+	// REF are outside the subset.
+	want := []string{"2010BB:REF", "2300:HI", "2300:HI", "2300:HI", "2310A:REF"}
 	if !slices.Equal(skipped, want) {
 		t.Errorf("skipped %v, want %v", skipped, want)
+	}
+	// The secondary payer, listed on the primary claim, has not adjudicated it.
+	wantPayers := []OtherPayer{{Responsibility: "S", Relationship: "01", GroupNumber: "351630", GroupName: "STATE TEACHERS",
+		ClaimFilingIndicator: "CI", Payer: Payer{Name: "STATE TEACHERS", ID: "1135"},
+		Subscriber: OtherSubscriber{LastName: "DOE", FirstName: "JANE", MiddleName: "S", MemberID: "222004433",
+			Address: Address{Line1: "125 CITY AVENUE", City: "CENTERVILLE", State: "PA", PostalCode: "17111"}}}}
+	if !reflect.DeepEqual(c.OtherPayers, wantPayers) {
+		t.Errorf("other payers %+v", c.OtherPayers)
 	}
 }
 
@@ -159,7 +167,7 @@ func TestDecodeDentalCorpus(t *testing.T) {
 			{"D2150", "2006-10-29", "1", []Tooth{{Number: "12", Surfaces: []string{"M", "O"}}}}, {"D1110", "2006-10-29", "1", nil}},
 			skipped: []string{"2300:REF"}},
 		{file: "stupidedi-cob-payer-b.x12", pcn: "26403774", lines: []line{{"D3320", "2006-11-09", "1", []Tooth{{Number: "5"}}}},
-			skipped: []string{"2300:REF", "2320:SBR", "2320:CAS", "2320:AMT", "2320:OI", "2330:NM1", "2330:N3", "2330:N4", "2330:NM1", "2330:DTP"}},
+			skipped: []string{"2300:REF"}},
 		{file: "stupidedi-multiple-tooth-numbers.x12", pcn: "1191", lines: []line{
 			{"D5214", "", "1", []Tooth{{Number: "31"}, {Number: "30"}, {Number: "21"}, {Number: "19"}, {Number: "18"}}}},
 			skipped: []string{"2010AA:PER", "2300:PWK", "2300:REF"}},
@@ -204,6 +212,26 @@ func TestDecodeDentalCorpus(t *testing.T) {
 			}
 			if !slices.Equal(skipped, tc.skipped) {
 				t.Errorf("skipped %v, want %v", skipped, tc.skipped)
+			}
+			if tc.file != "stupidedi-cob-payer-b.x12" {
+				if c.OtherPayers != nil {
+					t.Errorf("other payers %+v", c.OtherPayers)
+				}
+				return
+			}
+			// Payer B's claim: payer A paid 150 of 200, 50 the patient's
+			// (CAS*PR*1), at claim level only.
+			want := []OtherPayer{{Responsibility: "P", Relationship: "19", ClaimFilingIndicator: "CI",
+				Subscriber: OtherSubscriber{LastName: "SMITH", FirstName: "JANE", MemberID: "JS001112223333",
+					Address: Address{Line1: "236 N MAIN ST", City: "MIAMI", State: "FL", PostalCode: "33413"}},
+				Payer: Payer{Name: "KEY INSURANCE COMPANY", ID: "999996666"},
+				Adjudication: &Adjudication{Paid: 15000, Date: "2006-11-22",
+					Adjustments: []Adjustment{{Group: "PR", Reason: "1", Amount: 5000, Quantity: "1"}}}}}
+			if !reflect.DeepEqual(c.OtherPayers, want) {
+				t.Errorf("other payers %s", x12test.JSON(t, c.OtherPayers))
+			}
+			if err := c.OtherPayers[0].Adjudication.Check(&c); err != nil {
+				t.Errorf("payer A's adjudication does not balance: %v", err)
 			}
 		})
 	}

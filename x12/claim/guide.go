@@ -153,6 +153,11 @@ type form interface {
 	// lineDates writes the 2400 dates after the service date (DTP*472):
 	// 837D's prior placement (DTP*441).
 	lineDates(e *encoder, l *ServiceLine)
+	// svd writes the SVD of a 2430 loop: the other payer's ID, the paid
+	// amount, the procedure and (837I) the revenue code, the paid units.
+	svd(e *encoder, payerID string, a *LineAdjudication)
+	// checkLineAdjudication refuses what the type's SVD cannot carry.
+	checkLineAdjudication(a *LineAdjudication) error
 	// checkInfo refuses what the type forbids in the 2300, checkProviders
 	// the providers it does not carry, and checkLine what it requires or
 	// forbids on a line.

@@ -70,3 +70,27 @@ func (institutionalForm) checkLine(l *ServiceLine) error {
 }
 
 func (institutionalForm) lineDates(*encoder, *ServiceLine) {}
+
+// svd writes SVD*{payer}*{paid}*HC:{code}:{mods}*{revenue code}*{units},
+// SVD03 empty for a revenue code alone.
+func (institutionalForm) svd(e *encoder, payerID string, a *LineAdjudication) {
+	w := e.w
+	w.Begin("SVD")
+	w.Element(payerID)
+	w.Element(a.Paid.X12())
+	if a.Procedure.Code != "" {
+		e.procedureCode(&a.Procedure, "HC")
+	} else {
+		w.Element("")
+	}
+	w.Element(a.RevenueCode)
+	w.Element(a.Units)
+	w.End()
+}
+
+func (institutionalForm) checkLineAdjudication(a *LineAdjudication) error {
+	if a.RevenueCode == "" {
+		return errors.New("an 837I line adjudication needs its revenue code (SVD04)")
+	}
+	return nil
+}

@@ -46,6 +46,7 @@ type OtherPayer struct {
 	Responsibility       string          `json:"responsibility,omitzero"`         // SBR01: P, S, T, ...
 	Relationship         string          `json:"relationship,omitzero"`           // SBR02: the patient's relationship to this payer's subscriber (18 self, 01 spouse, 19 child, ...)
 	GroupNumber          string          `json:"group_number,omitzero"`           // SBR03
+	GroupName            string          `json:"group_name,omitzero"`             // SBR04, the insured's group or plan name
 	ClaimFilingIndicator string          `json:"claim_filing_indicator,omitzero"` // SBR09
 	Subscriber           OtherSubscriber `json:"subscriber,omitzero"`             // 2330A NM1*IL
 	Payer                Payer           `json:"payer,omitzero"`                  // 2330B NM1*PR, PI qualifier

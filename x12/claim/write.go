@@ -459,6 +459,7 @@ func (e *encoder) claim(c *Claim, p *Placement) {
 	for _, pl := range g.Providers {
 		e.providerLoop(pl, *pl.provider(c))
 	}
+	e.otherPayers(c)
 
 	p.Lines = make([]int, len(c.ServiceLines))
 	for i := range c.ServiceLines {
@@ -474,6 +475,7 @@ func (e *encoder) claim(c *Claim, p *Placement) {
 		}
 		g.form.lineDates(e, l)
 		w.Segment("REF", "6R", l.LineID)
+		e.lineAdjudications(c, i+1, g.form)
 	}
 	p.Last = e.pos()
 }
@@ -649,7 +651,7 @@ func check(c *Claim) error {
 			return errors.New("a date is not YYYY-MM-DD")
 		}
 	}
-	return nil
+	return checkOtherPayers(c, g.form)
 }
 
 // checkDiagnoses checks the order, the types and the counts the guide's

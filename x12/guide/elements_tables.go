@@ -353,7 +353,7 @@ const dataElements = `
 `
 
 // elementsX224A2 are the 837D's segments that differ from the 837P's:
-// the dental ones (DN1, DN2, SV3, TOO), the dates (DTP*441 prior
+// the dental ones (DN1, DN2, SV3, TOO, and SVD, whose SVD03-1 is AD), the dates (DTP*441 prior
 // placement, DTP*452 appliance placement), the assistant surgeon (NM1*DD,
 // PRV*AS), the predetermination's number (REF*G3) and the claim, whose CLM19 says a
 // predetermination of benefits (PB) and whose CLM05-2 is B. The rest of
@@ -367,5 +367,6 @@ REF R 128 =0B 1G 1J 1W 2U 4N 6R 9A 9B 9C 9D 9F BT D9 EA EI EW F4 F5 F8 FY G1 G2 
 DN1 S 380; S 380; N; S 352
 DN2 R 127; R 1368 =E I M X; N; N; N; R 1270 =JP
 SV3 R C003(R 235 =AD, R 234, S 1339, S 1339, S 1339, S 1339, S 352); R 782; S 1331; S C006(R 1361 =00 01 02 09 10 20 30 40 L R, S 1361 =00 01 02 09 10 20 30 40 L R, S 1361 =00 01 02 09 10 20 30 40 L R, S 1361 =00 01 02 09 10 20 30 40 L R, S 1361 =00 01 02 09 10 20 30 40 L R); S 1358 =I R; S 380; N; N; N; N; S C004(R 1328, S 1328, S 1328, S 1328)
+SVD R 67; R 782; R C003(R 235 =AD, R 234, S 1339, S 1339, S 1339, S 1339, S 352, N); N; R 380; S 554
 TOO R 1270 =JP; R 1271; S C005(R 1369 =B D F I L M O V, S 1369 =B D F I L M O V, S 1369 =B D F I L M O V, S 1369 =B D F I L M O V, S 1369 =B D F I L M O V)
 `

@@ -137,11 +137,15 @@ type checker struct {
 	// The loop context the rules ask for: in an HL of level 20 (billing
 	// provider), and after its NM1*85 (loop 2010AA), until the next NM1.
 	hl20, billing bool
-	lastHL        int
-	errs          []*x12.Error
-	structure     *structure // loops, usage and repeats (loops.go); nil where not tabled
-	segs          *segTable  // every segment's elements (elements.go) and rules (rules.go)
-	readerErrs    int        // the reader's errors seen, to give the new ones their loop
+	// The IDs (NM109) of the claim's other payers (2330B), nil outside a
+	// claim; cob is true in a 2320 or 2330 loop.
+	claimPayers map[string]bool
+	cob         bool
+	lastHL      int
+	errs        []*x12.Error
+	structure   *structure // loops, usage and repeats (loops.go); nil where not tabled
+	segs        *segTable  // every segment's elements (elements.go) and rules (rules.go)
+	readerErrs  int        // the reader's errors seen, to give the new ones their loop
 }
 
 func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
@@ -164,10 +168,19 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 	}
 	switch id {
 	case "HL":
-		c.hl20, c.billing = string(s.Element(3)) == "20", false
+		c.hl20, c.billing, c.claimPayers, c.cob = string(s.Element(3)) == "20", false, nil, false
 		c.hierarchy(r, s)
 	case "NM1", "N1":
 		c.billing = c.hl20 && string(s.Element(1)) == "85"
+		if c.cob && id == "NM1" && string(s.Element(1)) == "PR" {
+			c.claimPayers[s.Str(9)] = true
+		}
+	case "CLM":
+		c.claimPayers, c.cob = map[string]bool{}, false
+	case "SBR":
+		c.cob = c.claimPayers != nil
+	case "LX":
+		c.cob = false
 	}
 	if c.segs == nil {
 		return
@@ -183,7 +196,7 @@ func (c *checker) Segment(r *x12.Reader, s *x12.Segment) {
 		if ru.when != nil && !ru.when(c, s) {
 			continue
 		}
-		if msg, ik4 := ru.check(s); msg != "" {
+		if msg, ik4 := ru.check(c, s); msg != "" {
 			c.add(r.Position(s), id, ru, msg, ik4)
 			found |= 1 << (ru.elem & 63)
 		}
@@ -243,6 +256,7 @@ type rule struct {
 	codes       map[string]bool // one of these
 	date        bool            // CCYYMMDD (D8) or CCYYMMDD-CCYYMMDD (RD8), by the qualifier before it
 	npi         bool            // a National Provider Identifier: 10 digits, its check digit right
+	otherPayer  bool            // the NM109 of a 2330B of the claim
 	composite   bool            // written with the component separator, its first component a qualifier
 	situational bool            // SNIP 4 rather than 2
 	what        string          // the element's name, for messages
@@ -257,8 +271,8 @@ func (ru *rule) level() int {
 
 // check returns what is wrong with the segment under the rule, and the
 // IK403 code, or "".
-func (ru *rule) check(s *x12.Segment) (msg, ik4 string) {
-	msg, ik4 = ru.problem(s)
+func (ru *rule) check(c *checker, s *x12.Segment) (msg, ik4 string) {
+	msg, ik4 = ru.problem(c, s)
 	if msg == "" {
 		return "", ""
 	}
@@ -272,7 +286,7 @@ func (ru *rule) check(s *x12.Segment) (msg, ik4 string) {
 // problem is check's finding without the element's name, which only a
 // finding needs (formatting it for every segment would cost more than
 // every check).
-func (ru *rule) problem(s *x12.Segment) (msg, ik4 string) {
+func (ru *rule) problem(c *checker, s *x12.Segment) (msg, ik4 string) {
 	v := s.Element(ru.elem)
 	if ru.comp > 0 {
 		v = s.Component(ru.elem, ru.comp)
@@ -293,6 +307,10 @@ func (ru *rule) problem(s *x12.Segment) (msg, ik4 string) {
 	case ru.digits > 0:
 		if len(v) != ru.digits || !allDigits(v) {
 			return fmt.Sprintf(" (%s) has %d characters: the guide wants %d digits", ru.what, len(v), ru.digits), "4"
+		}
+	case ru.otherPayer:
+		if !c.claimPayers[string(v)] {
+			return fmt.Sprintf(" (%s) is not the ID (NM109) of an other payer of the claim (2330B)", ru.what), "7"
 		}
 	case ru.codes != nil:
 		if !ru.codes[string(v)] {

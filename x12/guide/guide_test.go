@@ -96,6 +96,9 @@ func TestRules(t *testing.T) {
 			"CLM01", guide.CodeValue, "CLM01 (patient control number, at most 20 in the 837) has 21 characters: at most 20", 2, "8", "5", 1},
 		{"CLM02 not an amount", set("HC", "837", p837, append(billing, "CLM*PCN1*1O0***11:B:1*Y*A*Y*Y")...),
 			"CLM02", guide.CodeValue, `CLM02 (monetary amount) is not a number`, 2, "8", "6", 1},
+		{"SVD01 not a 2330B NM109", set("HC", "837", p837, append(billing, claimSeg, "SBR*P*18*******CI", "NM1*PR*2*FIRST PLAN*****PI*OP1",
+			"LX*1", "SVD*OP2*10*HC:99213**1", "HL*2*1*22*0", claimSeg, "LX*1", "SVD*OP1*10*HC:99213**1")...),
+			"SVD01", guide.CodeValue, "SVD01 (other payer primary identifier) is not the ID (NM109) of an other payer of the claim (2330B)", 4, "8", "7", 2},
 		{"AK202 101", set("FA", "999", "005010X231A1", "AK1*HC*1*005010X222A1", "AK2*837*101*005010X222A1", "IK5*A", "AK9*A*1*1*1"),
 			"AK202", guide.CodeValue, "AK202 (transaction set control number) has 3 characters: at least 4", 2, "8", "4", 1},
 	} {
@@ -128,6 +131,8 @@ func TestRules(t *testing.T) {
 		"835": set("HP", "835", "005010X221A1", "BPR*I*100*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20261120",
 			"TS3*1234567893*11*20261231*1*100", "N4*COLUMBUS*OH*43215", "PER*BL*EDI*TE*8005550100*EM*EDI@EXAMPLE.COM", "DTM*405*20261120"),
 		"999": set("FA", "999", "005010X231A1", "AK1*HC*1*005010X222A1", "AK2*837*0001*005010X222A1", "IK5*A", "AK9*A*1*1*1"),
+		"837 COB": set("HC", "837", p837, append(billing, claimSeg, "SBR*S*01*******CI", "NM1*IL*1*DOE*JANE****MI*X1", "NM1*PR*2*P1*****PI*OP1",
+			"SBR*T*01*******CI", "NM1*PR*2*P2*****PI*OP2", "LX*1", "SVD*OP1*10*HC:99213**1", "SVD*OP2*0*HC:99213**1")...),
 	} {
 		f, err := x12.ReadFileWith(bytes.NewReader([]byte(in)), only)
 		if err != nil || len(elementErrors(f.Errors)) != 0 {

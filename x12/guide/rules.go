@@ -23,6 +23,9 @@ var bySet = map[string]map[string][]rule{
 		npi, perQualifiers(3, 5, 7),
 		rule{seg: "SBR", elem: 9, codes: filingIndicators, what: "claim filing indicator code"},
 		rule{seg: "CLM", elem: 1, maxLen: 20, minLen: 1, what: "patient control number, at most 20 in the 837"},
+		// 2430: SVD01 names the other payer that adjudicated the line by
+		// its 2330B NM109.
+		rule{seg: "SVD", elem: 1, otherPayer: true, situational: true, what: "other payer primary identifier"},
 		dental,
 	),
 	"835": index(
