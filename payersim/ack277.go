@@ -12,7 +12,8 @@ import (
 )
 
 // ack277 writes the 277CA: every claim of the accepted sets, accepted
-// (A2:20) or rejected for its member ID (A7:164:IL), with the totals per
+// (A2:20) or rejected (p.rejection: A7:164:IL for its member ID, A7:464
+// for a void of a claim the payer does not know), with the totals per
 // level, from its model by status.Write.
 func (p *Payer) ack277(rcv *received, claims []*recvClaim) ([]byte, error) {
 	var buf bytes.Buffer
@@ -33,7 +34,7 @@ func (p *Payer) claimStatus(rcv *received, claims []*recvClaim, now time.Time) *
 	day := now.Format("2006-01-02")
 	src := &status.Source{Party: status.Party{Entity: "PR", Name: p.Name, IDQualifier: "PI", ID: p.ID},
 		TraceNumber: fmt.Sprintf("SIM%09d", p.ctl), ReceiptDate: day, ProcessDate: day}
-	acc, rej, accAmt, rejAmt := tally(claims)
+	acc, rej, accAmt, rejAmt := p.tally(claims)
 	sub := &status.Receiver{Party: status.Party{Entity: "41", Name: "SUBMITTER", IDQualifier: "46", ID: rcv.SenderID}, TraceNumber: rcv.ISA13,
 		Statuses: []*status.Status{statusOf("A1", "19", "PR", day, "WQ", accAmt)},
 		Totals:   status.Totals{AcceptedQuantity: strconv.Itoa(acc), AcceptedAmount: &accAmt}}
@@ -51,7 +52,7 @@ func (p *Payer) claimStatus(rcv *received, claims []*recvClaim, now time.Time) *
 		prov := &status.Provider{Party: status.Party{Entity: "85", Name: first.BillingName, IDQualifier: "XX", NPI: first.BillingNPI},
 			TraceNumber: fmt.Sprintf("SIMPRV%06d", hl)}
 		cs.Providers = append(cs.Providers, prov)
-		pa, pr, paAmt, prAmt := tally(group)
+		pa, pr, paAmt, prAmt := p.tally(group)
 		if pa > 0 {
 			prov.AcceptedQuantity, prov.AcceptedAmount = strconv.Itoa(pa), &paAmt
 		}
@@ -71,8 +72,8 @@ func (p *Payer) claimStatus(rcv *received, claims []*recvClaim, now time.Time) *
 			cl := &status.Claim{PatientControlNumber: c.PCN, ServiceDateFrom: from, ServiceDateTo: from,
 				Patient: &status.Person{LastName: last, FirstName: firstName, MemberID: c.MemberID},
 				Payer:   &src.Party, BillingProvider: &prov.Party}
-			if RejectedMember(c.MemberID) {
-				cl.Statuses = []*status.Status{statusOf("A7", "164", "IL", day, "U", c.Charge)}
+			if why, rejected := p.rejection(c); rejected {
+				cl.Statuses = []*status.Status{statusOf(why.category, why.code, why.entity, day, "U", c.Charge)}
 			} else {
 				cl.Statuses = []*status.Status{statusOf("A2", "20", "PR", day, "WQ", c.Charge)}
 				cl.PayerClaimControlNumber = p.payerClaimNumber(c.PCN)
@@ -108,9 +109,9 @@ func byProvider(claims []*recvClaim) [][]*recvClaim {
 
 // tally counts the claims the 277CA accepts and rejects, and adds up their
 // charges.
-func tally(claims []*recvClaim) (accepted, rejected int, acceptedAmt, rejectedAmt money.Cents) {
+func (p *Payer) tally(claims []*recvClaim) (accepted, rejected int, acceptedAmt, rejectedAmt money.Cents) {
 	for _, c := range claims {
-		if RejectedMember(c.MemberID) {
+		if _, no := p.rejection(c); no {
 			rejected++
 			rejectedAmt += c.Charge
 		} else {

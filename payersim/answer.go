@@ -29,6 +29,12 @@ import (
 // predetermination of benefits (CLM19 PB) gets an 835 CLP02 25,
 // predetermination pricing only: nothing paid, the payer's anticipated
 // payment OA-101, the rest CO-45.
+//
+// It answers a claim as the claim's 2000B SBR01 says it is: a primary (P,
+// or any other code) by Outcome; a secondary or tertiary (S, T) after the
+// prior payers' adjudication the 837 carries (2320/2430), and a claim
+// crossed over to it by a primary (CrossOver) the same way: the rule is
+// secondary.go's. A void (CLM05-3 8) is answered as void.go says.
 type Payer struct {
 	Seed  uint64
 	ID    string // its ISA/GS ID and payer ID (2010BB, REF*2U)
@@ -46,9 +52,14 @@ type Payer struct {
 	// Codes, when set, are the code sets the payer adjudicates codes by:
 	// what an edit would have caught at the gateway is denied (codes.go).
 	Codes *codeset.Bundle
-	mu    sync.Mutex
-	ctl   int // last control number sent (ISA13, GS06 and ST02 alike)
-	seq   int // last answer file sequence
+	// Crossover, when set, is called for each claim the payer forwards to
+	// the secondary payer the claim lists (CLP02 19), after Answer has
+	// made the 835 that says so: a secondary Payer's CrossOver takes it.
+	Crossover func(CrossedOver)
+	mu        sync.Mutex
+	ctl       int           // last control number sent (ISA13, GS06 and ST02 alike)
+	seq       int           // last answer file sequence
+	crossed   []CrossedOver // claims crossed over to this payer, not yet answered
 }
 
 // Answer is one file the payer sends back.
@@ -69,15 +80,21 @@ const (
 	Denied        Outcome = "denied"         // 10%: CLP02 4, CO-50 on every line, remark N130
 	Split         Outcome = "split"          // 6%: two CLPs, lines divided (two or more lines)
 	Reversed      Outcome = "reversed"       // 6%: paid, then reversed (CLP02 22) and paid again higher, with interest
-	Forwarded     Outcome = "forwarded"      // 6%: paid as primary and forwarded to a secondary (CLP02 19, NM1*TT)
+	Forwarded     Outcome = "forwarded"      // 25% of the claims listing a secondary payer, none of the others: paid as primary and forwarded to it (CLP02 19, NM1*TT)
 )
 
 // RejectedMember reports whether the 277CA rejects a claim for its member
 // ID: those ending in "99" are "not found" (STC A7:164:IL).
 func RejectedMember(memberID string) bool { return strings.HasSuffix(memberID, "99") }
 
-// OutcomeOf returns what the payer does with a claim it accepts.
-func (p *Payer) OutcomeOf(pcn string, lines int) Outcome {
+// OutcomeOf returns what the payer does, as primary, with a claim it
+// accepts: listsSecondary says whether the claim lists a secondary payer
+// (a 2320 with SBR01 S). Only such a claim is forwarded, 25% of them; the
+// others have the shares above, the 6% share of Forwarded being Paid.
+func (p *Payer) OutcomeOf(pcn string, lines int, listsSecondary bool) Outcome {
+	if listsSecondary && p.hashPct(pcn, "crossover") < crossoverPct {
+		return Forwarded
+	}
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%d/%s", p.Seed, pcn)
 	switch n := h.Sum64() % 100; {
@@ -98,8 +115,22 @@ func (p *Payer) OutcomeOf(pcn string, lines int) Outcome {
 	case n < 94:
 		return Reversed
 	default:
-		return Forwarded
+		return Paid // the share once forwarded whatever the claim
 	}
+}
+
+// reversedLater reports whether the payer reverses its payment of the
+// claim in a second 835 (Outcome Reversed) and pays it again.
+func (p *Payer) reversedLater(c *recvClaim) bool {
+	return !c.secondary() && c.Frequency != "8" && !c.Predetermination && !p.codingDenials(c).any() &&
+		p.OutcomeOf(c.PCN, len(c.Lines), c.listedSecondary() != nil) == Reversed
+}
+
+// crossesOver reports whether the payer, as primary, forwards the claim
+// to the secondary payer it lists.
+func (p *Payer) crossesOver(c *recvClaim) bool {
+	return !c.secondary() && c.Frequency != "8" && !c.Predetermination && !p.codingDenials(c).any() &&
+		c.listedSecondary() != nil && p.OutcomeOf(c.PCN, len(c.Lines), true) == Forwarded
 }
 
 // Answer reads one 837 file and returns the files the payer sends back,
@@ -108,6 +139,17 @@ func (p *Payer) OutcomeOf(pcn string, lines int) Outcome {
 // An error means the payer could not write an answer (data in the 837
 // that its delimiters cannot carry): the gateway's file was not answered.
 func (p *Payer) Answer(name string, data []byte) ([]Answer, error) {
+	out, crossed, err := p.answer(name, data)
+	// The hook is called unlocked: the secondary may be this payer.
+	if p.Crossover != nil && err == nil {
+		for _, c := range crossed {
+			p.Crossover(c)
+		}
+	}
+	return out, err
+}
+
+func (p *Payer) answer(name string, data []byte) ([]Answer, []CrossedOver, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	rcv := read837(data, !p.Lenient)
@@ -127,7 +169,7 @@ func (p *Payer) Answer(name string, data []byte) ([]Answer, error) {
 			b, e := p.ta1(rcv, "R", cmp.Or(ack.TA1Note(&x12.Interchange{ControlNumber: rcv.ISA13}, rcv.Errors), "024"))
 			add("TA1", b, e)
 		}
-		return out, err
+		return out, nil, err
 	}
 	if rcv.AckRequested {
 		b, e := p.ta1(rcv, "A", "000")
@@ -147,23 +189,27 @@ func (p *Payer) Answer(name string, data []byte) ([]Answer, error) {
 		}
 	}
 	if len(accepted) == 0 || err != nil {
-		return out, err
+		return out, nil, err
 	}
 	b, e = p.ack277(rcv, accepted)
 	add("277CA", b, e)
 	var pay []*recvClaim
 	for _, c := range accepted {
-		if !RejectedMember(c.MemberID) {
+		if _, rejected := p.rejection(c); !rejected {
 			pay = append(pay, c)
 		}
 	}
+	var crossed []CrossedOver
 	if len(pay) > 0 {
 		b, e := p.remit(rcv, pay, false)
 		add("835", b, e)
 		var again []*recvClaim
 		for _, c := range pay {
-			if p.OutcomeOf(c.PCN, len(c.Lines)) == Reversed && !p.codingDenials(c).any() && !c.Predetermination {
+			if p.reversedLater(c) {
 				again = append(again, c)
+			}
+			if p.crossesOver(c) {
+				crossed = append(crossed, p.crossedOver(rcv, c, p.remitClaims(c, false)[0]))
 			}
 		}
 		if len(again) > 0 {
@@ -171,7 +217,7 @@ func (p *Payer) Answer(name string, data []byte) ([]Answer, error) {
 			add("835", b, e)
 		}
 	}
-	return out, err
+	return out, crossed, err
 }
 
 // writer starts an interchange from the payer back to the sender of rcv.

@@ -62,6 +62,40 @@ type recvClaim struct {
 	// the lines without one.
 	Predetermination bool
 	ClaimDate        string // CCYYMMDD
+	// Coordination of benefits: this payer's responsibility for the claim
+	// (2000B SBR01: P primary, S secondary, T tertiary), the claim's
+	// frequency (CLM05-3: 1 original, 7 replacement, 8 void) and, for a
+	// replacement or a void, the payer's claim number of the original
+	// (2300 REF*F8); the other payers (2320), each with what it did with
+	// the claim when it has adjudicated it.
+	Responsibility string
+	Frequency      string
+	OriginalRef    string
+	Others         []*recvOther
+}
+
+// recvOther is a 2320 loop: another payer of the claim, its subscriber
+// (2330A) and, once it has adjudicated the claim, its claim-level
+// adjudication (CAS, AMT*D, AMT*EAF, 2330B REF*F8). Its line-level
+// adjudication is in the lines' 2430s (recvLine.Prior).
+type recvOther struct {
+	Responsibility     string // SBR01
+	PayerID, PayerName string // 2330B NM1*PR NM109, NM103
+	MemberID           string // 2330A NM1*IL NM109
+	SubLast, SubFirst  string
+	Paid               money.Cents // AMT*D
+	HasPaid            bool        // an AMT*D was sent
+	Remaining          money.Cents // AMT*EAF, remaining patient liability
+	HasRemaining       bool
+	Adjs               []adj  // the 2320 CAS: claim-level adjustments
+	ClaimNumber        string // 2330B REF*F8, its claim control number
+}
+
+// recvPrior is a 2430 loop: another payer's adjudication of a line.
+type recvPrior struct {
+	PayerID string      // SVD01, the 2330B NM109 of that payer
+	Paid    money.Cents // SVD02
+	Adjs    []adj       // its CAS
 }
 
 type recvLine struct {
@@ -70,8 +104,9 @@ type recvLine struct {
 	Revenue         string
 	Charge          money.Cents
 	Units           string
-	Date            string // CCYYMMDD
-	LineID          string // REF*6R
+	Date            string       // CCYYMMDD
+	LineID          string       // REF*6R
+	Prior           []*recvPrior // 2430: the other payers' adjudication of the line
 }
 
 // ClaimAt is the CLM01 of the claim whose loops hold the segment at
@@ -97,7 +132,9 @@ func read837(data []byte, strict bool) *received {
 	var set *recvSet
 	var c *recvClaim
 	var ln *recvLine
-	var billName, billNPI, billTax, member, subLast, subFirst, patLast, patFirst string
+	var billName, billNPI, billTax, member, subLast, subFirst, patLast, patFirst, resp string
+	var other *recvOther // the 2320 loop being read
+	var prior *recvPrior // the 2430 loop being read
 	var inLine bool
 	var rules x12.Decoder
 	var guideErrs []*x12.Error
@@ -153,23 +190,41 @@ func read837(data []byte, strict bool) *received {
 			if g != nil {
 				g.Sets = append(g.Sets, set)
 			}
-			c, ln = nil, nil
+			c, ln, other, prior = nil, nil, nil, nil
 		case "HL":
-			c, ln, inLine = nil, nil, false
+			c, ln, other, prior, inLine = nil, nil, nil, nil, false
 			switch s.Str(3) {
 			case "20":
 				billName, billNPI, billTax = "", "", ""
 			case "22":
-				member, subLast, subFirst, patLast, patFirst = "", "", "", "", ""
+				member, subLast, subFirst, patLast, patFirst, resp = "", "", "", "", "", ""
+			}
+		case "SBR":
+			switch {
+			case c == nil: // 2000B: this payer's responsibility
+				resp = s.Str(1)
+			case !inLine: // 2320: another payer
+				other = &recvOther{Responsibility: s.Str(1)}
+				c.Others = append(c.Others, other)
 			}
 		case "NM1":
-			switch s.Str(1) {
-			case "85":
-				billName, billNPI = s.Str(3), s.Str(9)
-			case "IL":
-				subLast, subFirst, member = s.Str(3), s.Str(4), s.Str(9)
-			case "QC":
-				patLast, patFirst = s.Str(3), s.Str(4)
+			switch {
+			case c == nil: // the 2010 loops, before the claim
+				switch s.Str(1) {
+				case "85":
+					billName, billNPI = s.Str(3), s.Str(9)
+				case "IL":
+					subLast, subFirst, member = s.Str(3), s.Str(4), s.Str(9)
+				case "QC":
+					patLast, patFirst = s.Str(3), s.Str(4)
+				}
+			case other != nil && !inLine: // 2330A, 2330B
+				switch s.Str(1) {
+				case "IL":
+					other.SubLast, other.SubFirst, other.MemberID = s.Str(3), s.Str(4), s.Str(9)
+				case "PR":
+					other.PayerName, other.PayerID = s.Str(3), s.Str(9)
+				}
 			}
 		case "REF":
 			switch {
@@ -177,18 +232,47 @@ func read837(data []byte, strict bool) *received {
 				billTax = s.Str(2)
 			case s.Str(1) == "6R" && ln != nil:
 				ln.LineID = s.Str(2)
+			case s.Str(1) == "F8" && c != nil && !inLine && other == nil:
+				c.OriginalRef = s.Str(2)
+			case s.Str(1) == "F8" && other != nil && !inLine:
+				other.ClaimNumber = s.Str(2)
 			}
+		case "AMT":
+			if other == nil || inLine {
+				continue
+			}
+			amt, _ := money.ParseBytes(s.Element(2))
+			switch s.Str(1) {
+			case "D":
+				other.Paid, other.HasPaid = amt, true
+			case "EAF":
+				other.Remaining, other.HasRemaining = amt, true
+			}
+		case "CAS":
+			switch {
+			case prior != nil:
+				prior.Adjs = append(prior.Adjs, readCAS(s)...)
+			case other != nil && !inLine:
+				other.Adjs = append(other.Adjs, readCAS(s)...)
+			}
+		case "SVD":
+			if ln == nil {
+				continue
+			}
+			paid, _ := money.ParseBytes(s.Element(2))
+			prior = &recvPrior{PayerID: s.Str(1), Paid: paid}
+			ln.Prior = append(ln.Prior, prior)
 		case "CLM":
 			charge, _ := money.ParseBytes(s.Element(2))
 			pos := r.TransactionPosition()
 			c = &recvClaim{PCN: s.Str(1), First: pos, Last: pos, Charge: charge, FacilityOrPOS: string(s.Component(5, 1)), Institutional: string(s.Component(5, 2)) == "A",
 				BillingName: billName, BillingNPI: billNPI, BillingTaxID: billTax, MemberID: member,
 				SubLast: subLast, SubFirst: subFirst, PatLast: patLast, PatFirst: patFirst,
-				Predetermination: s.Str(19) == "PB"}
+				Predetermination: s.Str(19) == "PB", Responsibility: resp, Frequency: string(s.Component(5, 3))}
 			if set != nil {
 				set.Claims = append(set.Claims, c)
 			}
-			ln, inLine = nil, false
+			ln, other, prior, inLine = nil, nil, nil, false
 		case "HI":
 			if c == nil || inLine {
 				continue
@@ -199,11 +283,12 @@ func read837(data []byte, strict bool) *received {
 				}
 			}
 		case "LX":
-			inLine = true
+			inLine, ln, prior = true, nil, nil
 		case "SV1", "SV2", "SV3":
 			if c == nil || !inLine {
 				continue
 			}
+			prior = nil
 			ln = &recvLine{}
 			proc, amt, units := 1, 2, 4
 			switch s.ID() {
@@ -307,6 +392,20 @@ func (rcv *received) set(gs06, st02 string) *recvSet {
 		}
 	}
 	return nil
+}
+
+// readCAS reads the adjustments of a CAS: its group and up to six
+// reason/amount pairs (the quantities are not kept).
+func readCAS(s *x12.Segment) []adj {
+	var out []adj
+	for i := 2; i <= 17; i += 3 {
+		if s.Str(i) == "" {
+			continue
+		}
+		amt, _ := money.ParseBytes(s.Element(i + 1))
+		out = append(out, adj{s.Str(1), s.Str(i), amt})
+	}
+	return out
 }
 
 func trim(s string) string { return string(bytes.TrimRight([]byte(s), " ")) }

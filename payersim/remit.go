@@ -2,6 +2,7 @@ package payersim
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -83,7 +84,7 @@ type remittedClaim struct {
 	status string // CLP02
 	lines  []paidLine
 	sign   money.Cents // -1 for a reversal
-	tt     bool        // crossover to a secondary payer
+	tt     *recvOther  // the secondary payer it is forwarded to (NM1*TT)
 }
 
 func (rc remittedClaim) totals() (charge, paid, pr money.Cents) {
@@ -115,6 +116,9 @@ func (p *Payer) remitClaims(c *recvClaim, correction bool) []remittedClaim {
 			{c: c, status: "1", lines: price(correctionPct), sign: 1},
 		}
 	}
+	if c.Frequency == "8" {
+		return p.voidClaims(c) // void.go
+	}
 	if c.Predetermination {
 		// An 837D predetermination of benefits (CLM19 PB): CLP02 25,
 		// predetermination pricing only, no payment.
@@ -124,10 +128,13 @@ func (p *Payer) remitClaims(c *recvClaim, correction bool) []remittedClaim {
 		}
 		return []remittedClaim{{c: c, status: "25", lines: lines, sign: 1}}
 	}
+	if c.secondary() {
+		return []remittedClaim{p.secondaryClaim(c)} // secondary.go
+	}
 	if d := p.codingDenials(c); d.any() {
 		return []remittedClaim{d.remit(c, price(allowedPct))}
 	}
-	switch p.OutcomeOf(c.PCN, len(c.Lines)) {
+	switch p.OutcomeOf(c.PCN, len(c.Lines), c.listedSecondary() != nil) {
 	case PartiallyPaid:
 		lines := price(allowedPct)
 		last := len(lines) - 1
@@ -144,7 +151,7 @@ func (p *Payer) remitClaims(c *recvClaim, correction bool) []remittedClaim {
 		half := len(lines) / 2
 		return []remittedClaim{{c: c, status: "1", lines: lines[:half], sign: 1}, {c: c, status: "1", lines: lines[half:], sign: 1}}
 	case Forwarded:
-		return []remittedClaim{{c: c, status: "19", lines: price(allowedPct), sign: 1, tt: true}}
+		return []remittedClaim{{c: c, status: "19", lines: price(allowedPct), sign: 1, tt: c.listedSecondary()}}
 	}
 	return []remittedClaim{{c: c, status: "1", lines: price(allowedPct), sign: 1}}
 }
@@ -223,14 +230,14 @@ func remitClaim(rc remittedClaim, payerClaimNumber string) *remit.Claim {
 		last, firstName = c.PatLast, c.PatFirst
 	}
 	cl := &remit.Claim{Header: "1", PatientControlNumber: c.PCN, StatusCode: rc.status, Charge: charge, Paid: paid,
-		PatientResponsibility: pr, FilingIndicator: "12", PayerClaimControlNumber: payerClaimNumber, FacilityType: facility, Frequency: "1",
+		PatientResponsibility: pr, FilingIndicator: "12", PayerClaimControlNumber: payerClaimNumber, FacilityType: facility, Frequency: cmp.Or(c.Frequency, "1"),
 		Patient:       remit.Name{EntityType: "1", LastName: last, FirstName: firstName, IDQualifier: "MI", MemberID: c.MemberID},
 		StatementFrom: isoDate(c.ServiceFrom)}
 	if c.PatLast != "" {
 		cl.Insured = &remit.Name{EntityType: "1", LastName: c.SubLast, FirstName: c.SubFirst, IDQualifier: "MI", MemberID: c.MemberID}
 	}
-	if rc.tt {
-		cl.CrossoverCarrier = &remit.Name{EntityType: "2", LastName: "SIM SECONDARY PLAN", IDQualifier: "PI", ID: "SIMSECOND"}
+	if rc.tt != nil {
+		cl.CrossoverCarrier = &remit.Name{EntityType: "2", LastName: rc.tt.PayerName, IDQualifier: "PI", ID: rc.tt.PayerID}
 	}
 	for _, l := range rc.lines {
 		// SVC01 is required: a line billed with a revenue code only is

@@ -24,8 +24,10 @@ const StateFile = ".payersim-state"
 // uploads in progress) into root/outbound, each answer written under a
 // dot name and renamed so the gateway never picks up half a file, and
 // moves the 837 to root/archive (never over an earlier file of the same
-// name). Its control numbers go on from those of an earlier run on the
-// same root (StateFile). It returns when ctx ends.
+// name). Each round it also answers, with an 835, the claims other
+// payers crossed over to it (CrossOver, CrossoverAnswers). Its control
+// numbers go on from those of an earlier run on the same root
+// (StateFile). It returns when ctx ends.
 func (p *Payer) Run(ctx context.Context, root string, every time.Duration) error {
 	for _, d := range []string{InboundDir, OutboundDir, ArchiveDir} {
 		if err := os.MkdirAll(filepath.Join(root, d), 0o700); err != nil {
@@ -76,19 +78,37 @@ func (p *Payer) answerAll(root string) error {
 		if err != nil {
 			return err
 		}
-		if err := p.saveState(root); err != nil {
+		if err := p.write(root, answers); err != nil {
 			return err
 		}
-		for _, a := range answers {
-			tmp := filepath.Join(root, OutboundDir, "."+a.Name)
-			if err := os.WriteFile(tmp, a.Data, 0o600); err != nil {
-				return err
-			}
-			if err := os.Rename(tmp, filepath.Join(root, OutboundDir, a.Name)); err != nil {
-				return err
-			}
-		}
 		if err := os.Rename(in, archiveName(root, name)); err != nil {
+			return err
+		}
+	}
+	// The claims other payers crossed over to this one since the last
+	// round (CrossOver): an 835 for them.
+	answers, err := p.CrossoverAnswers()
+	if err != nil {
+		return err
+	}
+	return p.write(root, answers)
+}
+
+// write saves the state, then puts the answers in root/outbound, each
+// under a dot name first.
+func (p *Payer) write(root string, answers []Answer) error {
+	if len(answers) == 0 {
+		return nil
+	}
+	if err := p.saveState(root); err != nil {
+		return err
+	}
+	for _, a := range answers {
+		tmp := filepath.Join(root, OutboundDir, "."+a.Name)
+		if err := os.WriteFile(tmp, a.Data, 0o600); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, filepath.Join(root, OutboundDir, a.Name)); err != nil {
 			return err
 		}
 	}
