@@ -33,6 +33,16 @@ import (
 // PayerID is the simulated payer's route key.
 const PayerID = "SIMPAYER"
 
+// SecondPayerID is the second simulated payer's: the secondary payer of
+// the demo's encounters with other payers (coordination of benefits),
+// billed when the first leaves a balance and answering as secondary; the
+// first crosses some of those claims over to it.
+const (
+	SecondPayerID   = "SIMPAYER2"
+	SecondPayerName = "SECOND HEALTH PLAN"
+	secondDir       = "second" // its SFTP directories: /second/inbound, /second/outbound
+)
+
 // Options for a demo.
 type Options struct {
 	DataDir string // where NATS, the ledger and the payer's files live
@@ -57,6 +67,7 @@ type Demo struct {
 	Daemon *daemon.Daemon
 	Sim    *payersim.Server
 	Payer  *payersim.Payer
+	Second *payersim.Payer // the secondary payer, on the same SFTP server (/second)
 
 	// CodeSets name the code sets loaded (Options.CodeSets).
 	CodeSets []string
@@ -81,7 +92,7 @@ func Start(ctx context.Context, o Options) (_ *Demo, err error) {
 	if o.Cutoff == 0 {
 		o.Cutoff = time.Second
 	}
-	d := &Demo{simRun: make(chan error, 1)}
+	d := &Demo{simRun: make(chan error, 2)}
 	defer func() {
 		if err != nil {
 			d.Close()
@@ -111,10 +122,18 @@ func Start(ctx context.Context, o Options) (_ *Demo, err error) {
 			d.CodeSets = append(d.CodeSets, s.Name)
 		}
 	}
+	d.Second = &payersim.Payer{Seed: o.Seed, ID: SecondPayerID, Name: SecondPayerName, TaxID: "522345678"}
+	d.Payer.Crossover = d.Second.CrossOver
 	d.payerDone = make(chan struct{})
+	secondDone := make(chan struct{})
+	go func() {
+		defer close(secondDone)
+		d.simRun <- d.Second.Run(simCtx, filepath.Join(root, secondDir), 50*time.Millisecond)
+	}()
 	go func() {
 		defer close(d.payerDone)
 		d.simRun <- d.Payer.Run(simCtx, root, 50*time.Millisecond)
+		<-secondDone
 	}()
 
 	cfg, err := Config(o, d.Sim, keyFile)
@@ -130,8 +149,8 @@ func Start(ctx context.Context, o Options) (_ *Demo, err error) {
 }
 
 // Config is the daemon's configuration for a demo: embedded defaults in
-// the data directory and one route, to the simulated payer, with its host
-// key pinned.
+// the data directory and two routes, to the simulated payers (the second
+// in the same server's /second), with its host key pinned.
 func Config(o Options, sim *payersim.Server, keyFile string) (*config.Config, error) {
 	cfg := config.Default()
 	cfg.DataDir = o.DataDir
@@ -163,7 +182,11 @@ func Config(o Options, sim *payersim.Server, keyFile string) (*config.Config, er
 	p.Delimiters.Delimiters = x12.DefaultDelimiters
 	p.Batch.Cutoff.Duration = o.Cutoff
 	p.SFTP.PollInterval.Duration = 100 * time.Millisecond
-	cfg.Payers = []config.Payer{p}
+	second := p
+	second.PayerID, second.Name = SecondPayerID, SecondPayerName
+	second.ISA.ReceiverID, second.GS.ReceiverCode = SecondPayerID, SecondPayerID
+	second.SFTP.UploadDir, second.SFTP.PickupDir = "/"+secondDir+"/"+payersim.InboundDir, "/"+secondDir+"/"+payersim.OutboundDir
+	cfg.Payers = []config.Payer{p, second}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -219,29 +242,36 @@ func (d *Demo) Submit(ctx context.Context, encounters [][]byte) error {
 
 // Summary is what a demo run did, as `claimsgw demo --json` prints it.
 type Summary struct {
-	Encounters    int         `json:"encounters"`
-	Dental        int         `json:"dental"` // of them, dental claims (837D); counted when settled, or when Wait gives up
-	Invalid       int         `json:"invalid"`
-	Files         int         `json:"files"`
-	Submitted     int         `json:"submitted"`
-	Acknowledged  int         `json:"acknowledged"`
-	Accepted      int         `json:"accepted"`
-	Rejected      int         `json:"rejected"`
-	Paid          int         `json:"paid"`
-	PartiallyPaid int         `json:"partially_paid"`
-	Denied        int         `json:"denied"`
-	Forwarded     int         `json:"forwarded"`
-	Reversed      int         `json:"reversed"` // claims reversed on the way (then paid again)
-	Unsettled     int         `json:"unsettled"`
-	Unmatched     int         `json:"unmatched"`
-	PayerFiles    int         `json:"payer_files"`
-	TotalCharge   money.Cents `json:"total_charge"`
-	TotalPaid     money.Cents `json:"total_paid"`
-	PatientResp   money.Cents `json:"patient_responsibility"`
-	Seconds       float64     `json:"seconds"`
-	Settled       bool        `json:"settled"`
-	API           string      `json:"api"`
-	DataDir       string      `json:"data_dir"`
+	Encounters    int `json:"encounters"`
+	Dental        int `json:"dental"` // of them, dental claims (837D); counted when settled, or when Wait gives up
+	Invalid       int `json:"invalid"`
+	Files         int `json:"files"`
+	Submitted     int `json:"submitted"`
+	Acknowledged  int `json:"acknowledged"`
+	Accepted      int `json:"accepted"`
+	Rejected      int `json:"rejected"`
+	Paid          int `json:"paid"`
+	PartiallyPaid int `json:"partially_paid"`
+	Denied        int `json:"denied"`
+	Forwarded     int `json:"forwarded"`
+	Reversed      int `json:"reversed"` // claims reversed on the way (then paid again)
+	Voided        int `json:"voided"`   // claims to a next payer stopped or voided, as the adjudication they carried was reversed
+	// Coordination of benefits: claims to the payers after the first
+	// (voids not counted), what those paid, and how many of them the
+	// first payer crossed over (never billed by the gateway).
+	SecondaryClaims int         `json:"secondary_claims"`
+	SecondaryPaid   money.Cents `json:"secondary_paid"`
+	Crossovers      int         `json:"crossovers"`
+	Unsettled       int         `json:"unsettled"`
+	Unmatched       int         `json:"unmatched"`
+	PayerFiles      int         `json:"payer_files"`
+	TotalCharge     money.Cents `json:"total_charge"`
+	TotalPaid       money.Cents `json:"total_paid"`
+	PatientResp     money.Cents `json:"patient_responsibility"`
+	Seconds         float64     `json:"seconds"`
+	Settled         bool        `json:"settled"`
+	API             string      `json:"api"`
+	DataDir         string      `json:"data_dir"`
 	// CodeSets name the code sets the scrubber checked codes against;
 	// Caught counts, by edit code, the errors they found on the run's
 	// encounters (every one made its encounter invalid).
@@ -282,6 +312,8 @@ func (d *Demo) Summary(ctx context.Context, n int, start time.Time) (*Summary, e
 	if b := d.Before; b != nil {
 		t.Claims, t.Files, t.InboundFiles, t.OpenExceptions = t.Claims-b.Claims, t.Files-b.Files, t.InboundFiles-b.InboundFiles, t.OpenExceptions-b.OpenExceptions
 		t.Charge, t.Paid, t.PatientResp = t.Charge-b.Charge, t.Paid-b.Paid, t.PatientResp-b.PatientResp
+		t.Encounters, t.SecondaryClaims, t.SecondaryPaid, t.Crossovers = t.Encounters-b.Encounters, t.SecondaryClaims-b.SecondaryClaims,
+			t.SecondaryPaid-b.SecondaryPaid, t.Crossovers-b.Crossovers
 		for st, k := range b.ByStatus {
 			t.ByStatus[st] -= k
 		}
@@ -290,7 +322,8 @@ func (d *Demo) Summary(ctx context.Context, n int, start time.Time) (*Summary, e
 		}
 	}
 	s := &Summary{
-		Encounters: t.Claims, Invalid: t.ByStatus[ledger.StatusInvalid], Files: t.Files,
+		Encounters: t.Encounters, Invalid: t.ByStatus[ledger.StatusInvalid], Files: t.Files,
+		Voided: t.ByStatus[ledger.StatusVoided], SecondaryClaims: t.SecondaryClaims, SecondaryPaid: t.SecondaryPaid, Crossovers: t.Crossovers,
 		Submitted: t.Reached[ledger.StatusSubmitted], Acknowledged: t.Reached[ledger.StatusAcknowledged],
 		Accepted: t.Reached[ledger.StatusAccepted], Rejected: t.ByStatus[ledger.StatusRejected],
 		Paid: t.ByStatus[ledger.StatusPaid], PartiallyPaid: t.ByStatus[ledger.StatusPartiallyPaid],
@@ -328,7 +361,7 @@ func (d *Demo) Summary(ctx context.Context, n int, start time.Time) (*Summary, e
 	if err != nil {
 		return nil, err
 	}
-	s.Settled = t.Claims >= n && s.Unsettled == 0 && pending == 0 && idle
+	s.Settled = t.Encounters >= n && s.Unsettled == 0 && pending == 0 && idle
 	if s.Settled { // counted once, at the end: a page of claims at a time
 		if s.Dental, err = d.dentalClaims(ctx, start); err != nil {
 			return nil, err
@@ -365,8 +398,12 @@ func (d *Demo) dentalClaims(ctx context.Context, start time.Time) (int, error) {
 // payerIdle reports whether the payer has answered every file and the
 // gateway has picked up every answer.
 func (d *Demo) payerIdle() (bool, error) {
-	for _, dir := range []string{payersim.InboundDir, payersim.OutboundDir} {
+	for _, dir := range []string{payersim.InboundDir, payersim.OutboundDir,
+		filepath.Join(secondDir, payersim.InboundDir), filepath.Join(secondDir, payersim.OutboundDir)} {
 		entries, err := os.ReadDir(filepath.Join(d.root, dir))
+		if os.IsNotExist(err) {
+			continue // not made yet
+		}
 		if err != nil {
 			return false, err
 		}

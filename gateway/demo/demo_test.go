@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,7 +33,8 @@ func TestEndToEnd(t *testing.T) {
 	start := time.Now()
 	const dentals = 6
 	const n = 60 + dentals
-	if err := d.Submit(ctx, append(Encounters(n-dentals, PayerID, 1, start), DentalEncounters(dentals, PayerID, 1, 1, start)...)); err != nil {
+	encounters := WithSecondary(Encounters(n-dentals, PayerID, 1, start), 3, SecondPayerID, SecondPayerName, 1)
+	if err := d.Submit(ctx, append(encounters, DentalEncounters(dentals, PayerID, 1, 1, start)...)); err != nil {
 		t.Fatal(err)
 	}
 	s, err := d.Wait(ctx, n, start)
@@ -43,11 +45,29 @@ func TestEndToEnd(t *testing.T) {
 	if !s.Settled || s.Unmatched != 0 || s.Encounters != n || s.Invalid != 0 || s.Dental != dentals {
 		t.Fatalf("not settled: %+v", s)
 	}
-	if s.Submitted != n || s.Acknowledged != n {
-		t.Errorf("%d submitted, %d acknowledged; want %d", s.Submitted, s.Acknowledged, n)
+	// Every encounter's claim, and every claim to a secondary payer but
+	// those crossed over, was sent and acknowledged.
+	if want := n + s.SecondaryClaims - s.Crossovers; s.Submitted < want || s.Acknowledged < want {
+		t.Errorf("%d submitted, %d acknowledged; want %d", s.Submitted, s.Acknowledged, want)
 	}
-	if got := s.Paid + s.PartiallyPaid + s.Denied + s.Rejected + s.Forwarded; got != n {
-		t.Errorf("settled statuses add up to %d, want %d", got, n)
+	if got, want := s.Paid+s.PartiallyPaid+s.Denied+s.Rejected+s.Forwarded+s.Voided, n+s.SecondaryClaims; got < want {
+		t.Errorf("settled statuses add up to %d, want at least %d", got, want)
+	}
+	// Coordination of benefits: secondary claims were billed and paid,
+	// some crossed over, and every encounter with a secondary payer
+	// balances across its payers to the cent.
+	if s.SecondaryClaims == 0 || s.SecondaryPaid <= 0 || s.Crossovers == 0 {
+		t.Errorf("coordination of benefits is missing: %+v", s)
+	}
+	for i := 0; i < n-dentals; i += 3 {
+		id := fmt.Sprintf("demo-1-%06d", i+1)
+		b, err := d.Daemon.Ledger.EncounterBalance(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !b.Balanced && b.Claims[0].Status != ledger.StatusRejected {
+			t.Errorf("encounter %s does not balance: %+v", id, b)
+		}
 	}
 	// Every outcome the payer simulator produces shows up in 66 claims.
 	if s.Rejected == 0 || s.Paid == 0 || s.PartiallyPaid == 0 || s.Denied == 0 || s.Forwarded == 0 || s.Reversed == 0 {

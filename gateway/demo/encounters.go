@@ -53,10 +53,52 @@ func Dentals(n int) int { return n / 10 }
 
 // RunMix is the demo's encounters for its run-th run: Dentals(n) dental
 // encounters (DentalEncounters), then the professional and institutional
-// ones (RunEncounters of the rest), n in all.
+// ones (RunEncounters of the rest), n in all; one in three of those has a
+// secondary payer (WithSecondary).
 func RunMix(n int, payer string, seed uint64, run int, now time.Time) [][]byte {
 	d := Dentals(n)
-	return append(DentalEncounters(d, payer, seed, run, now), RunEncounters(n-d, payer, seed, run, now)...)
+	rest := WithSecondary(RunEncounters(n-d, payer, seed, run, now), 3, SecondPayerID, SecondPayerName, seed)
+	return append(DentalEncounters(d, payer, seed, run, now), rest...)
+}
+
+// WithSecondary gives every k-th encounter (the first, then each k-th
+// after) a secondary payer in other_payers, as the contract's section
+// "Other payers" has it: half of them the spouse's plan (relationship
+// 01, the spouse the subscriber there), the others the patient's own
+// second plan (18).
+func WithSecondary(encounters [][]byte, k int, payerID, name string, seed uint64) [][]byte {
+	rng := rand.New(rand.NewPCG(seed, seed^0xC0B))
+	for i := 0; i < len(encounters); i += k {
+		var e map[string]any
+		if err := json.Unmarshal(encounters[i], &e); err != nil {
+			panic(err) // the generators' JSON always reads back
+		}
+		first := e["subscriber"].(map[string]any)
+		sub := map[string]any{"member_id": fmt.Sprintf("SEC%09d", rng.IntN(1e9)), "group_number": fmt.Sprintf("SG%04d", rng.IntN(1e4)),
+			"claim_filing_indicator": "CI"}
+		rel := "18"
+		if rng.IntN(2) == 0 {
+			rel = "01"
+			other := map[string]string{"M": "F", "F": "M"}[first["gender"].(string)]
+			sub["last_name"], sub["first_name"], sub["gender"] = first["last_name"], firstNames[rng.IntN(len(firstNames))], other
+			sub["birth_date"] = fmt.Sprintf("%d-%02d-%02d", 1940+rng.IntN(60), 1+rng.IntN(12), 1+rng.IntN(28))
+		} else {
+			self := first // the patient: the subscriber, or the patient given
+			if p, ok := e["patient"].(map[string]any); ok {
+				self = p
+			}
+			for _, f := range []string{"last_name", "first_name", "birth_date", "gender"} {
+				sub[f] = self[f]
+			}
+		}
+		e["other_payers"] = []map[string]any{{"payer_id": payerID, "name": name, "responsibility": "S", "subscriber": sub, "relationship": rel}}
+		b, err := json.Marshal(e)
+		if err != nil {
+			panic(err)
+		}
+		encounters[i] = b
+	}
+	return encounters
 }
 
 // DentalEncounters makes n dental encounters (837D) for payer, following

@@ -168,8 +168,29 @@ func ToClaimFor(e *Encounter, b Billing, payer func(id string) claim.Payer) clai
 		}
 	}
 	slices.SortStableFunc(c.OtherPayers, func(a, b claim.OtherPayer) int { return order(a.Responsibility) - order(b.Responsibility) })
+	withLines(&c)
 	void(&c, b)
 	return c
+}
+
+// withLines fills in what the payer's line adjudications leave to the
+// claim's lines: an 837I line's revenue code (SVD04), which the ledger's
+// procedure key of a line with a procedure does not keep.
+func withLines(c *claim.Claim) {
+	for i := range c.OtherPayers {
+		a := c.OtherPayers[i].Adjudication
+		if a == nil || c.Type != claim.Institutional {
+			continue
+		}
+		cp := *a
+		cp.Lines = slices.Clone(a.Lines)
+		for j := range cp.Lines {
+			if l := &cp.Lines[j]; l.RevenueCode == "" && l.Line >= 1 && l.Line <= len(c.ServiceLines) {
+				l.RevenueCode = c.ServiceLines[l.Line-1].RevenueCode
+			}
+		}
+		c.OtherPayers[i].Adjudication = &cp
+	}
 }
 
 // void makes c the void (frequency 8) of the payer's claim b.Voids names.

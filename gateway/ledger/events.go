@@ -15,21 +15,21 @@ import (
 // written to the outbox (event_outbox) in the transaction of its change,
 // and relayed from there (RelayEvents): at least once, never lost.
 type Event struct {
-	ClaimID     string      `json:"claim_id"`
-	EncounterID string      `json:"encounter_id"`
-	PCN         string      `json:"patient_control_number"`
-	PayerID     string      `json:"payer_id"`
+	ClaimID     string `json:"claim_id"`
+	EncounterID string `json:"encounter_id"`
+	PCN         string `json:"patient_control_number"`
+	PayerID     string `json:"payer_id"`
 	// Responsibility is the payer's on the claim: P for the encounter's
 	// payer, S or T for a secondary or tertiary claim.
-	Responsibility string `json:"responsibility"`
-	Status         string `json:"status"`
-	From        string      `json:"from,omitempty"`
-	Charge      money.Cents `json:"charge"`
-	Paid        money.Cents `json:"paid"`
-	Reason      string      `json:"reason,omitempty"`
-	Source      string      `json:"source"` // intake, batcher, deliverer, TA1, 999, 277CA, 835, manual
-	File        string      `json:"file,omitempty"`
-	At          time.Time   `json:"at"`
+	Responsibility string      `json:"responsibility"`
+	Status         string      `json:"status"`
+	From           string      `json:"from,omitempty"`
+	Charge         money.Cents `json:"charge"`
+	Paid           money.Cents `json:"paid"`
+	Reason         string      `json:"reason,omitempty"`
+	Source         string      `json:"source"` // intake, batcher, deliverer, TA1, 999, 277CA, 835, manual
+	File           string      `json:"file,omitempty"`
+	At             time.Time   `json:"at"`
 	// Problems are an invalid claim's (intake): the scrubber's list of
 	// {path, code, message, severity}. Revision is the encounter's, when
 	// it was a correction (2 and up).

@@ -5,8 +5,11 @@ package ledger
 // payer before's 835: a secondary (tertiary) claim, or the void of one.
 
 import (
+	"context"
 	"fmt"
 	"strings"
+
+	"github.com/claimsgw/claimsgw/x12/money"
 )
 
 // voidSuffix ends the id of a void claim: the claim it voids, then this.
@@ -115,5 +118,74 @@ func (t *Tx) Billing(claimID string) (string, error) {
 	if err := t.tx.QueryRowContext(t.ctx, `SELECT billing FROM claims WHERE id = $1`, claimID).Scan(&b); err != nil {
 		return "", fmt.Errorf("ledger: claim %s billing: %w", claimID, err)
 	}
+	return b, nil
+}
+
+// EncounterBalance is where an encounter's money stands across every
+// payer's claim: Charge = Paid + Adjustments + PatientResp, to the cent,
+// when every payer that adjudicated balanced.
+type EncounterBalance struct {
+	EncounterID string         `json:"encounter_id"`
+	Charge      money.Cents    `json:"charge"`
+	Paid        money.Cents    `json:"paid"`        // Σ every payer's CLP04, reversals included
+	Adjustments money.Cents    `json:"adjustments"` // Σ every payer's CAS but PR and OA-23 (the impact of the payer before, which that payer's own CAS already say)
+	PatientResp money.Cents    `json:"patient_responsibility"`
+	Balanced    bool           `json:"balanced"`
+	Claims      []PayerBalance `json:"claims"`
+}
+
+// PayerBalance is one payer's claim of an encounter.
+type PayerBalance struct {
+	ClaimID        string      `json:"claim_id"`
+	PayerID        string      `json:"payer_id"`
+	Responsibility string      `json:"responsibility"`
+	Status         Status      `json:"status"`
+	Paid           money.Cents `json:"paid"`
+	Adjustments    money.Cents `json:"adjustments"`
+	PatientResp    money.Cents `json:"patient_responsibility"` // Σ its CLP05
+}
+
+// EncounterBalance reads an encounter's claims and their payments. The
+// patient's final responsibility is that of the last payer with a
+// payment (S after P, T after S; a voided claim's nets to nothing).
+func (l *Ledger) EncounterBalance(ctx context.Context, encounterID string) (*EncounterBalance, error) {
+	claims, err := queryClaims(ctx, l.db, "claims of encounter "+encounterID, `SELECT `+claimColumns+` FROM claims WHERE encounter_id = $1 ORDER BY created_at, id`, encounterID)
+	if err != nil {
+		return nil, err
+	}
+	if len(claims) == 0 {
+		return nil, fmt.Errorf("ledger: encounter %s: %w", encounterID, ErrNotFound)
+	}
+	b := &EncounterBalance{EncounterID: encounterID}
+	last, lastRank := -1, -1
+	for _, c := range claims {
+		if c.Responsibility == "P" {
+			b.Charge = c.Charge
+		}
+		pays, err := l.Payments(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		pb := PayerBalance{ClaimID: c.ID, PayerID: c.PayerID, Responsibility: c.Responsibility, Status: c.Status}
+		for _, p := range pays {
+			pb.Paid += p.Paid
+			pb.PatientResp += p.PatientResp
+			for _, a := range p.Adjustments {
+				if a.Group != "PR" && !(a.Group == "OA" && a.Reason == "23") {
+					pb.Adjustments += a.Amount
+				}
+			}
+		}
+		b.Paid += pb.Paid
+		b.Adjustments += pb.Adjustments
+		if rank := strings.Index("PST", c.Responsibility); len(pays) > 0 && c.Status != StatusVoided && !c.IsVoid() && rank >= lastRank {
+			last, lastRank = len(b.Claims), rank
+		}
+		b.Claims = append(b.Claims, pb)
+	}
+	if last >= 0 {
+		b.PatientResp = b.Claims[last].PatientResp
+	}
+	b.Balanced = b.Charge == b.Paid+b.Adjustments+b.PatientResp
 	return b, nil
 }

@@ -471,14 +471,21 @@ func pageSize(n int) int {
 // operator checks first.
 type Totals struct {
 	Claims         int
+	Encounters     int            // claims to an encounter's first payer: one an encounter
 	ByStatus       map[Status]int // where claims stand now
 	Reached        map[Status]int // claims that were ever in each status
-	Charge         money.Cents    // billed, valid claims only
-	Paid           money.Cents    // every CLP04 applied, reversals included
-	PatientResp    money.Cents
-	Files          int // outbound files built
+	Charge         money.Cents    // billed, valid claims to the first payer only (an encounter's charge once)
+	Paid           money.Cents    // every CLP04 applied, reversals included, every payer's
+	PatientResp    money.Cents    // what the patients owe at last: CLP05 of each encounter's last payer that adjudicated
+	Files          int            // outbound files built
 	InboundFiles   int
 	OpenExceptions int
+	// Coordination of benefits: the claims to the payers after the first
+	// (voids not counted), what those paid, and how many of them the
+	// payer before crossed over (never billed by the gateway).
+	SecondaryClaims int
+	SecondaryPaid   money.Cents
+	Crossovers      int
 }
 
 // Totals reads the ledger's totals.
@@ -501,18 +508,27 @@ func (l *Ledger) Totals(ctx context.Context) (*Totals, error) {
 	if err != nil {
 		return nil, err
 	}
-	var charge, paid, pr int64
+	var charge, paid, pr, secPaid int64
+	// A patient's share is the last payer's: a claim's CLP05s count unless
+	// a claim to the payer after it (not voided) has a payment.
 	err = l.db.QueryRowContext(ctx, `SELECT
-			(SELECT COALESCE(SUM(charge_cents), 0) FROM claims WHERE status <> $1),
+			(SELECT COALESCE(SUM(charge_cents), 0) FROM claims WHERE status <> $1 AND responsibility = 'P'),
 			(SELECT COALESCE(SUM(paid_cents), 0) FROM claim_payments),
-			(SELECT COALESCE(SUM(patient_resp_cents), 0) FROM claim_payments),
+			(SELECT COALESCE(SUM(p.patient_resp_cents), 0) FROM claim_payments p WHERE NOT EXISTS (
+				SELECT 1 FROM claims n JOIN claim_payments np ON np.claim_id = n.id
+				WHERE n.prior_claim_id = p.claim_id AND n.status <> $2 AND n.id NOT LIKE $3)),
 			(SELECT count(*) FROM files),
 			(SELECT count(*) FROM inbound_files),
-			(SELECT count(*) FROM exceptions WHERE status = 'open')`, StatusInvalid).
-		Scan(&charge, &paid, &pr, &t.Files, &t.InboundFiles, &t.OpenExceptions)
+			(SELECT count(*) FROM exceptions WHERE status = 'open'),
+			(SELECT count(*) FROM claims WHERE responsibility = 'P'),
+			(SELECT count(*) FROM claims WHERE responsibility <> 'P' AND id NOT LIKE $3),
+			(SELECT COALESCE(SUM(p.paid_cents), 0) FROM claim_payments p JOIN claims c ON c.id = p.claim_id WHERE c.responsibility <> 'P'),
+			(SELECT count(*) FROM claims WHERE responsibility <> 'P' AND id NOT LIKE $3 AND file_id = '' AND status NOT IN ($4, $2))`,
+		StatusInvalid, StatusVoided, "%"+voidSuffix, StatusQueued).
+		Scan(&charge, &paid, &pr, &t.Files, &t.InboundFiles, &t.OpenExceptions, &t.Encounters, &t.SecondaryClaims, &secPaid, &t.Crossovers)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: totals: %w", err)
 	}
-	t.Charge, t.Paid, t.PatientResp = money.Cents(charge), money.Cents(paid), money.Cents(pr)
+	t.Charge, t.Paid, t.PatientResp, t.SecondaryPaid = money.Cents(charge), money.Cents(paid), money.Cents(pr), money.Cents(secPaid)
 	return t, nil
 }

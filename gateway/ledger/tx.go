@@ -33,8 +33,8 @@ type Tx struct {
 
 	payments, adjustments, remarks, linePayments, history, events *rowBatch
 	newClaims, newLines                                           *rowBatch // the claims built (AddPayerClaim)
-	paymentIDs                                                    []int64 // reserved (ReservePayments), not handed out yet
-	lastPaymentID                                                 int64   // SQLite: the last id reserved
+	paymentIDs                                                    []int64   // reserved (ReservePayments), not handed out yet
+	lastPaymentID                                                 int64     // SQLite: the last id reserved
 
 	// The claims moved or given a payer's number in the transaction, with
 	// when: written together (claimUpdates) as the transaction ends.
