@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/encounter"
@@ -12,9 +14,12 @@ import (
 
 // claimBuild writes one interchange holding the 837s of every encounter
 // given, after the same checks as claim check: one invalid encounter and
-// nothing is written.
+// nothing is written. With --primary-835 it writes the claim one
+// encounter gets to its next payer from the primary's 835 (buildCOB).
 func claimBuild(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("build", stderr, `claimsgw claim build [flags] ENCOUNTER.json...`)
+	fs := newFlags("build", stderr, `claimsgw claim build [flags] ENCOUNTER.json...
+       claimsgw claim build --primary-835 FILE [--responsibility S|T --secondary-835 FILE] [--config FILE] [--json] [flags] ENCOUNTER.json
+  The second form prints the claim to the encounter's next payer (other_payers) with the adjudication of the 835 given (docs/837.md)`)
 	senderQual := fs.String("sender-qualifier", "ZZ", "ISA05")
 	senderID := fs.String("sender-id", "CLAIMSGW", "ISA06, GS02 and the 1000A submitter ID")
 	receiverQual := fs.String("receiver-qualifier", "ZZ", "ISA07")
@@ -29,8 +34,24 @@ func claimBuild(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	newline := fs.Bool("newline", true, "a line break after each segment")
 	icd := fs.String("icd10cm", "", "ICD-10-CM code list (see claim check)")
 	hcpcs := fs.String("hcpcs", "", "HCPCS/CPT code list (see claim check)")
+	var cob cobFlags
+	fs.StringVar(&cob.primary, "primary-835", "", "the primary payer's 835 for the encounter: print the claim to the next payer (SBR*S), with the primary's adjudication in 2320/2330B/2430")
+	fs.StringVar(&cob.secondary, "secondary-835", "", "with --responsibility T: the secondary payer's 835, whose adjudication the tertiary claim carries too")
+	fs.StringVar(&cob.resp, "responsibility", "S", "with --primary-835: the payer billed, S (secondary) or T (tertiary, with --secondary-835)")
+	fs.StringVar(&cob.config, "config", "", "with --primary-835: the daemon's config: the route of the payer billed gives the envelope IDs, usage, delimiters and payer names")
+	fs.BoolVar(&cob.json, "json", false, "with --primary-835: print the claim model as JSON instead of the 837")
 	files, ok := parseFiles(fs, args)
 	if !ok {
+		return exitUnreadable
+	}
+	fs.Visit(func(f *flag.Flag) { cob.set = append(cob.set, f.Name) })
+	if cob.primary != "" || cob.secondary != "" {
+		return buildCOB(cob, files, batchFlags{senderQual: *senderQual, senderID: *senderID, receiverQual: *receiverQual, receiverID: *receiverID,
+			payerName: *payerName, submitter: *submitter, contact: *contact, phone: *phone, usage: *usageFlag, control: *control,
+			delims: *delims, newline: *newline, icd: *icd, hcpcs: *hcpcs}, stdin, stdout, stderr)
+	}
+	if slices.ContainsFunc(cob.set, func(f string) bool { return f == "config" || f == "json" || f == "responsibility" }) {
+		fmt.Fprintf(stderr, "claimsgw claim build: --config, --json and --responsibility go with --primary-835\n")
 		return exitUnreadable
 	}
 	if *usageFlag != "T" && *usageFlag != "P" {

@@ -126,16 +126,13 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 	default:
 		return nil
 	}
-	adj, why := adjudication(s, adjudicated)
+	adj, why := Adjudication(s.Charge, s.Lines, adjudicated)
 	if why != "" {
 		_, err := a.item("835", st02, x12.Position{Position: payments[0].Position}, s.PCN, "the claim to the next payer is not built: "+why)
 		return err
 	}
-	if to == ledger.StatusQueued && adj.Paid == s.Charge {
-		return nil // paid in full: nothing left to bill
-	}
-	if to == ledger.StatusQueued && adj.Paid != 0 && (adj.RemainingPatientLiability == nil || *adj.RemainingPatientLiability == 0) {
-		return nil // paid, and nothing left to the patient
+	if to == ledger.StatusQueued && NothingLeft(adj, s.Charge) != "" {
+		return nil
 	}
 	b := encounter.Billing{Responsibility: nextResponsibility[s.Responsibility], Prior: map[string]*claim.Adjudication{}}
 	if s.PriorClaimID != "" {
@@ -219,14 +216,30 @@ func patientShare(adj *claim.Adjudication) money.Cents {
 	return *adj.RemainingPatientLiability
 }
 
-// adjudication is what a payer decided on claim s by the CLPs posted
-// (none a reversal), as the claim to the next payer carries it: the sum
+// NothingLeft says why a payer's adjudication of a claim with this charge
+// leaves nothing to bill the next payer, "" when it leaves a balance: the
+// claim was paid in full, or paid with nothing left to the patient. A
+// crossover is not asked: the next payer has the claim already.
+func NothingLeft(adj *claim.Adjudication, charge money.Cents) string {
+	switch {
+	case adj.Paid == charge:
+		return fmt.Sprintf("paid in full (%s)", adj.Paid)
+	case adj.Paid != 0 && (adj.RemainingPatientLiability == nil || *adj.RemainingPatientLiability == 0):
+		return fmt.Sprintf("paid %s with no patient responsibility: the rest is adjusted off", adj.Paid)
+	}
+	return ""
+}
+
+// Adjudication is what a payer decided on a claim of this charge and
+// these lines (the ledger's, or intake.ClaimRecord's of an encounter) by
+// the CLPs posted (Payment; none a reversal), as the claim to the next
+// payer carries it: the sum
 // paid (AMT*D), the patient's share (AMT*EAF), the claim-level CAS, and
 // per claim line the SVC that paid it (2430), or, where an SVC matched no
 // claim line or does not balance against its line's charge, its
 // adjustments at claim level. why says why it cannot be carried: it does
 // not balance to the claim's charge.
-func adjudication(s *ledger.Snapshot, posted []ledger.Payment) (*claim.Adjudication, string) {
+func Adjudication(charge money.Cents, claimLines []ledger.Line, posted []ledger.Payment) (*claim.Adjudication, string) {
 	adj := &claim.Adjudication{}
 	var patient money.Cents
 	lines := map[int]*claim.LineAdjudication{}
@@ -255,7 +268,7 @@ func adjudication(s *ledger.Snapshot, posted []ledger.Payment) (*claim.Adjudicat
 	}
 	adj.Adjustments = lineAdj[0]
 	charges := map[int]ledger.Line{}
-	for _, l := range s.Lines {
+	for _, l := range claimLines {
 		charges[l.No] = l
 	}
 	nos := make([]int, 0, len(lines))
@@ -288,8 +301,8 @@ func adjudication(s *ledger.Snapshot, posted []ledger.Payment) (*claim.Adjudicat
 			total += x.Amount
 		}
 	}
-	if total != s.Charge {
-		return nil, fmt.Sprintf("the payer's adjudication does not balance: paid %s + adjustments %s ≠ the claim's charge %s", adj.Paid, total-adj.Paid, s.Charge)
+	if total != charge {
+		return nil, fmt.Sprintf("the payer's adjudication does not balance: paid %s + adjustments %s ≠ the claim's charge %s", adj.Paid, total-adj.Paid, charge)
 	}
 	return adj, ""
 }

@@ -170,7 +170,7 @@ func TestPayment(t *testing.T) {
 			l.Adjustments = []remit.Adjustment{{Group: "CO", Reason: "45", Amount: l.Charge - l.Paid}}
 			l.Remarks = []string{"M15"}[:i%2]
 		}
-		p, matched := payment(c, tt.s.Lines)
+		p, matched := Payment(c, tt.s.Lines)
 		var got, wantMatched []int
 		for _, lp := range p.Lines {
 			got = append(got, lp.LineNo)

@@ -142,7 +142,7 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 	if err != nil {
 		return err
 	}
-	p, lineNos := payment(clp, snap.Lines)
+	p, lineNos := Payment(clp, snap.Lines)
 	if why := refusal(snap, clp, lineNos); why != "" {
 		return &RefusedError{why}
 	}
@@ -178,13 +178,14 @@ func (a *applier) post(st02 string, r *remit.Remittance, remID int64, clp *remit
 	return a.move(id, to, src, snap.Paid())
 }
 
-// payment is a CLP as the payment of a claim with these lines, and the
-// claim lines its SVCs matched: its
+// Payment is a CLP as the payment of a claim with these lines, and the
+// claim lines its SVCs matched (its payment date and trace are the
+// caller's to set, from the set's BPR/TRN): its
 // adjustments and remarks at claim level (line 0), and each SVC on the
 // claim line it matches (matchLine), or, when it matches none (the payer
 // recoded it), on a line of its own numbered −(its segment position), not
 // mixed with the claim-level adjustments.
-func payment(clp *remit.Claim, lines []ledger.Line) (ledger.Payment, []int) {
+func Payment(clp *remit.Claim, lines []ledger.Line) (ledger.Payment, []int) {
 	p := ledger.Payment{
 		Position: clp.Position.Position, StatusCode: clp.StatusCode,
 		Charge: clp.Charge, Paid: clp.Paid, PatientResp: clp.PatientResponsibility, PayerClaimNumber: clp.PayerClaimControlNumber,
@@ -296,6 +297,13 @@ func reversible(under []ledger.PostedCLP, paid money.Cents) bool {
 		sum += p
 	}
 	return len(left) > 0 && (slices.Contains(left, -paid) || sum == -paid)
+}
+
+// CrossedOver reports whether the payer of a CLP forwarded its claim to
+// the next payer (CLP02 19, 20 or 21, or a paid claim with NM1*TT): the
+// gateway never bills that payer the claim itself.
+func CrossedOver(clp *remit.Claim) bool {
+	return paymentStatus(clp, clp.Paid) == ledger.StatusForwarded
 }
 
 // paymentStatus is where a CLP leaves its claim, given all paid on it so

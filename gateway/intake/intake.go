@@ -191,7 +191,7 @@ func (in *Intake) Prepare(data []byte) (ledger.EncounterClaim, *claim.Claim) {
 		probs = []encounter.Problem{}
 	}
 	rec.Problems, _ = json.Marshal(probs)
-	c := claimRecord(e)
+	c := ClaimRecord(e)
 	// The claim as RecordEncounter names it: after the encounter.
 	c.ID, c.EncounterID = rec.ID, rec.ID
 	replaces := e.Claim != nil && (e.Claim.Frequency == "7" || e.Claim.Frequency == "8")
@@ -253,8 +253,9 @@ func (in *Intake) scrubOptions(payerID string) encounter.Options {
 	return opts
 }
 
-// claimRecord is what the ledger keeps of an encounter's claim.
-func claimRecord(e *encounter.Encounter) ledger.Claim {
+// ClaimRecord is what the ledger keeps of an encounter's claim: its
+// lines are what an 835's SVCs are matched to (inbound.Payment).
+func ClaimRecord(e *encounter.Encounter) ledger.Claim {
 	c := ledger.Claim{PayerID: e.PayerID, ClaimType: string(e.ClaimType)}
 	if b := e.BillingProvider; b != nil {
 		c.BillingNPI, c.BillingTaxID = b.NPI, b.TaxID
