@@ -163,14 +163,19 @@ partially paid    %6d
 denied            %6d
 forwarded         %6d   (crossover to a secondary payer)
 reversed          %6d   (then paid again)
+secondary claims  %6d   (billed to the next payer with the primary's adjudication, or crossed over)
+crossovers        %6d   (of them, forwarded by the primary: never billed again)
+voided            %6d   (claims to a next payer stopped or voided after a reversal)
 unmatched         %6d
 payer files       %6d
 billed            %12s
 paid              %12s
+secondary paid    %12s
 patient owes      %12s
 settled           %6v   in %.1f s
 `, s.Encounters, s.Invalid, s.Dental, s.Files, s.Submitted, s.Acknowledged, s.Accepted, s.Rejected, s.Paid, s.PartiallyPaid,
-		s.Denied, s.Forwarded, s.Reversed, s.Unmatched, s.PayerFiles, s.TotalCharge, s.TotalPaid, s.PatientResp, s.Settled, s.Seconds)
+		s.Denied, s.Forwarded, s.Reversed, s.SecondaryClaims, s.Crossovers, s.Voided, s.Unmatched, s.PayerFiles, s.TotalCharge, s.TotalPaid,
+		s.SecondaryPaid, s.PatientResp, s.Settled, s.Seconds)
 }
 
 // demoDir checks a --data directory before a demo writes in it: not the

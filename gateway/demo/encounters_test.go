@@ -88,7 +88,12 @@ func TestDentalEncounters(t *testing.T) {
 			t.Errorf("encounter %d: dental %v", i, dental)
 		}
 	}
-	if rest := RunEncounters(45, "P", 5, 2, now); !bytes.Equal(mix[5], rest[0]) || !bytes.Equal(mix[49], rest[44]) {
-		t.Error("the mix's professional and institutional encounters are not RunEncounters'")
+	if rest := WithSecondary(RunEncounters(45, "P", 5, 2, now), 3, SecondPayerID, SecondPayerName, 5); !bytes.Equal(mix[5], rest[0]) || !bytes.Equal(mix[49], rest[44]) {
+		t.Error("the mix's professional and institutional encounters are not RunEncounters' with a secondary payer on one in three")
+	}
+	for i, raw := range mix[5:] {
+		if has := bytes.Contains(raw, []byte(`"other_payers"`)); has != (i%3 == 0) {
+			t.Errorf("encounter %d: other_payers %v", i+5, has)
+		}
 	}
 }
