@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/claimsgw/claimsgw/gateway/gatewaytest"
 	"github.com/claimsgw/claimsgw/gateway/ledger"
@@ -95,9 +96,7 @@ func BenchmarkApply835(b *testing.B) {
 		b.StartTimer()
 		h.Apply("835", string(data))
 		b.StopTimer()
-		if err := h.Options.Events.Flush(h.Ctx); err != nil {
-			b.Fatal(err)
-		}
+		flushEvents(b, h)
 		if n := h.Exceptions(); n != 0 {
 			b.Fatalf("%d exceptions", n)
 		}
@@ -105,11 +104,19 @@ func BenchmarkApply835(b *testing.B) {
 		if c, _ := h.Ledger.Claim(h.Ctx, id); c == nil || c.Status != ledger.StatusPaid && c.Status != ledger.StatusPartiallyPaid {
 			b.Fatalf("claim %s after the 835: %+v", id, c)
 		}
-		c, err := h.Ledger.Claim(h.Ctx, ledger.PayerClaimID(id, "S", 1))
+		c, err := h.Ledger.Claim(h.Ctx, ledger.PayerClaimID("E"+id[1:], "S", 1))
 		if built := err == nil && c.Status == ledger.StatusQueued; built != (set >= cobFrom) {
 			b.Fatalf("claim %s after the 835: the claim to the secondary %+v, %v", id, c, err)
 		}
 		b.StartTimer()
+	}
+	// secondaries counts the claims queued for the secondary.
+	secondaries := func(b *testing.B) int {
+		n, _, err := h.Ledger.QueuedStats(h.Ctx, "SIMPAYER2")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return n
 	}
 	b.Run("apply", func(b *testing.B) {
 		n := 0
@@ -122,7 +129,7 @@ func BenchmarkApply835(b *testing.B) {
 		b.ReportMetric(float64(n*benchCLPs)/b.Elapsed().Seconds(), "CLP/s")
 	})
 	b.Run("cob", func(b *testing.B) {
-		n := 0
+		n, before := 0, secondaries(b)
 		for b.Loop() {
 			full(b)
 			apply(b, cobFrom+cobbed)
@@ -130,6 +137,7 @@ func BenchmarkApply835(b *testing.B) {
 			n++
 		}
 		b.ReportMetric(float64(n*benchCLPs)/b.Elapsed().Seconds(), "CLP/s")
+		b.ReportMetric(float64(secondaries(b)-before)/float64(n), "secondaries/op")
 	})
 	b.Run("floor", func(b *testing.B) {
 		db := openWriter(b, path)
@@ -174,6 +182,22 @@ func BenchmarkApply835(b *testing.B) {
 		}
 		b.ReportMetric(float64(n*benchCLPs)/b.Elapsed().Seconds(), "CLP/s")
 	})
+}
+
+// flushEvents relays the claim events of an 835 applied, untimed. On a
+// loaded machine NATS may stall the asynchronous publishing of 100,000
+// events ("too many outstanding async published messages"): what is not
+// relayed stays in the outbox, and a pass again relays it.
+func flushEvents(b *testing.B, h *gatewaytest.Harness) {
+	b.Helper()
+	var err error
+	for range 5 {
+		if err = h.Options.Events.Flush(h.Ctx); err == nil {
+			return
+		}
+		time.Sleep(time.Second)
+	}
+	b.Fatal(err)
 }
 
 // openWriter opens the SQLite ledger at path as the ledger opens its

@@ -473,8 +473,9 @@ func TestCOBReversalStopsTheSecondary(t *testing.T) {
 }
 
 // A reversal of the primary's payment after the claim to the secondary
-// was sent and paid voids it (frequency 8 under its payer claim number);
-// the secondary's reversal of its payment closes both.
+// was sent and paid voids it (frequency 8 under its payer claim number),
+// and the primary's correction bills the secondary again (~S2); the
+// secondary's reversal of its payment closes the first claim and its void.
 func TestCOBReversalVoidsTheSecondary(t *testing.T) {
 	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
 		h := cobHarness(t, l)
@@ -506,6 +507,19 @@ func TestCOBReversalVoidsTheSecondary(t *testing.T) {
 		if got := h.Status("VOID1~S"); got != ledger.StatusPaid {
 			t.Errorf("VOID1~S while its void is out: %s", got)
 		}
+		// The primary's correction, in an 835 of its own: the secondary is
+		// billed again, VOID1~S standing no more (its void is out).
+		corrected := [2]cobLine{{paid: 13000, cas: []cas{{"CO", "45", 4500}, {"PR", "2", 1000}}}, partly[1]}
+		h.Apply("835", remit835(gatewaytest.PayerID, "EFTV3C", cobCLP("VOID1", "1", "PAYV1", 1, corrected)))
+		if n := h.Exceptions(); n != 0 {
+			t.Fatalf("%d exceptions after the correction", n)
+		}
+		if c := cobClaim(t, h, "VOID1~S2"); c == nil || c.Status != ledger.StatusQueued || c.PriorClaimID != "VOID1" {
+			t.Fatalf("VOID1~S2 after the primary's correction: %+v", c)
+		}
+		if _, b := billingOf(t, h, secondPayer, "VOID1~S2"); b.Prior["P"] == nil || b.Prior["P"].Paid != 16000 || b.Voids != "" {
+			t.Errorf("VOID1~S2 billing %+v", b)
+		}
 		f := sendTo(t, h, secondPayer, v.ID)
 		guideOK(t, f.ID, f.Content)
 		// SIMPAYER2 answers the void with the reversal of its payment: to
@@ -525,8 +539,11 @@ func TestCOBReversalVoidsTheSecondary(t *testing.T) {
 				t.Errorf("%s after the secondary's reversal: %s", id, got)
 			}
 		}
-		if got := h.Status("VOID1"); got != ledger.StatusReversed {
-			t.Errorf("VOID1: %s", got)
+		if got := h.Status("VOID1"); got != ledger.StatusPaid {
+			t.Errorf("VOID1 after its correction: %s", got)
+		}
+		if got := h.Status("VOID1~S2"); got != ledger.StatusSubmitted {
+			t.Errorf("VOID1~S2 after the secondary's reversal of VOID1~S: %s", got)
 		}
 	})
 }
