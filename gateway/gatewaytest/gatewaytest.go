@@ -68,12 +68,19 @@ func Config() *config.Config {
 // streams.
 func New(t testing.TB, l *ledger.Ledger) *Harness {
 	t.Helper()
+	return NewWith(t, l, Config())
+}
+
+// NewWith is New with the config given (more payers' routes, say):
+// Submit, Apply and the rest stay SIMPAYER's.
+func NewWith(t testing.TB, l *ledger.Ledger, cfg *config.Config) *Harness {
+	t.Helper()
 	js := testutil.JetStream(t, testutil.NATS(t).ClientURL())
 	ctx := context.Background()
 	if err := queue.Default.Setup(ctx, js, 1); err != nil {
 		t.Fatal(err)
 	}
-	o, err := gateway.Options{Config: Config(), Ledger: l, JS: js, Now: func() time.Time { return Now }}.Defaults()
+	o, err := gateway.Options{Config: cfg, Ledger: l, JS: js, Now: func() time.Time { return Now }}.Defaults()
 	if err != nil {
 		t.Fatal(err)
 	}

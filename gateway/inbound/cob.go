@@ -95,7 +95,15 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 	for _, b := range built {
 		if !b.IsVoid() {
 			n++
-			if b.Status != ledger.StatusVoided && !voided(b, built) {
+			if b.Status == ledger.StatusVoided {
+				continue
+			}
+			// Its void, if any, is built from it, not from s.
+			voids, err := a.tx.PayerClaimsOf(b.ID)
+			if err != nil {
+				return err
+			}
+			if !voided(b, voids) {
 				live = b
 			}
 		}
@@ -195,7 +203,8 @@ func (a *applier) withdraw(live *ledger.Snapshot, src func(string) ledger.Source
 	return err
 }
 
-// voided reports whether a void of claim b is among built.
+// voided reports whether a void of claim b is among built (the claims
+// built from b).
 func voided(b *ledger.Snapshot, built []*ledger.Snapshot) bool {
 	for _, v := range built {
 		if v.IsVoid() && v.PriorClaimID == b.ID {

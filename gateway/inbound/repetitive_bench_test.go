@@ -49,7 +49,7 @@ func BenchmarkApplyRepetitive835(b *testing.B) {
 	gen, clp := repetitive835(b, repeats)
 	l, path := ledgertest.SQLiteFile(b)
 	const sets = 10
-	seedSubmitted(b, path, []*remit.Claim{clp}, sets)
+	seedSubmitted(b, path, []*remit.Claim{clp}, sets, sets)
 	h := gatewaytest.New(b, l)
 	b.Run("read", func(b *testing.B) {
 		sha := h.Archive("read.835", "835", string(gen))
