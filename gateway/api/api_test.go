@@ -134,7 +134,7 @@ func seed(t *testing.T, l *ledger.Ledger) {
 // claimJSON is the expected list entry of a seeded claim.
 func claimJSON(i int, status, file string) string {
 	s := seeds[i-1]
-	return fmt.Sprintf(`{"id":"%s","encounter_id":"%s","payer_id":"%s","claim_type":"837P","pcn":"PCN%d","billing_npi":"1234567893","billing_tax_id":"123456789","charge":"80.%02d","service_from":"2026-11-01","service_to":"2026-11-01","status":"%s","payer_claim_number":"","file_id":"%s","created_at":"T","updated_at":"T"}`,
+	return fmt.Sprintf(`{"id":"%s","encounter_id":"%s","payer_id":"%s","claim_type":"837P","pcn":"PCN%d","billing_npi":"1234567893","billing_tax_id":"123456789","charge":"80.%02d","service_from":"2026-11-01","service_to":"2026-11-01","status":"%s","payer_claim_number":"","file_id":"%s","created_at":"T","updated_at":"T","responsibility":"P"}`,
 		s.id, s.id, s.payer, i, i-1, status, file)
 }
 
@@ -309,7 +309,7 @@ func TestAPI(t *testing.T) {
 
 		t.Run("stats", func(t *testing.T) {
 			check(t, srv, []call{{"GET", "/v1/stats", "", 200, `{"claims_by_status":{"accepted":0,"acknowledged":0,"batched":0,"delivery_failed":0,` +
-				`"denied":0,"forwarded":0,"invalid":1,"paid":1,"partially_paid":0,"pending":0,"predetermined":0,"queued":3,"received":0,"rejected":0,"reversed":0,"submitted":2},"claims_total":7}`}})
+				`"denied":0,"forwarded":0,"invalid":1,"paid":1,"partially_paid":0,"pending":0,"predetermined":0,"queued":3,"received":0,"rejected":0,"reversed":0,"submitted":2,"voided":0},"claims_total":7}`}})
 		})
 
 		t.Run("encounters", func(t *testing.T) {
