@@ -12,12 +12,12 @@ import (
 	"github.com/claimsgw/claimsgw/gateway/report"
 )
 
-const reconUsage = `claimsgw recon payments|payment TRACE|claim ID|aging|denials|rejections|unmatched|daily
+const reconUsage = `claimsgw recon payments|payment TRACE|claim ID|encounter ID|aging|denials|rejections|unmatched|daily
         [--config FILE | --data DIR] [--payer P] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]`
 
 // reconReports are the reports recon prints, by their names in
 // gateway/report (the exceptions are claimsgw exceptions list's).
-var reconReports = []string{"payments", "payment", "claim", "aging", "denials", "rejections", "unmatched", "daily"}
+var reconReports = []string{"payments", "payment", "claim", "encounter", "aging", "denials", "rejections", "unmatched", "daily"}
 
 // runRecon prints a reconciliation report from the ledger: exit 1 for a
 // payment or a claim that does not balance.
@@ -42,7 +42,7 @@ func runRecon(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		n++
 	}
 	if !slices.Contains(reconReports, pos[0]) || len(pos) != n {
-		fmt.Fprintf(stderr, "claimsgw recon: want one of payments, payment TRACE, claim ID, aging, denials, rejections, unmatched, daily\n")
+		fmt.Fprintf(stderr, "claimsgw recon: want one of payments, payment TRACE, claim ID, encounter ID, aging, denials, rejections, unmatched, daily\n")
 		fs.Usage()
 		return exitUnreadable
 	}

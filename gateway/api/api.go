@@ -135,7 +135,6 @@ func New(l *ledger.Ledger, in Intake, opts Options) http.Handler {
 		"GET /v1/claims":                   s.listClaims,
 		"GET /v1/claims/{id}":              s.getClaim,
 		"GET /v1/claims/{id}/history":      s.getHistory,
-		"GET /v1/encounters/{id}/balance":  s.getEncounterBalance,
 		"GET /v1/files":                    s.listFiles,
 		"GET /v1/files/{id}":               s.getFile,
 		"GET /v1/files/{id}/content":       s.getFileContent,

@@ -160,17 +160,6 @@ func (s *server) getClaim(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
-// getEncounterBalance serves where an encounter's money stands across
-// its payers' claims (coordination of benefits).
-func (s *server) getEncounterBalance(w http.ResponseWriter, r *http.Request) {
-	b, err := s.ledger.EncounterBalance(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, b)
-}
-
 func (s *server) getHistory(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	h, err := s.ledger.History(r.Context(), id)

@@ -81,6 +81,7 @@ func cursor(w http.ResponseWriter, v string) (int64, bool) {
 var reportPaths = map[string]string{
 	"payment":    "GET /v1/recon/payments/{trace}",
 	"claim":      "GET /v1/recon/claims/{id}",
+	"encounter":  "GET /v1/recon/encounters/{id}",
 	"exceptions": "GET /v1/exceptions",
 }
 

@@ -145,3 +145,29 @@ func claimReport(b *ledger.ClaimBalance) Report {
 	rep.JSON = out
 	return rep
 }
+
+// encounter is one encounter's balance across its payers' claims (the
+// first payer's, and those to the payers after it), by its id.
+var encounter = one[ledger.EncounterBalance]{
+	name: "encounter", key: "id",
+	query: func(ctx context.Context, l *ledger.Ledger, q Query) (*ledger.EncounterBalance, error) {
+		return l.EncounterBalance(ctx, q.Key)
+	},
+	report: encounterReport,
+}
+
+// encounterReport is an encounter's balance: one row per payer's claim,
+// then the encounter's: charge = paid + adjustments + the patient's final
+// responsibility.
+func encounterReport(b *ledger.EncounterBalance) Report {
+	cols := []string{"row", "payer_id", "responsibility", "status", "charge", "paid", "adjustments", "patient_resp"}
+	state := map[bool]string{true: "balanced", false: "unbalanced"}[b.Balanced]
+	rep := Report{Name: "encounter-" + b.EncounterID, Columns: cols, Right: right(cols, "charge", "paid", "adjustments", "patient_resp"),
+		Unbalanced: !b.Balanced, JSON: b,
+		Title: fmt.Sprintf("encounter %s, %d payer claims: %s", b.EncounterID, len(b.Claims), state)}
+	for _, c := range b.Claims {
+		rep.Rows = append(rep.Rows, []string{"claim " + c.ClaimID, c.PayerID, c.Responsibility, string(c.Status), "", cents(c.Paid), cents(c.Adjustments), cents(c.PatientResp)})
+	}
+	rep.Rows = append(rep.Rows, []string{"encounter " + b.EncounterID, "", "", state, cents(b.Charge), cents(b.Paid), cents(b.Adjustments), cents(b.PatientResp)})
+	return rep
+}

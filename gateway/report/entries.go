@@ -52,7 +52,7 @@ type Entry interface {
 var Reports = map[string]Entry{}
 
 func init() {
-	for _, e := range []Entry{aging, denials, rejections, daily, payments, payment, claim, unmatched, exceptions} {
+	for _, e := range []Entry{aging, denials, rejections, daily, payments, payment, claim, encounter, unmatched, exceptions} {
 		Reports[e.Name()] = e
 	}
 }

@@ -28,7 +28,7 @@ func TestThreeFormsAgree(t *testing.T) {
 		q    report.Query
 	}{
 		{"aging", report.Query{}}, {"denials", report.Query{}}, {"rejections", report.Query{}}, {"daily", report.Query{}},
-		{"payment", report.Query{Key: seed.Trace1}}, {"claim", report.Query{Key: "C5"}},
+		{"payment", report.Query{Key: seed.Trace1}}, {"claim", report.Query{Key: "C5"}}, {"encounter", report.Query{Key: "C5"}},
 		{"payments", report.Query{Limit: 1}}, {"exceptions", report.Query{}}, {"unmatched", report.Query{}},
 	} {
 		rep, err := report.Reports[r.name].Read(ctx, l, r.q)
@@ -37,7 +37,7 @@ func TestThreeFormsAgree(t *testing.T) {
 		}
 		reps = append(reps, rep)
 	}
-	pages := reps[6]
+	pages := reps[7]
 	for _, rep := range reps {
 		if len(rep.Rows) == 0 {
 			t.Errorf("%s: no rows from the seeded ledger", rep.Name)
@@ -87,7 +87,7 @@ func TestThreeFormsAgree(t *testing.T) {
 	if want := `{"payer_id":"SIMPAYER","group_code":"CO","carc":"97","rarc":"M15","count":1,"claims":1,"amount":"100.00"}`; first.String() != want {
 		t.Errorf("first denial %s, want %s", first.String(), want)
 	}
-	if _, ok := report.Reports["nosuch"]; ok || len(report.Reports) != 9 {
+	if _, ok := report.Reports["nosuch"]; ok || len(report.Reports) != 10 {
 		t.Errorf("reports %v", report.Reports)
 	}
 }
@@ -98,7 +98,7 @@ func TestThreeFormsAgree(t *testing.T) {
 // (the CLI's exit code), a claim without payments having nothing to.
 func TestEntries(t *testing.T) {
 	takes := map[string]report.Takes{"aging": {}, "denials": {}, "rejections": {}, "daily": {},
-		"payments": {Page: true}, "payment": {Key: "trace"}, "claim": {Key: "id"}, "unmatched": {Page: true}, "exceptions": {Page: true, Status: true}}
+		"payments": {Page: true}, "payment": {Key: "trace"}, "claim": {Key: "id"}, "encounter": {Key: "id"}, "unmatched": {Page: true}, "exceptions": {Page: true, Status: true}}
 	for name, e := range report.Reports {
 		if want, ok := takes[name]; !ok || e.Name() != name || e.Takes() != want {
 			t.Errorf("report %q: %s, takes %+v, want %+v", name, e.Name(), e.Takes(), want)

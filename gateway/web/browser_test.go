@@ -294,7 +294,10 @@ func TestBrowserNow(t *testing.T) {
 		t.Errorf("encounters in over the last hour: %d on the chart, %d claims", received, stats.Total)
 	}
 	route := rows(t, ctx, "#routes", "data-field", "data-payer")
-	if len(route) != 1 || route[0]["key"] != demo.PayerID || strings.HasPrefix(route[0]["last-delivery"], "never") || strings.HasPrefix(route[0]["last-pickup"], "never") {
+	// The demo's two routes: the payer these encounters went to, and the
+	// secondary payer none of them has.
+	if len(route) != 2 || route[0]["key"] != demo.PayerID || strings.HasPrefix(route[0]["last-delivery"], "never") || strings.HasPrefix(route[0]["last-pickup"], "never") ||
+		route[1]["key"] != demo.SecondPayerID {
 		t.Errorf("routes: %v", route)
 	}
 	screenshot(t, ctx, "now")
