@@ -52,6 +52,9 @@ var nextResponsibility = map[string]string{"P": "S", "S": "T"}
 func (a *applier) billNext(st02 string) error {
 	posted := a.cob
 	a.cob = cobPosted{}
+	if err := a.tx.PrefetchPayerClaims(posted.order); err != nil {
+		return err
+	}
 	for _, id := range posted.order {
 		if err := a.billNextOf(st02, id, posted.payments[id]); err != nil {
 			return err

@@ -30,6 +30,11 @@ type Tx struct {
 
 	snaps map[string]*Snapshot   // by claim id
 	byPCN map[[2]string][]string // payer, PCN → claim ids, newest first
+	// built are the claims built from a claim (prior_claim_id), oldest
+	// first, for the claims PrefetchPayerClaims read; billings the
+	// billing of the claims AddPayerClaim added.
+	built    map[string][]string
+	billings map[string]string
 
 	payments, adjustments, remarks, linePayments, history, events *rowBatch
 	newClaims, newLines                                           *rowBatch // the claims built (AddPayerClaim)
@@ -78,7 +83,7 @@ func (s *Snapshot) Paid() money.Cents {
 // gives.
 func (l *Ledger) newTx(ctx context.Context, tx *sql.Tx, now func() int64) *Tx {
 	return &Tx{l: l, ctx: ctx, tx: l.stmtCache(tx), now: now,
-		snaps: map[string]*Snapshot{}, byPCN: map[[2]string][]string{},
+		snaps: map[string]*Snapshot{}, byPCN: map[[2]string][]string{}, built: map[string][]string{}, billings: map[string]string{},
 		payments:     l.paymentBatch(),
 		adjustments:  l.adjustmentBatch(),
 		remarks:      l.remarkBatch(),
