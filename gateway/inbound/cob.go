@@ -138,6 +138,13 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 		return nil
 	}
 	adj, why := Adjudication(s.Charge, s.Lines, adjudicated)
+	if why == "" {
+		// What the 837 writer would refuse never reaches the payer's
+		// queue, where it would hold up the batch.
+		if err := adj.Check(linesOf(s)); err != nil {
+			why = err.Error()
+		}
+	}
 	if why != "" {
 		_, err := a.item("835", st02, x12.Position{Position: payments[0].Position}, s.PCN, "the claim to the next payer is not built: "+why)
 		return err
@@ -173,6 +180,16 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 	}
 	_, err = a.tx.AddPayerClaim(c, string(raw), to, src(reason))
 	return err
+}
+
+// linesOf is claim s as far as its adjudication's check needs it: its
+// charge and its lines' charges and units.
+func linesOf(s *ledger.Snapshot) *claim.Claim {
+	c := &claim.Claim{Info: claim.Info{TotalCharge: s.Charge}}
+	for _, l := range s.Lines {
+		c.ServiceLines = append(c.ServiceLines, claim.ServiceLine{LineID: l.LineID, Charge: l.Charge, Units: l.Units})
+	}
+	return c
 }
 
 // withdraw stops the claim to the next payer (not sent yet: voided) or

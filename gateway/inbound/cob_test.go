@@ -434,6 +434,33 @@ func TestCOBWhenTheSecondaryIsBilled(t *testing.T) {
 	})
 }
 
+// An adjudication the 837 writer would refuse (here more CAS on a line
+// than a 2430 holds: 31 reasons of one group, six CAS) builds no claim to
+// the next payer: an exception says why, and the payer's queue is never
+// held up by it.
+func TestCOBUnwritableAdjudicationIsAnException(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := cobHarness(t, l)
+		h.Submit(cobEncounter("MANY", secondPayer))
+		var many []cas
+		for i := range 31 {
+			many = append(many, cas{"CO", fmt.Sprint(100 + i), 100})
+		}
+		many = append(many, cas{"PR", "2", 18500 - 3100 - 10000})
+		h.Apply("835", remit835(gatewaytest.PayerID, "EFTMANY",
+			cobCLP("MANY", "1", "PAYM", 1, [2]cobLine{{paid: 10000, cas: many}, partly[1]})))
+		if c := cobClaim(t, h, "MANY~S"); c != nil {
+			t.Fatalf("MANY~S was built: %+v", c)
+		}
+		if got := h.Status("MANY"); got != ledger.StatusPaid {
+			t.Errorf("MANY: %s, want paid", got)
+		}
+		if n := h.Exceptions(); n != 1 {
+			t.Errorf("%d exceptions, want the one that says why no claim went to the next payer", n)
+		}
+	})
+}
+
 func mustHistory(t *testing.T, l *ledger.Ledger, id string) []ledger.Change {
 	t.Helper()
 	hist, err := l.History(t.Context(), id)
