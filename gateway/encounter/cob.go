@@ -6,6 +6,7 @@ package encounter
 // before it.
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -144,8 +145,8 @@ func ToClaimFor(e *Encounter, b Billing, payer func(id string) claim.Payer) clai
 		// demographics where the other payer's subscriber leaves them out.
 		c.Patient = nil
 		sub := &c.Subscriber
-		sub.BirthDate = cmpOr(sub.BirthDate, pat.BirthDate)
-		sub.Gender = cmpOr(sub.Gender, pat.Gender)
+		sub.BirthDate = cmp.Or(sub.BirthDate, pat.BirthDate)
+		sub.Gender = cmp.Or(sub.Gender, pat.Gender)
 		if sub.Address == (claim.Address{}) {
 			sub.Address = pat.Address
 		}
@@ -160,7 +161,7 @@ func ToClaimFor(e *Encounter, b Billing, payer func(id string) claim.Payer) clai
 		Subscriber: claim.OtherSubscriber{MemberID: first.MemberID, LastName: first.LastName, FirstName: first.FirstName,
 			MiddleName: first.MiddleName, Address: first.Address},
 		Payer:        payer(e.PayerID),
-		Adjudication: b.Prior[cmpOr(first.PayerResponsibility, "P")],
+		Adjudication: b.Prior[cmp.Or(first.PayerResponsibility, "P")],
 	})
 	for _, o := range e.OtherPayers {
 		if o != nil && o != target {
@@ -206,13 +207,6 @@ func order(resp string) int {
 		return i
 	}
 	return 3
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // otherPayer is an other payer's 2320/2330A/2330B, with its adjudication

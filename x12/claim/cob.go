@@ -418,3 +418,26 @@ func (d *decoder) cas(s *x12.Segment, as []Adjustment) []Adjustment {
 	}
 	return as
 }
+
+// procedureSVD writes the SVD of a line billed by its procedure (837P,
+// 837D): SVD*{payer}*{paid}*{qualifier}:{code}:{mods}**{units}, the
+// qualifier qual when the adjudication gives none.
+func procedureSVD(e *encoder, payerID string, a *LineAdjudication, qual string) {
+	w := e.w
+	w.Begin("SVD")
+	w.Element(payerID)
+	w.Element(a.Paid.X12())
+	e.procedureCode(&a.Procedure, qual)
+	w.Element("")
+	w.Element(a.Units)
+	w.End()
+}
+
+// procedureOnly checks the line adjudication of a form whose SVD names a
+// procedure and no revenue code (837P, 837D).
+func procedureOnly(form string, a *LineAdjudication) error {
+	if a.Procedure.Code == "" || a.RevenueCode != "" {
+		return errors.New("an " + form + " line adjudication needs a procedure code (SVD03) and no revenue code")
+	}
+	return nil
+}

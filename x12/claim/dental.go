@@ -200,19 +200,7 @@ func checkNotDental(c *Claim) error {
 
 // svd writes SVD*{payer}*{paid}*AD:{code}:{mods}**{units}.
 func (dentalForm) svd(e *encoder, payerID string, a *LineAdjudication) {
-	w := e.w
-	w.Begin("SVD")
-	w.Element(payerID)
-	w.Element(a.Paid.X12())
-	e.procedureCode(&a.Procedure, "AD")
-	w.Element("")
-	w.Element(a.Units)
-	w.End()
+	procedureSVD(e, payerID, a, "AD")
 }
 
-func (dentalForm) checkLineAdjudication(a *LineAdjudication) error {
-	if a.Procedure.Code == "" || a.RevenueCode != "" {
-		return errors.New("an 837D line adjudication needs a procedure code (SVD03) and no revenue code")
-	}
-	return nil
-}
+func (dentalForm) checkLineAdjudication(a *LineAdjudication) error { return procedureOnly("837D", a) }

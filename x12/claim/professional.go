@@ -68,19 +68,9 @@ func (professionalForm) lineDates(*encoder, *ServiceLine) {}
 
 // svd writes SVD*{payer}*{paid}*HC:{code}:{mods}**{units}.
 func (professionalForm) svd(e *encoder, payerID string, a *LineAdjudication) {
-	w := e.w
-	w.Begin("SVD")
-	w.Element(payerID)
-	w.Element(a.Paid.X12())
-	e.procedureCode(&a.Procedure, "HC")
-	w.Element("")
-	w.Element(a.Units)
-	w.End()
+	procedureSVD(e, payerID, a, "HC")
 }
 
 func (professionalForm) checkLineAdjudication(a *LineAdjudication) error {
-	if a.Procedure.Code == "" || a.RevenueCode != "" {
-		return errors.New("an 837P line adjudication needs a procedure code (SVD03) and no revenue code")
-	}
-	return nil
+	return procedureOnly("837P", a)
 }
