@@ -101,11 +101,32 @@ func (s *server) claim(w http.ResponseWriter, r *http.Request) {
 	json.Unmarshal(c.Problems, &d.ProblemList)
 	if e, err := s.ledger.Encounter(ctx, c.EncounterID); err == nil {
 		var parties struct {
-			Subscriber person  `json:"subscriber"`
-			Patient    *person `json:"patient"`
+			Subscriber  person  `json:"subscriber"`
+			Patient     *person `json:"patient"`
+			OtherPayers []struct {
+				Responsibility string `json:"responsibility"`
+				Relationship   string `json:"relationship"`
+				Subscriber     person `json:"subscriber"`
+			} `json:"other_payers"`
 		}
 		if json.Unmarshal(e.Raw, &parties) == nil {
 			d.Subscriber, d.Patient = parties.Subscriber, parties.Patient
+			// A claim to a payer after the first names that payer's
+			// subscriber (its 2010BA), and the patient unless the patient
+			// is that subscriber, as the 837 does (encounter.ToClaimFor).
+			for _, o := range parties.OtherPayers {
+				if o.Responsibility != c.Responsibility {
+					continue
+				}
+				first := parties.Subscriber
+				d.Subscriber = o.Subscriber
+				switch {
+				case o.Relationship == "18":
+					d.Patient = nil
+				case d.Patient == nil:
+					d.Patient = &person{LastName: first.LastName, FirstName: first.FirstName}
+				}
+			}
 		}
 	}
 	for _, p := range c.Payments {
