@@ -102,3 +102,56 @@ func TestMigration013OneItemEach(t *testing.T) {
 		}
 	})
 }
+
+// Migration 018 makes claims.encounter_id no longer unique (on SQLite by
+// making the table again, its rows' children in place): the claims
+// before it keep their rows, lines, history and payments, are the first
+// payer's (P), and an encounter takes a second claim. Before, the second
+// claim of an encounter was refused.
+func TestMigration018SeveralClaimsAnEncounter(t *testing.T) {
+	ledgertest.EachOpen(t, func(t *testing.T, open func(testing.TB) *ledger.Ledger) {
+		ctx := context.Background()
+		l, migrate := ledger.OpenBefore(17, func() *ledger.Ledger { return open(t) })
+		second := `INSERT INTO claims (id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at)
+			VALUES ('M1~S', 'M1', 'SIMPAYER2', 'professional', 'PCN-M1', '1234567893', '621234567', 23500, '2026-11-02', '2026-11-02', 'queued', 2, 2)`
+		for _, q := range []string{
+			`INSERT INTO encounters (id, payer_id, claim_type, raw, status, problems, received_at) VALUES ('M1', 'SIMPAYER', 'professional', '{}', 'accepted', '[]', 1)`,
+			`INSERT INTO claims (id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at)
+				VALUES ('M1', 'M1', 'SIMPAYER', 'professional', 'PCN-M1', '1234567893', '621234567', 23500, '2026-11-02', '2026-11-02', 'paid', 1, 1)`,
+			`INSERT INTO claim_lines (claim_id, line_no, line_id, procedure, charge_cents, units, service_date)
+				VALUES ('M1', 1, 'M1-1', 'HC:99214:25', 18500, '1', '2026-11-02'), ('M1', 2, 'M1-2', 'HC:85025', 5000, '1', '2026-11-02')`,
+			`INSERT INTO claim_history (claim_id, at, from_status, to_status, source_kind, source_file, source_st02, position, reason, actor)
+				VALUES ('M1', 1, 'received', 'queued', 'intake', '', '', 0, '', 'intake')`,
+			`INSERT INTO claim_payments (claim_id, remittance_id, inbound_sha256, st02, position, trace_number, payment_date, status_code,
+				charge_cents, paid_cents, patient_resp_cents, payer_claim_number, at)
+				VALUES ('M1', 1, 'sha-m', '0001', 12, 'TR1', '2026-11-20', '1', 23500, 17000, 2000, 'PAYM1', 1)`,
+		} {
+			if err := l.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := l.Exec(ctx, second); err == nil {
+			t.Fatal("before migration 018, an encounter took a second claim")
+		}
+		if err := migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := l.Claim(ctx, "M1")
+		if err != nil || got.Responsibility != "P" || got.Status != ledger.StatusPaid || len(got.Lines) != 2 || got.PriorClaimID != "" || got.NextPayers != nil {
+			t.Fatalf("M1 after the migration: %+v, %v", got, err)
+		}
+		if h, err := l.History(ctx, "M1"); err != nil || len(h) != 1 {
+			t.Errorf("M1's history after the migration: %+v, %v", h, err)
+		}
+		if ps, err := l.Payments(ctx, "M1"); err != nil || len(ps) != 1 || ps[0].Paid != 17000 {
+			t.Errorf("M1's payments after the migration: %+v, %v", ps, err)
+		}
+		if err := l.Exec(ctx, second); err != nil {
+			t.Fatalf("after migration 018, an encounter's second claim: %v", err)
+		}
+		if err := l.Exec(ctx, `INSERT INTO claim_lines (claim_id, line_no, line_id, procedure, charge_cents, units, service_date)
+			VALUES ('NOSUCH', 1, 'X', 'HC:1', 1, '1', '2026-11-02')`); err == nil {
+			t.Error("after migration 018, a line of no claim was taken: the foreign keys are gone")
+		}
+	})
+}
