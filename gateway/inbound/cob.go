@@ -178,8 +178,14 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 	if to == ledger.StatusPending {
 		reason = fmt.Sprintf("crossed over by %s to %s (CLP02 %s, NM1*TT): not billed again", s.PayerID, c.PayerID, payments[len(payments)-1].StatusCode)
 	}
-	_, err = a.tx.AddPayerClaim(c, string(raw), to, src(reason))
-	return err
+	made, err := a.tx.AddPayerClaim(c, string(raw), to, src(reason))
+	if err != nil || !made {
+		return err
+	}
+	// The claim's own history says where its balance went.
+	note := src(fmt.Sprintf("claim %s to the %s payer %s: %s", c.ID, responsibilityName(b.Responsibility), c.PayerID, map[bool]string{true: "crossed over, not billed", false: "billed with this adjudication"}[to == ledger.StatusPending]))
+	note.Actor = "processor"
+	return a.tx.Note(s.ID, note)
 }
 
 // linesOf is claim s as far as its adjudication's check needs it: its

@@ -307,6 +307,9 @@ func TestCOBSecondaryBuilt(t *testing.T) {
 			sec.PCN != prim.PCN || sec.Charge != prim.Charge || sec.EncounterID != "COB1" || len(sec.NextPayers) != 0 || sec.PayerClaimNumber != "" {
 			t.Errorf("the claim to the secondary: %+v", sec)
 		}
+		if hist := mustHistory(t, l, "COB1"); hist[len(hist)-1].Reason != "claim COB1~S to the secondary payer "+secondPayer+": billed with this adjudication" {
+			t.Errorf("the primary's history does not say where its balance went: %+v", hist[len(hist)-1])
+		}
 		pd, _ := l.ClaimDetail(h.Ctx, "COB1")
 		sd, err := l.ClaimDetail(h.Ctx, id)
 		if err != nil {
