@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -317,6 +318,33 @@ func scanClaim(row scanner) (*Claim, error) {
 	c.Charge, c.CreatedAt, c.UpdatedAt = money.Cents(charge), fromMillis(created), fromMillis(updated)
 	c.NextPayers = splitPayers(next)
 	return c, nil
+}
+
+// claimBatch collects claims rows: the encounters' claims
+// (RecordEncounters) and those built from another's adjudication
+// (AddPayerClaim).
+func (l *Ledger) claimBatch() *rowBatch {
+	return l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, "+
+		"status, created_at, updated_at, responsibility, next_payers, prior_claim_id, billing", "")
+}
+
+// addClaim adds c's row, in status to at the time at (Unix ms), with its
+// billing (encounter.Billing's JSON, "" for an encounter's first claim).
+func (b *rowBatch) addClaim(c *Claim, to Status, at int64, billing string) {
+	b.add(c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID, int64(c.Charge), c.ServiceFrom, c.ServiceTo,
+		to, at, at, cmp.Or(c.Responsibility, "P"), strings.Join(c.NextPayers, ","), c.PriorClaimID, billing)
+}
+
+// lineBatch collects claim_lines rows.
+func (l *Ledger) lineBatch() *rowBatch {
+	return l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
+}
+
+// addLines adds the rows of c's lines.
+func (b *rowBatch) addLines(c *Claim) {
+	for _, ln := range c.Lines {
+		b.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
+	}
 }
 
 // splitPayers reads next_payers: payer ids, comma-separated.

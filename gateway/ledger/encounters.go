@@ -229,9 +229,7 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 		return nil, err
 	}
 	now := l.millis()
-	claims := l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, status, created_at, updated_at, "+
-		"responsibility, next_payers", "")
-	lines := l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
+	claims, lines := l.claimBatch(), l.lineBatch()
 	history, events := l.historyBatch(), l.outboxBatch()
 	for i, ec := range ecs {
 		e, c := ec.Encounter, ec.Claim
@@ -271,12 +269,9 @@ func (l *Ledger) recordEncounters(ctx context.Context, sqlTx *sql.Tx, ecs []Enco
 				return nil, fmt.Errorf("ledger: claim %s, revision %d: %w", c.ID, ec.Revision, err)
 			}
 		} else {
-			claims.add(c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID,
-				int64(c.Charge), c.ServiceFrom, c.ServiceTo, to, now, now, "P", strings.Join(c.NextPayers, ","))
+			claims.addClaim(&c, to, now, "")
 		}
-		for _, ln := range c.Lines {
-			lines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
-		}
+		lines.addLines(&c)
 		history.addHistory(c.ID, now, from, to, Source{Kind: "intake", Reason: reason, Actor: "intake"})
 		var problems []byte
 		if to == StatusInvalid {

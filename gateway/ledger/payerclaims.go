@@ -31,17 +31,6 @@ func VoidClaimID(claimID string) string { return claimID + voidSuffix }
 // IsVoid reports whether the claim is a void the gateway built.
 func (c *Claim) IsVoid() bool { return c.PriorClaimID != "" && strings.HasSuffix(c.ID, voidSuffix) }
 
-// newClaimBatch collects the claims rows AddPayerClaim writes.
-func (l *Ledger) newClaimBatch() *rowBatch {
-	return l.rowBatch("claims", "id, encounter_id, payer_id, claim_type, pcn, billing_npi, billing_tax_id, charge_cents, service_from, service_to, "+
-		"status, created_at, updated_at, responsibility, next_payers, prior_claim_id, billing", "")
-}
-
-// newLineBatch collects their claim_lines rows.
-func (l *Ledger) newLineBatch() *rowBatch {
-	return l.rowBatch("claim_lines", "claim_id, line_no, line_id, procedure, charge_cents, units, service_date", "")
-}
-
 // AddPayerClaim adds a claim the gateway built from another's
 // adjudication (c.PriorClaimID), with c's lines, in status to (queued to
 // be billed; pending when the payer before crossed it over, so that the
@@ -53,11 +42,8 @@ func (t *Tx) AddPayerClaim(c Claim, billing string, to Status, src Source) (bool
 		return false, err
 	}
 	now := t.now()
-	t.newClaims.add(c.ID, c.EncounterID, c.PayerID, c.ClaimType, c.PCN, c.BillingNPI, c.BillingTaxID, int64(c.Charge), c.ServiceFrom, c.ServiceTo,
-		to, now, now, c.Responsibility, strings.Join(c.NextPayers, ","), c.PriorClaimID, billing)
-	for _, ln := range c.Lines {
-		t.newLines.add(c.ID, ln.No, ln.LineID, ln.Procedure, int64(ln.Charge), ln.Units, ln.ServiceDate)
-	}
+	t.newClaims.addClaim(&c, to, now, billing)
+	t.newLines.addLines(&c)
 	c.Status, c.CreatedAt, c.UpdatedAt = to, fromMillis(now), fromMillis(now)
 	t.snaps[c.ID] = &Snapshot{Claim: c, full: true}
 	t.billings[c.ID] = billing
