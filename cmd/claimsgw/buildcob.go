@@ -46,12 +46,6 @@ type batchFlags struct {
 	icd, hcpcs                                     string
 }
 
-// errNothingToBill is a refusal that is the 835's answer, not a fault of
-// the input: a crossover, or no balance left.
-type errNothingToBill struct{ why string }
-
-func (e *errNothingToBill) Error() string { return e.why }
-
 func buildCOB(cob cobFlags, files []string, bf batchFlags, stdin io.Reader, stdout, stderr io.Writer) int {
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(stderr, "claimsgw claim build: "+format+"\n", a...)
@@ -117,11 +111,7 @@ func buildCOB(cob cobFlags, files []string, bf batchFlags, stdin io.Reader, stdo
 			p.payer = e.OtherPayer("S").PayerID
 		}
 		adj, err := priorAdjudication(p.file, stdin, rec, p.payer, e.Next(p.resp))
-		var none *errNothingToBill
-		switch {
-		case errors.As(err, &none):
-			return fail(exitInvalid, "%s: %v", p.file, err)
-		case err != nil:
+		if err != nil {
 			return fail(exitInvalid, "%s: %v", p.file, err)
 		}
 		prior[p.resp] = adj
@@ -149,13 +139,6 @@ func buildCOB(cob cobFlags, files []string, bf batchFlags, stdin io.Reader, stdo
 		return claim.Payer{ID: id}
 	}
 	c := encounter.ToClaimFor(e, encounter.Billing{Responsibility: cob.resp, Prior: prior}, payer)
-	for _, o := range c.OtherPayers {
-		if o.Adjudication != nil {
-			if err := o.Adjudication.Check(&c); err != nil {
-				return fail(exitInvalid, "the %s payer's adjudication does not fit the claim: %v", o.Payer.ID, err)
-			}
-		}
-	}
 	batch := claim.Batch{
 		SenderQualifier: bf.senderQual, SenderID: bf.senderID, ReceiverQualifier: bf.receiverQual, ReceiverID: bf.receiverID,
 		Usage: bf.usage[0], Delimiters: opts.Delimiters, Time: time.Now(),
@@ -224,7 +207,7 @@ func buildCOB(cob cobFlags, files []string, bf batchFlags, stdin io.Reader, stdo
 // priorAdjudication is what the payer payerID decided on the encounter's
 // claim (rec) by the CLPs of its 835 file whose CLP01 is the claim's
 // patient control number, as the claim to the payer after carries it. An
-// *errNothingToBill when the payer crossed the claim over to the payer
+// error too when the payer crossed the claim over to the payer
 // after (next), or left nothing to bill.
 func priorAdjudication(file string, stdin io.Reader, rec ledger.Claim, payerID string, next *encounter.OtherPayer) (*claim.Adjudication, error) {
 	f, err := open(file, stdin)
@@ -284,8 +267,8 @@ func priorAdjudication(file string, stdin io.Reader, rec ledger.Claim, payerID s
 			if t := clp.CrossoverCarrier; t != nil {
 				to = cmp.Or(t.LastName, t.ID, to)
 			}
-			return nil, &errNothingToBill{fmt.Sprintf("%s: the claim was crossed over to %s by the %s (CLP02 %s): the %s payer has the claim; the gateway never bills it again",
-				at, to, byName[next.Responsibility], clp.StatusCode, responsibilityName(next.Responsibility))}
+			return nil, fmt.Errorf("%s: the claim was crossed over to %s by the %s (CLP02 %s): the %s payer has the claim; the gateway never bills it again",
+				at, to, byName[next.Responsibility], clp.StatusCode, encounter.ResponsibilityName(next.Responsibility))
 		}
 		p, _ := inbound.Payment(clp, rec.Lines)
 		p.PaymentDate, p.TraceNumber = fc.r.Payment.Date, fc.r.Payment.TraceNumber
@@ -294,20 +277,16 @@ func priorAdjudication(file string, stdin io.Reader, rec ledger.Claim, payerID s
 	if len(posted) == 0 {
 		return nil, fmt.Errorf("the CLPs with CLP01 %s (%s) only reverse the claim (CLP02 22): no adjudication to carry", rec.PCN, where[0])
 	}
-	adj, why := inbound.Adjudication(rec.Charge, rec.Lines, posted)
-	if why != "" {
-		return nil, fmt.Errorf("CLP01 %s (%s): %s", rec.PCN, where[0], why)
+	adj, err := inbound.Adjudication(rec.Charge, rec.Lines, posted)
+	if err != nil {
+		return nil, fmt.Errorf("CLP01 %s (%s): %w", rec.PCN, where[0], err)
 	}
 	if why := inbound.NothingLeft(adj, rec.Charge); why != "" {
-		return nil, &errNothingToBill{fmt.Sprintf("nothing left to bill the %s payer %s: the %s (%s) %s", responsibilityName(next.Responsibility), next.PayerID,
-			byName[next.Responsibility], payerID, why)}
+		return nil, fmt.Errorf("nothing left to bill the %s payer %s: the %s (%s) %s", encounter.ResponsibilityName(next.Responsibility), next.PayerID,
+			byName[next.Responsibility], payerID, why)
 	}
 	return adj, nil
 }
 
 // byName is the payer before the one with a responsibility.
 var byName = map[string]string{"S": "primary", "T": "secondary"}
-
-func responsibilityName(resp string) string {
-	return map[string]string{"S": "secondary", "T": "tertiary"}[resp]
-}

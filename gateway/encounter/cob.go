@@ -97,6 +97,12 @@ func (e *Encounter) Next(resp string) *OtherPayer {
 	return e.OtherPayer(next)
 }
 
+// ResponsibilityName names an other payer's responsibility: secondary
+// (S), tertiary (T).
+func ResponsibilityName(resp string) string {
+	return map[string]string{"S": "secondary", "T": "tertiary"}[resp]
+}
+
 // OtherPayer is the other payer with responsibility resp, nil when none.
 func (e *Encounter) OtherPayer(resp string) *OtherPayer {
 	for _, o := range e.OtherPayers {

@@ -13,6 +13,7 @@ package inbound
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -137,16 +138,11 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 	default:
 		return nil
 	}
-	adj, why := Adjudication(s.Charge, s.Lines, adjudicated)
-	if why == "" {
-		// What the 837 writer would refuse never reaches the payer's
-		// queue, where it would hold up the batch.
-		if err := adj.Check(linesOf(s)); err != nil {
-			why = err.Error()
-		}
-	}
-	if why != "" {
-		_, err := a.item("835", st02, x12.Position{Position: payments[0].Position}, s.PCN, "the claim to the next payer is not built: "+why)
+	// What the 837 writer would refuse never reaches the payer's queue,
+	// where it would hold up the batch.
+	adj, err := Adjudication(s.Charge, s.Lines, adjudicated)
+	if err != nil {
+		_, err := a.item("835", st02, x12.Position{Position: payments[0].Position}, s.PCN, "the claim to the next payer is not built: "+err.Error())
 		return err
 	}
 	if to == ledger.StatusQueued && NothingLeft(adj, s.Charge) != "" {
@@ -154,19 +150,11 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 	}
 	b := encounter.Billing{Responsibility: nextResponsibility[s.Responsibility], Prior: map[string]*claim.Adjudication{}}
 	if s.PriorClaimID != "" {
-		raw, err := a.tx.Billing(s.ID)
+		prev, err := a.billing(s.ID)
 		if err != nil {
 			return err
 		}
-		var prev encounter.Billing
-		if raw != "" {
-			if err := json.Unmarshal([]byte(raw), &prev); err != nil {
-				return fmt.Errorf("inbound: claim %s billing: %w", s.ID, err)
-			}
-		}
-		for k, v := range prev.Prior {
-			b.Prior[k] = v
-		}
+		maps.Copy(b.Prior, prev.Prior)
 	}
 	b.Prior[s.Responsibility] = adj
 	raw, _ := json.Marshal(b)
@@ -174,7 +162,7 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 	c.ID = ledger.PayerClaimID(s.EncounterID, b.Responsibility, n+1)
 	c.PayerID, c.Responsibility, c.NextPayers, c.PriorClaimID = s.NextPayers[0], b.Responsibility, s.NextPayers[1:], s.ID
 	c.PayerClaimNumber, c.FileID = "", ""
-	reason := fmt.Sprintf("billed to the %s payer %s with claim %s's adjudication (paid %s, patient %s)", responsibilityName(b.Responsibility), c.PayerID, s.ID, adj.Paid, patientShare(adj))
+	reason := fmt.Sprintf("billed to the %s payer %s with claim %s's adjudication (paid %s, patient %s)", encounter.ResponsibilityName(b.Responsibility), c.PayerID, s.ID, adj.Paid, patientShare(adj))
 	if to == ledger.StatusPending {
 		reason = fmt.Sprintf("crossed over by %s to %s (CLP02 %s, NM1*TT): not billed again", s.PayerID, c.PayerID, payments[len(payments)-1].StatusCode)
 	}
@@ -183,19 +171,9 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 		return err
 	}
 	// The claim's own history says where its balance went.
-	note := src(fmt.Sprintf("claim %s to the %s payer %s: %s", c.ID, responsibilityName(b.Responsibility), c.PayerID, map[bool]string{true: "crossed over, not billed", false: "billed with this adjudication"}[to == ledger.StatusPending]))
+	note := src(fmt.Sprintf("claim %s to the %s payer %s: %s", c.ID, encounter.ResponsibilityName(b.Responsibility), c.PayerID, map[bool]string{true: "crossed over, not billed", false: "billed with this adjudication"}[to == ledger.StatusPending]))
 	note.Actor = "processor"
 	return a.tx.Note(s.ID, note)
-}
-
-// linesOf is claim s as far as its adjudication's check needs it: its
-// charge and its lines' charges and units.
-func linesOf(s *ledger.Snapshot) *claim.Claim {
-	c := &claim.Claim{Info: claim.Info{TotalCharge: s.Charge}}
-	for _, l := range s.Lines {
-		c.ServiceLines = append(c.ServiceLines, claim.ServiceLine{LineID: l.LineID, Charge: l.Charge, Units: l.Units})
-	}
-	return c
 }
 
 // withdraw stops the claim to the next payer (not sent yet: voided) or
@@ -210,15 +188,9 @@ func (a *applier) withdraw(live *ledger.Snapshot, src func(string) ledger.Source
 			"claim "+live.ID+" to the next payer carries an adjudication now reversed (CLP02 22), and its payer claim number, which a void needs, is not known yet: void it by hand")
 		return err
 	}
-	raw, err := a.tx.Billing(live.ID)
+	b, err := a.billing(live.ID)
 	if err != nil {
 		return err
-	}
-	var b encounter.Billing
-	if raw != "" {
-		if err := json.Unmarshal([]byte(raw), &b); err != nil {
-			return fmt.Errorf("inbound: claim %s billing: %w", live.ID, err)
-		}
 	}
 	b.Voids = live.PayerClaimNumber
 	out, _ := json.Marshal(b)
@@ -227,6 +199,20 @@ func (a *applier) withdraw(live *ledger.Snapshot, src func(string) ledger.Source
 	_, err = a.tx.AddPayerClaim(v, string(out), ledger.StatusQueued,
 		src("voids claim "+live.ID+" (frequency 8, payer claim "+live.PayerClaimNumber+"): the adjudication it carried was reversed (CLP02 22)"))
 	return err
+}
+
+// billing is what a claim's 837 is written from (the ledger keeps its
+// JSON), the zero Billing for an encounter's first claim.
+func (a *applier) billing(claimID string) (encounter.Billing, error) {
+	var b encounter.Billing
+	raw, err := a.tx.Billing(claimID)
+	if err != nil || raw == "" {
+		return b, err
+	}
+	if err := json.Unmarshal([]byte(raw), &b); err != nil {
+		return b, fmt.Errorf("inbound: claim %s billing: %w", claimID, err)
+	}
+	return b, nil
 }
 
 // voided reports whether a void of claim b is among built (the claims
@@ -238,10 +224,6 @@ func voided(b *ledger.Snapshot, built []*ledger.Snapshot) bool {
 		}
 	}
 	return false
-}
-
-func responsibilityName(resp string) string {
-	return map[string]string{"S": "secondary", "T": "tertiary"}[resp]
 }
 
 func patientShare(adj *claim.Adjudication) money.Cents {
@@ -268,13 +250,14 @@ func NothingLeft(adj *claim.Adjudication, charge money.Cents) string {
 // Adjudication is what a payer decided on a claim of this charge and
 // these lines (the ledger's, or intake.ClaimRecord's of an encounter) by
 // the CLPs posted (Payment; none a reversal), as the claim to the next
-// payer carries it: the sum
-// paid (AMT*D), the patient's share (AMT*EAF), the claim-level CAS, and
-// per claim line the SVC that paid it (2430), or, where an SVC matched no
-// claim line or does not balance against its line's charge, its
-// adjustments at claim level. why says why it cannot be carried: it does
-// not balance to the claim's charge.
-func Adjudication(charge money.Cents, claimLines []ledger.Line, posted []ledger.Payment) (*claim.Adjudication, string) {
+// payer carries it: the sum paid (AMT*D), the patient's share (AMT*EAF),
+// the claim-level CAS, and per claim line the SVC that paid it (2430),
+// or, where an SVC matched no claim line or does not balance against its
+// line's charge, its adjustments at claim level. The error says why it
+// cannot be carried: what claim.Adjudication.Check refuses (it does not
+// balance to the claim's charge, more CAS than a loop holds), which the
+// 837 writer would refuse too.
+func Adjudication(charge money.Cents, claimLines []ledger.Line, posted []ledger.Payment) (*claim.Adjudication, error) {
 	adj := &claim.Adjudication{}
 	var patient money.Cents
 	lines := map[int]*claim.LineAdjudication{}
@@ -327,19 +310,14 @@ func Adjudication(charge money.Cents, claimLines []ledger.Line, posted []ledger.
 		adj.Lines = append(adj.Lines, *la)
 	}
 	adj.RemainingPatientLiability = &patient
-	total := adj.Paid
-	for _, x := range adj.Adjustments {
-		total += x.Amount
+	c := &claim.Claim{Info: claim.Info{TotalCharge: charge}}
+	for _, l := range claimLines {
+		c.ServiceLines = append(c.ServiceLines, claim.ServiceLine{LineID: l.LineID, Charge: l.Charge, Units: l.Units})
 	}
-	for _, la := range adj.Lines {
-		for _, x := range la.Adjustments {
-			total += x.Amount
-		}
+	if err := adj.Check(c); err != nil {
+		return nil, err
 	}
-	if total != charge {
-		return nil, fmt.Sprintf("the payer's adjudication does not balance: paid %s + adjustments %s ≠ the claim's charge %s", adj.Paid, total-adj.Paid, charge)
-	}
-	return adj, ""
+	return adj, nil
 }
 
 // procedureOf reads a claim line's procedure key (qualifier:code[:modifier...]).
