@@ -90,12 +90,15 @@ type Billing struct {
 	Voids string `json:"voids,omitempty"`
 }
 
+// NextResponsibility is the responsibility of the payer billed after
+// the one with resp: S after P (or ""), T after S, "" after T.
+func NextResponsibility(resp string) string {
+	return map[string]string{"": "S", "P": "S", "S": "T"}[resp]
+}
+
 // Next is the other payer billed after the payer with responsibility
 // resp (P, S), nil when there is none.
-func (e *Encounter) Next(resp string) *OtherPayer {
-	next := map[string]string{"": "S", "P": "S", "S": "T"}[resp]
-	return e.OtherPayer(next)
-}
+func (e *Encounter) Next(resp string) *OtherPayer { return e.OtherPayer(NextResponsibility(resp)) }
 
 // ResponsibilityName names an other payer's responsibility: secondary
 // (S), tertiary (T).

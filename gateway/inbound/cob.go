@@ -45,9 +45,6 @@ func (c *cobPosted) add(p ledger.Payment) {
 // void a claim to a payer after it.
 func tracksCOB(s *ledger.Snapshot) bool { return len(s.NextPayers) > 0 || s.PriorClaimID != "" }
 
-// nextResponsibility is the responsibility of the payer after one.
-var nextResponsibility = map[string]string{"P": "S", "S": "T"}
-
 // billNext applies coordination of benefits to the claims an 835
 // transaction set posted to, once all its CLPs are posted.
 func (a *applier) billNext(st02 string) error {
@@ -148,7 +145,7 @@ func (a *applier) billNextOf(st02, id string, payments []ledger.Payment) error {
 	if to == ledger.StatusQueued && NothingLeft(adj, s.Charge) != "" {
 		return nil
 	}
-	b := encounter.Billing{Responsibility: nextResponsibility[s.Responsibility], Prior: map[string]*claim.Adjudication{}}
+	b := encounter.Billing{Responsibility: encounter.NextResponsibility(s.Responsibility), Prior: map[string]*claim.Adjudication{}}
 	if s.PriorClaimID != "" {
 		prev, err := a.billing(s.ID)
 		if err != nil {

@@ -267,8 +267,8 @@ func ClaimRecord(e *encounter.Encounter) ledger.Claim {
 		}
 		c.ServiceFrom, c.ServiceTo = k.StatementFrom, k.StatementTo
 	}
-	for resp := "P"; e.Next(resp) != nil; resp = e.Next(resp).Responsibility {
-		c.NextPayers = append(c.NextPayers, e.Next(resp).PayerID)
+	for o := e.Next("P"); o != nil; o = e.Next(o.Responsibility) {
+		c.NextPayers = append(c.NextPayers, o.PayerID)
 	}
 	for i, l := range e.ServiceLines {
 		if l == nil {
