@@ -127,14 +127,21 @@ func applyFrom(t *testing.T, h *gatewaytest.Harness, payer, kind, content string
 		h.Apply(kind, content)
 		return
 	}
+	if err := deliverFrom(t, h, payer, kind, content, h.Options.OrderWait+time.Second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// deliverFrom archives a payer file from payer (once) and hands it to the
+// inbound stage as the queue does when it has waited that long.
+func deliverFrom(t *testing.T, h *gatewaytest.Harness, payer, kind, content string, waited time.Duration) error {
+	t.Helper()
 	sum := sha256.Sum256([]byte(content))
 	sha := hex.EncodeToString(sum[:])
 	if _, err := h.Ledger.RecordInbound(h.Ctx, ledger.InboundFile{SHA256: sha, PayerID: payer, Name: sha[:12] + "." + kind, Kind: kind, Content: []byte(content)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Inbound.Process(h.Ctx, &queue.Message{Data: []byte(sha), Deliveries: 1, Published: gatewaytest.Now.Add(-h.Options.OrderWait - time.Second)}); err != nil {
-		t.Fatal(err)
-	}
+	return h.Inbound.Process(h.Ctx, &queue.Message{Data: []byte(sha), Deliveries: 1, Published: gatewaytest.Now.Add(-waited)})
 }
 
 var errPeek = errors.New("peeked")
@@ -460,6 +467,42 @@ func TestCOBUnwritableAdjudicationIsAnException(t *testing.T) {
 		}
 		if n := h.Exceptions(); n != 1 {
 			t.Errorf("%d exceptions, want the one that says why no claim went to the next payer", n)
+		}
+	})
+}
+
+// The secondary's 835 for a claim the primary crossed over can come
+// before the primary's: while the primary's claim, which lists the
+// secondary next, is open, the file waits (as a reversal waits for its
+// payment) instead of making its CLP an exception, and matches the claim
+// the crossover makes once the primary's 835 is applied. Before, its CLP
+// was an exception and the crossed-over claim stayed pending for good.
+func TestCOBCrossoverAnswerBeforeThePrimarys(t *testing.T) {
+	ledgertest.Each(t, func(t *testing.T, l *ledger.Ledger) {
+		h := cobHarness(t, l)
+		h.Submit(cobEncounter("EARLY", secondPayer))
+		secondary := remit835(secondPayer, "EFTSEC1", cobCLP("EARLY", "2", "SECE", 1, [2]cobLine{
+			{paid: 1800, cas: []cas{{"OA", "23", 16500}, {"PR", "2", 200}}},
+			{paid: 900, cas: []cas{{"OA", "23", 4000}, {"PR", "2", 100}}},
+		}))
+		if err := deliverFrom(t, h, secondPayer, "835", secondary, 0); err == nil {
+			t.Fatal("the secondary's 835 was applied before the primary's answer")
+		}
+		if n := h.Exceptions(); n != 0 {
+			t.Fatalf("%d exceptions while the primary's 835 is awaited", n)
+		}
+		h.Apply("835", remit835(gatewaytest.PayerID, "EFTEARLY", cobCLP("EARLY", "19", "PAYE", 1, partly, "NM1*TT*2*SIMPAYER2 PLAN*****PI*"+secondPayer)))
+		if c := cobClaim(t, h, "EARLY~S"); c == nil || c.Status != ledger.StatusPending {
+			t.Fatalf("EARLY~S after the crossover: %+v", c)
+		}
+		if err := deliverFrom(t, h, secondPayer, "835", secondary, 0); err != nil {
+			t.Fatal(err)
+		}
+		if c := cobClaim(t, h, "EARLY~S"); c == nil || c.Status != ledger.StatusPaid {
+			t.Errorf("EARLY~S after the secondary's 835: %+v", c)
+		}
+		if n := h.Exceptions(); n != 0 {
+			t.Errorf("%d exceptions", n)
 		}
 	})
 }

@@ -113,6 +113,17 @@ func (a *applier) clp(t *x12.Transaction, r *remit.Remittance, remID int64, clp 
 	if err != nil {
 		return err
 	}
+	if m.id == "" && !a.waited {
+		// The claim it names may be one a file not applied yet makes: the
+		// claim to this payer after a crossover by the payer before.
+		awaits, err := a.tx.AwaitsAdjudication(a.file.PayerID, clp.PatientControlNumber)
+		if err != nil {
+			return err
+		}
+		if awaits {
+			return notYet{&RefusedError{"no claim to this payer has its number yet, and the claim to the payer before, which lists this payer next, awaits that payer's 835 (a crossover makes the claim)"}}
+		}
+	}
 	if m.id == "" {
 		return a.noMatch("835", t, clp.Position, clp.PatientControlNumber, m)
 	}

@@ -220,3 +220,24 @@ func (l *Ledger) EncounterBalance(ctx context.Context, encounterID string) (*Enc
 	b.Balanced = b.Charge == b.Paid+b.Adjustments+b.PatientResp
 	return b, nil
 }
+
+// AwaitsAdjudication reports whether a claim with this patient control
+// number lists payerID among the payers after it and is still open at
+// its own payer (OpenStatuses): that payer's 835, in a file not applied
+// yet, may cross it over to payerID and so make the claim a CLP of
+// payerID's names.
+func (t *Tx) AwaitsAdjudication(payerID, pcn string) (bool, error) {
+	if err := t.flush(); err != nil { // the statuses the transaction moved
+		return false, err
+	}
+	args := []any{pcn, payerID}
+	for _, s := range OpenStatuses {
+		args = append(args, s)
+	}
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM claims WHERE pcn = $1 AND ',' || next_payers || ',' LIKE '%,' || $2 || ',%'
+		AND status IN (`+t.l.list(3, len(OpenStatuses))+`)`, args...).Scan(&n); err != nil {
+		return false, fmt.Errorf("ledger: claims awaiting adjudication: %w", err)
+	}
+	return n > 0, nil
+}
